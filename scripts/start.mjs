@@ -1,0 +1,45 @@
+// Process entry for `npm start`. Plain JavaScript so that it parses on any Node, checks the
+// runtime first, builds the server when the build is missing or stale (and a compiler is
+// installed), then runs the compiled server.
+import { existsSync, statSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import path from "node:path";
+
+const MIN_NODE_MAJOR = 22;
+const major = Number(process.versions.node.split(".")[0]);
+if (major < MIN_NODE_MAJOR) {
+  console.error(`PZO needs Node.js >= ${MIN_NODE_MAJOR} (Colyseus 0.18); this is ${process.version}. Run it through npm scripts, which use the pinned Node 24.`);
+  process.exit(1);
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const entry = path.join(root, "dist", "src", "app", "main.js");
+
+/** Newest modification time of any .ts file below the given folders. */
+function newestSource(dirs) {
+  let newest = 0;
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of dirs) walk(path.join(root, d));
+  return newest;
+}
+
+const compilerInstalled = existsSync(path.join(root, "node_modules", "typescript"));
+const stale = !existsSync(entry) || (compilerInstalled && newestSource(["src", "rooms", "db"]) > statSync(entry).mtimeMs);
+if (stale) {
+  if (!compilerInstalled) {
+    console.error("PZO is not built and TypeScript is not installed: run `npm run build` where dev dependencies are present.");
+    process.exit(1);
+  }
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+await import(pathToFileURL(entry).href);

@@ -1,0 +1,2 @@
+/** The PZO rules engine: pure functions over the types in `types.ts`. */
+export * from "./types.js";
