@@ -1,4 +1,4 @@
-// Process entry for `npm start`. Plain JavaScript so that it parses on any Node, checks the
+// Process entry for `npm start` (and `npm run db:migrate`). Plain JavaScript so that it parses on any Node, checks the
 // runtime first, builds the server when the build is missing or stale (and a compiler is
 // installed), then runs the compiled server.
 import { existsSync, statSync, readdirSync } from "node:fs";
@@ -14,7 +14,8 @@ if (major < MIN_NODE_MAJOR) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const entry = path.join(root, "dist", "src", "app", "main.js");
+// `node scripts/start.mjs [module]` runs a compiled module; the default is the server entry.
+const entry = path.join(root, "dist", `${process.argv[2] ?? "src/app/main"}.js`);
 
 /** Newest modification time of any .ts file below the given folders. */
 function newestSource(dirs) {
