@@ -1,0 +1,76 @@
+/**
+ * Configuration, read once from the environment and parsed with zod. Every variable, its
+ * default and its meaning is listed in docs/OPERATIONS.md; keep the two in step.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** The environment schema: names are the variables, values their parsed types. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(2567),
+  /** Public base URL the server advertises (bots connect here); default http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** PostgreSQL connection string. Unset: embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where embedded state lives (PGlite files, the development JWT secret). */
+  DATA_DIR: z.string().default("./data"),
+  /** Redis connection string. Unset: in-process presence, driver, ladder cache and rate limits. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix for every Redis key this process writes. */
+  REDIS_PREFIX: z.string().default("pzo:"),
+  /** `uws` or `ws` forces a transport; unset tries uWebSockets.js and falls back to ws. */
+  TRANSPORT: z.enum(["uws", "ws"]).optional(),
+  /** HMAC secret for access JWTs. Required in production. */
+  JWT_SECRET: z.string().min(32).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+  /** Key a trusted service presents to `POST /api/actions`. Unset: that route is disabled. */
+  SERVICE_KEY: z.string().min(16).optional(),
+  /** HMAC secret for action tokens. Unset: derived from JWT_SECRET. */
+  ACTION_TOKEN_SECRET: z.string().min(32).optional(),
+  EVENTLOG_MAX_BATCH: positiveInt.default(500),
+  EVENTLOG_MAX_WAIT_MS: z.coerce.number().min(0).default(2),
+  LADDER_DRIFT_INTERVAL_MS: positiveInt.default(5 * 60_000),
+  RECONNECT_SECONDS: positiveInt.default(60),
+  /** Serve the built browser client from client/dist. */
+  SERVE_CLIENT: bool.default(true),
+  /** Restore in-progress games from the log at start-up. */
+  RESTORE_GAMES: bool.default(true),
+});
+
+/** The parsed configuration. */
+export type Config = z.infer<typeof envSchema>;
+
+/** A configuration problem, with every failing variable named. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`invalid configuration: ${issues.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses configuration from an environment record (normally `process.env`). Empty strings count
+ * as unset. Production refuses to start without a JWT secret.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== "") cleaned[k] = v;
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === "production" && config.JWT_SECRET === undefined) {
+    throw new ConfigError(["JWT_SECRET: required when NODE_ENV=production"]);
+  }
+  return config;
+}
