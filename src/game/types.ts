@@ -324,6 +324,13 @@ export interface GameState {
   readonly roundResults: readonly (readonly SeatRoundResult[])[];
   /** Seats tied on the top total; empty until the game completes. */
   readonly winners: readonly SeatIndex[];
+  /**
+   * Who held each seat at `game_started` (empty before it). A finished game's result belongs to
+   * these players, even when a bot took a seat over later, so leaving does not dodge a loss.
+   */
+  readonly originalOccupants: readonly SeatOccupant[];
+  /** The trump card of every round started so far, in round order (for the summary). */
+  readonly trumpHistory: readonly Card[];
   /** How many events have been folded: the next event's `event_index`. */
   readonly eventCount: number;
 }
