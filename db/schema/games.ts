@@ -1,0 +1,45 @@
+import { sql } from "drizzle-orm";
+import { check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { GameConfig } from "../../src/game/types.js";
+
+/** The lifecycle of a game: `created -> in_progress -> completed` (spec 004 §5.2). */
+export const GAME_STATUSES = ["created", "in_progress", "completed"] as const;
+/** One of {@link GAME_STATUSES}. */
+export type GameStatus = (typeof GAME_STATUSES)[number];
+
+/**
+ * `games` (spec 004 §5.2): one 10-round session. Rows are never deleted (a trigger refuses
+ * DELETE and TRUNCATE, see `drizzle/*_retention_and_integrity.sql`).
+ *
+ * Integrity beyond the spec's status CHECK:
+ * - `completed_at` is set exactly when `status = 'completed'`;
+ * - `started_at` is set once the game has left `created`;
+ * - a deferred constraint trigger checks at commit that a completed game has its
+ *   `game_summaries` row (spec 004 §10).
+ */
+export const games = pgTable(
+  "games",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionSeed: text("session_seed").notNull(),
+    /** Lowercase hex SHA-256 of the seed: public from the start (the fairness check). */
+    seedCommitment: text("seed_commitment").notNull(),
+    config: jsonb("config").$type<GameConfig>().notNull(),
+    status: text("status", { enum: GAME_STATUSES }).notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("games_status_idx").on(t.status),
+    index("games_created_at_idx").on(t.createdAt),
+    check("games_status_check", sql`${t.status} IN ('created', 'in_progress', 'completed')`),
+    check("games_completed_at_matches_status", sql`(${t.status} = 'completed') = (${t.completedAt} IS NOT NULL)`),
+    check("games_started_at_after_created", sql`${t.status} = 'created' OR ${t.startedAt} IS NOT NULL`),
+  ],
+);
+
+/** A `games` row as read. */
+export type GameRow = typeof games.$inferSelect;
+/** A `games` row to insert. */
+export type NewGameRow = typeof games.$inferInsert;

@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** Account roles. */
+export const USER_ROLES = ["player", "admin"] as const;
+/** One of {@link USER_ROLES}. */
+export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * `users`: accounts. An account's player is the `players` row whose `user_id` holds this
+ * `id` as text. Uniqueness is exact (byte-wise): the account layer normalizes usernames and
+ * emails (e.g. lowercases emails) before it writes or looks them up.
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    username: text("username").notNull().unique("users_username_unique"),
+    email: text("email").notNull().unique("users_email_unique"),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: USER_ROLES }).notNull().default("player"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [check("users_role_check", sql`${t.role} IN ('player', 'admin')`)],
+);
+
+/** A `users` row as read. */
+export type UserRow = typeof users.$inferSelect;
+/** A `users` row to insert. */
+export type NewUserRow = typeof users.$inferInsert;
+
+/**
+ * `refresh_tokens`: one row per issued refresh token. Only a hash of the token is stored.
+ * A token is usable while `revoked_at` is null and `expires_at` is in the future.
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique("refresh_tokens_token_hash_unique"),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("refresh_tokens_user_id_idx").on(t.userId)],
+);
+
+/** A `refresh_tokens` row as read. */
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
