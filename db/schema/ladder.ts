@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, numeric, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { players } from "./players.js";
 
 /** The two ladder tiers: every game counts for both. */
@@ -41,10 +41,11 @@ export type SeasonRow = typeof seasons.$inferSelect;
  * `ladder_entries`: one row per player per tier (and per season for the `season` tier).
  * Only human players have entries; bots never rank.
  *
- * Ranking order is `total_score DESC, score_first_reached_at ASC`: of two equal totals, the
- * one reached first ranks higher. `score_first_reached_at` is set whenever the total changes
- * (to the database clock inside the writing transaction, under the row lock), and kept when a
- * write leaves the total unchanged. `average_score` is derived (`total_score / games_played`).
+ * Ranking order is `total_score DESC, score_first_reached_at ASC, player_id ASC`
+ * (`src/ladder/ranking.ts`, rules L1-L3). `score_first_reached_at` is set whenever a write
+ * changes the total (rule L4), to the database clock truncated to milliseconds, taken inside
+ * the writing transaction under the row lock; a write that leaves the total unchanged keeps it.
+ * The average is derived (`total_score / games_played`), never stored.
  */
 export const ladderEntries = pgTable(
   "ladder_entries",
@@ -59,9 +60,6 @@ export const ladderEntries = pgTable(
     highestScore: bigint("highest_score", { mode: "number" }),
     gamesPlayed: integer("games_played").notNull().default(0),
     wins: integer("wins").notNull().default(0),
-    averageScore: numeric("average_score", { mode: "number" }).generatedAlwaysAs(
-      sql`CASE WHEN games_played > 0 THEN round(total_score::numeric / games_played, 2) END`,
-    ),
     scoreFirstReachedAt: timestamp("score_first_reached_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -69,7 +67,7 @@ export const ladderEntries = pgTable(
   (t) => [
     // Leading column player_id: this also serves as the foreign key's index.
     unique("ladder_entries_player_tier_season_unique").on(t.playerId, t.tier, t.season),
-    index("ladder_entries_rank_idx").on(t.tier, t.season, t.totalScore.desc(), t.scoreFirstReachedAt.asc()),
+    index("ladder_entries_rank_idx").on(t.tier, t.season, t.totalScore.desc(), t.scoreFirstReachedAt.asc(), t.playerId.asc()),
     check("ladder_entries_tier_check", sql`${t.tier} IN ('all_time', 'season')`),
     check("ladder_entries_all_time_season_check", sql`${t.tier} <> 'all_time' OR ${t.season} = 0`),
     check("ladder_entries_total_safe_check", sql`${t.totalScore} BETWEEN -9007199254740991 AND 9007199254740991`),

@@ -112,7 +112,6 @@ CREATE TABLE "ladder_entries" (
 	"highest_score" bigint,
 	"games_played" integer DEFAULT 0 NOT NULL,
 	"wins" integer DEFAULT 0 NOT NULL,
-	"average_score" numeric GENERATED ALWAYS AS (CASE WHEN games_played > 0 THEN round(total_score::numeric / games_played, 2) END) STORED,
 	"score_first_reached_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -173,7 +172,7 @@ CREATE INDEX "pls_last_game_idx" ON "player_lifetime_stats" USING btree ("last_g
 CREATE INDEX "room_directory_is_public_created_at_idx" ON "room_directory" USING btree ("is_public","created_at");--> statement-breakpoint
 CREATE INDEX "room_directory_join_code_idx" ON "room_directory" USING btree ("join_code");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_user_id_idx" ON "refresh_tokens" USING btree ("user_id");--> statement-breakpoint
-CREATE INDEX "ladder_entries_rank_idx" ON "ladder_entries" USING btree ("tier","season","total_score" DESC NULLS LAST,"score_first_reached_at");--> statement-breakpoint
+CREATE INDEX "ladder_entries_rank_idx" ON "ladder_entries" USING btree ("tier","season","total_score" DESC NULLS LAST,"score_first_reached_at","player_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "seasons_one_current_idx" ON "seasons" USING btree (("ended_at" IS NULL)) WHERE "seasons"."ended_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "score_events_player_id_idx" ON "score_events" USING btree ("player_id");--> statement-breakpoint
 CREATE INDEX "score_events_game_id_idx" ON "score_events" USING btree ("game_id");--> statement-breakpoint
