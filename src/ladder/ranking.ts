@@ -44,6 +44,17 @@ export interface RankedEntry {
   readonly entry: LadderEntry;
 }
 
+/**
+ * Brands a string as a {@link PlayerId} after checking it is non-empty and well-formed. The
+ * ladder's one place where a string becomes a `PlayerId` (cache members, cursors, DB rows).
+ */
+export function toPlayerId(raw: string): PlayerId {
+  if (raw.length === 0 || raw.length > 256 || !/^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(raw)) {
+    throw new RangeError(`not a player id: ${JSON.stringify(raw.slice(0, 64))}`);
+  }
+  return raw as PlayerId;
+}
+
 /** Builds an entry, deriving `average`. */
 export function makeEntry(fields: LadderEntryFields): LadderEntry {
   return {
