@@ -254,6 +254,7 @@ export const RULE_REJECTIONS = [
   "rules/seat_taken",
   "rules/seat_empty",
   "rules/already_seated",
+  "rules/seat_away",
   "rules/not_enough_players",
   "rules/not_your_turn",
   "rules/not_bidding_phase",
