@@ -1,0 +1,102 @@
+/**
+ * Live ladder deltas: one per tier for every committed ladder change, and one when a player
+ * who was in a top 10 is removed. The rooms engineer implements {@link DeltaPublisher} with
+ * Colyseus presence (so deltas cross processes); {@link InProcessDeltaPublisher} is the
+ * single-process implementation, with a bounded history so an SSE stream can resume from
+ * `Last-Event-ID`.
+ */
+import type { PlayerId } from "../game/types.js";
+import type { LadderTier } from "./ranking.js";
+
+/** Fields every delta carries. */
+interface DeltaBase {
+  readonly tier: LadderTier;
+  /** The season of a `season` delta; null for the all-time tier. */
+  readonly season: number | null;
+  readonly playerId: PlayerId;
+  /** The player's total after the change (for a removal: the total it had). */
+  readonly total: number;
+  /** Epoch ms at which the service published the delta. */
+  readonly at: number;
+}
+
+/** A player's entry changed (a finished game or a verified external score). */
+export interface LadderChangedDelta extends DeltaBase {
+  readonly type: "ladder.changed";
+  /** Rank before the change (1-based), or null when the player was not ranked. */
+  readonly oldRank: number | null;
+  readonly newRank: number;
+  /** The change of the total (`total - old total`). */
+  readonly change: number;
+}
+
+/** A player left the ladder (account deletion) from a top-10 place. */
+export interface LadderRemovedDelta extends DeltaBase {
+  readonly type: "ladder.removed";
+  readonly oldRank: number;
+  readonly newRank: null;
+  /** `-total`: the total that left the ladder. */
+  readonly change: number;
+}
+
+/** A live ladder delta (discriminated on `type`). */
+export type LadderDelta = LadderChangedDelta | LadderRemovedDelta;
+
+/** The port deltas go out through. Failures are logged by the service, never thrown to callers. */
+export interface DeltaPublisher {
+  publish(delta: LadderDelta): void | Promise<void>;
+}
+
+/** A delta with its stream id (increasing within one process). */
+export interface SequencedDelta {
+  readonly id: number;
+  readonly delta: LadderDelta;
+}
+
+/**
+ * In-process publisher: fans deltas out to subscribers and keeps the last `historySize`
+ * for resumption (`since(lastEventId)`).
+ */
+export class InProcessDeltaPublisher implements DeltaPublisher {
+  private readonly listeners = new Set<(d: SequencedDelta) => void>();
+  private readonly history: SequencedDelta[] = [];
+  private nextId = 1;
+
+  constructor(private readonly historySize = 1_000) {}
+
+  publish(delta: LadderDelta): void {
+    const item = { id: this.nextId++, delta };
+    this.history.push(item);
+    if (this.history.length > this.historySize) this.history.shift();
+    for (const listener of this.listeners) {
+      try {
+        listener(item);
+      } catch {
+        // One failing subscriber must not starve the others; subscribers log their own errors.
+      }
+    }
+  }
+
+  /** Subscribes; returns the unsubscribe function. */
+  subscribe(listener: (d: SequencedDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Deltas after `lastId`, for `Last-Event-ID` resume. `complete` is false when some were
+   * already dropped from the history (the client should refetch a snapshot).
+   */
+  since(lastId: number): { readonly deltas: readonly SequencedDelta[]; readonly complete: boolean } {
+    const first = this.history[0];
+    const complete = first === undefined ? lastId >= this.nextId - 1 : lastId >= first.id - 1;
+    return { deltas: this.history.filter((d) => d.id > lastId), complete };
+  }
+
+  /** The id of the last published delta (0 before any). */
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The `LadderStore` port: the ladder as PostgreSQL holds it (the truth). The service reads it
+ * when the cache is unavailable or behind, rebuilds the cache from it, and compares the two in
+ * the drift check. `pgStore.ts` implements it with Drizzle over `ladder_entries`.
+ */
+import type { PlayerId } from "../game/types.js";
+import type { TierRef } from "./cache.js";
+import type { LadderEntry, OrderKey, RankedEntry } from "./ranking.js";
+
+/** The seasons change a reset made. */
+export interface SeasonReset {
+  /** The season that was closed (archived: still readable). */
+  readonly closed: number;
+  /** The season that is current now. */
+  readonly opened: number;
+}
+
+/** PostgreSQL-backed ladder reads (all ranks 1-based, ladder order of `ranking.ts`). */
+export interface LadderStore {
+  /** Up to `limit` entries strictly after `after` (from the top when null), with their ranks. */
+  top(tier: TierRef, limit: number, after: OrderKey | null): Promise<readonly RankedEntry[]>;
+  /** A player's rank and entry, or null. */
+  rankOf(tier: TierRef, playerId: PlayerId): Promise<RankedEntry | null>;
+  /** Up to `radius` entries above and below a player, the player included; null if absent. */
+  around(tier: TierRef, playerId: PlayerId, radius: number): Promise<readonly RankedEntry[] | null>;
+  /** Entries in the tier. */
+  count(tier: TierRef): Promise<number>;
+  /**
+   * Entries ordered strictly before `key`, not counting `excludePlayer`: the rank a player
+   * with that key would have, minus one. Used for deltas when the cache is unavailable.
+   */
+  countAhead(tier: TierRef, key: OrderKey, excludePlayer: PlayerId | null): Promise<number>;
+  /** The entries of these players (those that exist). */
+  entriesOf(tier: TierRef, playerIds: readonly PlayerId[]): Promise<readonly LadderEntry[]>;
+  /** Every entry of the tier, in batches (keyset-paginated), for a rebuild. */
+  allEntries(tier: TierRef, batchSize: number): AsyncIterable<readonly LadderEntry[]>;
+  /** The current season's number. */
+  currentSeason(): Promise<number>;
+  /** Closes the current season and opens the next, in one transaction. */
+  startNextSeason(): Promise<SeasonReset>;
+}
