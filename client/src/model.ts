@@ -1,0 +1,225 @@
+/**
+ * What the table page draws: one `TableModel`, built either from a live room's state (the
+ * Colyseus `TableState` of rooms/schema, validated here with zod) or from an engine `GameState`
+ * (a replay, where every hand is public). The renderer knows nothing about where it came from.
+ */
+import { z } from "zod";
+import { isCard } from "../../src/game/cards.js";
+import type { Card, GameState, Phase, SeatRoundResult, TrickPlay } from "../../src/game/types.js";
+
+export interface SeatModel {
+  readonly seat: number;
+  readonly playerId: string | null;
+  readonly displayName: string;
+  readonly isBot: boolean;
+  readonly occupied: boolean;
+  readonly away: boolean;
+  readonly connected: boolean;
+  readonly handSize: number;
+  readonly bid: number | null;
+  readonly tricks: number;
+  readonly score: number;
+}
+
+export interface TableModel {
+  readonly gameId: string;
+  readonly seatCount: number;
+  readonly turnSeconds: number;
+  readonly phase: Phase;
+  readonly round: number;
+  readonly dealer: number | null;
+  readonly trumpCard: Card | null;
+  readonly trick: number;
+  readonly turn: number | null;
+  /** Epoch ms when the turn times out, or null when no timer runs. */
+  readonly turnEndsAt: number | null;
+  readonly seats: readonly SeatModel[];
+  readonly currentTrick: readonly TrickPlay[];
+  readonly lastTrick: { readonly seat: number; readonly plays: readonly TrickPlay[] } | null;
+  readonly roundResults: readonly (readonly SeatRoundResult[])[];
+  readonly winners: readonly number[];
+  readonly seedCommitment: string;
+  readonly revealedSeed: string | null;
+  readonly eventCount: number;
+  /** Hands the viewer may see, by seat: its own at a live table, every one in a replay. */
+  readonly hands: ReadonlyMap<number, readonly Card[]>;
+  /** The viewer's legal moves now (empty unless it is the viewer's turn). */
+  readonly legalBids: readonly number[];
+  readonly legalCards: readonly Card[];
+}
+
+const card = z.custom<Card>(isCard, { message: "not a card" });
+const phase = z.enum(["waiting", "bidding", "playing", "completed"]);
+const trickPlay = z.object({ seat: z.number().int(), card });
+const seatResult = z.object({
+  seat: z.number().int(),
+  bid: z.number().int(),
+  tricks: z.number().int(),
+  points: z.number().int(),
+  misplay: z.number().int(),
+});
+
+/** The JSON of a `TableState` (rooms/schema/TableState.ts) as a client decodes it. */
+const tableStateJson = z.object({
+  gameId: z.string(),
+  seatCount: z.number().int(),
+  turnSeconds: z.number(),
+  phase,
+  round: z.number().int(),
+  dealer: z.number().int(),
+  trumpCard: z.union([card, z.literal("")]),
+  trick: z.number().int(),
+  turn: z.number().int(),
+  turnEndsAt: z.number(),
+  seats: z.array(
+    z.object({
+      seat: z.number().int(),
+      playerId: z.string(),
+      displayName: z.string(),
+      isBot: z.boolean(),
+      occupied: z.boolean(),
+      away: z.boolean(),
+      connected: z.boolean(),
+      handSize: z.number().int(),
+      bid: z.number().int(),
+      tricks: z.number().int(),
+      score: z.number().int(),
+    }),
+  ),
+  currentTrick: z.array(trickPlay),
+  lastTrickSeat: z.number().int(),
+  lastTrick: z.array(trickPlay),
+  roundResults: z.array(z.object({ round: z.number().int(), results: z.array(seatResult) })),
+  winners: z.array(z.number().int()),
+  seedCommitment: z.string(),
+  revealedSeed: z.string(),
+  eventCount: z.number().int(),
+  hands: z
+    .record(
+      z.string(),
+      z.object({
+        seat: z.number().int(),
+        cards: z.array(card),
+        legalBids: z.array(z.number().int()),
+        legalCards: z.array(card),
+      }),
+    )
+    .optional(),
+});
+
+/** A decoded Colyseus schema instance (it turns itself into plain JSON). */
+interface HasToJSON {
+  toJSON(): unknown;
+}
+function hasToJSON(x: unknown): x is HasToJSON {
+  return typeof x === "object" && x !== null && "toJSON" in x && typeof x.toJSON === "function";
+}
+
+function toJson(state: unknown): unknown {
+  return hasToJSON(state) ? state.toJSON() : state;
+}
+
+export type ModelResult = { readonly ok: true; readonly model: TableModel } | { readonly ok: false; readonly error: string };
+
+/**
+ * Reads a live room's decoded state. `mySeat` picks the viewer's hand and legal moves out of
+ * `hands` (which, at a live table, holds at most the viewer's own seat anyway).
+ */
+export function modelFromRoomState(state: unknown, mySeat: number | null): ModelResult {
+  const parsed = tableStateJson.safeParse(toJson(state));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `unexpected table state at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? ""}` };
+  }
+  const s = parsed.data;
+  const hands = new Map<number, readonly Card[]>();
+  let legalBids: readonly number[] = [];
+  let legalCards: readonly Card[] = [];
+  for (const h of Object.values(s.hands ?? {})) {
+    hands.set(h.seat, h.cards);
+    if (h.seat === mySeat) {
+      legalBids = h.legalBids;
+      legalCards = h.legalCards;
+    }
+  }
+  return {
+    ok: true,
+    model: {
+      gameId: s.gameId,
+      seatCount: s.seatCount,
+      turnSeconds: s.turnSeconds,
+      phase: s.phase,
+      round: s.round,
+      dealer: s.dealer < 0 ? null : s.dealer,
+      trumpCard: s.trumpCard === "" ? null : s.trumpCard,
+      trick: s.trick,
+      turn: s.turn < 0 ? null : s.turn,
+      turnEndsAt: s.turnEndsAt > 0 ? s.turnEndsAt : null,
+      seats: s.seats.map((x) => ({
+        seat: x.seat,
+        playerId: x.playerId === "" ? null : x.playerId,
+        displayName: x.displayName,
+        isBot: x.isBot,
+        occupied: x.occupied,
+        away: x.away,
+        connected: x.connected,
+        handSize: x.handSize,
+        bid: x.bid < 0 ? null : x.bid,
+        tricks: x.tricks,
+        score: x.score,
+      })),
+      currentTrick: s.currentTrick,
+      lastTrick: s.lastTrickSeat < 0 ? null : { seat: s.lastTrickSeat, plays: s.lastTrick },
+      roundResults: s.roundResults.map((r) => r.results),
+      winners: s.winners,
+      seedCommitment: s.seedCommitment,
+      revealedSeed: s.revealedSeed === "" ? null : s.revealedSeed,
+      eventCount: s.eventCount,
+      hands,
+      legalBids,
+      legalCards,
+    },
+  };
+}
+
+/** A replay frame: the engine's full state, every hand shown, no moves to make. */
+export function modelFromGameState(g: GameState): TableModel {
+  const hands = new Map<number, readonly Card[]>();
+  g.hands.forEach((cards, seat) => hands.set(seat, cards));
+  const started = g.round > 0;
+  return {
+    gameId: g.gameId,
+    seatCount: g.config.seats,
+    turnSeconds: g.config.turnSeconds,
+    phase: g.phase,
+    round: g.round,
+    dealer: started ? g.dealer : null,
+    trumpCard: g.trumpCard,
+    trick: g.trick,
+    turn: g.turn,
+    turnEndsAt: null,
+    seats: g.seats.map((s, seat) => ({
+      seat,
+      playerId: s.occupant?.playerId ?? null,
+      displayName: s.occupant?.displayName ?? "",
+      isBot: s.occupant?.isBot ?? false,
+      occupied: s.occupant !== null,
+      away: s.away,
+      connected: true,
+      handSize: g.hands[seat]?.length ?? 0,
+      bid: g.bids[seat] ?? null,
+      tricks: g.tricksWon[seat] ?? 0,
+      score: g.scores[seat] ?? 0,
+    })),
+    currentTrick: g.currentTrick,
+    lastTrick: g.lastTrick,
+    roundResults: g.roundResults,
+    winners: g.winners,
+    seedCommitment: g.seedCommitment,
+    revealedSeed: g.phase === "completed" ? g.sessionSeed : null,
+    eventCount: g.eventCount,
+    hands,
+    legalBids: [],
+    legalCards: [],
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The Colyseus side: one SDK client for the page, authenticated with the current access token
+ * before every join, and the table reconnection tokens kept in sessionStorage so that a reload
+ * of the page finds its seat again.
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { z } from "zod";
+import { JOIN_ERRORS, ROOM_NAMES, type TableCreateOptions, type TableJoinOptions } from "../../src/shared/protocol.js";
+import { SERVER_ORIGIN, session } from "./env.js";
+import { accessToken } from "./session.js";
+
+/** The page's SDK client. */
+export const client = new Client(SERVER_ORIGIN);
+
+/** A room whose state the page reads through its own validators (see model.ts). */
+export type AnyRoom = Room<unknown, unknown>;
+
+async function authenticate(): Promise<void> {
+  const token = await accessToken();
+  client.auth.token = token ?? "";
+}
+
+const rememberedSchema = z.object({ token: z.string(), seat: z.number().int().nullable() });
+export type Remembered = z.infer<typeof rememberedSchema>;
+
+const key = (roomId: string): string => `pzo.table.${roomId}`;
+
+/** Keeps what a reload needs to get back into the room: its reconnection token and our seat. */
+export function remember(roomId: string, value: Remembered): void {
+  session.setItem(key(roomId), JSON.stringify(value));
+}
+export function remembered(roomId: string): Remembered | null {
+  const raw = session.getItem(key(roomId));
+  if (raw === null) return null;
+  try {
+    const p = rememberedSchema.safeParse(JSON.parse(raw));
+    return p.success ? p.data : null;
+  } catch {
+    return null;
+  }
+}
+export function forget(roomId: string): void {
+  session.removeItem(key(roomId));
+}
+
+export async function createTable(options: TableCreateOptions): Promise<AnyRoom> {
+  await authenticate();
+  return client.create<unknown>(ROOM_NAMES.table, options);
+}
+
+export async function joinTable(roomId: string, options: TableJoinOptions): Promise<AnyRoom> {
+  await authenticate();
+  return client.joinById<unknown>(roomId, options);
+}
+
+export async function reconnectTable(token: string): Promise<AnyRoom> {
+  return client.reconnect<unknown>(token);
+}
+
+export async function joinLobby(): Promise<AnyRoom> {
+  await authenticate();
+  return client.joinOrCreate<unknown>(ROOM_NAMES.lobby, {});
+}
+
+const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
+  "join/invalid_options": "The table options are not valid.",
+  "auth/unauthorized": "You are not signed in (or your session expired).",
+  "table/game_in_progress": "That game has already started; you can spectate it.",
+  "replay/not_found": "There is no such game.",
+  "replay/not_finished": "That game has not finished yet.",
+  "table/seat_unavailable": "That seat is not available.",
+  "server/shutting_down": "The server is restarting; try again in a moment.",
+};
+
+const JOIN_TEXT_BY_CODE = new Map<string, string>(Object.entries(JOIN_TEXT));
+
+/** Words for a failed join/create (the SDK's error carries our `code: detail` message). */
+export function joinErrorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : typeof e === "string" ? e : "";
+  for (const [code, text] of Object.entries(JOIN_TEXT)) {
+    if (message.startsWith(code)) return text;
+  }
+  const numeric = typeof e === "object" && e !== null && "code" in e && typeof e.code === "number" ? e.code : null;
+  for (const [code, n] of Object.entries(JOIN_ERRORS)) {
+    if (n === numeric) return JOIN_TEXT_BY_CODE.get(code) ?? message;
+  }
+  if (/not found|invalid room|locked/i.test(message)) return "That table does not exist or is full.";
+  return message !== "" ? message : "Could not join the room.";
+}

@@ -1,0 +1,324 @@
+/**
+ * `#/lobby`: open tables (live, from the `lobby` room's listing), Play now, Create table, join by
+ * code, and both ladder tiers with their live rank moves.
+ */
+import { z } from "zod";
+import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, MAX_SEATS, MIN_SEATS } from "../../../src/game/types.js";
+import { TURN_SECONDS_MAX, TURN_SECONDS_MIN, type TableCreateOptions } from "../../../src/shared/protocol.js";
+import { h, mount } from "../dom.js";
+import { applyDelta, deltaSchema, fromSnapshot, snapshotSchema, tierTitle, type Ladder, type LadderEntry } from "../ladder.js";
+import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
+import { identity } from "../session.js";
+import { TableConnection, handOver } from "../tableConnection.js";
+
+const listingSchema = z.object({
+  roomId: z.string(),
+  clients: z.number().optional(),
+  maxClients: z.number().optional(),
+  metadata: z
+    .object({
+      gameId: z.string(),
+      seats: z.number().int(),
+      seated: z.number().int(),
+      turnSeconds: z.number(),
+      phase: z.enum(["waiting", "bidding", "playing", "completed"]),
+      isPublic: z.boolean(),
+    })
+    .partial()
+    .optional(),
+});
+type Listing = z.infer<typeof listingSchema>;
+
+/** How long a rank move stays highlighted. */
+const MOVE_VISIBLE_MS = 15_000;
+
+export function lobbyPage(root: HTMLElement): () => void {
+  let lobby: AnyRoom | null = null;
+  let closed = false;
+  const tables = new Map<string, Listing>();
+  let ladder: Ladder = new Map();
+  let lobbyState: "connecting" | "live" | "lost" = "connecting";
+
+  const message = h("p", { class: "rejection", role: "alert", "data-testid": "lobby-message", hidden: true });
+  const tablesBox = h("div", { "data-testid": "table-list" });
+  const ladderBox = h("div", { class: "ladders", "data-testid": "ladder" });
+  const liveBadge = h("span", { class: "conn", "data-testid": "lobby-status" });
+
+  const say = (text: string): void => {
+    message.textContent = text;
+    message.hidden = text === "";
+  };
+
+  const go = async (options: TableCreateOptions, button: HTMLButtonElement): Promise<void> => {
+    button.disabled = true;
+    say("");
+    try {
+      const room = await createTable(options);
+      if (closed) {
+        void room.leave(true);
+        return;
+      }
+      handOver(new TableConnection(room));
+      window.location.hash = `#/table/${room.roomId}`;
+    } catch (e: unknown) {
+      say(joinErrorText(e));
+      button.disabled = false;
+    }
+  };
+
+  // --- Play now / create / join by code -------------------------------------------------
+  const playNow = h(
+    "button",
+    {
+      type: "button",
+      class: "primary big",
+      "data-testid": "play-now",
+      onclick: () => void go({ seats: DEFAULT_SEATS, bots: DEFAULT_SEATS - 1 }, playNow),
+    },
+    "Play now",
+  );
+
+  const seatsInput = h("select", { id: "ct-seats", name: "seats", "data-testid": "create-seats" },
+    Array.from({ length: MAX_SEATS - MIN_SEATS + 1 }, (_, i) => {
+      const n = MIN_SEATS + i;
+      return h("option", { value: n, selected: n === DEFAULT_SEATS }, String(n));
+    }),
+  );
+  const turnInput = h("input", {
+    id: "ct-turn", name: "turnSeconds", type: "number", min: TURN_SECONDS_MIN, max: TURN_SECONDS_MAX, value: DEFAULT_TURN_SECONDS,
+    "data-testid": "create-turn-seconds", inputmode: "numeric",
+  });
+  const botsInput = h("input", { id: "ct-bots", name: "bots", type: "number", min: 0, max: MAX_SEATS - 1, value: 0, "data-testid": "create-bots", inputmode: "numeric" });
+  const publicInput = h("input", { id: "ct-public", name: "isPublic", type: "checkbox", checked: true, "data-testid": "create-public" });
+  const createButton = h("button", { type: "submit", "data-testid": "create-submit" }, "Create table");
+  const createForm = h(
+    "form",
+    {
+      class: "create",
+      "data-testid": "create-form",
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        const seats = Number(seatsInput.value);
+        const turnSeconds = Number(turnInput.value);
+        const bots = Number(botsInput.value);
+        if (!Number.isFinite(turnSeconds) || turnSeconds < TURN_SECONDS_MIN || turnSeconds > TURN_SECONDS_MAX) {
+          say(`Turn time must be between ${TURN_SECONDS_MIN} and ${TURN_SECONDS_MAX} seconds.`);
+          return;
+        }
+        if (!Number.isInteger(bots) || bots < 0 || bots > seats - 1) {
+          say(`Bots: 0 to ${seats - 1} (one seat is yours).`);
+          return;
+        }
+        void go({ seats, turnSeconds, bots, isPublic: publicInput.checked }, createButton);
+      },
+    },
+    h("h2", null, "Create a table"),
+    h("div", { class: "fields" },
+      h("label", { for: "ct-seats" }, "Seats", seatsInput),
+      h("label", { for: "ct-turn" }, "Turn time (s)", turnInput),
+      h("label", { for: "ct-bots" }, "Bots", botsInput),
+      h("label", { for: "ct-public", class: "check" }, publicInput, "Public (listed in the lobby)"),
+    ),
+    createButton,
+  );
+
+  const codeInput = h("input", { id: "join-code", name: "code", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "join-code", required: true });
+  const joinForm = h(
+    "form",
+    {
+      class: "join",
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        const code = codeInput.value.trim();
+        if (code !== "") window.location.hash = `#/table/${encodeURIComponent(code)}`;
+      },
+    },
+    h("h2", null, "Join by code"),
+    h("label", { for: "join-code" }, "Table code"),
+    h("div", { class: "row" }, codeInput, h("button", { type: "submit", "data-testid": "join-code-submit" }, "Join")),
+  );
+
+  // --- Drawing ----------------------------------------------------------------------------
+  const drawTables = (): void => {
+    const list = [...tables.values()];
+    liveBadge.textContent = lobbyState === "live" ? "Live" : lobbyState === "connecting" ? "Connecting…" : "Not live";
+    liveBadge.className = `conn ${lobbyState === "live" ? "connected" : lobbyState === "lost" ? "disconnected" : "reconnecting"}`;
+    if (list.length === 0) {
+      mount(tablesBox, h("p", { class: "muted", "data-testid": "no-tables" }, "No open tables right now. Play now starts one with bots."));
+      return;
+    }
+    mount(
+      tablesBox,
+      h(
+        "table",
+        { class: "tables" },
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Table"), h("th", { scope: "col" }, "Seats"), h("th", { scope: "col" }, "Turn"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
+        h(
+          "tbody",
+          null,
+          list.map((t) => {
+            const m = t.metadata ?? {};
+            const seats = m.seats ?? t.maxClients ?? 0;
+            const seated = m.seated ?? t.clients ?? 0;
+            const open = m.phase === "waiting" && seated < seats;
+            return h(
+              "tr",
+              { "data-testid": "table-row", "data-room-id": t.roomId },
+              h("td", null, h("code", null, t.roomId)),
+              h("td", null, `${seated}/${seats}`),
+              h("td", null, m.turnSeconds !== undefined ? `${m.turnSeconds} s` : "–"),
+              h("td", null, m.phase ?? "–"),
+              h(
+                "td",
+                { class: "actions" },
+                open ? h("a", { class: "button", href: `#/table/${t.roomId}`, "data-testid": "join-table", "aria-label": `Join table ${t.roomId}` }, "Join") : null,
+                h("a", { class: "button ghost", href: `#/table/${t.roomId}?spectate=1`, "data-testid": "spectate-table", "aria-label": `Spectate table ${t.roomId}` }, "Watch"),
+              ),
+            );
+          }),
+        ),
+      ),
+    );
+  };
+
+  const moveBadge = (r: LadderEntry, now: number): HTMLElement | null => {
+    if (!r.move || now - r.move.at > MOVE_VISIBLE_MS) return null;
+    const { oldRank, oldRating } = r.move;
+    const gained = oldRating === null ? r.rating : r.rating - oldRating;
+    const points = gained === 0 ? "" : ` ${gained > 0 ? "+" : ""}${gained}`;
+    if (oldRank === null) return h("span", { class: "delta up", "data-testid": "ladder-delta", "data-move": "new" }, `new${points}`);
+    const diff = oldRank - r.rank;
+    if (diff > 0) return h("span", { class: "delta up", "data-testid": "ladder-delta", "data-move": "up", "aria-label": `up ${diff}${points}` }, `▲${diff}${points}`);
+    if (diff < 0) return h("span", { class: "delta down", "data-testid": "ladder-delta", "data-move": "down", "aria-label": `down ${-diff}${points}` }, `▼${-diff}${points}`);
+    return h("span", { class: "delta same", "data-testid": "ladder-delta", "data-move": "same" }, `=${points}`);
+  };
+
+  const drawLadder = (): void => {
+    const now = Date.now();
+    const me = identity()?.playerId;
+    if (ladder.size === 0) {
+      mount(ladderBox, h("p", { class: "muted" }, lobbyState === "live" ? "No ranked players yet." : "Loading the ladder…"));
+      return;
+    }
+    mount(
+      ladderBox,
+      [...ladder.entries()].map(([tier, rows]) =>
+        h(
+          "section",
+          { class: "ladder-tier", "data-testid": "ladder-tier", "data-tier": tier },
+          h("h3", null, tierTitle(tier)),
+          rows.length === 0
+            ? h("p", { class: "muted" }, "Nobody yet.")
+            : h(
+                "ol",
+                { class: "ladder-rows" },
+                rows.map((r) =>
+                  h(
+                    "li",
+                    {
+                      class: `${r.move && now - r.move.at <= MOVE_VISIBLE_MS ? "moved" : ""}${r.playerId === me ? " me" : ""}`,
+                      "data-testid": "ladder-row",
+                      "data-player-id": r.playerId,
+                      "data-rank": r.rank,
+                    },
+                    h("span", { class: "rank" }, `${r.rank}.`),
+                    h("a", { href: `#/profile/${r.playerId}`, class: "name" }, r.displayName),
+                    h("span", { class: "rating", title: `${r.gamesPlayed} games` }, String(r.rating)),
+                    moveBadge(r, now),
+                  ),
+                ),
+              ),
+        ),
+      ),
+    );
+  };
+
+  mount(
+    root,
+    h(
+      "div",
+      { class: "lobby", "data-testid": "lobby" },
+      h(
+        "section",
+        { class: "panel hero" },
+        h("h1", null, "PZO"),
+        h("p", null, "Ten rounds. Bid exactly the tricks you will take."),
+        playNow,
+        message,
+      ),
+      h("section", { class: "panel" }, h("h2", null, "Open tables ", liveBadge), tablesBox),
+      h("section", { class: "panel" }, h("h2", null, "Ladder"), ladderBox),
+      h("section", { class: "panel" }, createForm),
+      h("section", { class: "panel" }, joinForm),
+    ),
+  );
+  drawTables();
+  drawLadder();
+
+  const fade = setInterval(() => {
+    if ([...ladder.values()].some((rows) => rows.some((r) => r.move && Date.now() - r.move.at <= MOVE_VISIBLE_MS + 1000))) drawLadder();
+  }, 1000);
+
+  const connect = async (): Promise<void> => {
+    try {
+      const room = await joinLobby();
+      if (closed) {
+        void room.leave(true);
+        return;
+      }
+      lobby = room;
+      lobbyState = "live";
+      room.onMessage("rooms", (payload: unknown) => {
+        tables.clear();
+        const rooms = z.array(listingSchema).safeParse(payload);
+        if (rooms.success) for (const r of rooms.data) tables.set(r.roomId, r);
+        drawTables();
+      });
+      room.onMessage("+", (payload: unknown) => {
+        const p = z.tuple([z.string(), listingSchema]).safeParse(payload);
+        if (p.success) tables.set(p.data[0], p.data[1]);
+        drawTables();
+      });
+      room.onMessage("-", (payload: unknown) => {
+        const p = z.string().safeParse(payload);
+        if (p.success) tables.delete(p.data);
+        drawTables();
+      });
+      room.onMessage("ladder_snapshot", (payload: unknown) => {
+        const s = snapshotSchema.safeParse(payload);
+        if (s.success) ladder = fromSnapshot(s.data);
+        drawLadder();
+      });
+      room.onMessage("ladder_delta", (payload: unknown) => {
+        const d = deltaSchema.safeParse(payload);
+        if (d.success) ladder = applyDelta(ladder, d.data.changes, Date.now());
+        drawLadder();
+      });
+      room.onLeave(() => {
+        lobbyState = "lost";
+        drawTables();
+      });
+      room.onDrop(() => {
+        lobbyState = "connecting";
+        drawTables();
+      });
+      room.onReconnect(() => {
+        lobbyState = "live";
+        drawTables();
+      });
+      drawTables();
+      drawLadder();
+    } catch (e: unknown) {
+      lobbyState = "lost";
+      say(`The lobby is not available: ${joinErrorText(e)}`);
+      drawTables();
+    }
+  };
+  void connect();
+
+  return () => {
+    closed = true;
+    clearInterval(fade);
+    if (lobby !== null) void lobby.leave(true);
+  };
+}

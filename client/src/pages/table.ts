@@ -1,0 +1,154 @@
+/**
+ * `#/table/:roomId` (seated) and `#/table/:roomId?spectate=1`: joins (or rejoins) the room and
+ * draws it live. A reload finds its seat again through the reconnection token kept in
+ * sessionStorage; failing that it joins by id, which gives a seated player its seat back.
+ */
+import { h, keepFocus, mount } from "../dom.js";
+import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
+import { TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
+import { tableView, updateTimer } from "../views/tableView.js";
+
+const STATUS_TEXT = { connected: "Connected", reconnecting: "Reconnecting…", disconnected: "Disconnected" } as const;
+
+async function connect(roomId: string, spectate: boolean): Promise<TableConnection> {
+  const handed = takeHandoff(roomId);
+  if (handed !== null) return handed;
+  const saved = remembered(roomId);
+  if (saved !== null) {
+    try {
+      const room = await reconnectTable(saved.token);
+      return new TableConnection(room, { seat: saved.seat, spectator: spectate || saved.seat === null });
+    } catch {
+      forget(roomId);
+    }
+  }
+  const room = await joinTable(roomId, spectate ? { spectate: true } : {});
+  return new TableConnection(room, spectate ? { seat: null, spectator: true } : null);
+}
+
+/** Mounts the table page; returns its cleanup. */
+export function tablePage(root: HTMLElement, roomId: string, spectate: boolean): () => void {
+  let conn: TableConnection | null = null;
+  let closed = false;
+  let last: Snapshot | null = null;
+  mount(root, h("p", { class: "muted", "data-testid": "table-loading" }, "Joining the table…"));
+
+  const statusBar = h("div", { class: "status-bar" });
+  const alert = h("div", { class: "rejection", role: "alert", "data-testid": "rejection" });
+  const host = h("div", { class: "table-host" });
+  const logList = h("ol", { class: "log", "aria-label": "What happened", "data-testid": "event-log" });
+
+  const draw = (s: Snapshot): void => {
+    const mine = s.mySeat !== null && s.role !== "spectator";
+    const code = h("code", { "data-testid": "table-code" }, s.roomId);
+    mount(
+      statusBar,
+      h(
+        "span",
+        { class: `conn ${s.connection}`, "data-testid": "connection-status", "data-state": s.connection, role: "status" },
+        STATUS_TEXT[s.connection],
+      ),
+      s.role === "spectator" ? h("span", { class: "badge", "data-testid": "spectator-badge" }, "Spectating") : null,
+      mine && s.mySeat !== null ? h("span", { class: "muted" }, `Seat ${s.mySeat + 1}`) : null,
+      h("span", { class: "muted" }, "Table code ", code),
+      s.connection === "disconnected"
+        ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void rejoin() }, "Rejoin")
+        : null,
+      h("a", { href: "#/lobby", class: "leave", "data-testid": "leave-link" }, "Leave table"),
+    );
+    alert.textContent = s.rejection ?? s.closedReason ?? s.notice ?? "";
+    alert.hidden = alert.textContent === "";
+    const model = s.model;
+    if (model === null) {
+      mount(host, h("p", { class: "muted" }, "Waiting for the table…"));
+    } else {
+      const myTurnBefore = last?.model?.turn === s.mySeat;
+      keepFocus(
+        host,
+        () =>
+          mount(
+            host,
+            model.phase === "waiting" ? waitingControls(s) : null,
+            tableView(model, {
+              mySeat: mine ? s.mySeat : null,
+              showAllHands: false,
+              pending: s.pending,
+              onBid: (b) => conn?.bid(b),
+              onPlay: (c) => conn?.play(c),
+            }),
+          ),
+        '[data-testid="hand-card"]:not([disabled]), [data-testid="bid-button"]:not([disabled]), [data-testid="hand"]',
+      );
+      // When the turn comes to us, bring keyboard focus to the first legal move, unless the
+      // player is busy in some other control.
+      const myTurnNow = model.turn === s.mySeat && mine;
+      const idle = document.activeElement === document.body || document.activeElement === null || host.contains(document.activeElement);
+      if (myTurnNow && !myTurnBefore && idle) {
+        host.querySelector<HTMLElement>('[data-testid="bid-button"]:not([disabled]), [data-testid="hand-card"]:not([disabled])')?.focus();
+      }
+      if (model.phase === "completed" && last?.model?.phase !== "completed") {
+        host.querySelector<HTMLElement>('[data-testid="final-scores"]')?.focus();
+      }
+      updateTimer(host, model, Date.now());
+    }
+    mount(logList, s.log.map((l) => h("li", null, l)));
+    last = s;
+  };
+
+  const waitingControls = (s: Snapshot): HTMLElement | null => {
+    const m = s.model;
+    if (m === null || s.role === "spectator") return null;
+    const free = m.seats.filter((x) => !x.occupied).length;
+    return h(
+      "div",
+      { class: "waiting" },
+      h("p", null, free > 0 ? `Waiting for ${free} more player${free > 1 ? "s" : ""}. Share the table code, or add bots.` : "Every seat is taken."),
+      free > 0 ? h("button", { type: "button", "data-testid": "add-bot-button", "data-key": "add-bot", onclick: () => conn?.addBot() }, "Add a bot") : null,
+      free === 0 ? h("button", { type: "button", "data-testid": "start-button", "data-key": "start", onclick: () => conn?.start() }, "Start the game") : null,
+    );
+  };
+
+  const attach = (c: TableConnection): void => {
+    conn = c;
+    mount(root, statusBar, alert, host, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
+    c.subscribe(draw);
+  };
+
+  const fail = (e: unknown): void => {
+    const text = joinErrorText(e);
+    mount(
+      root,
+      h(
+        "div",
+        { class: "panel", "data-testid": "join-error" },
+        h("p", { role: "alert" }, text),
+        spectate ? null : h("p", null, h("a", { href: `#/table/${roomId}?spectate=1` }, "Spectate this table instead")),
+        h("p", null, h("a", { href: "#/lobby" }, "Back to the lobby")),
+      ),
+    );
+  };
+
+  const rejoin = async (): Promise<void> => {
+    try {
+      const c = await connect(roomId, spectate);
+      if (closed) {
+        c.detach();
+        return;
+      }
+      attach(c);
+    } catch (e: unknown) {
+      if (!closed) fail(e);
+    }
+  };
+
+  void rejoin();
+  const timer = setInterval(() => updateTimer(host, last?.model ?? null, Date.now()), 250);
+
+  return () => {
+    closed = true;
+    clearInterval(timer);
+    // Navigating away inside the app means leaving the table; a reload never gets here, so
+    // the server keeps the seat for the reconnection window.
+    if (conn !== null) void conn.leave();
+  };
+}

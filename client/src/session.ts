@@ -1,0 +1,183 @@
+/**
+ * Who the page plays as. A guest account is made on first visit (no form to fill); register
+ * and login replace it. Tokens live in localStorage; the access token is refreshed shortly
+ * before it expires, or when the server says it has, with a single refresh in flight at a time.
+ */
+import { z } from "zod";
+import { local } from "./env.js";
+import { request, useTokens, type ApiProblem, type ApiResult } from "./http.js";
+
+const STORAGE_KEY = "pzo.auth";
+/** Refresh this many seconds before the access token's `exp`. */
+const EARLY_REFRESH_SECONDS = 30;
+
+export interface Identity {
+  readonly playerId: string;
+  readonly displayName: string;
+  readonly kind: "user" | "guest" | "bot";
+}
+
+const storedSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  playerId: z.string(),
+  displayName: z.string(),
+  kind: z.enum(["user", "guest", "bot"]),
+  expiresAt: z.number(),
+});
+type Stored = z.infer<typeof storedSchema>;
+
+/** The auth answer: tokens, and whatever the server says about the player. */
+const authAnswer = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  player: z.object({ id: z.string(), displayName: z.string() }).partial().optional(),
+  displayName: z.string().optional(),
+  username: z.string().optional(),
+  user: z.object({ username: z.string() }).partial().nullish(),
+});
+
+const claims = z.object({ pid: z.string(), kind: z.enum(["user", "guest", "bot"]), exp: z.number() });
+
+/** Reads the (unverified) claims of a JWT: the server verifies; the page only needs pid and exp. */
+function readClaims(jwt: string): z.infer<typeof claims> | null {
+  const part = jwt.split(".")[1];
+  if (part === undefined) return null;
+  try {
+    const json: unknown = JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/")));
+    const c = claims.safeParse(json);
+    return c.success ? c.data : null;
+  } catch {
+    return null;
+  }
+}
+
+let current: Stored | null = load();
+let refreshing: Promise<boolean> | null = null;
+const listeners = new Set<(id: Identity | null) => void>();
+
+function load(): Stored | null {
+  const raw = local.getItem(STORAGE_KEY);
+  if (raw === null) return null;
+  try {
+    const parsed = storedSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function save(next: Stored | null): void {
+  current = next;
+  if (next === null) local.removeItem(STORAGE_KEY);
+  else local.setItem(STORAGE_KEY, JSON.stringify(next));
+  const id = identity();
+  for (const l of listeners) l(id);
+}
+
+function fromAnswer(a: z.infer<typeof authAnswer>, fallbackName?: string): Stored | null {
+  const c = readClaims(a.accessToken);
+  if (c === null) return null;
+  const name =
+    a.player?.displayName ?? a.displayName ?? a.user?.username ?? a.username ?? fallbackName ?? current?.displayName ?? "Guest";
+  return {
+    accessToken: a.accessToken,
+    refreshToken: a.refreshToken,
+    playerId: a.player?.id ?? c.pid,
+    displayName: name,
+    kind: c.kind,
+    expiresAt: c.exp,
+  };
+}
+
+async function authCall(path: string, body: unknown, fallbackName?: string): Promise<ApiResult<Identity>> {
+  const res = await request(path, authAnswer, { method: "POST", body, auth: false });
+  if (!res.ok) return res;
+  const stored = fromAnswer(res.data, fallbackName);
+  if (stored === null) return { ok: false, problem: { status: 200, code: "client/bad_token", message: "The server sent a token the page cannot read." } };
+  save(stored);
+  const id = identity();
+  return id ? { ok: true, data: id } : { ok: false, problem: { status: 200, code: "client/bad_token", message: "no identity" } };
+}
+
+/** The current identity, or null before the first login. */
+export function identity(): Identity | null {
+  return current ? { playerId: current.playerId, displayName: current.displayName, kind: current.kind } : null;
+}
+
+/** Calls `fn` on every login, logout and refresh that changes who we are. */
+export function onIdentity(fn: (id: Identity | null) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function guestLogin(): Promise<ApiResult<Identity>> {
+  return authCall("/api/auth/guest", {});
+}
+
+export function login(login: string, password: string): Promise<ApiResult<Identity>> {
+  return authCall("/api/auth/login", { login, password }, login);
+}
+
+export function register(username: string, email: string, password: string): Promise<ApiResult<Identity>> {
+  return authCall("/api/auth/register", { username, email, password }, username);
+}
+
+export async function logout(): Promise<void> {
+  const refreshToken = current?.refreshToken;
+  if (refreshToken !== undefined) {
+    await request("/api/auth/logout", z.unknown(), { method: "POST", body: { refreshToken }, auth: false });
+  }
+  save(null);
+}
+
+async function doRefresh(): Promise<boolean> {
+  const s = current;
+  if (s === null) return false;
+  const res = await request("/api/auth/refresh", authAnswer, { method: "POST", body: { refreshToken: s.refreshToken }, auth: false });
+  if (!res.ok) {
+    // A dead refresh token (logged out, expired): a guest simply starts again as a new guest.
+    if (res.problem.status === 401) save(null);
+    return false;
+  }
+  const next = fromAnswer(res.data, s.displayName);
+  if (next === null) return false;
+  save({ ...next, displayName: s.displayName });
+  return true;
+}
+
+/** Refreshes the access token now (one refresh at a time). */
+export function refresh(): Promise<boolean> {
+  refreshing ??= doRefresh().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** A valid access token: refreshed when close to expiry. Null when there is no session. */
+export async function accessToken(): Promise<string | null> {
+  if (current === null) return null;
+  if (current.expiresAt - EARLY_REFRESH_SECONDS <= Date.now() / 1000) await refresh();
+  return current?.accessToken ?? null;
+}
+
+/**
+ * Makes sure the page has someone to play as: the stored session (refreshed if needed), or a
+ * new guest. Returns the problem when the server cannot be reached.
+ */
+export async function ensureSession(): Promise<Identity | ApiProblem> {
+  if (current !== null) {
+    const token = await accessToken();
+    const id = identity();
+    if (token !== null && id !== null) return id;
+  }
+  const res = await guestLogin();
+  return res.ok ? res.data : res.problem;
+}
+
+/** Sets the display name kept with the session (after a profile fetch tells us the real one). */
+export function setDisplayName(name: string): void {
+  if (current !== null && current.displayName !== name) save({ ...current, displayName: name });
+}
+
+useTokens({ accessToken, refresh });

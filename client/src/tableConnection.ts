@@ -1,0 +1,301 @@
+/**
+ * One live connection to a `table` room, wrapped so that nothing the server sends is missed
+ * between joining (in the lobby) and drawing (on the table page): every handler is attached the
+ * moment the room is joined. It turns the room's state into a `TableModel`, keeps the move in
+ * flight, the last rejection, server notices and a short log of what happened, and tracks the
+ * connection (the SDK reconnects by itself after a drop).
+ */
+import { z } from "zod";
+import type { Card } from "../../src/game/types.js";
+import { CLOSE_CODES } from "../../src/shared/protocol.js";
+import { cardLabel, isCard } from "./cards.js";
+import { modelFromRoomState, type TableModel } from "./model.js";
+import { forget, remember, type AnyRoom } from "./net.js";
+import { reasonText } from "./reasons.js";
+
+export type ConnectionState = "connected" | "reconnecting" | "disconnected";
+
+const welcomeSchema = z.object({
+  gameId: z.string(),
+  role: z.enum(["player", "spectator"]),
+  seat: z.number().int().nullable(),
+  playerId: z.string().nullable(),
+  eventCount: z.number().int(),
+});
+
+const resultSchema = z.union([
+  z.object({ ok: z.literal(true), type: z.string(), id: z.union([z.string(), z.number()]).optional() }),
+  z.object({
+    ok: z.literal(false),
+    type: z.string(),
+    id: z.union([z.string(), z.number()]).optional(),
+    code: z.string(),
+    message: z.string(),
+  }),
+]);
+
+const noticeSchema = z.object({ code: z.string(), message: z.string() });
+
+const card = z.custom<Card>(isCard);
+/** The events the log line shows; other types are recognised only by `type`. */
+const eventSchema = z.object({
+  index: z.number().int(),
+  event: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("bid_placed"), seat: z.number().int(), bid: z.number().int(), auto: z.boolean() }),
+    z.object({ type: z.literal("card_played"), seat: z.number().int(), card, auto: z.boolean() }),
+    z.object({ type: z.literal("trick_won"), seat: z.number().int(), trick: z.number().int() }),
+    z.object({ type: z.literal("round_started"), round: z.number().int(), trumpCard: card }),
+    z.object({ type: z.literal("round_scored"), round: z.number().int() }),
+    z.object({ type: z.literal("seat_taken_by_bot"), seat: z.number().int(), botName: z.string() }),
+    z.object({ type: z.literal("player_joined"), seat: z.number().int(), displayName: z.string() }),
+    z.object({ type: z.literal("player_left"), seat: z.number().int() }),
+    z.object({ type: z.literal("game_started") }),
+    z.object({ type: z.literal("game_completed") }),
+    z.object({ type: z.literal("game_created") }),
+  ]),
+});
+
+export interface Snapshot {
+  readonly roomId: string;
+  readonly model: TableModel | null;
+  readonly mySeat: number | null;
+  readonly role: "player" | "spectator" | null;
+  readonly connection: ConnectionState;
+  /** Words for the last refused move, cleared by the next accepted one. */
+  readonly rejection: string | null;
+  readonly notice: string | null;
+  readonly pending: boolean;
+  readonly log: readonly string[];
+  /** Why the connection ended, when it did. */
+  readonly closedReason: string | null;
+}
+
+const LOG_LINES = 8;
+/** A move whose answer never comes back stops blocking the controls after this long. */
+const PENDING_TIMEOUT_MS = 5000;
+
+export class TableConnection {
+  readonly room: AnyRoom;
+  private model: TableModel | null = null;
+  private mySeat: number | null;
+  private role: "player" | "spectator" | null;
+  private connection: ConnectionState = "connected";
+  private rejection: string | null = null;
+  private notice: string | null = null;
+  private pendingId: number | null = null;
+  private pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  private nextId = 1;
+  private log: string[] = [];
+  private closedReason: string | null = null;
+  private readonly listeners = new Set<(s: Snapshot) => void>();
+  private readonly stateListener: (state: unknown) => void;
+
+  constructor(room: AnyRoom, known: { seat: number | null; spectator: boolean } | null = null) {
+    this.room = room;
+    this.mySeat = known?.seat ?? null;
+    this.role = known === null ? null : known.spectator ? "spectator" : known.seat !== null ? "player" : null;
+    this.saveToken();
+
+    room.onMessage("welcome", (payload: unknown) => {
+      const w = welcomeSchema.safeParse(payload);
+      if (!w.success) return;
+      this.mySeat = w.data.seat;
+      this.role = w.data.role;
+      this.saveToken();
+      this.emit();
+    });
+    room.onMessage("result", (payload: unknown) => {
+      const r = resultSchema.safeParse(payload);
+      if (!r.success) return;
+      if (r.data.id === this.pendingId) this.clearPending();
+      this.rejection = r.data.ok ? null : reasonText(r.data.code, r.data.message);
+      this.emit();
+    });
+    room.onMessage("notice", (payload: unknown) => {
+      const n = noticeSchema.safeParse(payload);
+      if (n.success) this.notice = n.data.message;
+      this.emit();
+    });
+    room.onMessage("event", (payload: unknown) => {
+      const e = eventSchema.safeParse(payload);
+      if (!e.success) return;
+      const line = this.describe(e.data.event);
+      if (line !== null) {
+        this.log = [...this.log, line].slice(-LOG_LINES);
+      }
+    });
+    this.stateListener = (state: unknown) => {
+      let m = modelFromRoomState(state, this.mySeat);
+      if (!m.ok) {
+        this.notice = m.error;
+        this.emit();
+        return;
+      }
+      // A reload that found its seat again may not get a new welcome: the only hand a seat
+      // can see is its own, so that is our seat.
+      const [onlySeat] = m.model.hands.keys();
+      if (this.mySeat === null && this.role !== "spectator" && m.model.hands.size === 1 && onlySeat !== undefined) {
+        this.mySeat = onlySeat;
+        this.role = "player";
+        this.saveToken();
+        m = modelFromRoomState(state, onlySeat);
+        if (!m.ok) return;
+      }
+      this.model = m.model;
+      if (this.pendingId !== null && this.model.turn !== this.mySeat) this.clearPending();
+      this.emit();
+    };
+    room.onStateChange(this.stateListener);
+    room.onDrop(() => {
+      this.connection = "reconnecting";
+      this.emit();
+    });
+    room.onReconnect(() => {
+      this.connection = "connected";
+      this.closedReason = null;
+      this.saveToken();
+      this.emit();
+    });
+    room.onLeave((code: number, reason?: string) => {
+      this.connection = "disconnected";
+      this.clearPending();
+      if (code === CLOSE_CODES.CONSENTED) this.closedReason = "You left the table.";
+      else if (code === CLOSE_CODES.SERVER_SHUTDOWN) this.closedReason = "The server is restarting. Rejoin in a moment to get your seat back.";
+      else if (code === CLOSE_CODES.FAILED_TO_RECONNECT) this.closedReason = "The connection could not be restored.";
+      else this.closedReason = reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
+      this.emit();
+    });
+    room.onError((code: number, message?: string) => {
+      this.notice = `Server error ${code}${message !== undefined ? `: ${message}` : ""}`;
+      this.emit();
+    });
+    // The first full state may already be there.
+    if (room.state !== undefined && room.state !== null) this.stateListener(room.state);
+  }
+
+  private saveToken(): void {
+    if (this.room.reconnectionToken) remember(this.room.roomId, { token: this.room.reconnectionToken, seat: this.mySeat });
+  }
+
+  private seatName(seat: number): string {
+    const s = this.model?.seats[seat];
+    return s?.occupied && s.displayName ? s.displayName : `Seat ${seat + 1}`;
+  }
+
+  private describe(e: z.infer<typeof eventSchema>["event"]): string | null {
+    switch (e.type) {
+      case "bid_placed":
+        return `${this.seatName(e.seat)} bid ${e.bid}${e.auto ? " (timed out)" : ""}`;
+      case "card_played":
+        return `${this.seatName(e.seat)} played ${cardLabel(e.card)}${e.auto ? " (timed out)" : ""}`;
+      case "trick_won":
+        return `${this.seatName(e.seat)} won trick ${e.trick}`;
+      case "round_started":
+        return `Round ${e.round} dealt; trump ${cardLabel(e.trumpCard)}`;
+      case "round_scored":
+        return `Round ${e.round} scored`;
+      case "seat_taken_by_bot":
+        return `${e.botName} (bot) took over seat ${e.seat + 1}`;
+      case "player_joined":
+        return `${e.displayName} sat down`;
+      case "player_left":
+        return `${this.seatName(e.seat)} left`;
+      case "game_started":
+        return "The game started";
+      case "game_completed":
+        return "The game is over";
+      case "game_created":
+        return null;
+      default: {
+        const never: never = e;
+        return String(never);
+      }
+    }
+  }
+
+  snapshot(): Snapshot {
+    return {
+      roomId: this.room.roomId,
+      model: this.model,
+      mySeat: this.mySeat,
+      role: this.role,
+      connection: this.connection,
+      rejection: this.rejection,
+      notice: this.notice,
+      pending: this.pendingId !== null,
+      log: this.log,
+      closedReason: this.closedReason,
+    };
+  }
+
+  subscribe(fn: (s: Snapshot) => void): () => void {
+    this.listeners.add(fn);
+    fn(this.snapshot());
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(): void {
+    const s = this.snapshot();
+    for (const l of this.listeners) l(s);
+  }
+
+  private clearPending(): void {
+    this.pendingId = null;
+    if (this.pendingTimer !== null) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+  }
+
+  private send(type: "bid" | "play" | "start" | "add_bot", payload: Record<string, unknown>, blocking: boolean): void {
+    const id = this.nextId++;
+    if (blocking) {
+      this.clearPending();
+      this.pendingId = id;
+      this.pendingTimer = setTimeout(() => {
+        this.clearPending();
+        this.emit();
+      }, PENDING_TIMEOUT_MS);
+    }
+    this.rejection = null;
+    this.room.send(type, { ...payload, id });
+    this.emit();
+  }
+
+  bid(bid: number): void {
+    this.send("bid", { bid }, true);
+  }
+  play(c: Card): void {
+    this.send("play", { card: c }, true);
+  }
+  start(): void {
+    this.send("start", {}, false);
+  }
+  addBot(): void {
+    this.send("add_bot", {}, false);
+  }
+
+  /** Leaves on purpose (the seat is given up) and forgets the reconnection token. */
+  async leave(): Promise<void> {
+    forget(this.room.roomId);
+    this.listeners.clear();
+    this.clearPending();
+    if (this.connection !== "disconnected") await this.room.leave(true);
+  }
+
+  /** Stops drawing without leaving (the page is going away; the server keeps the seat). */
+  detach(): void {
+    this.listeners.clear();
+  }
+}
+
+/** A connection made on one page (the lobby) and picked up by the next (the table), in memory. */
+let handoff: TableConnection | null = null;
+export function handOver(conn: TableConnection): void {
+  handoff = conn;
+}
+export function takeHandoff(roomId: string): TableConnection | null {
+  const c = handoff;
+  handoff = null;
+  if (c !== null && c.room.roomId === roomId) return c;
+  if (c !== null) void c.leave();
+  return null;
+}
