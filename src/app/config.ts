@@ -10,6 +10,9 @@ const bool = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** A rate budget, `points/seconds` (e.g. `600/60`). */
+const rateBudget = z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, "expected points/seconds, e.g. 600/60");
+
 /** The environment schema: names are the variables, values their parsed types. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -36,10 +39,35 @@ export const envSchema = z.object({
   SERVICE_KEY: z.string().min(16).optional(),
   /** HMAC secret for action tokens. Unset: derived from JWT_SECRET. */
   ACTION_TOKEN_SECRET: z.string().min(32).optional(),
+  /**
+   * HTTP rate limits per route group, `points/seconds` per caller (the player when a token is
+   * sent, else the client address). See docs/OPERATIONS.md.
+   */
+  RATE_LIMIT_AUTH: rateBudget.default("30/60"),
+  RATE_LIMIT_READ: rateBudget.default("1200/60"),
+  RATE_LIMIT_WRITE: rateBudget.default("120/60"),
+  RATE_LIMIT_SCORES: rateBudget.default("60/60"),
+  RATE_LIMIT_ADMIN: rateBudget.default("60/60"),
+  RATE_LIMIT_STREAM: rateBudget.default("30/60"),
+  RATE_LIMIT_SYSTEM: rateBudget.default("1200/60"),
+  /** Failed logins allowed per account, and per client address, within the window. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(100),
+  LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
+  /** How long a write's Idempotency-Key is remembered. */
+  IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
+  /** scrypt cost N (a power of two) for new password hashes; r=8, p=1. */
+  PASSWORD_SCRYPT_N: positiveInt.refine((n) => n >= 1024 && (n & (n - 1)) === 0, "a power of two >= 1024").default(16384),
+  /** express `trust proxy`: which hops' X-Forwarded-For to believe for the client address. */
+  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
+  /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   EVENTLOG_MAX_BATCH: positiveInt.default(500),
   EVENTLOG_MAX_WAIT_MS: z.coerce.number().min(0).default(2),
   LADDER_DRIFT_INTERVAL_MS: positiveInt.default(5 * 60_000),
   RECONNECT_SECONDS: positiveInt.default(60),
+  /** Delay before each move of a server bot, ms (0 in tests and load runs). */
+  BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /** Serve the built browser client from client/dist. */
   SERVE_CLIENT: bool.default(true),
   /** Restore in-progress games from the log at start-up. */

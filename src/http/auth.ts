@@ -1,0 +1,252 @@
+/**
+ * Authentication primitives shared by HTTP and the rooms: access JWTs (HS256 via jose), opaque
+ * refresh tokens (only their SHA-256 is stored), scrypt password hashes, and the JWT secret's
+ * resolution (environment, else a development secret kept under DATA_DIR).
+ *
+ * Everything is built by {@link createTokenService}: no module-level state. The rooms call
+ * `tokens.verifyAccessToken(token)` in `onAuth`; the bot manager calls `tokens.issueBotToken`.
+ */
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import type { Logger } from "../app/logger.js";
+
+/** Roles: `player` for everyone, `admin` for operators. */
+export const ROLES = ["player", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who a token was issued to: a registered user, a guest player (no user) or a bot player. */
+export const PRINCIPAL_KINDS = ["user", "guest", "bot"] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+/** A verified access token: who is calling. */
+export interface AuthContext {
+  readonly ok: true;
+  /** The JWT `sub`: the user id, or `guest:<playerId>` / `bot:<playerId>`. */
+  readonly sub: string;
+  /** The user id, or null for guests and bots. */
+  readonly userId: string | null;
+  /** The player id (`players.id`); every principal plays as a player. */
+  readonly playerId: string;
+  readonly role: Role;
+  readonly kind: PrincipalKind;
+  /** Expiry, seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+/** Why a token was refused. */
+export interface AuthError {
+  readonly ok: false;
+  readonly code: "auth/missing_token" | "auth/invalid_token" | "auth/expired";
+  readonly message: string;
+}
+
+/** A principal to issue an access token for. */
+export interface Principal {
+  readonly userId: string | null;
+  readonly playerId: string;
+  readonly role: Role;
+  readonly kind: PrincipalKind;
+}
+
+/** An issued access token. */
+export interface IssuedAccessToken {
+  readonly accessToken: string;
+  readonly tokenType: "Bearer";
+  /** Seconds until expiry. */
+  readonly expiresIn: number;
+}
+
+/** Token issuing and verification, bound to one secret. */
+export interface TokenService {
+  /** Signs a short-lived access JWT for a principal. */
+  issueAccessToken(principal: Principal): Promise<IssuedAccessToken>;
+  /** Verifies an access JWT (signature, expiry, issuer, audience, claims). Never throws. */
+  verifyAccessToken(token: string | undefined | null): Promise<AuthContext | AuthError>;
+  /** Issues an access token for a bot player (`kind: "bot"`, role `player`). */
+  issueBotToken(botPlayerId: string): Promise<IssuedAccessToken>;
+}
+
+/** Options of {@link createTokenService}. */
+export interface TokenServiceOptions {
+  /** HMAC secret (at least 32 bytes of entropy). */
+  readonly secret: string;
+  /** Access token lifetime, seconds. */
+  readonly accessTtlSeconds: number;
+  /** Bot token lifetime, seconds (bots reconnect for a whole game). Default 24 h. */
+  readonly botTtlSeconds?: number;
+  /** Clock, ms since the epoch. */
+  readonly now?: () => number;
+}
+
+const ISSUER = "pzo";
+const AUDIENCE = "pzo";
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  pid: z.string().min(1),
+  role: z.enum(ROLES),
+  kind: z.enum(PRINCIPAL_KINDS),
+  exp: z.number(),
+});
+
+/** The JWT `sub` of a principal. */
+export function subjectOf(p: Principal): string {
+  if (p.kind === "user" && p.userId !== null) return p.userId;
+  return `${p.kind === "bot" ? "bot" : "guest"}:${p.playerId}`;
+}
+
+/** Creates the token service for one secret. */
+export function createTokenService(opts: TokenServiceOptions): TokenService {
+  const key = new TextEncoder().encode(opts.secret);
+  const now = opts.now ?? Date.now;
+  const botTtl = opts.botTtlSeconds ?? 24 * 3600;
+
+  async function sign(p: Principal, ttl: number): Promise<IssuedAccessToken> {
+    const iat = Math.floor(now() / 1000);
+    const accessToken = await new SignJWT({ pid: p.playerId, role: p.role, kind: p.kind })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(subjectOf(p))
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttl)
+      .sign(key);
+    return { accessToken, tokenType: "Bearer", expiresIn: ttl };
+  }
+
+  return {
+    issueAccessToken: (p) => sign(p, opts.accessTtlSeconds),
+    issueBotToken: (botPlayerId) => sign({ userId: null, playerId: botPlayerId, role: "player", kind: "bot" }, botTtl),
+    async verifyAccessToken(token) {
+      if (token === undefined || token === null || token === "") {
+        return { ok: false, code: "auth/missing_token", message: "no access token" };
+      }
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ["HS256"],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          currentDate: new Date(now()),
+        });
+        const claims = claimsSchema.safeParse(payload);
+        if (!claims.success) return { ok: false, code: "auth/invalid_token", message: "unexpected claims" };
+        const c = claims.data;
+        const userId = c.kind === "user" ? c.sub : null;
+        return { ok: true, sub: c.sub, userId, playerId: c.pid, role: c.role, kind: c.kind, expiresAt: c.exp };
+      } catch (err: unknown) {
+        if (err instanceof joseErrors.JWTExpired) return { ok: false, code: "auth/expired", message: "access token expired" };
+        return { ok: false, code: "auth/invalid_token", message: err instanceof Error ? err.message : "invalid token" };
+      }
+    },
+  };
+}
+
+/** Extracts the token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JWT secret
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The JWT secret: `JWT_SECRET` when set; otherwise (never in production: config refuses) a
+ * development secret generated once and kept in `<DATA_DIR>/jwt-secret`, with a warning logged.
+ */
+export function resolveJwtSecret(
+  config: { readonly JWT_SECRET?: string | undefined; readonly DATA_DIR: string; readonly NODE_ENV: string },
+  logger: Logger,
+): string {
+  if (config.JWT_SECRET !== undefined) return config.JWT_SECRET;
+  if (config.NODE_ENV === "production") throw new Error("JWT_SECRET is required in production");
+  const file = path.join(config.DATA_DIR, "jwt-secret");
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored.length >= 32) {
+      logger.warn({ file }, "JWT_SECRET is not set: using the development secret kept in DATA_DIR. Set JWT_SECRET in production.");
+      return stored;
+    }
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  logger.warn({ file }, "JWT_SECRET is not set: generated a development secret and kept it in DATA_DIR. Set JWT_SECRET in production.");
+  return secret;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refresh tokens
+// ---------------------------------------------------------------------------------------------
+
+/** A new opaque refresh token (256 random bits, base64url). Only its hash is stored. */
+export function newRefreshToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** The stored form of a refresh token: hex SHA-256. */
+export function hashRefreshToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords
+// ---------------------------------------------------------------------------------------------
+
+/** scrypt parameters. N must be a power of two. */
+export interface ScryptParams {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** Node's defaults (N=2^14, r=8, p=1): about 16 MiB and tens of milliseconds per hash. */
+export const DEFAULT_SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 };
+
+const KEY_LEN = 64;
+
+function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+function scryptOptions(p: ScryptParams): ScryptOptions {
+  return { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + 8 * 1024 * 1024 };
+}
+
+/**
+ * Hashes a password with scrypt and a fresh 16-byte salt. The result is self-describing:
+ * `scrypt$N$r$p$<salt base64>$<key base64>`, so parameters can change without breaking old hashes.
+ */
+export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password.normalize("NFKC"), salt, KEY_LEN, scryptOptions(params));
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString("base64")}$${key.toString("base64")}`;
+}
+
+/** Checks a password against a stored hash in constant time. A malformed hash never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
+  const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (!Number.isInteger(N) || !Number.isInteger(r) || !Number.isInteger(p) || N < 2 || r < 1 || p < 1) return false;
+  const salt = Buffer.from(parts[4] ?? "", "base64");
+  const expected = Buffer.from(parts[5] ?? "", "base64");
+  if (expected.length === 0) return false;
+  const actual = await scryptAsync(password.normalize("NFKC"), salt, expected.length, scryptOptions({ N, r, p }));
+  return timingSafeEqual(actual, expected);
+}
+
+/**
+ * A hash of a random password with the given parameters, used to spend the same time on an
+ * unknown account as on a wrong password (so response time does not reveal which accounts exist).
+ */
+export function dummyPasswordHash(params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  return hashPassword(randomBytes(16).toString("base64"), params);
+}

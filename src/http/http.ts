@@ -1,0 +1,236 @@
+/**
+ * The HTTP face of PZO, mounted on the express app Colyseus gives the composition root
+ * (`express: (app) => registerHttpRoutes(app, deps)`), or on a plain express app in tests and
+ * benches. Everything is built here from the deps passed in: no module-level state.
+ *
+ * Every route goes through the same pipeline (router.ts); around it sit the request id
+ * (`X-Request-Id`, also on every log line via pino-http), the latency histogram, the JSON
+ * body parser and the problem-shaped fallbacks (unknown /api route, malformed JSON, crash).
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
+import type { Redis } from "ioredis";
+import { pinoHttp } from "pino-http";
+import type { Registry } from "prom-client";
+import type { Config } from "../app/config.js";
+import type { Logger } from "../app/logger.js";
+import type { Database } from "../../db/client.js";
+import { createTokenService, dummyPasswordHash, resolveJwtSecret, type ScryptParams, type TokenService } from "./auth.js";
+import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
+import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
+import { buildOpenApi } from "./openapi.js";
+import type { LadderPort, ReadEvents, VerifyGame } from "./ports.js";
+import { problem, sendProblem } from "./problem.js";
+import { createKeyedLimiter, parseBudget, RATE_GROUPS, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
+import type { RouteDef } from "./route.js";
+import { mountRoute, requestIdOf } from "./router.js";
+import { authRoutes } from "./routes/auth.js";
+import type { ReadinessCheck, RouteDeps } from "./routes/deps.js";
+import { gameRoutes } from "./routes/games.js";
+import { ladderRoutes } from "./routes/ladder.js";
+import { systemRoutes } from "./routes/system.js";
+import { userRoutes } from "./routes/users.js";
+import { createAccountStore } from "./stores/accounts.js";
+import { createGameStore } from "./stores/games.js";
+
+/** What the composition root passes to {@link registerHttpRoutes}. */
+export interface HttpDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  /** The Registry `/metrics` serves; rooms, ladder and storage register theirs in it too. */
+  readonly registry: Registry;
+  readonly ladder: LadderPort;
+  /** The event log's `read` (db/eventLog.ts). */
+  readonly readEvents: ReadEvents;
+  /** The fairness check (src/game `verifyGame`). */
+  readonly verifyGame: VerifyGame;
+  /** Redis, when REDIS_URL is set: rate limits and idempotency keys live there. */
+  readonly redis?: Redis | undefined;
+  /** The token service shared with the rooms' onAuth (see {@link createTokenServiceFromConfig}). */
+  readonly tokens: TokenService;
+  /** Extra readiness checks (the database and Redis are checked already). */
+  readonly readiness?: readonly ReadinessCheck[];
+  readonly now?: () => number;
+}
+
+/** What {@link registerHttpRoutes} returns. */
+export interface HttpApi {
+  /** Every mounted route, in mount order. */
+  readonly routes: readonly RouteDef[];
+  /** The OpenAPI document. */
+  openapi(): unknown;
+  readonly metrics: HttpMetrics;
+}
+
+/**
+ * Builds the token service from configuration: JWT_SECRET, or (outside production) the
+ * development secret kept under DATA_DIR, with a warning. Call it once in the composition root
+ * and hand the result to both {@link registerHttpRoutes} and the rooms' `onAuth`.
+ */
+export function createTokenServiceFromConfig(config: Config, logger: Logger): TokenService {
+  return createTokenService({ secret: resolveJwtSecret(config, logger), accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+}
+
+function budget(text: string): RateBudget {
+  const b = parseBudget(text);
+  if (b === null) throw new Error(`bad rate budget: ${text}`);
+  return b;
+}
+
+function budgetsOf(config: Config): Record<RateGroup, RateBudget> {
+  return {
+    auth: budget(config.RATE_LIMIT_AUTH),
+    read: budget(config.RATE_LIMIT_READ),
+    write: budget(config.RATE_LIMIT_WRITE),
+    scores: budget(config.RATE_LIMIT_SCORES),
+    admin: budget(config.RATE_LIMIT_ADMIN),
+    stream: budget(config.RATE_LIMIT_STREAM),
+    system: budget(config.RATE_LIMIT_SYSTEM),
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The route template for metrics: the matched route, or `unmatched`. */
+function routeLabel(req: Request): string {
+  const route: unknown = req.route;
+  if (typeof route === "object" && route !== null && "path" in route && typeof route.path === "string") return route.path;
+  return "unmatched";
+}
+
+/**
+ * Mounts the HTTP API on `app`: `/api/*`, `/healthz`, `/readyz` and `/metrics`. Requests to
+ * other paths pass through untouched (the rooms' matchmaking and the client's static files).
+ */
+export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
+  const { config, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const metrics = createHttpMetrics(deps.registry);
+  const backend = { redis: deps.redis, prefix: config.REDIS_PREFIX, logger };
+  const budgets = budgetsOf(config);
+  const limiters = Object.fromEntries(RATE_GROUPS.map((g) => [g, createKeyedLimiter(g, budgets[g], backend)])) as Record<RateGroup, KeyedLimiter>;
+  const window = config.LOGIN_FAILURE_WINDOW_SECONDS;
+  const loginLimiters = {
+    account: createKeyedLimiter("login-account", { points: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, seconds: window }, backend),
+    ip: createKeyedLimiter("login-ip", { points: config.LOGIN_MAX_FAILURES_PER_IP, seconds: window }, backend),
+  };
+  const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
+  const idempotency = deps.redis === undefined ? createMemoryIdempotencyStore(ttlMs, now) : createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs);
+  const scrypt: ScryptParams = { N: config.PASSWORD_SCRYPT_N, r: 8, p: 1 };
+  let dummy: Promise<string> | null = null;
+  const games = createGameStore(deps.db);
+  const redis = deps.redis;
+  const readiness: ReadinessCheck[] = [
+    { name: "database", check: () => games.ping() },
+    ...(redis === undefined ? [] : [{ name: "redis", check: async () => void (await redis.ping()) }]),
+    ...(deps.readiness ?? []),
+  ];
+
+  let openapiDoc: unknown = null;
+  const routeDeps: RouteDeps = {
+    accounts: createAccountStore(deps.db),
+    games,
+    ladder: deps.ladder,
+    tokens: deps.tokens,
+    readEvents: deps.readEvents,
+    verifyGame: deps.verifyGame,
+    loginLimiters,
+    metrics,
+    registry: deps.registry,
+    scrypt,
+    dummyPasswordHash: () => (dummy ??= dummyPasswordHash(scrypt)),
+    readiness,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    metricsToken: config.METRICS_TOKEN,
+    openapi: () => openapiDoc,
+    startedAt: now(),
+    now,
+  };
+  const routes: RouteDef[] = [
+    ...systemRoutes(routeDeps),
+    ...authRoutes(routeDeps),
+    ...userRoutes(routeDeps),
+    ...gameRoutes(routeDeps),
+    ...ladderRoutes(routeDeps),
+  ];
+  openapiDoc = buildOpenApi(routes, {
+    title: "PZO HTTP API",
+    version: "1",
+    description: "Accounts, games, replays, rankings and the ladder. Errors: RFC 9457 problem+json with a stable `code`.",
+  });
+
+  app.set("trust proxy", config.TRUST_PROXY);
+
+  const router = express.Router();
+  const ours = (path: string): boolean => path.startsWith("/api/") || path === "/api" || path === "/healthz" || path === "/readyz" || path === "/metrics";
+
+  const httpLogger = pinoHttp<IncomingMessage, ServerResponse>({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers["x-request-id"];
+      const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err !== undefined || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
+    customProps: (req) => ({ route: "route" in req ? routeOf(req) : undefined }),
+  });
+  function routeOf(req: IncomingMessage): string | undefined {
+    const route: unknown = Reflect.get(req, "route");
+    return typeof route === "object" && route !== null && "path" in route && typeof route.path === "string" ? route.path : undefined;
+  }
+
+  router.use((req, res, next) => {
+    if (!ours(req.path)) {
+      next();
+      return;
+    }
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.requestDuration.observe({ method: req.method, route: routeLabel(req), status: String(res.statusCode) }, seconds);
+    });
+    httpLogger(req, res, next);
+  });
+  router.use("/api", express.json({ limit: "64kb" }));
+  for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger });
+
+  // An unknown /api route: a problem, not express's HTML page.
+  router.use("/api", (req: Request, res: Response) => {
+    metrics.problems.inc({ code: "route_not_found" });
+    sendProblem(res, problem("route_not_found", `no route ${req.method} ${req.originalUrl}`), requestIdOf(req));
+  });
+
+  const onError: ErrorRequestHandler = (err: unknown, req, res, next) => {
+    if (!ours(req.path)) {
+      next(err);
+      return;
+    }
+    const type = typeof err === "object" && err !== null && "type" in err ? err.type : undefined;
+    const id = requestIdOf(req);
+    if (res.headersSent) {
+      req.log.error({ err }, "request failed after the response started");
+      res.destroy();
+      return;
+    }
+    if (type === "entity.parse.failed") {
+      metrics.problems.inc({ code: "validation/malformed_json" });
+      sendProblem(res, problem("validation/malformed_json"), id);
+      return;
+    }
+    if (type === "entity.too.large") {
+      metrics.problems.inc({ code: "validation/too_large" });
+      sendProblem(res, problem("validation/too_large", "at most 64 KiB"), id);
+      return;
+    }
+    req.log.error({ err }, "unhandled error in an HTTP route");
+    metrics.problems.inc({ code: "internal" });
+    sendProblem(res, problem("internal", `see the server log for request ${id}`), id);
+  };
+  router.use(onError);
+
+  app.use(router);
+  return { routes, openapi: () => openapiDoc, metrics };
+}

@@ -1,0 +1,127 @@
+/**
+ * The narrow ports the HTTP layer needs from the parts it does not own: the ladder service
+ * (src/ladder), the event log (db/) and the fairness check (src/game). The composition root
+ * passes real implementations; each is kept to what the routes call.
+ */
+import type { GameEvent, GameId } from "../game/types.js";
+
+/** A ladder tier as the API names it. */
+export type ApiTier = "all_time" | "season";
+
+/** Which ladder: a tier, and for `season` a season number (default: the current one). */
+export interface TierQuery {
+  readonly tier: ApiTier;
+  readonly season?: number | undefined;
+}
+
+/** One ranked ladder entry as the API shows it. */
+export interface RankingView {
+  readonly rank: number;
+  readonly playerId: string;
+  readonly total: number;
+  readonly highest: number;
+  readonly average: number;
+  readonly games: number;
+  readonly wins: number;
+  /** ISO-8601 time the player first reached `total` (the tie-break). */
+  readonly firstReachedAt: string;
+}
+
+/** A page of rankings. */
+export interface RankingPage {
+  readonly tier: ApiTier;
+  readonly season: number | null;
+  readonly entries: readonly RankingView[];
+  readonly nextCursor: string | null;
+  readonly total: number;
+}
+
+/** An issued action token. */
+export interface IssuedActionToken {
+  readonly token: string;
+  readonly actionId: string;
+  readonly userId: string;
+  readonly maxScore: number;
+  /** ISO-8601 expiry. */
+  readonly expiresAt: string;
+}
+
+/** Why a score submission was refused. */
+export type ScoreRejection =
+  | "action_token/malformed"
+  | "action_token/bad_signature"
+  | "action_token/expired"
+  | "action_token/wrong_user"
+  | "action_token/over_max_score"
+  | "ladder/overflow";
+
+/** What a score submission did, per tier. */
+export interface ScoreSubmitted {
+  readonly actionId: string;
+  readonly playerId: string;
+  readonly delta: number;
+  readonly tiers: readonly {
+    readonly tier: ApiTier;
+    readonly season: number | null;
+    readonly total: number;
+    readonly oldRank: number | null;
+    readonly newRank: number;
+  }[];
+}
+
+/** The result of a score submission. */
+export type SubmitScoreResult =
+  | { readonly kind: "applied"; readonly result: ScoreSubmitted }
+  /** The token was used before: nothing changed; `first` is the first submission's response. */
+  | { readonly kind: "replayed"; readonly first: unknown }
+  | { readonly kind: "rejected"; readonly code: ScoreRejection; readonly message: string };
+
+/** One ladder delta, as sent on the SSE stream. */
+export interface LadderDeltaEvent {
+  /** Monotonic id (the SSE `id:`), for `Last-Event-ID` resume. */
+  readonly id: string;
+  readonly data: unknown;
+}
+
+/** The ladder service, as the HTTP layer uses it. */
+export interface LadderPort {
+  /** The current season's number. */
+  currentSeason(): Promise<number>;
+  /** A page from the top. Null cursor: the first page. Returns null on a malformed cursor. */
+  top(q: TierQuery, limit: number, cursor: string | null): Promise<RankingPage | null>;
+  /** One player's ranking, or null when the player has no entry. */
+  rankOf(q: TierQuery, playerId: string): Promise<RankingView | null>;
+  /** Up to `radius` players above and below a player, or null when the player has no entry. */
+  around(q: TierQuery, playerId: string, radius: number): Promise<readonly RankingView[] | null>;
+  /** Issues an action token for a user (the trusted-service route). */
+  issueActionToken(input: { userId: string; maxScore: number; actionId?: string | undefined; ttlSeconds?: number | undefined }): Promise<IssuedActionToken>;
+  /** Submits an external score with an action token (at most once per token). */
+  submitScore(input: { userId: string; playerId: string; token: string; delta: number }): Promise<SubmitScoreResult>;
+  /** Ends the current season (archived, still readable) and starts the next one. */
+  resetSeason(): Promise<{ readonly endedSeason: number; readonly currentSeason: number }>;
+  /** Rebuilds the cache from PostgreSQL; returns the entries loaded. */
+  rebuild(): Promise<number>;
+  /** Removes a player's ladder entries and cache members (account deletion). */
+  removePlayer(playerId: string): Promise<void>;
+  /**
+   * Subscribes to ladder deltas. Deltas after `lastEventId` (when the service still has them)
+   * are delivered first, then live ones. Returns the unsubscribe function.
+   */
+  subscribe(lastEventId: string | null, onDelta: (e: LadderDeltaEvent) => void): () => void;
+}
+
+/** The verdict of the fairness check. */
+export type VerifyVerdict = { readonly ok: true } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The fairness check (src/game `verifyGame`). */
+export type VerifyGame = (events: readonly GameEvent[]) => VerifyVerdict;
+
+/** One stored event with its place in the log (db/ event log `StoredEvent`). */
+export interface StoredEventView {
+  readonly eventIndex: number;
+  readonly event: GameEvent;
+  readonly createdAt: Date;
+}
+
+/** Reads a game's committed events in index order, paged (db/ event log `read`). */
+export type ReadEvents = (gameId: GameId, fromIndex?: number) => AsyncIterable<StoredEventView>;

@@ -1,0 +1,185 @@
+/**
+ * Accounts and sessions: register (`POST /api/users`), login, guest login, refresh, logout and
+ * `me`. Every login-like route answers with the same session shape: a short-lived access JWT
+ * and an opaque refresh token (rotated on every refresh; a logged-out one is dead).
+ */
+import { randomInt } from "node:crypto";
+import { z } from "zod";
+import { hashPassword, hashRefreshToken, newRefreshToken, verifyPassword, type AuthContext, type Principal } from "../auth.js";
+import { fail, jsonRoute, none, ok, type Reply } from "../route.js";
+import { guestBody, loginBody, meSchema, refreshBody, registerBody, sessionSchema } from "../schemas.js";
+import type { UserView } from "../stores/accounts.js";
+import type { RouteDeps } from "./deps.js";
+
+type Session = z.input<typeof sessionSchema>;
+
+/** Issues an access token (and, for users, a refresh token) for a principal. */
+async function openSession(deps: RouteDeps, principal: Principal, user: UserView | null): Promise<Session> {
+  const access = await deps.tokens.issueAccessToken(principal);
+  let refreshToken: string | null = null;
+  if (user !== null) {
+    refreshToken = newRefreshToken();
+    await deps.accounts.saveRefreshToken({
+      userId: user.id,
+      tokenHash: hashRefreshToken(refreshToken),
+      expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
+    });
+  }
+  return {
+    ...access,
+    refreshToken,
+    refreshExpiresIn: refreshToken === null ? null : deps.refreshTtlSeconds,
+    user,
+    playerId: principal.playerId,
+    role: principal.role,
+  };
+}
+
+const userPrincipal = (u: UserView): Principal => ({ userId: u.id, playerId: u.playerId, role: u.role, kind: "user" });
+
+function meOf(a: AuthContext): z.input<typeof meSchema> {
+  return { sub: a.sub, userId: a.userId, playerId: a.playerId, role: a.role, kind: a.kind, expiresAt: a.expiresAt };
+}
+
+/** The auth routes. */
+export function authRoutes(deps: RouteDeps) {
+  const register = jsonRoute({
+    method: "post",
+    path: "/api/users",
+    summary: "Register: create a user and its player, and open a session",
+    tags: ["auth", "users"],
+    access: "public",
+    group: "auth",
+    idempotent: true,
+    errors: ["conflict/username_taken", "conflict/email_taken"],
+    status: 201,
+    params: none,
+    query: none,
+    body: registerBody,
+    response: sessionSchema,
+    async handler({ body }): Promise<Reply<Session>> {
+      const passwordHash = await hashPassword(body.password, deps.scrypt);
+      const created = await deps.accounts.register({ username: body.username, email: body.email, passwordHash });
+      if (!created.ok) return fail(created.conflict, created.conflict === "conflict/email_taken" ? "an account with this email exists" : "this username is taken");
+      return ok(await openSession(deps, userPrincipal(created.user), created.user), { status: 201 });
+    },
+  });
+
+  const login = jsonRoute({
+    method: "post",
+    path: "/api/auth/login",
+    summary: "Log in with username or email and password",
+    description: "Failed logins are limited per account and per client address; past the limit the answer is 429 with Retry-After, even for the right password.",
+    tags: ["auth"],
+    access: "public",
+    group: "auth",
+    errors: ["auth/invalid_credentials"],
+    params: none,
+    query: none,
+    body: loginBody,
+    response: sessionSchema,
+    async handler({ body, ip, log }): Promise<Reply<Session>> {
+      const accountKey = `acct:${body.login.toLowerCase()}`;
+      const ipKey = `ip:${ip}`;
+      for (const [limiter, key] of [[deps.loginLimiters.account, accountKey], [deps.loginLimiters.ip, ipKey]] as const) {
+        const b = await limiter.blocked(key);
+        if (!b.allowed) {
+          deps.metrics.loginFailures.inc({ reason: "locked_out" });
+          return fail("rate_limited", "too many failed logins; wait before trying again", { retryAfterSeconds: b.retryAfterSeconds });
+        }
+      }
+      const found = await deps.accounts.findForLogin(body.login);
+      // An unknown account costs the same scrypt as a wrong password: timing does not tell them apart.
+      const good = await verifyPassword(body.password, found?.passwordHash ?? (await deps.dummyPasswordHash()));
+      if (found === null || !good) {
+        deps.metrics.loginFailures.inc({ reason: "invalid_credentials" });
+        await Promise.all([deps.loginLimiters.account.consume(accountKey), deps.loginLimiters.ip.consume(ipKey)]);
+        log.info({ login: body.login.toLowerCase() }, "login failed");
+        return fail("auth/invalid_credentials");
+      }
+      await deps.loginLimiters.account.reset(accountKey);
+      return ok(await openSession(deps, userPrincipal(found.user), found.user));
+    },
+  });
+
+  const guest = jsonRoute({
+    method: "post",
+    path: "/api/auth/guest",
+    summary: "Guest login: create a player with no user, and open a session",
+    tags: ["auth"],
+    access: "public",
+    group: "auth",
+    idempotent: true,
+    errors: [],
+    status: 201,
+    params: none,
+    query: none,
+    body: guestBody,
+    response: sessionSchema,
+    async handler({ body }): Promise<Reply<Session>> {
+      const player = await deps.accounts.createPlayer({ displayName: body.displayName ?? `Guest-${randomInt(1_000_000)}`, isBot: false });
+      return ok(await openSession(deps, { userId: null, playerId: player.id, role: "player", kind: "guest" }, null), { status: 201 });
+    },
+  });
+
+  const refresh = jsonRoute({
+    method: "post",
+    path: "/api/auth/refresh",
+    summary: "Exchange a refresh token for a new access token and a new refresh token",
+    description: "The presented refresh token is spent (rotation): using it again fails.",
+    tags: ["auth"],
+    access: "public",
+    group: "auth",
+    errors: ["auth/invalid_refresh_token"],
+    params: none,
+    query: none,
+    body: refreshBody,
+    response: sessionSchema,
+    async handler({ body }): Promise<Reply<Session>> {
+      const spent = await deps.accounts.spendRefreshToken(hashRefreshToken(body.refreshToken), new Date(deps.now()));
+      if (spent === null) return fail("auth/invalid_refresh_token");
+      const user = await deps.accounts.getUser(spent.userId);
+      if (user === null) return fail("auth/invalid_refresh_token");
+      return ok(await openSession(deps, userPrincipal(user), user));
+    },
+  });
+
+  const logout = jsonRoute({
+    method: "post",
+    path: "/api/auth/logout",
+    summary: "Log out: the refresh token is revoked",
+    description: "Always 200, whether or not the token was live (no oracle). Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS).",
+    tags: ["auth"],
+    access: "public",
+    group: "auth",
+    errors: [],
+    params: none,
+    query: none,
+    body: refreshBody,
+    response: z.object({ loggedOut: z.literal(true) }),
+    async handler({ body }) {
+      await deps.accounts.spendRefreshToken(hashRefreshToken(body.refreshToken), new Date(deps.now()));
+      return ok({ loggedOut: true as const });
+    },
+  });
+
+  const me = jsonRoute({
+    method: "get",
+    path: "/api/auth/me",
+    summary: "Who the access token belongs to",
+    tags: ["auth"],
+    access: "player",
+    group: "read",
+    errors: [],
+    params: none,
+    query: none,
+    body: none,
+    response: meSchema,
+    async handler({ auth }) {
+      if (auth === null) return fail("auth/missing_token");
+      return Promise.resolve(ok(meOf(auth)));
+    },
+  });
+
+  return [register, login, guest, refresh, logout, me];
+}

@@ -1,0 +1,43 @@
+/** What the route modules are built from (assembled in http.ts). */
+import type { Registry } from "prom-client";
+import type { ScryptParams, TokenService } from "../auth.js";
+import type { HttpMetrics } from "../metrics.js";
+import type { LadderPort, ReadEvents, VerifyGame } from "../ports.js";
+import type { KeyedLimiter } from "../rateLimit.js";
+import type { RouteDef } from "../route.js";
+import type { AccountStore } from "../stores/accounts.js";
+import type { GameStore } from "../stores/games.js";
+
+/** A dependency `/readyz` checks. */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when the dependency answers; rejects otherwise. */
+  check(): Promise<void>;
+}
+
+/** Everything the routes use. */
+export interface RouteDeps {
+  readonly accounts: AccountStore;
+  readonly games: GameStore;
+  readonly ladder: LadderPort;
+  readonly tokens: TokenService;
+  readonly readEvents: ReadEvents;
+  readonly verifyGame: VerifyGame;
+  readonly loginLimiters: { readonly account: KeyedLimiter; readonly ip: KeyedLimiter };
+  readonly metrics: HttpMetrics;
+  readonly registry: Registry;
+  readonly scrypt: ScryptParams;
+  /** A hash to check against when the account does not exist (equal timing). */
+  readonly dummyPasswordHash: () => Promise<string>;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly refreshTtlSeconds: number;
+  /** Bearer token `/metrics` requires; undefined: public. */
+  readonly metricsToken: string | undefined;
+  /** The OpenAPI document of every route (built after the routes). */
+  readonly openapi: () => unknown;
+  readonly startedAt: number;
+  readonly now: () => number;
+}
+
+/** A route module: builds its routes from the deps. */
+export type RouteModule = (deps: RouteDeps) => readonly RouteDef[];

@@ -1,0 +1,169 @@
+/**
+ * Games, their logs and fairness verdicts, and players' public profiles and sessions.
+ *
+ * A live game's log holds every hand and the secret seed, so `/events` and `/verify` answer
+ * 409 `conflict/game_live` until the game completes.
+ */
+import { once } from "node:events";
+import { z } from "zod";
+import type { GameEvent } from "../../game/types.js";
+import { problem } from "../problem.js";
+import { fail, jsonRoute, none, ok, rawRoute, type Reply } from "../route.js";
+import {
+  gameIdParams,
+  gameSchema,
+  idParams,
+  listGamesQuery,
+  pageQuery,
+  profileSchema,
+  sessionViewSchema,
+  verdictSchema,
+} from "../schemas.js";
+import { decodeListCursor, encodeListCursor } from "../stores/games.js";
+import type { RouteDeps } from "./deps.js";
+
+/** The game and player routes. */
+export function gameRoutes(deps: RouteDeps) {
+  const list = jsonRoute({
+    method: "get",
+    path: "/api/games",
+    summary: "Games, newest first; filter by status and player; cursor pagination",
+    tags: ["games"],
+    access: "public",
+    group: "read",
+    paginated: true,
+    errors: [],
+    params: none,
+    query: listGamesQuery,
+    body: none,
+    response: z.array(gameSchema),
+    async handler({ query }) {
+      const cursor = query.cursor === undefined ? null : decodeListCursor(query.cursor);
+      if (query.cursor !== undefined && cursor === null) {
+        return fail("validation/failed", "bad cursor", { errors: [{ in: "query", path: "cursor", message: "not a cursor from this list" }] });
+      }
+      const page = await deps.games.listGames({ status: query.status, playerId: query.player, limit: query.limit, cursor });
+      return ok(page.items, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
+    },
+  });
+
+  const get = jsonRoute({
+    method: "get",
+    path: "/api/games/:id",
+    summary: "A game, with its summary once completed",
+    tags: ["games"],
+    access: "public",
+    group: "read",
+    errors: ["not_found"],
+    params: idParams,
+    query: none,
+    body: none,
+    response: gameSchema,
+    async handler({ params }) {
+      const game = await deps.games.getGame(params.id);
+      return game === null ? fail("not_found", "no such game") : ok(game);
+    },
+  });
+
+  const events = rawRoute({
+    method: "get",
+    path: "/api/games/:id/events",
+    summary: "A completed game's whole event log as NDJSON, in index order",
+    description: "One JSON object per line: `{ index, createdAt, event }`. A live game answers 409 conflict/game_live: its hands are secret.",
+    tags: ["games"],
+    access: "public",
+    group: "read",
+    errors: ["not_found", "conflict/game_live"],
+    params: gameIdParams,
+    query: z.object({ from: z.coerce.number().int().min(0).default(0).describe("First event index") }),
+    produces: { contentType: "application/x-ndjson", description: "One `{ index, createdAt, event }` per line" },
+    async handle({ params, query, signal }, res) {
+      const status = await deps.games.statusOf(params.id);
+      if (status === null) return problem("not_found", "no such game");
+      if (status !== "completed") return problem("conflict/game_live", "the log is published when the game completes");
+      res.status(200).type("application/x-ndjson");
+      for await (const e of deps.readEvents(params.id, query.from)) {
+        if (signal.aborted) break;
+        const line = JSON.stringify({ index: e.eventIndex, createdAt: e.createdAt.toISOString(), event: e.event });
+        if (!res.write(`${line}\n`)) await once(res, "drain", { signal }).catch(() => undefined);
+      }
+      res.end();
+      return null;
+    },
+  });
+
+  const verify = jsonRoute({
+    method: "get",
+    path: "/api/games/:id/verify",
+    summary: "The fairness check's verdict for a completed game",
+    description: "Recomputes every deal from the revealed seed, checks the seed against the commitment published at creation, and folds the log through the rules.",
+    tags: ["games"],
+    access: "public",
+    group: "read",
+    errors: ["not_found", "conflict/game_live"],
+    params: gameIdParams,
+    query: none,
+    body: none,
+    response: verdictSchema,
+    async handler({ params }): Promise<Reply<z.input<typeof verdictSchema>>> {
+      const game = await deps.games.getGame(params.id);
+      if (game === null) return fail("not_found", "no such game");
+      if (game.status !== "completed" || game.sessionSeed === null) return fail("conflict/game_live", "a game is verified once it completes");
+      const log: GameEvent[] = [];
+      for await (const e of deps.readEvents(params.id)) log.push(e.event);
+      const verdict = deps.verifyGame(log);
+      return ok({
+        gameId: game.id,
+        ok: verdict.ok,
+        problems: verdict.ok ? [] : [...verdict.problems],
+        seedCommitment: game.seedCommitment,
+        sessionSeed: game.sessionSeed,
+        events: log.length,
+      });
+    },
+  });
+
+  const profile = jsonRoute({
+    method: "get",
+    path: "/api/players/:id",
+    summary: "A player's public profile and lifetime stats",
+    tags: ["players"],
+    access: "public",
+    group: "read",
+    errors: ["not_found"],
+    params: idParams,
+    query: none,
+    body: none,
+    response: profileSchema,
+    async handler({ params }) {
+      const p = await deps.games.profile(params.id);
+      return p === null ? fail("not_found", "no such player") : ok(p);
+    },
+  });
+
+  const sessions = jsonRoute({
+    method: "get",
+    path: "/api/players/:id/sessions",
+    summary: "A player's sessions (the games it sat in), newest first",
+    tags: ["players"],
+    access: "public",
+    group: "read",
+    paginated: true,
+    errors: ["not_found"],
+    params: idParams,
+    query: pageQuery,
+    body: none,
+    response: z.array(sessionViewSchema),
+    async handler({ params, query }) {
+      const cursor = query.cursor === undefined ? null : decodeListCursor(query.cursor);
+      if (query.cursor !== undefined && cursor === null) {
+        return fail("validation/failed", "bad cursor", { errors: [{ in: "query", path: "cursor", message: "not a cursor from this list" }] });
+      }
+      if ((await deps.accounts.getPlayer(params.id)) === null) return fail("not_found", "no such player");
+      const page = await deps.games.sessions(params.id, query.limit, cursor);
+      return ok(page.items, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
+    },
+  });
+
+  return [list, get, events, verify, profile, sessions];
+}

@@ -1,0 +1,296 @@
+/**
+ * Read models for games, sessions and player profiles on spec 004's tables: `games`,
+ * `game_summaries`, `game_events` (who joined which game) and `player_lifetime_stats`.
+ *
+ * "Sessions" (spec 000's GameSessions) map onto these tables: a player's session is a game it
+ * took a seat in (`player_joined` / `seat_taken_by_bot` events), with its seat and, once the
+ * game completed, its score from the summary. No second table holds that fact.
+ */
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../../db/client.js";
+import { gameEvents, gameSummaries, games, players, playerLifetimeStats, type GameStatus } from "../../../db/schema/index.js";
+import type { GameConfig, SummaryPlayer, SummaryRound } from "../../game/types.js";
+
+/** A game's summary as the API shows it. */
+export interface SummaryView {
+  readonly players: readonly SummaryPlayer[];
+  readonly rounds: readonly SummaryRound[];
+  readonly finalScores: Readonly<Record<string, number>>;
+  readonly highestBid: number | null;
+  readonly highestScore: number | null;
+  readonly lowestScore: number | null;
+  readonly mostConsecutiveWins: number | null;
+  readonly mostConsecutiveLosses: number | null;
+  readonly highestMisplay: number | null;
+}
+
+/** A game as the API shows it. The seed appears only once the game is completed. */
+export interface GameView {
+  readonly id: string;
+  readonly status: GameStatus;
+  readonly config: GameConfig;
+  readonly seedCommitment: string;
+  readonly sessionSeed: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly summary: SummaryView | null;
+}
+
+/** One of a player's sessions (games). */
+export interface SessionView {
+  readonly gameId: string;
+  readonly status: GameStatus;
+  readonly seat: number;
+  /** The final score, once completed. */
+  readonly score: number | null;
+  /** Whether the player tied on the top total, once completed. */
+  readonly won: boolean | null;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+}
+
+/** A player's lifetime stats (zeros before the first completed game). */
+export interface LifetimeStatsView {
+  readonly gamesPlayed: number;
+  readonly gamesWon: number;
+  readonly highestScore: number | null;
+  readonly lowestScore: number | null;
+  readonly totalPoints: number;
+  readonly totalTricksWon: number;
+  readonly mostConsecutiveWins: number;
+  readonly mostConsecutiveLosses: number;
+  readonly lastGameAt: string | null;
+}
+
+/** A player's public profile. */
+export interface ProfileView {
+  readonly id: string;
+  readonly displayName: string;
+  readonly avatarSeed: string;
+  readonly color: string;
+  readonly isBot: boolean;
+  readonly isGuest: boolean;
+  readonly createdAt: string;
+  readonly stats: LifetimeStatsView;
+}
+
+/** A keyset position in a newest-first list: (created_at, id). */
+export interface ListCursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** Encodes a list cursor (opaque base64url). */
+export function encodeListCursor(c: ListCursor): string {
+  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`, "utf8").toString("base64url");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Decodes a list cursor; null when malformed. */
+export function decodeListCursor(raw: string): ListCursor | null {
+  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null;
+  const [iso, id, extra] = Buffer.from(raw, "base64url").toString("utf8").split("|");
+  if (iso === undefined || id === undefined || extra !== undefined || !UUID.test(id)) return null;
+  const createdAt = new Date(iso);
+  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+}
+
+/** The read store. */
+export interface GameStore {
+  getGame(id: string): Promise<GameView | null>;
+  /** Newest first, filtered by status and/or player, keyset-paginated. */
+  listGames(q: { status?: GameStatus | undefined; playerId?: string | undefined; limit: number; cursor: ListCursor | null }): Promise<{ items: GameView[]; next: ListCursor | null }>;
+  /** A player's games, newest first. */
+  sessions(playerId: string, limit: number, cursor: ListCursor | null): Promise<{ items: SessionView[]; next: ListCursor | null }>;
+  profile(playerId: string): Promise<ProfileView | null>;
+  /** The status of a game, or null when unknown. */
+  statusOf(id: string): Promise<GameStatus | null>;
+  /** A cheap query for readiness. */
+  ping(): Promise<void>;
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** `game_events` rows that seat `playerId` (joined, or took over a seat as a bot). */
+function seatsPlayer(playerId: string): SQL | undefined {
+  return or(
+    and(eq(gameEvents.type, "player_joined"), sql`${gameEvents.payload}->>'playerId' = ${playerId}`),
+    and(eq(gameEvents.type, "seat_taken_by_bot"), sql`${gameEvents.payload}->>'botPlayerId' = ${playerId}`),
+  );
+}
+
+/** Creates the read store on a database. */
+export function createGameStore(db: Database): GameStore {
+  const gameColumns = {
+    id: games.id,
+    status: games.status,
+    config: games.config,
+    seedCommitment: games.seedCommitment,
+    sessionSeed: games.sessionSeed,
+    createdAt: games.createdAt,
+    startedAt: games.startedAt,
+    completedAt: games.completedAt,
+    sPlayers: gameSummaries.players,
+    sRounds: gameSummaries.rounds,
+    sFinal: gameSummaries.finalScores,
+    highestBid: gameSummaries.highestBid,
+    highestScore: gameSummaries.highestScore,
+    lowestScore: gameSummaries.lowestScore,
+    mostConsecutiveWins: gameSummaries.mostConsecutiveWins,
+    mostConsecutiveLosses: gameSummaries.mostConsecutiveLosses,
+    highestMisplay: gameSummaries.highestMisplay,
+  };
+  type Row = {
+    id: string;
+    status: GameStatus;
+    config: GameConfig;
+    seedCommitment: string;
+    sessionSeed: string;
+    createdAt: Date;
+    startedAt: Date | null;
+    completedAt: Date | null;
+    sPlayers: readonly SummaryPlayer[] | null;
+    sRounds: readonly SummaryRound[] | null;
+    sFinal: Readonly<Record<string, number>> | null;
+    highestBid: number | null;
+    highestScore: number | null;
+    lowestScore: number | null;
+    mostConsecutiveWins: number | null;
+    mostConsecutiveLosses: number | null;
+    highestMisplay: number | null;
+  };
+  const toView = (r: Row): GameView => ({
+    id: r.id,
+    status: r.status,
+    config: r.config,
+    seedCommitment: r.seedCommitment,
+    sessionSeed: r.status === "completed" ? r.sessionSeed : null,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    completedAt: iso(r.completedAt),
+    summary:
+      r.status === "completed" && r.sPlayers !== null && r.sRounds !== null && r.sFinal !== null
+        ? {
+            players: r.sPlayers,
+            rounds: r.sRounds,
+            finalScores: r.sFinal,
+            highestBid: r.highestBid,
+            highestScore: r.highestScore,
+            lowestScore: r.lowestScore,
+            mostConsecutiveWins: r.mostConsecutiveWins,
+            mostConsecutiveLosses: r.mostConsecutiveLosses,
+            highestMisplay: r.highestMisplay,
+          }
+        : null,
+  });
+  const before = (c: ListCursor | null): SQL | undefined =>
+    c === null ? undefined : or(lt(games.createdAt, c.createdAt), and(eq(games.createdAt, c.createdAt), lt(games.id, c.id)));
+
+  return {
+    async getGame(id) {
+      const rows = await db.select(gameColumns).from(games).leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id)).where(eq(games.id, id)).limit(1);
+      const r = rows[0];
+      return r === undefined ? null : toView(r);
+    },
+
+    async listGames(q) {
+      const playerGames =
+        q.playerId === undefined ? undefined : inArray(games.id, db.selectDistinct({ id: gameEvents.gameId }).from(gameEvents).where(seatsPlayer(q.playerId)));
+      const rows = await db
+        .select(gameColumns)
+        .from(games)
+        .leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id))
+        .where(and(q.status === undefined ? undefined : eq(games.status, q.status), playerGames, before(q.cursor)))
+        .orderBy(desc(games.createdAt), desc(games.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return { items: page.map(toView), next: rows.length > q.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
+    },
+
+    async sessions(playerId, limit, cursor) {
+      const seated = db
+        .select({ gameId: gameEvents.gameId, seat: sql<number>`min((${gameEvents.payload}->>'seat')::int)`.as("seat") })
+        .from(gameEvents)
+        .where(seatsPlayer(playerId))
+        .groupBy(gameEvents.gameId)
+        .as("seated");
+      const rows = await db
+        .select({
+          id: games.id,
+          status: games.status,
+          createdAt: games.createdAt,
+          completedAt: games.completedAt,
+          seat: seated.seat,
+          sPlayers: gameSummaries.players,
+          sFinal: gameSummaries.finalScores,
+        })
+        .from(seated)
+        .innerJoin(games, eq(games.id, seated.gameId))
+        .leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id))
+        .where(before(cursor))
+        .orderBy(desc(games.createdAt), desc(games.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => {
+          const line = r.sPlayers?.find((p) => p.playerId === playerId);
+          return {
+            gameId: r.id,
+            status: r.status,
+            seat: Number(r.seat),
+            score: r.sFinal?.[playerId] ?? line?.score ?? null,
+            won: line === undefined ? null : line.won,
+            createdAt: r.createdAt.toISOString(),
+            completedAt: iso(r.completedAt),
+          };
+        }),
+        next: rows.length > limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null,
+      };
+    },
+
+    async profile(playerId) {
+      const rows = await db
+        .select({ p: players, s: playerLifetimeStats })
+        .from(players)
+        .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+        .where(eq(players.id, playerId))
+        .limit(1);
+      const r = rows[0];
+      if (r === undefined) return null;
+      const s = r.s;
+      return {
+        id: r.p.id,
+        displayName: r.p.displayName,
+        avatarSeed: r.p.avatarSeed,
+        color: r.p.color,
+        isBot: r.p.isBot,
+        isGuest: !r.p.isBot && r.p.userId === null,
+        createdAt: r.p.createdAt.toISOString(),
+        stats: {
+          gamesPlayed: s?.gamesPlayed ?? 0,
+          gamesWon: s?.gamesWon ?? 0,
+          highestScore: s?.highestScore ?? null,
+          lowestScore: s?.lowestScore ?? null,
+          totalPoints: s?.totalPoints ?? 0,
+          totalTricksWon: s?.totalTricksWon ?? 0,
+          mostConsecutiveWins: s?.mostConsecutiveWins ?? 0,
+          mostConsecutiveLosses: s?.mostConsecutiveLosses ?? 0,
+          lastGameAt: iso(s?.lastGameAt ?? null),
+        },
+      };
+    },
+
+    async statusOf(id) {
+      const rows = await db.select({ status: games.status }).from(games).where(eq(games.id, id)).limit(1);
+      return rows[0]?.status ?? null;
+    },
+
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+  };
+}
