@@ -36,6 +36,11 @@ export const PGLITE_MEMORY = "memory://";
 /** Where PGlite keeps its files when no directory is configured. */
 export const DEFAULT_PGLITE_DIR = "./data/pglite";
 
+/** PGlite's directory under the server's data directory (`DATA_DIR`). */
+export function pgliteDirIn(dataDir: string): string {
+  return path.join(dataDir, "pglite");
+}
+
 /** Options of {@link createDatabase}. */
 export interface CreateDatabaseOptions {
   /** A PostgreSQL connection URL. When set, PostgreSQL is used through postgres.js. */

@@ -1,0 +1,332 @@
+/**
+ * Completing a game: everything a finished game owes the database, in one transaction.
+ *
+ * Rules (each has a contract test in `completion.contract.test.ts`):
+ * - C1 one transaction: `games.status = 'completed'` and `completed_at`, the `game_summaries`
+ *   row, every seat's `player_lifetime_stats` (bots included), the `ladder_entries` of both
+ *   tiers (all-time and the current season) and their `score_events` audit rows commit
+ *   together or not at all.
+ * - C2 idempotent: keyed on the game id. The game row is locked (`SELECT ... FOR UPDATE`)
+ *   first; a game already completed is left untouched and the call reports
+ *   `applied: false`.
+ * - C3 no lost update: stats and ladder rows are changed by atomic upserts
+ *   (`x = x + excluded.x`), taken in a fixed order (stats rows by player id, then ladder rows
+ *   by player id and tier), so concurrent completions sharing players serialize on the row
+ *   locks without deadlocks.
+ * - C4 streaks: a game counts as won when `LifetimeStatDelta.won` is true. The current
+ *   win/loss streaks and the longest ones follow the order in which completions applied (the
+ *   order of `game_summaries.completion_seq`).
+ * - C5 ladder: only human players (not bots) get ladder entries and score events. A total
+ *   that would leave the safe integer range is refused with `ladder/score_overflow` and
+ *   nothing is written. `score_first_reached_at` is set to the database clock (truncated to
+ *   milliseconds, taken under the row lock) whenever the total changes; a 0 delta keeps it.
+ * - C6 consistency: the input is checked before anything is written (the summary belongs to
+ *   the game, one delta per summary player with the same score and bot flag, every player
+ *   exists with the same bot flag, safe integers).
+ */
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import type { GameId, GameSummary, LifetimeStatDelta, PlayerId } from "../src/game/types.js";
+import type { Database, Transaction } from "./client.js";
+import { parseStored, playerIdSchema } from "./domainSchemas.js";
+import { GameNotFoundError, StorageError } from "./errors.js";
+import { isTransientPgError, pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
+import { gameSummaries } from "./schema/gameSummaries.js";
+import { games } from "./schema/games.js";
+import { ALL_TIME_SEASON, ladderEntries, seasons, type LadderTier } from "./schema/ladder.js";
+import { playerLifetimeStats } from "./schema/playerStats.js";
+import { players } from "./schema/players.js";
+import { scoreEvents } from "./schema/scoreEvents.js";
+
+/** What {@link completeGame} writes. */
+export interface CompleteGameInput {
+  readonly gameId: GameId;
+  /** When the game ended (the commit of its `game_completed` event). */
+  readonly completedAt: Date;
+  /** The engine's `summarize(state)`. */
+  readonly summary: GameSummary;
+  /** The engine's `lifetimeDeltas(state)`: one per seat. */
+  readonly deltas: readonly LifetimeStatDelta[];
+}
+
+/** One ladder entry changed by a completion, for the cache and the published delta. */
+export interface LadderChange {
+  readonly playerId: PlayerId;
+  readonly tier: LadderTier;
+  /** The season number ({@link ALL_TIME_SEASON} for the all-time tier). */
+  readonly season: number;
+  /** The total before this game (0 for a new entry). */
+  readonly oldTotal: number;
+  readonly newTotal: number;
+  /** `newTotal - oldTotal`: the player's score in this game. */
+  readonly delta: number;
+  readonly highestScore: number;
+  readonly gamesPlayed: number;
+  readonly wins: number;
+  /** When the entry first reached `newTotal` (the tie-break, rule L2). */
+  readonly scoreFirstReachedAt: Date;
+}
+
+/** The outcome of {@link completeGame}. */
+export type CompleteGameResult =
+  | { readonly applied: true; readonly season: number; readonly ladderChanges: readonly LadderChange[] }
+  /** The game was already completed: nothing was written. */
+  | { readonly applied: false; readonly ladderChanges: readonly [] };
+
+/** The completion input is inconsistent (C6); nothing was written. */
+export class CompletionInputError extends StorageError {
+  constructor(gameId: string, reason: string) {
+    super("storage/invalid_completion", `cannot complete game ${gameId}: ${reason}`);
+    this.name = "CompletionInputError";
+  }
+}
+
+/** A ladder total would leave the safe integer range (C5); nothing was written. */
+export class LadderOverflowError extends StorageError {
+  constructor(
+    readonly playerId: string,
+    readonly tier: LadderTier,
+    readonly season: number,
+    readonly attempted: string,
+  ) {
+    super(
+      "ladder/score_overflow",
+      `ladder total of player ${playerId} (${tier}, season ${season}) would become ${attempted}, outside ±${Number.MAX_SAFE_INTEGER}; the completion was refused`,
+    );
+    this.name = "LadderOverflowError";
+  }
+}
+
+/** Options of {@link completeGame}. */
+export interface CompleteGameOptions {
+  /** Retries of the whole transaction after a transient failure (default 3). C2 makes them safe. */
+  readonly maxRetries?: number;
+}
+
+/** C6: checks the input without touching the database. */
+function validate(input: CompleteGameInput): void {
+  const { gameId, summary, deltas } = input;
+  const fail = (reason: string): never => {
+    throw new CompletionInputError(gameId, reason);
+  };
+  if (Number.isNaN(input.completedAt.getTime())) fail("completedAt is not a valid date");
+  if (summary.gameId !== gameId) fail(`the summary belongs to game ${summary.gameId}`);
+  if (deltas.length === 0) fail("no deltas");
+  const seen = new Set<string>();
+  for (const d of deltas) {
+    if (seen.has(d.playerId)) fail(`player ${d.playerId} has two deltas`);
+    seen.add(d.playerId);
+    for (const [name, value] of [["score", d.score], ["tricksWon", d.tricksWon]] as const) {
+      if (!Number.isSafeInteger(value)) fail(`delta ${name} of ${d.playerId} is not a safe integer`);
+    }
+    if (d.tricksWon < 0) fail(`delta tricksWon of ${d.playerId} is negative`);
+    const line = summary.players.find((p) => p.playerId === d.playerId);
+    if (line === undefined) fail(`player ${d.playerId} is not in the summary`);
+    else if (line.isBot !== d.isBot || line.score !== d.score || line.won !== d.won || line.tricksWon !== d.tricksWon) {
+      fail(`the delta of player ${d.playerId} disagrees with the summary`);
+    }
+  }
+  if (summary.players.length !== deltas.length) fail("the summary and the deltas name different players");
+}
+
+const byPlayerId = (a: { playerId: string }, b: { playerId: string }): number => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0);
+
+/** The current season: the one row with `ended_at` null. */
+async function currentSeason(tx: Transaction, gameId: GameId): Promise<number> {
+  const rows = await tx.select({ id: seasons.id }).from(seasons).where(sql`${seasons.endedAt} IS NULL`);
+  const row = rows[0];
+  if (row === undefined || rows.length > 1) {
+    throw new StorageError("storage/no_current_season", `cannot complete game ${gameId}: there must be exactly one open season, found ${rows.length}`);
+  }
+  return row.id;
+}
+
+/** The transaction body of {@link completeGame}. */
+async function completeIn(tx: Transaction, input: CompleteGameInput): Promise<CompleteGameResult> {
+  const { gameId, summary, completedAt } = input;
+  // C2: the game row lock serializes completions of one game; the status makes them idempotent.
+  const [game] = await tx.select({ status: games.status }).from(games).where(eq(games.id, gameId)).for("update");
+  if (game === undefined) throw new GameNotFoundError(gameId);
+  if (game.status === "completed") return { applied: false, ladderChanges: [] };
+  if (game.status !== "in_progress") {
+    throw new CompletionInputError(gameId, `the game is ${game.status}, not in_progress`);
+  }
+
+  const deltas = [...input.deltas].sort(byPlayerId);
+  const ids = deltas.map((d) => d.playerId);
+  const known = await tx.select({ id: players.id, isBot: players.isBot }).from(players).where(inArray(players.id, ids));
+  const botById = new Map(known.map((p) => [p.id, p.isBot]));
+  for (const d of deltas) {
+    const isBot = botById.get(d.playerId);
+    if (isBot === undefined) throw new CompletionInputError(gameId, `player ${d.playerId} does not exist`);
+    if (isBot !== d.isBot) throw new CompletionInputError(gameId, `player ${d.playerId} is_bot=${isBot} but the delta says ${d.isBot}`);
+  }
+  const season = await currentSeason(tx, gameId);
+
+  // C3/C4: lifetime stats, one atomic multi-row upsert, rows in player id order.
+  const ex = (column: string) => sql.raw(`excluded.${column}`);
+  const won = sql`${ex("games_won")} = 1`;
+  await tx
+    .insert(playerLifetimeStats)
+    .values(
+      deltas.map((d) => ({
+        playerId: d.playerId,
+        gamesPlayed: 1,
+        gamesWon: d.won ? 1 : 0,
+        highestScore: d.score,
+        lowestScore: d.score,
+        totalPoints: d.score,
+        totalTricksWon: d.tricksWon,
+        mostConsecutiveWins: d.won ? 1 : 0,
+        mostConsecutiveLosses: d.won ? 0 : 1,
+        currentWinStreak: d.won ? 1 : 0,
+        currentLossStreak: d.won ? 0 : 1,
+        lastGameAt: completedAt,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: playerLifetimeStats.playerId,
+      set: {
+        gamesPlayed: sql`${playerLifetimeStats.gamesPlayed} + 1`,
+        gamesWon: sql`${playerLifetimeStats.gamesWon} + ${ex("games_won")}`,
+        highestScore: sql`GREATEST(${playerLifetimeStats.highestScore}, ${ex("highest_score")})`,
+        lowestScore: sql`LEAST(${playerLifetimeStats.lowestScore}, ${ex("lowest_score")})`,
+        totalPoints: sql`${playerLifetimeStats.totalPoints} + ${ex("total_points")}`,
+        totalTricksWon: sql`${playerLifetimeStats.totalTricksWon} + ${ex("total_tricks_won")}`,
+        currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
+        currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
+        mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
+        mostConsecutiveLosses: sql`GREATEST(${playerLifetimeStats.mostConsecutiveLosses}, CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END)`,
+        lastGameAt: sql`GREATEST(${playerLifetimeStats.lastGameAt}, ${ex("last_game_at")})`,
+      },
+    });
+
+  // The summary is inserted after every seat's stats row is locked, so completion_seq orders
+  // completions as their stats updates applied (C4).
+  await tx.insert(gameSummaries).values({
+    gameId,
+    players: summary.players,
+    rounds: summary.rounds,
+    finalScores: summary.finalScores,
+    highestBid: summary.highestBid,
+    highestScore: summary.highestScore,
+    lowestScore: summary.lowestScore,
+    mostConsecutiveWins: summary.mostConsecutiveWins,
+    mostConsecutiveLosses: summary.mostConsecutiveLosses,
+    highestMisplay: summary.highestMisplay,
+  });
+  await tx.update(games).set({ status: "completed", completedAt }).where(eq(games.id, gameId));
+
+  // C5: the ladder, humans only, both tiers.
+  const humans = deltas.filter((d) => !d.isBot);
+  if (humans.length === 0) return { applied: true, season, ladderChanges: [] };
+  const tiers: readonly { tier: LadderTier; season: number }[] = [
+    { tier: "all_time", season: ALL_TIME_SEASON },
+    { tier: "season", season },
+  ];
+  const tierKey = or(...tiers.map((t) => and(eq(ladderEntries.tier, t.tier), eq(ladderEntries.season, t.season))));
+  const current = await tx
+    .select({ playerId: ladderEntries.playerId, tier: ladderEntries.tier, season: ladderEntries.season, total: ladderEntries.totalScore })
+    .from(ladderEntries)
+    .where(and(inArray(ladderEntries.playerId, humans.map((d) => d.playerId)), tierKey))
+    .orderBy(asc(ladderEntries.playerId), asc(ladderEntries.tier), asc(ladderEntries.season))
+    .for("update");
+  const totals = new Map(current.map((r) => [`${r.playerId}/${r.tier}/${r.season}`, r.total]));
+  for (const d of humans) {
+    for (const t of tiers) {
+      const next = BigInt(totals.get(`${d.playerId}/${t.tier}/${t.season}`) ?? 0) + BigInt(d.score);
+      if (next > BigInt(Number.MAX_SAFE_INTEGER) || next < BigInt(Number.MIN_SAFE_INTEGER)) {
+        throw new LadderOverflowError(d.playerId, t.tier, t.season, next.toString());
+      }
+    }
+  }
+  const reachedNow = sql`date_trunc('milliseconds', clock_timestamp())`;
+  const rows = humans.flatMap((d) =>
+    tiers.map((t) => ({
+      playerId: d.playerId,
+      tier: t.tier,
+      season: t.season,
+      totalScore: d.score,
+      highestScore: d.score,
+      gamesPlayed: 1,
+      wins: d.won ? 1 : 0,
+      scoreFirstReachedAt: reachedNow,
+    })),
+  );
+  const updated = await tx
+    .insert(ladderEntries)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [ladderEntries.playerId, ladderEntries.tier, ladderEntries.season],
+      set: {
+        totalScore: sql`${ladderEntries.totalScore} + ${ex("total_score")}`,
+        highestScore: sql`GREATEST(${ladderEntries.highestScore}, ${ex("highest_score")})`,
+        gamesPlayed: sql`${ladderEntries.gamesPlayed} + 1`,
+        wins: sql`${ladderEntries.wins} + ${ex("wins")}`,
+        scoreFirstReachedAt: sql`CASE WHEN ${ex("total_score")} <> 0 THEN ${reachedNow} ELSE ${ladderEntries.scoreFirstReachedAt} END`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({
+      playerId: ladderEntries.playerId,
+      tier: ladderEntries.tier,
+      season: ladderEntries.season,
+      totalScore: ladderEntries.totalScore,
+      highestScore: ladderEntries.highestScore,
+      gamesPlayed: ladderEntries.gamesPlayed,
+      wins: ladderEntries.wins,
+      scoreFirstReachedAt: ladderEntries.scoreFirstReachedAt,
+    });
+  const scoreOf = new Map<string, number>(humans.map((d) => [d.playerId, d.score]));
+  const ladderChanges: LadderChange[] = updated.map((r) => {
+    const delta = scoreOf.get(r.playerId) ?? 0;
+    return {
+      playerId: parseStored(playerIdSchema, r.playerId, "ladder_entries.player_id"),
+      tier: r.tier,
+      season: r.season,
+      oldTotal: r.totalScore - delta,
+      newTotal: r.totalScore,
+      delta,
+      highestScore: r.highestScore ?? delta,
+      gamesPlayed: r.gamesPlayed,
+      wins: r.wins,
+      scoreFirstReachedAt: r.scoreFirstReachedAt,
+    };
+  });
+  await tx.insert(scoreEvents).values(
+    ladderChanges.map((c) => ({
+      playerId: c.playerId,
+      tier: c.tier,
+      season: c.season,
+      source: "game" as const,
+      gameId,
+      delta: c.delta,
+      totalAfter: c.newTotal,
+    })),
+  );
+  ladderChanges.sort((a, b) => byPlayerId(a, b) || (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
+  return { applied: true, season, ladderChanges };
+}
+
+/**
+ * Completes a game in one transaction (rules C1-C6 above). Resolves after the commit with the
+ * ladder changes, so the caller can update the ladder cache and publish the deltas; a retry of
+ * an applied completion resolves `{ applied: false }` and writes nothing. Rejects with
+ * {@link CompletionInputError}, {@link LadderOverflowError}, {@link GameNotFoundError} or a
+ * database error, in which case nothing was written.
+ */
+export async function completeGame(db: Database, input: CompleteGameInput, options: CompleteGameOptions = {}): Promise<CompleteGameResult> {
+  validate(input);
+  const maxRetries = options.maxRetries ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction((tx) => completeIn(tx, input));
+    } catch (err) {
+      if (pgErrorCode(err) === SQLSTATE.checkViolation && pgConstraintName(err)?.startsWith("ladder_entries_") === true) {
+        // A concurrent first entry raced the pre-check; the CHECK is the backstop.
+        throw new LadderOverflowError("(one of the seats)", "all_time", ALL_TIME_SEASON, "beyond the safe range");
+      }
+      if (attempt >= maxRetries || !isTransientPgError(err)) throw err;
+      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,521 @@
+/**
+ * The event log: the durable, append-only record every game is replayed from.
+ *
+ * {@link EventLog} is the port rooms see. {@link GroupCommitEventLog} implements it on either
+ * database backend with group commit: appends from every game in the process are gathered
+ * and written by one multi-row INSERT per flush, flushed when `maxBatch` events are waiting or
+ * `maxWaitMs` after the first one arrived.
+ *
+ * Guarantees (each has a contract test in `eventLog.contract.test.ts`):
+ * - E1 indexes: an append's events get the game's next `event_index` values, in call order,
+ *   with no gap and no duplicate. The next index per game lives in memory, seeded from
+ *   `MAX(event_index)` on the game's first use.
+ * - E2 durability: `append` resolves only after the INSERT holding its events committed.
+ * - E3 atomic append: an append's events are written together or not at all.
+ * - E4 failure: a failed flush rejects every append in it and rolls the affected games' next
+ *   index back to the first failed one, so the next append leaves no gap. Appends of those
+ *   games queued behind the failed ones are rejected too (they were decided on top of the
+ *   failed events).
+ * - E5 retry: transient failures (lost connection, serialization failure, deadlock) are
+ *   retried up to `maxRetries` times. Before a retry the log checks whether the previous
+ *   attempt in fact committed (a connection can drop after COMMIT), so a retry never writes
+ *   twice.
+ * - E6 conflict: a unique violation on (game_id, event_index) means another writer (or a
+ *   stale counter). It is never papered over by renumbering: the game's appends are rejected
+ *   with {@link EventIndexConflictError}, an error is logged, and every later append of that
+ *   game is refused until {@link EventLog.resync} is called (after the owner reloaded its state
+ *   from the log). Other games in the same flush are written unharmed.
+ * - E7 per-game exclusivity: a game has at most one flush in flight, so per-game order holds
+ *   even with several concurrent flushes.
+ */
+import { and, asc, eq, gte, lte, max, or, type SQL } from "drizzle-orm";
+import pino from "pino";
+import type { GameEvent, GameId } from "../src/game/types.js";
+import type { Database } from "./client.js";
+import { decodeEvent, encodeEvent, type EncodedEvent } from "./eventCodec.js";
+import { GameNotFoundError, StorageError } from "./errors.js";
+import { isTransientPgError, pgErrorCode, pgErrorMessage, SQLSTATE } from "./pgError.js";
+import { gameEvents } from "./schema/gameEvents.js";
+import { games } from "./schema/games.js";
+
+/** The indexes an append's events received (inclusive). */
+export interface AppendResult {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+}
+
+/** One stored event with its place in the log. */
+export interface StoredEvent {
+  readonly eventIndex: number;
+  readonly event: GameEvent;
+  readonly createdAt: Date;
+}
+
+/** The event log port. */
+export interface EventLog {
+  /**
+   * Appends `events` to the game's log at its next indexes and resolves once they are
+   * committed. Rejects (and writes nothing) on failure; see the module's guarantees E1-E7.
+   */
+  append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult>;
+  /** The game's committed events from `fromIndex` (default 0), in index order, paged. */
+  read(gameId: GameId, fromIndex?: number): AsyncIterable<StoredEvent>;
+  /** {@link read}, collected: the events only, ready for `fold`. */
+  readAll(gameId: GameId, fromIndex?: number): Promise<GameEvent[]>;
+  /**
+   * Forgets what the log knows about a game (its cached next index and a conflict flag): the
+   * next append re-reads `MAX(event_index)`. Call it only after reloading the game's state
+   * from the log, never to retry the append that conflicted.
+   */
+  resync(gameId: GameId): void;
+  /** Flushes what is queued, waits for flushes in flight, then refuses further appends. */
+  close(): Promise<void>;
+}
+
+/** The narrow logger the storage layer writes to (a pino logger fits). */
+export interface StorageLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** What a fault hook learns about the flush attempt it is called for. */
+export interface FlushAttempt {
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** The games whose events this flush writes, in batch order, without repeats. */
+  readonly gameIds: readonly GameId[];
+  /** Number of events in the INSERT. */
+  readonly events: number;
+}
+
+/**
+ * Test seams for fault injection, passed to the constructor. A hook that throws makes that
+ * attempt fail with the thrown error, exactly as if the database had raised it.
+ */
+export interface EventLogFaults {
+  /** Called before the INSERT of every attempt. */
+  beforeInsert?(attempt: FlushAttempt): void | Promise<void>;
+  /** Called after the INSERT succeeded (throw to simulate a connection lost after COMMIT). */
+  afterInsert?(attempt: FlushAttempt): void | Promise<void>;
+}
+
+/** Options of {@link GroupCommitEventLog}. */
+export interface GroupCommitOptions {
+  /** Events per flush before it is sent at once (default 500). An append is never split. */
+  readonly maxBatch?: number;
+  /** Longest wait, in ms, between the first queued event and its flush (default 2). */
+  readonly maxWaitMs?: number;
+  /** Flushes that may be in flight together (default 1; each uses one connection). */
+  readonly maxConcurrentFlushes?: number;
+  /** Retries of a transiently failed flush (default 3). */
+  readonly maxRetries?: number;
+  /** Backoff before retry n is `retryDelayMs * 2^(n-1)` (default 10). */
+  readonly retryDelayMs?: number;
+  /** Rows per page when reading (default 1000). */
+  readonly readPageSize?: number;
+  /** Where failures are logged (default: a pino logger named `eventlog`). */
+  readonly logger?: StorageLogger;
+  /** Fault injection for tests. */
+  readonly faults?: EventLogFaults;
+}
+
+/** The flush holding this append failed (after any retries); nothing of it was written. */
+export class EventAppendError extends StorageError {
+  constructor(message: string, cause: unknown) {
+    super("storage/append_failed", message, { cause });
+    this.name = "EventAppendError";
+  }
+}
+
+/** Another writer holds the game's next index (E6). Nothing of the append was written. */
+export class EventIndexConflictError extends StorageError {
+  constructor(
+    readonly gameId: GameId,
+    readonly firstIndex: number,
+    cause?: unknown,
+  ) {
+    super(
+      "storage/event_index_conflict",
+      `game ${gameId}: event_index ${firstIndex} is already taken (a second writer?); appends are refused until resync`,
+      { cause },
+    );
+    this.name = "EventIndexConflictError";
+  }
+}
+
+/** The stored log of a game skips an index: the log is damaged. */
+export class EventLogGapError extends StorageError {
+  constructor(gameId: string, expected: number, found: number) {
+    super("storage/event_log_gap", `game ${gameId}: expected event_index ${expected}, found ${found}`);
+    this.name = "EventLogGapError";
+  }
+}
+
+/** One `append` call waiting for its flush. */
+interface PendingAppend {
+  readonly gameId: GameId;
+  readonly firstIndex: number;
+  readonly rows: readonly EncodedEvent[];
+  readonly resolve: (r: AppendResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** What the log knows about one game. */
+interface GameCursor {
+  /** The next index to hand out; -1 until seeded. */
+  next: number;
+  /** Settles when seeding finished. */
+  ready: Promise<void>;
+  /** Appends waiting for `ready` (later appends queue behind them to keep call order). */
+  waiters: number;
+  /** Set after a conflict (E6): appends are refused until resync. */
+  conflict: EventIndexConflictError | undefined;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** JSON with sorted object keys, for comparing a stored payload with the one we wrote. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+/**
+ * {@link EventLog} with group commit over a Drizzle {@link Database} (PostgreSQL or PGlite).
+ * Create one per process (per database) and share it between every room.
+ */
+export class GroupCommitEventLog implements EventLog {
+  private readonly maxBatch: number;
+  private readonly maxWaitMs: number;
+  private readonly maxConcurrent: number;
+  private readonly maxRetries: number;
+  private readonly retryDelayMs: number;
+  private readonly pageSize: number;
+  private readonly logger: StorageLogger;
+  private readonly faults: EventLogFaults;
+
+  private readonly cursors = new Map<GameId, GameCursor>();
+  /** Appends not yet in a flush, in call order. */
+  private queue: PendingAppend[] = [];
+  private queuedEvents = 0;
+  /** Games with a flush in flight (E7). */
+  private readonly inFlightGames = new Set<GameId>();
+  private inFlight = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closing = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly db: Database,
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.maxWaitMs = Math.max(0, options.maxWaitMs ?? 2);
+    this.maxConcurrent = Math.max(1, options.maxConcurrentFlushes ?? 1);
+    this.maxRetries = Math.max(0, options.maxRetries ?? 3);
+    this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 10);
+    this.pageSize = Math.max(1, options.readPageSize ?? 1000);
+    this.logger = options.logger ?? pino({ name: "eventlog" });
+    this.faults = options.faults ?? {};
+  }
+
+  /** {@inheritDoc EventLog.append} */
+  async append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult> {
+    if (this.closing) {
+      throw new StorageError("storage/event_log_closed", "the event log is closed");
+    }
+    if (events.length === 0) {
+      throw new RangeError("append needs at least one event");
+    }
+    const rows = events.map(encodeEvent);
+    let cursor = this.cursors.get(gameId);
+    if (cursor === undefined) {
+      const fresh: GameCursor = { next: -1, ready: Promise.resolve(), waiters: 0, conflict: undefined };
+      fresh.ready = this.seed(gameId, fresh);
+      this.cursors.set(gameId, fresh);
+      cursor = fresh;
+    }
+    if (cursor.next < 0 || cursor.waiters > 0) {
+      cursor.waiters++;
+      try {
+        await cursor.ready;
+      } finally {
+        cursor.waiters--;
+      }
+    }
+    if (cursor.conflict !== undefined) {
+      throw cursor.conflict;
+    }
+    if (this.closing) {
+      throw new StorageError("storage/event_log_closed", "the event log is closed");
+    }
+    const firstIndex = cursor.next;
+    cursor.next += rows.length;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ gameId, firstIndex, rows, resolve, reject });
+      this.queuedEvents += rows.length;
+      this.schedule();
+    });
+  }
+
+  /** {@inheritDoc EventLog.read} */
+  async *read(gameId: GameId, fromIndex = 0): AsyncIterable<StoredEvent> {
+    let expected = fromIndex;
+    for (;;) {
+      const page = await this.db
+        .select({ eventIndex: gameEvents.eventIndex, type: gameEvents.type, payload: gameEvents.payload, createdAt: gameEvents.createdAt })
+        .from(gameEvents)
+        .where(and(eq(gameEvents.gameId, gameId), gte(gameEvents.eventIndex, expected)))
+        .orderBy(asc(gameEvents.eventIndex))
+        .limit(this.pageSize);
+      for (const row of page) {
+        if (row.eventIndex !== expected) {
+          throw new EventLogGapError(gameId, expected, row.eventIndex);
+        }
+        yield { eventIndex: row.eventIndex, event: decodeEvent(gameId, row.eventIndex, row.type, row.payload), createdAt: row.createdAt };
+        expected++;
+      }
+      if (page.length < this.pageSize) return;
+    }
+  }
+
+  /** {@inheritDoc EventLog.readAll} */
+  async readAll(gameId: GameId, fromIndex = 0): Promise<GameEvent[]> {
+    const out: GameEvent[] = [];
+    for await (const stored of this.read(gameId, fromIndex)) out.push(stored.event);
+    return out;
+  }
+
+  /** {@inheritDoc EventLog.resync} */
+  resync(gameId: GameId): void {
+    const cursor = this.cursors.get(gameId);
+    if (cursor === undefined) return;
+    if (this.inFlightGames.has(gameId) || this.queue.some((p) => p.gameId === gameId) || cursor.waiters > 0) {
+      throw new StorageError("storage/resync_busy", `game ${gameId} has appends in progress; resync after they settle`);
+    }
+    this.cursors.delete(gameId);
+  }
+
+  /** {@inheritDoc EventLog.close} */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.kick();
+    if (this.inFlight === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Reads the game's next index from the database (E1). */
+  private async seed(gameId: GameId, cursor: GameCursor): Promise<void> {
+    try {
+      const rows = await this.db
+        .select({ id: games.id, maxIndex: max(gameEvents.eventIndex) })
+        .from(games)
+        .leftJoin(gameEvents, eq(gameEvents.gameId, games.id))
+        .where(eq(games.id, gameId))
+        .groupBy(games.id);
+      const row = rows[0];
+      if (row === undefined) throw new GameNotFoundError(gameId);
+      cursor.next = row.maxIndex === null ? 0 : row.maxIndex + 1;
+    } catch (err) {
+      // Forget the game so a later append seeds again.
+      if (this.cursors.get(gameId) === cursor) this.cursors.delete(gameId);
+      throw err;
+    }
+  }
+
+  /** Starts a flush now when a batch is full, else makes sure the wait timer runs. */
+  private schedule(): void {
+    if (this.queuedEvents >= this.maxBatch || this.closing) {
+      this.kick();
+    } else if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.kick();
+      }, this.maxWaitMs);
+    }
+  }
+
+  /** Starts as many flushes as the concurrency limit and per-game exclusivity allow. */
+  private kick(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.inFlight < this.maxConcurrent && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) break;
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        for (const p of batch) this.inFlightGames.delete(p.gameId);
+        if (this.queue.length > 0) {
+          // What queued meanwhile has waited a whole flush already: send it now.
+          this.kick();
+        } else if (this.inFlight === 0) {
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const w of waiters) w();
+        }
+      });
+    }
+  }
+
+  /** Removes the next batch from the queue: whole appends, in order, skipping busy games (E7). */
+  private takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    const rest: PendingAppend[] = [];
+    let events = 0;
+    const busy = new Set(this.inFlightGames);
+    for (const p of this.queue) {
+      if (busy.has(p.gameId) || (events > 0 && events + p.rows.length > this.maxBatch)) {
+        // Once one append of a game stays behind, the game's later appends must too.
+        busy.add(p.gameId);
+        rest.push(p);
+        continue;
+      }
+      batch.push(p);
+      events += p.rows.length;
+    }
+    for (const p of batch) this.inFlightGames.add(p.gameId);
+    this.queue = rest;
+    this.queuedEvents -= events;
+    return batch;
+  }
+
+  /** Writes one batch with retries, then settles every append in it. Never throws. */
+  private async flush(initial: PendingAppend[]): Promise<void> {
+    let batch = initial;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxRetries + 1 && batch.length > 0; attempt++) {
+      const info: FlushAttempt = {
+        attempt,
+        gameIds: [...new Set(batch.map((p) => p.gameId))],
+        events: batch.reduce((n, p) => n + p.rows.length, 0),
+      };
+      try {
+        await this.faults.beforeInsert?.(info);
+        await this.db.insert(gameEvents).values(
+          batch.flatMap((p) => p.rows.map((r, i) => ({ gameId: p.gameId, eventIndex: p.firstIndex + i, type: r.type, payload: r.payload }))),
+        );
+        await this.faults.afterInsert?.(info);
+        this.succeed(batch);
+        return;
+      } catch (err) {
+        lastError = err;
+        const unique = pgErrorCode(err) === SQLSTATE.uniqueViolation;
+        if (!unique && (!isTransientPgError(err) || attempt > this.maxRetries)) break;
+        if (!unique) {
+          this.logger.warn({ err: pgErrorMessage(err), attempt, gameIds: info.gameIds }, "event log flush failed transiently; retrying");
+          await sleep(this.retryDelayMs * 2 ** (attempt - 1));
+        }
+        // Did an earlier attempt commit after all, or does another writer hold some indexes?
+        try {
+          batch = await this.settleCommitted(batch, err);
+        } catch (checkErr) {
+          lastError = checkErr;
+          if (!isTransientPgError(checkErr) || attempt > this.maxRetries) break;
+        }
+      }
+    }
+    if (batch.length > 0) this.fail(batch, lastError);
+  }
+
+  /**
+   * Compares the batch with what the database holds. Appends already stored exactly as
+   * written are resolved (an attempt committed after all); games with foreign rows at their
+   * indexes are rejected as conflicts (E6). Returns the appends still to write.
+   */
+  private async settleCommitted(batch: PendingAppend[], cause: unknown): Promise<PendingAppend[]> {
+    const ranges: SQL[] = [];
+    for (const p of batch) {
+      const range = and(
+        eq(gameEvents.gameId, p.gameId),
+        gte(gameEvents.eventIndex, p.firstIndex),
+        lte(gameEvents.eventIndex, p.firstIndex + p.rows.length - 1),
+      );
+      if (range !== undefined) ranges.push(range);
+    }
+    const stored = await this.db
+      .select({ gameId: gameEvents.gameId, eventIndex: gameEvents.eventIndex, type: gameEvents.type, payload: gameEvents.payload })
+      .from(gameEvents)
+      .where(or(...ranges));
+    const byKey = new Map(stored.map((s) => [`${s.gameId}/${s.eventIndex}`, s]));
+    const committed: PendingAppend[] = [];
+    const conflicted = new Set<GameId>();
+    const remaining: PendingAppend[] = [];
+    for (const p of batch) {
+      let same = 0;
+      let foreign = 0;
+      p.rows.forEach((r, i) => {
+        const s = byKey.get(`${p.gameId}/${p.firstIndex + i}`);
+        if (s === undefined) return;
+        if (s.type === r.type && canonical(s.payload) === canonical(r.payload)) same++;
+        else foreign++;
+      });
+      if (foreign === 0 && same === p.rows.length) committed.push(p);
+      else if (foreign > 0 || same > 0) conflicted.add(p.gameId);
+      else remaining.push(p);
+    }
+    this.succeed(committed);
+    if (conflicted.size > 0) {
+      const kept: PendingAppend[] = [];
+      for (const p of remaining) (conflicted.has(p.gameId) ? [] : kept).push(p);
+      this.conflict(
+        batch.filter((p) => conflicted.has(p.gameId) && !committed.includes(p)),
+        cause,
+      );
+      return kept;
+    }
+    return remaining;
+  }
+
+  private succeed(appends: readonly PendingAppend[]): void {
+    for (const p of appends) p.resolve({ firstIndex: p.firstIndex, lastIndex: p.firstIndex + p.rows.length - 1 });
+  }
+
+  /** E6: reject the games' appends (in this batch and queued), refuse the games until resync. */
+  private conflict(appends: readonly PendingAppend[], cause: unknown): void {
+    const first = new Map<GameId, number>();
+    for (const p of appends) first.set(p.gameId, Math.min(first.get(p.gameId) ?? p.firstIndex, p.firstIndex));
+    for (const [gameId, firstIndex] of first) {
+      const error = new EventIndexConflictError(gameId, firstIndex, cause);
+      const cursor = this.cursors.get(gameId);
+      if (cursor !== undefined) cursor.conflict = error;
+      this.logger.error({ gameId, firstIndex, err: pgErrorMessage(cause) }, error.message);
+      for (const p of appends) if (p.gameId === gameId) p.reject(error);
+      this.dropQueued(gameId, error);
+    }
+  }
+
+  /** E4: reject the batch, roll each game's next index back to its first failed index. */
+  private fail(batch: readonly PendingAppend[], cause: unknown): void {
+    const first = new Map<GameId, number>();
+    for (const p of batch) first.set(p.gameId, Math.min(first.get(p.gameId) ?? p.firstIndex, p.firstIndex));
+    this.logger.error({ gameIds: [...first.keys()], events: batch.reduce((n, p) => n + p.rows.length, 0), err: pgErrorMessage(cause) }, "event log flush failed; appends rejected");
+    const error = new EventAppendError(`event log flush failed: ${pgErrorMessage(cause)}`, cause);
+    for (const p of batch) p.reject(error);
+    for (const [gameId, firstIndex] of first) {
+      const cursor = this.cursors.get(gameId);
+      if (cursor !== undefined && cursor.conflict === undefined) cursor.next = firstIndex;
+      this.dropQueued(gameId, new EventAppendError(`an earlier append of game ${gameId} failed`, error));
+    }
+  }
+
+  /** Rejects the game's queued appends: they were numbered after a failed one. */
+  private dropQueued(gameId: GameId, error: unknown): void {
+    const kept: PendingAppend[] = [];
+    for (const p of this.queue) {
+      if (p.gameId === gameId) {
+        this.queuedEvents -= p.rows.length;
+        p.reject(error);
+      } else {
+        kept.push(p);
+      }
+    }
+    this.queue = kept;
+  }
+}
