@@ -2,6 +2,7 @@
  * Who the page plays as. A guest account is made on first visit (no form to fill); register
  * and login replace it. Tokens live in localStorage; the access token is refreshed shortly
  * before it expires, or when the server says it has, with a single refresh in flight at a time.
+ * The server gives guests no refresh token, so an expired guest session becomes a new guest.
  */
 import { z } from "zod";
 import { local } from "./env.js";
@@ -19,7 +20,8 @@ export interface Identity {
 
 const storedSchema = z.object({
   accessToken: z.string(),
-  refreshToken: z.string(),
+  /** Null for a guest: the server gives guests no refresh token (see docs/CLIENT.md). */
+  refreshToken: z.string().nullable(),
   playerId: z.string(),
   displayName: z.string(),
   kind: z.enum(["user", "guest", "bot"]),
@@ -27,15 +29,16 @@ const storedSchema = z.object({
 });
 type Stored = z.infer<typeof storedSchema>;
 
-/** The auth answer: tokens, and whatever the server says about the player. */
+/** The session answer of register, login, guest login and refresh (docs/API.md). */
 const authAnswer = z.object({
   accessToken: z.string().min(1),
-  refreshToken: z.string().min(1),
-  player: z.object({ id: z.string(), displayName: z.string() }).partial().optional(),
-  displayName: z.string().optional(),
-  username: z.string().optional(),
-  user: z.object({ username: z.string() }).partial().nullish(),
+  refreshToken: z.string().nullable(),
+  playerId: z.string(),
+  user: z.object({ username: z.string(), displayName: z.string() }).nullable(),
 });
+
+/** The part of `GET /api/players/:id` the session needs. */
+const playerName = z.object({ displayName: z.string() });
 
 const claims = z.object({ pid: z.string(), kind: z.enum(["user", "guest", "bot"]), exp: z.number() });
 
@@ -75,29 +78,32 @@ function save(next: Stored | null): void {
   for (const l of listeners) l(id);
 }
 
-function fromAnswer(a: z.infer<typeof authAnswer>, fallbackName?: string): Stored | null {
+function fromAnswer(a: z.infer<typeof authAnswer>, name: string | undefined): Stored | null {
   const c = readClaims(a.accessToken);
   if (c === null) return null;
-  const name =
-    a.player?.displayName ?? a.displayName ?? a.user?.username ?? a.username ?? fallbackName ?? current?.displayName ?? "Guest";
   return {
     accessToken: a.accessToken,
     refreshToken: a.refreshToken,
-    playerId: a.player?.id ?? c.pid,
-    displayName: name,
+    playerId: a.playerId,
+    displayName: a.user?.displayName ?? name ?? "Guest",
     kind: c.kind,
     expiresAt: c.exp,
   };
 }
 
-async function authCall(path: string, body: unknown, fallbackName?: string): Promise<ApiResult<Identity>> {
+async function authCall(path: string, body: unknown): Promise<ApiResult<Identity>> {
   const res = await request(path, authAnswer, { method: "POST", body, auth: false });
   if (!res.ok) return res;
-  const stored = fromAnswer(res.data, fallbackName);
+  let name: string | undefined;
+  if (res.data.user === null) {
+    // A guest's name is on its player.
+    const p = await request(`/api/players/${encodeURIComponent(res.data.playerId)}`, playerName, { auth: false });
+    if (p.ok) name = p.data.displayName;
+  }
+  const stored = fromAnswer(res.data, name);
   if (stored === null) return { ok: false, problem: { status: 200, code: "client/bad_token", message: "The server sent a token the page cannot read." } };
   save(stored);
-  const id = identity();
-  return id ? { ok: true, data: id } : { ok: false, problem: { status: 200, code: "client/bad_token", message: "no identity" } };
+  return { ok: true, data: { playerId: stored.playerId, displayName: stored.displayName, kind: stored.kind } };
 }
 
 /** The current identity, or null before the first login. */
@@ -116,16 +122,16 @@ export function guestLogin(): Promise<ApiResult<Identity>> {
 }
 
 export function login(login: string, password: string): Promise<ApiResult<Identity>> {
-  return authCall("/api/auth/login", { login, password }, login);
+  return authCall("/api/auth/login", { login, password });
 }
 
 export function register(username: string, email: string, password: string): Promise<ApiResult<Identity>> {
-  return authCall("/api/auth/register", { username, email, password }, username);
+  return authCall("/api/users", { username, email, password });
 }
 
 export async function logout(): Promise<void> {
   const refreshToken = current?.refreshToken;
-  if (refreshToken !== undefined) {
+  if (refreshToken !== undefined && refreshToken !== null) {
     await request("/api/auth/logout", z.unknown(), { method: "POST", body: { refreshToken }, auth: false });
   }
   save(null);
@@ -134,15 +140,23 @@ export async function logout(): Promise<void> {
 async function doRefresh(): Promise<boolean> {
   const s = current;
   if (s === null) return false;
+  if (s.refreshToken === null) {
+    // A guest cannot refresh: it goes on as a new guest.
+    save(null);
+    return (await guestLogin()).ok;
+  }
   const res = await request("/api/auth/refresh", authAnswer, { method: "POST", body: { refreshToken: s.refreshToken }, auth: false });
   if (!res.ok) {
-    // A dead refresh token (logged out, expired): a guest simply starts again as a new guest.
-    if (res.problem.status === 401) save(null);
+    // A dead refresh token (logged out, expired): start again as a guest.
+    if (res.problem.status === 401) {
+      save(null);
+      return (await guestLogin()).ok;
+    }
     return false;
   }
   const next = fromAnswer(res.data, s.displayName);
   if (next === null) return false;
-  save({ ...next, displayName: s.displayName });
+  save(next);
   return true;
 }
 

@@ -122,20 +122,33 @@ export function lobbyPage(root: HTMLElement): () => void {
     createButton,
   );
 
-  const codeInput = h("input", { id: "join-code", name: "code", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "join-code", required: true });
+  const codeInput = h("input", { id: "join-code", name: "code", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "join-code" });
+  const byCode = (spectate: boolean): void => {
+    const code = codeInput.value.trim();
+    if (code === "") {
+      say("Type a table code first.");
+      return;
+    }
+    window.location.hash = `#/table/${encodeURIComponent(code)}${spectate ? "?spectate=1" : ""}`;
+  };
   const joinForm = h(
     "form",
     {
       class: "join",
       onsubmit: (ev: Event) => {
         ev.preventDefault();
-        const code = codeInput.value.trim();
-        if (code !== "") window.location.hash = `#/table/${encodeURIComponent(code)}`;
+        byCode(false);
       },
     },
-    h("h2", null, "Join by code"),
+    h("h2", null, "Join or watch by code"),
     h("label", { for: "join-code" }, "Table code"),
-    h("div", { class: "row" }, codeInput, h("button", { type: "submit", "data-testid": "join-code-submit" }, "Join")),
+    h(
+      "div",
+      { class: "row" },
+      codeInput,
+      h("button", { type: "submit", "data-testid": "join-code-submit" }, "Join"),
+      h("button", { type: "button", "data-testid": "watch-code-submit", onclick: () => byCode(true) }, "Watch"),
+    ),
   );
 
   // --- Drawing ----------------------------------------------------------------------------

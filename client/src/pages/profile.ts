@@ -7,50 +7,64 @@ import { h, mount } from "../dom.js";
 import { request } from "../http.js";
 import { identity } from "../session.js";
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** `GET /api/players/:id` (docs/API.md). */
+const profileSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  isBot: z.boolean(),
+  isGuest: z.boolean(),
+  createdAt: z.string(),
+  stats: z.object({
+    gamesPlayed: z.number(),
+    gamesWon: z.number(),
+    highestScore: z.number().nullable(),
+    lowestScore: z.number().nullable(),
+    totalPoints: z.number(),
+    totalTricksWon: z.number(),
+    mostConsecutiveWins: z.number(),
+    mostConsecutiveLosses: z.number(),
+    lastGameAt: z.string().nullable(),
+  }),
+});
+type Stats = z.infer<typeof profileSchema>["stats"];
 
-const profileSchema = z
-  .object({
-    id: z.string().optional(),
-    playerId: z.string().optional(),
-    displayName: z.string().optional(),
-    isBot: z.boolean().optional(),
-    createdAt: z.string().optional(),
-    stats: z.record(z.string(), scalar).nullish(),
-    lifetime: z.record(z.string(), scalar).nullish(),
-    lifetimeStats: z.record(z.string(), scalar).nullish(),
-  })
-  .passthrough();
-
-const sessionRow = z
-  .object({
+/** `GET /api/players/:id/sessions`: the games the player sat in, newest first. */
+const sessionsSchema = z.array(
+  z.object({
     gameId: z.string(),
-    score: z.number().nullish(),
-    finalScore: z.number().nullish(),
-    won: z.boolean().nullish(),
-    seat: z.number().nullish(),
-    status: z.string().nullish(),
-    completedAt: z.string().nullish(),
-    endedAt: z.string().nullish(),
-    createdAt: z.string().nullish(),
-  })
-  .passthrough();
-const sessionsSchema = z.union([
-  z.array(sessionRow),
-  z.object({ items: z.array(sessionRow) }).transform((x) => x.items),
-  z.object({ sessions: z.array(sessionRow) }).transform((x) => x.sessions),
-]);
+    status: z.enum(["created", "in_progress", "completed"]),
+    seat: z.number().int(),
+    score: z.number().nullable(),
+    won: z.boolean().nullable(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+  }),
+);
 
-/** `gamesPlayed` -> "Games played". */
-function label(key: string): string {
-  const words = key.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+const STAT_LABELS: readonly (readonly [keyof Stats, string])[] = [
+  ["gamesPlayed", "Games played"],
+  ["gamesWon", "Games won"],
+  ["totalPoints", "Total points"],
+  ["highestScore", "Best game"],
+  ["lowestScore", "Worst game"],
+  ["totalTricksWon", "Tricks won"],
+  ["mostConsecutiveWins", "Longest run of made bids"],
+  ["mostConsecutiveLosses", "Longest run of missed bids"],
+  ["lastGameAt", "Last game"],
+];
 
-function when(s: string | null | undefined): string {
-  if (s === null || s === undefined) return "";
+function when(s: string | null): string {
+  if (s === null) return "–";
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? s : d.toLocaleString();
+}
+
+function statText(key: keyof Stats, stats: Stats): string {
+  const v = stats[key];
+  if (v === null) return "–";
+  if (key === "lastGameAt") return when(String(v));
+  if (key === "gamesWon" && stats.gamesPlayed > 0) return `${v} (${Math.round((stats.gamesWon / stats.gamesPlayed) * 100)}%)`;
+  return String(v);
 }
 
 export function profilePage(root: HTMLElement, playerId: string): () => void {
@@ -60,7 +74,7 @@ export function profilePage(root: HTMLElement, playerId: string): () => void {
     const id = encodeURIComponent(playerId);
     const [profile, sessions] = await Promise.all([
       request(`/api/players/${id}`, profileSchema),
-      request(`/api/players/${id}/sessions`, sessionsSchema),
+      request(`/api/players/${id}/sessions?limit=20`, sessionsSchema),
     ]);
     if (closed) return;
     if (!profile.ok) {
@@ -68,7 +82,6 @@ export function profilePage(root: HTMLElement, playerId: string): () => void {
       return;
     }
     const p = profile.data;
-    const stats = p.stats ?? p.lifetimeStats ?? p.lifetime ?? {};
     const isMe = identity()?.playerId === playerId;
     mount(
       root,
@@ -78,18 +91,21 @@ export function profilePage(root: HTMLElement, playerId: string): () => void {
         h(
           "section",
           { class: "panel" },
-          h("h1", { "data-testid": "profile-name" }, p.displayName ?? "Player", p.isBot === true ? h("span", { class: "badge" }, "bot") : null, isMe ? h("span", { class: "badge me" }, "you") : null),
-          p.createdAt !== undefined ? h("p", { class: "muted small" }, `Playing since ${when(p.createdAt)}`) : null,
+          h(
+            "h1",
+            { "data-testid": "profile-name" },
+            p.displayName,
+            p.isBot ? h("span", { class: "badge" }, "bot") : null,
+            p.isGuest ? h("span", { class: "badge" }, "guest") : null,
+            isMe ? h("span", { class: "badge me" }, "you") : null,
+          ),
+          h("p", { class: "muted small" }, `Playing since ${when(p.createdAt)}`),
           h("h2", null, "Lifetime"),
-          Object.keys(stats).length === 0
-            ? h("p", { class: "muted" }, "No finished games yet.")
-            : h(
-                "dl",
-                { class: "stats", "data-testid": "profile-stats" },
-                Object.entries(stats)
-                  .filter(([k]) => k !== "playerId")
-                  .map(([k, v]) => h("div", { "data-stat": k }, h("dt", null, label(k)), h("dd", null, v === null ? "–" : String(v)))),
-              ),
+          h(
+            "dl",
+            { class: "stats", "data-testid": "profile-stats" },
+            STAT_LABELS.map(([key, text]) => h("div", { "data-stat": key }, h("dt", null, text), h("dd", null, statText(key, p.stats)))),
+          ),
         ),
         h(
           "section",
@@ -102,21 +118,26 @@ export function profilePage(root: HTMLElement, playerId: string): () => void {
               : h(
                   "table",
                   { class: "games", "data-testid": "recent-games" },
-                  h("thead", null, h("tr", null, h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "Score"), h("th", { scope: "col" }, "Result"), h("th", { scope: "col" }, "Replay"))),
+                  h("thead", null, h("tr", null, h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "Score"), h("th", { scope: "col" }, "Result"), h("th", { scope: "col" }, "Game"))),
                   h(
                     "tbody",
                     null,
-                    sessions.data.slice(0, 20).map((g) => {
-                      const done = g.status === undefined || g.status === null || g.status === "completed";
-                      return h(
+                    sessions.data.map((g) =>
+                      h(
                         "tr",
                         { "data-testid": "recent-game", "data-game-id": g.gameId },
-                        h("td", null, when(g.completedAt ?? g.endedAt ?? g.createdAt)),
-                        h("td", null, String(g.score ?? g.finalScore ?? "–")),
-                        h("td", null, g.won === true ? "won" : g.won === false ? "lost" : (g.status ?? "")),
-                        h("td", null, done ? h("a", { href: `#/replay/${g.gameId}` }, "Replay") : "live"),
-                      );
-                    }),
+                        h("td", null, when(g.completedAt ?? g.createdAt)),
+                        h("td", null, g.score === null ? "–" : String(g.score)),
+                        h("td", null, g.status !== "completed" ? (g.status === "created" ? "waiting" : "playing") : g.won === true ? "won" : "lost"),
+                        h(
+                          "td",
+                          null,
+                          g.status === "completed"
+                            ? h("a", { href: `#/replay/${g.gameId}`, "data-testid": "recent-replay" }, "Replay")
+                            : h("a", { href: `#/table/${g.gameId}` }, "Open table"),
+                        ),
+                      ),
+                    ),
                   ),
                 ),
         ),
