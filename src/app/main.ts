@@ -1,13 +1,47 @@
 /**
- * Process entry. Placeholder until the server lands (issue 4): it serves a page that says
- * honestly that only the rules engine exists so far.
+ * Process entry: checks the runtime, reads the configuration once, builds the server through the
+ * composition root, listens, and shuts down gracefully on SIGTERM/SIGINT (a second signal exits
+ * at once). The server modules are imported only after the Node check, so an old Node gets a
+ * one-line reason instead of a stack trace from deep inside Colyseus.
  */
-import { createServer } from "node:http";
+const MIN_NODE_MAJOR = 22;
+const major = Number(process.versions.node.split(".")[0]);
+if (major < MIN_NODE_MAJOR) {
+  console.error(`PZO needs Node.js >= ${MIN_NODE_MAJOR} (Colyseus 0.18); this is ${process.version}. Use node_modules/.bin/node or npm scripts.`);
+  process.exit(1);
+}
 
-const port = Number(process.env["PORT"] ?? 2567);
-createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-  res.end("<!doctype html><title>PZO</title><h1>PZO</h1><p>The rules engine is built; the game server is not yet. See README.md.</p>");
-}).listen(port, () => {
-  console.log(JSON.stringify({ level: "info", msg: `PZO placeholder listening on http://localhost:${port}` }));
-});
+const { loadConfig, ConfigError } = await import("./config.js");
+const { createLogger } = await import("./logger.js");
+const { createPzoServer } = await import("./server.js");
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : String(err));
+  process.exit(1);
+}
+
+const logger = createLogger(config.LOG_LEVEL);
+const server = await createPzoServer(config, { logger });
+await server.listen();
+
+let signals = 0;
+const onSignal = (signal: NodeJS.Signals): void => {
+  signals += 1;
+  if (signals > 1) {
+    logger.warn({ signal }, "second signal: exiting now");
+    process.exit(1);
+  }
+  logger.info({ signal }, "signal received: graceful shutdown");
+  server.shutdown().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.error({ err }, "shutdown failed");
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);

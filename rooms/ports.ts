@@ -1,0 +1,164 @@
+/**
+ * The narrow ports the rooms see. Each has an in-memory implementation (`memory.ts`) for tests
+ * and a real one wired in the composition root (`src/app/deps.ts`). Rooms never import storage,
+ * the ladder or auth directly: they get a `RoomDeps` through their class factory.
+ */
+import type {
+  Command,
+  Decision,
+  GameConfig,
+  GameCreatedEvent,
+  GameEvent,
+  GameId,
+  GameState,
+  GameSummary,
+  GameView,
+  LifetimeStatDelta,
+  PlayerId,
+  Viewer,
+} from "../src/game/types.js";
+import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
+import type { Logger } from "../src/app/logger.js";
+
+/** The pure rules engine, as the rooms use it (`src/game`). */
+export interface Engine {
+  createGame(input: { gameId: GameId; config: GameConfig; sessionSeed: string }): GameCreatedEvent;
+  evolve(state: GameState | null, event: GameEvent): GameState;
+  fold(events: readonly GameEvent[]): GameState;
+  decide(state: GameState, command: Command): Decision;
+  viewFor(state: GameState, viewer: Viewer): GameView;
+  redactEvent(event: GameEvent, viewer: Viewer): GameEvent;
+  summarize(state: GameState): GameSummary;
+  lifetimeDeltas(state: GameState): readonly LifetimeStatDelta[];
+}
+
+/** Indexes an append was given (inclusive). */
+export interface AppendResult {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+}
+
+/** The durable, append-only event log. `append` resolves once the events are committed. */
+export interface EventLog {
+  append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult>;
+  /** Events from index `from` (default 0), in order. */
+  read(gameId: GameId, from?: number): Promise<readonly GameEvent[]>;
+}
+
+/** A game's lifecycle in storage. */
+export type StoredGameStatus = "created" | "in_progress" | "completed";
+
+/** What a finished game hands to the completion transaction. */
+export interface CompletionInput {
+  readonly gameId: GameId;
+  readonly completedAt: Date;
+  readonly summary: GameSummary;
+  readonly deltas: readonly LifetimeStatDelta[];
+}
+
+/** The games repository: rows and the completion transaction. */
+export interface GameRepository {
+  /** Writes the `games` row and event 0 (`game_created`) in one transaction. */
+  createGame(input: { readonly created: GameCreatedEvent; readonly createdAt: Date }): Promise<void>;
+  markStarted(gameId: GameId, at: Date): Promise<void>;
+  /** Ids of every game still `in_progress` (restored at start-up). */
+  listInProgress(): Promise<readonly GameId[]>;
+  status(gameId: GameId): Promise<StoredGameStatus | null>;
+  /**
+   * One transaction: status, summary, lifetime stats, ladder entries. Keyed on the game id, so a
+   * retry applies nothing twice. Returns the ladder changes it made (opaque to the rooms).
+   */
+  completeGame(input: CompletionInput): Promise<LadderChanges>;
+}
+
+/** Ladder changes a completion produced; only the ladder service reads them. */
+export interface LadderChanges {
+  readonly gameId: GameId;
+  readonly committedAt: Date;
+  readonly payload: unknown;
+}
+
+/** The ladder service: updates its cache after a completion and publishes the delta. */
+export interface LadderService {
+  applyChanges(changes: LadderChanges): Promise<void>;
+  /** Top `limit` rows per tier. */
+  snapshot(limit: number): Promise<LadderSnapshotMessage>;
+}
+
+/** Where ladder deltas go (implemented over Colyseus presence, so it crosses processes). */
+export interface DeltaPublisher {
+  publish(delta: LadderDeltaMessage): Promise<void>;
+}
+
+/** The receiving side of ladder deltas (the lobby). Returns an unsubscribe function. */
+export interface DeltaSubscriber {
+  subscribe(listener: (delta: LadderDeltaMessage) => void): Promise<() => void>;
+}
+
+/** Who a verified token belongs to. */
+export interface Identity {
+  readonly playerId: PlayerId;
+  readonly displayName: string;
+  readonly isBot: boolean;
+}
+
+/** Verifies access tokens (JWT) presented when joining a room. */
+export interface TokenVerifier {
+  /** The identity, or null when the token is missing, malformed, expired or forged. */
+  verify(token: string): Promise<Identity | null>;
+}
+
+/** Player rows, as the rooms need them (display names; bot players). */
+export interface PlayerDirectory {
+  get(playerId: string): Promise<{ readonly displayName: string; readonly isBot: boolean } | null>;
+  create(input: { readonly displayName: string; readonly isBot: boolean }): Promise<PlayerId>;
+}
+
+/** A bot player with its own access token. */
+export interface BotAccount {
+  readonly identity: Identity;
+  readonly token: string;
+}
+
+/** Creates bot players (rows with `is_bot`) and their tokens. */
+export interface BotDirectory {
+  createBot(): Promise<BotAccount>;
+  /** A fresh token for an existing bot player (reconnecting bots after a restart). */
+  accountFor(identity: Identity): Promise<BotAccount>;
+}
+
+/** A request for a bot client to sit at a table. */
+export interface BotSeatRequest {
+  readonly roomId: string;
+  /** The seat to take, or null for the first free seat. */
+  readonly seat: number | null;
+  /** An existing bot account to connect as (a takeover), or null to create one. */
+  readonly account: BotAccount | null;
+}
+
+/** Starts bot clients (the bot manager). Fire and forget: failures are logged by the manager. */
+export interface BotLauncher {
+  launch(request: BotSeatRequest): void;
+}
+
+/** Everything the rooms need, wired once in the composition root. */
+export interface RoomDeps {
+  readonly engine: Engine;
+  readonly eventLog: EventLog;
+  readonly games: GameRepository;
+  readonly ladder: LadderService;
+  readonly ladderFeed: DeltaSubscriber;
+  readonly tokens: TokenVerifier;
+  readonly bots: BotDirectory;
+  readonly botLauncher: BotLauncher;
+  readonly logger: Logger;
+  /** Default reconnection window, seconds. */
+  readonly reconnectSeconds: number;
+  /** A per-process secret that only server-side restore calls know. */
+  readonly restoreKey: string;
+  /** Wall clock (injectable for tests). */
+  readonly now: () => Date;
+  /** Fresh ids and seeds. */
+  readonly randomUuid: () => string;
+  readonly randomSeed: () => string;
+}

@@ -1,0 +1,51 @@
+/**
+ * Operational HTTP routes the game server serves itself: liveness and process figures (the load
+ * harness reads CPU and RSS from `/stats`).
+ */
+import type express from "express";
+import { matchMaker } from "@colyseus/core";
+
+/** Process-level figures kept by the composition root. */
+export interface ProcessMetrics {
+  readonly startedAt: number;
+}
+
+/** Live figures of the process, as `/stats` returns them. */
+export interface ProcessStats {
+  readonly uptimeSeconds: number;
+  readonly transport: "uws" | "ws";
+  readonly cpuUserMicros: number;
+  readonly cpuSystemMicros: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly rooms: number;
+  readonly clients: number;
+  readonly bots: number;
+}
+
+/** Registers `/healthz` and `/stats`. */
+export function registerOperationalRoutes(
+  app: express.Application,
+  ctx: { readonly metrics: ProcessMetrics; readonly transportKind: "uws" | "ws"; readonly bots: { readonly size: number } },
+): void {
+  app.get("/healthz", (_req, res) => {
+    const ready = matchMaker.state === matchMaker.MatchMakerState.READY;
+    res.status(ready ? 200 : 503).json({ status: ready ? "ok" : "unavailable" });
+  });
+  app.get("/stats", (_req, res) => {
+    const cpu = process.cpuUsage();
+    const mem = process.memoryUsage();
+    const stats: ProcessStats = {
+      uptimeSeconds: (Date.now() - ctx.metrics.startedAt) / 1000,
+      transport: ctx.transportKind,
+      cpuUserMicros: cpu.user,
+      cpuSystemMicros: cpu.system,
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      rooms: matchMaker.stats.local.roomCount,
+      clients: matchMaker.stats.local.ccu,
+      bots: ctx.bots.size,
+    };
+    res.json(stats);
+  });
+}

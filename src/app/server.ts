@@ -1,0 +1,174 @@
+/**
+ * The composition root: every dependency is built here, once, and handed down. `createPzoServer`
+ * returns a server that tests start on port 0 and `main.ts` starts on PORT.
+ *
+ * Colyseus keeps its matchmaker in module state, so one process hosts one PZO server at a time.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { defineRoom, defineServer, LocalDriver, LocalPresence, matchMaker, type Presence } from "@colyseus/core";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
+import type express from "express";
+import * as engine from "../game/index.js";
+import { smartPolicy } from "../bots/policy.js";
+import { BotManager } from "../bots/manager.js";
+import { createTokenService, resolveJwtSecret, type TokenService } from "../http/auth.js";
+import { ROOM_NAMES } from "../shared/protocol.js";
+import type { Config } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
+import { selectTransport } from "./transport.js";
+import { createBotDirectory, createTokenVerifier } from "./identity.js";
+import { openStorage, type Storage } from "./storage.js";
+import { createTableRoom } from "../../rooms/TableRoom.js";
+import { createReplayRoom } from "../../rooms/ReplayRoom.js";
+import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
+import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
+import { MemoryLadder } from "../../rooms/memory.js";
+import type { Engine, LadderService, RoomDeps } from "../../rooms/ports.js";
+import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
+
+/** Optional replacements for the parts the composition root would build itself. */
+export interface PzoServerOverrides {
+  readonly logger?: Logger;
+  readonly storage?: Storage;
+  readonly ladder?: (publisher: PresenceDeltaBus) => LadderService;
+  readonly engine?: Engine;
+  /** Registers more HTTP routes (the REST API) on the express app. */
+  readonly httpRoutes?: (app: express.Application, context: HttpContext) => void | Promise<void>;
+}
+
+/** What HTTP routes get from the composition root. */
+export interface HttpContext {
+  readonly config: Config;
+  readonly tokens: TokenService;
+  readonly storage: Storage;
+  readonly ladder: LadderService;
+  readonly logger: Logger;
+}
+
+/** A running (or ready to run) PZO server. */
+export interface PzoServer {
+  /** Binds PORT (0 picks a free port), restores in-progress games, returns the address. */
+  listen(): Promise<{ port: number; url: string }>;
+  /** Graceful shutdown: no new tables, moves in flight committed, clients told. */
+  shutdown(): Promise<void>;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly tokens: TokenService;
+  readonly storage: Storage;
+  readonly ladder: LadderService;
+  readonly bots: BotManager;
+  readonly transportKind: "uws" | "ws";
+}
+
+/** The Colyseus `publicAddress` (host[:port][/path]) derived from PUBLIC_URL. */
+function publicAddressOf(config: Config): string | undefined {
+  if (config.PUBLIC_URL === undefined) return undefined;
+  const url = new URL(config.PUBLIC_URL);
+  return `${url.host}${url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "")}`;
+}
+
+/** Builds the server. Nothing listens until `listen()`. */
+export async function createPzoServer(config: Config, overrides: PzoServerOverrides = {}): Promise<PzoServer> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const { transport, kind } = await selectTransport(config.TRANSPORT, logger);
+
+  const presence: Presence = config.REDIS_URL !== undefined ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
+  const driver = config.REDIS_URL !== undefined ? new RedisDriver(config.REDIS_URL) : new LocalDriver();
+
+  const storage = overrides.storage ?? (await openStorage(config, logger));
+  const tokens = createTokenService({ secret: resolveJwtSecret(config, logger), accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const deltaBus = new PresenceDeltaBus(presence, config.REDIS_PREFIX, (err) => logger.warn({ err }, "malformed ladder delta on presence"));
+  const ladder = overrides.ladder?.(deltaBus) ?? new MemoryLadder(deltaBus);
+  const botDirectory = createBotDirectory(tokens, storage.players);
+  const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS });
+  const metrics: ProcessMetrics = { startedAt: Date.now() };
+
+  const deps: RoomDeps = {
+    engine: overrides.engine ?? engine,
+    eventLog: storage.eventLog,
+    games: storage.games,
+    ladder,
+    ladderFeed: deltaBus,
+    tokens: createTokenVerifier(tokens, storage.players),
+    bots: botDirectory,
+    botLauncher: bots,
+    logger,
+    reconnectSeconds: config.RECONNECT_SECONDS,
+    restoreKey: randomBytes(24).toString("hex"),
+    now: () => new Date(),
+    randomUuid: () => randomUUID(),
+    randomSeed: () => randomBytes(32).toString("hex"),
+  };
+
+  const httpContext: HttpContext = { config, tokens, storage, ladder, logger };
+  const server = defineServer({
+    rooms: {
+      [ROOM_NAMES.table]: defineRoom(createTableRoom(deps)).enableRealtimeListing(),
+      [ROOM_NAMES.replay]: defineRoom(createReplayRoom(deps)),
+      [ROOM_NAMES.lobby]: defineRoom(createLobbyRoom(deps)),
+    },
+    transport,
+    presence,
+    driver,
+    publicAddress: publicAddressOf(config),
+    greet: false,
+    gracefullyShutdown: false,
+    logger: logger.child({ component: "colyseus" }),
+    express: async (app) => {
+      registerOperationalRoutes(app, { metrics, transportKind: kind, bots });
+      // The REST API (src/http) mounts here once it exports its route registration.
+      await overrides.httpRoutes?.(app, httpContext);
+    },
+  });
+
+  let listening = false;
+  let stopping: Promise<void> | null = null;
+
+  async function restoreInProgressGames(): Promise<void> {
+    if (!config.RESTORE_GAMES) return;
+    const ids = await storage.games.listInProgress();
+    let restored = 0;
+    for (const gameId of ids) {
+      try {
+        if ((await matchMaker.getRoomById(gameId)) !== undefined) continue;
+        await matchMaker.handleCreateRoom(ROOM_NAMES.table, { restoreGameId: gameId, restoreKey: deps.restoreKey });
+        restored += 1;
+      } catch (err) {
+        logger.error({ err, gameId }, "could not restore a game");
+      }
+    }
+    if (ids.length > 0) logger.info({ restored, inProgress: ids.length }, "restored in-progress games");
+  }
+
+  return {
+    config,
+    logger,
+    tokens,
+    storage,
+    ladder,
+    bots,
+    transportKind: kind,
+    async listen() {
+      await server.listen(config.PORT, config.HOST);
+      listening = true;
+      const address = transport.server?.address();
+      const port = address !== null && typeof address === "object" ? address.port : config.PORT;
+      const url = `ws://127.0.0.1:${port}`;
+      bots.setEndpoint(url);
+      logger.info({ port, transport: kind, redis: config.REDIS_URL !== undefined, database: storage.kind }, `PZO listening on ${config.HOST}:${port}`);
+      await restoreInProgressGames();
+      return { port, url };
+    },
+    shutdown() {
+      stopping ??= (async () => {
+        logger.info("shutting down: no new tables; finishing moves in flight");
+        if (listening) await server.gracefullyShutdown(false);
+        await bots.stop();
+        await storage.close();
+        logger.info("shutdown complete");
+      })();
+      return stopping;
+    },
+  };
+}

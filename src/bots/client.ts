@@ -1,0 +1,210 @@
+/**
+ * A bot is an ordinary client: it joins a `table` through the Colyseus SDK over a real WebSocket
+ * with its own access token, rebuilds its `GameView` from the state it receives (the same view
+ * a person in that seat has), and asks a pure policy for its move.
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { z } from "zod";
+import type { Command, SeatPolicy } from "../game/index.js";
+import { ROOM_NAMES, type TableCreateOptions, type TableJoinOptions } from "../shared/protocol.js";
+import { tableStateToView } from "../shared/view.js";
+import { TableState } from "../../rooms/schema/TableState.js";
+
+/** The SDK's shape of a `table` room: its state is a decoded {@link TableState}. */
+export interface TableRoomLike {
+  state: TableState;
+  onJoin?: (client: unknown, options?: TableJoinOptions & TableCreateOptions) => unknown;
+}
+
+/** Where the bot sits down. */
+export type BotTarget =
+  | { readonly kind: "join"; readonly roomId: string; readonly seat: number | null }
+  | { readonly kind: "create"; readonly options: TableCreateOptions }
+  | { readonly kind: "joinOrCreate"; readonly options: TableCreateOptions };
+
+/** One move's round trip: sent, then seen in the bot's own state. */
+export interface MoveSample {
+  readonly type: "bid" | "play";
+  readonly roundTripMs: number;
+}
+
+/** Options of {@link startBotClient}. */
+export interface BotClientOptions {
+  /** Server endpoint, e.g. `ws://127.0.0.1:2567` (http:// works too). */
+  readonly endpoint: string;
+  readonly token: string;
+  readonly target: BotTarget;
+  readonly policy: SeatPolicy;
+  /** Delay before each move, ms (default 0). */
+  readonly moveDelayMs?: number;
+  readonly onMove?: (sample: MoveSample) => void;
+  readonly onError?: (error: unknown) => void;
+  /** Every `event` message the bot receives (index and redacted event), in order. */
+  readonly onEvent?: (message: unknown) => void;
+}
+
+/** How a bot's game ended. */
+export interface BotOutcome {
+  readonly roomId: string;
+  readonly gameId: string;
+  readonly seat: number | null;
+  readonly completed: boolean;
+  readonly finalScores: readonly number[];
+  readonly winners: readonly number[];
+  readonly moves: number;
+  readonly rejections: number;
+  /** Close code when the connection ended before the game did. */
+  readonly closeCode: number | null;
+}
+
+/** A running bot. */
+export interface BotHandle {
+  readonly room: Room<TableRoomLike, TableState>;
+  readonly done: Promise<BotOutcome>;
+  /** Leaves the table (the seat stays until the server's reconnection window runs out). */
+  leave(): Promise<void>;
+}
+
+const welcomeSchema = z.object({ seat: z.number().int().nullable(), gameId: z.string() });
+const resultSchema = z.object({ ok: z.boolean(), type: z.string() });
+
+/** Connects a bot and plays until the game completes or the connection closes. */
+export async function startBotClient(options: BotClientOptions): Promise<BotHandle> {
+  const client = new Client(options.endpoint);
+  client.http.authToken = options.token;
+  const room = await joinTarget(client, options.target);
+
+  let seat: number | null = null;
+  let gameId = "";
+  let moves = 0;
+  let rejections = 0;
+  /** The event count at which a move was sent, so each turn gets at most one move. */
+  let pendingAt = -1;
+  let sentAt = 0;
+  let sentType: "bid" | "play" = "bid";
+  let finished = false;
+  let resolveDone: (outcome: BotOutcome) => void = () => undefined;
+  const done = new Promise<BotOutcome>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  const outcome = (completed: boolean, closeCode: number | null): BotOutcome => {
+    const view = tableStateToView(room.state, seat ?? "spectator");
+    return {
+      roomId: room.roomId,
+      gameId,
+      seat,
+      completed,
+      finalScores: view.seats.map((s) => s.score),
+      winners: view.winners,
+      moves,
+      rejections,
+      closeCode,
+    };
+  };
+
+  const finish = (completed: boolean, closeCode: number | null): void => {
+    if (finished) return;
+    finished = true;
+    resolveDone(outcome(completed, closeCode));
+  };
+
+  const send = (command: Command): void => {
+    switch (command.type) {
+      case "bid":
+        room.send("bid", { bid: command.bid });
+        sentType = "bid";
+        break;
+      case "play":
+        room.send("play", { card: command.card });
+        sentType = "play";
+        break;
+      case "join":
+      case "leave":
+      case "replace_with_bot":
+      case "start":
+      case "timeout":
+        return;
+      default: {
+        const never: never = command;
+        throw new Error(`unexpected command ${JSON.stringify(never)}`);
+      }
+    }
+    moves += 1;
+    sentAt = performance.now();
+  };
+
+  const think = (): void => {
+    if (finished || seat === null) return;
+    const state = room.state;
+    if (sentAt !== 0 && state.eventCount > pendingAt) {
+      options.onMove?.({ type: sentType, roundTripMs: performance.now() - sentAt });
+      sentAt = 0;
+    }
+    if (state.phase === "completed") {
+      finish(true, null);
+      void room.leave(true).catch(() => undefined);
+      return;
+    }
+    if (state.turn !== seat || pendingAt === state.eventCount) return;
+    const view = tableStateToView(state, seat);
+    const command = options.policy(view);
+    if (command === null) return;
+    pendingAt = state.eventCount;
+    const delay = options.moveDelayMs ?? 0;
+    if (delay > 0) setTimeout(() => !finished && send(command), delay);
+    else send(command);
+  };
+
+  room.onMessage("welcome", (raw: unknown) => {
+    const welcome = welcomeSchema.safeParse(raw);
+    if (welcome.success) {
+      seat = welcome.data.seat;
+      gameId = welcome.data.gameId;
+      think();
+    }
+  });
+  room.onMessage("result", (raw: unknown) => {
+    const result = resultSchema.safeParse(raw);
+    if (result.success && !result.data.ok) {
+      rejections += 1;
+      pendingAt = -1; // try again on the next state
+      sentAt = 0;
+    }
+  });
+  room.onMessage("event", (raw: unknown) => options.onEvent?.(raw));
+  room.onMessage("notice", () => undefined);
+  room.onStateChange(() => {
+    try {
+      think();
+    } catch (err) {
+      options.onError?.(err);
+    }
+  });
+  room.onLeave((code: number) => finish(room.state.phase === "completed", code));
+  room.onError((code: number, message?: string) => options.onError?.(new Error(`room error ${code}: ${message ?? ""}`)));
+
+  return {
+    room,
+    done,
+    async leave() {
+      if (!finished) finish(false, null);
+      await room.leave(true).catch(() => undefined);
+    },
+  };
+}
+
+function joinTarget(client: Client, target: BotTarget): Promise<Room<TableRoomLike, TableState>> {
+  switch (target.kind) {
+    case "join":
+      return client.joinById<TableRoomLike>(target.roomId, target.seat === null ? {} : { seat: target.seat }, TableState);
+    case "create":
+      return client.create<TableRoomLike>(ROOM_NAMES.table, target.options, TableState);
+    case "joinOrCreate":
+      return client.joinOrCreate<TableRoomLike>(ROOM_NAMES.table, target.options, TableState);
+    default: {
+      const never: never = target;
+      throw new Error(`unknown target ${JSON.stringify(never)}`);
+    }
+  }
+}

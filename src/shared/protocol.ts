@@ -1,0 +1,259 @@
+/**
+ * The PZO wire protocol: room names, join options, messages in both directions, reason codes,
+ * join error codes and close codes. Shared by the server, the bots, the load harness and the
+ * browser client. docs/PROTOCOL.md documents exactly this file; keep the two in step.
+ *
+ * Every message a client sends is checked here with zod. A message that fails is answered with a
+ * `result` carrying `protocol/invalid_message`; it never closes the connection.
+ */
+import { z } from "zod";
+import {
+  MAX_SEATS,
+  MIN_SEATS,
+  RANKS,
+  RULE_REJECTIONS,
+  SUITS,
+  type Card,
+  type GameEvent,
+  type RuleRejectionCode,
+} from "../game/types.js";
+
+/** The Colyseus room names the server defines. */
+export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby" } as const;
+export type RoomName = (typeof ROOM_NAMES)[keyof typeof ROOM_NAMES];
+
+// ---------------------------------------------------------------------------------------------
+// Create and join options
+// ---------------------------------------------------------------------------------------------
+
+/** Bounds of the `turnSeconds` create option. */
+export const TURN_SECONDS_MIN = 1;
+export const TURN_SECONDS_MAX = 600;
+
+/** `create("table", options)`: every field optional. */
+export const tableCreateOptionsSchema = z.object({
+  seats: z.number().int().min(MIN_SEATS).max(MAX_SEATS).optional(),
+  turnSeconds: z.number().min(TURN_SECONDS_MIN).max(TURN_SECONDS_MAX).optional(),
+  isPublic: z.boolean().optional(),
+  /** Seats to fill with server bots right away (0..seats). */
+  bots: z.number().int().min(0).max(MAX_SEATS).optional(),
+  /** Reconnection window in seconds for this table (default: the server's RECONNECT_SECONDS). */
+  reconnectSeconds: z.number().min(0.1).max(3600).optional(),
+});
+export type TableCreateOptions = z.infer<typeof tableCreateOptionsSchema>;
+
+/**
+ * `join`/`joinById`/`create` options at a table: pick a seat, or watch. With neither, a player
+ * takes the first free seat (or, if already seated in this game, gets that seat back).
+ */
+export const tableJoinOptionsSchema = z.object({
+  seat: z.number().int().min(0).max(MAX_SEATS - 1).optional(),
+  spectate: z.boolean().optional(),
+});
+export type TableJoinOptions = z.infer<typeof tableJoinOptionsSchema>;
+
+/** `create("replay", { gameId })`. */
+export const replayCreateOptionsSchema = z.object({
+  gameId: z.string().uuid(),
+  /** Events per second while playing (default 4). */
+  speed: z.number().min(0.1).max(1000).optional(),
+  /** Start paused (default false). */
+  paused: z.boolean().optional(),
+});
+export type ReplayCreateOptions = z.infer<typeof replayCreateOptionsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Client -> server messages
+// ---------------------------------------------------------------------------------------------
+
+/** Every card of the deck, e.g. `TD`, `AS`. */
+export const ALL_CARDS: readonly Card[] = SUITS.flatMap((s) => RANKS.map((r): Card => `${r}${s}`));
+const CARD_SET: ReadonlySet<string> = new Set(ALL_CARDS);
+
+/** True when `value` names a card of the deck. */
+export function isCard(value: unknown): value is Card {
+  return typeof value === "string" && CARD_SET.has(value);
+}
+
+/** A card on the wire. */
+export const cardSchema = z.custom<Card>(isCard, { message: "not a card (rank 2-9TJQKA + suit CDHS)" });
+
+/** A client-chosen correlation id echoed back in the `result`. */
+const requestId = z.union([z.string().max(64), z.number().int()]).optional();
+
+/** Client -> `table` messages, keyed by message type. */
+export const tableClientMessages = {
+  bid: z.object({ bid: z.number().int().min(0).max(255), id: requestId }).strict(),
+  play: z.object({ card: cardSchema, id: requestId }).strict(),
+  start: z.object({ id: requestId }).strict().optional(),
+  add_bot: z.object({ seat: z.number().int().min(0).max(MAX_SEATS - 1).optional(), id: requestId }).strict().optional(),
+} as const;
+export type TableClientMessageType = keyof typeof tableClientMessages;
+export const TABLE_CLIENT_MESSAGE_TYPES = Object.keys(tableClientMessages) as TableClientMessageType[];
+
+/** Client -> `replay` messages. */
+export const replayClientMessages = {
+  speed: z.object({ eventsPerSecond: z.number().min(0.1).max(1000) }).strict(),
+  pause: z.object({}).strict().optional(),
+  resume: z.object({}).strict().optional(),
+  seek: z.object({ index: z.number().int().min(0) }).strict(),
+} as const;
+export type ReplayClientMessageType = keyof typeof replayClientMessages;
+
+// ---------------------------------------------------------------------------------------------
+// Reason codes (in `result` and `replay_result` messages)
+// ---------------------------------------------------------------------------------------------
+
+/** Reason codes the room adds to the engine's `rules/*` codes. */
+export const PROTOCOL_REASONS = [
+  "protocol/invalid_message",
+  "protocol/unknown_message",
+  "table/not_seated",
+  "table/no_free_seat",
+  "table/bots_unavailable",
+  "server/shutting_down",
+  "server/internal_error",
+] as const;
+export type ProtocolReasonCode = (typeof PROTOCOL_REASONS)[number];
+/** Every reason code a `result` can carry. */
+export type ReasonCode = RuleRejectionCode | ProtocolReasonCode;
+export const REASON_CODES: readonly ReasonCode[] = [...RULE_REJECTIONS, ...PROTOCOL_REASONS];
+
+// ---------------------------------------------------------------------------------------------
+// Server -> client messages
+// ---------------------------------------------------------------------------------------------
+
+/** The answer to every client message at a table. */
+export type MoveResult =
+  | {
+      readonly ok: true;
+      /** The message type this answers (`bid`, `play`, `start`, `add_bot`). */
+      readonly type: string;
+      readonly id?: string | number;
+      /** Index of the last event the move appended (absent for `add_bot`, which is asynchronous). */
+      readonly eventIndex?: number;
+    }
+  | {
+      readonly ok: false;
+      readonly type: string;
+      readonly id?: string | number;
+      readonly code: ReasonCode;
+      readonly message: string;
+    };
+
+/** Sent once on joining a table: who you are there. */
+export interface WelcomeMessage {
+  readonly gameId: string;
+  readonly role: "player" | "spectator";
+  /** Your seat, or null for a spectator. */
+  readonly seat: number | null;
+  readonly playerId: string | null;
+  /** Number of events in the log when you joined (the next `event` has this index). */
+  readonly eventCount: number;
+}
+
+/** One appended event, redacted for the receiver (other seats' hands and the live seed removed). */
+export interface EventMessage {
+  readonly index: number;
+  readonly event: GameEvent;
+}
+
+/** Server notices (shutdown, bot takeover of your seat). */
+export type NoticeMessage =
+  | { readonly code: "server/shutting_down"; readonly message: string }
+  | { readonly code: "table/seat_taken_by_bot"; readonly seat: number; readonly message: string };
+
+/** Replay progress, sent with each replayed event and after every control message. */
+export interface ReplayStatusMessage {
+  readonly gameId: string;
+  /** Events applied so far (the state is the fold of events [0, position)). */
+  readonly position: number;
+  readonly total: number;
+  readonly paused: boolean;
+  readonly eventsPerSecond: number;
+}
+
+/** Answer to a replay control message. */
+export type ReplayResult =
+  | { readonly ok: true; readonly type: string }
+  | { readonly ok: false; readonly type: string; readonly code: ReasonCode; readonly message: string };
+
+/** Server -> client message types, by room. */
+export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice"] as const;
+export const REPLAY_SERVER_MESSAGES = ["event", "replay_status", "replay_result"] as const;
+export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "ladder_snapshot", "ladder_delta"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Lobby: listings and the ladder
+// ---------------------------------------------------------------------------------------------
+
+/** Metadata of a `table` room listing (what the lobby shows). */
+export interface TableListingMetadata {
+  readonly gameId: string;
+  readonly seats: number;
+  readonly seated: number;
+  readonly turnSeconds: number;
+  readonly phase: "waiting" | "bidding" | "playing" | "completed";
+  readonly isPublic: boolean;
+}
+
+/** One row of a ladder snapshot or delta. */
+export interface LadderRow {
+  readonly playerId: string;
+  readonly displayName: string;
+  readonly tier: string;
+  readonly rank: number;
+  readonly rating: number;
+  readonly gamesPlayed: number;
+}
+
+/** `ladder_snapshot`: the top rows of every tier. */
+export interface LadderSnapshotMessage {
+  readonly tiers: Readonly<Record<string, readonly LadderRow[]>>;
+  readonly generatedAt: string;
+}
+
+/** `ladder_delta`: the rows a finished game changed. `committedAt` is the completion commit time. */
+export interface LadderDeltaMessage {
+  readonly gameId: string;
+  readonly committedAt: string;
+  readonly changes: readonly LadderRow[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Join errors and close codes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Numeric codes of join/create failures (the SDK's `MatchMakeError.code`); the message starts
+ * with the string code, e.g. `replay/not_found: no game 1b2c...`.
+ */
+export const JOIN_ERRORS = {
+  "join/invalid_options": 4400,
+  "auth/unauthorized": 4401,
+  "table/game_in_progress": 4403,
+  "replay/not_found": 4404,
+  "replay/not_finished": 4409,
+  "table/seat_unavailable": 4410,
+  "server/shutting_down": 4503,
+} as const;
+export type JoinErrorCode = keyof typeof JOIN_ERRORS;
+
+/** WebSocket close codes a client may see (Colyseus's, listed here so clients need one file). */
+export const CLOSE_CODES = {
+  /** The client left on purpose. */
+  CONSENTED: 4000,
+  /** The server is shutting down; the table comes back on restart (rejoin by game id). */
+  SERVER_SHUTDOWN: 4001,
+  /** Colyseus closed the socket after a protocol-level error (never for a bad game move). */
+  WITH_ERROR: 4002,
+  /** Reconnection failed. */
+  FAILED_TO_RECONNECT: 4003,
+  /** Dev mode restart: reconnect. */
+  MAY_TRY_RECONNECT: 4010,
+} as const;
+
+/** Formats a join error message: `<code>: <detail>`. */
+export function joinErrorMessage(code: JoinErrorCode, detail: string): string {
+  return `${code}: ${detail}`;
+}

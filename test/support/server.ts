@@ -1,0 +1,80 @@
+/**
+ * Starts a PZO server inside the test process on a free port (port 0), with in-memory storage
+ * unless a storage is given, and helps make players and SDK clients.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Client } from "@colyseus/sdk";
+import { loadConfig } from "../../src/app/config.js";
+import { createLogger } from "../../src/app/logger.js";
+import { createPzoServer, type PzoServer, type PzoServerOverrides } from "../../src/app/server.js";
+import { memoryStorage, type Storage } from "../../src/app/storage.js";
+import type { PlayerId } from "../../src/game/types.js";
+
+/** A player made for a test: its id and access token. */
+export interface TestPlayer {
+  readonly playerId: PlayerId;
+  readonly displayName: string;
+  readonly token: string;
+}
+
+/** A running test server. */
+export interface TestServer {
+  readonly server: PzoServer;
+  readonly port: number;
+  /** ws://127.0.0.1:port */
+  readonly url: string;
+  /** http://127.0.0.1:port */
+  readonly httpUrl: string;
+  readonly storage: Storage;
+  createPlayer(displayName: string): Promise<TestPlayer>;
+  /** An SDK client that authenticates as `player`. */
+  client(player: TestPlayer): Client;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly storage?: Storage;
+  readonly overrides?: Omit<PzoServerOverrides, "storage">;
+}
+
+/** Starts a server on a free port. Close it in `afterAll`. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: process.env["LOG_LEVEL"] ?? "warn",
+    JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-test-")),
+    BOT_MOVE_DELAY_MS: "0",
+    TRANSPORT: "ws",
+    REDIS_URL: undefined,
+    ...options.env,
+  });
+  const storage = options.storage ?? memoryStorage();
+  const logger = createLogger(config.LOG_LEVEL, { test: true });
+  const server = await createPzoServer(config, { ...options.overrides, storage, logger });
+  const { port } = await server.listen();
+  return {
+    server,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    storage,
+    async createPlayer(displayName) {
+      const playerId = await storage.players.create({ displayName, isBot: false });
+      const issued = await server.tokens.issueAccessToken({ userId: null, playerId, role: "player", kind: "guest" });
+      return { playerId, displayName, token: issued.accessToken };
+    },
+    client(player) {
+      const client = new Client(`ws://127.0.0.1:${port}`);
+      client.http.authToken = player.token;
+      return client;
+    },
+    close: () => server.shutdown(),
+  };
+}
