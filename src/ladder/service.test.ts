@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import { openTestRedis, redisMissing, redisSuiteName, type TestRedis } from "../../test/support/redis.js";
 import type { DatabaseHandle } from "../../db/client.js";
+import type { CompleteGameResult } from "../../db/completion.js";
 import type { PlayerId } from "../game/types.js";
 import type { EntryBatches, LadderCache, LadderPage, TierKey, UpsertOptions, UpsertResult } from "./cache.js";
 import { InProcessDeltaPublisher, type LadderDelta } from "./deltas.js";
@@ -57,6 +58,26 @@ class SwitchableCache implements LadderCache {
     return this.gate(() => this.inner.snapshot(t, n));
   }
 }
+
+/** A committed change, shaped as completeGame returns it. */
+function change(tier: "all_time" | "season", season: number, before: LadderEntryFields | null, after: LadderEntryFields): LadderChange {
+  const oldTotal = before?.total ?? 0;
+  return {
+    playerId: after.playerId,
+    tier,
+    season,
+    oldTotal,
+    newTotal: after.total,
+    delta: after.total - oldTotal,
+    highestScore: after.highest,
+    gamesPlayed: after.games,
+    wins: after.wins,
+    scoreFirstReachedAt: new Date(after.firstReachedAt),
+  };
+}
+
+// The db layer's completion result passes straight into applyChanges (checked at compile time).
+const _completionFits: (c: CompleteGameResult["ladderChanges"]) => readonly LadderChange[] = (c) => c;
 
 function fields(playerId: PlayerId, total: number, at: number, games = 1, wins = 0): LadderEntryFields {
   return { playerId, total, highest: Math.max(total, 0), games, wins, firstReachedAt: at };
@@ -193,8 +214,8 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     await putEntry(handle.db, ALL, afterAll);
     await putEntry(handle.db, S0, afterS);
     const changes: LadderChange[] = [
-      { tier: "all_time", season: 0, before: before.entry, after: afterAll },
-      { tier: "season", season: 0, before: beforeS.entry, after: afterS },
+      change("all_time", 0, before.entry, afterAll),
+      change("season", 0, beforeS.entry, afterS),
     ];
     const out = await r.service.applyChanges(changes);
     expect(out).toEqual(r.deltas);
@@ -212,7 +233,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     r.cache.down = true;
     const after = fields(pid, 50_000, 9_000, 3);
     await putEntry(handle.db, ALL, after);
-    const out = await r.service.applyChanges([{ tier: "all_time", season: 0, before: before.entry, after }]);
+    const out = await r.service.applyChanges([change("all_time", 0, before.entry, after)]);
     expect(out).toEqual([expect.objectContaining({ oldRank: 30, newRank: 1, total: 50_000 })]);
     expect(r.service.pendingWrites).toBe(1);
     // Reads answer from PostgreSQL, which already has the commit.
@@ -230,7 +251,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     r.cache.down = true;
     const after = fields(pid, 77_777, 9_000, 5);
     await putEntry(handle.db, ALL, after);
-    await r.service.applyChanges([{ tier: "all_time", season: 0, before: null, after }]);
+    await r.service.applyChanges([change("all_time", 0, null, after)]);
     await new Promise((res) => setTimeout(res, 60));
     expect(r.service.pendingWrites).toBe(1);
     r.cache.down = false;
@@ -281,7 +302,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     for (let i = 0; i < 4; i++) {
       const after = fields(pick(r.ids, i), 500_000 + i, 9_000, 9);
       await putEntry(handle.db, ALL, after);
-      await small.applyChanges([{ tier: "all_time", season: 0, before: null, after }]);
+      await small.applyChanges([change("all_time", 0, null, after)]);
     }
     expect(small.pendingWrites).toBe(2);
     r.cache.down = false;
@@ -304,7 +325,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     const pid = pick(r.ids, 3);
     const after = fields(pid, 10, 9_000);
     await putEntry(handle.db, { tier: "season", season: 1 }, after);
-    expect(await r.service.applyChanges([{ tier: "season", season: 1, before: null, after }])).toEqual([
+    expect(await r.service.applyChanges([change("season", 1, null, after)])).toEqual([
       expect.objectContaining({ tier: "season", season: 1, oldRank: null, newRank: 1 }),
     ]);
   });
@@ -372,7 +393,7 @@ describe("ladder service: Redis unreachable (a client aimed at a closed port)", 
     const pid = pick(r0.ids, 11);
     const after = fields(pid, 123_456, 9_000, 3);
     await putEntry(handle.db, ALL, after);
-    const deltas = await r0.service.applyChanges([{ tier: "all_time", season: 0, before: null, after }]);
+    const deltas = await r0.service.applyChanges([change("all_time", 0, null, after)]);
     expect(deltas).toEqual([expect.objectContaining({ newRank: 1, total: 123_456 })]);
     const top = await r0.service.top({ tier: "all_time" }, 3);
     expect(top).toMatchObject({ ok: true, source: "db" });

@@ -17,7 +17,7 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { PlayerId } from "../game/types.js";
 import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef } from "./cache.js";
 import type { DeltaPublisher, LadderDelta } from "./deltas.js";
-import { makeEntry, sameEntry, type LadderEntry, type LadderEntryFields, type LadderLogger, type LadderTier, type RankedEntry } from "./ranking.js";
+import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type LadderTier, type RankedEntry } from "./ranking.js";
 import type { LadderStore, SeasonReset } from "./store.js";
 
 export type { LadderStore, SeasonReset } from "./store.js";
@@ -38,15 +38,38 @@ export type LadderRead<T> =
   | { readonly ok: false; readonly error: { readonly code: LadderReadErrorCode; readonly message: string } };
 
 /**
- * One committed ladder change, as completeGame and the score submission return it: the entry
- * before (null when new) and after, for one tier. For the all-time tier `season` is the DB's
- * fixed value (0); it is ignored.
+ * One committed ladder change for one tier, as `completeGame` (db/completion.ts) and the score
+ * submission return it; the shapes are the same, so their results pass straight in. The entry
+ * after the change is given in full; before it, only the total is known.
  */
 export interface LadderChange {
+  readonly playerId: PlayerId;
   readonly tier: LadderTier;
+  /** The season (the DB's fixed 0 for the all-time tier, where it is ignored). */
   readonly season: number;
-  readonly before: LadderEntryFields | null;
-  readonly after: LadderEntryFields;
+  /** The total before the change (0 for a new entry). */
+  readonly oldTotal: number;
+  readonly newTotal: number;
+  /** `newTotal - oldTotal`. */
+  readonly delta: number;
+  readonly highestScore: number;
+  /** Games counted after the change; 1 means the entry is new (the player was unranked). */
+  readonly gamesPlayed: number;
+  readonly wins: number;
+  /** When the entry first reached `newTotal` (the tie-break). */
+  readonly scoreFirstReachedAt: Date;
+}
+
+/** The entry a change leaves behind. */
+export function entryAfter(change: LadderChange): LadderEntry {
+  return makeEntry({
+    playerId: change.playerId,
+    total: change.newTotal,
+    highest: change.highestScore,
+    games: change.gamesPlayed,
+    wins: change.wins,
+    firstReachedAt: change.scoreFirstReachedAt.getTime(),
+  });
 }
 
 /** A player's standing in both active tiers. */
@@ -333,25 +356,25 @@ export class LadderService {
       if (change.tier === "season" && change.season > this.season) await this.refreshSeason();
       const tier = change.tier === "all_time" ? "all_time" : tierKeyOf("season", change.season);
       const ref = this.refOf(tier);
-      const after = makeEntry(change.after);
-      const before = change.before === null ? null : makeEntry(change.before);
+      const after = entryAfter(change);
+      const isNew = change.gamesPlayed <= 1;
       let ranks: { oldRank: number | null; newRank: number } | null = null;
       const isActive = tier === "all_time" || change.season === this.season;
       if (isActive) {
         ranks = await this.writeCache({ kind: "upsert", tier, entry: after, force: false });
       }
       if (ranks === null) {
-        ranks = await this.ranksFromDb(ref, before, after);
+        ranks = await this.ranksFromDb(ref, isNew ? null : change.oldTotal, after);
       }
       const delta: LadderDelta = {
         type: "ladder.changed",
         tier: change.tier,
         season: change.tier === "all_time" ? null : change.season,
         playerId: after.playerId,
-        oldRank: ranks.oldRank,
+        oldRank: isNew ? null : ranks.oldRank,
         newRank: ranks.newRank,
         total: after.total,
-        change: after.total - (before?.total ?? 0),
+        change: change.delta,
         at: this.now(),
       };
       deltas.push(delta);
@@ -360,9 +383,14 @@ export class LadderService {
     return deltas;
   }
 
-  private async ranksFromDb(ref: TierRef, before: LadderEntry | null, after: LadderEntry): Promise<{ oldRank: number | null; newRank: number }> {
+  /**
+   * Ranks from PostgreSQL (cache unavailable). The new rank is exact. The old one is the rank
+   * the old total would have among the others now, first among equal totals (the old
+   * tie-break time is not known after the commit).
+   */
+  private async ranksFromDb(ref: TierRef, oldTotal: number | null, after: LadderEntry): Promise<{ oldRank: number | null; newRank: number }> {
     const newRank = (await this.store.countAhead(ref, after, after.playerId)) + 1;
-    const oldRank = before === null ? null : (await this.store.countAhead(ref, before, after.playerId)) + 1;
+    const oldRank = oldTotal === null ? null : (await this.store.countAhead(ref, { total: oldTotal, firstReachedAt: 0, playerId: "" }, after.playerId)) + 1;
     return { oldRank, newRank };
   }
 
