@@ -50,61 +50,64 @@ export interface TableModel {
 
 const card = z.custom<Card>(isCard, { message: "not a card" });
 const phase = z.enum(["waiting", "bidding", "playing", "completed"]);
-const trickPlay = z.object({ seat: z.number().int(), card });
-const seatResult = z.object({
-  seat: z.number().int(),
-  bid: z.number().int(),
-  tricks: z.number().int(),
-  points: z.number().int(),
-  misplay: z.number().int(),
-});
+
+// A decoded schema leaves out fields that were never set on the server (false, 0, "", an empty
+// list), so every field has the default its schema field starts from.
+const int = (fallback = 0) => z.number().int().default(fallback);
+const num = () => z.number().default(0);
+const bool = () => z.boolean().default(false);
+const str = () => z.string().default("");
+const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+const trickPlay = z.object({ seat: int(), card });
+const seatResult = z.object({ seat: int(), bid: int(), tricks: int(), points: int(), misplay: int() });
 
 /** The JSON of a `TableState` (rooms/schema/TableState.ts) as a client decodes it. */
 const tableStateJson = z.object({
-  gameId: z.string(),
-  seatCount: z.number().int(),
-  turnSeconds: z.number(),
+  gameId: str(),
+  seatCount: int(),
+  turnSeconds: num(),
   phase,
-  round: z.number().int(),
-  dealer: z.number().int(),
-  trumpCard: z.union([card, z.literal("")]),
-  trick: z.number().int(),
-  turn: z.number().int(),
-  turnEndsAt: z.number(),
-  seats: z.array(
+  round: int(),
+  dealer: int(-1),
+  trumpCard: z.union([card, z.literal("")]).default(""),
+  trick: int(),
+  turn: int(-1),
+  turnEndsAt: num(),
+  seats: list(
     z.object({
-      seat: z.number().int(),
-      playerId: z.string(),
-      displayName: z.string(),
-      isBot: z.boolean(),
-      occupied: z.boolean(),
-      away: z.boolean(),
-      connected: z.boolean(),
-      handSize: z.number().int(),
-      bid: z.number().int(),
-      tricks: z.number().int(),
-      score: z.number().int(),
+      seat: int(),
+      playerId: str(),
+      displayName: str(),
+      isBot: bool(),
+      occupied: bool(),
+      away: bool(),
+      connected: bool(),
+      handSize: int(),
+      bid: int(-1),
+      tricks: int(),
+      score: int(),
     }),
   ),
-  currentTrick: z.array(trickPlay),
-  lastTrickSeat: z.number().int(),
-  lastTrick: z.array(trickPlay),
-  roundResults: z.array(z.object({ round: z.number().int(), results: z.array(seatResult) })),
-  winners: z.array(z.number().int()),
-  seedCommitment: z.string(),
-  revealedSeed: z.string(),
-  eventCount: z.number().int(),
+  currentTrick: list(trickPlay),
+  lastTrickSeat: int(-1),
+  lastTrick: list(trickPlay),
+  roundResults: list(z.object({ round: int(), results: list(seatResult) })),
+  winners: list(z.number().int()),
+  seedCommitment: str(),
+  revealedSeed: str(),
+  eventCount: int(),
   hands: z
     .record(
       z.string(),
       z.object({
-        seat: z.number().int(),
-        cards: z.array(card),
-        legalBids: z.array(z.number().int()),
-        legalCards: z.array(card),
+        seat: int(),
+        cards: list(card),
+        legalBids: list(z.number().int()),
+        legalCards: list(card),
       }),
     )
-    .optional(),
+    .default({}),
 });
 
 /** A decoded Colyseus schema instance (it turns itself into plain JSON). */
@@ -119,7 +122,11 @@ function toJson(state: unknown): unknown {
   return hasToJSON(state) ? state.toJSON() : state;
 }
 
-export type ModelResult = { readonly ok: true; readonly model: TableModel } | { readonly ok: false; readonly error: string };
+export type ModelResult =
+  | { readonly ok: true; readonly model: TableModel }
+  /** No state has arrived yet (the SDK's state object is still empty). */
+  | { readonly ok: false; readonly error: null }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Reads a live room's decoded state. `mySeat` picks the viewer's hand and legal moves out of
@@ -132,12 +139,16 @@ export function modelFromRoomState(state: unknown, mySeat: number | null): Model
     return { ok: false, error: `unexpected table state at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? ""}` };
   }
   const s = parsed.data;
+  if (s.gameId === "") return { ok: false, error: null };
   const hands = new Map<number, readonly Card[]>();
   let legalBids: readonly number[] = [];
   let legalCards: readonly Card[] = [];
-  for (const h of Object.values(s.hands ?? {})) {
-    hands.set(h.seat, h.cards);
-    if (h.seat === mySeat) {
+  // The map key is the seat (a seat field of 0 may be left out of the decoded entry).
+  for (const [key, h] of Object.entries(s.hands)) {
+    const seat = Number(key);
+    if (!Number.isInteger(seat)) continue;
+    hands.set(seat, h.cards);
+    if (seat === mySeat) {
       legalBids = h.legalBids;
       legalCards = h.legalCards;
     }

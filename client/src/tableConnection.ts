@@ -87,6 +87,8 @@ export class TableConnection {
   private nextId = 1;
   private log: string[] = [];
   private closedReason: string | null = null;
+  /** The last state that could not be read (a protocol mismatch), cleared by the next good one. */
+  private stateError: string | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly stateListener: (state: unknown) => void;
 
@@ -127,10 +129,13 @@ export class TableConnection {
     this.stateListener = (state: unknown) => {
       let m = modelFromRoomState(state, this.mySeat);
       if (!m.ok) {
-        this.notice = m.error;
-        this.emit();
+        if (m.error !== null) {
+          this.stateError = m.error;
+          this.emit();
+        }
         return;
       }
+      this.stateError = null;
       // A reload that found its seat again may not get a new welcome: the only hand a seat
       // can see is its own, so that is our seat.
       const [onlySeat] = m.model.hands.keys();
@@ -221,7 +226,7 @@ export class TableConnection {
       role: this.role,
       connection: this.connection,
       rejection: this.rejection,
-      notice: this.notice,
+      notice: this.stateError ?? this.notice,
       pending: this.pendingId !== null,
       log: this.log,
       closedReason: this.closedReason,
