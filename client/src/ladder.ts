@@ -1,77 +1,107 @@
 /**
- * The ladder as the lobby shows it: top rows per tier from a snapshot, moved by deltas. A delta
- * names only the players whose entry changed; everyone else keeps their order and fills the
- * remaining ranks, which is exactly what a rank move does to them. Each changed row remembers
- * its old rank and total so the page can show the move.
+ * The ladder as the lobby shows it: the top rows of both tiers from the lobby's snapshot, moved
+ * by live deltas. Ranks in a top list are contiguous (1..N), so a delta is applied by taking the
+ * player out, putting it back at its new rank and numbering the rows again: everyone between
+ * the old and the new place shifts by one, exactly as on the server. Changed rows remember
+ * their move so the page can show it.
  */
 import { z } from "zod";
 
 export const TOP_N = 20;
+export const TIERS = ["all_time", "season"] as const;
+export type Tier = (typeof TIERS)[number];
 
 const row = z.object({
+  rank: z.number().int(),
   playerId: z.string(),
   displayName: z.string(),
-  tier: z.string(),
-  rank: z.number().int(),
-  rating: z.number(),
-  gamesPlayed: z.number().int(),
+  total: z.number(),
+  highest: z.number().optional(),
+  games: z.number().int().optional(),
+  wins: z.number().int().optional(),
 });
 export type LadderRowData = z.infer<typeof row>;
 
-export const snapshotSchema = z.object({ tiers: z.record(z.string(), z.array(row)), generatedAt: z.string() });
-export const deltaSchema = z.object({ gameId: z.string(), committedAt: z.string(), changes: z.array(row) });
+/** `ladder_snapshot` (src/shared/protocol.ts). */
+export const snapshotSchema = z.object({
+  season: z.number().int(),
+  tiers: z.object({ all_time: z.array(row), season: z.array(row) }),
+  generatedAt: z.string(),
+});
+
+/** `ladder_delta` (src/ladder/deltas.ts). */
+export const deltaSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("ladder.changed"),
+    tier: z.enum(TIERS),
+    season: z.number().int().nullable(),
+    playerId: z.string(),
+    total: z.number(),
+    at: z.number(),
+    oldRank: z.number().int().nullable(),
+    newRank: z.number().int(),
+    change: z.number(),
+  }),
+  z.object({
+    type: z.literal("ladder.removed"),
+    tier: z.enum(TIERS),
+    season: z.number().int().nullable(),
+    playerId: z.string(),
+    total: z.number(),
+    at: z.number(),
+    oldRank: z.number().int(),
+    newRank: z.null(),
+    change: z.number(),
+  }),
+]);
+export type LadderDeltaData = z.infer<typeof deltaSchema>;
 
 export interface LadderEntry extends LadderRowData {
-  /** Set on rows a delta changed: where they were before (null: they were not in the top). */
-  readonly move?: { readonly oldRank: number | null; readonly oldRating: number | null; readonly at: number };
+  /** Set on a row a delta changed: its old rank (null: it was not ranked) and the points gained. */
+  readonly move?: { readonly oldRank: number | null; readonly change: number; readonly at: number };
 }
 
-export type Ladder = ReadonlyMap<string, readonly LadderEntry[]>;
+export interface Ladder {
+  readonly season: number | null;
+  readonly tiers: Readonly<Record<Tier, readonly LadderEntry[]>>;
+}
+
+export const EMPTY_LADDER: Ladder = { season: null, tiers: { all_time: [], season: [] } };
 
 export function fromSnapshot(s: z.infer<typeof snapshotSchema>): Ladder {
-  const out = new Map<string, readonly LadderEntry[]>();
-  for (const [tier, rows] of Object.entries(s.tiers)) out.set(tier, [...rows].sort((a, b) => a.rank - b.rank).slice(0, TOP_N));
-  return out;
+  const top = (rows: readonly LadderRowData[]) => [...rows].sort((a, b) => a.rank - b.rank).slice(0, TOP_N);
+  return { season: s.season, tiers: { all_time: top(s.tiers.all_time), season: top(s.tiers.season) } };
 }
 
-/** Applies one delta; `now` stamps the moves (the page fades them after a while). */
-export function applyDelta(ladder: Ladder, changes: readonly LadderRowData[], now: number): Ladder {
-  const out = new Map(ladder);
-  const byTier = new Map<string, LadderRowData[]>();
-  for (const c of changes) byTier.set(c.tier, [...(byTier.get(c.tier) ?? []), c]);
-  for (const [tier, tierChanges] of byTier) {
-    const before = out.get(tier) ?? [];
-    const changedIds = new Set(tierChanges.map((c) => c.playerId));
-    const slots: (LadderEntry | undefined)[] = [];
-    for (const c of tierChanges) {
-      const old = before.find((r) => r.playerId === c.playerId);
-      if (c.rank >= 1 && c.rank <= TOP_N) {
-        slots[c.rank - 1] = { ...c, move: { oldRank: old?.rank ?? null, oldRating: old?.rating ?? null, at: now } };
-      }
-    }
-    const rest = before.filter((r) => !changedIds.has(r.playerId));
-    const merged: LadderEntry[] = [];
-    let next = 0;
-    for (let i = 0; i < TOP_N; i++) {
-      const fixed = slots[i];
-      if (fixed !== undefined) merged.push(fixed);
-      else {
-        const r = rest[next++];
-        if (r === undefined) continue;
-        merged.push(r.rank === i + 1 ? r : { ...r, rank: i + 1 });
-      }
-    }
-    out.set(tier, merged.sort((a, b) => a.rank - b.rank));
+/**
+ * Applies one delta. `nameOf` gives a name for a player who was not in the list (the delta
+ * carries none); `now` stamps the move.
+ */
+export function applyDelta(ladder: Ladder, d: LadderDeltaData, nameOf: (playerId: string) => string, now: number): Ladder {
+  if (d.tier === "season" && ladder.season !== null && d.season !== null && d.season !== ladder.season) return ladder;
+  const before = ladder.tiers[d.tier];
+  const old = before.find((r) => r.playerId === d.playerId);
+  const rows: LadderEntry[] = before.filter((r) => r.playerId !== d.playerId);
+  if (d.type === "ladder.changed" && d.newRank >= 1 && d.newRank <= TOP_N) {
+    const entry: LadderEntry = {
+      ...(old ?? { displayName: nameOf(d.playerId) }),
+      playerId: d.playerId,
+      rank: d.newRank,
+      total: d.total,
+      move: { oldRank: d.oldRank, change: d.change, at: now },
+    };
+    rows.splice(Math.min(d.newRank - 1, rows.length), 0, entry);
   }
-  return out;
+  const renumbered = rows.slice(0, TOP_N).map((r, i) => (r.rank === i + 1 ? r : { ...r, rank: i + 1 }));
+  return { season: ladder.season, tiers: { ...ladder.tiers, [d.tier]: renumbered } };
 }
 
-/** "All time", "Season 0", ... from a tier key. */
-export function tierTitle(tier: string): string {
-  const t = tier.toLowerCase();
-  if (t === "all_time" || t === "alltime" || t === "all-time" || t === "global") return "All time";
-  const season = /^season[:_ -]?(\d+)$/.exec(t);
-  if (season) return `Season ${season[1]}`;
-  if (t === "season") return "This season";
-  return tier.replace(/[_:-]+/g, " ").replace(/^\w/, (c) => c.toUpperCase());
+/** Fills in a name learnt later for a row that came in by a delta. */
+export function withName(ladder: Ladder, playerId: string, name: string): Ladder {
+  const fix = (rows: readonly LadderEntry[]) => rows.map((r) => (r.playerId === playerId ? { ...r, displayName: name } : r));
+  return { season: ladder.season, tiers: { all_time: fix(ladder.tiers.all_time), season: fix(ladder.tiers.season) } };
+}
+
+export function tierTitle(tier: Tier, season: number | null): string {
+  return tier === "all_time" ? "All time" : season === null ? "This season" : `Season ${season}`;
 }

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, MAX_SEATS, MIN_SEATS } from "../../../src/game/types.js";
 import { TURN_SECONDS_MAX, TURN_SECONDS_MIN, type TableCreateOptions } from "../../../src/shared/protocol.js";
 import { h, mount } from "../dom.js";
-import { applyDelta, deltaSchema, fromSnapshot, snapshotSchema, tierTitle, type Ladder, type LadderEntry } from "../ladder.js";
+import { EMPTY_LADDER, TIERS, applyDelta, deltaSchema, fromSnapshot, snapshotSchema, tierTitle, withName, type Ladder, type LadderEntry } from "../ladder.js";
+import { request } from "../http.js";
 import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
 import { identity } from "../session.js";
 import { TableConnection, handOver } from "../tableConnection.js";
@@ -36,7 +37,10 @@ export function lobbyPage(root: HTMLElement): () => void {
   let lobby: AnyRoom | null = null;
   let closed = false;
   const tables = new Map<string, Listing>();
-  let ladder: Ladder = new Map();
+  let ladder: Ladder = EMPTY_LADDER;
+  let ladderReceived = false;
+  /** Names of players who entered the top by a delta (deltas carry no name). */
+  const names = new Map<string, string>();
   let lobbyState: "connecting" | "live" | "lost" = "connecting";
 
   const message = h("p", { class: "rejection", role: "alert", "data-testid": "lobby-message", hidden: true });
@@ -196,32 +200,32 @@ export function lobbyPage(root: HTMLElement): () => void {
 
   const moveBadge = (r: LadderEntry, now: number): HTMLElement | null => {
     if (!r.move || now - r.move.at > MOVE_VISIBLE_MS) return null;
-    const { oldRank, oldRating } = r.move;
-    const gained = oldRating === null ? r.rating : r.rating - oldRating;
-    const points = gained === 0 ? "" : ` ${gained > 0 ? "+" : ""}${gained}`;
-    if (oldRank === null) return h("span", { class: "delta up", "data-testid": "ladder-delta", "data-move": "new" }, `new${points}`);
+    const { oldRank, change } = r.move;
+    const points = change === 0 ? "" : ` ${change > 0 ? "+" : ""}${change}`;
+    if (oldRank === null) return h("span", { class: "delta up", "data-testid": "ladder-delta", "data-move": "new", "aria-label": `new in the ranking${points}` }, `new${points}`);
     const diff = oldRank - r.rank;
     if (diff > 0) return h("span", { class: "delta up", "data-testid": "ladder-delta", "data-move": "up", "aria-label": `up ${diff}${points}` }, `▲${diff}${points}`);
     if (diff < 0) return h("span", { class: "delta down", "data-testid": "ladder-delta", "data-move": "down", "aria-label": `down ${-diff}${points}` }, `▼${-diff}${points}`);
-    return h("span", { class: "delta same", "data-testid": "ladder-delta", "data-move": "same" }, `=${points}`);
+    return h("span", { class: "delta same", "data-testid": "ladder-delta", "data-move": "same", "aria-label": `same rank${points}` }, `=${points}`);
   };
 
   const drawLadder = (): void => {
     const now = Date.now();
     const me = identity()?.playerId;
-    if (ladder.size === 0) {
-      mount(ladderBox, h("p", { class: "muted" }, lobbyState === "live" ? "No ranked players yet." : "Loading the ladder…"));
+    if (!ladderReceived) {
+      mount(ladderBox, h("p", { class: "muted" }, lobbyState === "lost" ? "The ladder is not available." : "Loading the ladder…"));
       return;
     }
     mount(
       ladderBox,
-      [...ladder.entries()].map(([tier, rows]) =>
-        h(
+      TIERS.map((tier) => {
+        const rows = ladder.tiers[tier];
+        return h(
           "section",
           { class: "ladder-tier", "data-testid": "ladder-tier", "data-tier": tier },
-          h("h3", null, tierTitle(tier)),
+          h("h3", null, tierTitle(tier, ladder.season)),
           rows.length === 0
-            ? h("p", { class: "muted" }, "Nobody yet.")
+            ? h("p", { class: "muted" }, "Nobody yet: finish a game to get on the ladder.")
             : h(
                 "ol",
                 { class: "ladder-rows" },
@@ -236,14 +240,27 @@ export function lobbyPage(root: HTMLElement): () => void {
                     },
                     h("span", { class: "rank" }, `${r.rank}.`),
                     h("a", { href: `#/profile/${r.playerId}`, class: "name" }, r.displayName),
-                    h("span", { class: "rating", title: `${r.gamesPlayed} games` }, String(r.rating)),
+                    h("span", { class: "rating", title: r.games !== undefined ? `${r.games} games` : null }, String(r.total)),
                     moveBadge(r, now),
                   ),
                 ),
               ),
-        ),
-      ),
+        );
+      }),
     );
+  };
+
+  const nameOf = (playerId: string): string => {
+    const known = names.get(playerId);
+    if (known !== undefined) return known;
+    names.set(playerId, "…");
+    void request(`/api/players/${encodeURIComponent(playerId)}`, z.object({ displayName: z.string() })).then((r) => {
+      if (!r.ok || closed) return;
+      names.set(playerId, r.data.displayName);
+      ladder = withName(ladder, playerId, r.data.displayName);
+      drawLadder();
+    });
+    return "…";
   };
 
   mount(
@@ -269,7 +286,8 @@ export function lobbyPage(root: HTMLElement): () => void {
   drawLadder();
 
   const fade = setInterval(() => {
-    if ([...ladder.values()].some((rows) => rows.some((r) => r.move && Date.now() - r.move.at <= MOVE_VISIBLE_MS + 1000))) drawLadder();
+    const fading = TIERS.some((t) => ladder.tiers[t].some((r) => r.move && Date.now() - r.move.at <= MOVE_VISIBLE_MS + 1000));
+    if (fading) drawLadder();
   }, 1000);
 
   const connect = async (): Promise<void> => {
@@ -299,12 +317,15 @@ export function lobbyPage(root: HTMLElement): () => void {
       });
       room.onMessage("ladder_snapshot", (payload: unknown) => {
         const s = snapshotSchema.safeParse(payload);
-        if (s.success) ladder = fromSnapshot(s.data);
+        if (s.success) {
+          ladder = fromSnapshot(s.data);
+          ladderReceived = true;
+        }
         drawLadder();
       });
       room.onMessage("ladder_delta", (payload: unknown) => {
         const d = deltaSchema.safeParse(payload);
-        if (d.success) ladder = applyDelta(ladder, d.data.changes, Date.now());
+        if (d.success) ladder = applyDelta(ladder, d.data, nameOf, Date.now());
         drawLadder();
       });
       room.onLeave(() => {
