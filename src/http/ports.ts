@@ -30,6 +30,7 @@ export interface RankingView {
 /** A page of rankings. */
 export interface RankingPage {
   readonly tier: ApiTier;
+  /** The season asked for; null for the all-time tier or the current season. */
   readonly season: number | null;
   readonly entries: readonly RankingView[];
   readonly nextCursor: string | null;
@@ -83,26 +84,34 @@ export interface LadderDeltaEvent {
   readonly data: unknown;
 }
 
+/** Action tokens and external score submission. */
+export interface ScoresPort {
+  /** Issues an action token for a user (the trusted-service route). */
+  issueActionToken(input: { userId: string; maxScore: number; actionId?: string | undefined; ttlSeconds?: number | undefined }): Promise<IssuedActionToken>;
+  /** Submits an external score with an action token (at most once per token). */
+  submitScore(input: { userId: string; playerId: string; token: string; delta: number }): Promise<SubmitScoreResult>;
+}
+
 /** The ladder service, as the HTTP layer uses it. */
 export interface LadderPort {
-  /** The current season's number. */
-  currentSeason(): Promise<number>;
   /** A page from the top. Null cursor: the first page. Returns null on a malformed cursor. */
   top(q: TierQuery, limit: number, cursor: string | null): Promise<RankingPage | null>;
   /** One player's ranking, or null when the player has no entry. */
   rankOf(q: TierQuery, playerId: string): Promise<RankingView | null>;
   /** Up to `radius` players above and below a player, or null when the player has no entry. */
   around(q: TierQuery, playerId: string, radius: number): Promise<readonly RankingView[] | null>;
-  /** Issues an action token for a user (the trusted-service route). */
-  issueActionToken(input: { userId: string; maxScore: number; actionId?: string | undefined; ttlSeconds?: number | undefined }): Promise<IssuedActionToken>;
-  /** Submits an external score with an action token (at most once per token). */
-  submitScore(input: { userId: string; playerId: string; token: string; delta: number }): Promise<SubmitScoreResult>;
+  /** External scores with action tokens; null until the ladder provides them (routes answer 503). */
+  readonly scores: ScoresPort | null;
   /** Ends the current season (archived, still readable) and starts the next one. */
   resetSeason(): Promise<{ readonly endedSeason: number; readonly currentSeason: number }>;
   /** Rebuilds the cache from PostgreSQL; returns the entries loaded. */
   rebuild(): Promise<number>;
-  /** Removes a player's ladder entries and cache members (account deletion). */
-  removePlayer(playerId: string): Promise<void>;
+  /**
+   * Account deletion: notes the player's standings, runs `deleteRows` (which deletes the
+   * player, so its ladder rows go by ON DELETE CASCADE), then removes its cache members and
+   * sends a delta where it was in a top 10. Returns what `deleteRows` returned.
+   */
+  removePlayer(playerId: string, deleteRows: () => Promise<boolean>): Promise<boolean>;
   /**
    * Subscribes to ladder deltas. Deltas after `lastEventId` (when the service still has them)
    * are delivered first, then live ones. Returns the unsubscribe function.

@@ -138,8 +138,10 @@ export function ladderRoutes(deps: RouteDeps) {
     body: issueActionBody,
     response: actionTokenSchema,
     async handler({ body }): Promise<Reply<z.input<typeof actionTokenSchema>>> {
+      const scores = deps.ladder.scores;
+      if (scores === null) return fail("service/disabled", "action tokens are not available in this build");
       if ((await deps.accounts.getUser(body.userId)) === null) return fail("not_found", "no such user");
-      return ok(await deps.ladder.issueActionToken(body), { status: 201 });
+      return ok(await scores.issueActionToken(body), { status: 201 });
     },
   });
 
@@ -161,6 +163,7 @@ export function ladderRoutes(deps: RouteDeps) {
       "action_token/over_max_score",
       "action_token/replayed",
       "ladder/overflow",
+      "service/disabled",
     ],
     params: none,
     query: none,
@@ -168,7 +171,9 @@ export function ladderRoutes(deps: RouteDeps) {
     response: scoreResultSchema,
     async handler({ auth, body }): Promise<Reply<z.input<typeof scoreResultSchema>>> {
       if (auth?.userId === null || auth === null) return fail("auth/forbidden", "external scores count for registered users");
-      const r = await deps.ladder.submitScore({ userId: auth.userId, playerId: auth.playerId, token: body.token, delta: body.delta });
+      const scores = deps.ladder.scores;
+      if (scores === null) return fail("service/disabled", "score submission is not available in this build");
+      const r = await scores.submitScore({ userId: auth.userId, playerId: auth.playerId, token: body.token, delta: body.delta });
       switch (r.kind) {
         case "applied":
           return ok({ ...r.result, tiers: [...r.result.tiers] });

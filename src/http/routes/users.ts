@@ -98,8 +98,7 @@ export function userRoutes(deps: RouteDeps) {
       if (denied !== null) return denied;
       const user = await deps.accounts.getUser(params.id);
       if (user === null) return fail("not_found", "no such user");
-      await deps.ladder.removePlayer(user.playerId);
-      const gone = await deps.accounts.deleteUser(params.id);
+      const gone = await deps.ladder.removePlayer(user.playerId, () => deps.accounts.deleteUser(params.id));
       return gone ? ok({ deleted: true as const, id: params.id }) : fail("not_found", "no such user");
     },
   });

@@ -1,0 +1,109 @@
+/**
+ * Adapts the ladder service (src/ladder/service.ts) and its delta history to the HTTP layer's
+ * {@link LadderPort}: ids and tiers in, API views out, and the SSE resume by `Last-Event-ID`.
+ */
+import type { PlayerId } from "../game/types.js";
+import type { SequencedDelta } from "../ladder/deltas.js";
+import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
+import type { LadderService, TierQuery as ServiceTier } from "../ladder/service.js";
+import type { LadderPort, RankingView, ScoresPort, TierQuery } from "./ports.js";
+
+/** Where the SSE stream reads deltas: live subscription plus a bounded history (InProcessDeltaPublisher fits). */
+export interface DeltaFeed {
+  subscribe(listener: (d: SequencedDelta) => void): () => void;
+  since(lastId: number): { readonly deltas: readonly SequencedDelta[]; readonly complete: boolean };
+}
+
+/** A ranked entry as the API shows it. */
+export function rankingView(r: RankedEntry): RankingView {
+  return {
+    rank: r.rank,
+    playerId: r.entry.playerId,
+    total: r.entry.total,
+    highest: r.entry.highest,
+    average: r.entry.average,
+    games: r.entry.games,
+    wins: r.entry.wins,
+    firstReachedAt: new Date(r.entry.firstReachedAt).toISOString(),
+  };
+}
+
+function serviceTier(q: TierQuery): ServiceTier {
+  return q.tier === "all_time" ? { tier: "all_time" } : q.season === undefined ? { tier: "season" } : { tier: "season", season: q.season };
+}
+
+function pid(raw: string): PlayerId | null {
+  try {
+    return toPlayerId(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the port. `scores` is null until action tokens are wired (the routes answer 503). */
+export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null): LadderPort {
+  return {
+    async top(q, limit, cursor) {
+      const [page, count] = await Promise.all([service.top(serviceTier(q), limit, cursor), service.count(serviceTier(q))]);
+      if (!page.ok) return null;
+      return {
+        tier: q.tier,
+        season: q.tier === "all_time" ? null : (q.season ?? null),
+        entries: page.value.entries.map(rankingView),
+        nextCursor: page.value.nextCursor,
+        total: count.ok ? count.value : 0,
+      };
+    },
+    async rankOf(q, playerId) {
+      const id = pid(playerId);
+      if (id === null) return null;
+      const r = await service.rankOf(serviceTier(q), id);
+      return r.ok && r.value !== null ? rankingView(r.value) : null;
+    },
+    async around(q, playerId, radius) {
+      const id = pid(playerId);
+      if (id === null) return null;
+      const r = await service.around(serviceTier(q), id, radius);
+      return r.ok && r.value !== null ? r.value.map(rankingView) : null;
+    },
+    scores,
+    async resetSeason() {
+      const r = await service.resetSeason();
+      return { endedSeason: r.closed, currentSeason: r.opened };
+    },
+    async rebuild() {
+      const r = await service.rebuild();
+      let n = 0;
+      for (const v of Object.values(r)) n += v ?? 0;
+      return n;
+    },
+    async removePlayer(playerId, deleteRows) {
+      const id = pid(playerId);
+      if (id === null) return deleteRows();
+      const known = await service.standingsOf(id);
+      const gone = await deleteRows();
+      if (gone) await service.removePlayer(id, known);
+      return gone;
+    },
+    subscribe(lastEventId, onDelta) {
+      const send = (d: SequencedDelta): void => onDelta({ id: String(d.id), data: d.delta });
+      let last = 0;
+      const live = feed.subscribe((d) => {
+        if (d.id > last) {
+          last = d.id;
+          send(d);
+        }
+      });
+      const after = lastEventId === null ? null : Number(lastEventId);
+      if (after !== null && Number.isSafeInteger(after) && after >= 0) {
+        for (const d of feed.since(after).deltas) {
+          if (d.id > last) {
+            last = d.id;
+            send(d);
+          }
+        }
+      }
+      return live;
+    },
+  };
+}
