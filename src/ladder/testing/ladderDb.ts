@@ -3,7 +3,8 @@
  * writes of players and ladder rows (as completeGame would commit them). Used by the ladder's
  * own tests only.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import postgres from "postgres";
 import { and, eq, sql } from "drizzle-orm";
 import { createDatabase, migrate, PGLITE_MEMORY, type Database, type DatabaseHandle } from "../../../db/client.js";
 import { ALL_TIME_SEASON, ladderEntries, players } from "../../../db/schema/index.js";
@@ -16,6 +17,33 @@ export async function freshLadderDb(): Promise<DatabaseHandle> {
   const handle = await createDatabase({ pgliteDir: PGLITE_MEMORY });
   await migrate(handle);
   return handle;
+}
+
+/** The PostgreSQL server tests may use, or undefined. */
+export const TEST_DATABASE_URL: string | undefined = process.env["DATABASE_URL"] === "" ? undefined : process.env["DATABASE_URL"];
+
+/**
+ * A fresh, migrated database on the PostgreSQL server of `DATABASE_URL` (its own
+ * `ladder_test_<random>` database); `close()` also drops it.
+ */
+export async function freshPostgresLadderDb(): Promise<DatabaseHandle> {
+  if (TEST_DATABASE_URL === undefined) throw new Error("DATABASE_URL is not set");
+  const name = `ladder_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const handle = await createDatabase({ url: url.toString(), maxConnections: 20 });
+  await migrate(handle);
+  return {
+    db: handle.db,
+    kind: handle.kind,
+    async close() {
+      await handle.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
 }
 
 /** Inserts `n` human players; returns their ids. */
