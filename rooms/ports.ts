@@ -18,6 +18,7 @@ import type {
   Viewer,
 } from "../src/game/types.js";
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
+import type { LadderChange } from "../src/ladder/service.js";
 import type { Logger } from "../src/app/logger.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
@@ -68,26 +69,17 @@ export interface GameRepository {
    * One transaction: status, summary, lifetime stats, ladder entries. Keyed on the game id, so a
    * retry applies nothing twice. Returns the ladder changes it made (opaque to the rooms).
    */
-  completeGame(input: CompletionInput): Promise<LadderChanges>;
+  completeGame(input: CompletionInput): Promise<readonly LadderChange[]>;
 }
 
-/** Ladder changes a completion produced; only the ladder service reads them. */
-export interface LadderChanges {
-  readonly gameId: GameId;
-  readonly committedAt: Date;
-  readonly payload: unknown;
-}
-
-/** The ladder service: updates its cache after a completion and publishes the delta. */
-export interface LadderService {
-  applyChanges(changes: LadderChanges): Promise<void>;
+/**
+ * The ladder as the rooms use it (src/ladder's service behind it): apply a completion's changes
+ * (the service updates its cache and publishes the deltas on presence), and read a snapshot.
+ */
+export interface LadderFacade {
+  applyChanges(changes: readonly LadderChange[]): Promise<void>;
   /** Top `limit` rows per tier. */
   snapshot(limit: number): Promise<LadderSnapshotMessage>;
-}
-
-/** Where ladder deltas go (implemented over Colyseus presence, so it crosses processes). */
-export interface DeltaPublisher {
-  publish(delta: LadderDeltaMessage): Promise<void>;
 }
 
 /** The receiving side of ladder deltas (the lobby). Returns an unsubscribe function. */
@@ -146,7 +138,7 @@ export interface RoomDeps {
   readonly engine: Engine;
   readonly eventLog: EventLog;
   readonly games: GameRepository;
-  readonly ladder: LadderService;
+  readonly ladder: LadderFacade;
   readonly ladderFeed: DeltaSubscriber;
   readonly tokens: TokenVerifier;
   readonly bots: BotDirectory;

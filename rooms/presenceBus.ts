@@ -5,23 +5,23 @@
 import type { Presence } from "@colyseus/core";
 import { z } from "zod";
 import type { LadderDeltaMessage } from "../src/shared/protocol.js";
-import type { DeltaPublisher, DeltaSubscriber } from "./ports.js";
+import type { DeltaPublisher } from "../src/ladder/deltas.js";
+import { asPlayerId } from "./identity.js";
+import type { DeltaSubscriber } from "./ports.js";
 
-const ladderRowSchema = z.object({
-  playerId: z.string(),
-  displayName: z.string(),
-  tier: z.string(),
-  rank: z.number(),
-  rating: z.number(),
-  gamesPlayed: z.number(),
-});
+const base = {
+  tier: z.enum(["all_time", "season"]),
+  season: z.number().int().nullable(),
+  playerId: z.string().min(1).max(256).transform(asPlayerId),
+  total: z.number(),
+  at: z.number(),
+};
 
-/** The wire shape of a delta on the presence channel (validated on receipt). */
-export const ladderDeltaSchema = z.object({
-  gameId: z.string(),
-  committedAt: z.string(),
-  changes: z.array(ladderRowSchema),
-});
+/** The wire shape of a ladder delta on the presence channel (validated on receipt). */
+export const ladderDeltaSchema = z.discriminatedUnion("type", [
+  z.object({ ...base, type: z.literal("ladder.changed"), oldRank: z.number().int().nullable(), newRank: z.number().int(), change: z.number() }),
+  z.object({ ...base, type: z.literal("ladder.removed"), oldRank: z.number().int(), newRank: z.null(), change: z.number() }),
+]);
 
 /** Publishes and receives ladder deltas on one presence channel. */
 export class PresenceDeltaBus implements DeltaPublisher, DeltaSubscriber {

@@ -1,5 +1,5 @@
 /**
- * Operational HTTP routes the game server serves itself: liveness and process figures (the load
+ * Operational HTTP routes the game server serves itself: process figures (the load
  * harness reads CPU and RSS from `/stats`).
  */
 import type express from "express";
@@ -23,15 +23,11 @@ export interface ProcessStats {
   readonly bots: number;
 }
 
-/** Registers `/healthz` and `/stats`. */
+/** Registers `/stats` (liveness `/healthz` and `/metrics` come with the REST API). */
 export function registerOperationalRoutes(
   app: express.Application,
   ctx: { readonly metrics: ProcessMetrics; readonly transportKind: "uws" | "ws"; readonly bots: { readonly size: number } },
 ): void {
-  app.get("/healthz", (_req, res) => {
-    const ready = matchMaker.state === matchMaker.MatchMakerState.READY;
-    res.status(ready ? 200 : 503).json({ status: ready ? "ok" : "unavailable" });
-  });
   app.get("/stats", (_req, res) => {
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();

@@ -9,10 +9,14 @@ import { defineRoom, defineServer, LocalDriver, LocalPresence, matchMaker, type 
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type express from "express";
-import * as engine from "../game/index.js";
+import type { Express } from "express";
+import { Registry } from "prom-client";
+import { Redis } from "ioredis";import * as engine from "../game/index.js";
 import { smartPolicy } from "../bots/policy.js";
 import { BotManager } from "../bots/manager.js";
-import { createTokenService, resolveJwtSecret, type TokenService } from "../http/auth.js";
+import type { TokenService } from "../http/auth.js";
+import { createTokenServiceFromConfig, registerHttpRoutes } from "../http/http.js";
+import { createLadderPort } from "../http/ladderAdapter.js";
 import { ROOM_NAMES } from "../shared/protocol.js";
 import type { Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -23,27 +27,18 @@ import { createTableRoom } from "../../rooms/TableRoom.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
-import { MemoryLadder } from "../../rooms/memory.js";
-import type { Engine, LadderService, RoomDeps } from "../../rooms/ports.js";
+import type { Engine, RoomDeps } from "../../rooms/ports.js";
+import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
 export interface PzoServerOverrides {
   readonly logger?: Logger;
+  /** Storage over a database opened by the caller (tests); default: open the configured one. */
   readonly storage?: Storage;
-  readonly ladder?: (publisher: PresenceDeltaBus) => LadderService;
   readonly engine?: Engine;
-  /** Registers more HTTP routes (the REST API) on the express app. */
-  readonly httpRoutes?: (app: express.Application, context: HttpContext) => void | Promise<void>;
-}
-
-/** What HTTP routes get from the composition root. */
-export interface HttpContext {
-  readonly config: Config;
-  readonly tokens: TokenService;
-  readonly storage: Storage;
-  readonly ladder: LadderService;
-  readonly logger: Logger;
+  /** Registers more HTTP routes on the express app, after the REST API. */
+  readonly httpRoutes?: (app: express.Application) => void | Promise<void>;
 }
 
 /** A running (or ready to run) PZO server. */
@@ -56,9 +51,14 @@ export interface PzoServer {
   readonly logger: Logger;
   readonly tokens: TokenService;
   readonly storage: Storage;
-  readonly ladder: LadderService;
+  readonly ladder: LadderWiring;
   readonly bots: BotManager;
   readonly transportKind: "uws" | "ws";
+}
+
+/** Colyseus types its HTTP app as `Application`; both transports hand over a full `express()` app. */
+function isExpressApp(app: express.Application): app is Express {
+  return "request" in app && "response" in app;
 }
 
 /** The Colyseus `publicAddress` (host[:port][/path]) derived from PUBLIC_URL. */
@@ -77,9 +77,11 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const driver = config.REDIS_URL !== undefined ? new RedisDriver(config.REDIS_URL) : new LocalDriver();
 
   const storage = overrides.storage ?? (await openStorage(config, logger));
-  const tokens = createTokenService({ secret: resolveJwtSecret(config, logger), accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const tokens = createTokenServiceFromConfig(config, logger);
+  const registry = new Registry();
   const deltaBus = new PresenceDeltaBus(presence, config.REDIS_PREFIX, (err) => logger.warn({ err }, "malformed ladder delta on presence"));
-  const ladder = overrides.ladder?.(deltaBus) ?? new MemoryLadder(deltaBus);
+  const ladder = createLadder({ config, db: storage.handle.db, bus: deltaBus, registry, logger });
+  const httpRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const botDirectory = createBotDirectory(tokens, storage.players);
   const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS });
   const metrics: ProcessMetrics = { startedAt: Date.now() };
@@ -88,7 +90,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     engine: overrides.engine ?? engine,
     eventLog: storage.eventLog,
     games: storage.games,
-    ladder,
+    ladder: ladder.facade,
     ladderFeed: deltaBus,
     tokens: createTokenVerifier(tokens, storage.players),
     bots: botDirectory,
@@ -101,7 +103,6 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     randomSeed: () => randomBytes(32).toString("hex"),
   };
 
-  const httpContext: HttpContext = { config, tokens, storage, ladder, logger };
   const server = defineServer({
     rooms: {
       [ROOM_NAMES.table]: defineRoom(createTableRoom(deps)).enableRealtimeListing(),
@@ -117,8 +118,19 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     logger: logger.child({ component: "colyseus" }),
     express: async (app) => {
       registerOperationalRoutes(app, { metrics, transportKind: kind, bots });
-      // The REST API (src/http) mounts here once it exports its route registration.
-      await overrides.httpRoutes?.(app, httpContext);
+      if (!isExpressApp(app)) throw new Error("the transport's HTTP app is not an express() application");
+      registerHttpRoutes(app, {
+        config,
+        logger,
+        db: storage.handle.db,
+        registry,
+        ladder: createLadderPort(ladder.service, ladder.feed, null),
+        readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
+        verifyGame: (events) => engine.verifyGame(events),
+        redis: httpRedis,
+        tokens,
+      });
+      await overrides.httpRoutes?.(app);
     },
   });
 
@@ -150,6 +162,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     bots,
     transportKind: kind,
     async listen() {
+      await ladder.start();
       await server.listen(config.PORT, config.HOST);
       listening = true;
       const address = transport.server?.address();
@@ -165,6 +178,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger.info("shutting down: no new tables; finishing moves in flight");
         if (listening) await server.gracefullyShutdown(false);
         await bots.stop();
+        await ladder.stop();
+        httpRedis?.disconnect();
         await storage.close();
         logger.info("shutdown complete");
       })();

@@ -1,31 +1,88 @@
 /**
- * Storage as the server uses it: the event log, the games repository and player rows. Backed by
- * db/ (PostgreSQL with DATABASE_URL, else embedded PGlite under DATA_DIR) where its repositories
- * exist, otherwise in memory (tests, and a server started before storage landed).
+ * Storage as the server uses it, over db/: the group-commit event log, the games repository and
+ * the completion transaction, and player rows. PostgreSQL with DATABASE_URL, else embedded
+ * PGlite under DATA_DIR (tests pass an in-memory PGlite handle).
  */
+import { randomBytes } from "node:crypto";
+import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../../db/client.js";
+import { completeGame } from "../../db/completion.js";
+import { GroupCommitEventLog } from "../../db/eventLog.js";
+import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
+import { createPlayer, getPlayer } from "../../db/players.js";
 import type { EventLog, GameRepository, PlayerDirectory } from "../../rooms/ports.js";
-import { MemoryGameStore, MemoryPlayers } from "../../rooms/memory.js";
-import { randomUUID } from "node:crypto";
+import { asPlayerId } from "../../rooms/identity.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 
-/** The storage ports, and how to close them. */
+/** The storage ports, the database behind them, and how to close them. */
 export interface Storage {
-  readonly kind: "memory" | "pglite" | "postgres";
+  readonly kind: DatabaseHandle["kind"];
+  readonly handle: DatabaseHandle;
   readonly eventLog: EventLog;
+  /** The full event log (paged reads), for the HTTP API. */
+  readonly log: GroupCommitEventLog;
   readonly games: GameRepository;
   readonly players: PlayerDirectory;
+  /** Flushes the event log, then closes the database (unless the handle is borrowed). */
   close(): Promise<void>;
 }
 
-/** In-memory storage (nothing survives the process). */
-export function memoryStorage(): Storage & { readonly store: MemoryGameStore } {
-  const store = new MemoryGameStore();
-  return { kind: "memory", store, eventLog: store, games: store, players: new MemoryPlayers(() => randomUUID()), close: () => Promise.resolve() };
+const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#469990"] as const;
+
+/** Storage over an open database handle. `ownsHandle: false` leaves closing it to the caller. */
+export function databaseStorage(
+  handle: DatabaseHandle,
+  options: { readonly maxBatch: number; readonly maxWaitMs: number; readonly logger: Logger; readonly ownsHandle: boolean },
+): Storage {
+  const db = handle.db;
+  const log = new GroupCommitEventLog(db, { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, logger: options.logger.child({ component: "eventlog" }) });
+  const games: GameRepository = {
+    async createGame({ created, createdAt }) {
+      await createGame(db, { created, createdAt });
+    },
+    async markStarted(gameId, at) {
+      await markStarted(db, gameId, at);
+    },
+    async listInProgress() {
+      return (await listInProgress(db)).map((g) => g.id);
+    },
+    async status(gameId) {
+      return (await getGame(db, gameId))?.status ?? null;
+    },
+    async completeGame(input) {
+      const result = await completeGame(db, input);
+      return result.ladderChanges;
+    },
+  };
+  const players: PlayerDirectory = {
+    async get(playerId) {
+      const row = await getPlayer(db, asPlayerId(playerId)).catch(() => undefined);
+      return row === undefined ? null : { displayName: row.displayName, isBot: row.isBot };
+    },
+    async create({ displayName, isBot }) {
+      const seed = randomBytes(8);
+      const row = await createPlayer(db, { displayName, isBot, avatarSeed: seed.toString("hex"), color: PALETTE[(seed[0] ?? 0) % PALETTE.length] ?? PALETTE[0] });
+      return row.id;
+    },
+  };
+  return {
+    kind: handle.kind,
+    handle,
+    log,
+    eventLog: { append: (gameId, events) => log.append(gameId, events), read: (gameId, from) => log.readAll(gameId, from) },
+    games,
+    players,
+    async close() {
+      await log.close();
+      if (options.ownsHandle) await handle.close();
+    },
+  };
 }
 
-/** Opens the configured storage. */
-export function openStorage(config: Config, logger: Logger): Promise<Storage> {
-  logger.warn({ databaseUrl: config.DATABASE_URL !== undefined }, "storage: in memory (db/ repositories not wired yet); games do not survive a restart");
-  return Promise.resolve(memoryStorage());
+/** Opens and migrates the configured database and builds storage over it. */
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  const handle = await createDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirIn(config.DATA_DIR) });
+  await migrate(handle);
+  logger.info({ database: handle.kind }, `storage: ${handle.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${pgliteDirIn(config.DATA_DIR)}`}`);
+  return databaseStorage(handle, { maxBatch: config.EVENTLOG_MAX_BATCH, maxWaitMs: config.EVENTLOG_MAX_WAIT_MS, logger, ownsHandle: true });
 }

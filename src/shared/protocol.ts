@@ -17,6 +17,7 @@ import {
   type GameEvent,
   type RuleRejectionCode,
 } from "../game/types.js";
+import type { LadderDelta } from "../ladder/deltas.js";
 
 /** The Colyseus room names the server defines. */
 export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby" } as const;
@@ -197,28 +198,29 @@ export interface TableListingMetadata {
   readonly isPublic: boolean;
 }
 
-/** One row of a ladder snapshot or delta. */
+/** One row of a ladder snapshot. */
 export interface LadderRow {
+  readonly rank: number;
   readonly playerId: string;
   readonly displayName: string;
-  readonly tier: string;
-  readonly rank: number;
-  readonly rating: number;
-  readonly gamesPlayed: number;
+  readonly total: number;
+  readonly highest: number;
+  readonly games: number;
+  readonly wins: number;
 }
 
-/** `ladder_snapshot`: the top rows of every tier. */
+/** `ladder_snapshot`: the top rows of each tier (`all_time`, and the current `season`). */
 export interface LadderSnapshotMessage {
-  readonly tiers: Readonly<Record<string, readonly LadderRow[]>>;
+  readonly season: number;
+  readonly tiers: { readonly all_time: readonly LadderRow[]; readonly season: readonly LadderRow[] };
   readonly generatedAt: string;
 }
 
-/** `ladder_delta`: the rows a finished game changed. `committedAt` is the completion commit time. */
-export interface LadderDeltaMessage {
-  readonly gameId: string;
-  readonly committedAt: string;
-  readonly changes: readonly LadderRow[];
-}
+/**
+ * `ladder_delta`: one player's entry changed in one tier (src/ladder's delta, as published).
+ * `at` is the epoch ms at which the ladder published it, right after the completion committed.
+ */
+export type LadderDeltaMessage = LadderDelta;
 
 // ---------------------------------------------------------------------------------------------
 // Join errors and close codes

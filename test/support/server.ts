@@ -1,6 +1,7 @@
 /**
- * Starts a PZO server inside the test process on a free port (port 0), with in-memory storage
- * unless a storage is given, and helps make players and SDK clients.
+ * Starts a PZO server inside the test process on a free port (port 0), over a fresh migrated
+ * database from test/support/db.ts (in-memory PGlite by default; PostgreSQL when DATABASE_URL
+ * is set), and helps make players and SDK clients.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,8 +10,9 @@ import { Client } from "@colyseus/sdk";
 import { loadConfig } from "../../src/app/config.js";
 import { createLogger } from "../../src/app/logger.js";
 import { createPzoServer, type PzoServer, type PzoServerOverrides } from "../../src/app/server.js";
-import { memoryStorage, type Storage } from "../../src/app/storage.js";
+import { databaseStorage, type Storage } from "../../src/app/storage.js";
 import type { PlayerId } from "../../src/game/types.js";
+import { testBackends, type TestDatabase } from "./db.js";
 
 /** A player made for a test: its id and access token. */
 export interface TestPlayer {
@@ -28,6 +30,7 @@ export interface TestServer {
   /** http://127.0.0.1:port */
   readonly httpUrl: string;
   readonly storage: Storage;
+  readonly database: TestDatabase;
   createPlayer(displayName: string): Promise<TestPlayer>;
   /** An SDK client that authenticates as `player`. */
   client(player: TestPlayer): Client;
@@ -37,9 +40,19 @@ export interface TestServer {
 /** Options of {@link startTestServer}. */
 export interface TestServerOptions {
   readonly env?: Readonly<Record<string, string>>;
-  readonly storage?: Storage;
   readonly overrides?: Omit<PzoServerOverrides, "storage">;
 }
+
+/** The database backend tests run on: PostgreSQL when DATABASE_URL is set, else PGlite. */
+function backend() {
+  const backends = testBackends();
+  const chosen = backends.find((b) => b.name === "postgres") ?? backends[0];
+  if (chosen === undefined) throw new Error("no test database backend");
+  return chosen;
+}
+
+/** Test JWT secret (never used outside tests). */
+export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
 /** Starts a server on a free port. Close it in `afterAll`. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -48,15 +61,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     HOST: "127.0.0.1",
     PORT: "0",
     LOG_LEVEL: process.env["LOG_LEVEL"] ?? "warn",
-    JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",
+    JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-test-")),
     BOT_MOVE_DELAY_MS: "0",
     TRANSPORT: "ws",
-    REDIS_URL: undefined,
     ...options.env,
   });
-  const storage = options.storage ?? memoryStorage();
   const logger = createLogger(config.LOG_LEVEL, { test: true });
+  const database = await backend().create();
+  const storage = databaseStorage(database.handle, { maxBatch: config.EVENTLOG_MAX_BATCH, maxWaitMs: config.EVENTLOG_MAX_WAIT_MS, logger, ownsHandle: false });
   const server = await createPzoServer(config, { ...options.overrides, storage, logger });
   const { port } = await server.listen();
   return {
@@ -65,6 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: `ws://127.0.0.1:${port}`,
     httpUrl: `http://127.0.0.1:${port}`,
     storage,
+    database,
     async createPlayer(displayName) {
       const playerId = await storage.players.create({ displayName, isBot: false });
       const issued = await server.tokens.issueAccessToken({ userId: null, playerId, role: "player", kind: "guest" });
@@ -75,6 +89,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       client.http.authToken = player.token;
       return client;
     },
-    close: () => server.shutdown(),
+    async close() {
+      await server.shutdown();
+      await database.close();
+    },
   };
 }

@@ -1,0 +1,100 @@
+/**
+ * The ladder wiring: src/ladder's service over PostgreSQL (PgLadderStore) with a Redis or
+ * in-process cache, publishing its deltas on Colyseus presence (so they cross processes). Every
+ * process subscribes to that channel and feeds the deltas into a local history for the HTTP SSE
+ * stream; lobby rooms subscribe to the same channel.
+ */
+import { Redis } from "ioredis";
+import type { Registry } from "prom-client";
+import type { Database } from "../../db/client.js";
+import { getPlayers } from "../../db/players.js";
+import { InProcessDeltaPublisher } from "../ladder/deltas.js";
+import { MemoryLadderCache } from "../ladder/memoryCache.js";
+import { PgLadderStore } from "../ladder/pgStore.js";
+import type { RankedEntry } from "../ladder/ranking.js";
+import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "../ladder/redisCache.js";
+import { LadderService } from "../ladder/service.js";
+import type { LadderRow, LadderSnapshotMessage } from "../shared/protocol.js";
+import type { LadderFacade } from "../../rooms/ports.js";
+import type { PresenceDeltaBus } from "../../rooms/presenceBus.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+
+/** The ladder parts the composition root hands out. */
+export interface LadderWiring {
+  readonly service: LadderService;
+  readonly facade: LadderFacade;
+  /** Deltas from every process, with history (the HTTP SSE feed). */
+  readonly feed: InProcessDeltaPublisher;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the ladder service, its facade for the rooms, and the local delta feed. */
+export function createLadder(options: {
+  readonly config: Config;
+  readonly db: Database;
+  readonly bus: PresenceDeltaBus;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}): LadderWiring {
+  const { config, db, bus, registry } = options;
+  const logger = options.logger.child({ component: "ladder" });
+  const redis = config.REDIS_URL === undefined ? null : new Redis(config.REDIS_URL, { ...LADDER_REDIS_OPTIONS, lazyConnect: false });
+  const cache = redis === null ? new MemoryLadderCache() : new RedisLadderCache(redis, { prefix: config.REDIS_PREFIX });
+  const service = new LadderService({
+    cache,
+    store: new PgLadderStore(db),
+    publisher: bus,
+    logger,
+    registry,
+    options: { driftIntervalMs: config.LADDER_DRIFT_INTERVAL_MS },
+  });
+  const feed = new InProcessDeltaPublisher();
+  let unsubscribe: (() => void) | null = null;
+
+  const rows = async (entries: readonly RankedEntry[]): Promise<LadderRow[]> => {
+    const names = new Map((await getPlayers(db, entries.map((e) => e.entry.playerId))).map((p) => [p.id, p.displayName] as const));
+    return entries.map((r) => ({
+      rank: r.rank,
+      playerId: r.entry.playerId,
+      displayName: names.get(r.entry.playerId) ?? "",
+      total: r.entry.total,
+      highest: r.entry.highest,
+      games: r.entry.games,
+      wins: r.entry.wins,
+    }));
+  };
+
+  const facade: LadderFacade = {
+    async applyChanges(changes) {
+      await service.applyChanges(changes);
+    },
+    async snapshot(limit): Promise<LadderSnapshotMessage> {
+      const [allTime, season] = await Promise.all([service.top({ tier: "all_time" }, limit), service.top({ tier: "season" }, limit)]);
+      return {
+        season: service.currentSeason(),
+        tiers: {
+          all_time: allTime.ok ? await rows(allTime.value.entries) : [],
+          season: season.ok ? await rows(season.value.entries) : [],
+        },
+        generatedAt: new Date().toISOString(),
+      };
+    },
+  };
+
+  return {
+    service,
+    facade,
+    feed,
+    async start() {
+      unsubscribe = await bus.subscribe((delta) => feed.publish(delta));
+      await service.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      await service.stop();
+      redis?.disconnect();
+    },
+  };
+}
