@@ -41,7 +41,7 @@ export async function call(base: string, method: string, path: string, opts: Req
 export function field(v: unknown, ...path: (string | number)[]): unknown {
   let cur: unknown = v;
   for (const k of path) {
-    if (typeof cur !== "object" || cur === null) return undefined;
+    if ((typeof cur !== "object" && typeof cur !== "function") || cur === null) return undefined;
     cur = Reflect.get(cur, k);
   }
   return cur;
