@@ -54,20 +54,21 @@ export type ScoreRejection =
   | "action_token/expired"
   | "action_token/wrong_user"
   | "action_token/over_max_score"
-  | "ladder/overflow";
+  | "ladder/overflow"
+  | "validation/failed"
+  | "not_found";
 
-/** What a score submission did, per tier. */
+/** An applied submission (src/ladder `SubmissionResponse`); returned again, unchanged, on a replay. */
 export interface ScoreSubmitted {
   readonly actionId: string;
   readonly playerId: string;
-  readonly delta: number;
-  readonly tiers: readonly {
-    readonly tier: ApiTier;
-    readonly season: number | null;
-    readonly total: number;
-    readonly oldRank: number | null;
-    readonly newRank: number;
-  }[];
+  readonly scoreDelta: number;
+  /** The season the season tier's change went to. */
+  readonly season: number;
+  /** Totals after the change. */
+  readonly totals: { readonly allTime: number; readonly season: number };
+  /** ISO-8601. */
+  readonly appliedAt: string;
 }
 
 /** The result of a score submission. */

@@ -233,20 +233,14 @@ export const submitScoreBody = z.object({
   delta: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("At most the token's max_score"),
 });
 
-/** A score submission's result. */
+/** A score submission's result (the same body comes back in `firstResponse` on a replay). */
 export const scoreResultSchema = z.object({
   actionId: z.string(),
   playerId: z.string(),
-  delta: z.number().int(),
-  tiers: z.array(
-    z.object({
-      tier: z.enum(["all_time", "season"]),
-      season: z.number().int().nullable(),
-      total: z.number().int(),
-      oldRank: z.number().int().nullable(),
-      newRank: z.number().int(),
-    }),
-  ),
+  scoreDelta: z.number().int(),
+  season: z.number().int().describe("The season whose tier was credited"),
+  totals: z.object({ allTime: z.number().int(), season: z.number().int() }).describe("Totals after the change"),
+  appliedAt: z.iso.datetime(),
 });
 
 /** Health. */

@@ -9,7 +9,6 @@ import { createTokenService } from "../../src/http/auth.js";
 import type { SeatOccupant } from "../../src/game/types.js";
 import { testBackends } from "../support/db.js";
 import { call, codeOf, field, str, type Res } from "./support/client.js";
-import { createFakeScores } from "./support/fakeScores.js";
 import { startTestApi, TEST_JWT_SECRET, type TestApi } from "./support/httpApp.js";
 
 const SERVICE_KEY = "service-key-for-tests-0123456789";
@@ -40,8 +39,7 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
 
   beforeAll(async () => {
     t = await startTestApi(backend, {
-      env: { SERVICE_KEY, LOGIN_MAX_FAILURES_PER_ACCOUNT: "3", RATE_LIMIT_SCORES: "5/60", RATE_LIMIT_AUTH: "1000/60" },
-      scores: createFakeScores("fake-action-secret"),
+      env: { SERVICE_KEY, LOGIN_MAX_FAILURES_PER_ACCOUNT: "3", RATE_LIMIT_SCORES: "8/60", RATE_LIMIT_AUTH: "1000/60" },
     });
     alice = await register("Alice");
     bob = await register("bob");
@@ -300,11 +298,17 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
         str((await req("POST", "/api/actions", { headers: { "x-service-key": SERVICE_KEY }, body: { userId, maxScore } })).json, "data", "token");
       const token = await issue(alice.userId, 50);
       const first = await req("POST", "/api/ladder/scores", { token: alice.token, body: { token, delta: 20 } });
-      expect(first.status).toBe(200);
+      expect(first.status).toBe(201);
+      expect(field(first.json, "data", "scoreDelta")).toBe(20);
       const replay = await req("POST", "/api/ladder/scores", { token: alice.token, body: { token, delta: 20 } });
       expectProblem(replay, 409, "action_token/replayed");
-      expect(field(replay.json, "firstResponse", "delta")).toBe(20);
-      expectProblem(await req("POST", "/api/ladder/scores", { token: alice.token, body: { token: `${token}x`, delta: 1 } }), 401, "action_token/bad_signature");
+      expect(field(replay.json, "firstResponse")).toEqual(field(first.json, "data"));
+      const forged = `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}`;
+      expectProblem(await req("POST", "/api/ladder/scores", { token: alice.token, body: { token: forged, delta: 1 } }), 401, "action_token/bad_signature");
+      expectProblem(await req("POST", "/api/ladder/scores", { token: alice.token, body: { token: "nonsense", delta: 1 } }), 400, "action_token/malformed");
+      const expiring = str((await req("POST", "/api/actions", { headers: { "x-service-key": SERVICE_KEY }, body: { userId: alice.userId, maxScore: 5, ttlSeconds: 1 } })).json, "data", "token");
+      await new Promise((r) => setTimeout(r, 1100));
+      expectProblem(await req("POST", "/api/ladder/scores", { token: alice.token, body: { token: expiring, delta: 1 } }), 401, "action_token/expired");
       expectProblem(await req("POST", "/api/ladder/scores", { token: bob.token, body: { token: await issue(alice.userId, 5), delta: 1 } }), 403, "action_token/wrong_user");
       expectProblem(await req("POST", "/api/ladder/scores", { token: bob.token, body: { token: await issue(bob.userId, 5), delta: 6 } }), 422, "action_token/over_max_score");
       expectProblem(await req("POST", "/api/ladder/scores", { body: { token, delta: 1 } }), 401, "auth/missing_token");
@@ -316,7 +320,7 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
     it("POST /api/ladder/scores is rate-limited per player (429 + Retry-After)", async () => {
       const carolish = await register("ivan");
       let last: Res | undefined;
-      for (let i = 0; i < 7; i++) last = await req("POST", "/api/ladder/scores", { token: carolish.token, body: { token: "a.b", delta: 1 } });
+      for (let i = 0; i < 10; i++) last = await req("POST", "/api/ladder/scores", { token: carolish.token, body: { token: "a.b", delta: 1 } });
       if (last === undefined) throw new Error("no response");
       expectProblem(last, 429, "rate_limited");
       expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -395,7 +399,7 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
 describe.each(testBackends())("rate limits and disabled routes on $name", (backend) => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi(backend, { env: { RATE_LIMIT_READ: "2/60", RATE_LIMIT_AUTH: "1/60" } });
+    t = await startTestApi(backend, { env: { RATE_LIMIT_READ: "2/60", RATE_LIMIT_AUTH: "1/60" }, scores: false });
   });
   afterAll(async () => {
     await t.close();
@@ -411,7 +415,7 @@ describe.each(testBackends())("rate limits and disabled routes on $name", (backe
     expectProblem(await call(t.url, "POST", "/api/auth/guest", { body: {} }), 429, "rate_limited");
   });
 
-  it("answers 503 service/disabled for action tokens when SERVICE_KEY is unset", async () => {
+  it("answers 503 service/disabled for action tokens when SERVICE_KEY is unset or scores are not wired", async () => {
     expectProblem(await call(t.url, "POST", "/api/actions", { body: { userId: "6f1c1c5e-3c1a-4c1e-9c1a-1c1a1c1a1c1a", maxScore: 1 } }), 503, "service/disabled");
   });
 });

@@ -155,6 +155,7 @@ export function ladderRoutes(deps: RouteDeps) {
     access: "user",
     group: "scores",
     idempotent: true,
+    status: 201,
     errors: [
       "action_token/malformed",
       "action_token/bad_signature",
@@ -163,6 +164,7 @@ export function ladderRoutes(deps: RouteDeps) {
       "action_token/over_max_score",
       "action_token/replayed",
       "ladder/overflow",
+      "not_found",
       "service/disabled",
     ],
     params: none,
@@ -176,7 +178,7 @@ export function ladderRoutes(deps: RouteDeps) {
       const r = await scores.submitScore({ userId: auth.userId, playerId: auth.playerId, token: body.token, delta: body.delta });
       switch (r.kind) {
         case "applied":
-          return ok({ ...r.result, tiers: [...r.result.tiers] });
+          return ok(r.result, { status: 201 });
         case "replayed":
           return fail("action_token/replayed", "this action token was already used; nothing changed", { extra: { firstResponse: r.first } });
         case "rejected":

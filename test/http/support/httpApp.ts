@@ -20,7 +20,9 @@ import { lifetimeDeltas, summarize, verifyGame, type SeatOccupant } from "../../
 import { createTokenService, type TokenService } from "../../../src/http/auth.js";
 import { registerHttpRoutes, type HttpApi } from "../../../src/http/http.js";
 import { createLadderPort } from "../../../src/http/ladderAdapter.js";
-import type { ScoresPort } from "../../../src/http/ports.js";
+import { createScoresPort } from "../../../src/http/scoresAdapter.js";
+import { ActionTokens } from "../../../src/ladder/actionTokens.js";
+import { ScoreSubmissionService } from "../../../src/ladder/submission.js";
 import { InProcessDeltaPublisher } from "../../../src/ladder/deltas.js";
 import { MemoryLadderCache } from "../../../src/ladder/memoryCache.js";
 import { PgLadderStore } from "../../../src/ladder/pgStore.js";
@@ -48,7 +50,8 @@ export interface TestApi {
 /** Options of {@link startTestApi}. */
 export interface TestApiOptions {
   readonly env?: Readonly<Record<string, string>>;
-  readonly scores?: ScoresPort | null;
+  /** Wire the ladder's action tokens and score submission (default true). */
+  readonly scores?: boolean;
 }
 
 /** The JWT secret of test APIs. */
@@ -80,13 +83,20 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
   });
   await ladder.start();
   const eventLog = new GroupCommitEventLog(db);
+  const scores =
+    options.scores === false
+      ? null
+      : createScoresPort({
+          tokens: new ActionTokens("http-test-action-token-secret-0123456789"),
+          submission: new ScoreSubmissionService({ db, tokens: new ActionTokens("http-test-action-token-secret-0123456789"), ladder, logger, registry }),
+        });
   const app = express();
   const api = registerHttpRoutes(app, {
     config,
     logger,
     db,
     registry,
-    ladder: createLadderPort(ladder, feed, options.scores ?? null),
+    ladder: createLadderPort(ladder, feed, scores),
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
     tokens,
