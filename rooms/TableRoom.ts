@@ -362,6 +362,7 @@ export function createTableRoom(deps: RoomDeps) {
         throw new Error(`event index mismatch for game ${this.gameId}`);
       }
       for (const event of events) this.game = deps.engine.evolve(this.game, event);
+      this.armTurnTimer();
       this.publish(events, expected);
       await this.afterEvents(events);
       return { ok: true, eventIndex: appended.lastIndex };
@@ -419,7 +420,6 @@ export function createTableRoom(deps: RoomDeps) {
           }
         }
       }
-      this.armTurnTimer();
       await this.setMatchmaking({ private: !this.isPublic || this.game.phase !== "waiting", metadata: this.listing() });
     }
 

@@ -228,16 +228,17 @@ export type LadderDeltaMessage = LadderDelta;
 
 /**
  * Numeric codes of join/create failures (the SDK's `MatchMakeError.code`); the message starts
- * with the string code, e.g. `replay/not_found: no game 1b2c...`.
+ * with the string code, e.g. `replay/not_found: no game 1b2c...`. They are HTTP statuses, because
+ * failures during matchmaking (create options, auth) travel as the matchmaking HTTP response.
  */
 export const JOIN_ERRORS = {
-  "join/invalid_options": 4400,
-  "auth/unauthorized": 4401,
-  "table/game_in_progress": 4403,
-  "replay/not_found": 4404,
-  "replay/not_finished": 4409,
-  "table/seat_unavailable": 4410,
-  "server/shutting_down": 4503,
+  "join/invalid_options": 400,
+  "auth/unauthorized": 401,
+  "table/game_in_progress": 403,
+  "replay/not_found": 404,
+  "replay/not_finished": 409,
+  "table/seat_unavailable": 423,
+  "server/shutting_down": 503,
 } as const;
 export type JoinErrorCode = keyof typeof JOIN_ERRORS;
 
