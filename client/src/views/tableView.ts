@@ -286,7 +286,7 @@ export function tableView(model: TableModel, opts: TableViewOptions): HTMLElemen
   const trump = model.trumpCard;
   return h(
     "div",
-    { class: "table", "data-testid": "table", "data-phase": model.phase, "data-round": model.round },
+    { class: "table", "data-testid": "table", "data-phase": model.phase, "data-round": model.round, "data-event-count": model.eventCount },
     h(
       "header",
       { class: "table-head" },

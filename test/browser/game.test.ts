@@ -1,0 +1,257 @@
+/**
+ * End-to-end in a real browser (Debian's Chromium through playwright-core) against a real PZO
+ * server started here, over a fresh database, serving the freshly built client.
+ *
+ * One guest plays a whole game against bots by clicking; a second page spectates the same
+ * table; a third sits in the lobby watching the ladder. Then the replay page and a reload
+ * mid-game. Screenshots go to test-results/screenshots/ (the output names each file).
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fold } from "../../src/game/evolve.js";
+import { ROUND_COUNT, type Card, type GameEvent, type GameState } from "../../src/game/types.js";
+import type { TestServer } from "../support/server.js";
+import {
+  buildClient,
+  cardsIn,
+  fetchLog,
+  launchBrowser,
+  makeMove,
+  newPage,
+  nextOffer,
+  playerIdOf,
+  readTable,
+  screenshot,
+  startServer,
+} from "./support.js";
+
+/** The lobby must show the ladder change within this long of the game finishing. */
+const LADDER_DELTA_MS = 2_000;
+
+/** Cards anywhere in the spectator's page that are not on the table or the trump card: must be none. */
+const CARDS_OUTSIDE_THE_TABLE = `[...document.querySelectorAll("[data-card]")]
+  .filter((e) => !e.closest('[data-testid="current-trick"]') && !e.closest('[data-testid="trump"]'))
+  .map((e) => e.getAttribute("data-card"))`;
+const HAND_ELEMENTS = `document.querySelectorAll('[data-testid="hand"], [data-testid="hand-card"], [data-testid^="seat-hand"]').length`;
+
+describe("browser client against a real server", () => {
+  let server: TestServer;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  /** What the first test leaves for the others. */
+  let game: { gameId: string; playerId: string; mySeat: number; finalScores: number[] } | null = null;
+  let ladderDeltaAfterMs: number | null = null;
+  let ladderDeltaForPlayer = false;
+
+  beforeAll(async () => {
+    buildClient();
+    server = await startServer();
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("a guest clicks Play now and plays a whole 10-round game against bots; a spectator page never shows a hand", async () => {
+    const lobby = await newPage(browser, errors);
+    await lobby.goto(`${server.httpUrl}/#/lobby`);
+    await lobby.getByTestId("ladder-tier").first().waitFor();
+    await lobby.waitForSelector('[data-testid="lobby-status"]:text("Live")');
+
+    const player = await newPage(browser, errors);
+    await player.goto(`${server.httpUrl}/`);
+    await player.getByTestId("play-now").waitFor();
+    await screenshot(player, "lobby");
+    const playerId = await playerIdOf(player);
+
+    await player.getByTestId("play-now").click();
+    await player.waitForURL(/#\/table\//);
+    const roomId = /#\/table\/([^?]+)/.exec(player.url())?.[1];
+    expect(roomId).toBeTruthy();
+    await player.getByTestId("table").waitFor();
+
+    const spectator = await newPage(browser, errors);
+    await spectator.goto(`${server.httpUrl}/#/table/${roomId}?spectate=1`);
+    await spectator.getByTestId("spectator-badge").waitFor();
+    await spectator.getByTestId("table").waitFor();
+
+    let moves = 0;
+    let spectatorChecks = 0;
+    let midTrickShot = false;
+    const checkSpectator = async (myHand: readonly Card[]): Promise<void> => {
+      expect(await spectator.evaluate(HAND_ELEMENTS)).toBe(0);
+      expect(await spectator.evaluate(CARDS_OUTSIDE_THE_TABLE)).toEqual([]);
+      const shown = await cardsIn(spectator, "[data-card]");
+      for (const c of myHand) expect(shown).not.toContain(c);
+      spectatorChecks += 1;
+    };
+
+    for (;;) {
+      const offer = await nextOffer(player);
+      if (offer === "done") break;
+      const before = await readTable(player);
+      if (offer === "card") {
+        // Every trick has one card of ours: checking here checks the spectator after every trick.
+        await checkSpectator(before.hand);
+        if (!midTrickShot && before.round >= 4 && before.trick.length >= 2) {
+          await screenshot(player, "mid-trick");
+          await screenshot(spectator, "spectator-mid-trick");
+          midTrickShot = true;
+        }
+      }
+      await makeMove(player, offer);
+      moves += 1;
+    }
+
+    const end = await readTable(player);
+    expect(end.phase).toBe("completed");
+    expect(end.round).toBe(ROUND_COUNT);
+    const finishedAt = Date.now();
+    await player.getByTestId("final-scores").waitFor();
+    await expect(player.getByTestId("replay-link").getAttribute("href")).resolves.toMatch(/^#\/replay\//);
+    await expect(player.getByTestId("verify-link").getAttribute("href")).resolves.toMatch(/\/api\/games\/[^/]+\/verify$/);
+
+    // The lobby shows a ladder move within 2 s of the game finishing.
+    await lobby.getByTestId("ladder-delta").first().waitFor({ timeout: LADDER_DELTA_MS });
+    ladderDeltaAfterMs = Date.now() - finishedAt;
+    ladderDeltaForPlayer = (await lobby.locator(`[data-player-id="${playerId}"] [data-testid="ladder-delta"]`).count()) > 0;
+    await screenshot(lobby, "lobby-ladder-delta");
+    await screenshot(player, "final-scores");
+
+    // The spectator, at the end too: no hand, and the final scores are the same.
+    await spectator.getByTestId("final-scores").waitFor();
+    await checkSpectator([]);
+    const spectatorEnd = await readTable(spectator);
+    expect(spectatorEnd.seats.map((s) => s.score)).toEqual(end.seats.map((s) => s.score));
+
+    // 10 bids and 55 cards are ours; a spectator check before each of our cards.
+    expect(moves).toBe(ROUND_COUNT + 55);
+    expect(spectatorChecks).toBeGreaterThanOrEqual(55);
+    expect(end.mySeat).not.toBeNull();
+    game = { gameId: String(roomId), playerId, mySeat: end.mySeat ?? -1, finalScores: end.seats.map((s) => Number(s.score)) };
+    expect(errors).toEqual([]);
+    await Promise.all([lobby.context().close(), spectator.context().close(), player.context().close()]);
+  }, 300_000);
+
+  it("the lobby page shows a ladder delta within 2 s of the game finishing", () => {
+    expect(game).not.toBeNull();
+    expect(ladderDeltaAfterMs).not.toBeNull();
+    console.log(`ladder delta visible ${ladderDeltaAfterMs} ms after the final scores`);
+    expect(ladderDeltaAfterMs).toBeLessThanOrEqual(LADDER_DELTA_MS);
+    expect(ladderDeltaForPlayer).toBe(true);
+  });
+
+  it("the database holds the complete log of the game the page played", async () => {
+    if (game === null) throw new Error("no finished game from the first test");
+    const log = await fetchLog(server.httpUrl, game.gameId);
+    expect(log.map((l) => l.index)).toEqual(log.map((_, i) => i));
+    const events = log.map((l) => l.event);
+    expect(events[0]?.type).toBe("game_created");
+    expect(events.at(-1)?.type).toBe("game_completed");
+    const count = (type: GameEvent["type"]) => events.filter((e) => e.type === type).length;
+    expect(count("round_started")).toBe(ROUND_COUNT);
+    expect(count("round_scored")).toBe(ROUND_COUNT);
+    expect(count("card_played")).toBe(4 * 55);
+    expect(count("bid_placed")).toBe(4 * ROUND_COUNT);
+    const state = fold(events);
+    expect(state.phase).toBe("completed");
+    expect(state.eventCount).toBe(events.length);
+    expect(state.seats[game.mySeat]?.occupant?.playerId).toBe(game.playerId);
+    expect([...state.scores]).toEqual(game.finalScores);
+  });
+
+  it("the replay page seeks to an event index and shows the state of that moment, as fold of the log", async () => {
+    if (game === null) throw new Error("no finished game from the first test");
+    const events = (await fetchLog(server.httpUrl, game.gameId)).map((l) => l.event);
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.httpUrl}/#/replay/${game.gameId}?at=1`);
+    await page.getByTestId("replay").waitFor();
+    expect(await page.getByTestId("replay").getAttribute("data-total")).toBe(String(events.length));
+
+    // Positions worth looking at: mid-trick in round 7, while bidding in round 3, right after a
+    // round is scored, and the very end.
+    const midTrick = events.findIndex((e, i) => e.type === "card_played" && e.round === 7 && events[i + 1]?.type === "card_played") + 1;
+    const bidding = events.findIndex((e) => e.type === "bid_placed" && e.round === 3) + 1;
+    const scored = events.findIndex((e) => e.type === "round_scored" && e.round === 5) + 1;
+    const positions = [midTrick, bidding, scored, events.length];
+    expect(positions.every((p) => p >= 1)).toBe(true);
+
+    for (const position of positions) {
+      await page.evaluate(`(() => {
+        const s = document.querySelector('[data-testid="replay-scrubber"]');
+        s.value = "${position}";
+        s.dispatchEvent(new Event("input", { bubbles: true }));
+      })()`);
+      await page.waitForSelector(`[data-testid="replay-position"][data-position="${position}"]`);
+      await expectReplayShows(page, fold(events.slice(0, position)));
+      if (position === midTrick) await screenshot(page, "replay");
+    }
+
+    // Keyboard: the scrubber is a focusable slider; one step right is the next event.
+    await page.getByTestId("replay-scrubber").focus();
+    await page.evaluate(`(() => {
+      const s = document.querySelector('[data-testid="replay-scrubber"]');
+      s.value = "${midTrick}";
+      s.dispatchEvent(new Event("input", { bubbles: true }));
+    })()`);
+    await page.keyboard.press("ArrowRight");
+    await page.waitForSelector(`[data-testid="replay-position"][data-position="${midTrick + 1}"]`);
+    await expectReplayShows(page, fold(events.slice(0, midTrick + 1)));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("reloading the table page mid-game brings the player back to the same seat with the same hand", async () => {
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.httpUrl}/`);
+    await page.getByTestId("play-now").click();
+    await page.getByTestId("table").waitFor();
+    // Play on until round 3, our turn to play, with at least two cards in hand.
+    for (;;) {
+      const offer = await nextOffer(page);
+      if (offer === "done") throw new Error("the game ended before round 3");
+      const t = await readTable(page);
+      if (offer === "card" && t.round >= 3 && t.hand.length >= 2) break;
+      await makeMove(page, offer);
+    }
+    const before = await readTable(page);
+    const url = page.url();
+    await page.reload();
+    await page.getByTestId("hand").waitFor();
+    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]');
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="hand-card"]').length === ${before.hand.length}`);
+    const after = await readTable(page);
+    expect(page.url()).toBe(url);
+    expect(after.mySeat).toBe(before.mySeat);
+    expect(after.round).toBe(before.round);
+    expect([...after.hand].sort()).toEqual([...before.hand].sort());
+    // And the seat is ours to play: a legal card is offered and taken.
+    expect(await nextOffer(page)).toBe("card");
+    await makeMove(page, "card");
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="hand-card"]').length === ${before.hand.length - 1}`);
+    await screenshot(page, "after-reload");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+});
+
+/** The replay page shows exactly `state`: every seat's bid, tricks, score and hand, the trick and the round. */
+async function expectReplayShows(page: Page, state: GameState): Promise<void> {
+  const shown = await readTable(page);
+  expect(shown.round).toBe(state.round);
+  expect(shown.phase).toBe(state.phase);
+  expect(shown.trick).toEqual(state.currentTrick.map((p) => ({ seat: p.seat, card: p.card })));
+  for (const seat of shown.seats) {
+    const bid = state.bids[seat.seat];
+    expect(seat.bid).toBe(bid === null || bid === undefined ? "–" : String(bid));
+    expect(seat.tricks).toBe(String(state.tricksWon[seat.seat] ?? 0));
+    expect(seat.score).toBe(String(state.scores[seat.seat] ?? 0));
+    const hand = await cardsIn(page, `[data-testid="seat-hand-${seat.seat}"] [data-card]`);
+    expect([...hand].sort()).toEqual([...(state.hands[seat.seat] ?? [])].sort());
+  }
+  const trump = await cardsIn(page, '[data-testid="trump-card"]');
+  expect(trump).toEqual(state.trumpCard === null ? [] : [state.trumpCard]);
+}
