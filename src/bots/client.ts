@@ -41,6 +41,8 @@ export interface BotClientOptions {
   readonly onError?: (error: unknown) => void;
   /** Every `event` message the bot receives (index and redacted event), in order. */
   readonly onEvent?: (message: unknown) => void;
+  /** Let the SDK reconnect after a dropped connection (default true). */
+  readonly reconnect?: boolean;
 }
 
 /** How a bot's game ended. */
@@ -65,6 +67,27 @@ export interface BotHandle {
   leave(): Promise<void>;
 }
 
+const sessionSchema = z.object({ data: z.object({ accessToken: z.string(), playerId: z.string() }) });
+
+/** A guest session from the REST API (`POST /api/auth/guest`): how bots and load clients get tokens. */
+export async function guestLogin(httpUrl: string, displayName: string): Promise<{ token: string; playerId: string }> {
+  const response = await fetch(new URL("/api/auth/guest", httpUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ displayName }),
+  });
+  if (!response.ok) throw new Error(`guest login failed: HTTP ${response.status} ${await response.text()}`);
+  const session = sessionSchema.parse(await response.json());
+  return { token: session.data.accessToken, playerId: session.data.playerId };
+}
+
+/** The HTTP base of a ws:// or http:// endpoint. */
+export function httpBaseOf(endpoint: string): string {
+  const url = new URL(endpoint);
+  url.protocol = url.protocol === "wss:" || url.protocol === "https:" ? "https:" : "http:";
+  return url.origin;
+}
+
 const welcomeSchema = z.object({ seat: z.number().int().nullable(), gameId: z.string() });
 const resultSchema = z.object({ ok: z.boolean(), type: z.string() });
 
@@ -73,6 +96,7 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   const client = new Client(options.endpoint);
   client.http.authToken = options.token;
   const room = await joinTarget(client, options.target);
+  if (options.reconnect === false) room.reconnection.enabled = false;
 
   let seat: number | null = null;
   let gameId = "";

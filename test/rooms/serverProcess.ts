@@ -1,0 +1,76 @@
+/**
+ * Runs the real server entry (`src/app/main.ts`) as a child process with the pinned Node 24, for
+ * the crash-restore and scale-out tests. Ports are free ports picked at run time.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const NODE = path.join(root, "node_modules", ".bin", "node");
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = address !== null && typeof address === "object" ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running server process. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly url: string;
+  readonly httpUrl: string;
+  /** Everything it printed. */
+  readonly output: () => string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+}
+
+/** Starts `src/app/main.ts` with `env` on `port`; resolves once it listens. */
+export async function startServerProcess(port: number, env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ServerProcess> {
+  const child = spawn(NODE, ["--import", "tsx", path.join(root, "src", "app", "main.ts")], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", TRANSPORT: "ws", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  while (!out.includes("PZO listening")) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`server did not start in ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Restore runs right after listening; give it a moment to finish (it logs when it did).
+  return {
+    child,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    output: () => out,
+    async stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
