@@ -133,13 +133,15 @@ export type ModelResult =
  * `hands` (which, at a live table, holds at most the viewer's own seat anyway).
  */
 export function modelFromRoomState(state: unknown, mySeat: number | null): ModelResult {
-  const parsed = tableStateJson.safeParse(toJson(state));
+  const json = toJson(state);
+  const empty = typeof json !== "object" || json === null || !("gameId" in json) || json.gameId === "";
+  if (empty) return { ok: false, error: null };
+  const parsed = tableStateJson.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, error: `unexpected table state at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? ""}` };
   }
   const s = parsed.data;
-  if (s.gameId === "") return { ok: false, error: null };
   const hands = new Map<number, readonly Card[]>();
   let legalBids: readonly number[] = [];
   let legalCards: readonly Card[] = [];

@@ -163,6 +163,63 @@ describe("browser client against a real server", () => {
     expect([...state.scores]).toEqual(game.finalScores);
   });
 
+  it("the profile page shows the player's lifetime stats and the game among its recent games", async () => {
+    if (game === null) throw new Error("no finished game from the first test");
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.httpUrl}/#/profile/${game.playerId}`);
+    await page.getByTestId("profile-stats").waitFor();
+    expect(await page.locator('[data-stat="gamesPlayed"] dd').textContent()).toBe("1");
+    const myScore = game.finalScores[game.mySeat];
+    expect(await page.locator('[data-stat="totalPoints"] dd').textContent()).toBe(String(myScore));
+    const row = page.locator(`[data-testid="recent-game"][data-game-id="${game.gameId}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId("recent-replay").getAttribute("href")).toBe(`#/replay/${game.gameId}`);
+    await screenshot(page, "profile");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("a table made with the form is listed live in another guest's lobby; Add a bot, Join from the list, and the game starts with a hand each", async () => {
+    const host = await newPage(browser, errors);
+    const guest = await newPage(browser, errors);
+    await guest.goto(`${server.httpUrl}/#/lobby`);
+    await guest.waitForSelector('[data-testid="lobby-status"]:text("Live")');
+    await host.goto(`${server.httpUrl}/#/lobby`);
+    await host.getByTestId("create-form").waitFor();
+    await host.getByTestId("create-seats").selectOption("3");
+    await host.getByTestId("create-turn-seconds").fill("20");
+    await host.getByTestId("create-bots").fill("0");
+    await host.getByTestId("create-submit").click();
+    await host.getByTestId("add-bot-button").waitFor();
+    const code = await host.getByTestId("table-code").textContent();
+    expect(code).toBeTruthy();
+
+    const row = guest.locator(`[data-testid="table-row"][data-room-id="${code}"]`);
+    await row.waitFor();
+    await screenshot(guest, "lobby-open-table");
+    await host.getByTestId("add-bot-button").click();
+    await row.getByTestId("join-table").click();
+
+    for (const page of [host, guest]) {
+      await page.waitForSelector('[data-testid="table"][data-phase="bidding"]');
+      await page.waitForFunction(`document.querySelectorAll('[data-testid="hand-card"]').length === 1`);
+    }
+    const a = await readTable(host);
+    const b = await readTable(guest);
+    expect(a.seats).toHaveLength(3);
+    expect(a.mySeat).not.toBeNull();
+    expect(b.mySeat).not.toBeNull();
+    expect(a.mySeat).not.toBe(b.mySeat);
+    expect(a.hand[0]).not.toBe(b.hand[0]);
+    // Each page sees its own card only.
+    expect(await cardsIn(guest, "[data-card]")).not.toContain(a.hand[0]);
+    expect(await cardsIn(host, "[data-card]")).not.toContain(b.hand[0]);
+    await guest.waitForFunction(`/\\d+ s/.test(document.querySelector('[data-testid="turn-timer"]')?.textContent ?? "")`);
+    await screenshot(guest, "two-guests-and-a-bot");
+    expect(errors).toEqual([]);
+    await Promise.all([host.context().close(), guest.context().close()]);
+  }, 120_000);
+
   it("the replay page seeks to an event index and shows the state of that moment, as fold of the log", async () => {
     if (game === null) throw new Error("no finished game from the first test");
     const events = (await fetchLog(server.httpUrl, game.gameId)).map((l) => l.event);
@@ -204,7 +261,7 @@ describe("browser client against a real server", () => {
     await page.context().close();
   }, 120_000);
 
-  it("reloading the table page mid-game brings the player back to the same seat with the same hand", async () => {
+  it("reloading the table page mid-game brings the player back to the same seat with the same hand, playable by keyboard", async () => {
     const page = await newPage(browser, errors);
     await page.goto(`${server.httpUrl}/`);
     await page.getByTestId("play-now").click();
@@ -228,9 +285,11 @@ describe("browser client against a real server", () => {
     expect(after.mySeat).toBe(before.mySeat);
     expect(after.round).toBe(before.round);
     expect([...after.hand].sort()).toEqual([...before.hand].sort());
-    // And the seat is ours to play: a legal card is offered and taken.
+    // And the seat is ours to play, from the keyboard: our turn put focus on a legal card, and
+    // Enter plays it.
     expect(await nextOffer(page)).toBe("card");
-    await makeMove(page, "card");
+    await page.waitForFunction(`document.activeElement?.getAttribute("data-testid") === "hand-card" && document.activeElement.getAttribute("data-legal") === "true"`);
+    await page.keyboard.press("Enter");
     await page.waitForFunction(`document.querySelectorAll('[data-testid="hand-card"]').length === ${before.hand.length - 1}`);
     await screenshot(page, "after-reload");
     expect(errors).toEqual([]);

@@ -54,7 +54,20 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       s.connection === "disconnected"
         ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void rejoin() }, "Rejoin")
         : null,
-      h("a", { href: "#/lobby", class: "leave", "data-testid": "leave-link" }, "Leave table"),
+      h(
+        "a",
+        {
+          href: "#/lobby",
+          class: "leave",
+          "data-testid": "leave-link",
+          onclick: (ev: Event) => {
+            // Leaving a live game on purpose gives the seat to a bot for good.
+            const live = mine && (s.model?.phase === "bidding" || s.model?.phase === "playing");
+            if (live && !window.confirm("Leave the game? A bot takes your seat for the rest of it.")) ev.preventDefault();
+          },
+        },
+        mine ? "Leave table" : "Back to the lobby",
+      ),
     );
     alert.textContent = s.rejection ?? s.closedReason ?? s.notice ?? "";
     alert.hidden = alert.textContent === "";
