@@ -1,16 +1,21 @@
 /**
- * The Redis ladder cache: per tier, a sorted set ordered by the ladder sort key
- * (`sortKey.ts`), a hash playerId -> member, and a hash member -> entry fields.
+ * The Redis ladder cache: per tier, one sorted set ordered by the ladder sort key
+ * (`sortKey.ts`), and one hash playerId -> member for lookups.
  *
  * Keys (the tier in a hash tag, so a tier's keys share a cluster slot):
- * - `<prefix>ladder:{<tier>}:z` sorted set, score = total, member = tie-break encoding;
- * - `<prefix>ladder:{<tier>}:m` hash, playerId -> member;
- * - `<prefix>ladder:{<tier>}:e` hash, member -> `[total,highest,games,wins]` (JSON).
+ * - `<prefix>ladder:{<tier>}:z` sorted set: score = total; member = the sort key's member
+ *   followed by the entry's other fields, `<sort key member><highest>,<games>,<wins>`;
+ * - `<prefix>ladder:{<tier>}:m` hash: playerId -> member.
  *
- * Each operation is one round trip. Reads that need the sorted set and the hashes together
- * (top page, rank of a player, around a player) and writes that must be atomic (upsert with
- * its old and new rank, remove) are small Lua scripts; each costs O(log n) plus its output.
- * A rebuild fills temporary keys with pipelines and swaps them in with one MULTI of RENAMEs.
+ * The sort key's member ends with the terminator `g` and no member is a prefix of another, so
+ * the fields after it never change the order (see `sortKey.ts`). With the whole entry in the
+ * member, a page is one `ZREVRANGE ... WITHSCORES`: the same command the bench runs raw.
+ *
+ * Each operation is one round trip. The first page is a plain ZREVRANGE; a page after a cursor,
+ * a player's rank, the players around one, and the writes that must be atomic (upsert with its
+ * old and new rank, remove) are small Lua scripts, each O(log n) plus its output. A rebuild
+ * fills temporary keys with pipelined variadic ZADD / HSET and swaps them in with one MULTI
+ * of RENAMEs.
  */
 import { randomBytes, createHash } from "node:crypto";
 import type { Redis, RedisOptions } from "ioredis";
@@ -55,83 +60,64 @@ local function cmp(a, b)
 end
 `;
 
-/** KEYS z m e; ARGV playerId score member value games force -> {oldRank|-1, newRank, applied} */
+/** KEYS z m; ARGV playerId score member games force -> {oldRank|-1, newRank, applied} */
 const UPSERT = `
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 local oldRank = -1
 if old then
   oldRank = redis.call('ZREVRANK', KEYS[1], old) or -1
-  if ARGV[6] ~= '1' then
-    local cur = redis.call('HGET', KEYS[3], old)
-    if cur and cjson.decode(cur)[3] > tonumber(ARGV[5]) then return {oldRank, oldRank, 0} end
+  if ARGV[5] ~= '1' and oldRank >= 0 then
+    local g = string.match(old, 'g[-%d]+,(%d+),')
+    if g and tonumber(g) > tonumber(ARGV[4]) then return {oldRank, oldRank, 0} end
   end
-  if old ~= ARGV[3] then
-    redis.call('ZREM', KEYS[1], old)
-    redis.call('HDEL', KEYS[3], old)
-  end
+  if old ~= ARGV[3] then redis.call('ZREM', KEYS[1], old) end
 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
 return {oldRank, redis.call('ZREVRANK', KEYS[1], ARGV[3]), 1}
 `;
 
-/** KEYS z m e; ARGV playerId -> {rank, member, value} | nil */
+/** KEYS z m; ARGV playerId -> {rank|-1, member, score|''} | nil */
 const REMOVE = `
 local member = redis.call('HGET', KEYS[2], ARGV[1])
 if not member then return nil end
 local rank = redis.call('ZREVRANK', KEYS[1], member) or -1
-local value = redis.call('HGET', KEYS[3], member) or ''
+local score = redis.call('ZSCORE', KEYS[1], member) or ''
 redis.call('ZREM', KEYS[1], member)
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], member)
-return {rank, member, value}
+return {rank, member, score}
 `;
 
-/** KEYS z m e; ARGV playerId -> {rank, member, value} | nil */
+/** KEYS z m; ARGV playerId -> {rank, member, score} | nil */
 const RANK_OF = `
 local member = redis.call('HGET', KEYS[2], ARGV[1])
 if not member then return nil end
 local rank = redis.call('ZREVRANK', KEYS[1], member)
 if not rank then return nil end
-return {rank, member, redis.call('HGET', KEYS[3], member)}
+return {rank, member, redis.call('ZSCORE', KEYS[1], member)}
 `;
 
 /**
- * KEYS z e; ARGV limit [score member] -> {start, member1, value1, ...}
- * With a cursor, start is the number of members ordered at or before (score, member): if the
- * cursor's member is still there with that score, its rank + 1; else the count of higher
- * scores plus a binary search (by rank, byte-wise compare) inside the band of equal scores.
+ * KEYS z; ARGV limit score member -> {start, member1, score1, ...}
+ * start = the number of members ordered before or at the cursor key (score, member): the count
+ * of higher scores, plus a binary search (by rank, byte-wise compare) inside the band of equal
+ * scores. A stored member extends its bare sort-key member, so the cursor's own player, if it
+ * is still at that key, compares greater and is skipped, as it should be.
  */
-const TOP = `${LUA_CMP}
-local start = 0
-if ARGV[2] then
-  local s = redis.call('ZSCORE', KEYS[1], ARGV[3])
-  if s and tonumber(s) == tonumber(ARGV[2]) then
-    start = redis.call('ZREVRANK', KEYS[1], ARGV[3]) + 1
-  else
-    local lo = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[2], '+inf')
-    local hi = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
-    while lo < hi do
-      local mid = math.floor((lo + hi) / 2)
-      local m = redis.call('ZREVRANGE', KEYS[1], mid, mid)[1]
-      if cmp(m, ARGV[3]) > 0 then lo = mid + 1 else hi = mid end
-    end
-    start = lo
-  end
+const TOP_AFTER = `${LUA_CMP}
+local lo = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[2], '+inf')
+local hi = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
+while lo < hi do
+  local mid = math.floor((lo + hi) / 2)
+  local m = redis.call('ZREVRANGE', KEYS[1], mid, mid)[1]
+  if cmp(m, ARGV[3]) > 0 then lo = mid + 1 else hi = mid end
 end
-local members = redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[1]))
-local out = {start}
-if #members == 0 then return out end
-local values = redis.call('HMGET', KEYS[2], unpack(members))
-for i = 1, #members do
-  out[2 * i] = members[i]
-  out[2 * i + 1] = values[i]
-end
+local out = redis.call('ZREVRANGE', KEYS[1], lo, lo + tonumber(ARGV[1]), 'WITHSCORES')
+table.insert(out, 1, lo)
 return out
 `;
 
-/** KEYS z m e; ARGV playerId radius -> {start, member1, value1, ...} | nil */
+/** KEYS z m; ARGV playerId radius -> {start, member1, score1, ...} | nil */
 const AROUND = `
 local member = redis.call('HGET', KEYS[2], ARGV[1])
 if not member then return nil end
@@ -140,13 +126,8 @@ if not rank then return nil end
 local r = tonumber(ARGV[2])
 local start = rank - r
 if start < 0 then start = 0 end
-local members = redis.call('ZREVRANGE', KEYS[1], start, rank + r)
-local values = redis.call('HMGET', KEYS[3], unpack(members))
-local out = {start}
-for i = 1, #members do
-  out[2 * i] = members[i]
-  out[2 * i + 1] = values[i]
-end
+local out = redis.call('ZREVRANGE', KEYS[1], start, rank + r, 'WITHSCORES')
+table.insert(out, 1, start)
 return out
 `;
 
@@ -163,15 +144,14 @@ const SCRIPTS = {
   upsert: script(UPSERT),
   remove: script(REMOVE),
   rankOf: script(RANK_OF),
-  top: script(TOP),
+  topAfter: script(TOP_AFTER),
   around: script(AROUND),
 } as const;
 
-const safeInt = z.number().int().refine(Number.isSafeInteger, "not a safe integer");
-const valueSchema = z.tuple([safeInt, safeInt, safeInt, safeInt]);
+// Replies are validated by hand on the read path (each read parses every entry it returns;
+// a zod pass per entry cost more than the Redis round trip). Writes use zod.
 const rankReplySchema = z.tuple([z.number().int(), z.string(), z.string()]);
 const upsertReplySchema = z.tuple([z.number().int(), z.number().int(), z.number().int()]);
-const listReplySchema = z.array(z.union([z.number().int(), z.string(), z.null()]));
 
 /** Cached data that does not parse: the cache is corrupt and should be rebuilt. */
 export class CorruptCacheError extends Error {
@@ -182,38 +162,54 @@ export class CorruptCacheError extends Error {
   }
 }
 
-function encodeValue(entry: LadderEntry): string {
-  return JSON.stringify([entry.total, entry.highest, entry.games, entry.wins]);
+/** The stored member of an entry: its sort-key member, then `highest,games,wins`. */
+export function storedMember(entry: LadderEntry): { readonly score: number; readonly member: string } {
+  const key = encodeKey(entry);
+  return { score: key.score, member: `${key.member}${entry.highest},${entry.games},${entry.wins}` };
 }
 
-function decodeEntry(member: string, value: string | null): LadderEntry {
-  const decoded = decodeMember(member);
-  if (decoded === null || value === null) throw new CorruptCacheError(`ladder cache: bad member or missing entry for ${JSON.stringify(member)}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch {
-    throw new CorruptCacheError(`ladder cache: entry is not JSON for ${JSON.stringify(member)}`);
+/** Parses a safe integer written by Redis or by {@link storedMember}; NaN when it is not one. */
+function safeInt(text: string): number {
+  if (text.length === 0 || text.length > 17) return Number.NaN;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+}
+
+/** Decodes a stored member and its score into an entry. */
+function decodeEntry(member: string, score: string): LadderEntry {
+  const cut = member.indexOf("g", 16) + 1;
+  const decoded = cut > 0 ? decodeMember(member.slice(0, cut)) : null;
+  const fields = member.slice(cut).split(",");
+  const total = safeInt(score);
+  const highest = safeInt(fields[0] ?? "");
+  const games = safeInt(fields[1] ?? "");
+  const wins = safeInt(fields[2] ?? "");
+  if (decoded === null || fields.length !== 3 || Number.isNaN(total) || Number.isNaN(highest) || Number.isNaN(games) || Number.isNaN(wins)) {
+    throw new CorruptCacheError(`ladder cache: member does not parse: ${JSON.stringify(member.slice(0, 200))}`);
   }
-  const parsed = valueSchema.safeParse(json);
-  if (!parsed.success) throw new CorruptCacheError(`ladder cache: entry does not parse for ${JSON.stringify(member)}`);
-  const [total, highest, games, wins] = parsed.data;
   return makeEntry({ playerId: toPlayerId(decoded.playerId), total, highest, games, wins, firstReachedAt: decoded.firstReachedAt });
 }
 
-function decodeList(reply: unknown): RankedEntry[] {
-  const parsed = listReplySchema.safeParse(reply);
-  if (!parsed.success) throw new CorruptCacheError("ladder cache: unexpected script reply");
-  const [start, ...rest] = parsed.data;
-  if (typeof start !== "number") throw new CorruptCacheError("ladder cache: unexpected script reply");
+/** Parses `[member1, score1, ...]` (a WITHSCORES reply) starting at index `from`. */
+function decodePairs(items: readonly unknown[], from: number, start: number): RankedEntry[] {
+  if ((items.length - from) % 2 !== 0) throw new CorruptCacheError("ladder cache: unexpected reply");
   const out: RankedEntry[] = [];
-  for (let i = 0; i + 1 < rest.length; i += 2) {
-    const member = rest[i];
-    const value = rest[i + 1] ?? null;
-    if (typeof member !== "string" || typeof value === "number") throw new CorruptCacheError("ladder cache: unexpected script reply");
-    out.push({ rank: start + i / 2 + 1, entry: decodeEntry(member, value) });
+  for (let i = from; i + 1 < items.length; i += 2) {
+    const member = items[i];
+    const score = items[i + 1];
+    if (typeof member !== "string" || typeof score !== "string") throw new CorruptCacheError("ladder cache: unexpected reply");
+    out.push({ rank: start + (i - from) / 2 + 1, entry: decodeEntry(member, score) });
   }
   return out;
+}
+
+/** Parses `{start, member1, score1, ...}` from the TOP_AFTER and AROUND scripts. */
+function decodeList(reply: unknown): RankedEntry[] {
+  if (!Array.isArray(reply)) throw new CorruptCacheError("ladder cache: unexpected script reply");
+  const items: readonly unknown[] = reply;
+  const start = items[0];
+  if (typeof start !== "number" || !Number.isSafeInteger(start)) throw new CorruptCacheError("ladder cache: unexpected script reply");
+  return decodePairs(items, 1, start);
 }
 
 /** Options of {@link RedisLadderCache}. */
@@ -239,10 +235,10 @@ export class RedisLadderCache implements LadderCache {
     this.rebuildChunk = options.rebuildChunk ?? 1_000;
   }
 
-  /** The three keys of a tier (exposed for tests and the bench's raw commands). */
-  keys(tier: TierKey, suffix = ""): { readonly z: string; readonly m: string; readonly e: string } {
+  /** The keys of a tier (exposed for tests and the bench's raw commands). */
+  keys(tier: TierKey, suffix = ""): { readonly z: string; readonly m: string } {
     const base = `${this.prefix}ladder:{${tier}}${suffix}`;
-    return { z: `${base}:z`, m: `${base}:m`, e: `${base}:e` };
+    return { z: `${base}:z`, m: `${base}:m` };
   }
 
   private async run(s: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
@@ -255,9 +251,9 @@ export class RedisLadderCache implements LadderCache {
   }
 
   async upsert(tier: TierKey, entry: LadderEntry, options: UpsertOptions = {}): Promise<UpsertResult> {
-    const key = encodeKey(entry);
+    const key = storedMember(entry);
     const k = this.keys(tier);
-    const reply = await this.run(SCRIPTS.upsert, [k.z, k.m, k.e], [entry.playerId, String(key.score), key.member, encodeValue(entry), entry.games, options.force === true ? "1" : "0"]);
+    const reply = await this.run(SCRIPTS.upsert, [k.z, k.m], [entry.playerId, String(key.score), key.member, entry.games, options.force === true ? "1" : "0"]);
     const parsed = upsertReplySchema.safeParse(reply);
     if (!parsed.success) throw new CorruptCacheError("ladder cache: unexpected upsert reply");
     const [oldRank, newRank, applied] = parsed.data;
@@ -266,7 +262,7 @@ export class RedisLadderCache implements LadderCache {
 
   async remove(tier: TierKey, playerId: PlayerId): Promise<RankedEntry | null> {
     const k = this.keys(tier);
-    const reply = await this.run(SCRIPTS.remove, [k.z, k.m, k.e], [playerId]);
+    const reply = await this.run(SCRIPTS.remove, [k.z, k.m], [playerId]);
     return this.rankedReply(reply);
   }
 
@@ -274,21 +270,23 @@ export class RedisLadderCache implements LadderCache {
     if (reply === null) return null;
     const parsed = rankReplySchema.safeParse(reply);
     if (!parsed.success) throw new CorruptCacheError("ladder cache: unexpected rank reply");
-    const [rank, member, value] = parsed.data;
-    // A member missing from the sorted set or the entry hash (a corrupt cache): gone now.
-    if (rank < 0 || value === "") return null;
-    return { rank: rank + 1, entry: decodeEntry(member, value) };
+    const [rank, member, score] = parsed.data;
+    // A hash entry whose member is missing from the sorted set (a corrupt cache): gone now.
+    if (rank < 0 || score === "") return null;
+    return { rank: rank + 1, entry: decodeEntry(member, score) };
   }
 
   async top(tier: TierKey, limit: number, cursor?: string | null): Promise<LadderPage> {
     requireCount("limit", limit, 1);
     const k = this.keys(tier);
-    const args: (string | number)[] = [limit];
-    if (cursor !== undefined && cursor !== null) {
+    let all: RankedEntry[];
+    if (cursor === undefined || cursor === null) {
+      // The first page is the plain command: limit + 1 entries tell whether a next page exists.
+      all = decodePairs(await this.redis.zrevrange(k.z, 0, limit, "WITHSCORES"), 0, 0);
+    } else {
       const key = encodeKey(requireCursor(cursor));
-      args.push(String(key.score), key.member);
+      all = decodeList(await this.run(SCRIPTS.topAfter, [k.z], [limit, String(key.score), key.member]));
     }
-    const all = decodeList(await this.run(SCRIPTS.top, [k.z, k.e], args));
     const entries = all.slice(0, limit);
     const last = entries[entries.length - 1];
     return { entries, nextCursor: all.length > limit && last !== undefined ? encodeCursor(last.entry) : null };
@@ -296,13 +294,13 @@ export class RedisLadderCache implements LadderCache {
 
   async rankOf(tier: TierKey, playerId: PlayerId): Promise<RankedEntry | null> {
     const k = this.keys(tier);
-    return this.rankedReply(await this.run(SCRIPTS.rankOf, [k.z, k.m, k.e], [playerId]));
+    return this.rankedReply(await this.run(SCRIPTS.rankOf, [k.z, k.m], [playerId]));
   }
 
   async around(tier: TierKey, playerId: PlayerId, radius: number): Promise<readonly RankedEntry[] | null> {
     requireCount("radius", radius, 0);
     const k = this.keys(tier);
-    const reply = await this.run(SCRIPTS.around, [k.z, k.m, k.e], [playerId, radius]);
+    const reply = await this.run(SCRIPTS.around, [k.z, k.m], [playerId, radius]);
     return reply === null ? null : decodeList(reply);
   }
 
@@ -314,38 +312,51 @@ export class RedisLadderCache implements LadderCache {
     const live = this.keys(tier);
     const tmp = this.keys(tier, `:rebuild:${randomBytes(6).toString("hex")}`);
     try {
+      // Each chunk is two variadic commands (ZADD, HSET), several chunks per pipeline.
       let pipe = this.redis.pipeline();
-      let queued = 0;
+      let chunks = 0;
+      let z: string[] = [];
+      let m: string[] = [];
+      const flushChunk = async (): Promise<void> => {
+        if (z.length > 0) {
+          pipe.zadd(tmp.z, ...z);
+          pipe.hset(tmp.m, ...m);
+          z = [];
+          m = [];
+          chunks++;
+        }
+        if (chunks >= 8) {
+          await execOrThrow(pipe.exec());
+          pipe = this.redis.pipeline();
+          chunks = 0;
+        }
+      };
       for await (const batch of batches) {
         for (const entry of batch) {
-          const key = encodeKey(entry);
-          pipe.zadd(tmp.z, String(key.score), key.member);
-          pipe.hset(tmp.m, entry.playerId, key.member);
-          pipe.hset(tmp.e, key.member, encodeValue(entry));
-          if (++queued >= this.rebuildChunk) {
-            await execOrThrow(pipe.exec());
-            pipe = this.redis.pipeline();
-            queued = 0;
-          }
+          const key = storedMember(entry);
+          z.push(String(key.score), key.member);
+          m.push(entry.playerId, key.member);
+          if (z.length >= 2 * this.rebuildChunk) await flushChunk();
         }
       }
-      if (queued > 0) await execOrThrow(pipe.exec());
+      await flushChunk();
+      if (chunks > 0) await execOrThrow(pipe.exec());
       // A player listed twice keeps its last entry in the hashes; drop its stale members.
       const n = await this.redis.zcard(tmp.z);
       const players = await this.redis.hlen(tmp.m);
       if (n !== players) await this.dropOrphans(tmp);
       const swap = this.redis.multi();
-      if (players === 0) swap.del(live.z, live.m, live.e);
-      else swap.rename(tmp.z, live.z).rename(tmp.m, live.m).rename(tmp.e, live.e);
+      if (players === 0) swap.del(live.z, live.m);
+      else swap.rename(tmp.z, live.z).rename(tmp.m, live.m);
       await execOrThrow(swap.exec());
       return players;
     } finally {
-      await this.redis.del(tmp.z, tmp.m, tmp.e);
+      await this.redis.del(tmp.z, tmp.m);
     }
   }
 
   /** Removes members whose player now points at another member (duplicates in a rebuild). */
-  private async dropOrphans(k: { readonly z: string; readonly m: string; readonly e: string }): Promise<void> {
+  private async dropOrphans(k: { readonly z: string; readonly m: string }): Promise<void> {
     const current = new Set(Object.values(await this.redis.hgetall(k.m)));
     let cursor = "0";
     do {
@@ -353,7 +364,7 @@ export class RedisLadderCache implements LadderCache {
       cursor = next;
       for (let i = 0; i < members.length; i += 2) {
         const m = members[i];
-        if (m !== undefined && !current.has(m)) await this.redis.multi().zrem(k.z, m).hdel(k.e, m).exec();
+        if (m !== undefined && !current.has(m)) await this.redis.zrem(k.z, m);
       }
     } while (cursor !== "0");
   }
@@ -365,7 +376,7 @@ export class RedisLadderCache implements LadderCache {
   /** Deletes every key of a tier (tests and benches clean up with it). */
   async drop(tier: TierKey): Promise<void> {
     const k = this.keys(tier);
-    await this.redis.del(k.z, k.m, k.e);
+    await this.redis.del(k.z, k.m);
   }
 }
 

@@ -83,22 +83,49 @@ export interface DecodedMember {
   readonly playerId: string;
 }
 
-/** Decodes a member written by {@link encodeKey}; null when it is not one. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  if (c >= 97 && c <= 102) return c - 87; // a-f
+  return -1;
+}
+
+/**
+ * Decodes a member written by {@link encodeKey}; null when it is not one. Hand-written (no
+ * regex, no TextDecoder for ASCII ids) because every cached read decodes each member it returns.
+ */
 export function decodeMember(member: string): DecodedMember | null {
-  if (member.length < REACHED_DIGITS + 2 || member[REACHED_DIGITS] !== ":" || !member.endsWith(PID_TERMINATOR)) return null;
-  const digits = member.slice(0, REACHED_DIGITS);
-  if (!/^\d{15}$/.test(digits)) return null;
-  const hex = member.slice(REACHED_DIGITS + 1, -1);
-  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-f]+$/.test(hex)) return null;
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = 255 - parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  let playerId: string;
-  try {
-    playerId = decoder.decode(bytes);
-  } catch {
-    return null;
+  const n = member.length;
+  if (n < REACHED_DIGITS + 4 || member.charCodeAt(REACHED_DIGITS) !== 58 || member.charCodeAt(n - 1) !== 103) return null;
+  let inverted = 0;
+  for (let i = 0; i < REACHED_DIGITS; i++) {
+    const d = member.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    inverted = inverted * 10 + d;
   }
-  const firstReachedAt = MAX_REACHED_AT - Number(digits);
+  const hexLength = n - REACHED_DIGITS - 2;
+  if (hexLength % 2 !== 0) return null;
+  const bytes = new Uint8Array(hexLength / 2);
+  let ascii = true;
+  for (let i = 0, at = REACHED_DIGITS + 1; i < bytes.length; i++, at += 2) {
+    const hi = hexValue(member.charCodeAt(at));
+    const lo = hexValue(member.charCodeAt(at + 1));
+    if (hi < 0 || lo < 0) return null;
+    const b = 255 - (hi * 16 + lo);
+    bytes[i] = b;
+    if (b >= 0x80) ascii = false;
+  }
+  let playerId: string;
+  if (ascii) {
+    playerId = "";
+    for (const b of bytes) playerId += String.fromCharCode(b);
+  } else {
+    try {
+      playerId = decoder.decode(bytes);
+    } catch {
+      return null;
+    }
+  }
+  const firstReachedAt = MAX_REACHED_AT - inverted;
   if (firstReachedAt < MIN_REACHED_AT) return null;
   return { firstReachedAt, playerId };
 }

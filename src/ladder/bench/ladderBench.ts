@@ -1,0 +1,229 @@
+/**
+ * `npm run bench:ladder`: seeds 1,000,000 players into each ladder cache and prints p50/p99
+ * latencies of the service's reads and of submissions, on Redis (when REDIS_URL is set) and
+ * in-process, with raw ZREVRANGE / ZREVRANK through ioredis alongside.
+ *
+ * What is measured, one operation at a time (sequential awaits, so a latency is one request):
+ * - top-10: `service.top({ tier: "all_time" }, 10)` (one Lua call: ZREVRANGE + HMGET, parsed);
+ * - rank-of-player: `service.rankOf(...)` for a random seeded player (HGET + ZREVRANK + HGET);
+ * - around-me: `service.around(..., radius 5)` for a random player (11 entries);
+ * - submission (cache write path): `ActionTokens.verify` of a fresh token (HMAC-SHA256), then
+ *   `service.applyChanges` with one change per tier (all-time and season): two atomic cache
+ *   upserts that return old and new ranks, two deltas built and published in-process. The
+ *   PostgreSQL transaction is NOT included (it is measured by the db layer's bench);
+ * - raw: `ZREVRANGE key 0 9` and `ZREVRANK key member` on the same sorted set.
+ *
+ * Seeding: 1,000,000 players in the all-time tier and 200,000 of them in the season tier
+ * (a season is younger than all time), through `replaceAll` (pipelined variadic commands).
+ * Redis keys use their own random prefix and are deleted at the end.
+ *
+ * Environment: REDIS_URL (optional), LADDER_BENCH_PLAYERS (default 1000000),
+ * LADDER_BENCH_OPS (reads per measurement, default 20000).
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { Redis } from "ioredis";
+import { Registry } from "prom-client";
+import { ActionTokens } from "../actionTokens.js";
+import type { LadderCache } from "../cache.js";
+import { InProcessDeltaPublisher } from "../deltas.js";
+import { MemoryLadderCache } from "../memoryCache.js";
+import { makeEntry, silentLogger, toPlayerId, type LadderEntry } from "../ranking.js";
+import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "../redisCache.js";
+import { LadderService, type LadderChange } from "../service.js";
+import { keyOf } from "../sortKey.js";
+import type { LadderStore } from "../store.js";
+
+const PLAYERS = Number(process.env["LADDER_BENCH_PLAYERS"] ?? 1_000_000);
+const SEASON_PLAYERS = Math.min(PLAYERS, Math.max(1, Math.floor(PLAYERS / 5)));
+const OPS = Number(process.env["LADDER_BENCH_OPS"] ?? 20_000);
+const SUBMISSIONS = Math.max(1_000, Math.floor(OPS / 4));
+const WARMUP = 1_000;
+const RADIUS = 5;
+
+/** Deterministic PRNG (mulberry32), so every run seeds the same ladder. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uuidFrom(rand: () => number): string {
+  let hex = "";
+  for (let i = 0; i < 4; i++) hex += Math.floor(rand() * 0x1_0000_0000).toString(16).padStart(8, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** 1M players: totals clustered (many ties), first-reached times over a year. */
+function makePlayers(n: number): LadderEntry[] {
+  const rand = mulberry32(0x1add3);
+  const base = Date.UTC(2026, 0, 1);
+  const out: LadderEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const games = 1 + Math.floor(rand() * 200);
+    const total = Math.floor((rand() + rand() + rand()) * 20_000) - 10_000;
+    out.push(makeEntry({ playerId: toPlayerId(uuidFrom(rand)), total, highest: Math.max(0, Math.floor(total / 3)), games, wins: Math.floor(games / 4), firstReachedAt: base + Math.floor(rand() * 31_536_000_000) }));
+  }
+  return out;
+}
+
+function* batches(entries: readonly LadderEntry[], size: number): Generator<readonly LadderEntry[]> {
+  for (let i = 0; i < entries.length; i += size) yield entries.slice(i, i + size);
+}
+
+/** A store the bench never reaches (the cache stays healthy); it fails loudly if it is. */
+const unusedStore: LadderStore = {
+  top: () => Promise.reject(new Error("bench: store reached")),
+  rankOf: () => Promise.reject(new Error("bench: store reached")),
+  around: () => Promise.reject(new Error("bench: store reached")),
+  count: () => Promise.reject(new Error("bench: store reached")),
+  countAhead: () => Promise.reject(new Error("bench: store reached")),
+  entriesOf: () => Promise.reject(new Error("bench: store reached")),
+  allEntries: () => ({
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error("bench: store reached")) }),
+  }),
+  currentSeason: () => Promise.resolve(0),
+  startNextSeason: () => Promise.reject(new Error("bench: store reached")),
+};
+
+interface Stat {
+  readonly p50: number;
+  readonly p99: number;
+  readonly n: number;
+}
+
+async function measure(n: number, op: (i: number) => Promise<unknown>): Promise<Stat> {
+  for (let i = 0; i < Math.min(WARMUP, n); i++) await op(i);
+  const samples = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await op(i);
+    samples[i] = performance.now() - t0;
+  }
+  samples.sort();
+  const at = (q: number): number => samples[Math.min(n - 1, Math.floor(q * n))] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99), n };
+}
+
+const rows: { backend: string; op: string; stat: Stat; target: string; pass: boolean | null }[] = [];
+function report(backend: string, op: string, stat: Stat, targetMs: number | null, note = ""): void {
+  const pass = targetMs === null ? null : stat.p99 <= targetMs;
+  rows.push({ backend, op, stat, target: targetMs === null ? note : `p99 <= ${targetMs} ms${note}`, pass });
+  console.log(`  ${backend.padEnd(10)} ${op.padEnd(28)} p50 ${stat.p50.toFixed(3).padStart(7)} ms   p99 ${stat.p99.toFixed(3).padStart(7)} ms   (n=${stat.n})`);
+}
+
+async function benchBackend(name: string, cache: LadderCache, players: readonly LadderEntry[], raw: { redis: Redis; cache: RedisLadderCache } | null): Promise<void> {
+  console.log(`\n[${name}] seeding ${players.length.toLocaleString("en")} all-time players and ${SEASON_PLAYERS.toLocaleString("en")} season players ...`);
+  const t0 = performance.now();
+  await cache.replaceAll("all_time", batches(players, 10_000));
+  await cache.replaceAll("season:0", batches(players.slice(0, SEASON_PLAYERS), 10_000));
+  console.log(`[${name}] seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s; count=${await cache.count("all_time")}`);
+
+  const service = new LadderService({ cache, store: unusedStore, publisher: new InProcessDeltaPublisher(100), logger: silentLogger, registry: new Registry(), options: { driftIntervalMs: 0 } });
+  const rand = mulberry32(42);
+  const pick = (): LadderEntry => players[Math.floor(rand() * SEASON_PLAYERS)] ?? players[0] ?? makeEntry({ playerId: toPlayerId("x"), total: 0, highest: 0, games: 0, wins: 0, firstReachedAt: 0 });
+  const expectOk = (r: { ok: boolean; source?: string }): void => {
+    if (!r.ok || r.source !== "cache") throw new Error(`bench: read not served by the cache: ${JSON.stringify(r)}`);
+  };
+
+  const top = await measure(OPS, async () => expectOk(await service.top({ tier: "all_time" }, 10)));
+  report(name, "service top-10", top, 2);
+  const rank = await measure(OPS, async () => expectOk(await service.rankOf({ tier: "all_time" }, pick().playerId)));
+  report(name, "service rank-of-player", rank, 2);
+  const around = await measure(OPS, async () => expectOk(await service.around({ tier: "all_time" }, pick().playerId, RADIUS)));
+  report(name, `service around-me (r=${RADIUS})`, around, 2);
+
+  if (raw !== null) {
+    const k = raw.cache.keys("all_time");
+    const rawTop = await measure(OPS, () => raw.redis.zrevrange(k.z, 0, 9));
+    report(name, "raw ZREVRANGE 0 9", rawTop, null, "baseline");
+    const rawRank = await measure(OPS, () => raw.redis.zrevrank(k.z, keyOf(pick()).member));
+    report(name, "raw ZREVRANK", rawRank, null, "baseline");
+    const ratio = (a: Stat, b: Stat): string => `p50 ${(a.p50 / b.p50).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`;
+    const okTop = top.p99 / rawTop.p99 <= 2;
+    const okRank = rank.p99 / rawRank.p99 <= 2;
+    console.log(`  ${name.padEnd(10)} overhead top-10 vs ZREVRANGE: ${ratio(top, rawTop)}   rank vs ZREVRANK: ${ratio(rank, rawRank)}   (target <= 2x at p99: ${okTop && okRank ? "PASS" : "FAIL"})`);
+    rows.push({ backend: name, op: "service/raw overhead (p99)", stat: { p50: Math.max(top.p50 / rawTop.p50, rank.p50 / rawRank.p50), p99: Math.max(top.p99 / rawTop.p99, rank.p99 / rawRank.p99), n: 0 }, target: "<= 2x", pass: okTop && okRank });
+  }
+
+  const tokens = new ActionTokens(randomBytes(32));
+  const now = Date.now();
+  const subs = players.slice(0, SUBMISSIONS).map((p, i) => ({ p, token: tokens.issue({ actionId: `bench_${i}`, userId: "bench-user", maxScore: 1_000, expiresAt: now + 3_600_000 }) }));
+  const current = new Map<string, LadderEntry>();
+  const submission = await measure(SUBMISSIONS, async (i) => {
+    const s = subs[i % subs.length];
+    if (s === undefined) return;
+    const v = tokens.verify(s.token, now, "bench-user", 25);
+    if (!v.ok) throw new Error(v.code);
+    const before = current.get(s.p.playerId) ?? s.p;
+    const after = makeEntry({ ...before, total: before.total + 25, games: before.games + 1, highest: Math.max(before.highest, 25), firstReachedAt: Date.now() });
+    current.set(s.p.playerId, after);
+    const change = (tier: "all_time" | "season"): LadderChange => ({
+      playerId: after.playerId,
+      tier,
+      season: 0,
+      oldTotal: before.total,
+      newTotal: after.total,
+      delta: 25,
+      highestScore: after.highest,
+      gamesPlayed: after.games,
+      wins: after.wins,
+      scoreFirstReachedAt: new Date(after.firstReachedAt),
+    });
+    const deltas = await service.applyChanges([change("all_time"), change("season")]);
+    if (deltas.length !== 2 || service.pendingWrites > 0) throw new Error("bench: a cache write failed");
+  });
+  report(name, "submission (cache path)", submission, 20);
+  await service.stop();
+}
+
+async function main(): Promise<void> {
+  console.log(`ladder bench: ${PLAYERS.toLocaleString("en")} players, ${OPS.toLocaleString("en")} ops per read measurement, ${SUBMISSIONS.toLocaleString("en")} submissions`);
+  console.log(`command: npm run bench:ladder   (REDIS_URL=${process.env["REDIS_URL"] ?? "unset"})   node ${process.version}`);
+  const t0 = performance.now();
+  const players = makePlayers(PLAYERS);
+  console.log(`generated players in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const url = process.env["REDIS_URL"];
+  if (url !== undefined && url !== "") {
+    const redis = new Redis(url, { ...LADDER_REDIS_OPTIONS, commandTimeout: 60_000, lazyConnect: true });
+    await redis.connect();
+    const prefix = `bench:${randomBytes(6).toString("hex")}:`;
+    const cache = new RedisLadderCache(redis, { prefix, rebuildChunk: 1_000 });
+    try {
+      await benchBackend("redis", cache, players, { redis, cache });
+    } finally {
+      await cache.drop("all_time");
+      await cache.drop("season:0");
+      let cursor = "0";
+      do {
+        const [next, left] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        cursor = next;
+        if (left.length > 0) await redis.unlink(...left);
+      } while (cursor !== "0");
+      redis.disconnect();
+    }
+  } else {
+    console.log("\n[redis] SKIPPED: REDIS_URL not set (set it to bench Redis and raw ZREVRANGE / ZREVRANK)");
+  }
+
+  await benchBackend("in-process", new MemoryLadderCache(), players, null);
+
+  console.log("\nsummary (targets: reads p99 <= 2 ms; submissions p99 <= 20 ms; service/raw Redis <= 2x)");
+  for (const r of rows) {
+    const verdict = r.pass === null ? "" : r.pass ? "PASS" : "FAIL";
+    const fig = r.op.includes("overhead") ? `${r.stat.p99.toFixed(2)}x` : `p50 ${r.stat.p50.toFixed(3)} ms, p99 ${r.stat.p99.toFixed(3)} ms`;
+    console.log(`  ${r.backend.padEnd(10)} ${r.op.padEnd(28)} ${fig.padEnd(34)} ${r.target.padEnd(16)} ${verdict}`);
+  }
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
