@@ -15,9 +15,8 @@
  * });
  * ```
  */
-import { randomBytes } from "node:crypto";
-import postgres from "postgres";
 import { createDatabase, migrate, PGLITE_MEMORY, type Database, type DatabaseHandle, type DatabaseKind } from "../../db/client.js";
+import { createScratchDatabase } from "../../db/scratchDatabase.js";
 
 /** A fresh, migrated database for one suite. */
 export interface TestDatabase {
@@ -49,33 +48,8 @@ async function createPglite(): Promise<TestDatabase> {
   return { kind: "pglite", handle, db: handle.db, url: undefined, close: () => handle.close() };
 }
 
-/** Creates an empty PostgreSQL database with a random name; returns its name and URL. */
-export async function createScratchPostgresDatabase(admin: string, prefix = "pzo_test"): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => undefined });
-  try {
-    await sql.unsafe(`CREATE DATABASE "${name}"`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async drop() {
-      const dropper = postgres(admin, { max: 1, onnotice: () => undefined });
-      try {
-        await dropper.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await dropper.end({ timeout: 5 });
-      }
-    },
-  };
-}
-
 async function createPostgres(admin: string): Promise<TestDatabase> {
-  const scratch = await createScratchPostgresDatabase(admin);
+  const scratch = await createScratchDatabase(admin);
   try {
     const handle = await createDatabase({ url: scratch.url });
     await migrate(handle);
