@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { sha256Hex } from "./sha256.js";
+import { lifetimeDeltas, summarize } from "./summary.js";
+import { run, startedGame, type Game } from "./testkit.js";
+import { winnersOf } from "./scoring.js";
+import { roundPoints } from "./scoring.js";
+import type { PlayerId } from "./types.js";
+
+function playOut(game: Game): Game {
+  let g = game;
+  while (g.state.phase !== "completed") g = run(g, { type: "timeout", seat: g.state.turn ?? -1 });
+  return g;
+}
+
+describe("scoring and winners", () => {
+  it("exact bid scores 10 + bid; a miss scores -|bid - tricks|", () => {
+    expect(roundPoints(0, 0)).toBe(10);
+    expect(roundPoints(3, 3)).toBe(13);
+    expect(roundPoints(2, 0)).toBe(-2);
+    expect(roundPoints(0, 4)).toBe(-4);
+  });
+
+  it("ties on the top total: every seat tied on top is a winner", () => {
+    expect(winnersOf([10, 12, 12, 3])).toEqual([1, 2]);
+    expect(winnersOf([5, 5, 5])).toEqual([0, 1, 2]);
+    expect(winnersOf([-3, -7, -4])).toEqual([0]);
+  });
+
+  it("ties on the top total in a played game: game_completed lists every tied seat", () => {
+    // Search a fixed range of seeds for an all-timeout game that ends in a tie on top.
+    let tied: Game | null = null;
+    for (let i = 0; i < 300 && tied === null; i++) {
+      const g = playOut(startedGame(3, sha256Hex(`pzo:test:tie:${i}`)));
+      const top = Math.max(...g.state.scores);
+      if (g.state.scores.filter((s) => s === top).length > 1) tied = g;
+    }
+    if (tied === null) throw new Error("no tied game among the fixed seeds");
+    const top = Math.max(...tied.state.scores);
+    const expected = tied.state.scores.flatMap((s, seat) => (s === top ? [seat] : []));
+    expect(expected.length).toBeGreaterThan(1);
+    expect(tied.events[tied.events.length - 1]).toMatchObject({ type: "game_completed", winners: expected });
+    expect(summarize(tied.state).players.filter((p) => p.won).map((p) => p.seat)).toEqual(expected);
+  });
+});
+
+describe("summarize and lifetimeDeltas", () => {
+  it("the summary row of a completed game: players, rounds, scores, records", () => {
+    const g = playOut(startedGame(4));
+    const s = summarize(g.state);
+    const all = g.state.roundResults.flat();
+    expect(s.players.map((p) => p.playerId)).toEqual(["p0", "p1", "p2", "p3"]);
+    expect(s.players.map((p) => p.score)).toEqual(g.state.scores);
+    expect(s.finalScores).toEqual({ p0: g.state.scores[0], p1: g.state.scores[1], p2: g.state.scores[2], p3: g.state.scores[3] });
+    expect(s.rounds.map((r) => [r.round, r.dealer])).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, i % 4]));
+    const dealt = g.events.flatMap((e) => (e.type === "round_started" ? [e.trumpCard] : []));
+    expect(s.rounds.map((r) => r.trumpCard)).toEqual(dealt);
+    expect(s.highestBid).toBe(Math.max(...all.map((r) => r.bid)));
+    expect(s.highestMisplay).toBe(Math.max(...all.map((r) => r.misplay)));
+    expect(s.highestScore).toBe(Math.max(...g.state.scores));
+    expect(s.lowestScore).toBe(Math.min(...g.state.scores));
+    expect(s.players.reduce((a, p) => a + p.tricksWon, 0)).toBe(55);
+  });
+
+  it("consecutive wins/losses: the longest run of made/missed bids by any one seat", () => {
+    const g = playOut(startedGame(4));
+    const s = summarize(g.state);
+    let wins = 0, losses = 0;
+    for (let seat = 0; seat < 4; seat++) {
+      let w = 0, l = 0;
+      for (const round of g.state.roundResults) {
+        const r = round[seat];
+        w = r?.misplay === 0 ? w + 1 : 0;
+        l = r?.misplay === 0 ? 0 : l + 1;
+        wins = Math.max(wins, w);
+        losses = Math.max(losses, l);
+      }
+    }
+    expect([s.mostConsecutiveWins, s.mostConsecutiveLosses]).toEqual([wins, losses]);
+  });
+
+  it("a seat a bot took over mid-game: the result belongs to the player seated at game_started", () => {
+    let g = startedGame(4);
+    g = run(g, { type: "leave", seat: 2, reason: "left" });
+    g = run(g, { type: "replace_with_bot", seat: 2, botPlayerId: "bot-9" as PlayerId, botName: "Bot" });
+    g = playOut(g);
+    const s = summarize(g.state);
+    expect(s.players[2]).toMatchObject({ playerId: "p2", displayName: "Player 2", isBot: false, score: g.state.scores[2] });
+    expect(Object.keys(s.finalScores)).not.toContain("bot-9");
+    const deltas = lifetimeDeltas(g.state);
+    expect(deltas.map((d) => d.playerId)).toEqual(["p0", "p1", "p2", "p3"]);
+    expect(deltas[2]).toEqual({
+      playerId: "p2",
+      isBot: false,
+      score: g.state.scores[2],
+      won: g.state.winners.includes(2),
+      tricksWon: s.players[2]?.tricksWon,
+    });
+  });
+
+  it("a game that is not completed has no summary", () => {
+    expect(() => summarize(startedGame(3).state)).toThrow(/not completed/);
+    expect(() => lifetimeDeltas(startedGame(3).state)).toThrow(/not completed/);
+  });
+});
