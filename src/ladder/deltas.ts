@@ -100,3 +100,16 @@ export class InProcessDeltaPublisher implements DeltaPublisher {
     return this.nextId - 1;
   }
 }
+
+/** Publishes each delta to several publishers (e.g. presence for lobbies, in-process for SSE). */
+export class FanoutDeltaPublisher implements DeltaPublisher {
+  constructor(private readonly targets: readonly DeltaPublisher[]) {}
+
+  async publish(delta: LadderDelta): Promise<void> {
+    const results = await Promise.allSettled(this.targets.map(async (t) => {
+      await t.publish(delta);
+    }));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  }
+}

@@ -18,7 +18,7 @@ import { PgLadderStore } from "./pgStore.js";
 import { makeEntry, rankEntries, silentLogger, type LadderEntry, type LadderEntryFields, type RankedEntry } from "./ranking.js";
 import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "./redisCache.js";
 import { LadderService, type LadderChange } from "./service.js";
-import { deleteEntry, freshLadderDb, insertPlayers, putEntry } from "./testing/ladderDb.js";
+import { deleteEntry, freshLadderDb, freshPostgresLadderDb, insertPlayers, putEntry, TEST_DATABASE_URL } from "./testing/ladderDb.js";
 
 const ALL = { tier: "all_time", season: null } as const;
 const S0 = { tier: "season", season: 0 } as const;
@@ -84,12 +84,17 @@ function fields(playerId: PlayerId, total: number, at: number, games = 1, wins =
 }
 
 let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await freshLadderDb();
-});
-afterAll(async () => {
-  await handle.close();
-});
+/** Opens the suite's database (each describe block has its own, set here for the helpers). */
+function useDb(open: () => Promise<DatabaseHandle>): void {
+  let mine: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    mine = await open();
+    handle = mine;
+  });
+  afterAll(async () => {
+    await mine?.close();
+  });
+}
 
 async function resetDb(): Promise<void> {
   await handle.db.execute(sql`DELETE FROM ladder_entries`);
@@ -361,11 +366,20 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
   });
 }
 
-describe("ladder service: in-process cache", () => {
+describe("ladder service: in-process cache, PGlite", () => {
+  useDb(freshLadderDb);
   serviceSuite(() => new MemoryLadderCache());
 });
 
-describe.skipIf(redisMissing)(redisSuiteName("ladder service: Redis cache"), () => {
+const pgName = TEST_DATABASE_URL === undefined ? "ladder service: in-process cache, PostgreSQL (SKIPPED: DATABASE_URL not set)" : "ladder service: in-process cache, PostgreSQL";
+if (TEST_DATABASE_URL === undefined) console.warn(`[postgres] SKIPPED: DATABASE_URL not set: "${pgName}" did not run`);
+describe.skipIf(TEST_DATABASE_URL === undefined)(pgName, () => {
+  useDb(freshPostgresLadderDb);
+  serviceSuite(() => new MemoryLadderCache());
+});
+
+describe.skipIf(redisMissing)(redisSuiteName("ladder service: Redis cache, PGlite"), () => {
+  useDb(freshLadderDb);
   let env: TestRedis | undefined;
   let n = 0;
   beforeAll(async () => {
@@ -383,6 +397,7 @@ describe.skipIf(redisMissing)(redisSuiteName("ladder service: Redis cache"), () 
 });
 
 describe("ladder service: Redis unreachable (a client aimed at a closed port)", () => {
+  useDb(freshLadderDb);
   it("reads fall back to PostgreSQL and writes still succeed (queued)", async () => {
     const redis = new Redis({ host: "127.0.0.1", port: 1, ...LADDER_REDIS_OPTIONS, retryStrategy: () => 50, lazyConnect: true });
     redis.on("error", () => undefined);

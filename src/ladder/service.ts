@@ -106,6 +106,11 @@ export interface LadderServiceOptions {
   readonly rebuildBatch?: number;
   /** Largest page or window a read may ask for (default 200). */
   readonly maxLimit?: number;
+  /**
+   * How often to re-read the current season in ms (default 15 s; 0 disables), so a reset made
+   * by another process is seen soon. A change carrying a newer season is also a trigger.
+   */
+  readonly seasonRefreshMs?: number;
 }
 
 /** The service's collaborators: ports, a logger, a metrics registry and a clock. */
@@ -152,6 +157,7 @@ export class LadderService {
   private retryAttempt = 0;
   private draining: Promise<void> | null = null;
   private driftTimer: NodeJS.Timeout | null = null;
+  private seasonTimer: NodeJS.Timeout | null = null;
   private driftRunning: Promise<DriftReport> | null = null;
   private readonly countMismatch = new Set<TierKey>();
   private stopped = false;
@@ -172,6 +178,7 @@ export class LadderService {
       retryMaxMs: o.retryMaxMs ?? 30_000,
       rebuildBatch: o.rebuildBatch ?? 5_000,
       maxLimit: o.maxLimit ?? 200,
+      seasonRefreshMs: o.seasonRefreshMs ?? 15_000,
     };
     this.driftRepairs = new Counter({
       name: "pzo_ladder_drift_repairs_total",
@@ -223,12 +230,20 @@ export class LadderService {
       }, this.opts.driftIntervalMs);
       this.driftTimer.unref();
     }
+    if (this.opts.seasonRefreshMs > 0) {
+      this.seasonTimer = setInterval(() => {
+        this.refreshSeason().catch((err: unknown) => this.logger.warn({ err: errMessage(err) }, "ladder: season refresh failed"));
+      }, this.opts.seasonRefreshMs);
+      this.seasonTimer.unref();
+    }
   }
 
   /** Stops the timers and waits for a running drain or drift check. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.driftTimer !== null) clearInterval(this.driftTimer);
+    if (this.seasonTimer !== null) clearInterval(this.seasonTimer);
+    this.seasonTimer = null;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.driftTimer = null;
     this.retryTimer = null;

@@ -21,6 +21,7 @@
  * LADDER_BENCH_OPS (reads per measurement, default 20000).
  */
 import { randomBytes } from "node:crypto";
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
@@ -185,6 +186,8 @@ async function benchBackend(name: string, cache: LadderCache, players: readonly 
 async function main(): Promise<void> {
   console.log(`ladder bench: ${PLAYERS.toLocaleString("en")} players, ${OPS.toLocaleString("en")} ops per read measurement, ${SUBMISSIONS.toLocaleString("en")} submissions`);
   console.log(`command: npm run bench:ladder   (REDIS_URL=${process.env["REDIS_URL"] ?? "unset"})   node ${process.version}`);
+  const load = (): string => `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`;
+  console.log(`machine: ${load()} (other work on the machine inflates p99s; compare the raw Redis rows)`);
   const t0 = performance.now();
   const players = makePlayers(PLAYERS);
   console.log(`generated players in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -220,7 +223,7 @@ async function main(): Promise<void> {
     const fig = r.op.includes("overhead") ? `${r.stat.p99.toFixed(2)}x` : `p50 ${r.stat.p50.toFixed(3)} ms, p99 ${r.stat.p99.toFixed(3)} ms`;
     console.log(`  ${r.backend.padEnd(10)} ${r.op.padEnd(28)} ${fig.padEnd(34)} ${r.target.padEnd(16)} ${verdict}`);
   }
-  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; at the end: ${load()}`);
 }
 
 main().catch((err: unknown) => {
