@@ -6,8 +6,10 @@
  * table; a third sits in the lobby watching the ladder. Then the replay page and a reload
  * mid-game. Screenshots go to test-results/screenshots/ (the output names each file).
  */
+import { matchMaker } from "@colyseus/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { fold } from "../../src/game/evolve.js";
 import { ROUND_COUNT, type Card, type GameEvent, type GameState } from "../../src/game/types.js";
 import type { TestServer } from "../support/server.js";
@@ -295,7 +297,56 @@ describe("browser client against a real server", () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 180_000);
+
+  it("a dropped connection reconnects by itself: the page says so, and keeps the seat and the hand", async () => {
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.httpUrl}/`);
+    await page.getByTestId("play-now").click();
+    await page.getByTestId("table").waitFor();
+    for (;;) {
+      const offer = await nextOffer(page);
+      if (offer === "done") throw new Error("the game ended before round 2");
+      const t = await readTable(page);
+      if (offer === "card" && t.round >= 2) break;
+      await makeMove(page, offer);
+    }
+    const before = await readTable(page);
+    const roomId = /#\/table\/([^?]+)/.exec(page.url())?.[1] ?? "";
+    // The SDK reconnects only after a room has been up for 5 s.
+    await page.waitForTimeout(5_500);
+    // Record every connection state the page shows from now on.
+    await page.evaluate(`(() => {
+      window.__states = [];
+      const note = () => {
+        const s = document.querySelector('[data-testid="connection-status"]')?.getAttribute("data-state");
+        if (s && window.__states[window.__states.length - 1] !== s) window.__states.push(s);
+      };
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
+    })()`);
+    // Cut the player's socket on the server side, as a network failure would (close code 1006).
+    const room = matchMaker.getLocalRoomById(roomId);
+    const seated = room.clients.filter((c) => c.userData !== undefined && z.object({ seat: z.number() }).safeParse(c.userData).data?.seat === before.mySeat);
+    expect(seated).toHaveLength(1);
+    const socket = seated[0]?.ref;
+    expect(isTerminable(socket)).toBe(true);
+    if (isTerminable(socket)) socket.terminate();
+
+    await page.waitForFunction(`(window.__states ?? []).join(",").includes("reconnecting,connected")`, undefined, { timeout: 15_000 });
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="hand-card"]').length === ${before.hand.length}`);
+    const after = await readTable(page);
+    expect(after.mySeat).toBe(before.mySeat);
+    expect([...after.hand].sort()).toEqual([...before.hand].sort());
+    expect(await nextOffer(page)).toBe("card");
+    await makeMove(page, "card");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });
+
+/** A `ws` socket (the test server runs the ws transport), which can be cut without a close frame. */
+function isTerminable(x: unknown): x is { terminate(): void } {
+  return typeof x === "object" && x !== null && "terminate" in x && typeof x.terminate === "function";
+}
 
 /** The replay page shows exactly `state`: every seat's bid, tricks, score and hand, the trick and the round. */
 async function expectReplayShows(page: Page, state: GameState): Promise<void> {
