@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import express from "express";
+import type { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { completeGame } from "../../../db/completion.js";
 import { GroupCommitEventLog } from "../../../db/eventLog.js";
@@ -52,6 +53,8 @@ export interface TestApiOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Wire the ladder's action tokens and score submission (default true). */
   readonly scores?: boolean;
+  /** Redis for rate limits and idempotency keys (with `env.REDIS_PREFIX` as the key prefix). */
+  readonly redis?: Redis;
 }
 
 /** The JWT secret of test APIs. */
@@ -100,6 +103,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
     tokens,
+    redis: options.redis,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
