@@ -36,6 +36,7 @@ import {
   type WelcomeMessage,
 } from "../src/shared/protocol.js";
 import type { BotAccount, Identity, RoomDeps } from "./ports.js";
+import type { LadderChange } from "../src/ladder/service.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
@@ -362,8 +363,11 @@ export function createTableRoom(deps: RoomDeps) {
         throw new Error(`event index mismatch for game ${this.gameId}`);
       }
       for (const event of events) this.game = deps.engine.evolve(this.game, event);
+      // The completion transaction commits before anyone is shown the end of the game.
+      const changes = this.game.phase === "completed" ? await this.commitCompletion() : null;
       this.armTurnTimer();
       this.publish(events, expected);
+      if (changes !== null) await this.applyLadder(changes);
       await this.afterEvents(events);
       return { ok: true, eventIndex: appended.lastIndex };
     }
@@ -403,8 +407,6 @@ export function createTableRoom(deps: RoomDeps) {
             break;
           }
           case "game_completed":
-            await this.complete();
-            break;
           case "game_created":
           case "player_joined":
           case "player_left":
@@ -423,21 +425,41 @@ export function createTableRoom(deps: RoomDeps) {
       await this.setMatchmaking({ private: !this.isPublic || this.game.phase !== "waiting", metadata: this.listing() });
     }
 
-    /** The completion transaction, then the ladder. Idempotent (keyed on the game id). */
-    private async complete(): Promise<void> {
-      if (this.completionDone) return;
-      const summary = deps.engine.summarize(this.game);
-      const deltas = deps.engine.lifetimeDeltas(this.game);
-      const changes = await deps.games.completeGame({ gameId: this.gameId, completedAt: deps.now(), summary, deltas });
-      this.completionDone = true;
-      this.autoDispose = true;
+    /** The completion transaction (keyed on the game id: a retry applies nothing twice). */
+    private async commitCompletion(): Promise<readonly LadderChange[] | null> {
+      if (this.completionDone) return null;
+      try {
+        const changes = await deps.games.completeGame({
+          gameId: this.gameId,
+          completedAt: deps.now(),
+          summary: deps.engine.summarize(this.game),
+          deltas: deps.engine.lifetimeDeltas(this.game),
+        });
+        this.completionDone = true;
+        this.autoDispose = true;
+        log.info({ gameId: this.gameId, winners: this.game.winners }, "game completed");
+        return changes;
+      } catch (err) {
+        // The log says completed; the restore at the next start retries the transaction.
+        log.error({ err, gameId: this.gameId }, "completion transaction failed");
+        return null;
+      }
+    }
+
+    /** After the commit: the ladder cache and its delta on presence. */
+    private async applyLadder(changes: readonly LadderChange[]): Promise<void> {
       try {
         await deps.ladder.applyChanges(changes);
       } catch (err) {
-        // The transaction is committed; the cache is rebuilt by the ladder's drift repair.
+        // Committed already; the ladder's drift check repairs its cache.
         log.error({ err, gameId: this.gameId }, "ladder update after completion failed");
       }
-      log.info({ gameId: this.gameId, winners: this.game.winners }, "game completed");
+    }
+
+    /** Completion of a game restored already completed in its log (the transaction had not run). */
+    private async complete(): Promise<void> {
+      const changes = await this.commitCompletion();
+      if (changes !== null) await this.applyLadder(changes);
     }
 
     private async maybeAutoStart(): Promise<void> {

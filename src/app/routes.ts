@@ -21,6 +21,9 @@ export interface ProcessStats {
   readonly rooms: number;
   readonly clients: number;
   readonly bots: number;
+  /** This process's Colyseus process id and the rooms it hosts (scale-out checks). */
+  readonly processId: string;
+  readonly roomIds: readonly string[];
 }
 
 /** Registers `/stats` (liveness `/healthz` and `/metrics` come with the REST API). */
@@ -28,7 +31,7 @@ export function registerOperationalRoutes(
   app: express.Application,
   ctx: { readonly metrics: ProcessMetrics; readonly transportKind: "uws" | "ws"; readonly bots: { readonly size: number } },
 ): void {
-  app.get("/stats", (_req, res) => {
+  app.get("/stats", async (_req, res) => {
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
     const stats: ProcessStats = {
@@ -41,6 +44,8 @@ export function registerOperationalRoutes(
       rooms: matchMaker.stats.local.roomCount,
       clients: matchMaker.stats.local.ccu,
       bots: ctx.bots.size,
+      processId: matchMaker.processId,
+      roomIds: (await matchMaker.query({ processId: matchMaker.processId })).map((r) => r.roomId),
     };
     res.json(stats);
   });
