@@ -4,7 +4,9 @@
  * unauthenticated (401), forbidden (403), not found (404), conflict (409) and rate-limited
  * (429) where the route can answer it, each asserting the problem `code`.
  */
+import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scoreEvents } from "../../db/schema/index.js";
 import { createTokenService } from "../../src/http/auth.js";
 import type { SeatOccupant } from "../../src/game/types.js";
 import { testBackends } from "../support/db.js";
@@ -185,6 +187,23 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expectProblem(await req("GET", `/api/players/${gone.playerId}`), 404, "not_found");
       expectProblem(await req("POST", "/api/auth/refresh", { body: { refreshToken: gone.refresh } }), 401, "auth/invalid_refresh_token");
       expectProblem(await req("DELETE", `/api/users/${gone.userId}`, { token: admin }), 404, "not_found");
+    });
+  });
+
+  describe("account deletion and the ladder", () => {
+    it("DELETE /api/users/:id removes the ladder entry (rank 404) and keeps score_events with the player nulled", async () => {
+      const kate = await register("kate");
+      const issued = await req("POST", "/api/actions", { headers: { "x-service-key": SERVICE_KEY }, body: { userId: kate.userId, maxScore: 9, actionId: "kate-action-1" } });
+      expect((await req("POST", "/api/ladder/scores", { token: kate.token, body: { token: str(issued.json, "data", "token"), delta: 7 } })).status).toBe(201);
+      expect(field((await req("GET", `/api/rankings/${kate.playerId}`)).json, "data", "total")).toBe(7);
+      expect((await req("DELETE", `/api/users/${kate.userId}`, { token: kate.token })).status).toBe(200);
+      expectProblem(await req("GET", `/api/rankings/${kate.playerId}`), 404, "not_found");
+      expectProblem(await req("GET", `/api/rankings/${kate.playerId}?tier=season`), 404, "not_found");
+      const audit = await t.database.db
+        .select({ id: scoreEvents.id })
+        .from(scoreEvents)
+        .where(and(eq(scoreEvents.actionId, "kate-action-1"), isNull(scoreEvents.playerId)));
+      expect(audit.length).toBe(2);
     });
   });
 
