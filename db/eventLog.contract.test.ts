@@ -260,10 +260,10 @@ describe.each(testBackends())("event log contract on $name", (backend) => {
     }
     expect(b).toEqual({ status: "fulfilled", value: { firstIndex: 1, lastIndex: 3 } });
     expect(logger.lines.some((l) => l.level === "error" && l.msg.includes("already taken"))).toBe(true);
-    // Not renumbered: index 4 stays free, and the game is refused until resync.
+    // Not renumbered: index 4 stays free, and the game is refused until forget().
     expect(await storedIndexes(victim.gameId)).toEqual(range(4));
     await expect(log.append(victim.gameId, victim.events.slice(3, 5))).rejects.toBeInstanceOf(EventIndexConflictError);
-    log.resync(victim.gameId);
+    log.forget(victim.gameId);
     expect(await log.append(victim.gameId, victim.events.slice(4, 5))).toEqual({ firstIndex: 4, lastIndex: 4 });
   });
 

@@ -23,7 +23,7 @@
  * - E6 conflict: a unique violation on (game_id, event_index) means another writer (or a
  *   stale counter). It is never papered over by renumbering: the game's appends are rejected
  *   with {@link EventIndexConflictError}, an error is logged, and every later append of that
- *   game is refused until {@link EventLog.resync} is called (after the owner reloaded its state
+ *   game is refused until {@link EventLog.forget} is called (after the owner reloaded its state
  *   from the log). Other games in the same flush are written unharmed.
  * - E7 per-game exclusivity: a game has at most one flush in flight, so per-game order holds
  *   even with several concurrent flushes.
@@ -63,11 +63,13 @@ export interface EventLog {
   /** {@link read}, collected: the events only, ready for `fold`. */
   readAll(gameId: GameId, fromIndex?: number): Promise<GameEvent[]>;
   /**
-   * Forgets what the log knows about a game (its cached next index and a conflict flag): the
-   * next append re-reads `MAX(event_index)`. Call it only after reloading the game's state
-   * from the log, never to retry the append that conflicted.
+   * Forgets what the log knows about a game: its cached next index and its conflict flag, so
+   * the next append re-reads `MAX(event_index)`. Two uses: after a conflict (E6), once the
+   * owner has reloaded the game's state from the log (never to retry the refused append);
+   * and after a game ended, to release its memory. Throws while the game has appends in
+   * progress.
    */
-  resync(gameId: GameId): void;
+  forget(gameId: GameId): void;
   /** Flushes what is queued, waits for flushes in flight, then refuses further appends. */
   close(): Promise<void>;
 }
@@ -136,7 +138,7 @@ export class EventIndexConflictError extends StorageError {
   ) {
     super(
       "storage/event_index_conflict",
-      `game ${gameId}: event_index ${firstIndex} is already taken (a second writer?); appends are refused until resync`,
+      `game ${gameId}: event_index ${firstIndex} is already taken (a second writer?); appends are refused until forget()`,
       { cause },
     );
     this.name = "EventIndexConflictError";
@@ -168,7 +170,7 @@ interface GameCursor {
   ready: Promise<void>;
   /** Appends waiting for `ready` (later appends queue behind them to keep call order). */
   waiters: number;
-  /** Set after a conflict (E6): appends are refused until resync. */
+  /** Set after a conflict (E6): appends are refused until forget(). */
   conflict: EventIndexConflictError | undefined;
 }
 
@@ -306,12 +308,12 @@ export class GroupCommitEventLog implements EventLog {
     return out;
   }
 
-  /** {@inheritDoc EventLog.resync} */
-  resync(gameId: GameId): void {
+  /** {@inheritDoc EventLog.forget} */
+  forget(gameId: GameId): void {
     const cursor = this.cursors.get(gameId);
     if (cursor === undefined) return;
     if (this.inFlightGames.has(gameId) || this.queue.some((p) => p.gameId === gameId) || cursor.waiters > 0) {
-      throw new StorageError("storage/resync_busy", `game ${gameId} has appends in progress; resync after they settle`);
+      throw new StorageError("storage/forget_busy", `game ${gameId} has appends in progress; forget it after they settle`);
     }
     this.cursors.delete(gameId);
   }
@@ -491,7 +493,7 @@ export class GroupCommitEventLog implements EventLog {
     for (const p of appends) p.resolve({ firstIndex: p.firstIndex, lastIndex: p.firstIndex + p.rows.length - 1 });
   }
 
-  /** E6: reject the games' appends (in this batch and queued), refuse the games until resync. */
+  /** E6: reject the games' appends (in this batch and queued), refuse the games until forget(). */
   private conflict(appends: readonly PendingAppend[], cause: unknown): void {
     const first = new Map<GameId, number>();
     for (const p of appends) first.set(p.gameId, Math.min(first.get(p.gameId) ?? p.firstIndex, p.firstIndex));
