@@ -175,41 +175,60 @@ function safeInt(text: string): number {
   return Number.isSafeInteger(n) ? n : Number.NaN;
 }
 
-/** Decodes a stored member and its score into an entry. */
-function decodeEntry(member: string, score: string): LadderEntry {
+/**
+ * Decodes stored members, remembering recent ones by `score|member`. A stored member and its
+ * score determine the entry exactly, so a hit is always right; hot reads (the top pages) then
+ * skip decoding. Cleared whole when full: bounded memory, no bookkeeping on the read path.
+ */
+class EntryDecoder {
+  private readonly recent = new Map<string, LadderEntry>();
+  constructor(private readonly max = 20_000) {}
+
+  decode(member: string, score: string): LadderEntry {
+    const memo = `${score}|${member}`;
+    const hit = this.recent.get(memo);
+    if (hit !== undefined) return hit;
+    const entry = decodeEntryUncached(member, score);
+    if (this.recent.size >= this.max) this.recent.clear();
+    this.recent.set(memo, entry);
+    return entry;
+  }
+}
+
+function decodeEntryUncached(member: string, score: string): LadderEntry {
   const cut = member.indexOf("g", 16) + 1;
-  const decoded = cut > 0 ? decodeMember(member.slice(0, cut)) : null;
+  const key = cut > 0 ? decodeMember(member.slice(0, cut)) : null;
   const fields = member.slice(cut).split(",");
   const total = safeInt(score);
   const highest = safeInt(fields[0] ?? "");
   const games = safeInt(fields[1] ?? "");
   const wins = safeInt(fields[2] ?? "");
-  if (decoded === null || fields.length !== 3 || Number.isNaN(total) || Number.isNaN(highest) || Number.isNaN(games) || Number.isNaN(wins)) {
+  if (key === null || fields.length !== 3 || Number.isNaN(total) || Number.isNaN(highest) || Number.isNaN(games) || Number.isNaN(wins)) {
     throw new CorruptCacheError(`ladder cache: member does not parse: ${JSON.stringify(member.slice(0, 200))}`);
   }
-  return makeEntry({ playerId: toPlayerId(decoded.playerId), total, highest, games, wins, firstReachedAt: decoded.firstReachedAt });
+  return makeEntry({ playerId: toPlayerId(key.playerId), total, highest, games, wins, firstReachedAt: key.firstReachedAt });
 }
 
 /** Parses `[member1, score1, ...]` (a WITHSCORES reply) starting at index `from`. */
-function decodePairs(items: readonly unknown[], from: number, start: number): RankedEntry[] {
+function decodePairs(decoder: EntryDecoder, items: readonly unknown[], from: number, start: number): RankedEntry[] {
   if ((items.length - from) % 2 !== 0) throw new CorruptCacheError("ladder cache: unexpected reply");
   const out: RankedEntry[] = [];
   for (let i = from; i + 1 < items.length; i += 2) {
     const member = items[i];
     const score = items[i + 1];
     if (typeof member !== "string" || typeof score !== "string") throw new CorruptCacheError("ladder cache: unexpected reply");
-    out.push({ rank: start + (i - from) / 2 + 1, entry: decodeEntry(member, score) });
+    out.push({ rank: start + (i - from) / 2 + 1, entry: decoder.decode(member, score) });
   }
   return out;
 }
 
 /** Parses `{start, member1, score1, ...}` from the TOP_AFTER and AROUND scripts. */
-function decodeList(reply: unknown): RankedEntry[] {
+function decodeList(decoder: EntryDecoder, reply: unknown): RankedEntry[] {
   if (!Array.isArray(reply)) throw new CorruptCacheError("ladder cache: unexpected script reply");
   const items: readonly unknown[] = reply;
   const start = items[0];
   if (typeof start !== "number" || !Number.isSafeInteger(start)) throw new CorruptCacheError("ladder cache: unexpected script reply");
-  return decodePairs(items, 1, start);
+  return decodePairs(decoder, items, 1, start);
 }
 
 /** Options of {@link RedisLadderCache}. */
@@ -225,6 +244,7 @@ export class RedisLadderCache implements LadderCache {
   readonly kind = "redis" as const;
   private readonly prefix: string;
   private readonly rebuildChunk: number;
+  private readonly decoder = new EntryDecoder();
 
   /** `redis` should be made with {@link LADDER_REDIS_OPTIONS} so a Redis outage fails fast. */
   constructor(
@@ -273,7 +293,7 @@ export class RedisLadderCache implements LadderCache {
     const [rank, member, score] = parsed.data;
     // A hash entry whose member is missing from the sorted set (a corrupt cache): gone now.
     if (rank < 0 || score === "") return null;
-    return { rank: rank + 1, entry: decodeEntry(member, score) };
+    return { rank: rank + 1, entry: this.decoder.decode(member, score) };
   }
 
   async top(tier: TierKey, limit: number, cursor?: string | null): Promise<LadderPage> {
@@ -282,10 +302,10 @@ export class RedisLadderCache implements LadderCache {
     let all: RankedEntry[];
     if (cursor === undefined || cursor === null) {
       // The first page is the plain command: limit + 1 entries tell whether a next page exists.
-      all = decodePairs(await this.redis.zrevrange(k.z, 0, limit, "WITHSCORES"), 0, 0);
+      all = decodePairs(this.decoder, await this.redis.zrevrange(k.z, 0, limit, "WITHSCORES"), 0, 0);
     } else {
       const key = encodeKey(requireCursor(cursor));
-      all = decodeList(await this.run(SCRIPTS.topAfter, [k.z], [limit, String(key.score), key.member]));
+      all = decodeList(this.decoder, await this.run(SCRIPTS.topAfter, [k.z], [limit, String(key.score), key.member]));
     }
     const entries = all.slice(0, limit);
     const last = entries[entries.length - 1];
@@ -301,7 +321,7 @@ export class RedisLadderCache implements LadderCache {
     requireCount("radius", radius, 0);
     const k = this.keys(tier);
     const reply = await this.run(SCRIPTS.around, [k.z, k.m], [playerId, radius]);
-    return reply === null ? null : decodeList(reply);
+    return reply === null ? null : decodeList(this.decoder, reply);
   }
 
   count(tier: TierKey): Promise<number> {
