@@ -5,10 +5,11 @@
  *
  * Per game: seats join in a random order (some leave and rejoin before the start), then random
  * legal bids and cards, with random timeouts (10% of turns), seats going away (1% of steps; an
- * away seat always moves by timeout) and bots taking away seats over (1% of steps). At every
- * command, a batch of illegal commands built (from an oracle written apart from legal.ts) to break one rule each (wrong seat, card not in hand,
+ * away seat always moves by timeout) and bots taking away seats over (1% of steps). Before every
+ * command, 3 illegal commands picked at random from those that apply to the state, each built
+ * (from an oracle written apart from legal.ts) to break one rule (wrong seat, card not in hand,
  * off-suit when able to follow, out-of-range bid, the hook, wrong phase, seat changes at the
- * wrong time) must each be rejected with its own reason code and leave the state unchanged.
+ * wrong time), must each be rejected with its own reason code and leave the state unchanged.
  * After every event:
  * - `fold(stored log so far)` equals the live state: each event is written as JSON and read back
  *   (as storage does) and folded onto the previous fold of the stored log; and, at every
@@ -235,6 +236,9 @@ function illegalCommands(state: GameState, rng: Rng): { command: Command; code: 
   return out;
 }
 
+/** How many of the illegal commands built for a state are tried (picked at random) before each command. */
+const ILLEGAL_PER_COMMAND = 3;
+
 /** Fresh, zeroed stats. */
 export function newRandomGameStats(): RandomGameStats {
   return { games: 0, events: 0, foldChecks: 0, fullFoldChecks: 0, illegalChecked: 0, viewsChecked: 0, tamperedRejected: 0 };
@@ -304,7 +308,8 @@ export function playRandomGame(input: RandomGameInput, stats: RandomGameStats): 
     // `current` is deep-frozen, so a decide that mutated it would throw; on every 20th command a
     // JSON comparison double-checks that the rejected commands changed nothing.
     const before = commands++ % 20 === 0 ? JSON.stringify(current) : null;
-    for (const { command: bad, code } of illegalCommands(current, rng)) {
+    const candidates = shuffle(illegalCommands(current, rng), next).slice(0, ILLEGAL_PER_COMMAND);
+    for (const { command: bad, code } of candidates) {
       const decision = decide(current, bad);
       check(!decision.ok, () => `illegal ${JSON.stringify(bad)} accepted`);
       if (!decision.ok) {
