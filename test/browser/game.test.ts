@@ -341,7 +341,59 @@ describe("browser client against a real server", () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("a move the server refuses is explained in words, and the player moves again", async () => {
+    const page = await newPage(browser, errors);
+    // Stand between the page and the server: when `window.__swap` is set, the next outgoing
+    // frame that carries the card (a msgpack fixstr of 2 bytes) carries another one instead,
+    // which the player does not hold. The server's refusal is real.
+    await page.addInitScript(SWAP_CARD_IN_NEXT_FRAME);
+    await page.goto(`${server.httpUrl}/`);
+    await page.getByTestId("play-now").click();
+    await page.getByTestId("table").waitFor();
+    for (;;) {
+      const offer = await nextOffer(page);
+      if (offer === "card") break;
+      if (offer === "done") throw new Error("the game ended");
+      await makeMove(page, offer);
+    }
+    const t = await readTable(page);
+    const legal = await cardsIn(page, '[data-testid="hand-card"][data-legal="true"]');
+    const chosen = legal[0];
+    const notHeld = ["2C", "3D", "4H", "5S", "6C", "7D"].find((c): c is Card => !t.hand.some((h) => h === c) && !t.trick.some((p) => p.card === c));
+    if (chosen === undefined || notHeld === undefined) throw new Error("nothing to play");
+    await page.evaluate(`window.__swap = ${JSON.stringify({ from: chosen, to: notHeld })}`);
+    await page.locator(`[data-testid="hand-card"][data-card="${chosen}"]`).click();
+    await page.waitForSelector('[data-testid="rejection"]:text("That card is not in your hand.")');
+    await screenshot(page, "rejection");
+    // The refusal changed nothing: the same card is still ours to play, and now it goes through.
+    expect(await nextOffer(page)).toBe("card");
+    await makeMove(page, "card");
+    expect(await page.getByTestId("rejection").isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });
+
+/** Page init script for the refusal test (see there). */
+const SWAP_CARD_IN_NEXT_FRAME = `(() => {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const swap = window.__swap;
+    if (swap && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data.slice(0)) : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      for (let i = 0; i + 2 < bytes.length; i++) {
+        if (bytes[i] === 0xa2 && bytes[i + 1] === swap.from.charCodeAt(0) && bytes[i + 2] === swap.from.charCodeAt(1)) {
+          bytes[i + 1] = swap.to.charCodeAt(0);
+          bytes[i + 2] = swap.to.charCodeAt(1);
+          window.__swap = null;
+          return send.call(this, bytes);
+        }
+      }
+    }
+    return send.call(this, data);
+  };
+})()`;
 
 /** A `ws` socket (the test server runs the ws transport), which can be cut without a close frame. */
 function isTerminable(x: unknown): x is { terminate(): void } {
