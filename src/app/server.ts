@@ -143,7 +143,11 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     let restored = 0;
     for (const gameId of ids) {
       try {
-        if ((await matchMaker.getRoomById(gameId)) !== undefined) continue;
+        const existing = await matchMaker.getRoomById(gameId);
+        // Hosted by a live process (this one, or another one sharing Redis): nothing to do. A
+        // listing left by a dead process fails the health check and is cleaned up by it.
+        if (existing !== undefined && (existing.processId === matchMaker.processId || (await matchMaker.healthCheckProcessId(existing.processId)))) continue;
+        if (existing !== undefined) await matchMaker.driver.remove(gameId);
         await matchMaker.handleCreateRoom(ROOM_NAMES.table, { restoreGameId: gameId, restoreKey: deps.restoreKey });
         restored += 1;
       } catch (err) {

@@ -100,5 +100,5 @@ describe("crash restore", () => {
       if (seat === null || seat === undefined) throw new Error("no seat");
       for (const e of seen[i]!) expect(e.event).toEqual(redactEvent(events[e.index]!, seat));
     }
-  });
+  }, 240_000);
 });

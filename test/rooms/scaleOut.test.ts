@@ -105,5 +105,5 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
     }
     expect(finishedOnB).toBe(true);
     await waitUntil(() => lobbyDeltas > 0, 10_000, "a ladder delta in the lobby on A");
-  });
+  }, 240_000);
 });
