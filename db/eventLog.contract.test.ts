@@ -283,10 +283,21 @@ describe.each(testBackends())("event log contract on $name", (backend) => {
   it("close() flushes what is queued and refuses later appends", async () => {
     const game = await setUp("closing");
     const log = newLog({ maxWaitMs: 1000, maxBatch: 10_000 });
+    // The first append still awaits its seed query when close() starts; the second is queued.
     const pending = log.append(game.gameId, game.events.slice(1, 3));
-    await new Promise((r) => setTimeout(r, 5));
     await log.close();
     expect(await pending).toEqual({ firstIndex: 1, lastIndex: 2 });
+    const other = await setUp("closing-queued");
+    const log2 = newLog({ maxWaitMs: 5000, maxBatch: 10_000 });
+    const first = log2.append(other.gameId, other.events.slice(1, 2));
+    const second = log2.append(other.gameId, other.events.slice(2, 4));
+    await new Promise((r) => setTimeout(r, 20));
+    const started = performance.now();
+    await log2.close();
+    // Flushed by close(), not by the 5 s timer.
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(await first).toEqual({ firstIndex: 1, lastIndex: 1 });
+    expect(await second).toEqual({ firstIndex: 2, lastIndex: 3 });
     await expect(log.append(game.gameId, game.events.slice(3, 4))).rejects.toThrow(/closed/);
   });
 

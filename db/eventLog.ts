@@ -225,6 +225,8 @@ export class GroupCommitEventLog implements EventLog {
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closing = false;
+  /** Appends past the closed check that are not queued yet (awaiting their seed). */
+  private admitting = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -250,34 +252,41 @@ export class GroupCommitEventLog implements EventLog {
       throw new RangeError("append needs at least one event");
     }
     const rows = events.map(encodeEvent);
-    let cursor = this.cursors.get(gameId);
-    if (cursor === undefined) {
-      const fresh: GameCursor = { next: -1, ready: Promise.resolve(), waiters: 0, conflict: undefined };
-      fresh.ready = this.seed(gameId, fresh);
-      this.cursors.set(gameId, fresh);
-      cursor = fresh;
-    }
-    if (cursor.next < 0 || cursor.waiters > 0) {
-      cursor.waiters++;
-      try {
-        await cursor.ready;
-      } finally {
-        cursor.waiters--;
+    // Admitted before close(): close() waits for this append even while it awaits its seed.
+    this.admitting++;
+    let committed: Promise<AppendResult>;
+    try {
+      let cursor = this.cursors.get(gameId);
+      if (cursor === undefined) {
+        const fresh: GameCursor = { next: -1, ready: Promise.resolve(), waiters: 0, conflict: undefined };
+        fresh.ready = this.seed(gameId, fresh);
+        this.cursors.set(gameId, fresh);
+        cursor = fresh;
       }
+      if (cursor.next < 0 || cursor.waiters > 0) {
+        cursor.waiters++;
+        try {
+          await cursor.ready;
+        } finally {
+          cursor.waiters--;
+        }
+      }
+      if (cursor.conflict !== undefined) {
+        throw cursor.conflict;
+      }
+      const firstIndex = cursor.next;
+      cursor.next += rows.length;
+      // The executor runs now: the append is queued before `admitting` drops.
+      committed = new Promise<AppendResult>((resolve, reject) => {
+        this.queue.push({ gameId, firstIndex, rows, resolve, reject });
+        this.queuedEvents += rows.length;
+      });
+    } finally {
+      this.admitting--;
+      this.notifyIfIdle();
     }
-    if (cursor.conflict !== undefined) {
-      throw cursor.conflict;
-    }
-    if (this.closing) {
-      throw new StorageError("storage/event_log_closed", "the event log is closed");
-    }
-    const firstIndex = cursor.next;
-    cursor.next += rows.length;
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ gameId, firstIndex, rows, resolve, reject });
-      this.queuedEvents += rows.length;
-      this.schedule();
-    });
+    this.schedule();
+    return committed;
   }
 
   /** {@inheritDoc EventLog.read} */
@@ -322,8 +331,20 @@ export class GroupCommitEventLog implements EventLog {
   async close(): Promise<void> {
     this.closing = true;
     this.kick();
-    if (this.inFlight === 0 && this.queue.length === 0) return;
+    if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight === 0 && this.queue.length === 0 && this.admitting === 0;
+  }
+
+  /** Wakes close() once nothing is admitted, queued or in flight. */
+  private notifyIfIdle(): void {
+    if (!this.isIdle() || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Reads the game's next index from the database (E1). */
@@ -373,11 +394,8 @@ export class GroupCommitEventLog implements EventLog {
         if (this.queue.length > 0) {
           // What queued meanwhile has waited a whole flush already: send it now.
           this.kick();
-        } else if (this.inFlight === 0) {
-          const waiters = this.idleWaiters;
-          this.idleWaiters = [];
-          for (const w of waiters) w();
         }
+        this.notifyIfIdle();
       });
     }
   }
