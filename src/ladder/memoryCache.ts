@@ -17,7 +17,7 @@ import {
   type UpsertResult,
 } from "./cache.js";
 import { compareEntries, type LadderEntry, type OrderKey, type RankedEntry } from "./ranking.js";
-import { encodeKey } from "./sortKey.js";
+import { assertKeyRange } from "./sortKey.js";
 import { OrderStatisticSkipList } from "./skipList.js";
 
 interface Tier {
@@ -54,7 +54,7 @@ export class MemoryLadderCache implements LadderCache {
 
   upsert(tierKey: TierKey, entry: LadderEntry, options: UpsertOptions = {}): Promise<UpsertResult> {
     return attempt(() => {
-      encodeKey(entry); // the same range check as Redis, so both backends refuse the same input
+      assertKeyRange(entry); // the range the Redis key encodes, so both backends refuse the same input
       const t = this.tier(tierKey);
       const old = t.byPlayer.get(entry.playerId);
       const oldRank = old === undefined ? null : t.list.rank(old);
@@ -131,7 +131,7 @@ export class MemoryLadderCache implements LadderCache {
     const next = newTier();
     for await (const batch of batches) {
       for (const entry of batch) {
-        encodeKey(entry);
+        assertKeyRange(entry);
         const prior = next.byPlayer.get(entry.playerId);
         if (prior !== undefined) next.list.delete(prior);
         next.list.insert(entry);

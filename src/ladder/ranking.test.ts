@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PlayerId } from "../game/types.js";
-import { applyScore, compareCodePoints, compareEntries, makeEntry, rankEntries, type LadderEntry, type LadderLogger } from "./ranking.js";
+import { applyScore, compareCodePoints, toPlayerId, compareEntries, makeEntry, rankEntries, type LadderEntry, type LadderLogger } from "./ranking.js";
 
-const pid = (s: string): PlayerId => s as PlayerId;
+const pid = (s: string): PlayerId => toPlayerId(s);
 const entry = (id: string, total: number, at: number): LadderEntry =>
   makeEntry({ playerId: pid(id), total, highest: total, games: 1, wins: 0, firstReachedAt: at });
 

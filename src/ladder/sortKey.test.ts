@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { PlayerId } from "../game/types.js";
-import { compareEntries, makeEntry, type LadderEntry } from "./ranking.js";
+import { compareEntries, makeEntry, toPlayerId, type LadderEntry } from "./ranking.js";
 import { compareKeysRev, decodeMember, encodeKey, keyOf, MAX_REACHED_AT, MIN_REACHED_AT } from "./sortKey.js";
 
-const pid = (s: string): PlayerId => s as PlayerId;
+const pid = (s: string): PlayerId => toPlayerId(s);
 const entry = (id: string, total: number, at: number): LadderEntry =>
   makeEntry({ playerId: pid(id), total, highest: 0, games: 1, wins: 0, firstReachedAt: at });
 const MAX = Number.MAX_SAFE_INTEGER;

@@ -62,11 +62,16 @@ function encodePlayer(playerId: string): string {
   return out + PID_TERMINATOR;
 }
 
-/** Encodes an entry's order fields as a sorted-set key. Throws RangeError outside the range. */
-export function encodeKey(key: { readonly total: number; readonly firstReachedAt: number; readonly playerId: string }): SortKey {
+/** Throws RangeError when the key is outside the exact range. */
+export function assertKeyRange(key: { readonly total: number; readonly firstReachedAt: number; readonly playerId: string }): void {
   if (!inKeyRange(key)) {
     throw new RangeError(`ladder sort key out of range: total=${key.total} firstReachedAt=${key.firstReachedAt} playerId=${JSON.stringify(key.playerId)}`);
   }
+}
+
+/** Encodes an entry's order fields as a sorted-set key. Throws RangeError outside the range. */
+export function encodeKey(key: { readonly total: number; readonly firstReachedAt: number; readonly playerId: string }): SortKey {
+  assertKeyRange(key);
   const inverted = String(MAX_REACHED_AT - key.firstReachedAt).padStart(REACHED_DIGITS, "0");
   // `+ 0` turns -0 into 0: Redis would keep the sign, and the key must be canonical.
   return { score: key.total + 0, member: `${inverted}:${encodePlayer(key.playerId)}` };
