@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
-import type { Logger } from "../app/logger.js";
 
 /** Roles: `player` for everyone, `admin` for operators. */
 export const ROLES = ["player", "admin"] as const;
@@ -161,7 +160,7 @@ export function bearerToken(header: string | undefined): string | null {
  */
 export function resolveJwtSecret(
   config: { readonly JWT_SECRET?: string | undefined; readonly DATA_DIR: string; readonly NODE_ENV: string },
-  logger: Logger,
+  logger: { warn(obj: object, msg: string): void },
 ): string {
   if (config.JWT_SECRET !== undefined) return config.JWT_SECRET;
   if (config.NODE_ENV === "production") throw new Error("JWT_SECRET is required in production");

@@ -1,0 +1,62 @@
+/**
+ * Auth primitives: the development JWT secret is generated once under DATA_DIR and reused
+ * (with a warning), production refuses to run without one; passwords hash with scrypt and a
+ * fresh salt; tokens carry the documented claims.
+ */
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { decodeJwt } from "jose";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/app/logger.js";
+import { createTokenService, hashPassword, resolveJwtSecret, verifyPassword } from "../../src/http/auth.js";
+
+const logger = createLogger("silent");
+
+describe("JWT secret", () => {
+  it("uses JWT_SECRET when set", () => {
+    expect(resolveJwtSecret({ JWT_SECRET: "x".repeat(40), DATA_DIR: "/nonexistent", NODE_ENV: "development" }, logger)).toBe("x".repeat(40));
+  });
+
+  it("without one, generates a development secret once under DATA_DIR (mode 0600) and reuses it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pzo-secret-"));
+    const warnings: string[] = [];
+    const spy = { warn: (_o: object, msg: string) => void warnings.push(msg) };
+    const first = resolveJwtSecret({ DATA_DIR: dir, NODE_ENV: "development" }, spy);
+    const second = resolveJwtSecret({ DATA_DIR: dir, NODE_ENV: "development" }, spy);
+    expect(first).toBe(second);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dir, "jwt-secret"), "utf8").trim()).toBe(first);
+    expect(statSync(path.join(dir, "jwt-secret")).mode & 0o777).toBe(0o600);
+    expect(warnings.length).toBe(2);
+  });
+
+  it("refuses production without JWT_SECRET", () => {
+    expect(() => resolveJwtSecret({ DATA_DIR: "/tmp", NODE_ENV: "production" }, logger)).toThrow(/JWT_SECRET/);
+  });
+});
+
+describe("passwords", () => {
+  it("hash with scrypt and a fresh salt; verify the right password only", async () => {
+    const params = { N: 1024, r: 8, p: 1 };
+    const a = await hashPassword("correct horse", params);
+    const b = await hashPassword("correct horse", params);
+    expect(a).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword("correct horse", a)).toBe(true);
+    expect(await verifyPassword("correct horsf", a)).toBe(false);
+    expect(await verifyPassword("correct horse", "not-a-hash")).toBe(false);
+  });
+});
+
+describe("access tokens", () => {
+  it("carry sub, pid, role and kind; bots get kind bot", async () => {
+    const tokens = createTokenService({ secret: "s".repeat(40), accessTtlSeconds: 900 });
+    const user = await tokens.issueAccessToken({ userId: "u-1", playerId: "p-1", role: "admin", kind: "user" });
+    expect(decodeJwt(user.accessToken)).toMatchObject({ sub: "u-1", pid: "p-1", role: "admin", kind: "user", iss: "pzo", aud: "pzo" });
+    const bot = await tokens.issueBotToken("p-2");
+    const v = await tokens.verifyAccessToken(bot.accessToken);
+    expect(v).toMatchObject({ ok: true, sub: "bot:p-2", playerId: "p-2", kind: "bot", userId: null, role: "player" });
+    expect(await tokens.verifyAccessToken(undefined)).toMatchObject({ ok: false, code: "auth/missing_token" });
+  });
+});
