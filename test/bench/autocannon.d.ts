@@ -15,6 +15,8 @@ declare module "autocannon" {
     duration?: number;
     amount?: number;
     pipelining?: number;
+    /** Requests per second across all connections (open loop); unset: as fast as answers come. */
+    overallRate?: number;
     timeout?: number;
     requests?: AutocannonRequestSpec[];
   }
