@@ -62,6 +62,14 @@ describe("action tokens", () => {
     expect(tokens.verify(token, NOW, USER, 1.5)).toMatchObject({ ok: false, code: "token/bad_delta" });
   });
 
+  it("bounds a token's lifetime at issue and at verify (token/malformed beyond it)", () => {
+    const short = new ActionTokens(SECRET, { maxLifetimeMs: 60_000 });
+    expect(() => short.issue({ ...claims, expiresAt: NOW + 60_001 }, NOW)).toThrow(RangeError);
+    expect(short.issue({ ...claims, expiresAt: NOW + 60_000 }, NOW)).toMatch(/\./);
+    expect(short.verify(short.issue({ ...claims, expiresAt: NOW + 60_001 }), NOW, USER, 1)).toMatchObject({ ok: false, code: "token/malformed" });
+    expect(short.verify(short.issue({ ...claims, expiresAt: NOW + 60_001 }), NOW + 1, USER, 1).ok).toBe(true);
+  });
+
   it("refuses a short secret and invalid claims at issue time", () => {
     expect(() => new ActionTokens("short")).toThrow(RangeError);
     expect(() => tokens.issue({ ...claims, actionId: "has:colon" })).toThrow();

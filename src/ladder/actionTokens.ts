@@ -41,22 +41,35 @@ const B64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_LENGTH = 1024;
 const MAC_BYTES = 32;
 
+/** The longest a token may live by default: 24 hours. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_MS = 24 * 3_600_000;
+
 /** Issues and verifies action tokens with one HMAC secret (at least 32 bytes). */
 export class ActionTokens {
   private readonly secret: Buffer;
+  /**
+   * No token lives longer than this (checked at issue and at verify). It bounds how long a
+   * consumed action id must be remembered: see `ScoreSubmissionService.purgeConsumedTokens`.
+   */
+  readonly maxLifetimeMs: number;
 
-  constructor(secret: string | Buffer) {
+  constructor(secret: string | Buffer, options: { readonly maxLifetimeMs?: number } = {}) {
     this.secret = typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret);
     if (this.secret.length < 32) throw new RangeError("action token secret must be at least 32 bytes");
+    this.maxLifetimeMs = options.maxLifetimeMs ?? DEFAULT_MAX_TOKEN_LIFETIME_MS;
   }
 
   private mac(payload: string): Buffer {
     return createHmac("sha256", this.secret).update(payload, "utf8").digest();
   }
 
-  /** Signs claims into a token. Throws (ZodError) on invalid claims: the issuer is trusted code. */
-  issue(claims: ActionTokenClaims): string {
+  /**
+   * Signs claims into a token. Throws on invalid claims (ZodError), or (RangeError) when `now`
+   * is given and `expiresAt` is beyond the maximum lifetime: the issuer is trusted code.
+   */
+  issue(claims: ActionTokenClaims, now?: number): string {
     const c = actionTokenClaimsSchema.parse(claims);
+    if (now !== undefined && c.expiresAt - now > this.maxLifetimeMs) throw new RangeError(`expires_at is more than ${this.maxLifetimeMs} ms away`);
     const payload = Buffer.from(`${c.actionId}:${c.userId}:${c.maxScore}:${c.expiresAt}`, "utf8").toString("base64url");
     return `${payload}.${this.mac(payload).toString("base64url")}`;
   }
@@ -88,6 +101,7 @@ export class ActionTokens {
     if (!parsed.success) return fail("token/malformed", "payload fields are invalid");
     const claims = parsed.data;
     if (now >= claims.expiresAt) return fail("token/expired", `token expired at ${new Date(claims.expiresAt).toISOString()}`);
+    if (claims.expiresAt - now > this.maxLifetimeMs) return fail("token/malformed", "expires_at is beyond the maximum token lifetime");
     if (claims.userId !== callerUserId) return fail("token/wrong_user", "token was issued to another user");
     if (!Number.isSafeInteger(delta) || delta < 0) return fail("token/bad_delta", "score delta must be a non-negative integer");
     if (delta > claims.maxScore) return fail("token/over_max_score", `score delta ${delta} exceeds max_score ${claims.maxScore}`);

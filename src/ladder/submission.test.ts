@@ -154,6 +154,16 @@ function submissionSuite(open: () => Promise<DatabaseHandle>): void {
     expect(await r.submissions.submit({ token: r.tokens.issue(claimsFor(u.userId)), callerUserId: u.userId, delta: 5 })).toMatchObject({ status: "applied", response: { totals: { allTime: Number.MAX_SAFE_INTEGER } } });
   });
 
+  it("purgeConsumedTokens forgets only action ids older than the token lifetime", async () => {
+    const u = await newUser(r);
+    await r.submissions.submit({ token: r.tokens.issue(claimsFor(u.userId)), callerUserId: u.userId, delta: 1 });
+    const before = await count(r, "consumed_action_tokens");
+    expect(await r.submissions.purgeConsumedTokens()).toBe(0);
+    const later = new ScoreSubmissionService({ db: r.handle.db, tokens: r.tokens, ladder: r.ladder, logger: silentLogger, registry: new Registry(), now: () => Date.now() + r.tokens.maxLifetimeMs + 60_000 });
+    expect(await later.purgeConsumedTokens()).toBe(before);
+    expect(await count(r, "consumed_action_tokens")).toBe(0);
+  });
+
   it("100 concurrent submissions with the same token apply exactly once", async () => {
     const u = await newUser(r);
     const token = r.tokens.issue(claimsFor(u.userId));

@@ -16,7 +16,7 @@
  * Every rejection has its own code and is counted in `pzo_score_rejections_total{code}`.
  * Rate limiting (429) is the HTTP layer's.
  */
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, lt, sql, type SQL } from "drizzle-orm";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Database, Transaction } from "../../db/client.js";
@@ -148,6 +148,18 @@ export class ScoreSubmissionService {
       this.logger.error({ err: err instanceof Error ? err.message : String(err), actionId }, "ladder: applyChanges after a submission failed");
     }
     return { status: "applied", response: outcome.response, changes: outcome.changes };
+  }
+
+  /**
+   * Deletes consumed action ids older than the tokens' maximum lifetime: any token that could
+   * replay them has expired, so `token/expired` now refuses it before the database is asked.
+   * Run it from a periodic job (EDGE-006: consumed tokens are kept for a bounded time).
+   * Returns the number of rows deleted.
+   */
+  async purgeConsumedTokens(): Promise<number> {
+    const cutoff = new Date(this.now() - this.tokens.maxLifetimeMs);
+    const deleted = await this.db.delete(consumedActionTokens).where(lt(consumedActionTokens.createdAt, cutoff)).returning({ id: consumedActionTokens.id });
+    return deleted.length;
   }
 
   private reject(code: Exclude<SubmissionErrorCode, "token/replayed">, message: string): SubmissionResult {
