@@ -17,10 +17,6 @@ function strength(card: Card, trump: Suit): number {
   return (suitOf(card) === trump ? 13 : 0) + rankIndex(card);
 }
 
-function byStrength(cards: readonly Card[], trump: Suit): Card[] {
-  return cards.slice().sort((a, b) => strength(a, trump) - strength(b, trump));
-}
-
 /** The expected number of tricks a hand takes, by a simple card-by-card heuristic. */
 export function estimateTricks(hand: readonly Card[], trump: Suit, seats: number): number {
   const crowd = seats - 3; // every extra player makes a side-suit winner less safe
@@ -59,29 +55,37 @@ function chooseBid(view: GameView, hand: readonly Card[], trump: Suit): number |
 }
 
 function chooseCard(view: GameView, seat: number, trump: Suit): Card | null {
-  const legal = byStrength(view.legalCards, trump);
-  const weakest = legal[0];
-  const strongest = legal[legal.length - 1];
-  if (weakest === undefined || strongest === undefined) return null;
+  const legal = view.legalCards;
   const me = view.seats[seat];
   const wantMore = me !== undefined && (me.bid ?? 0) > me.tricks;
   const lead = view.currentTrick[0];
-  if (lead === undefined) {
-    if (!wantMore) return weakest;
-    // Lead a side-suit ace or king if we hold one, else our strongest card.
-    const sideHigh = legal.filter((c) => suitOf(c) !== trump && rankIndex(c) >= 11);
-    return sideHigh[sideHigh.length - 1] ?? strongest;
+  // Track, in one pass: weakest and strongest legal card; weakest and strongest card that would
+  // take the trick as it stands; strongest card that would not; strongest side-suit ace/king.
+  const ledSuit = lead === undefined ? null : suitOf(lead.card);
+  const best = lead === undefined ? null : trickWinner(view.currentTrick, trump).card;
+  let weakest: Card | null = null, strongest: Card | null = null;
+  let cheapWin: Card | null = null, topWin: Card | null = null, topLose: Card | null = null, sideHigh: Card | null = null;
+  for (const card of legal) {
+    const s = strength(card, trump);
+    if (weakest === null || s < strength(weakest, trump)) weakest = card;
+    if (strongest === null || s > strength(strongest, trump)) strongest = card;
+    if (suitOf(card) !== trump && rankIndex(card) >= 11 && (sideHigh === null || s > strength(sideHigh, trump))) sideHigh = card;
+    if (best === null || ledSuit === null) continue;
+    if (beats(card, best, ledSuit, trump)) {
+      if (cheapWin === null || s < strength(cheapWin, trump)) cheapWin = card;
+      if (topWin === null || s > strength(topWin, trump)) topWin = card;
+    } else if (topLose === null || s > strength(topLose, trump)) {
+      topLose = card;
+    }
   }
-  const ledSuit = suitOf(lead.card);
-  const best = trickWinner(view.currentTrick, trump).card;
-  const winners = legal.filter((c) => beats(c, best, ledSuit, trump));
-  const losers = legal.filter((c) => !beats(c, best, ledSuit, trump));
+  if (weakest === null || strongest === null) return null;
+  if (lead === undefined) return wantMore ? (sideHigh ?? strongest) : weakest;
   const playsLast = view.currentTrick.length === view.config.seats - 1;
   if (wantMore) {
-    if (winners.length === 0) return weakest;
-    return (playsLast ? winners[0] : winners[winners.length - 1]) ?? strongest;
+    if (cheapWin === null) return weakest;
+    return playsLast ? cheapWin : (topWin ?? cheapWin);
   }
-  if (losers.length > 0) return losers[losers.length - 1] ?? weakest;
+  if (topLose !== null) return topLose;
   return playsLast ? strongest : weakest;
 }
 

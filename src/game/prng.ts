@@ -60,6 +60,11 @@ export function randomInt(next: Uint32Source, bound: number): number {
   if (!Number.isInteger(bound) || bound < 1 || bound > TWO_32) {
     throw new RangeError(`randomInt bound must be an integer in 1..2^32, got ${bound}`);
   }
+  return randomIntUnchecked(next, bound);
+}
+
+/** `randomInt` without the argument check, for hot loops whose bounds are known to be valid. */
+export function randomIntUnchecked(next: Uint32Source, bound: number): number {
   const limit = TWO_32 - (TWO_32 % bound);
   for (;;) {
     const x = next();

@@ -4,7 +4,7 @@
  * `TextEncoder` does). Output is lowercase hex.
  */
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -42,44 +42,44 @@ function asciiOrUtf8(text: string): string | Uint8Array {
   return text;
 }
 
+/** The message as padded big-endian 32-bit words: bytes, 0x80, zeros, 64-bit bit length. */
+function paddedWords(data: string | Uint8Array): Int32Array {
+  const size = data.length;
+  const words = new Int32Array(((size + 9 + 63) >>> 6) << 4);
+  if (typeof data === "string") {
+    // ASCII text is its own UTF-8 encoding.
+    for (let i = 0; i < size; i++) words[i >>> 2] = (words[i >>> 2] as number) | (data.charCodeAt(i) << (24 - 8 * (i & 3)));
+  } else {
+    for (let i = 0; i < size; i++) words[i >>> 2] = (words[i >>> 2] as number) | ((data[i] as number) << (24 - 8 * (i & 3)));
+  }
+  words[size >>> 2] = (words[size >>> 2] as number) | (0x80 << (24 - 8 * (size & 3)));
+  const bits = size * 8; // far below 2^53
+  words[words.length - 2] = Math.floor(bits / 0x100000000);
+  words[words.length - 1] = bits | 0;
+  return words;
+}
+
 /** The 32-byte SHA-256 digest of `input` (a string is hashed as UTF-8). */
 export function sha256Bytes(input: string | Uint8Array): Uint8Array {
-  const data = typeof input === "string" ? asciiOrUtf8(input) : input;
-  const size = typeof data === "string" ? data.length : data.length;
-  const bitLength = size * 8;
-  const blocks = Math.ceil((size + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  if (typeof data === "string") {
-    // Fast path: ASCII text is its own UTF-8 encoding.
-    for (let i = 0; i < size; i++) padded[i] = data.charCodeAt(i);
-  } else {
-    padded.set(data);
-  }
-  padded[size] = 0x80;
-  const view = new DataView(padded.buffer);
-  // The length is a 64-bit big-endian bit count; inputs here are far below 2^53 bits.
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
-
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(offset + t * 4);
+  const m = paddedWords(typeof input === "string" ? asciiOrUtf8(input) : input);
+  // Typed-array reads below are in range by construction; `as number` only informs the compiler.
+  let h0 = 0x6a09e667 | 0, h1 = 0xbb67ae85 | 0, h2 = 0x3c6ef372 | 0, h3 = 0xa54ff53a | 0;
+  let h4 = 0x510e527f | 0, h5 = 0x9b05688c | 0, h6 = 0x1f83d9ab | 0, h7 = 0x5be0cd19 | 0;
+  const w = new Int32Array(64);
+  for (let offset = 0; offset < m.length; offset += 16) {
+    for (let t = 0; t < 16; t++) w[t] = m[offset + t] as number;
     for (let t = 16; t < 64; t++) {
-      const x = w[t - 15] ?? 0;
-      const y = w[t - 2] ?? 0;
+      const x = w[t - 15] as number;
+      const y = w[t - 2] as number;
       const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
       const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      w[t] = ((w[t - 16] ?? 0) + s0 + (w[t - 7] ?? 0) + s1) | 0;
+      w[t] = ((w[t - 16] as number) + s0 + (w[t - 7] as number) + s1) | 0;
     }
-    let a = h[0] ?? 0, b = h[1] ?? 0, c = h[2] ?? 0, d = h[3] ?? 0;
-    let e = h[4] ?? 0, f = h[5] ?? 0, g = h[6] ?? 0, k = h[7] ?? 0;
+    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, k = h7;
     for (let t = 0; t < 64; t++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       const ch = (e & f) ^ (~e & g);
-      const t1 = (k + S1 + ch + (K[t] ?? 0) + (w[t] ?? 0)) | 0;
+      const t1 = (k + S1 + ch + (K[t] as number) + (w[t] as number)) | 0;
       const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
       const maj = (a & b) ^ (a & c) ^ (b & c);
       const t2 = (S0 + maj) | 0;
@@ -92,18 +92,22 @@ export function sha256Bytes(input: string | Uint8Array): Uint8Array {
       b = a;
       a = (t1 + t2) | 0;
     }
-    h[0] = (h[0] ?? 0) + a;
-    h[1] = (h[1] ?? 0) + b;
-    h[2] = (h[2] ?? 0) + c;
-    h[3] = (h[3] ?? 0) + d;
-    h[4] = (h[4] ?? 0) + e;
-    h[5] = (h[5] ?? 0) + f;
-    h[6] = (h[6] ?? 0) + g;
-    h[7] = (h[7] ?? 0) + k;
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
+    h5 = (h5 + f) | 0;
+    h6 = (h6 + g) | 0;
+    h7 = (h7 + k) | 0;
   }
   const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i] ?? 0);
+  [h0, h1, h2, h3, h4, h5, h6, h7].forEach((word, i) => {
+    out[i * 4] = word >>> 24;
+    out[i * 4 + 1] = (word >>> 16) & 0xff;
+    out[i * 4 + 2] = (word >>> 8) & 0xff;
+    out[i * 4 + 3] = word & 0xff;
+  });
   return out;
 }
 

@@ -1,5 +1,5 @@
 /** The Fisher–Yates shuffle (Durstenfeld's in-place form), driven by a seeded generator. */
-import { randomInt, type Uint32Source } from "./prng.js";
+import { randomIntUnchecked, type Uint32Source } from "./prng.js";
 
 /**
  * Shuffles a copy of `items`: for `i` from `length - 1` down to 1, `j = randomInt(next, i + 1)`,
@@ -8,7 +8,7 @@ import { randomInt, type Uint32Source } from "./prng.js";
 export function shuffle<T>(items: readonly T[], next: Uint32Source): T[] {
   const out = items.slice();
   for (let i = out.length - 1; i >= 1; i--) {
-    const j = randomInt(next, i + 1);
+    const j = randomIntUnchecked(next, i + 1); // 2 <= i + 1 <= length: always a valid bound
     const tmp = out[i] as T;
     out[i] = out[j] as T;
     out[j] = tmp;
