@@ -107,6 +107,7 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   let sentAt = 0;
   let sentType: "bid" | "play" = "bid";
   let finished = false;
+  let closed = false;
   let resolveDone: (outcome: BotOutcome) => void = () => undefined;
   const done = new Promise<BotOutcome>((resolve) => {
     resolveDone = resolve;
@@ -167,7 +168,10 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
     }
     if (state.phase === "completed") {
       finish(true, null);
-      void room.leave(true).catch(() => undefined);
+      if (!closed) {
+        closed = true;
+        void room.leave(true).catch(() => undefined);
+      }
       return;
     }
     if (state.turn !== seat || pendingAt === state.eventCount) return;
@@ -205,7 +209,10 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
       options.onError?.(err);
     }
   });
-  room.onLeave((code: number) => finish(room.state.phase === "completed", code));
+  room.onLeave((code: number) => {
+    closed = true;
+    finish(room.state.phase === "completed", code);
+  });
   room.onError((code: number, message?: string) => options.onError?.(new Error(`room error ${code}: ${message ?? ""}`)));
 
   return {
@@ -213,7 +220,10 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
     done,
     async leave() {
       if (!finished) finish(false, null);
-      await room.leave(true).catch(() => undefined);
+      if (closed) return;
+      closed = true;
+      // Never wait forever on a socket that is already going away.
+      await Promise.race([room.leave(true).catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
     },
   };
 }
