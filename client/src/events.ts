@@ -3,7 +3,7 @@
  * order). Every line is validated into an engine `GameEvent`; the engine's `fold` then checks
  * that the events fit together.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isCard } from "../../src/game/cards.js";
 import type { Card, GameEvent, GameId, PlayerId } from "../../src/game/types.js";
 import { EVENT_VERSION } from "../../src/game/types.js";
@@ -11,31 +11,31 @@ import { EVENT_VERSION } from "../../src/game/types.js";
 const card = z.custom<Card>(isCard, { message: "not a card" });
 const gameId = z.custom<GameId>((v) => typeof v === "string" && v !== "", { message: "not a game id" });
 const playerId = z.custom<PlayerId>((v) => typeof v === "string" && v !== "", { message: "not a player id" });
-const seat = z.number().int().min(0);
+const seat = z.int().check(z.minimum(0));
 const v = z.literal(EVENT_VERSION);
 const occupant = { playerId, displayName: z.string(), isBot: z.boolean() };
 const play = z.object({ seat, card });
 
-export const gameEventSchema: z.ZodType<GameEvent> = z.discriminatedUnion("type", [
+export const gameEventSchema: z.ZodMiniType<GameEvent> = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("game_created"), _v: v, gameId,
-    config: z.object({ seats: z.number().int(), turnSeconds: z.number() }),
+    config: z.object({ seats: z.int(), turnSeconds: z.number() }),
     seedCommitment: z.string(), sessionSeed: z.string(),
   }),
   z.object({ type: z.literal("player_joined"), _v: v, seat, ...occupant }),
   z.object({ type: z.literal("player_left"), _v: v, seat, playerId, reason: z.enum(["left", "disconnected"]) }),
   z.object({ type: z.literal("seat_taken_by_bot"), _v: v, seat, previousPlayerId: playerId, botPlayerId: playerId, botName: z.string() }),
   z.object({ type: z.literal("game_started"), _v: v, seats: z.array(z.object(occupant)) }),
-  z.object({ type: z.literal("round_started"), _v: v, round: z.number().int(), dealer: seat, trumpCard: card, hands: z.array(z.array(card)) }),
-  z.object({ type: z.literal("bid_placed"), _v: v, round: z.number().int(), seat, bid: z.number().int(), auto: z.boolean() }),
-  z.object({ type: z.literal("card_played"), _v: v, round: z.number().int(), trick: z.number().int(), seat, card, auto: z.boolean() }),
-  z.object({ type: z.literal("trick_won"), _v: v, round: z.number().int(), trick: z.number().int(), seat, plays: z.array(play) }),
+  z.object({ type: z.literal("round_started"), _v: v, round: z.int(), dealer: seat, trumpCard: card, hands: z.array(z.array(card)) }),
+  z.object({ type: z.literal("bid_placed"), _v: v, round: z.int(), seat, bid: z.int(), auto: z.boolean() }),
+  z.object({ type: z.literal("card_played"), _v: v, round: z.int(), trick: z.int(), seat, card, auto: z.boolean() }),
+  z.object({ type: z.literal("trick_won"), _v: v, round: z.int(), trick: z.int(), seat, plays: z.array(play) }),
   z.object({
-    type: z.literal("round_scored"), _v: v, round: z.number().int(),
-    results: z.array(z.object({ seat, bid: z.number().int(), tricks: z.number().int(), points: z.number().int(), misplay: z.number().int() })),
-    totals: z.array(z.number().int()),
+    type: z.literal("round_scored"), _v: v, round: z.int(),
+    results: z.array(z.object({ seat, bid: z.int(), tricks: z.int(), points: z.int(), misplay: z.int() })),
+    totals: z.array(z.int()),
   }),
-  z.object({ type: z.literal("game_completed"), _v: v, finalScores: z.array(z.number().int()), winners: z.array(seat), sessionSeed: z.string() }),
+  z.object({ type: z.literal("game_completed"), _v: v, finalScores: z.array(z.int()), winners: z.array(seat), sessionSeed: z.string() }),
 ]);
 
 /**

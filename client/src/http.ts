@@ -3,7 +3,7 @@
  * the success envelope and turns RFC 9457 problems into values. Callers validate the data they
  * get with a zod schema (`getJson(path, schema)`); nothing from the wire is trusted as typed.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { SERVER_ORIGIN } from "./env.js";
 
 /** A failed request: the problem `code` the server sent, or a client-side one. */
@@ -17,9 +17,9 @@ export type ApiResult<T> = { readonly ok: true; readonly data: T } | { readonly 
 
 const problemSchema = z.object({
   code: z.string(),
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  title: z.optional(z.string()),
+  detail: z.optional(z.string()),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 
 /** Something that can give an access token, and get a fresh one when the server says it expired. */
@@ -95,7 +95,7 @@ export async function fetchRaw(path: string, opts: RequestOptions = {}): Promise
 }
 
 /** JSON request, validated with `schema`. */
-export async function request<T>(path: string, schema: z.ZodType<T>, opts: RequestOptions = {}): Promise<ApiResult<T>> {
+export async function request<T>(path: string, schema: z.ZodMiniType<T>, opts: RequestOptions = {}): Promise<ApiResult<T>> {
   const res = await fetchRaw(path, opts);
   if (!(res instanceof Response)) return { ok: false, problem: res };
   if (!res.ok) return { ok: false, problem: await problemOf(res) };

@@ -5,26 +5,26 @@
  * the old and the new place shifts by one, exactly as on the server. Changed rows remember
  * their move so the page can show it.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const TOP_N = 20;
 export const TIERS = ["all_time", "season"] as const;
 export type Tier = (typeof TIERS)[number];
 
 const row = z.object({
-  rank: z.number().int(),
+  rank: z.int(),
   playerId: z.string(),
   displayName: z.string(),
   total: z.number(),
-  highest: z.number().optional(),
-  games: z.number().int().optional(),
-  wins: z.number().int().optional(),
+  highest: z.optional(z.number()),
+  games: z.optional(z.int()),
+  wins: z.optional(z.int()),
 });
 export type LadderRowData = z.infer<typeof row>;
 
 /** `ladder_snapshot` (src/shared/protocol.ts). */
 export const snapshotSchema = z.object({
-  season: z.number().int(),
+  season: z.int(),
   tiers: z.object({ all_time: z.array(row), season: z.array(row) }),
   generatedAt: z.string(),
 });
@@ -34,22 +34,22 @@ export const deltaSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("ladder.changed"),
     tier: z.enum(TIERS),
-    season: z.number().int().nullable(),
+    season: z.nullable(z.int()),
     playerId: z.string(),
     total: z.number(),
     at: z.number(),
-    oldRank: z.number().int().nullable(),
-    newRank: z.number().int(),
+    oldRank: z.nullable(z.int()),
+    newRank: z.int(),
     change: z.number(),
   }),
   z.object({
     type: z.literal("ladder.removed"),
     tier: z.enum(TIERS),
-    season: z.number().int().nullable(),
+    season: z.nullable(z.int()),
     playerId: z.string(),
     total: z.number(),
     at: z.number(),
-    oldRank: z.number().int(),
+    oldRank: z.int(),
     newRank: z.null(),
     change: z.number(),
   }),

@@ -3,7 +3,7 @@
  * Colyseus `TableState` of rooms/schema, validated here with zod) or from an engine `GameState`
  * (a replay, where every hand is public). The renderer knows nothing about where it came from.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isCard } from "../../src/game/cards.js";
 import type { Card, GameState, Phase, SeatRoundResult, TrickPlay } from "../../src/game/types.js";
 
@@ -53,11 +53,11 @@ const phase = z.enum(["waiting", "bidding", "playing", "completed"]);
 
 // A decoded schema leaves out fields that were never set on the server (false, 0, "", an empty
 // list), so every field has the default its schema field starts from.
-const int = (fallback = 0) => z.number().int().default(fallback);
-const num = () => z.number().default(0);
-const bool = () => z.boolean().default(false);
-const str = () => z.string().default("");
-const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+const int = (fallback = 0) => z._default(z.int(), fallback);
+const num = () => z._default(z.number(), 0);
+const bool = () => z._default(z.boolean(), false);
+const str = () => z._default(z.string(), "");
+const list = <T extends z.ZodMiniType>(item: T) => z._default(z.array(item), []);
 
 const trickPlay = z.object({ seat: int(), card });
 const seatResult = z.object({ seat: int(), bid: int(), tricks: int(), points: int(), misplay: int() });
@@ -70,7 +70,7 @@ const tableStateJson = z.object({
   phase,
   round: int(),
   dealer: int(-1),
-  trumpCard: z.union([card, z.literal("")]).default(""),
+  trumpCard: z._default(z.union([card, z.literal("")]), ""),
   trick: int(),
   turn: int(-1),
   turnEndsAt: num(),
@@ -93,21 +93,22 @@ const tableStateJson = z.object({
   lastTrickSeat: int(-1),
   lastTrick: list(trickPlay),
   roundResults: list(z.object({ round: int(), results: list(seatResult) })),
-  winners: list(z.number().int()),
+  winners: list(z.int()),
   seedCommitment: str(),
   revealedSeed: str(),
   eventCount: int(),
-  hands: z
-    .record(
+  hands: z._default(
+    z.record(
       z.string(),
       z.object({
         seat: int(),
         cards: list(card),
-        legalBids: list(z.number().int()),
+        legalBids: list(z.int()),
         legalCards: list(card),
       }),
-    )
-    .default({}),
+    ),
+    {},
+  ),
 });
 
 /** A decoded Colyseus schema instance (it turns itself into plain JSON). */

@@ -4,8 +4,9 @@
  * of the page finds its seat again.
  */
 import { Client, type Room } from "@colyseus/sdk";
-import { z } from "zod";
-import { JOIN_ERRORS, ROOM_NAMES, type TableCreateOptions, type TableJoinOptions } from "../../src/shared/protocol.js";
+import * as z from "zod/mini";
+import type { TableCreateOptions, TableJoinOptions } from "../../src/shared/protocol.js";
+import { JOIN_ERRORS, ROOM_NAMES } from "./protocolConstants.js";
 import { SERVER_ORIGIN, session } from "./env.js";
 import { accessToken } from "./session.js";
 
@@ -20,7 +21,7 @@ async function authenticate(): Promise<void> {
   client.auth.token = token ?? "";
 }
 
-const rememberedSchema = z.object({ token: z.string(), seat: z.number().int().nullable() });
+const rememberedSchema = z.object({ token: z.string(), seat: z.nullable(z.int()) });
 export type Remembered = z.infer<typeof rememberedSchema>;
 
 const key = (roomId: string): string => `pzo.table.${roomId}`;

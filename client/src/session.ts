@@ -4,7 +4,7 @@
  * before it expires, or when the server says it has, with a single refresh in flight at a time.
  * The server gives guests no refresh token, so an expired guest session becomes a new guest.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { local } from "./env.js";
 import { request, useTokens, type ApiProblem, type ApiResult } from "./http.js";
 
@@ -21,7 +21,7 @@ export interface Identity {
 const storedSchema = z.object({
   accessToken: z.string(),
   /** Null for a guest: the server gives guests no refresh token (see docs/CLIENT.md). */
-  refreshToken: z.string().nullable(),
+  refreshToken: z.nullable(z.string()),
   playerId: z.string(),
   displayName: z.string(),
   kind: z.enum(["user", "guest", "bot"]),
@@ -31,10 +31,10 @@ type Stored = z.infer<typeof storedSchema>;
 
 /** The session answer of register, login, guest login and refresh (docs/API.md). */
 const authAnswer = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().nullable(),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: z.nullable(z.string()),
   playerId: z.string(),
-  user: z.object({ username: z.string(), displayName: z.string() }).nullable(),
+  user: z.nullable(z.object({ username: z.string(), displayName: z.string() })),
 });
 
 /** The part of `GET /api/players/:id` the session needs. */

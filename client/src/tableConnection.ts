@@ -5,9 +5,9 @@
  * flight, the last rejection, server notices and a short log of what happened, and tracks the
  * connection (the SDK reconnects by itself after a drop).
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Card } from "../../src/game/types.js";
-import { CLOSE_CODES } from "../../src/shared/protocol.js";
+import { CLOSE_CODES } from "./protocolConstants.js";
 import { cardLabel, isCard } from "./cards.js";
 import { modelFromRoomState, type TableModel } from "./model.js";
 import { forget, remember, type AnyRoom } from "./net.js";
@@ -18,17 +18,17 @@ export type ConnectionState = "connected" | "reconnecting" | "disconnected";
 const welcomeSchema = z.object({
   gameId: z.string(),
   role: z.enum(["player", "spectator"]),
-  seat: z.number().int().nullable(),
-  playerId: z.string().nullable(),
-  eventCount: z.number().int(),
+  seat: z.nullable(z.int()),
+  playerId: z.nullable(z.string()),
+  eventCount: z.int(),
 });
 
 const resultSchema = z.union([
-  z.object({ ok: z.literal(true), type: z.string(), id: z.union([z.string(), z.number()]).optional() }),
+  z.object({ ok: z.literal(true), type: z.string(), id: z.optional(z.union([z.string(), z.number()])) }),
   z.object({
     ok: z.literal(false),
     type: z.string(),
-    id: z.union([z.string(), z.number()]).optional(),
+    id: z.optional(z.union([z.string(), z.number()])),
     code: z.string(),
     message: z.string(),
   }),
@@ -39,16 +39,16 @@ const noticeSchema = z.object({ code: z.string(), message: z.string() });
 const card = z.custom<Card>(isCard);
 /** The events the log line shows; other types are recognised only by `type`. */
 const eventSchema = z.object({
-  index: z.number().int(),
+  index: z.int(),
   event: z.discriminatedUnion("type", [
-    z.object({ type: z.literal("bid_placed"), seat: z.number().int(), bid: z.number().int(), auto: z.boolean() }),
-    z.object({ type: z.literal("card_played"), seat: z.number().int(), card, auto: z.boolean() }),
-    z.object({ type: z.literal("trick_won"), seat: z.number().int(), trick: z.number().int() }),
-    z.object({ type: z.literal("round_started"), round: z.number().int(), trumpCard: card }),
-    z.object({ type: z.literal("round_scored"), round: z.number().int() }),
-    z.object({ type: z.literal("seat_taken_by_bot"), seat: z.number().int(), botName: z.string() }),
-    z.object({ type: z.literal("player_joined"), seat: z.number().int(), displayName: z.string() }),
-    z.object({ type: z.literal("player_left"), seat: z.number().int() }),
+    z.object({ type: z.literal("bid_placed"), seat: z.int(), bid: z.int(), auto: z.boolean() }),
+    z.object({ type: z.literal("card_played"), seat: z.int(), card, auto: z.boolean() }),
+    z.object({ type: z.literal("trick_won"), seat: z.int(), trick: z.int() }),
+    z.object({ type: z.literal("round_started"), round: z.int(), trumpCard: card }),
+    z.object({ type: z.literal("round_scored"), round: z.int() }),
+    z.object({ type: z.literal("seat_taken_by_bot"), seat: z.int(), botName: z.string() }),
+    z.object({ type: z.literal("player_joined"), seat: z.int(), displayName: z.string() }),
+    z.object({ type: z.literal("player_left"), seat: z.int() }),
     z.object({ type: z.literal("game_started") }),
     z.object({ type: z.literal("game_completed") }),
     z.object({ type: z.literal("game_created") }),

@@ -2,9 +2,10 @@
  * `#/lobby`: open tables (live, from the `lobby` room's listing), Play now, Create table, join by
  * code, and both ladder tiers with their live rank moves.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, MAX_SEATS, MIN_SEATS } from "../../../src/game/types.js";
-import { TURN_SECONDS_MAX, TURN_SECONDS_MIN, type TableCreateOptions } from "../../../src/shared/protocol.js";
+import type { TableCreateOptions } from "../../../src/shared/protocol.js";
+import { TURN_SECONDS_MAX, TURN_SECONDS_MIN } from "../protocolConstants.js";
 import { h, mount } from "../dom.js";
 import { EMPTY_LADDER, TIERS, applyDelta, deltaSchema, fromSnapshot, snapshotSchema, tierTitle, withName, type Ladder, type LadderEntry } from "../ladder.js";
 import { request } from "../http.js";
@@ -14,19 +15,20 @@ import { TableConnection, handOver } from "../tableConnection.js";
 
 const listingSchema = z.object({
   roomId: z.string(),
-  clients: z.number().optional(),
-  maxClients: z.number().optional(),
-  metadata: z
-    .object({
-      gameId: z.string(),
-      seats: z.number().int(),
-      seated: z.number().int(),
-      turnSeconds: z.number(),
-      phase: z.enum(["waiting", "bidding", "playing", "completed"]),
-      isPublic: z.boolean(),
-    })
-    .partial()
-    .optional(),
+  clients: z.optional(z.number()),
+  maxClients: z.optional(z.number()),
+  metadata: z.optional(
+    z.partial(
+      z.object({
+        gameId: z.string(),
+        seats: z.int(),
+        seated: z.int(),
+        turnSeconds: z.number(),
+        phase: z.enum(["waiting", "bidding", "playing", "completed"]),
+        isPublic: z.boolean(),
+      }),
+    ),
+  ),
 });
 type Listing = z.infer<typeof listingSchema>;
 

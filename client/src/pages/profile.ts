@@ -2,7 +2,7 @@
  * `#/profile/:playerId`: a player's public profile, lifetime stats and recent games (each with
  * a link to its replay).
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { h, mount } from "../dom.js";
 import { request } from "../http.js";
 import { identity } from "../session.js";
@@ -17,13 +17,13 @@ const profileSchema = z.object({
   stats: z.object({
     gamesPlayed: z.number(),
     gamesWon: z.number(),
-    highestScore: z.number().nullable(),
-    lowestScore: z.number().nullable(),
+    highestScore: z.nullable(z.number()),
+    lowestScore: z.nullable(z.number()),
     totalPoints: z.number(),
     totalTricksWon: z.number(),
     mostConsecutiveWins: z.number(),
     mostConsecutiveLosses: z.number(),
-    lastGameAt: z.string().nullable(),
+    lastGameAt: z.nullable(z.string()),
   }),
 });
 type Stats = z.infer<typeof profileSchema>["stats"];
@@ -33,11 +33,11 @@ const sessionsSchema = z.array(
   z.object({
     gameId: z.string(),
     status: z.enum(["created", "in_progress", "completed"]),
-    seat: z.number().int(),
-    score: z.number().nullable(),
-    won: z.boolean().nullable(),
+    seat: z.int(),
+    score: z.nullable(z.number()),
+    won: z.nullable(z.boolean()),
     createdAt: z.string(),
-    completedAt: z.string().nullable(),
+    completedAt: z.nullable(z.string()),
   }),
 );
 

@@ -1,0 +1,31 @@
+/**
+ * The protocol's constants the page needs, as values. They are copies of those in
+ * src/shared/protocol.ts, checked against them by the compiler (`satisfies typeof` on `as const`
+ * literals: a changed, missing or extra entry is a type error), because importing values from
+ * protocol.ts would bring its zod schemas (full zod, about 17 kB gzipped) into the bundle. Types
+ * come from protocol.ts directly.
+ */
+import type * as protocol from "../../src/shared/protocol.js";
+
+export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby" } as const satisfies typeof protocol.ROOM_NAMES;
+
+export const TURN_SECONDS_MIN = 1 satisfies typeof protocol.TURN_SECONDS_MIN;
+export const TURN_SECONDS_MAX = 600 satisfies typeof protocol.TURN_SECONDS_MAX;
+
+export const JOIN_ERRORS = {
+  "join/invalid_options": 400,
+  "auth/unauthorized": 401,
+  "table/game_in_progress": 403,
+  "replay/not_found": 404,
+  "replay/not_finished": 409,
+  "table/seat_unavailable": 423,
+  "server/shutting_down": 503,
+} as const satisfies typeof protocol.JOIN_ERRORS;
+
+export const CLOSE_CODES = {
+  CONSENTED: 4000,
+  SERVER_SHUTDOWN: 4001,
+  WITH_ERROR: 4002,
+  FAILED_TO_RECONNECT: 4003,
+  MAY_TRY_RECONNECT: 4010,
+} as const satisfies typeof protocol.CLOSE_CODES;
