@@ -231,6 +231,18 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     expect(await r.service.rankOf({ tier: "all_time" }, pid)).toMatchObject({ ok: true, source: "cache", value: { rank: 1, entry: makeEntry(afterAll) } });
   });
 
+  it("a change that reaches the cache after a newer one sends no delta and does not roll it back", async () => {
+    const pid = pick(r.ids, 8);
+    const base = await r.store.rankOf(ALL, pid);
+    if (base === null) throw new Error("seeded");
+    const newer = fields(pid, 70_000, 9_100, 4);
+    const older = fields(pid, 60_000, 9_000, 3);
+    await putEntry(handle.db, ALL, newer);
+    const out = await r.service.applyChanges([change("all_time", 0, older, newer), change("all_time", 0, base.entry, older)]);
+    expect(out).toEqual([expect.objectContaining({ total: 70_000, newRank: 1 })]);
+    expect(await r.cache.rankOf("all_time", pid)).toMatchObject({ entry: { total: 70_000, games: 4 } });
+  });
+
   it("cache down: reads and writes still succeed; writes queue and land when it is back", async () => {
     const pid = pick(r.ids, 29);
     const before = await r.store.rankOf(ALL, pid);

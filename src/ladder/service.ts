@@ -15,7 +15,7 @@
  */
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { PlayerId } from "../game/types.js";
-import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef } from "./cache.js";
+import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef, type UpsertResult } from "./cache.js";
 import type { DeltaPublisher, LadderDelta } from "./deltas.js";
 import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type LadderTier, type RankedEntry } from "./ranking.js";
 import type { LadderStore, SeasonReset } from "./store.js";
@@ -362,24 +362,36 @@ export class LadderService {
 
   /**
    * After a commit: updates the cache for each change and publishes one delta per change (one
-   * per tier). Never throws for a cache or publisher outage: failed cache writes are queued,
-   * and ranks then come from PostgreSQL. Returns the deltas published.
+   * per tier). Never throws: failed cache writes are queued and ranks then come from
+   * PostgreSQL. A change the cache already has a newer version of (it arrived late) sends no
+   * delta: the newer change's delta went out. Returns the deltas published.
    */
   async applyChanges(changes: readonly LadderChange[]): Promise<readonly LadderDelta[]> {
     const deltas: LadderDelta[] = [];
     for (const change of changes) {
-      if (change.tier === "season" && change.season > this.season) await this.refreshSeason();
+      if (change.tier === "season" && change.season > this.season) {
+        await this.refreshSeason().catch((err: unknown) => this.logger.warn({ err: errMessage(err) }, "ladder: season refresh failed"));
+      }
       const tier = change.tier === "all_time" ? "all_time" : tierKeyOf("season", change.season);
-      const ref = this.refOf(tier);
       const after = entryAfter(change);
       const isNew = change.gamesPlayed <= 1;
       let ranks: { oldRank: number | null; newRank: number } | null = null;
-      const isActive = tier === "all_time" || change.season === this.season;
-      if (isActive) {
-        ranks = await this.writeCache({ kind: "upsert", tier, entry: after, force: false });
+      if (tier === "all_time" || change.season === this.season) {
+        const written = await this.writeCache({ kind: "upsert", tier, entry: after, force: false });
+        if (written !== null && !written.applied) {
+          // A newer change for this player reached the cache first, and its delta went out.
+          this.logger.info({ tier, playerId: after.playerId, games: after.games }, "ladder: stale cache write skipped (a newer one was applied)");
+          continue;
+        }
+        ranks = written;
       }
       if (ranks === null) {
-        ranks = await this.ranksFromDb(ref, isNew ? null : change.oldTotal, after);
+        try {
+          ranks = await this.ranksFromDb(this.refOf(tier), isNew ? null : change.oldTotal, after);
+        } catch (err: unknown) {
+          this.logger.error({ tier, playerId: after.playerId, err: errMessage(err) }, "ladder: no ranks for a delta (cache and PostgreSQL unavailable); delta not sent");
+          continue;
+        }
       }
       const delta: LadderDelta = {
         type: "ladder.changed",
@@ -421,13 +433,10 @@ export class LadderService {
    * Applies one write to the cache now, or queues it (when others are queued, a rebuild runs,
    * or the write fails). Returns the cache's ranks when it was applied now.
    */
-  private async writeCache(w: PendingWrite): Promise<{ oldRank: number | null; newRank: number } | null> {
+  private async writeCache(w: PendingWrite): Promise<UpsertResult | null> {
     if (this.cacheUsable()) {
       try {
-        if (w.kind === "upsert") {
-          const r = await this.cache.upsert(w.tier, w.entry, { force: w.force });
-          return { oldRank: r.oldRank, newRank: r.newRank };
-        }
+        if (w.kind === "upsert") return await this.cache.upsert(w.tier, w.entry, { force: w.force });
         await this.cache.remove(w.tier, w.playerId);
         return null;
       } catch (err: unknown) {
