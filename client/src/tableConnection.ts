@@ -68,6 +68,11 @@ export interface Snapshot {
   readonly log: readonly string[];
   /** Why the connection ended, when it did. */
   readonly closedReason: string | null;
+  /**
+   * True when the connection ended in a way a fresh join can mend (the server restarted, or the
+   * SDK's own reconnection gave up): the page then rejoins by itself.
+   */
+  readonly autoRejoin: boolean;
 }
 
 const LOG_LINES = 8;
@@ -87,6 +92,7 @@ export class TableConnection {
   private nextId = 1;
   private log: string[] = [];
   private closedReason: string | null = null;
+  private autoRejoin = false;
   /** The last state that could not be read (a protocol mismatch), cleared by the next good one. */
   private stateError: string | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
@@ -165,8 +171,11 @@ export class TableConnection {
       this.connection = "disconnected";
       this.clearPending();
       if (code === CLOSE_CODES.CONSENTED) this.closedReason = "You left the table.";
-      else if (code === CLOSE_CODES.SERVER_SHUTDOWN) this.closedReason = "The server is restarting. Rejoin in a moment to get your seat back.";
-      else if (code === CLOSE_CODES.FAILED_TO_RECONNECT) this.closedReason = "The connection could not be restored.";
+      else if (code === CLOSE_CODES.SERVER_SHUTDOWN || code === CLOSE_CODES.FAILED_TO_RECONNECT) {
+        // After a restart the game is back under the same id; a join by id finds the seat.
+        this.closedReason = code === CLOSE_CODES.SERVER_SHUTDOWN ? "The server is restarting; rejoining your seat…" : "The connection was lost; rejoining your seat…";
+        this.autoRejoin = true;
+      }
       else this.closedReason = reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
       this.emit();
     });
@@ -230,6 +239,7 @@ export class TableConnection {
       pending: this.pendingId !== null,
       log: this.log,
       closedReason: this.closedReason,
+      autoRejoin: this.autoRejoin,
     };
   }
 

@@ -122,9 +122,36 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   };
 
   const attach = (c: TableConnection): void => {
+    if (conn !== null && conn !== c) conn.detach();
     conn = c;
     mount(root, statusBar, alert, host, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
-    c.subscribe(draw);
+    c.subscribe((s) => {
+      draw(s);
+      if (s.autoRejoin && !rejoining) void rejoinByItself();
+    });
+  };
+
+  // After a server restart the game comes back under the same id: rejoin it (the server gives
+  // a seated player its seat back), trying for about a minute.
+  let rejoining = false;
+  const rejoinByItself = async (): Promise<void> => {
+    rejoining = true;
+    for (let attempt = 0; attempt < 12 && !closed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 500 * 2 ** attempt)));
+      if (closed) break;
+      try {
+        const c = await connect(roomId, spectate);
+        if (closed) {
+          c.detach();
+          break;
+        }
+        attach(c);
+        break;
+      } catch {
+        // Not back yet: try again.
+      }
+    }
+    rejoining = false;
   };
 
   const fail = (e: unknown): void => {
