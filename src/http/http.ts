@@ -22,7 +22,7 @@ import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";
-import { createKeyedLimiter, parseBudget, RATE_GROUPS, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
+import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
 import { authRoutes } from "./routes/auth.js";
@@ -110,7 +110,16 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   const metrics = createHttpMetrics(deps.registry);
   const backend = { redis: deps.redis, prefix: config.REDIS_PREFIX, logger };
   const budgets = budgetsOf(config);
-  const limiters = Object.fromEntries(RATE_GROUPS.map((g) => [g, createKeyedLimiter(g, budgets[g], backend)])) as Record<RateGroup, KeyedLimiter>;
+  const limiter = (g: RateGroup): KeyedLimiter => createKeyedLimiter(g, budgets[g], backend);
+  const limiters: Record<RateGroup, KeyedLimiter> = {
+    auth: limiter("auth"),
+    read: limiter("read"),
+    write: limiter("write"),
+    scores: limiter("scores"),
+    admin: limiter("admin"),
+    stream: limiter("stream"),
+    system: limiter("system"),
+  };
   const window = config.LOGIN_FAILURE_WINDOW_SECONDS;
   const loginLimiters = {
     account: createKeyedLimiter("login-account", { points: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, seconds: window }, backend),
