@@ -52,7 +52,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       mine && s.mySeat !== null ? h("span", { class: "muted" }, `Seat ${s.mySeat + 1}`) : null,
       h("span", { class: "muted" }, "Table code ", code),
       s.connection === "disconnected"
-        ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void rejoin() }, "Rejoin")
+        ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void join() }, "Rejoin")
         : null,
       h(
         "a",
@@ -142,7 +142,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       try {
         const c = await connect(roomId, spectate);
         if (closed) {
-          c.detach();
+          void c.leave();
           break;
         }
         attach(c);
@@ -168,11 +168,12 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
     );
   };
 
-  const rejoin = async (): Promise<void> => {
+  const join = async (): Promise<void> => {
     try {
       const c = await connect(roomId, spectate);
       if (closed) {
-        c.detach();
+        // The page was left while joining.
+        void c.leave();
         return;
       }
       attach(c);
@@ -181,7 +182,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
     }
   };
 
-  void rejoin();
+  void join();
   const timer = setInterval(() => updateTimer(host, last?.model ?? null, Date.now()), 250);
 
   return () => {
