@@ -24,7 +24,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <h1>PZO is running, but the browser client is not built</h1>
 <p>The game server and its API are up. The page you play on is built separately:</p>
 <pre style="background:#f3f3f3;padding:0.75rem">npm run build</pre>
-<p>then reload this page. (<code>npm start</code> builds it when the build is missing.)</p>
+<p>then reload this page.</p>
 </body></html>`;
 
 function isServerPath(p: string): boolean {
