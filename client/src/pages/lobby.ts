@@ -279,9 +279,9 @@ export function lobbyPage(root: HTMLElement): () => void {
         message,
       ),
       h("section", { class: "panel" }, h("h2", null, "Open tables ", liveBadge), tablesBox),
-      h("section", { class: "panel ladder-panel" }, h("h2", null, "Ladder"), ladderBox),
-      h("section", { class: "panel" }, createForm),
       h("section", { class: "panel" }, joinForm),
+      h("section", { class: "panel wide" }, h("h2", null, "Ladder"), ladderBox),
+      h("section", { class: "panel wide" }, createForm),
     ),
   );
   drawTables();
