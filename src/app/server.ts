@@ -5,17 +5,20 @@
  * Colyseus keeps its matchmaker in module state, so one process hosts one PZO server at a time.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { defineRoom, defineServer, LocalDriver, LocalPresence, matchMaker, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type express from "express";
 import type { Express } from "express";
 import { Registry } from "prom-client";
-import { Redis } from "ioredis";import * as engine from "../game/index.js";
+import { Redis } from "ioredis";
+import * as engine from "../game/index.js";
 import { smartPolicy } from "../bots/policy.js";
 import { BotManager } from "../bots/manager.js";
 import type { TokenService } from "../http/auth.js";
 import { createTokenServiceFromConfig, registerHttpRoutes } from "../http/http.js";
+import { serveClient } from "./clientAssets.js";
 import { createLadderPort } from "../http/ladderAdapter.js";
 import { ROOM_NAMES } from "../shared/protocol.js";
 import type { Config } from "./config.js";
@@ -32,6 +35,9 @@ import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
+/** The built browser client: `client/dist` at the package root, from source or from `dist/`. */
+const CLIENT_DIST = fileURLToPath(new URL(import.meta.url.includes("/dist/") ? "../../../client/dist" : "../../client/dist", import.meta.url));
+
 export interface PzoServerOverrides {
   readonly logger?: Logger;
   /** Storage over a database opened by the caller (tests); default: open the configured one. */
@@ -131,6 +137,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         tokens,
       });
       await overrides.httpRoutes?.(app);
+      // The browser client (client/dist) at `/`, after every API route so it never shadows one.
+      if (config.SERVE_CLIENT && overrides.httpRoutes === undefined) serveClient(app, CLIENT_DIST);
     },
   });
 
