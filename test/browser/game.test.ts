@@ -181,6 +181,29 @@ describe("browser client against a real server", () => {
     await page.context().close();
   });
 
+  it("a guest registers from the account page and plays on as the new user", async () => {
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.httpUrl}/#/account`);
+    await page.getByTestId("register-form").waitFor();
+    const guestId = await playerIdOf(page);
+    const name = `user${Date.now() % 1_000_000}`;
+    await page.getByTestId("register-username").fill(name);
+    await page.getByTestId("register-email").fill(`${name}@example.com`);
+    await page.getByTestId("register-password").fill("correct horse battery");
+    await page.getByTestId("register-submit").click();
+    await page.waitForURL(/#\/lobby$/);
+    await page.waitForSelector(`[data-testid="nav-identity"]:text("${name}")`);
+    expect(await playerIdOf(page)).not.toBe(guestId);
+    // The session survives a reload (localStorage) and is accepted by the rooms.
+    await page.reload();
+    await page.waitForSelector(`[data-testid="nav-identity"]:text("${name}")`);
+    await page.getByTestId("play-now").click();
+    await page.getByTestId("table").waitFor();
+    await page.waitForSelector(`li.seat.mine [data-testid="seat-name"]:text("${name}")`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it("a table made with the form is listed live in another guest's lobby; Add a bot, Join from the list, and the game starts with a hand each", async () => {
     const host = await newPage(browser, errors);
     const guest = await newPage(browser, errors);
@@ -248,6 +271,21 @@ describe("browser client against a real server", () => {
       await expectReplayShows(page, fold(events.slice(0, position)));
       if (position === midTrick) await screenshot(page, "replay");
     }
+
+    // Play runs the log forward at the chosen speed; Pause stops it.
+    await page.evaluate(`(() => {
+      const s = document.querySelector('[data-testid="replay-scrubber"]');
+      s.value = "${events.length - 40}";
+      s.dispatchEvent(new Event("input", { bubbles: true }));
+    })()`);
+    await page.getByTestId("replay-speed").selectOption("32");
+    await page.getByTestId("replay-play").click();
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="replay-position"]').getAttribute("data-position")) >= ${events.length - 5}`, undefined, { timeout: 20_000 });
+    await page.getByTestId("replay-play").click();
+    expect(await page.getByTestId("replay-play").getAttribute("aria-pressed")).toBe("false");
+    const paused = await page.getByTestId("replay-position").getAttribute("data-position");
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId("replay-position").getAttribute("data-position")).toBe(paused);
 
     // Keyboard: the scrubber is a focusable slider; one step right is the next event.
     await page.getByTestId("replay-scrubber").focus();
