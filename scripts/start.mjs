@@ -15,7 +15,9 @@ if (major < MIN_NODE_MAJOR) {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // `node scripts/start.mjs [module]` runs a compiled module; the default is the server entry.
-const entry = path.join(root, "dist", `${process.argv[2] ?? "src/app/main"}.js`);
+// The module argument is taken out of process.argv, so the module sees only its own arguments.
+const moduleArg = process.argv[2] !== undefined && !process.argv[2].startsWith("-") ? process.argv.splice(2, 1)[0] : undefined;
+const entry = path.join(root, "dist", `${moduleArg ?? "src/app/main"}.js`);
 
 /** Newest modification time of any .ts file below the given folders. */
 function newestSource(dirs) {
