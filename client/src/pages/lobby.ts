@@ -183,7 +183,7 @@ export function lobbyPage(root: HTMLElement): () => void {
             return h(
               "tr",
               { "data-testid": "table-row", "data-room-id": t.roomId },
-              h("td", null, h("code", null, t.roomId)),
+              h("td", null, h("code", { title: t.roomId }, t.roomId.slice(0, 8))),
               h("td", null, `${seated}/${seats}`),
               h("td", null, m.turnSeconds !== undefined ? `${m.turnSeconds} s` : "–"),
               h("td", null, m.phase ?? "–"),

@@ -51,6 +51,24 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       s.role === "spectator" ? h("span", { class: "badge", "data-testid": "spectator-badge" }, "Spectating") : null,
       mine && s.mySeat !== null ? h("span", { class: "muted" }, `Seat ${s.mySeat + 1}`) : null,
       h("span", { class: "muted" }, "Table code ", code),
+      h(
+        "button",
+        {
+          type: "button",
+          "data-testid": "copy-code",
+          "aria-label": "Copy the table code",
+          onclick: (ev: Event) => {
+            const button = ev.currentTarget;
+            void navigator.clipboard?.writeText(s.roomId).then(
+              () => {
+                if (button instanceof HTMLButtonElement) button.textContent = "Copied";
+              },
+              () => undefined,
+            );
+          },
+        },
+        "Copy",
+      ),
       s.connection === "disconnected"
         ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void join() }, "Rejoin")
         : null,
