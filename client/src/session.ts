@@ -189,9 +189,4 @@ export async function ensureSession(): Promise<Identity | ApiProblem> {
   return res.ok ? res.data : res.problem;
 }
 
-/** Sets the display name kept with the session (after a profile fetch tells us the real one). */
-export function setDisplayName(name: string): void {
-  if (current !== null && current.displayName !== name) save({ ...current, displayName: name });
-}
-
 useTokens({ accessToken, refresh });
