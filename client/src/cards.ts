@@ -2,10 +2,11 @@
  * Card display for the page: accessible names and colours. Parsing, display text and the hand
  * order come from the rules engine (`src/game/cards.ts`), so the page and the server agree.
  */
-import { compareForDisplay, formatCard, isCard, rankOf, suitOf } from "../../src/game/cards.js";
+import { formatCard, isCard, rankOf, sortForDisplay, suitOf } from "../../src/game/cards.js";
 import type { Card, Rank, Suit } from "../../src/game/types.js";
 
-export { formatCard as cardLabel, isCard, suitOf };
+/** `formatCard` ("10♦"); `sortForDisplay`: a hand in display order (suit, then rank). */
+export { formatCard as cardLabel, isCard, sortForDisplay as sortHand, suitOf };
 
 const RANK_NAMES: Readonly<Record<Rank, string>> = {
   "2": "Two", "3": "Three", "4": "Four", "5": "Five", "6": "Six", "7": "Seven", "8": "Eight",
@@ -26,9 +27,4 @@ export function suitName(suit: Suit): string {
 export function isRed(card: Card): boolean {
   const s = suitOf(card);
   return s === "D" || s === "H";
-}
-
-/** A hand in display order (suit, then rank), as the engine sorts it. */
-export function sortHand(cards: readonly Card[]): Card[] {
-  return [...cards].sort(compareForDisplay);
 }
