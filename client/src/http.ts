@@ -1,7 +1,7 @@
 /**
  * The HTTP side: one `request` that adds the access token, refreshes it once on expiry, unwraps
  * the success envelope and turns RFC 9457 problems into values. Callers validate the data they
- * get with a zod schema (`getJson(path, schema)`); nothing from the wire is trusted as typed.
+ * get with a zod schema (`request(path, schema)`); nothing from the wire is trusted as typed.
  */
 import * as z from "zod/mini";
 import { SERVER_ORIGIN } from "./env.js";
