@@ -15,6 +15,7 @@
  * targets are PostgreSQL's). Knobs (environment): RUNS, SAT_GAMES, RATE, LAT_GAMES,
  * LAT_SECONDS, EVENTLOG_MAX_BATCH, EVENTLOG_MAX_WAIT_MS, EVENTLOG_FLUSHES.
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { sql } from "drizzle-orm";
 import type { GameEvent, GameId } from "../../src/game/types.js";
@@ -64,6 +65,35 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+/**
+ * CPU seconds used so far by this database's server backends, read from /proc: possible only
+ * when PostgreSQL runs on this machine (and PGlite, which runs in this process, has none).
+ * Returns pid -> seconds, or undefined when it cannot be read.
+ */
+async function backendCpu(handle: DatabaseHandle): Promise<Map<number, number> | undefined> {
+  if (handle.kind !== "postgres") return undefined;
+  const rows = await handle.db.select({ pid: sql<number>`pid`.mapWith(Number) }).from(sql`pg_stat_activity`).where(sql`datname = current_database()`);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/** Server CPU seconds spent between two {@link backendCpu} readings (new backends count from 0). */
+function cpuBetween(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 let gameCounter = 0;
 
 /** Creates `n` fresh games (rows and event 0) from the templates. */
@@ -83,10 +113,14 @@ const newLog = (handle: DatabaseHandle): GroupCommitEventLog =>
   new GroupCommitEventLog(handle.db, { maxBatch: MAX_BATCH, maxWaitMs: MAX_WAIT_MS, maxConcurrentFlushes: FLUSHES, logger: quiet });
 
 /** Closed loop, every game writing its whole log: committed events per second. */
-async function saturation(handle: DatabaseHandle, templates: readonly Template[]): Promise<{ eps: number; events: number; seconds: number; cpuSeconds: number }> {
+async function saturation(
+  handle: DatabaseHandle,
+  templates: readonly Template[],
+): Promise<{ eps: number; events: number; seconds: number; cpuSeconds: number; serverCpuSeconds: number | undefined }> {
   const gamesToRun = await createGames(handle, templates, SAT_GAMES);
   const log = newLog(handle);
   let events = 0;
+  const serverBefore = await backendCpu(handle);
   const cpu = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
@@ -99,8 +133,9 @@ async function saturation(handle: DatabaseHandle, templates: readonly Template[]
   );
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
+  const serverCpuSeconds = cpuBetween(serverBefore, await backendCpu(handle));
   await log.close();
-  return { eps: events / seconds, events, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+  return { eps: events / seconds, events, seconds, cpuSeconds: (used.user + used.system) / 1e6, serverCpuSeconds };
 }
 
 /** Open loop at RATE events/s: latency from scheduled send to commit. */
@@ -173,10 +208,13 @@ async function main(): Promise<void> {
     await latencyWarmup(handle, templates);
 
     const sat: number[] = [];
+    const cpuPerEvent: number[] = [];
     for (let r = 1; r <= RUNS; r++) {
       const s = await saturation(handle, templates);
       sat.push(s.eps);
-      console.log(`  saturation run ${r}: ${SAT_GAMES} games, ${s.events} events in ${s.seconds.toFixed(2)} s = ${Math.round(s.eps)} events/s (bench process CPU ${s.cpuSeconds.toFixed(2)} s)`);
+      const server = s.serverCpuSeconds === undefined ? "server CPU n/a" : `server CPU ${s.serverCpuSeconds.toFixed(2)} s`;
+      if (s.serverCpuSeconds !== undefined) cpuPerEvent.push((s.serverCpuSeconds + s.cpuSeconds) / s.events);
+      console.log(`  saturation run ${r}: ${SAT_GAMES} games, ${s.events} events in ${s.seconds.toFixed(2)} s = ${Math.round(s.eps)} events/s (bench CPU ${s.cpuSeconds.toFixed(2)} s, ${server})`);
     }
     const p50s: number[] = [];
     const p99s: number[] = [];
@@ -192,6 +230,10 @@ async function main(): Promise<void> {
     console.log("");
     console.log(`RESULT durable events/s at saturation (median of ${RUNS}): ${Math.round(eps)}  [target >= ${TARGET_EPS}: ${eps >= TARGET_EPS ? "met" : "NOT met"}]`);
     console.log(`RESULT commit latency at ${RATE} events/s offered (median of ${RUNS}): p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms  [target p99 <= ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? "met" : "NOT met"}]`);
+    if (cpuPerEvent.length > 0) {
+      const us = median(cpuPerEvent) * 1e6;
+      console.log(`CPU cost per durable event at saturation (median, server backends + bench process): ${us.toFixed(1)} µs, i.e. ${Math.round(1e6 / us)} events/s per fully available core`);
+    }
     console.log(`  load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   } finally {
     await handle.close();
