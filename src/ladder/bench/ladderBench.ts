@@ -11,7 +11,10 @@
  *   `service.applyChanges` with one change per tier (all-time and season): two atomic cache
  *   upserts that return old and new ranks, two deltas built and published in-process. The
  *   PostgreSQL transaction is NOT included (it is measured by the db layer's bench);
- * - raw: `ZREVRANGE key 0 9` and `ZREVRANK key member` on the same sorted set.
+ * - raw: `ZREVRANGE key 0 9` and `ZREVRANK key member` on the same sorted set, the member
+ *   computed beforehand. Service and raw requests alternate one by one (top-10 with
+ *   ZREVRANGE, rank with ZREVRANK), so the overhead ratio compares like with like even when
+ *   other work on the machine comes and goes.
  *
  * Seeding: 1,000,000 players in the all-time tier and 200,000 of them in the season tier
  * (a season is younger than all time), through `replaceAll` (pipelined variadic commands).
@@ -222,6 +225,7 @@ async function benchBackend(name: string, cache: LadderCache, players: readonly 
 async function main(): Promise<void> {
   console.log(`ladder bench: ${PLAYERS.toLocaleString("en")} players, ${OPS.toLocaleString("en")} ops per read measurement, ${SUBMISSIONS.toLocaleString("en")} submissions`);
   console.log(`command: npm run bench:ladder   (REDIS_URL=${process.env["REDIS_URL"] ?? "unset"})   node ${process.version}`);
+  console.log("submission = ActionTokens.verify (HMAC-SHA256) + service.applyChanges for 2 tiers (2 atomic cache upserts returning old/new rank, 2 deltas published in-process); no PostgreSQL");
   const load = (): string => `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`;
   console.log(`machine: ${load()} (other work on the machine inflates p99s; compare the raw Redis rows)`);
   const t0 = performance.now();
