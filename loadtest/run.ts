@@ -1,26 +1,36 @@
 /**
- * Load harness: `npm run loadtest -- --clients N --tables M [--url ws://host:port]`
+ * Load harness: `npm run loadtest -- --clients N [--tables M] [--workers K] [--think-ms 200-500]
+ * [--lobby-clients 3] [--max-seconds S] [--url ws://host:port]`
  *
  * Runs N bot clients (the house policy, Colyseus SDK over real WebSockets, guest sessions from
- * the REST API) at M tables of N/M seats each, until every game completes. Without `--url` it
- * starts a server process itself (src/app/main.ts with the pinned Node; PGlite in a temporary
- * directory, or DATABASE_URL / REDIS_URL from the environment).
+ * the REST API; guests are ordinary players, so finished games move the ladder) at M tables of
+ * N/M seats each, spread over K worker processes (loadtest/worker.ts; default one per core) so
+ * that one client process's event loop does not dominate the figures. Each bot waits a random
+ * think time before each move. Without `--url` it starts a server process itself
+ * (src/app/main.ts with the pinned Node; PGlite in a temporary directory, or DATABASE_URL /
+ * REDIS_URL from the environment) with the guest-login rate limit raised for the run.
  *
- * Prints: connected clients, moves/s, move round trip (send -> the client's own state shows the
- * move) p50/p99, server CPU and RSS (from the server's `/stats`), and then checks every game's
- * log through `GET /api/games/:id/events`: gapless, completed, and holding every event a client
- * was shown.
+ * Prints: load average at start and end, connected clients, moves/s and the pacing used, move
+ * round trip (send -> the client's own state shows the move) p50/p99 over the merged raw samples
+ * of all workers, each worker's and the coordinator's own event-loop delay (if these are high,
+ * the round trip measures the harness, not the server), the server's /stats HTTP latency, CPU
+ * and RSS, the lobby delay (receive time - `at` of every `ladder_delta` at a few lobby clients,
+ * same clock), and then checks every game's log through `GET /api/games/:id/events`: gapless,
+ * completed, and holding every event a client was shown.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { smartPolicy } from "../src/bots/policy.js";
-import { guestLogin, httpBaseOf, startBotClient, type BotHandle, type BotOutcome } from "../src/bots/client.js";
+import { Client, type Room } from "@colyseus/sdk";
+import { httpBaseOf } from "../src/bots/client.js";
+import { ROOM_NAMES } from "../src/shared/protocol.js";
+import { formatLoopDelay, LOOP_RESOLUTION_MS, loopDelayOf, percentile, workerMessageSchema, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -30,6 +40,18 @@ const argsSchema = z.object({
   url: z.string().url().optional(),
   "turn-seconds": z.coerce.number().min(1).max(600).default(30),
   "max-seconds": z.coerce.number().min(5).max(3600).default(600),
+  workers: z.coerce.number().int().min(1).max(64).optional(),
+  /** Think time before each move, `MIN-MAX` ms (uniform) or one number. */
+  "think-ms": z
+    .string()
+    .regex(/^\d+(-\d+)?$/, "expected MIN-MAX ms, e.g. 200-500")
+    .default("200-500")
+    .transform((v): [number, number] => {
+      const [a, b] = v.split("-").map(Number);
+      const min = a ?? 0;
+      return [min, Math.max(min, b ?? min)];
+    }),
+  "lobby-clients": z.coerce.number().int().min(0).max(100).default(3),
 });
 
 const statsSchema = z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), rssBytes: z.number(), clients: z.number(), rooms: z.number() });
@@ -88,26 +110,6 @@ async function serverStats(http: string): Promise<Stats | null> {
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array<T>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await task(i);
-      }
-    }),
-  );
-  return out;
-}
-
 const eventLineSchema = z.object({ index: z.number().int(), event: z.object({ type: z.string() }) });
 
 /** Checks one finished game's log: gapless from 0, completed, and at least `seen` long. */
@@ -122,107 +124,183 @@ async function checkLog(http: string, gameId: string, seenCount: number): Promis
   return null;
 }
 
+/** Lobby clients: record (receive time - delta.at) of every ladder delta. */
+async function openLobbies(endpoint: string, count: number): Promise<{ delays: number[]; close: () => Promise<void> }> {
+  const delays: number[] = [];
+  const rooms: Room[] = [];
+  for (let i = 0; i < count; i++) {
+    const room = await new Client(endpoint).joinOrCreate(ROOM_NAMES.lobby);
+    room.onMessage("ladder_delta", (raw: unknown) => {
+      const received = Date.now();
+      const delta = deltaSchema.safeParse(raw);
+      if (delta.success) delays.push(received - delta.data.at);
+    });
+    for (const type of ["rooms", "+", "-", "ladder_snapshot", "result"]) room.onMessage(type, () => undefined);
+    rooms.push(room);
+  }
+  return { delays, close: async () => void (await Promise.all(rooms.map((r) => r.leave(true).catch(() => undefined)))) };
+}
+
+const deltaSchema = z.object({ at: z.number() });
+
+function loadLine(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+}
+
+function msFigures(samples: readonly number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms (n=${sorted.length})`;
+}
+
+function startWorker(job: WorkerJob, onProgress: (worker: number, connected: number, moves: number) => void): { child: ChildProcess; report: Promise<WorkerReport | null> } {
+  const child = fork(path.join(root, "loadtest", "worker.ts"), [], {
+    cwd: root,
+    execPath: path.join(root, "node_modules", ".bin", "node"),
+    execArgv: ["--import", "tsx"],
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const report = new Promise<WorkerReport | null>((resolve) => {
+    let got: WorkerReport | null = null;
+    child.on("message", (raw: unknown) => {
+      const m = workerMessageSchema.safeParse(raw);
+      if (!m.success) return;
+      if (m.data.type === "progress") onProgress(m.data.worker, m.data.connected, m.data.moves);
+      else got = m.data;
+    });
+    child.once("exit", () => resolve(got));
+  });
+  child.send(job);
+  return { child, report };
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { clients: { type: "string" }, tables: { type: "string" }, url: { type: "string" }, "turn-seconds": { type: "string" }, "max-seconds": { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      clients: { type: "string" },
+      tables: { type: "string" },
+      url: { type: "string" },
+      "turn-seconds": { type: "string" },
+      "max-seconds": { type: "string" },
+      workers: { type: "string" },
+      "think-ms": { type: "string" },
+      "lobby-clients": { type: "string" },
+    },
+  });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
-    console.error(`usage: npm run loadtest -- --clients N --tables M [--url ws://host:port]\n${z.prettifyError(parsed.error)}`);
+    console.error(`usage: npm run loadtest -- --clients N [--tables M] [--workers K] [--think-ms MIN-MAX] [--lobby-clients L] [--max-seconds S] [--url ws://host:port]\n${z.prettifyError(parsed.error)}`);
     return 2;
   }
-  const { clients } = parsed.data;
+  const { clients, workers: workerArg } = parsed.data;
+  const [thinkMinMs, thinkMaxMs] = parsed.data["think-ms"];
   const tables = parsed.data.tables ?? Math.floor(clients / 4);
   const seats = clients / tables;
   if (!Number.isInteger(seats) || seats < 3 || seats > 5) {
     console.error(`--clients / --tables must be a whole 3..5 seats per table (got ${seats})`);
     return 2;
   }
+  const workers = Math.min(workerArg ?? availableParallelism(), tables);
 
+  console.log(`load average at start (1/5/15 min): ${loadLine()} on ${availableParallelism()} cores`);
   const spawned = parsed.data.url === undefined ? await startServer() : null;
   const endpoint = parsed.data.url ?? spawned?.url ?? "";
   const http = httpBaseOf(endpoint);
   console.log(`load: ${clients} clients at ${tables} tables of ${seats} against ${endpoint}${spawned === null ? "" : " (server started by the harness)"}`);
+  console.log(
+    `harness: ${workers} worker process(es), ${parsed.data["lobby-clients"]} lobby client(s); pacing: each bot thinks ${thinkMinMs === thinkMaxMs ? `${thinkMinMs} ms` : `${thinkMinMs}-${thinkMaxMs} ms (uniform)`} before each move (not counted in the round trip)`,
+  );
 
-  const accounts = await pool(clients, 50, (i) => guestLogin(http, `load-${i}`));
-  const rtts: number[] = [];
-  const seenMax = new Map<string, number>();
-  const onMove = (s: { roundTripMs: number }): void => void rtts.push(s.roundTripMs);
-  const handles: BotHandle[] = [];
-  let connectFailures = 0;
+  const harnessLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  harnessLoop.enable();
+  const lobby = await openLobbies(endpoint, parsed.data["lobby-clients"]);
 
   const before = await serverStats(http);
   const t0 = performance.now();
   let maxRss = before?.rssBytes ?? 0;
   let peakClients = 0;
+  const statsLatency: number[] = [];
   const sampler = setInterval(() => {
+    const sent = performance.now();
     void serverStats(http).then((s) => {
       if (s === null) return;
+      statsLatency.push(performance.now() - sent);
       maxRss = Math.max(maxRss, s.rssBytes);
       peakClients = Math.max(peakClients, s.clients);
     });
   }, 1000);
 
-  await pool(tables, 20, async (t) => {
-    const base = t * seats;
-    const table = { gameId: "" };
-    const watch = (m: unknown): void => {
-      const parsedEvent = z.object({ index: z.number() }).safeParse(m);
-      if (parsedEvent.success) seenMax.set(table.gameId, Math.max(seenMax.get(table.gameId) ?? -1, parsedEvent.data.index));
-    };
-    try {
-      const first = await startBotClient({ endpoint, token: accounts[base]!.token, target: { kind: "create", options: { seats, turnSeconds: parsed.data["turn-seconds"], isPublic: false } }, policy: smartPolicy, onMove, onEvent: watch });
-      handles.push(first);
-      table.gameId = first.room.roomId;
-      for (let s = 1; s < seats; s++) {
-        try {
-          handles.push(await startBotClient({ endpoint, token: accounts[base + s]!.token, target: { kind: "join", roomId: first.room.roomId, seat: null }, policy: smartPolicy, onMove, onEvent: watch }));
-        } catch {
-          connectFailures += 1;
-        }
-      }
-    } catch {
-      connectFailures += seats;
-    }
+  const deadline = Date.now() + parsed.data["max-seconds"] * 1000;
+  const progress = new Map<number, { connected: number; moves: number }>();
+  let lastProgressLine = 0;
+  const onProgress = (worker: number, connected: number, moves: number): void => {
+    progress.set(worker, { connected, moves });
+    if (performance.now() - lastProgressLine < 10_000) return;
+    lastProgressLine = performance.now();
+    const all = [...progress.values()];
+    console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${all.reduce((n, p) => n + p.connected, 0)} connected, ${all.reduce((n, p) => n + p.moves, 0)} moves`);
+  };
+  const started = Array.from({ length: workers }, (_, w) => {
+    const firstTable = Math.floor((w * tables) / workers);
+    const tableCount = Math.floor(((w + 1) * tables) / workers) - firstTable;
+    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline }, onProgress);
   });
-  const connected = handles.length;
-  console.log(`connected clients: ${connected}/${clients} (server peak ${peakClients}; failures ${connectFailures})`);
-
-  const timeout = new Promise<null>((r) => setTimeout(() => r(null), parsed.data["max-seconds"] * 1000));
-  const outcomes = await Promise.race([Promise.all(handles.map((h) => h.done)), timeout]);
+  const killer = setTimeout(() => started.forEach((s) => s.child.kill("SIGKILL")), parsed.data["max-seconds"] * 1000 + 60_000);
+  const reports = (await Promise.all(started.map((s) => s.report))).filter((r): r is WorkerReport => r !== null);
+  clearTimeout(killer);
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  // Deltas of the last games are published right after their completion commits: give them a moment.
+  await new Promise((r) => setTimeout(r, 1_000));
+  harnessLoop.disable();
   const after = await serverStats(http);
 
-  const sorted = [...rtts].sort((a, b) => a - b);
-  const moves = rtts.length;
-  console.log(`moves: ${moves} in ${seconds.toFixed(1)} s = ${(moves / seconds).toFixed(0)} moves/s`);
-  console.log(`move round trip (send -> own state): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms`);
+  const connected = reports.reduce((n, r) => n + r.connected, 0);
+  const failures = reports.reduce((n, r) => n + r.connectFailures, 0);
+  const sample = reports.find((r) => r.failureSample !== null)?.failureSample;
+  console.log(`connected clients: ${connected}/${clients} (server peak ${peakClients}; failures ${failures}${sample === undefined ? "" : `, e.g. ${sample}`})`);
+  if (reports.length < workers) console.log(`${workers - reports.length} worker(s) sent no report`);
+
+  const roundTrips = reports.flatMap((r) => r.roundTrips);
+  const firsts = reports.map((r) => r.firstMoveAt).filter((t): t is number => t !== null);
+  const lasts = reports.map((r) => r.lastMoveAt).filter((t): t is number => t !== null);
+  const playSeconds = firsts.length > 0 && lasts.length > 0 ? (Math.max(...lasts) - Math.min(...firsts)) / 1000 : Number.NaN;
+  console.log(`moves: ${roundTrips.length} in ${playSeconds.toFixed(1)} s of play (${seconds.toFixed(1)} s in all) = ${(roundTrips.length / playSeconds).toFixed(0)} moves/s, paced by ${thinkMinMs}-${thinkMaxMs} ms think time`);
+  console.log(`move round trip (send -> own state), all workers merged: ${msFigures(roundTrips)}`);
+  for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}`);
+  console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
+  console.log(`server /stats HTTP round trip during the run (its event loop's responsiveness): ${msFigures(statsLatency)}`);
   if (before !== null && after !== null) {
     const cpuSeconds = (after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1e6;
     console.log(`server: CPU ${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core on average, RSS max ${(Math.max(maxRss, after.rssBytes) / 1048576).toFixed(0)} MB`);
   }
+  console.log(`lobby delay (ladder delta: receive time - delta.at, ${parsed.data["lobby-clients"]} lobby clients): ${msFigures(lobby.delays)}`);
+  await lobby.close();
 
+  const timedOut = reports.some((r) => r.timedOut);
+  if (timedOut) console.log(`not every game finished within ${parsed.data["max-seconds"]} s`);
   let lost = 0;
   let completed = 0;
-  if (outcomes === null) console.log(`not every game finished within ${parsed.data["max-seconds"]} s`);
-  const byGame = new Map<string, BotOutcome[]>();
-  for (const o of outcomes ?? []) byGame.set(o.gameId, [...(byGame.get(o.gameId) ?? []), o]);
-  for (const [gameId, list] of byGame) {
-    if (!list.every((o) => o.completed)) continue;
+  const tableReports = reports.flatMap((r) => r.tables);
+  for (const t of tableReports) {
+    if (!t.completed) continue;
     completed += 1;
-    const problem = await checkLog(http, gameId, (seenMax.get(gameId) ?? -1) + 1);
+    const problem = await checkLog(http, t.gameId, t.seenMax + 1);
     if (problem !== null) {
       lost += 1;
-      console.log(`game ${gameId}: ${problem}`);
+      console.log(`game ${t.gameId}: ${problem}`);
     }
   }
-  console.log(`logs checked: ${completed} completed games, ${lost} with lost or missing events`);
+  console.log(`logs checked: ${completed}/${tables} completed games, ${lost} with lost or missing events`);
+  console.log(`load average at end (1/5/15 min): ${loadLine()}`);
 
-  for (const h of handles) await h.leave();
   if (spawned !== null) {
     spawned.child.kill("SIGTERM");
     await new Promise((r) => spawned.child.once("exit", r));
   }
-  return lost === 0 && outcomes !== null ? 0 : 1;
+  return lost === 0 && !timedOut && reports.length === workers ? 0 : 1;
 }
 
 main().then(

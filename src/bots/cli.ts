@@ -5,23 +5,56 @@
  * server's REST API, the first bot of a table creates it, the others join it by id, and every
  * bot plays the house policy over a real WebSocket. Prints one line per finished table and a
  * summary; exits non-zero when a table did not finish.
+ *
+ * Guest logins share the server's `RATE_LIMIT_AUTH` budget (default 30/60 per client address), so
+ * more than 7 tables of 4 from one address meet HTTP 429: the CLI then says so once and waits as
+ * long as the server's `Retry-After` asks (up to `--max-login-wait` seconds in all, default 300).
+ * On a server you run for bot play, raise `RATE_LIMIT_AUTH` (e.g. `RATE_LIMIT_AUTH=100000/60`).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { smartPolicy } from "./policy.js";
-import { guestLogin, httpBaseOf, startBotClient, type BotOutcome } from "./client.js";
+import { GuestLoginError, guestLogin, httpBaseOf, startBotClient, type BotOutcome } from "./client.js";
 
 const argsSchema = z.object({
   url: z.string().url(),
   tables: z.coerce.number().int().min(1).max(10_000),
   seats: z.coerce.number().int().min(3).max(5).default(4),
   "turn-seconds": z.coerce.number().min(1).max(600).default(30),
+  "max-login-wait": z.coerce.number().min(0).max(3600).default(300),
 });
+
+let maxLoginWaitMs = 300_000;
+let rateLimitedSaid = false;
+
+/** A guest session; on HTTP 429 waits for the server's Retry-After (with jitter) and tries again. */
+async function loginWithBackoff(http: string, displayName: string): Promise<{ token: string; playerId: string }> {
+  const giveUpAt = performance.now() + maxLoginWaitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await guestLogin(http, displayName);
+    } catch (err) {
+      if (!(err instanceof GuestLoginError) || err.status !== 429) throw err;
+      const waitMs = (err.retryAfterSeconds ?? Math.min(60, 2 ** attempt)) * 1000 + Math.random() * 1000;
+      if (performance.now() + waitMs > giveUpAt) {
+        throw new Error(`guest logins are rate-limited by the server (HTTP 429) for longer than --max-login-wait; raise RATE_LIMIT_AUTH on the server or play fewer tables`, { cause: err });
+      }
+      if (!rateLimitedSaid) {
+        rateLimitedSaid = true;
+        console.log(
+          `guest logins rate-limited by the server (HTTP 429, RATE_LIMIT_AUTH; default 30/60 per address): waiting ${Math.ceil(waitMs / 1000)} s as Retry-After asks, then retrying. ` +
+            `On a server you run for bots, start it with e.g. RATE_LIMIT_AUTH=100000/60.`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
 
 /** Plays one table; resolves with every bot's outcome. */
 async function playTable(endpoint: string, table: number, seats: number, turnSeconds: number): Promise<BotOutcome[]> {
   const http = httpBaseOf(endpoint);
-  const accounts = await Promise.all(Array.from({ length: seats }, (_, s) => guestLogin(http, `cli-bot-${table}-${s}`)));
+  const accounts = await Promise.all(Array.from({ length: seats }, (_, s) => loginWithBackoff(http, `cli-bot-${table}-${s}`)));
   const first = await startBotClient({ endpoint, token: accounts[0]!.token, target: { kind: "create", options: { seats, turnSeconds, isPublic: false } }, policy: smartPolicy });
   const others = await Promise.all(
     accounts.slice(1).map((a) => startBotClient({ endpoint, token: a.token, target: { kind: "join", roomId: first.room.roomId, seat: null }, policy: smartPolicy })),
@@ -30,13 +63,14 @@ async function playTable(endpoint: string, table: number, seats: number, turnSec
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { url: { type: "string" }, tables: { type: "string" }, seats: { type: "string" }, "turn-seconds": { type: "string" } } });
+  const { values } = parseArgs({ options: { url: { type: "string" }, tables: { type: "string" }, seats: { type: "string" }, "turn-seconds": { type: "string" }, "max-login-wait": { type: "string" } } });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
-    console.error(`usage: npm run bots -- --url ws://host:port --tables N [--seats 3-5] [--turn-seconds S]\n${z.prettifyError(parsed.error)}`);
+    console.error(`usage: npm run bots -- --url ws://host:port --tables N [--seats 3-5] [--turn-seconds S] [--max-login-wait S]\n${z.prettifyError(parsed.error)}`);
     return 2;
   }
   const { url, tables, seats } = parsed.data;
+  maxLoginWaitMs = parsed.data["max-login-wait"] * 1000;
   const started = performance.now();
   const results = await Promise.allSettled(Array.from({ length: tables }, (_, t) => playTable(url, t, seats, parsed.data["turn-seconds"])));
   let finished = 0;

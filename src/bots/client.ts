@@ -35,8 +35,8 @@ export interface BotClientOptions {
   readonly token: string;
   readonly target: BotTarget;
   readonly policy: SeatPolicy;
-  /** Delay before each move, ms (default 0). */
-  readonly moveDelayMs?: number;
+  /** Delay before each move, ms (default 0), or a function drawing one per move (a "think time"). */
+  readonly moveDelayMs?: number | (() => number);
   readonly onMove?: (sample: MoveSample) => void;
   readonly onError?: (error: unknown) => void;
   /** Every `event` message the bot receives (index and redacted event), in order. */
@@ -69,6 +69,18 @@ export interface BotHandle {
 
 const sessionSchema = z.object({ data: z.object({ accessToken: z.string(), playerId: z.string() }) });
 
+/** A refused guest login; `retryAfterSeconds` is the server's `Retry-After` (429), if it sent one. */
+export class GuestLoginError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterSeconds: number | null,
+    body: string,
+  ) {
+    super(`guest login failed: HTTP ${status} ${body}`);
+    this.name = "GuestLoginError";
+  }
+}
+
 /** A guest session from the REST API (`POST /api/auth/guest`): how bots and load clients get tokens. */
 export async function guestLogin(httpUrl: string, displayName: string): Promise<{ token: string; playerId: string }> {
   const response = await fetch(new URL("/api/auth/guest", httpUrl), {
@@ -76,7 +88,10 @@ export async function guestLogin(httpUrl: string, displayName: string): Promise<
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ displayName }),
   });
-  if (!response.ok) throw new Error(`guest login failed: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok) {
+    const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
+    throw new GuestLoginError(response.status, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null, await response.text());
+  }
   const session = sessionSchema.parse(await response.json());
   return { token: session.data.accessToken, playerId: session.data.playerId };
 }
@@ -179,7 +194,7 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
     const command = options.policy(view);
     if (command === null) return;
     pendingAt = state.eventCount;
-    const delay = options.moveDelayMs ?? 0;
+    const delay = typeof options.moveDelayMs === "function" ? options.moveDelayMs() : (options.moveDelayMs ?? 0);
     if (delay > 0) setTimeout(() => !finished && send(command), delay);
     else send(command);
   };

@@ -1,0 +1,98 @@
+/**
+ * What the load harness's coordinator (run.ts) and its worker processes (worker.ts) tell each
+ * other over the child-process IPC channel, and the statistics both use.
+ */
+import type { Histogram } from "node:perf_hooks";
+import { z } from "zod";
+
+/** The job a worker gets: tables `[firstTable, firstTable + tableCount)` of `seats` each. */
+export const workerJobSchema = z.object({
+  type: z.literal("job"),
+  worker: z.number().int().min(0),
+  endpoint: z.string(),
+  firstTable: z.number().int().min(0),
+  tableCount: z.number().int().min(0),
+  seats: z.number().int().min(3).max(5),
+  turnSeconds: z.number(),
+  thinkMinMs: z.number().min(0),
+  thinkMaxMs: z.number().min(0),
+  /** Epoch ms after which the worker stops waiting for games and reports. */
+  deadline: z.number(),
+});
+export type WorkerJob = z.infer<typeof workerJobSchema>;
+
+/** Event-loop delay of one process over the run, ms (perf_hooks.monitorEventLoopDelay). */
+export const loopDelaySchema = z.object({ p50: z.number(), p99: z.number(), max: z.number(), mean: z.number() });
+export type LoopDelay = z.infer<typeof loopDelaySchema>;
+
+/** One table as a worker saw it. */
+export const tableReportSchema = z.object({
+  gameId: z.string(),
+  completed: z.boolean(),
+  /** Highest event index any client at the table was shown (-1: none). */
+  seenMax: z.number().int(),
+});
+export type TableReport = z.infer<typeof tableReportSchema>;
+
+/** A worker's final report: raw samples, so the coordinator computes percentiles over all of them. */
+export const workerReportSchema = z.object({
+  type: z.literal("report"),
+  worker: z.number().int(),
+  connected: z.number().int(),
+  connectFailures: z.number().int(),
+  failureSample: z.string().nullable(),
+  /** Move round trips (send -> the client's own state shows the move), ms. */
+  roundTrips: z.array(z.number()),
+  /** Epoch ms of the first move sent and of the last move seen. */
+  firstMoveAt: z.number().nullable(),
+  lastMoveAt: z.number().nullable(),
+  timedOut: z.boolean(),
+  tables: z.array(tableReportSchema),
+  loopDelay: loopDelaySchema,
+});
+export type WorkerReport = z.infer<typeof workerReportSchema>;
+
+/** A worker's progress line (sent every few seconds). */
+export const workerProgressSchema = z.object({ type: z.literal("progress"), worker: z.number().int(), connected: z.number().int(), moves: z.number().int() });
+
+/** Anything a worker sends. */
+export const workerMessageSchema = z.discriminatedUnion("type", [workerReportSchema, workerProgressSchema]);
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
+}
+
+/** Sampling interval of the event-loop delay monitors, ms. */
+export const LOOP_RESOLUTION_MS = 10;
+
+/**
+ * A monitorEventLoopDelay histogram's figures in ms of lag: it records the interval between its
+ * timer's runs (ns), i.e. the resolution plus the delay, so the resolution is taken off.
+ */
+export function loopDelayOf(h: Histogram): LoopDelay {
+  const ms = (ns: number): number => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) : Number.NaN);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) };
+}
+
+/** `p50 1.2 ms, p99 3.4 ms, max 9.9 ms` */
+export function formatLoopDelay(d: LoopDelay): string {
+  return `p50 ${d.p50.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`;
+}
+
+/** Runs `task` for 0..count-1 with at most `limit` in flight. */
+export async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await task(i);
+      }
+    }),
+  );
+  return out;
+}
