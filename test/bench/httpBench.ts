@@ -27,6 +27,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon, { type AutocannonRequestSpec, type AutocannonResult } from "autocannon";
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
       },
     };
 
+    const loadBefore = loadavg()[0] ?? 0;
     console.log("warming up ...");
     await autocannon({ url: base, connections: 20, duration: 2, requests: [profile, game, rankings] });
     const single = Math.max(3, Math.round(SECONDS / 2));
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
     rows.push(await run("POST /api/ladder/scores", "write", WRITE_RATE, base, [score], single));
     rows.push(await run("POST /api/users (scrypt N=16384)", "write", WRITE_RATE, base, [register], single));
     console.log("");
+    console.log(`machine: ${availableParallelism()} cores; 1-min load average ${loadBefore.toFixed(1)} before the runs, ${(loadavg()[0] ?? 0).toFixed(1)} after (other processes compete for the same cores)`);
     const met = report(rows);
     console.log(met ? "\nboth mixes met their p99 targets at the offered rates" : "\nat least one mix missed its p99 target at the offered rate (see the table)");
   } finally {
