@@ -67,7 +67,7 @@ export const envSchema = z.object({
   LADDER_DRIFT_INTERVAL_MS: positiveInt.default(5 * 60_000),
   RECONNECT_SECONDS: positiveInt.default(60),
   /** Delay before each move of a server bot, ms (0 in tests and load runs). */
-  BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   /** Serve the built browser client from client/dist. */
   SERVE_CLIENT: bool.default(true),
   /** Restore in-progress games from the log at start-up. */
