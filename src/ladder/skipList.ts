@@ -33,6 +33,9 @@ interface SkipNode<T> extends Links<T> {
  */
 export class OrderStatisticSkipList<K, T extends K = K> {
   private head: Links<T> = links<T>(MAX_LEVEL);
+  /** Scratch arrays reused by every insert and delete (both run synchronously to the end). */
+  private readonly update: Links<T>[] = new Array<Links<T>>(MAX_LEVEL).fill(this.head);
+  private readonly rankAt: number[] = new Array<number>(MAX_LEVEL).fill(0);
   private level = 1;
   private length = 0;
   private rng: number;
@@ -67,8 +70,8 @@ export class OrderStatisticSkipList<K, T extends K = K> {
 
   /** Inserts a value; it must not compare equal to a value already present. */
   insert(value: T): void {
-    const update = new Array<Links<T>>(MAX_LEVEL).fill(this.head);
-    const rank = new Array<number>(MAX_LEVEL).fill(0);
+    const update = this.update;
+    const rank = this.rankAt;
     let x: Links<T> = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : (rank[i + 1] ?? 0);
@@ -87,7 +90,7 @@ export class OrderStatisticSkipList<K, T extends K = K> {
       }
       this.level = level;
     }
-    const node: SkipNode<T> = { value, ...links<T>(level) };
+    const node: SkipNode<T> = { value, next: new Array<SkipNode<T> | null>(level).fill(null), span: new Array<number>(level).fill(0) };
     const rank0 = rank[0] ?? 0;
     for (let i = 0; i < level; i++) {
       const u = update[i] ?? this.head;
@@ -106,7 +109,7 @@ export class OrderStatisticSkipList<K, T extends K = K> {
 
   /** Removes the value equal to `key`; returns whether one was there. */
   delete(key: K): boolean {
-    const update = new Array<Links<T>>(MAX_LEVEL).fill(this.head);
+    const update = this.update;
     let x: Links<T> = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       for (let n = x.next[i]; n !== null && n !== undefined && this.compare(n.value, key) < 0; n = x.next[i]) x = n;
