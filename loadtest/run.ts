@@ -269,7 +269,7 @@ async function main(): Promise<number> {
   const playSeconds = firsts.length > 0 && lasts.length > 0 ? (Math.max(...lasts) - Math.min(...firsts)) / 1000 : Number.NaN;
   console.log(`moves: ${roundTrips.length} in ${playSeconds.toFixed(1)} s of play (${seconds.toFixed(1)} s in all) = ${(roundTrips.length / playSeconds).toFixed(0)} moves/s, paced by ${thinkMinMs}-${thinkMaxMs} ms think time`);
   console.log(`move round trip (send -> own state), all workers merged: ${msFigures(roundTrips)}`);
-  for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}`);
+  for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core`);
   console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
   console.log(`server /stats HTTP round trip during the run (its event loop's responsiveness): ${msFigures(statsLatency)}`);
   if (before !== null && after !== null) {

@@ -49,6 +49,9 @@ export const workerReportSchema = z.object({
   timedOut: z.boolean(),
   tables: z.array(tableReportSchema),
   loopDelay: loopDelaySchema,
+  /** CPU the worker process used (user + system), seconds, and over how many seconds of its life. */
+  cpuSeconds: z.number(),
+  wallSeconds: z.number(),
 });
 export type WorkerReport = z.infer<typeof workerReportSchema>;
 

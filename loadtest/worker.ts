@@ -25,6 +25,8 @@ const indexSchema = z.object({ index: z.number() });
 async function run(job: WorkerJob): Promise<WorkerReport> {
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const http = httpBaseOf(job.endpoint);
   const clients = job.tableCount * job.seats;
   const think = (): number => job.thinkMinMs + Math.random() * (job.thinkMaxMs - job.thinkMinMs);
@@ -113,6 +115,8 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
     .filter((t) => t.gameId !== "")
     .map((t) => ({ gameId: t.gameId, seenMax: t.seenMax, completed: outcomes !== null && (byGame.get(t.gameId)?.every((o) => o.completed) ?? false) }));
 
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallSeconds = (performance.now() - wallBefore) / 1000;
   await Promise.all(handles.map((h) => h.leave()));
   return {
     type: "report",
@@ -126,6 +130,8 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
     timedOut: outcomes === null,
     tables: reports,
     loopDelay: loopDelayOf(loop),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    wallSeconds,
   };
 }
 
