@@ -188,9 +188,25 @@ export function createGameStore(db: Database): GameStore {
   const before = (c: ListCursor | null): SQL | undefined =>
     c === null ? undefined : or(lt(games.createdAt, c.createdAt), and(eq(games.createdAt, c.createdAt), lt(games.id, c.id)));
 
+  // The hot reads are prepared once: Drizzle builds their SQL once, and the server plans them once per connection.
+  const gameById = db
+    .select(gameColumns)
+    .from(games)
+    .leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id))
+    .where(eq(games.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("http_game_by_id");
+  const profileById = db
+    .select({ p: players, s: playerLifetimeStats })
+    .from(players)
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .where(eq(players.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("http_profile_by_id");
+
   return {
     async getGame(id) {
-      const rows = await db.select(gameColumns).from(games).leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id)).where(eq(games.id, id)).limit(1);
+      const rows = await gameById.execute({ id });
       const r = rows[0];
       return r === undefined ? null : toView(r);
     },
@@ -253,12 +269,7 @@ export function createGameStore(db: Database): GameStore {
     },
 
     async profile(playerId) {
-      const rows = await db
-        .select({ p: players, s: playerLifetimeStats })
-        .from(players)
-        .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
-        .where(eq(players.id, playerId))
-        .limit(1);
+      const rows = await profileById.execute({ id: playerId });
       const r = rows[0];
       if (r === undefined) return null;
       const s = r.s;
