@@ -24,13 +24,13 @@ import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
-import { formatLoopDelay, LOOP_RESOLUTION_MS, loopDelayOf, percentile, workerMessageSchema, type WorkerJob, type WorkerReport } from "./shared.js";
+import { formatLoopDelay, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, percentile, workerMessageSchema, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -69,9 +69,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The server's event-loop delay since the run started, from loadtest/serverProbe.ts's latest line. */
+let serverLoop: LoopDelay | null = null;
+
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(path.join(root, "node_modules", ".bin", "node"), ["--import", "tsx", path.join(root, "src", "app", "main.ts")], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "node"), ["--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
     cwd: root,
     env: {
       ...process.env,
@@ -90,7 +93,23 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let err = "";
-  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  let partial = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    const lines = (partial + d.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.startsWith("loadtest-probe ")) {
+        if (err.length < 100_000) err += `${line}\n`;
+        continue;
+      }
+      try {
+        const parsed = loopDelaySchema.safeParse(JSON.parse(line.slice("loadtest-probe ".length)));
+        if (parsed.success) serverLoop = parsed.data;
+      } catch {
+        // a torn line: the next one comes within a second
+      }
+    }
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -218,6 +237,7 @@ async function main(): Promise<number> {
   const lobby = await openLobbies(endpoint, parsed.data["lobby-clients"]);
 
   const before = await serverStats(http);
+  spawned?.child.kill("SIGUSR2"); // the probe's histogram starts now
   const t0 = performance.now();
   let maxRss = before?.rssBytes ?? 0;
   let peakClients = 0;
@@ -271,6 +291,8 @@ async function main(): Promise<number> {
   console.log(`move round trip (send -> own state), all workers merged: ${msFigures(roundTrips)}`);
   for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core`);
   console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
+  const serverLoopNow: LoopDelay | null = serverLoop;
+  if (serverLoopNow !== null) console.log(`server event-loop delay (probe preloaded into the server process): ${formatLoopDelay(serverLoopNow)}`);
   console.log(`server /stats HTTP round trip during the run (its event loop's responsiveness): ${msFigures(statsLatency)}`);
   if (before !== null && after !== null) {
     const cpuSeconds = (after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1e6;
