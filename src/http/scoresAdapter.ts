@@ -2,9 +2,14 @@
  * Adapts src/ladder's action tokens and score submission service to the HTTP layer's
  * {@link ScoresPort}, translating the ladder's error codes into the API's problem codes.
  */
-import { randomUUID } from "node:crypto";
-import type { ActionTokens } from "../ladder/actionTokens.js";
-import type { ScoreSubmissionService, SubmissionErrorCode } from "../ladder/submission.js";
+import { createHmac, randomUUID } from "node:crypto";
+import type { Registry } from "prom-client";
+import type { Database } from "../../db/client.js";
+import type { Config } from "../app/config.js";
+import type { Logger } from "../app/logger.js";
+import { ActionTokens } from "../ladder/actionTokens.js";
+import { ScoreSubmissionService, type LadderChangeSink, type SubmissionErrorCode } from "../ladder/submission.js";
+import { resolveJwtSecret } from "./auth.js";
 import type { ScoreRejection, ScoresPort } from "./ports.js";
 
 /** Default action token lifetime (the spec's example: 5 minutes). */
@@ -43,4 +48,29 @@ export function createScoresPort(deps: { readonly tokens: ActionTokens; readonly
       }
     },
   };
+}
+
+/**
+ * The action-token secret: `ACTION_TOKEN_SECRET`, else derived from the JWT secret
+ * (HMAC-SHA256 of a fixed label), so one configured secret is enough but the two keys differ.
+ */
+export function actionTokenSecret(config: Pick<Config, "ACTION_TOKEN_SECRET" | "JWT_SECRET" | "DATA_DIR" | "NODE_ENV">, logger: Logger): string {
+  if (config.ACTION_TOKEN_SECRET !== undefined) return config.ACTION_TOKEN_SECRET;
+  return createHmac("sha256", resolveJwtSecret(config, logger)).update("pzo action tokens v1").digest("hex");
+}
+
+/**
+ * The scores port from configuration, for the composition root:
+ * `createLadderPort(service, feed, createScoresPortFromConfig({ config, logger, db, ladder: service, registry }))`.
+ */
+export function createScoresPortFromConfig(deps: {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly ladder: LadderChangeSink;
+  readonly registry: Registry;
+}): ScoresPort {
+  const tokens = new ActionTokens(actionTokenSecret(deps.config, deps.logger));
+  const submission = new ScoreSubmissionService({ db: deps.db, tokens, ladder: deps.ladder, logger: deps.logger, registry: deps.registry });
+  return createScoresPort({ tokens, submission });
 }

@@ -17,15 +17,13 @@ import { createLogger } from "../../src/app/logger.js";
 import { verifyGame } from "../../src/game/index.js";
 import { createTokenServiceFromConfig, registerHttpRoutes } from "../../src/http/http.js";
 import { createLadderPort } from "../../src/http/ladderAdapter.js";
-import { createScoresPort } from "../../src/http/scoresAdapter.js";
-import { ActionTokens } from "../../src/ladder/actionTokens.js";
+import { createScoresPortFromConfig } from "../../src/http/scoresAdapter.js";
 import type { LadderCache } from "../../src/ladder/cache.js";
 import { InProcessDeltaPublisher } from "../../src/ladder/deltas.js";
 import { MemoryLadderCache } from "../../src/ladder/memoryCache.js";
 import { PgLadderStore } from "../../src/ladder/pgStore.js";
 import { RedisLadderCache } from "../../src/ladder/redisCache.js";
 import { LadderService } from "../../src/ladder/service.js";
-import { ScoreSubmissionService } from "../../src/ladder/submission.js";
 
 const config = loadConfig(process.env);
 if (config.DATABASE_URL === undefined) throw new Error("the HTTP bench server needs DATABASE_URL (PostgreSQL)");
@@ -40,8 +38,7 @@ const cache: LadderCache = redis === undefined ? new MemoryLadderCache() : new R
 const feed = new InProcessDeltaPublisher();
 const ladder = new LadderService({ cache, store: new PgLadderStore(db), publisher: feed, logger, registry, options: { driftIntervalMs: config.LADDER_DRIFT_INTERVAL_MS } });
 await ladder.start();
-const actionTokens = new ActionTokens(config.ACTION_TOKEN_SECRET);
-const scores = createScoresPort({ tokens: actionTokens, submission: new ScoreSubmissionService({ db, tokens: actionTokens, ladder, logger, registry }) });
+const scores = createScoresPortFromConfig({ config, logger, db, ladder, registry });
 const eventLog = new GroupCommitEventLog(db);
 const app = express();
 registerHttpRoutes(app, {

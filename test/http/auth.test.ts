@@ -10,6 +10,7 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app/logger.js";
 import { createTokenService, hashPassword, resolveJwtSecret, verifyPassword } from "../../src/http/auth.js";
+import { actionTokenSecret } from "../../src/http/scoresAdapter.js";
 
 const logger = createLogger("silent");
 
@@ -33,6 +34,17 @@ describe("JWT secret", () => {
 
   it("refuses production without JWT_SECRET", () => {
     expect(() => resolveJwtSecret({ DATA_DIR: "/tmp", NODE_ENV: "production" }, logger)).toThrow(/JWT_SECRET/);
+  });
+});
+
+describe("action token secret", () => {
+  it("is ACTION_TOKEN_SECRET when set, else derived from (and different from) the JWT secret", () => {
+    const jwt = "j".repeat(40);
+    expect(actionTokenSecret({ ACTION_TOKEN_SECRET: "a".repeat(40), JWT_SECRET: jwt, DATA_DIR: "/tmp", NODE_ENV: "test" }, logger)).toBe("a".repeat(40));
+    const derived = actionTokenSecret({ JWT_SECRET: jwt, DATA_DIR: "/tmp", NODE_ENV: "test" }, logger);
+    expect(derived).not.toBe(jwt);
+    expect(derived.length).toBeGreaterThanOrEqual(32);
+    expect(actionTokenSecret({ JWT_SECRET: jwt, DATA_DIR: "/tmp", NODE_ENV: "test" }, logger)).toBe(derived);
   });
 });
 
