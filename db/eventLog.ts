@@ -107,7 +107,7 @@ export interface GroupCommitOptions {
   readonly maxBatch?: number;
   /** Longest wait, in ms, between the first queued event and its flush (default 2). */
   readonly maxWaitMs?: number;
-  /** Flushes that may be in flight together (default 2; each uses one connection). */
+  /** Flushes that may be in flight together (default 4; each uses one connection). */
   readonly maxConcurrentFlushes?: number;
   /** Retries of a transiently failed flush (default 3). */
   readonly maxRetries?: number;
@@ -235,7 +235,7 @@ export class GroupCommitEventLog implements EventLog {
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.maxWaitMs = Math.max(0, options.maxWaitMs ?? 2);
-    this.maxConcurrent = Math.max(1, options.maxConcurrentFlushes ?? 2);
+    this.maxConcurrent = Math.max(1, options.maxConcurrentFlushes ?? 4);
     this.maxRetries = Math.max(0, options.maxRetries ?? 3);
     this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 10);
     this.pageSize = Math.max(1, options.readPageSize ?? 1000);

@@ -39,7 +39,7 @@ const LAT_GAMES = num("LAT_GAMES", 200);
 const LAT_SECONDS = num("LAT_SECONDS", 10);
 const MAX_BATCH = num("EVENTLOG_MAX_BATCH", 500);
 const MAX_WAIT_MS = num("EVENTLOG_MAX_WAIT_MS", 2);
-const FLUSHES = num("EVENTLOG_FLUSHES", 2);
+const FLUSHES = num("EVENTLOG_FLUSHES", 4);
 const TARGET_EPS = 20_000;
 const TARGET_P99_MS = 10;
 
