@@ -18,7 +18,7 @@ import { PgLadderStore } from "./pgStore.js";
 import { makeEntry, rankEntries, silentLogger, type LadderEntry, type LadderEntryFields, type RankedEntry } from "./ranking.js";
 import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "./redisCache.js";
 import { LadderService, type LadderChange } from "./service.js";
-import { deleteEntry, freshLadderDb, freshPostgresLadderDb, insertPlayers, putEntry, TEST_DATABASE_URL } from "./testing/ladderDb.js";
+import { deleteEntry, freshLadderDb, freshPostgresLadderDb, insertEntries, insertPlayers, putEntry, TEST_DATABASE_URL } from "./testing/ladderDb.js";
 
 const ALL = { tier: "all_time", season: null } as const;
 const S0 = { tier: "season", season: 0 } as const;
@@ -116,13 +116,9 @@ interface Rig {
 async function rig(makeCache: () => LadderCache, n = 30, start = true): Promise<Rig> {
   await resetDb();
   const ids = await insertPlayers(handle.db, n);
-  for (let i = 0; i < n; i++) {
-    const pid = ids[i];
-    if (pid === undefined) continue;
-    const total = 100 * (n - i - (i % 3 === 2 ? 1 : 0));
-    await putEntry(handle.db, ALL, fields(pid, total, 1_000 + i, 2));
-    await putEntry(handle.db, S0, fields(pid, total - 50, 2_000 + (i % 2), 1));
-  }
+  const total = (i: number): number => 100 * (n - i - (i % 3 === 2 ? 1 : 0));
+  await insertEntries(handle.db, ALL, ids.map((pid, i) => fields(pid, total(i), 1_000 + i, 2)));
+  await insertEntries(handle.db, S0, ids.map((pid, i) => fields(pid, total(i) - 50, 2_000 + (i % 2), 1)));
   const cache = new SwitchableCache(makeCache());
   const store = new PgLadderStore(handle.db);
   const publisher = new InProcessDeltaPublisher();

@@ -81,6 +81,24 @@ export async function putEntry(db: Database, tier: TierRef, e: LadderEntryFields
     });
 }
 
+/** Inserts many new ladder rows of one tier in one statement. */
+export async function insertEntries(db: Database, tier: TierRef, entries: readonly LadderEntryFields[]): Promise<void> {
+  if (entries.length === 0) return;
+  const season = tier.tier === "all_time" ? ALL_TIME_SEASON : (tier.season ?? 0);
+  await db.insert(ladderEntries).values(
+    entries.map((e) => ({
+      playerId: e.playerId,
+      tier: tier.tier,
+      season,
+      totalScore: e.total,
+      highestScore: e.highest,
+      gamesPlayed: e.games,
+      wins: e.wins,
+      scoreFirstReachedAt: new Date(e.firstReachedAt),
+    })),
+  );
+}
+
 /** Deletes a ladder row. */
 export async function deleteEntry(db: Database, tier: TierRef, playerId: PlayerId): Promise<void> {
   const season = tier.tier === "all_time" ? ALL_TIME_SEASON : (tier.season ?? 0);
