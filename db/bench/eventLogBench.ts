@@ -20,7 +20,7 @@ import { loadavg } from "node:os";
 import { sql } from "drizzle-orm";
 import type { GameEvent, GameId } from "../../src/game/types.js";
 import { createDatabase, migrate, PGLITE_MEMORY, type DatabaseHandle } from "../client.js";
-import { GroupCommitEventLog, type StorageLogger } from "../eventLog.js";
+import { GroupCommitEventLog, type EventLogFaults, type FlushAttempt, type StorageLogger } from "../eventLog.js";
 import { createGame } from "../games.js";
 import { createScratchDatabase, type ScratchDatabase } from "../scratchDatabase.js";
 import { chunkEvents, createOccupants, gameIdFor, playGame } from "../testing/fixtures.js";
@@ -109,8 +109,21 @@ async function createGames(handle: DatabaseHandle, templates: readonly Template[
   return out;
 }
 
-const newLog = (handle: DatabaseHandle): GroupCommitEventLog =>
-  new GroupCommitEventLog(handle.db, { maxBatch: MAX_BATCH, maxWaitMs: MAX_WAIT_MS, maxConcurrentFlushes: FLUSHES, logger: quiet });
+const newLog = (handle: DatabaseHandle, faults?: EventLogFaults): GroupCommitEventLog =>
+  new GroupCommitEventLog(handle.db, { maxBatch: MAX_BATCH, maxWaitMs: MAX_WAIT_MS, maxConcurrentFlushes: FLUSHES, logger: quiet, ...(faults ? { faults } : {}) });
+
+/** Times every flush's INSERT round trip through the event log's fault hooks (which never throw here). */
+function insertTimer(): { faults: EventLogFaults; samples: number[] } {
+  const started = new WeakMap<FlushAttempt, number>();
+  const samples: number[] = [];
+  return {
+    samples,
+    faults: {
+      beforeInsert: (a) => void started.set(a, performance.now()),
+      afterInsert: (a) => void samples.push(performance.now() - (started.get(a) ?? NaN)),
+    },
+  };
+}
 
 /** Closed loop, every game writing its whole log: committed events per second. */
 async function saturation(
@@ -139,9 +152,30 @@ async function saturation(
 }
 
 /** Open loop at RATE events/s: latency from scheduled send to commit. */
-async function latency(handle: DatabaseHandle, templates: readonly Template[]): Promise<{ p50: number; p99: number; offered: number; appends: number }> {
+interface LatencyResult {
+  readonly p50: number;
+  readonly p99: number;
+  readonly offered: number;
+  readonly appends: number;
+  /** Flushes, and their INSERT round trip (send to commit acknowledged) p50/p99 in ms. */
+  readonly flushes: number;
+  readonly insertP50: number;
+  readonly insertP99: number;
+  /** Event-loop lag of this process (a 1 ms interval's overshoot) p99 in ms. */
+  readonly loopLagP99: number;
+}
+
+async function latency(handle: DatabaseHandle, templates: readonly Template[]): Promise<LatencyResult> {
   const gamesToRun = await createGames(handle, templates, LAT_GAMES);
-  const log = newLog(handle);
+  const timer = insertTimer();
+  const log = newLog(handle, timer.faults);
+  const lag: number[] = [];
+  let tick = performance.now();
+  const lagProbe = setInterval(() => {
+    const now = performance.now();
+    lag.push(now - tick - 1);
+    tick = now;
+  }, 1);
   const cursors = gamesToRun.map(() => 0);
   const latencies: number[] = [];
   const pending: Promise<void>[] = [];
@@ -172,9 +206,21 @@ async function latency(handle: DatabaseHandle, templates: readonly Template[]): 
   }
   await Promise.all(pending);
   await log.close();
+  clearInterval(lagProbe);
   const offered = eventsSent / LAT_SECONDS;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), offered, appends: latencies.length };
+  const inserts = [...timer.samples].sort((a, b) => a - b);
+  lag.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    offered,
+    appends: latencies.length,
+    flushes: inserts.length,
+    insertP50: percentile(inserts, 50),
+    insertP99: percentile(inserts, 99),
+    loopLagP99: percentile(lag, 99),
+  };
 }
 
 async function main(): Promise<void> {
@@ -223,6 +269,7 @@ async function main(): Promise<void> {
       p50s.push(l.p50);
       p99s.push(l.p99);
       console.log(`  latency run ${r}: offered ${Math.round(l.offered)} events/s over ${LAT_GAMES} games for ${LAT_SECONDS} s (${l.appends} appends): p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`);
+      console.log(`    of which: ${l.flushes} flushes, INSERT round trip p50 ${l.insertP50.toFixed(2)} ms, p99 ${l.insertP99.toFixed(2)} ms; bench event-loop lag p99 ${l.loopLagP99.toFixed(2)} ms`);
     }
     const eps = median(sat);
     const p50 = median(p50s);
