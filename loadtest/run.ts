@@ -30,7 +30,7 @@ import { z } from "zod";
 import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
-import { formatLoopDelay, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, percentile, workerMessageSchema, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
+import { formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, percentile, schedstat, workerMessageSchema, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -238,6 +238,7 @@ async function main(): Promise<number> {
 
   const before = await serverStats(http);
   spawned?.child.kill("SIGUSR2"); // the probe's histogram starts now
+  const serverSchedBefore = spawned?.child.pid === undefined ? null : schedstat(spawned.child.pid);
   const t0 = performance.now();
   let maxRss = before?.rssBytes ?? 0;
   let peakClients = 0;
@@ -276,6 +277,7 @@ async function main(): Promise<number> {
   await new Promise((r) => setTimeout(r, 1_000));
   harnessLoop.disable();
   const after = await serverStats(http);
+  const serverSchedAfter = spawned?.child.pid === undefined ? null : schedstat(spawned.child.pid);
 
   const connected = reports.reduce((n, r) => n + r.connected, 0);
   const failures = reports.reduce((n, r) => n + r.connectFailures, 0);
@@ -289,7 +291,7 @@ async function main(): Promise<number> {
   const playSeconds = firsts.length > 0 && lasts.length > 0 ? (Math.max(...lasts) - Math.min(...firsts)) / 1000 : Number.NaN;
   console.log(`moves: ${roundTrips.length} in ${playSeconds.toFixed(1)} s of play (${seconds.toFixed(1)} s in all) = ${(roundTrips.length / playSeconds).toFixed(0)} moves/s, paced by ${thinkMinMs}-${thinkMaxMs} ms think time`);
   console.log(`move round trip (send -> own state), all workers merged: ${msFigures(roundTrips)}`);
-  for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core`);
+  for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core; main thread ${r.sched}`);
   console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
   const serverLoopNow: LoopDelay | null = serverLoop;
   if (serverLoopNow !== null) console.log(`server event-loop delay (probe preloaded into the server process): ${formatLoopDelay(serverLoopNow)}`);
@@ -297,6 +299,9 @@ async function main(): Promise<number> {
   if (before !== null && after !== null) {
     const cpuSeconds = (after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1e6;
     console.log(`server: CPU ${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core on average, RSS max ${(Math.max(maxRss, after.rssBytes) / 1048576).toFixed(0)} MB`);
+  }
+  if (spawned !== null) {
+    console.log(`server main thread over the run (${seconds.toFixed(0)} s): ${formatSched(serverSchedBefore, serverSchedAfter)}`);
   }
   console.log(`lobby delay (ladder delta: receive time - delta.at, ${parsed.data["lobby-clients"]} lobby clients): ${msFigures(lobby.delays)}`);
   await lobby.close();

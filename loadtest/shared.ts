@@ -2,6 +2,7 @@
  * What the load harness's coordinator (run.ts) and its worker processes (worker.ts) tell each
  * other over the child-process IPC channel, and the statistics both use.
  */
+import { readFileSync } from "node:fs";
 import type { Histogram } from "node:perf_hooks";
 import { z } from "zod";
 
@@ -52,6 +53,8 @@ export const workerReportSchema = z.object({
   /** CPU the worker process used (user + system), seconds, and over how many seconds of its life. */
   cpuSeconds: z.number(),
   wallSeconds: z.number(),
+  /** The worker's main thread, from /proc/self/schedstat ("" where there is none). */
+  sched: z.string(),
 });
 export type WorkerReport = z.infer<typeof workerReportSchema>;
 
@@ -60,6 +63,25 @@ export const workerProgressSchema = z.object({ type: z.literal("progress"), work
 
 /** Anything a worker sends. */
 export const workerMessageSchema = z.discriminatedUnion("type", [workerReportSchema, workerProgressSchema]);
+
+/**
+ * A thread's scheduler figures from Linux `/proc/<pid>/schedstat`: seconds on a CPU and seconds
+ * runnable but waiting for one (run queue). Null where the file does not exist.
+ */
+export function schedstat(pid: number | "self"): { onCpu: number; waiting: number } | null {
+  try {
+    const [onCpu, waiting] = readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(/\s+/).map(Number);
+    return onCpu === undefined || waiting === undefined ? null : { onCpu: onCpu / 1e9, waiting: waiting / 1e9 };
+  } catch {
+    return null;
+  }
+}
+
+/** `on a CPU 12.3 s, waiting for a CPU 4.5 s` between two readings. */
+export function formatSched(a: { onCpu: number; waiting: number } | null, b: { onCpu: number; waiting: number } | null): string {
+  if (a === null || b === null) return "no /proc schedstat here";
+  return `on a CPU ${(b.onCpu - a.onCpu).toFixed(1)} s, runnable but waiting for a CPU ${(b.waiting - a.waiting).toFixed(1)} s`;
+}
 
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {

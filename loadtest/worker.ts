@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { z } from "zod";
 import { smartPolicy } from "../src/bots/policy.js";
 import { guestLogin, httpBaseOf, startBotClient, type BotHandle, type BotOutcome, type MoveSample } from "../src/bots/client.js";
-import { LOOP_RESOLUTION_MS, loopDelayOf, pool, workerJobSchema, type TableReport, type WorkerJob, type WorkerReport } from "./shared.js";
+import { formatSched, LOOP_RESOLUTION_MS, loopDelayOf, pool, schedstat, workerJobSchema, type TableReport, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const send = (message: unknown): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -27,6 +27,7 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
   loop.enable();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
+  const schedBefore = schedstat("self");
   const http = httpBaseOf(job.endpoint);
   const clients = job.tableCount * job.seats;
   const think = (): number => job.thinkMinMs + Math.random() * (job.thinkMaxMs - job.thinkMinMs);
@@ -132,6 +133,7 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
     loopDelay: loopDelayOf(loop),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     wallSeconds,
+    sched: formatSched(schedBefore, schedstat("self")),
   };
 }
 
