@@ -169,6 +169,20 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     expect(me.value).toEqual(await r.store.rankOf(S0, pick(r.ids, 4)));
   });
 
+  it("start-up with the cache unreachable: reads use PostgreSQL; the empty-cache rebuild runs once it is back", async () => {
+    const cache = new SwitchableCache(makeCache());
+    cache.down = true;
+    const service = new LadderService({ cache, store: r.store, publisher: { publish: () => undefined }, logger: silentLogger, registry: new Registry(), options: { driftIntervalMs: 0, retryBaseMs: 60_000 } });
+    await service.start();
+    expect(await service.count({ tier: "all_time" })).toMatchObject({ ok: true, value: 30, source: "db" });
+    cache.down = false;
+    expect(await service.count({ tier: "all_time" })).toMatchObject({ ok: true, source: "db" });
+    await service.flush();
+    expect(await service.count({ tier: "all_time" })).toMatchObject({ ok: true, value: 30, source: "cache" });
+    expect(await service.count({ tier: "season" })).toMatchObject({ ok: true, value: 30, source: "cache" });
+    await service.stop();
+  });
+
   it("store and cache agree on pages, around-me and counts (the fallback path is exact)", async () => {
     for (const q of [{ tier: "all_time" } as const, { tier: "season" } as const]) {
       const viaCache: RankedEntry[] = [];

@@ -152,6 +152,8 @@ export class LadderService {
   private season = 0;
   private readonly pending = new Map<string, PendingWrite>();
   private needsRebuild = false;
+  /** The start-up "rebuild if empty" check has not run yet (the cache was unreachable). */
+  private needsStartupCheck = false;
   private rebuilding = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryAttempt = 0;
@@ -215,14 +217,13 @@ export class LadderService {
   async start(): Promise<void> {
     this.stopped = false;
     this.season = await this.store.currentSeason();
-    for (const tier of this.activeTiers()) {
-      try {
-        if ((await this.cache.count(tier)) === 0 && (await this.store.count(this.refOf(tier))) > 0) await this.rebuildTier(tier);
-      } catch (err: unknown) {
-        this.needsRebuild = true;
-        this.logger.warn({ tier, err: errMessage(err) }, "ladder: start-up rebuild check failed; the cache will be rebuilt when it is reachable");
-        this.scheduleRetry();
-      }
+    try {
+      await this.rebuildEmptyTiers();
+    } catch (err: unknown) {
+      // Reads use PostgreSQL until the check has run (with backoff, like queued writes).
+      this.needsStartupCheck = true;
+      this.logger.warn({ err: errMessage(err) }, "ladder: start-up cache check failed; retrying in the background, reads use PostgreSQL meanwhile");
+      this.scheduleRetry();
     }
     if (this.opts.driftIntervalMs > 0) {
       this.driftTimer = setInterval(() => {
@@ -235,6 +236,13 @@ export class LadderService {
         this.refreshSeason().catch((err: unknown) => this.logger.warn({ err: errMessage(err) }, "ladder: season refresh failed"));
       }, this.opts.seasonRefreshMs);
       this.seasonTimer.unref();
+    }
+  }
+
+  /** Rebuilds every active tier whose cache is empty while PostgreSQL has entries. */
+  private async rebuildEmptyTiers(): Promise<void> {
+    for (const tier of this.activeTiers()) {
+      if ((await this.cache.count(tier)) === 0 && (await this.store.count(this.refOf(tier))) > 0) await this.rebuildTier(tier);
     }
   }
 
@@ -270,7 +278,7 @@ export class LadderService {
 
   /** The cache serves reads only while it has every committed write this process knows of. */
   private cacheUsable(): boolean {
-    return this.pending.size === 0 && !this.needsRebuild && this.rebuilding === 0;
+    return this.pending.size === 0 && !this.needsRebuild && !this.needsStartupCheck && this.rebuilding === 0;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -486,6 +494,10 @@ export class LadderService {
 
   private async drain(): Promise<void> {
     try {
+      if (this.needsStartupCheck) {
+        await this.rebuildEmptyTiers();
+        this.needsStartupCheck = false;
+      }
       if (this.needsRebuild) {
         this.needsRebuild = false;
         try {
@@ -502,7 +514,7 @@ export class LadderService {
         if (this.pending.get(key) === w) this.pending.delete(key);
         this.pendingGauge.set(this.pending.size);
       }
-      if (this.pending.size > 0 || this.needsRebuild) {
+      if (this.pending.size > 0 || this.needsRebuild || this.needsStartupCheck) {
         this.retryAttempt = 0;
         this.scheduleRetry();
         return;
@@ -542,7 +554,7 @@ export class LadderService {
 
   private async runDriftCheck(): Promise<DriftReport> {
     await this.refreshSeason();
-    if (this.pending.size > 0 || this.needsRebuild) await this.flush();
+    if (this.pending.size > 0 || this.needsRebuild || this.needsStartupCheck) await this.flush();
     const repairs: Partial<Record<TierKey, number>> = {};
     const rebuilt: TierKey[] = [];
     if (!this.cacheUsable()) return { skipped: true, repairs, rebuilt };
