@@ -20,6 +20,7 @@ import type { TokenService } from "../http/auth.js";
 import { createTokenServiceFromConfig, registerHttpRoutes } from "../http/http.js";
 import { serveClient } from "./clientAssets.js";
 import { createLadderPort } from "../http/ladderAdapter.js";
+import { createScoresPortFromConfig } from "../http/scoresAdapter.js";
 import { ROOM_NAMES } from "../shared/protocol.js";
 import type { Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -130,7 +131,11 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger,
         db: storage.handle.db,
         registry,
-        ladder: createLadderPort(ladder.service, ladder.feed, null),
+        ladder: createLadderPort(
+          ladder.service,
+          ladder.feed,
+          createScoresPortFromConfig({ config, logger, db: storage.handle.db, ladder: ladder.service, registry }),
+        ),
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),
         redis: httpRedis,
