@@ -272,15 +272,16 @@ describe("browser client against a real server", () => {
       if (position === midTrick) await screenshot(page, "replay");
     }
 
-    // Play runs the log forward at the chosen speed; Pause stops it.
+    // Play runs the log forward at the chosen speed; Pause stops it. Pause is pressed ~190 events
+    // (6 s at 32/s) before the end, so a slow machine cannot let the replay finish by itself first.
     await page.evaluate(`(() => {
       const s = document.querySelector('[data-testid="replay-scrubber"]');
-      s.value = "${events.length - 40}";
+      s.value = "${events.length - 200}";
       s.dispatchEvent(new Event("input", { bubbles: true }));
     })()`);
     await page.getByTestId("replay-speed").selectOption("32");
     await page.getByTestId("replay-play").click();
-    await page.waitForFunction(`Number(document.querySelector('[data-testid="replay-position"]').getAttribute("data-position")) >= ${events.length - 5}`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="replay-position"]').getAttribute("data-position")) >= ${events.length - 190}`, undefined, { timeout: 20_000 });
     await page.getByTestId("replay-play").click();
     expect(await page.getByTestId("replay-play").getAttribute("aria-pressed")).toBe("false");
     const paused = await page.getByTestId("replay-position").getAttribute("data-position");
