@@ -19,7 +19,7 @@
  * completed, and holding every event a client was shown.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -72,8 +72,9 @@ function freePort(): Promise<number> {
 /** The server's event-loop delay since the run started, from loadtest/serverProbe.ts's latest line. */
 let serverLoop: LoopDelay | null = null;
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
   const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-load-"));
   const child = spawn(path.join(root, "node_modules", ".bin", "node"), ["--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
     cwd: root,
     env: {
@@ -82,7 +83,7 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
       JWT_SECRET: process.env["JWT_SECRET"] ?? "loadtest-secret-loadtest-secret-0123456789",
       HOST: "127.0.0.1",
       PORT: String(port),
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-load-")),
+      DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
       BOT_MOVE_DELAY_MS: "0",
       RESTORE_GAMES: "false",
@@ -91,6 +92,10 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
       SERVE_CLIENT: "false",
     },
     stdio: ["ignore", "ignore", "pipe"],
+  });
+  // Never leave a server behind when the harness ends early (an error, Ctrl-C).
+  process.once("exit", () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
   });
   let err = "";
   let partial = "";
@@ -116,7 +121,7 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
     if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
     if (Date.now() > deadline) throw new Error(`server did not start: ${err}`);
     const ok = await fetch(`${url}/stats`).then((r) => r.ok, () => false);
-    if (ok) return { url: `ws://127.0.0.1:${port}`, child };
+    if (ok) return { url: `ws://127.0.0.1:${port}`, child, dataDir };
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -326,6 +331,7 @@ async function main(): Promise<number> {
   if (spawned !== null) {
     spawned.child.kill("SIGTERM");
     await new Promise((r) => spawned.child.once("exit", r));
+    rmSync(spawned.dataDir, { recursive: true, force: true });
   }
   return lost === 0 && !timedOut && reports.length === workers ? 0 : 1;
 }

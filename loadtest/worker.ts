@@ -137,6 +137,9 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
   };
 }
 
+// The coordinator went away (an error, Ctrl-C): so does this worker.
+process.once("disconnect", () => process.exit(1));
+
 process.once("message", (raw: unknown) => {
   const job = workerJobSchema.parse(raw);
   run(job)
