@@ -3,7 +3,7 @@
  * table back from its log; the players rejoin their seats with their auth and finish the game,
  * and the log is gapless and holds every event a client was shown before the crash.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -30,6 +30,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 describe("crash restore", () => {
   it("SIGKILL mid-game, restart: the table is back, players rejoin and finish with a gapless log", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-crash-"));
+    cleanups.push(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      return Promise.resolve();
+    });
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       JWT_SECRET: "crash-test-secret-crash-test-secret-0123456789",

@@ -3,7 +3,7 @@
  * Runs only when both DATABASE_URL and REDIS_URL are set; otherwise it says loudly that it was
  * skipped.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@colyseus/sdk";
@@ -13,6 +13,7 @@ import { guestLogin, startBotClient, type TableRoomLike } from "../../src/bots/c
 import { smartPolicy } from "../../src/bots/policy.js";
 import { TableState } from "../../rooms/schema/TableState.js";
 import { testBackends, type TestDatabase } from "../support/db.js";
+import { openTestRedis } from "../support/redis.js";
 import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
 import { waitUntil } from "./recorder.js";
 
@@ -44,18 +45,26 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
     if (postgres === undefined) throw new Error("no PostgreSQL backend");
     const db: TestDatabase = await postgres.create();
     cleanups.push(() => db.close());
+    // Its own key prefix, deleted afterwards (the servers are stopped first: cleanups run in reverse).
+    const testRedis = await openTestRedis();
+    cleanups.push(() => testRedis.cleanup());
+    const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-a-")), mkdtempSync(path.join(tmpdir(), "pzo-b-"))] as const;
+    cleanups.push(() => {
+      for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
+      return Promise.resolve();
+    });
     const [portA, portB] = [await freePort(), await freePort()];
     const common = {
       DATABASE_URL: db.url ?? "",
       REDIS_URL: redisUrl ?? "",
-      REDIS_PREFIX: `pzo-scale-${portA}:`,
+      REDIS_PREFIX: testRedis.prefix,
       JWT_SECRET: "scale-test-secret-scale-test-secret-0123456789",
       BOT_MOVE_DELAY_MS: "0",
       RESTORE_GAMES: "false",
     };
-    const a = await startServerProcess(portA, { ...common, DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-a-")), PUBLIC_URL: `http://127.0.0.1:${portA}` });
+    const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` });
     cleanups.push(() => a.stop());
-    const b = await startServerProcess(portB, { ...common, DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-b-")), PUBLIC_URL: `http://127.0.0.1:${portB}` });
+    const b = await startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], PUBLIC_URL: `http://127.0.0.1:${portB}` });
     cleanups.push(() => b.stop());
     const [sa, sb] = [await stats(a), await stats(b)];
     expect(sa.processId).not.toBe(sb.processId);

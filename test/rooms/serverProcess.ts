@@ -37,11 +37,19 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+/** The process environment less the service URLs, which a caller passes explicitly. */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, REDIS_PREFIX: _prefix, ...rest } = process.env;
+  return rest;
+}
+
 /** Starts `src/app/main.ts` with `env` on `port`; resolves once it listens. */
 export async function startServerProcess(port: number, env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(NODE, ["--import", "tsx", path.join(root, "src", "app", "main.ts")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", TRANSPORT: "ws", ...env },
+    // The test's own DATABASE_URL / REDIS_URL are admin connections: a child server gets only the
+    // database and Redis prefix its caller made for it, never the inherited ones.
+    env: { ...inheritedEnv(), NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", TRANSPORT: "ws", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
