@@ -48,7 +48,7 @@ export interface CompleteGameInput {
   readonly deltas: readonly LifetimeStatDelta[];
 }
 
-/** One ladder entry changed by a completion, for the cache and the published delta. */
+/** One ladder entry changed by a completion or a score submission, for the cache and the published delta. */
 export interface LadderChange {
   readonly playerId: PlayerId;
   readonly tier: LadderTier;
@@ -60,6 +60,7 @@ export interface LadderChange {
   /** `newTotal - oldTotal`: the player's score in this game. */
   readonly delta: number;
   readonly highestScore: number;
+  /** Games counted after the change; 1 means the entry is new (the player was unranked). */
   readonly gamesPlayed: number;
   readonly wins: number;
   /** When the entry first reached `newTotal` (the tie-break, rule L2). */

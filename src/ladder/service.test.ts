@@ -9,7 +9,6 @@ import { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import { openTestRedis, redisMissing, redisSuiteName, type TestRedis } from "../../test/support/redis.js";
 import type { DatabaseHandle } from "../../db/client.js";
-import type { CompleteGameResult } from "../../db/completion.js";
 import type { PlayerId } from "../game/types.js";
 import type { EntryBatches, LadderCache, LadderPage, TierKey, UpsertOptions, UpsertResult } from "./cache.js";
 import { InProcessDeltaPublisher, type LadderDelta } from "./deltas.js";
@@ -75,9 +74,6 @@ function change(tier: "all_time" | "season", season: number, before: LadderEntry
     scoreFirstReachedAt: new Date(after.firstReachedAt),
   };
 }
-
-// The db layer's completion result passes straight into applyChanges (checked at compile time).
-const _completionFits: (c: CompleteGameResult["ladderChanges"]) => readonly LadderChange[] = (c) => c;
 
 function fields(playerId: PlayerId, total: number, at: number, games = 1, wins = 0): LadderEntryFields {
   return { playerId, total, highest: Math.max(total, 0), games, wins, firstReachedAt: at };

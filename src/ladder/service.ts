@@ -17,8 +17,9 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { PlayerId } from "../game/types.js";
 import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef, type UpsertResult } from "./cache.js";
 import type { DeltaPublisher, LadderDelta } from "./deltas.js";
-import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type LadderTier, type RankedEntry } from "./ranking.js";
+import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type RankedEntry } from "./ranking.js";
 import type { LadderStore, SeasonReset } from "./store.js";
+import type { LadderChange } from "../../db/completion.js";
 
 export type { LadderStore, SeasonReset } from "./store.js";
 
@@ -38,27 +39,10 @@ export type LadderRead<T> =
   | { readonly ok: false; readonly error: { readonly code: LadderReadErrorCode; readonly message: string } };
 
 /**
- * One committed ladder change for one tier, as `completeGame` (db/completion.ts) and the score
- * submission return it; the shapes are the same, so their results pass straight in. The entry
- * after the change is given in full; before it, only the total is known.
+ * One committed ladder change for one tier. `completeGame` (db/completion.ts) and the score
+ * submission both return it, and the type is declared once, beside the transaction that makes it.
  */
-export interface LadderChange {
-  readonly playerId: PlayerId;
-  readonly tier: LadderTier;
-  /** The season (the DB's fixed 0 for the all-time tier, where it is ignored). */
-  readonly season: number;
-  /** The total before the change (0 for a new entry). */
-  readonly oldTotal: number;
-  readonly newTotal: number;
-  /** `newTotal - oldTotal`. */
-  readonly delta: number;
-  readonly highestScore: number;
-  /** Games counted after the change; 1 means the entry is new (the player was unranked). */
-  readonly gamesPlayed: number;
-  readonly wins: number;
-  /** When the entry first reached `newTotal` (the tie-break). */
-  readonly scoreFirstReachedAt: Date;
-}
+export type { LadderChange } from "../../db/completion.js";
 
 /** The entry a change leaves behind. */
 export function entryAfter(change: LadderChange): LadderEntry {
