@@ -25,9 +25,8 @@
  *   exists with the same bot flag, safe integers).
  */
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
-import type { GameId, GameSummary, LifetimeStatDelta, PlayerId } from "../src/game/types.js";
+import type { GameId, GameSummary, LifetimeStatDelta } from "../src/game/types.js";
 import type { Database, Transaction } from "./client.js";
-import { parseStored, playerIdSchema } from "./domainSchemas.js";
 import { GameNotFoundError, StorageError } from "./errors.js";
 import { isTransientPgError, pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
 import { gameSummaries } from "./schema/gameSummaries.js";
@@ -35,7 +34,7 @@ import { games } from "./schema/games.js";
 import { ALL_TIME_SEASON, ladderEntries, seasons, type LadderTier } from "./schema/ladder.js";
 import { playerLifetimeStats } from "./schema/playerStats.js";
 import { players } from "./schema/players.js";
-import { scoreEvents } from "./schema/scoreEvents.js";
+import { applyLadderWrites, type LadderChange } from "./ladderWrites.js";
 
 /** What {@link completeGame} writes. */
 export interface CompleteGameInput {
@@ -48,24 +47,7 @@ export interface CompleteGameInput {
   readonly deltas: readonly LifetimeStatDelta[];
 }
 
-/** One ladder entry changed by a completion or a score submission, for the cache and the published delta. */
-export interface LadderChange {
-  readonly playerId: PlayerId;
-  readonly tier: LadderTier;
-  /** The season number ({@link ALL_TIME_SEASON} for the all-time tier). */
-  readonly season: number;
-  /** The total before this game (0 for a new entry). */
-  readonly oldTotal: number;
-  readonly newTotal: number;
-  /** `newTotal - oldTotal`: the player's score in this game. */
-  readonly delta: number;
-  readonly highestScore: number;
-  /** Games counted after the change; 1 means the entry is new (the player was unranked). */
-  readonly gamesPlayed: number;
-  readonly wins: number;
-  /** When the entry first reached `newTotal` (the tie-break, rule L2). */
-  readonly scoreFirstReachedAt: Date;
-}
+export type { LadderChange } from "./ladderWrites.js";
 
 /** The outcome of {@link completeGame}. */
 export type CompleteGameResult =
@@ -240,69 +222,10 @@ async function completeIn(tx: Transaction, input: CompleteGameInput): Promise<Co
       }
     }
   }
-  const reachedNow = sql`date_trunc('milliseconds', clock_timestamp())`;
-  const rows = humans.flatMap((d) =>
-    tiers.map((t) => ({
-      playerId: d.playerId,
-      tier: t.tier,
-      season: t.season,
-      totalScore: d.score,
-      highestScore: d.score,
-      gamesPlayed: 1,
-      wins: d.won ? 1 : 0,
-      scoreFirstReachedAt: reachedNow,
-    })),
-  );
-  const updated = await tx
-    .insert(ladderEntries)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [ladderEntries.playerId, ladderEntries.tier, ladderEntries.season],
-      set: {
-        totalScore: sql`${ladderEntries.totalScore} + ${ex("total_score")}`,
-        highestScore: sql`GREATEST(${ladderEntries.highestScore}, ${ex("highest_score")})`,
-        gamesPlayed: sql`${ladderEntries.gamesPlayed} + 1`,
-        wins: sql`${ladderEntries.wins} + ${ex("wins")}`,
-        scoreFirstReachedAt: sql`CASE WHEN ${ex("total_score")} <> 0 THEN ${reachedNow} ELSE ${ladderEntries.scoreFirstReachedAt} END`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning({
-      playerId: ladderEntries.playerId,
-      tier: ladderEntries.tier,
-      season: ladderEntries.season,
-      totalScore: ladderEntries.totalScore,
-      highestScore: ladderEntries.highestScore,
-      gamesPlayed: ladderEntries.gamesPlayed,
-      wins: ladderEntries.wins,
-      scoreFirstReachedAt: ladderEntries.scoreFirstReachedAt,
-    });
-  const scoreOf = new Map<string, number>(humans.map((d) => [d.playerId, d.score]));
-  const ladderChanges: LadderChange[] = updated.map((r) => {
-    const delta = scoreOf.get(r.playerId) ?? 0;
-    return {
-      playerId: parseStored(playerIdSchema, r.playerId, "ladder_entries.player_id"),
-      tier: r.tier,
-      season: r.season,
-      oldTotal: r.totalScore - delta,
-      newTotal: r.totalScore,
-      delta,
-      highestScore: r.highestScore ?? delta,
-      gamesPlayed: r.gamesPlayed,
-      wins: r.wins,
-      scoreFirstReachedAt: r.scoreFirstReachedAt,
-    };
-  });
-  await tx.insert(scoreEvents).values(
-    ladderChanges.map((c) => ({
-      playerId: c.playerId,
-      tier: c.tier,
-      season: c.season,
-      source: "game" as const,
-      gameId,
-      delta: c.delta,
-      totalAfter: c.newTotal,
-    })),
+  const ladderChanges = await applyLadderWrites(
+    tx,
+    humans.flatMap((d) => tiers.map((t) => ({ playerId: d.playerId, tier: t.tier, season: t.season, delta: d.score, won: d.won }))),
+    { source: "game", gameId },
   );
   ladderChanges.sort((a, b) => byPlayerId(a, b) || (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
   return { applied: true, season, ladderChanges };

@@ -16,15 +16,16 @@
  * Every rejection has its own code and is counted in `pzo_score_rejections_total{code}`.
  * Rate limiting (429) is the HTTP layer's.
  */
-import { and, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Database, Transaction } from "../../db/client.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "../../db/pgError.js";
-import { ALL_TIME_SEASON, consumedActionTokens, ladderEntries, players, scoreEvents, seasons } from "../../db/schema/index.js";
+import { ALL_TIME_SEASON, consumedActionTokens, ladderEntries, players, seasons } from "../../db/schema/index.js";
 import { TOKEN_ERRORS, type ActionTokens } from "./actionTokens.js";
 import { applyScore, makeEntry, toPlayerId, type LadderLogger, type LadderTier } from "./ranking.js";
 import type { LadderChange } from "./service.js";
+import { applyLadderWrites } from "../../db/ladderWrites.js";
 
 /** Every code a submission can be refused with. */
 export const SUBMISSION_ERRORS = [...TOKEN_ERRORS, "token/replayed", "ladder/no_player", "ladder/score_overflow"] as const;
@@ -192,7 +193,6 @@ export class ScoreSubmissionService {
     ];
 
     // Lock existing rows in completeGame's order (tier ascending for one player), check overflow.
-    const changes: LadderChange[] = [];
     for (const t of tiers) {
       const [row] = await tx
         .select({ total: ladderEntries.totalScore, highest: ladderEntries.highestScore, games: ladderEntries.gamesPlayed, wins: ladderEntries.wins, at: ladderEntries.scoreFirstReachedAt })
@@ -202,39 +202,8 @@ export class ScoreSubmissionService {
       const before = row === undefined ? null : makeEntry({ playerId, total: row.total, highest: row.highest ?? 0, games: row.games, wins: row.wins, firstReachedAt: row.at.getTime() });
       const check = applyScore(before, { playerId, score: delta, won: false, at: 0 }, this.logger);
       if (!check.ok) throw new Refusal("ladder/score_overflow", check.error.message);
-      const reachedNow = sql`date_trunc('milliseconds', clock_timestamp())`;
-      const ex = (c: string): SQL => sql.raw(`excluded.${c}`);
-      const [after] = await tx
-        .insert(ladderEntries)
-        .values({ playerId, tier: t.tier, season: t.season, totalScore: delta, highestScore: delta, gamesPlayed: 1, wins: 0, scoreFirstReachedAt: reachedNow })
-        .onConflictDoUpdate({
-          target: [ladderEntries.playerId, ladderEntries.tier, ladderEntries.season],
-          set: {
-            totalScore: sql`${ladderEntries.totalScore} + ${ex("total_score")}`,
-            highestScore: sql`GREATEST(${ladderEntries.highestScore}, ${ex("highest_score")})`,
-            gamesPlayed: sql`${ladderEntries.gamesPlayed} + 1`,
-            scoreFirstReachedAt: sql`CASE WHEN ${ex("total_score")} <> 0 THEN ${reachedNow} ELSE ${ladderEntries.scoreFirstReachedAt} END`,
-            updatedAt: sql`now()`,
-          },
-        })
-        .returning({ total: ladderEntries.totalScore, highest: ladderEntries.highestScore, games: ladderEntries.gamesPlayed, wins: ladderEntries.wins, at: ladderEntries.scoreFirstReachedAt });
-      if (after === undefined) throw new Error("ladder: upsert returned no row");
-      changes.push({
-        playerId,
-        tier: t.tier,
-        season: t.season,
-        oldTotal: after.total - delta,
-        newTotal: after.total,
-        delta,
-        highestScore: after.highest ?? delta,
-        gamesPlayed: after.games,
-        wins: after.wins,
-        scoreFirstReachedAt: after.at,
-      });
     }
-    await tx.insert(scoreEvents).values(
-      changes.map((c) => ({ playerId: c.playerId, tier: c.tier, season: c.season, source: "external" as const, actionId, delta: c.delta, totalAfter: c.newTotal })),
-    );
+    const changes = await applyLadderWrites(tx, tiers.map((t) => ({ playerId, tier: t.tier, season: t.season, delta, won: false })), { source: "external", actionId });
     const response: SubmissionResponse = {
       actionId,
       playerId,
