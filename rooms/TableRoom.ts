@@ -74,6 +74,12 @@ function echoId(raw: unknown): string | number | undefined {
   return parsed.success ? parsed.data.id : undefined;
 }
 
+/**
+ * The matchmaking filter of the `table` room: `join("table", { joinCode })` finds the open public
+ * table listed under that code (its listing metadata carries it; see `listing()`).
+ */
+export const JOIN_CODE_FILTER = ["joinCode"] as const;
+
 /** Builds the `table` room class over the given dependencies (no module-level state). */
 export function createTableRoom(deps: RoomDeps) {
   const log = deps.logger.child({ room: "table" });
@@ -91,6 +97,12 @@ export function createTableRoom(deps: RoomDeps) {
     private game!: GameState;
     private gameId!: GameId;
     private isPublic = true;
+    /** The public table's code in the room directory, or null (private or restored tables). */
+    private joinCode: string | null = null;
+    /** This table may have a `room_directory` row to remove when the room goes. */
+    private mayBeListed = false;
+    /** The listing last handed to the matchmaker (it is persisted only when it changes). */
+    private listed = "";
     private reconnectSeconds = deps.reconnectSeconds;
     private queue: Promise<unknown> = Promise.resolve();
     private readonly seatClients = new Map<SeatIndex, TableClient>();
@@ -125,13 +137,15 @@ export function createTableRoom(deps: RoomDeps) {
         config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS },
         sessionSeed: deps.randomSeed(),
       });
-      await deps.games.createGame({ created, createdAt: deps.now() });
+      this.joinCode = this.isPublic ? deps.roomDirectory.newJoinCode() : null;
+      await deps.games.createGame({ created, createdAt: deps.now(), ...(this.joinCode === null ? {} : { listing: { joinCode: this.joinCode, isPublic: true } }) });
       this.gameId = gameId;
+      this.mayBeListed = this.joinCode !== null;
       this.game = deps.engine.evolve(null, created);
       this.roomId = gameId;
       initTableState(this.state, gameId, seats);
       this.project();
-      await this.setMatchmaking({ private: !this.isPublic, metadata: this.listing() });
+      await this.updateListing();
       const bots = options.bots ?? 0;
       if (bots > 0) {
         // Bots join through matchmaking, which needs the room registered: after onCreate.
@@ -152,7 +166,9 @@ export function createTableRoom(deps: RoomDeps) {
       initTableState(this.state, this.gameId, this.game.config.seats);
       this.project();
       this.autoDispose = this.game.phase === "completed";
-      await this.setMatchmaking({ private: true, metadata: this.listing() });
+      // A directory row left by a process that died is removed with this room.
+      this.mayBeListed = true;
+      await this.updateListing();
       log.info({ gameId: this.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
       if (this.game.phase === "completed") {
         this.clock.setTimeout(() => void this.enqueue(() => this.complete()), 0);
@@ -257,7 +273,14 @@ export function createTableRoom(deps: RoomDeps) {
     override onDispose(): Promise<unknown> {
       this.disposed = true;
       this.clearTimers();
-      return this.queue;
+      return this.queue.then(async () => {
+        if (!this.mayBeListed) return;
+        try {
+          await deps.roomDirectory.remove(this.gameId);
+        } catch (err) {
+          log.error({ err, gameId: this.gameId }, "cannot remove the room directory row");
+        }
+      });
     }
 
     override onUncaughtException(error: Error, methodName: string): void {
@@ -395,8 +418,13 @@ export function createTableRoom(deps: RoomDeps) {
     }
 
     private async afterEvents(events: readonly GameEvent[]): Promise<void> {
+      let seatsChanged = false;
       for (const event of events) {
         switch (event.type) {
+          case "player_joined":
+          case "player_left":
+            seatsChanged = true;
+            break;
           case "game_started":
             this.autoDispose = false;
             await deps.games.markStarted(this.gameId, deps.now());
@@ -408,8 +436,6 @@ export function createTableRoom(deps: RoomDeps) {
           }
           case "game_completed":
           case "game_created":
-          case "player_joined":
-          case "player_left":
           case "round_started":
           case "bid_placed":
           case "card_played":
@@ -422,7 +448,32 @@ export function createTableRoom(deps: RoomDeps) {
           }
         }
       }
-      await this.setMatchmaking({ private: !this.isPublic || this.game.phase !== "waiting", metadata: this.listing() });
+      if (seatsChanged && this.joinCode !== null) {
+        try {
+          await deps.roomDirectory.setPlayers(this.gameId, this.seatedCount());
+        } catch (err) {
+          log.error({ err, gameId: this.gameId }, "cannot update the room directory's player count");
+        }
+      }
+      await this.updateListing();
+    }
+
+    /**
+     * Hands the listing to the matchmaker when it changed: only joins, leaves and phase changes
+     * change it, so an ordinary move does not write the driver (a Redis HSET with RedisDriver)
+     * nor wake the lobby.
+     */
+    private async updateListing(): Promise<void> {
+      const metadata = this.listing();
+      const isPrivate = !this.isPublic || this.game.phase !== "waiting";
+      const key = `${isPrivate}:${metadata.seated}:${metadata.phase}`;
+      if (key === this.listed) return;
+      this.listed = key;
+      await this.setMatchmaking({ private: isPrivate, metadata });
+    }
+
+    private seatedCount(): number {
+      return this.game.seats.filter((s) => s.occupant !== null).length;
     }
 
     /** The completion transaction (keyed on the game id: a retry applies nothing twice). */
@@ -584,6 +635,7 @@ export function createTableRoom(deps: RoomDeps) {
         seat,
         playerId: seat === null ? null : identity.playerId,
         eventCount: this.game.eventCount,
+        joinCode: this.joinCode,
       };
       client.send("welcome", welcome);
     }
@@ -642,10 +694,11 @@ export function createTableRoom(deps: RoomDeps) {
       return {
         gameId: this.gameId,
         seats: this.game.config.seats,
-        seated: this.game.seats.filter((s) => s.occupant !== null).length,
+        seated: this.seatedCount(),
         turnSeconds: this.game.config.turnSeconds,
         phase: this.game.phase,
         isPublic: this.isPublic,
+        joinCode: this.joinCode,
       };
     }
   };
