@@ -52,6 +52,8 @@ const argsSchema = z.object({
       return [min, Math.max(min, b ?? min)];
     }),
   "lobby-clients": z.coerce.number().int().min(0).max(100).default(3),
+  /** Spread the tables' starts evenly over this many seconds (0: all at once, 10 at a time per worker). */
+  "ramp-seconds": z.coerce.number().min(0).max(600).default(10),
   /** Write a V8 CPU profile of the server process (the one the harness starts) into this directory. */
   "server-cpu-prof": z.string().min(1).optional(),
 });
@@ -214,6 +216,7 @@ async function main(): Promise<number> {
       "think-ms": { type: "string" },
       "lobby-clients": { type: "string" },
       "server-cpu-prof": { type: "string" },
+      "ramp-seconds": { type: "string" },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -242,7 +245,7 @@ async function main(): Promise<number> {
     console.log(`server backend: ${db}, ${redis}${parsed.data["server-cpu-prof"] === undefined ? "" : `; CPU profile into ${parsed.data["server-cpu-prof"]}`}`);
   }
   console.log(
-    `harness: ${workers} worker process(es), ${parsed.data["lobby-clients"]} lobby client(s); pacing: each bot thinks ${thinkMinMs === thinkMaxMs ? `${thinkMinMs} ms` : `${thinkMinMs}-${thinkMaxMs} ms (uniform)`} before each move (not counted in the round trip)`,
+    `harness: ${workers} worker process(es), ${parsed.data["lobby-clients"]} lobby client(s); pacing: each bot thinks ${thinkMinMs === thinkMaxMs ? `${thinkMinMs} ms` : `${thinkMinMs}-${thinkMaxMs} ms (uniform)`} before each move (not counted in the round trip); tables start spread over ${parsed.data["ramp-seconds"]} s`,
   );
 
   const harnessLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -276,10 +279,12 @@ async function main(): Promise<number> {
     const all = [...progress.values()];
     console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${all.reduce((n, p) => n + p.connected, 0)} connected, ${all.reduce((n, p) => n + p.moves, 0)} moves`);
   };
+  // Guest logins come first in every worker; the ramp starts a moment later for all of them.
+  const rampStartAt = Date.now() + 2_000 + clients * 2;
   const started = Array.from({ length: workers }, (_, w) => {
     const firstTable = Math.floor((w * tables) / workers);
     const tableCount = Math.floor(((w + 1) * tables) / workers) - firstTable;
-    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline }, onProgress);
+    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline, totalTables: tables, rampMs: parsed.data["ramp-seconds"] * 1000, rampStartAt }, onProgress);
   });
   const killer = setTimeout(() => started.forEach((s) => s.child.kill("SIGKILL")), parsed.data["max-seconds"] * 1000 + 60_000);
   const reports = (await Promise.all(started.map((s) => s.report))).filter((r): r is WorkerReport => r !== null);

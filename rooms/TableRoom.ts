@@ -6,7 +6,7 @@
  * `evolve` -> schema projection -> one `event` message per appended event, redacted for each
  * receiver. Nothing is shown before it is durable.
  */
-import { CloseCode, Room, ServerError, type AuthContext, type Client, type Delayed } from "@colyseus/core";
+import { CloseCode, getMessageBytes, Protocol, Room, ServerError, type AuthContext, type Client, type Delayed } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { z } from "zod";
 import {
@@ -27,6 +27,7 @@ import {
   tableCreateOptionsSchema,
   tableJoinOptionsSchema,
   TABLE_CLIENT_MESSAGE_TYPES,
+  type EventMessage,
   type JoinErrorCode,
   type MoveResult,
   type NoticeMessage,
@@ -40,6 +41,7 @@ import type { LadderChange } from "../src/ladder/service.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
+import { corkUntilNextTick } from "./socketCork.js";
 
 /** Per-connection data at a table. */
 export interface TableUserData {
@@ -395,24 +397,35 @@ export function createTableRoom(deps: RoomDeps) {
       return { ok: true, eventIndex: appended.lastIndex };
     }
 
-    /** Projects the new state and sends every event, redacted per receiver. */
+    /**
+     * Projects the new state and sends every event, redacted per receiver, then the patch. Each
+     * distinct redaction of an event is encoded once (most events read the same for everyone), and
+     * each client's frames of this tick leave in one socket write (rooms/socketCork.ts).
+     */
     private publish(events: readonly GameEvent[], firstIndex: number): void {
       this.project();
-      const cache = new Map<string, GameEvent>();
-      const redacted = (event: GameEvent, index: number, viewer: Viewer): GameEvent => {
-        const key = `${index}:${viewer}`;
-        let value = cache.get(key);
-        if (value === undefined) {
-          value = deps.engine.redactEvent(event, viewer);
-          cache.set(key, value);
-        }
-        return value;
-      };
+      const frames = events.map((event, i) => {
+        const byViewer = new Map<Viewer, Uint8Array>();
+        const byRedaction = new Map<GameEvent, Uint8Array>();
+        return (viewer: Viewer): Uint8Array => {
+          let bytes = byViewer.get(viewer);
+          if (bytes === undefined) {
+            const redacted = deps.engine.redactEvent(event, viewer);
+            bytes = byRedaction.get(redacted);
+            if (bytes === undefined) {
+              const message: EventMessage = { index: firstIndex + i, event: redacted };
+              bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "event", message);
+              byRedaction.set(redacted, bytes);
+            }
+            byViewer.set(viewer, bytes);
+          }
+          return bytes;
+        };
+      });
       for (const client of this.clients) {
+        corkUntilNextTick(client);
         const viewer: Viewer = client.userData?.seat ?? "spectator";
-        events.forEach((event, i) => {
-          client.send("event", { index: firstIndex + i, event: redacted(event, firstIndex + i, viewer) });
-        });
+        for (const frame of frames) client.enqueueRaw(frame(viewer));
       }
       this.broadcastPatch();
     }

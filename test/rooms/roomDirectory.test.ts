@@ -8,7 +8,7 @@ import { getGame } from "../../db/games.js";
 import { getListing, newJoinCode } from "../../db/roomDirectory.js";
 import { roomDirectory } from "../../db/schema/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
-import { JOIN_CODE_PATTERN, tableJoinOptionsSchema, type WelcomeMessage } from "../../src/shared/protocol.js";
+import { JOIN_CODE_PATTERN, JOIN_ERRORS, tableJoinOptionsSchema, type WelcomeMessage } from "../../src/shared/protocol.js";
 import type { TableRoomLike } from "../../src/bots/client.js";
 import { TableState } from "../../rooms/schema/TableState.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
@@ -77,6 +77,10 @@ describe("room_directory rows of public tables", () => {
     // A wrong code finds nothing (and creates nothing).
     const wrong = welcome.joinCode === "AAAAAA" ? "BBBBBB" : "AAAAAA";
     await expect(ts.client(c!).join("table", { joinCode: wrong })).rejects.toThrow(/no rooms found/);
+
+    // A malformed code is refused as an option, and the table is unchanged.
+    await expect(ts.client(c!).joinById(gameId, { joinCode: "bad" })).rejects.toMatchObject({ code: JOIN_ERRORS["join/invalid_options"] });
+    expect((await listing(gameId))?.currentPlayers).toBe(2);
 
     // Everyone leaves before the start: the room goes, and with it the directory row; the game stays.
     await joiner.room.leave(true);
