@@ -286,6 +286,11 @@ export function createTableRoom(deps: RoomDeps) {
     }
 
     override onUncaughtException(error: Error, methodName: string): void {
+      // A join we refused on purpose (bad options, seat taken, …) is the client's answer, not a fault.
+      if (methodName === "onJoin" && error.cause instanceof ServerError) {
+        log.debug({ gameId: this.gameId, code: error.cause.code, message: error.cause.message }, "join refused");
+        return;
+      }
       log.error({ err: error, methodName, gameId: this.gameId }, "uncaught room error");
     }
 
