@@ -52,6 +52,10 @@ const argsSchema = z.object({
       return [min, Math.max(min, b ?? min)];
     }),
   "lobby-clients": z.coerce.number().int().min(0).max(100).default(3),
+  /** Spread the tables' starts evenly over this many seconds (0: all at once, 10 at a time per worker). */
+  "ramp-seconds": z.coerce.number().min(0).max(600).default(10),
+  /** Write a V8 CPU profile of the server process (the one the harness starts) into this directory. */
+  "server-cpu-prof": z.string().min(1).optional(),
 });
 
 const statsSchema = z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), rssBytes: z.number(), clients: z.number(), rooms: z.number() });
@@ -72,10 +76,10 @@ function freePort(): Promise<number> {
 /** The server's event-loop delay since the run started, from loadtest/serverProbe.ts's latest line. */
 let serverLoop: LoopDelay | null = null;
 
-async function startServer(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
+async function startServer(cpuProfDir: string | undefined): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-load-"));
-  const child = spawn(path.join(root, "node_modules", ".bin", "node"), ["--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
     cwd: root,
     env: {
       ...process.env,
@@ -211,6 +215,8 @@ async function main(): Promise<number> {
       workers: { type: "string" },
       "think-ms": { type: "string" },
       "lobby-clients": { type: "string" },
+      "server-cpu-prof": { type: "string" },
+      "ramp-seconds": { type: "string" },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -229,12 +235,17 @@ async function main(): Promise<number> {
   const workers = Math.min(workerArg ?? availableParallelism(), tables);
 
   console.log(`load average at start (1/5/15 min): ${loadLine()} on ${availableParallelism()} cores`);
-  const spawned = parsed.data.url === undefined ? await startServer() : null;
+  const spawned = parsed.data.url === undefined ? await startServer(parsed.data["server-cpu-prof"]) : null;
   const endpoint = parsed.data.url ?? spawned?.url ?? "";
   const http = httpBaseOf(endpoint);
   console.log(`load: ${clients} clients at ${tables} tables of ${seats} against ${endpoint}${spawned === null ? "" : " (server started by the harness)"}`);
+  if (spawned !== null) {
+    const db = process.env["DATABASE_URL"] !== undefined && process.env["DATABASE_URL"] !== "" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite (in the server process)";
+    const redis = process.env["REDIS_URL"] !== undefined && process.env["REDIS_URL"] !== "" ? "Redis presence/driver (REDIS_URL)" : "in-process presence/driver";
+    console.log(`server backend: ${db}, ${redis}${parsed.data["server-cpu-prof"] === undefined ? "" : `; CPU profile into ${parsed.data["server-cpu-prof"]}`}`);
+  }
   console.log(
-    `harness: ${workers} worker process(es), ${parsed.data["lobby-clients"]} lobby client(s); pacing: each bot thinks ${thinkMinMs === thinkMaxMs ? `${thinkMinMs} ms` : `${thinkMinMs}-${thinkMaxMs} ms (uniform)`} before each move (not counted in the round trip)`,
+    `harness: ${workers} worker process(es), ${parsed.data["lobby-clients"]} lobby client(s); pacing: each bot thinks ${thinkMinMs === thinkMaxMs ? `${thinkMinMs} ms` : `${thinkMinMs}-${thinkMaxMs} ms (uniform)`} before each move (not counted in the round trip); tables start spread over ${parsed.data["ramp-seconds"]} s`,
   );
 
   const harnessLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -268,10 +279,12 @@ async function main(): Promise<number> {
     const all = [...progress.values()];
     console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${all.reduce((n, p) => n + p.connected, 0)} connected, ${all.reduce((n, p) => n + p.moves, 0)} moves`);
   };
+  // Guest logins come first in every worker; the ramp starts a moment later for all of them.
+  const rampStartAt = Date.now() + 2_000 + clients * 2;
   const started = Array.from({ length: workers }, (_, w) => {
     const firstTable = Math.floor((w * tables) / workers);
     const tableCount = Math.floor(((w + 1) * tables) / workers) - firstTable;
-    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline }, onProgress);
+    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline, totalTables: tables, rampMs: parsed.data["ramp-seconds"] * 1000, rampStartAt }, onProgress);
   });
   const killer = setTimeout(() => started.forEach((s) => s.child.kill("SIGKILL")), parsed.data["max-seconds"] * 1000 + 60_000);
   const reports = (await Promise.all(started.map((s) => s.report))).filter((r): r is WorkerReport => r !== null);

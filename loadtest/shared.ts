@@ -17,6 +17,11 @@ export const workerJobSchema = z.object({
   turnSeconds: z.number(),
   thinkMinMs: z.number().min(0),
   thinkMaxMs: z.number().min(0),
+  /** Tables of the whole run (all workers) and the window their starts are spread over, ms. */
+  totalTables: z.number().int().min(1),
+  rampMs: z.number().min(0),
+  /** Epoch ms at which the ramp starts (the same instant for every worker). */
+  rampStartAt: z.number(),
   /** Epoch ms after which the worker stops waiting for games and reports. */
   deadline: z.number(),
 });

@@ -62,7 +62,11 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
     }
   });
 
-  await pool(job.tableCount, 10, async (t) => {
+  // Table k of the run (over all workers) is created at rampStartAt + k/totalTables * rampMs, so
+  // tables start (and their moves fall) spread out as real tables do, not in one burst.
+  await pool(job.tableCount, job.rampMs > 0 ? job.tableCount : 10, async (t) => {
+    const startAt = job.rampStartAt + ((job.firstTable + t) / job.totalTables) * job.rampMs;
+    if (startAt > Date.now()) await new Promise((r) => setTimeout(r, startAt - Date.now()));
     const table = { gameId: "", seenMax: -1, handles: [] as BotHandle[] };
     tables.push(table);
     const watch = (m: unknown): void => {

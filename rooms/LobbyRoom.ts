@@ -19,6 +19,7 @@ export interface TableListing {
     readonly turnSeconds: number;
     readonly phase: string;
     readonly isPublic: boolean;
+    readonly joinCode: string | null;
   };
 }
 
@@ -37,6 +38,7 @@ const listingSchema = z.object({
     turnSeconds: z.number(),
     phase: z.string(),
     isPublic: z.boolean(),
+    joinCode: z.string().nullable().catch(null),
   }),
 });
 

@@ -6,7 +6,7 @@
  * `evolve` -> schema projection -> one `event` message per appended event, redacted for each
  * receiver. Nothing is shown before it is durable.
  */
-import { CloseCode, Room, ServerError, type AuthContext, type Client, type Delayed } from "@colyseus/core";
+import { CloseCode, getMessageBytes, Protocol, Room, ServerError, type AuthContext, type Client, type Delayed } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { z } from "zod";
 import {
@@ -27,6 +27,7 @@ import {
   tableCreateOptionsSchema,
   tableJoinOptionsSchema,
   TABLE_CLIENT_MESSAGE_TYPES,
+  type EventMessage,
   type JoinErrorCode,
   type MoveResult,
   type NoticeMessage,
@@ -40,6 +41,7 @@ import type { LadderChange } from "../src/ladder/service.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
+import { corkUntilNextTick } from "./socketCork.js";
 
 /** Per-connection data at a table. */
 export interface TableUserData {
@@ -74,6 +76,12 @@ function echoId(raw: unknown): string | number | undefined {
   return parsed.success ? parsed.data.id : undefined;
 }
 
+/**
+ * The matchmaking filter of the `table` room: `join("table", { joinCode })` finds the open public
+ * table listed under that code (its listing metadata carries it; see `listing()`).
+ */
+export const JOIN_CODE_FILTER = ["joinCode"] as const;
+
 /** Builds the `table` room class over the given dependencies (no module-level state). */
 export function createTableRoom(deps: RoomDeps) {
   const log = deps.logger.child({ room: "table" });
@@ -91,6 +99,12 @@ export function createTableRoom(deps: RoomDeps) {
     private game!: GameState;
     private gameId!: GameId;
     private isPublic = true;
+    /** The public table's code in the room directory, or null (private or restored tables). */
+    private joinCode: string | null = null;
+    /** This table may have a `room_directory` row to remove when the room goes. */
+    private mayBeListed = false;
+    /** The listing last handed to the matchmaker (it is persisted only when it changes). */
+    private listed = "";
     private reconnectSeconds = deps.reconnectSeconds;
     private queue: Promise<unknown> = Promise.resolve();
     private readonly seatClients = new Map<SeatIndex, TableClient>();
@@ -125,13 +139,15 @@ export function createTableRoom(deps: RoomDeps) {
         config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS },
         sessionSeed: deps.randomSeed(),
       });
-      await deps.games.createGame({ created, createdAt: deps.now() });
+      this.joinCode = this.isPublic ? deps.roomDirectory.newJoinCode() : null;
+      await deps.games.createGame({ created, createdAt: deps.now(), ...(this.joinCode === null ? {} : { listing: { joinCode: this.joinCode, isPublic: true } }) });
       this.gameId = gameId;
+      this.mayBeListed = this.joinCode !== null;
       this.game = deps.engine.evolve(null, created);
       this.roomId = gameId;
       initTableState(this.state, gameId, seats);
       this.project();
-      await this.setMatchmaking({ private: !this.isPublic, metadata: this.listing() });
+      await this.updateListing();
       const bots = options.bots ?? 0;
       if (bots > 0) {
         // Bots join through matchmaking, which needs the room registered: after onCreate.
@@ -152,7 +168,9 @@ export function createTableRoom(deps: RoomDeps) {
       initTableState(this.state, this.gameId, this.game.config.seats);
       this.project();
       this.autoDispose = this.game.phase === "completed";
-      await this.setMatchmaking({ private: true, metadata: this.listing() });
+      // A directory row left by a process that died is removed with this room.
+      this.mayBeListed = true;
+      await this.updateListing();
       log.info({ gameId: this.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
       if (this.game.phase === "completed") {
         this.clock.setTimeout(() => void this.enqueue(() => this.complete()), 0);
@@ -257,10 +275,22 @@ export function createTableRoom(deps: RoomDeps) {
     override onDispose(): Promise<unknown> {
       this.disposed = true;
       this.clearTimers();
-      return this.queue;
+      return this.queue.then(async () => {
+        if (!this.mayBeListed) return;
+        try {
+          await deps.roomDirectory.remove(this.gameId);
+        } catch (err) {
+          log.error({ err, gameId: this.gameId }, "cannot remove the room directory row");
+        }
+      });
     }
 
     override onUncaughtException(error: Error, methodName: string): void {
+      // A join we refused on purpose (bad options, seat taken, …) is the client's answer, not a fault.
+      if (methodName === "onJoin" && error.cause instanceof ServerError) {
+        log.debug({ gameId: this.gameId, code: error.cause.code, message: error.cause.message }, "join refused");
+        return;
+      }
       log.error({ err: error, methodName, gameId: this.gameId }, "uncaught room error");
     }
 
@@ -372,31 +402,47 @@ export function createTableRoom(deps: RoomDeps) {
       return { ok: true, eventIndex: appended.lastIndex };
     }
 
-    /** Projects the new state and sends every event, redacted per receiver. */
+    /**
+     * Projects the new state and sends every event, redacted per receiver, then the patch. Each
+     * distinct redaction of an event is encoded once (most events read the same for everyone), and
+     * each client's frames of this tick leave in one socket write (rooms/socketCork.ts).
+     */
     private publish(events: readonly GameEvent[], firstIndex: number): void {
       this.project();
-      const cache = new Map<string, GameEvent>();
-      const redacted = (event: GameEvent, index: number, viewer: Viewer): GameEvent => {
-        const key = `${index}:${viewer}`;
-        let value = cache.get(key);
-        if (value === undefined) {
-          value = deps.engine.redactEvent(event, viewer);
-          cache.set(key, value);
-        }
-        return value;
-      };
+      const frames = events.map((event, i) => {
+        const byViewer = new Map<Viewer, Uint8Array>();
+        const byRedaction = new Map<GameEvent, Uint8Array>();
+        return (viewer: Viewer): Uint8Array => {
+          let bytes = byViewer.get(viewer);
+          if (bytes === undefined) {
+            const redacted = deps.engine.redactEvent(event, viewer);
+            bytes = byRedaction.get(redacted);
+            if (bytes === undefined) {
+              const message: EventMessage = { index: firstIndex + i, event: redacted };
+              bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "event", message);
+              byRedaction.set(redacted, bytes);
+            }
+            byViewer.set(viewer, bytes);
+          }
+          return bytes;
+        };
+      });
       for (const client of this.clients) {
+        corkUntilNextTick(client);
         const viewer: Viewer = client.userData?.seat ?? "spectator";
-        events.forEach((event, i) => {
-          client.send("event", { index: firstIndex + i, event: redacted(event, firstIndex + i, viewer) });
-        });
+        for (const frame of frames) client.enqueueRaw(frame(viewer));
       }
       this.broadcastPatch();
     }
 
     private async afterEvents(events: readonly GameEvent[]): Promise<void> {
+      let seatsChanged = false;
       for (const event of events) {
         switch (event.type) {
+          case "player_joined":
+          case "player_left":
+            seatsChanged = true;
+            break;
           case "game_started":
             this.autoDispose = false;
             await deps.games.markStarted(this.gameId, deps.now());
@@ -408,8 +454,6 @@ export function createTableRoom(deps: RoomDeps) {
           }
           case "game_completed":
           case "game_created":
-          case "player_joined":
-          case "player_left":
           case "round_started":
           case "bid_placed":
           case "card_played":
@@ -422,7 +466,32 @@ export function createTableRoom(deps: RoomDeps) {
           }
         }
       }
-      await this.setMatchmaking({ private: !this.isPublic || this.game.phase !== "waiting", metadata: this.listing() });
+      if (seatsChanged && this.joinCode !== null) {
+        try {
+          await deps.roomDirectory.setPlayers(this.gameId, this.seatedCount());
+        } catch (err) {
+          log.error({ err, gameId: this.gameId }, "cannot update the room directory's player count");
+        }
+      }
+      await this.updateListing();
+    }
+
+    /**
+     * Hands the listing to the matchmaker when it changed: only joins, leaves and phase changes
+     * change it, so an ordinary move does not write the driver (a Redis HSET with RedisDriver)
+     * nor wake the lobby.
+     */
+    private async updateListing(): Promise<void> {
+      const metadata = this.listing();
+      const isPrivate = !this.isPublic || this.game.phase !== "waiting";
+      const key = `${isPrivate}:${metadata.seated}:${metadata.phase}`;
+      if (key === this.listed) return;
+      this.listed = key;
+      await this.setMatchmaking({ private: isPrivate, metadata });
+    }
+
+    private seatedCount(): number {
+      return this.game.seats.filter((s) => s.occupant !== null).length;
     }
 
     /** The completion transaction (keyed on the game id: a retry applies nothing twice). */
@@ -584,6 +653,7 @@ export function createTableRoom(deps: RoomDeps) {
         seat,
         playerId: seat === null ? null : identity.playerId,
         eventCount: this.game.eventCount,
+        joinCode: this.joinCode,
       };
       client.send("welcome", welcome);
     }
@@ -642,10 +712,11 @@ export function createTableRoom(deps: RoomDeps) {
       return {
         gameId: this.gameId,
         seats: this.game.config.seats,
-        seated: this.game.seats.filter((s) => s.occupant !== null).length,
+        seated: this.seatedCount(),
         turnSeconds: this.game.config.turnSeconds,
         phase: this.game.phase,
         isPublic: this.isPublic,
+        joinCode: this.joinCode,
       };
     }
   };

@@ -59,8 +59,11 @@ export interface CompletionInput {
 
 /** The games repository: rows and the completion transaction. */
 export interface GameRepository {
-  /** Writes the `games` row and event 0 (`game_created`) in one transaction. */
-  createGame(input: { readonly created: GameCreatedEvent; readonly createdAt: Date }): Promise<void>;
+  /**
+   * Writes the `games` row, event 0 (`game_created`) and, for a public table, its
+   * `room_directory` row (spec 004 §8.1) in one transaction.
+   */
+  createGame(input: { readonly created: GameCreatedEvent; readonly createdAt: Date; readonly listing?: { readonly joinCode: string; readonly isPublic: boolean } }): Promise<void>;
   markStarted(gameId: GameId, at: Date): Promise<void>;
   /** Ids of every game still `in_progress` (restored at start-up). */
   listInProgress(): Promise<readonly GameId[]>;
@@ -70,6 +73,16 @@ export interface GameRepository {
    * retry applies nothing twice. Returns the ladder changes it made (opaque to the rooms).
    */
   completeGame(input: CompletionInput): Promise<readonly LadderChange[]>;
+}
+
+/** The room directory (`room_directory`, spec 004 §6.1) after a table's row is written. */
+export interface RoomDirectory {
+  /** A fresh join code. */
+  newJoinCode(): string;
+  /** Sets the listed player count of a table. */
+  setPlayers(gameId: GameId, currentPlayers: number): Promise<void>;
+  /** Removes a table's row (its room is disposed); the game and its log stay. */
+  remove(gameId: GameId): Promise<void>;
 }
 
 /**
@@ -138,6 +151,7 @@ export interface RoomDeps {
   readonly engine: Engine;
   readonly eventLog: EventLog;
   readonly games: GameRepository;
+  readonly roomDirectory: RoomDirectory;
   readonly ladder: LadderFacade;
   readonly ladderFeed: DeltaSubscriber;
   readonly tokens: TokenVerifier;

@@ -27,7 +27,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { selectTransport } from "./transport.js";
 import { createBotDirectory, createTokenVerifier } from "./identity.js";
 import { openStorage, type Storage } from "./storage.js";
-import { createTableRoom } from "../../rooms/TableRoom.js";
+import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
+import { createRoomDirectory } from "../../db/roomDirectory.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
@@ -97,6 +98,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     engine: overrides.engine ?? engine,
     eventLog: storage.eventLog,
     games: storage.games,
+    roomDirectory: createRoomDirectory(storage.handle.db),
     ladder: ladder.facade,
     ladderFeed: deltaBus,
     tokens: createTokenVerifier(tokens, storage.players),
@@ -112,7 +114,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
 
   const server = defineServer({
     rooms: {
-      [ROOM_NAMES.table]: defineRoom(createTableRoom(deps)).enableRealtimeListing(),
+      [ROOM_NAMES.table]: defineRoom(createTableRoom(deps)).filterBy([...JOIN_CODE_FILTER]).enableRealtimeListing(),
       [ROOM_NAMES.replay]: defineRoom(createReplayRoom(deps)),
       [ROOM_NAMES.lobby]: defineRoom(createLobbyRoom(deps)),
     },

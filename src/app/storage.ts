@@ -37,8 +37,8 @@ export function databaseStorage(
   const db = handle.db;
   const log = new GroupCommitEventLog(db, { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, logger: options.logger.child({ component: "eventlog" }) });
   const games: GameRepository = {
-    async createGame({ created, createdAt }) {
-      await createGame(db, { created, createdAt });
+    async createGame({ created, createdAt, listing }) {
+      await createGame(db, { created, createdAt, ...(listing === undefined ? {} : { listing }) });
     },
     async markStarted(gameId, at) {
       await markStarted(db, gameId, at);

@@ -43,6 +43,13 @@ export const tableCreateOptionsSchema = z.object({
 });
 export type TableCreateOptions = z.infer<typeof tableCreateOptionsSchema>;
 
+/** Join code characters: upper-case letters and digits without the look-alikes 0/O, 1/I/L. */
+export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/** Join code length: 31^6 ≈ 8.9e8 codes, so two live tables practically never share one. */
+export const JOIN_CODE_LENGTH = 6;
+/** A well-formed join code, e.g. `K7QX2P`. */
+export const JOIN_CODE_PATTERN = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
+
 /**
  * `join`/`joinById`/`create` options at a table: pick a seat, or watch. With neither, a player
  * takes the first free seat (or, if already seated in this game, gets that seat back).
@@ -50,6 +57,11 @@ export type TableCreateOptions = z.infer<typeof tableCreateOptionsSchema>;
 export const tableJoinOptionsSchema = z.object({
   seat: z.number().int().min(0).max(MAX_SEATS - 1).optional(),
   spectate: z.boolean().optional(),
+  /**
+   * `join("table", { joinCode })`: the matchmaker picks the open public table listed under this
+   * code (see {@link JOIN_CODE_PATTERN}); no such table is the SDK's `MATCHMAKE_INVALID_CRITERIA`.
+   */
+  joinCode: z.string().regex(JOIN_CODE_PATTERN, `a join code is ${JOIN_CODE_LENGTH} characters of ${JOIN_CODE_ALPHABET}`).optional(),
 });
 export type TableJoinOptions = z.infer<typeof tableJoinOptionsSchema>;
 
@@ -151,6 +163,8 @@ export interface WelcomeMessage {
   readonly playerId: string | null;
   /** Number of events in the log when you joined (the next `event` has this index). */
   readonly eventCount: number;
+  /** The public table's join code (share it: `join("table", { joinCode })`), or null for a private table. */
+  readonly joinCode: string | null;
 }
 
 /** One appended event, redacted for the receiver (other seats' hands and the live seed removed). */
@@ -196,6 +210,8 @@ export interface TableListingMetadata {
   readonly turnSeconds: number;
   readonly phase: "waiting" | "bidding" | "playing" | "completed";
   readonly isPublic: boolean;
+  /** The join code of a public table (its `room_directory` row), null for a private one. */
+  readonly joinCode: string | null;
 }
 
 /** One row of a ladder snapshot. */

@@ -12,6 +12,9 @@ import { z } from "zod";
 import { guestLogin, startBotClient, type TableRoomLike } from "../../src/bots/client.js";
 import { smartPolicy } from "../../src/bots/policy.js";
 import { TableState } from "../../rooms/schema/TableState.js";
+import { getListing } from "../../db/roomDirectory.js";
+import type { GameId } from "../../src/game/types.js";
+import { JOIN_CODE_PATTERN } from "../../src/shared/protocol.js";
 import { testBackends, type TestDatabase } from "../support/db.js";
 import { openTestRedis } from "../support/redis.js";
 import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
@@ -40,7 +43,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-out (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
-  it("matchmaking through A lands at a table hosted by B; a lobby on A gets the delta of a game finished on B", async () => {
+  it("matchmaking through A lands at a table hosted by B, also by join code; a lobby on A gets the delta of a game finished on B", async () => {
     const postgres = testBackends().find((b) => b.name === "postgres");
     if (postgres === undefined) throw new Error("no PostgreSQL backend");
     const db: TestDatabase = await postgres.create();
@@ -83,6 +86,17 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
       if ((await stats(b)).roomIds.includes(room.roomId)) onB = room.roomId;
     }
     expect(onB).not.toBeNull();
+
+    // 1b. Its join code (room_directory), typed into A by another player, finds the table on B.
+    const listed = await getListing(db.db, (onB ?? "") as GameId);
+    expect(listed?.joinCode).toMatch(JOIN_CODE_PATTERN);
+    const coder = await guestLogin(a.httpUrl, "Coder");
+    const coderClient = new Client(a.url);
+    coderClient.http.authToken = coder.token;
+    const byCode = await coderClient.join<TableRoomLike>("table", { joinCode: listed?.joinCode ?? "" }, TableState);
+    expect(byCode.roomId).toBe(onB);
+    await waitUntil(() => byCode.state.seats.some((s) => s.playerId === coder.playerId), 10_000, "seated by code");
+    await byCode.leave(true);
 
     // 2. A lobby hosted by A, and a bots-only game finishing on B.
     let lobbyDeltas = 0;
