@@ -42,7 +42,7 @@
  * Targets (spec SLOs): reads p99 <= 10 ms, writes p99 <= 50 ms. Options (env): BENCH_SECONDS
  * (saturation runs, default 8), BENCH_STEP_SECONDS (each offered rate, default 5),
  * BENCH_CONNECTIONS (100), BENCH_GAMES (300), BENCH_READ_RATES (500,1000,2000,4000),
- * BENCH_WRITE_RATES (250,500,1000,2000), BENCH_REGISTER_EVERY (100), BENCH_REGISTER_RATE (4),
+ * BENCH_WRITE_RATES (100,250,500,1000), BENCH_REGISTER_EVERY (100), BENCH_REGISTER_RATE (4),
  * BENCH_ONLY (comma list of read,write,single,register; default all), BENCH_SERVER_ARGS
  * (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
@@ -77,7 +77,7 @@ const STEP_SECONDS = num("BENCH_STEP_SECONDS", 5);
 const CONNECTIONS = num("BENCH_CONNECTIONS", 100);
 const GAMES = num("BENCH_GAMES", 300);
 const READ_RATES = list("BENCH_READ_RATES", "500,1000,2000,4000");
-const WRITE_RATES = list("BENCH_WRITE_RATES", "250,500,1000,2000");
+const WRITE_RATES = list("BENCH_WRITE_RATES", "100,250,500,1000");
 const REGISTER_EVERY = num("BENCH_REGISTER_EVERY", 100);
 const REGISTER_RATE = num("BENCH_REGISTER_RATE", 4);
 const ONLY = new Set((env("BENCH_ONLY") ?? "read,write,single,register").split(",").map((s) => s.trim()));
@@ -211,6 +211,8 @@ interface Row {
   readonly result: Pick<AutocannonResult, "duration" | "non2xx" | "errors" | "timeouts"> & { latency: { p50: number; p99: number }; requests: { total: number } };
   /** Server CPU per answered request, µs; null when /proc is unavailable. */
   readonly cpuUs: number | null;
+  /** The server's event-loop delay p99 during the run, ms. */
+  readonly loopP99: number | null;
 }
 
 /** A run's verdict: no completed request, or any error or non-2xx answer, is a miss whatever the latency. */
@@ -223,10 +225,13 @@ function line(r: Row): string {
   const res = r.result;
   const answered = res.requests.total;
   const offered = r.rate === null ? "saturation" : r.mode === "autocannon-rate" ? `${r.rate} (autocannon overallRate)` : String(r.rate);
-  return `| ${r.name} | ${offered} | ${(answered / Math.max(res.duration, 1e-9)).toFixed(0)} | ${res.latency.p50} | ${res.latency.p99} | ${r.cpuUs === null ? "-" : r.cpuUs.toFixed(0)} | ${res.non2xx} | ${res.errors + res.timeouts} | ${TARGET[r.kind]} | ${r.mode !== "open" ? "-" : meets(r) ? "yes" : "NO"} |`;
+  return `| ${r.name} | ${offered} | ${(answered / Math.max(res.duration, 1e-9)).toFixed(0)} | ${res.latency.p50} | ${res.latency.p99} | ${r.cpuUs === null ? "-" : r.cpuUs.toFixed(0)} | ${r.loopP99 === null ? "-" : r.loopP99} | ${res.non2xx} | ${res.errors + res.timeouts} | ${TARGET[r.kind]} | ${r.mode !== "open" ? "-" : meets(r) ? "yes" : "NO"} |`;
 }
 
-const HEADER = ["| run | offered req/s | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | errors | target p99 ms | met |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"];
+const HEADER = [
+  "| run | offered req/s | req/s | p50 ms | p99 ms | server CPU µs/req | server event-loop delay p99 ms | non-2xx | errors | target p99 ms | met |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+];
 
 async function main(): Promise<void> {
   const scratch = await createScratchDatabase(admin, "pzo_bench_http");
@@ -271,7 +276,17 @@ async function main(): Promise<void> {
     };
 
     const rows: Row[] = [];
-    const record = (row: Row): Row => {
+    const loopP99 = async (): Promise<number | null> => {
+      try {
+        const j: unknown = await (await fetch(`${base}/bench/event-loop`)).json();
+        const p: unknown = typeof j === "object" && j !== null ? Reflect.get(j, "p99") : null;
+        return typeof p === "number" ? p : null;
+      } catch {
+        return null;
+      }
+    };
+    const record = async (partial: Omit<Row, "loopP99">): Promise<Row> => {
+      const row: Row = { ...partial, loopP99: await loopP99() };
       rows.push(row);
       console.log(line(row));
       return row;
@@ -282,6 +297,7 @@ async function main(): Promise<void> {
     };
     /** Closed loop (autocannon), or autocannon's overallRate when `rate` is given (bursty; reference only). */
     const closed = async (name: string, kind: "read" | "write", rate: number | null, requests: AutocannonRequestSpec[], seconds: number): Promise<Row> => {
+      await loopP99();
       const before = cpuSecondsOf(pid);
       const result = await autocannon({ url: base, connections: CONNECTIONS, duration: seconds, requests, timeout: 10, ...(rate === null ? {} : { overallRate: rate }) });
       return record({ name, kind, rate, mode: rate === null ? "closed" : "autocannon-rate", result, cpuUs: cpuPer(before, result.requests.total) });
@@ -293,6 +309,7 @@ async function main(): Promise<void> {
     };
     /** Open loop at a fixed offered rate over CONNECTIONS open connections (openLoop.ts). */
     const open = async (name: string, kind: "read" | "write", rate: number, requests: AutocannonRequestSpec[], seconds: number): Promise<Row> => {
+      await loopP99();
       const before = cpuSecondsOf(pid);
       const result: OpenLoopResult = await openLoop({
         url: base,
@@ -341,7 +358,7 @@ async function main(): Promise<void> {
       await open("GET /api/games/:id", "read", singleRate, [game], single);
       await open("GET /api/rankings?limit=20", "read", singleRate, [rankings], single);
       await open("GET /api/rankings/:playerId", "read", singleRate, [rankOf], single);
-      await open("POST /api/ladder/scores", "write", WRITE_RATES[0] ?? 250, [score], single);
+      await open("POST /api/ladder/scores", "write", WRITE_RATES[1] ?? 250, [score], single);
       await closed("read mix, for reference", "read", singleRate, readMix, single);
     }
     if (ONLY.has("register")) {
