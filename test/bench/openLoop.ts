@@ -20,6 +20,15 @@ export interface OpenLoopRequest {
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** A label to report this request's latency under (e.g. the endpoint, in a mix). */
+  readonly tag?: string;
+}
+
+/** The latency of one tag's requests. */
+export interface TagFigures {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
 }
 
 /** The latency figures of a run, in the shape the bench prints (autocannon's field names). */
@@ -30,6 +39,8 @@ export interface OpenLoopResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** Per tag (requests without a tag are left out). */
+  readonly byTag: Readonly<Record<string, TagFigures>>;
 }
 
 /** Options of {@link openLoop}. */
@@ -80,6 +91,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
 
   const total = Math.max(1, Math.round(opts.rate * opts.seconds));
   const latencies = new Float64Array(total);
+  const tagged = new Map<string, number[]>();
   let completed = 0;
   let non2xx = 0;
   let errors = 0;
@@ -94,12 +106,19 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
       while (sent < total && start + sent * intervalMs <= now) {
         const i = sent++;
         const due = start + i * intervalMs;
-        const p = send(opts.next(i)).then((r) => {
+        const r0 = opts.next(i);
+        const p = send(r0).then((r) => {
           if ("error" in r) {
             if (r.error === "timeout") timeouts++;
             else errors++;
           } else {
-            latencies[completed++] = performance.now() - due;
+            const ms = performance.now() - due;
+            latencies[completed++] = ms;
+            if (r0.tag !== undefined) {
+              const xs = tagged.get(r0.tag);
+              if (xs === undefined) tagged.set(r0.tag, [ms]);
+              else xs.push(ms);
+            }
             if (r.status < 200 || r.status >= 300) non2xx++;
           }
           pending.delete(p);
@@ -115,7 +134,13 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const duration = (performance.now() - start) / 1000;
   agent.destroy();
   const sorted = latencies.slice(0, completed).sort();
+  const byTag: Record<string, TagFigures> = {};
+  for (const [tag, xs] of tagged) {
+    const t = Float64Array.from(xs).sort();
+    byTag[tag] = { count: t.length, p50: percentile(t, 0.5), p99: percentile(t, 0.99) };
+  }
   return {
+    byTag,
     latency: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) },
     requests: { total: completed },
     duration,
