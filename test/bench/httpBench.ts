@@ -351,8 +351,8 @@ async function main(): Promise<void> {
         }
       }
       const skip = skipped.length === 0 ? "" : ` (not offered: ${skipped.join(", ")}/s, over 1.5x the ${capacity.toFixed(0)}/s capacity)`;
-      const tags = [...bestByTag].map(([tag, r]) => `${tag}s alone: ${r === null ? "none" : `${r}/s`}`);
-      const each = tags.length === 0 ? "" : `; judged on each kind within the mix: ${tags.join(", ")}`;
+      const tags = [...bestByTag].map(([tag, r]) => `${tag} ${r === null ? "none" : `${r}/s`}`);
+      const each = tags.length === 0 ? "" : `; each kind within the mix, highest offered rate with its own p99 <= ${TARGET[kind]} ms: ${tags.join(", ")}`;
       return `${name}: capacity ${capacity.toFixed(0)} req/s; ${best === null ? `no offered rate met p99 <= ${TARGET[kind]} ms` : `highest offered rate with p99 <= ${TARGET[kind]} ms: ${best}/s`}${each}${skip}`;
     };
 
