@@ -2,7 +2,9 @@
  * Who the page plays as. A guest account is made on first visit (no form to fill); register
  * and login replace it. Tokens live in localStorage; the access token is refreshed shortly
  * before it expires, or when the server says it has, with a single refresh in flight at a time.
- * The server gives guests no refresh token, so an expired guest session becomes a new guest.
+ * Guests refresh like users (the server gives every session a refresh token), so a guest
+ * keeps its player across access-token lifetimes; only a dead refresh token (logged out,
+ * expired) makes the page start again as a new guest.
  */
 import * as z from "zod/mini";
 import { local } from "./env.js";
@@ -20,7 +22,7 @@ export interface Identity {
 
 const storedSchema = z.object({
   accessToken: z.string(),
-  /** Null for a guest: the server gives guests no refresh token (see docs/CLIENT.md). */
+  /** Null only in a session stored by an older build, when guests got no refresh token. */
   refreshToken: z.nullable(z.string()),
   playerId: z.string(),
   displayName: z.string(),
@@ -141,7 +143,7 @@ async function doRefresh(): Promise<boolean> {
   const s = current;
   if (s === null) return false;
   if (s.refreshToken === null) {
-    // A guest cannot refresh: it goes on as a new guest.
+    // A session stored before guests had refresh tokens cannot refresh: it goes on as a new guest.
     save(null);
     return (await guestLogin()).ok;
   }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { players } from "./players.js";
 
 /** Account roles. */
 export const USER_ROLES = ["player", "admin"] as const;
@@ -33,20 +34,26 @@ export type NewUserRow = typeof users.$inferInsert;
 /**
  * `refresh_tokens`: one row per issued refresh token. Only a hash of the token is stored.
  * A token is usable while `revoked_at` is null and `expires_at` is in the future.
+ *
+ * A token belongs to exactly one of: a registered user (`user_id`), or a guest player
+ * (`player_id`, a player with no user). Either row goes when its owner is deleted.
  */
 export const refreshTokens = pgTable(
   "refresh_tokens",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    playerId: uuid("player_id").references(() => players.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull().unique("refresh_tokens_token_hash_unique"),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("refresh_tokens_user_id_idx").on(t.userId)],
+  (t) => [
+    index("refresh_tokens_user_id_idx").on(t.userId),
+    index("refresh_tokens_player_id_idx").on(t.playerId),
+    check("refresh_tokens_owner_check", sql`num_nonnulls(${t.userId}, ${t.playerId}) = 1`),
+  ],
 );
 
 /** A `refresh_tokens` row as read. */

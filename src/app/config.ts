@@ -56,8 +56,13 @@ export const envSchema = z.object({
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
   /** How long a write's Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
-  /** scrypt cost N (a power of two) for new password hashes; r=8, p=1. */
+  /** scrypt cost N (a power of two) for new password hashes; r=8. */
   PASSWORD_SCRYPT_N: positiveInt.refine((n) => n >= 1024 && (n & (n - 1)) === 0, "a power of two >= 1024").default(16384),
+  /**
+   * scrypt parallelization p for new password hashes (computed sequentially: CPU grows with p,
+   * memory does not). N=2^14, r=8, p=5 is one of OWASP's equivalent minimum settings.
+   */
+  PASSWORD_SCRYPT_P: positiveInt.refine((n) => n <= 16, "at most 16").default(5),
   /** express `trust proxy`: which hops' X-Forwarded-For to believe for the client address. */
   TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
   /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */

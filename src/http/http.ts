@@ -4,14 +4,11 @@
  * benches. Everything is built here from the deps passed in: no module-level state.
  *
  * Every route goes through the same pipeline (router.ts); around it sit the request id
- * (`X-Request-Id`, also on every log line via pino-http), the latency histogram, the JSON
+ * (`X-Request-Id`, also on every log line; requestLog.ts), the latency histogram, the JSON
  * body parser and the problem-shaped fallbacks (unknown /api route, malformed JSON, crash).
  */
-import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Redis } from "ioredis";
-import { pinoHttp } from "pino-http";
 import type { Registry } from "prom-client";
 import type { Config } from "../app/config.js";
 import type { Logger } from "../app/logger.js";
@@ -22,6 +19,7 @@ import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";
+import { createRequestLog } from "./requestLog.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
@@ -91,15 +89,6 @@ function budgetsOf(config: Config): Record<RateGroup, RateBudget> {
   };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The route template for metrics: the matched route, or `unmatched`. */
-function routeLabel(req: Request): string {
-  const route: unknown = req.route;
-  if (typeof route === "object" && route !== null && "path" in route && typeof route.path === "string") return route.path;
-  return "unmatched";
-}
-
 /**
  * Mounts the HTTP API on `app`: `/api/*`, `/healthz`, `/readyz` and `/metrics`. Requests to
  * other paths pass through untouched (the rooms' matchmaking and the client's static files).
@@ -127,7 +116,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   };
   const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
   const idempotency = deps.redis === undefined ? createMemoryIdempotencyStore(ttlMs, now) : createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs);
-  const scrypt: ScryptParams = { N: config.PASSWORD_SCRYPT_N, r: 8, p: 1 };
+  const scrypt: ScryptParams = { N: config.PASSWORD_SCRYPT_N, r: 8, p: config.PASSWORD_SCRYPT_P };
   let dummy: Promise<string> | null = null;
   const games = createGameStore(deps.db);
   const redis = deps.redis;
@@ -175,35 +164,17 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   const router = express.Router();
   const ours = (path: string): boolean => path.startsWith("/api/") || path === "/api" || path === "/healthz" || path === "/readyz" || path === "/metrics";
 
-  const httpLogger = pinoHttp<IncomingMessage, ServerResponse>({
-    logger,
-    genReqId: (req, res) => {
-      const given = req.headers["x-request-id"];
-      const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader("X-Request-Id", id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err !== undefined || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
-    customProps: (req) => ({ route: "route" in req ? routeOf(req) : undefined }),
-  });
-  function routeOf(req: IncomingMessage): string | undefined {
-    const route: unknown = Reflect.get(req, "route");
-    return typeof route === "object" && route !== null && "path" in route && typeof route.path === "string" ? route.path : undefined;
-  }
-
+  const requestLog = createRequestLog(logger, metrics);
   router.use((req, res, next) => {
-    if (!ours(req.path)) {
-      next();
-      return;
-    }
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.requestDuration.observe({ method: req.method, route: routeLabel(req), status: String(res.statusCode) }, seconds);
-    });
-    httpLogger(req, res, next);
+    if (ours(req.path)) requestLog(req, res, next);
+    else next();
   });
-  router.use("/api", express.json({ limit: "64kb" }));
+  // Only requests that carry a body go through the JSON parser.
+  const jsonBody = express.json({ limit: "64kb" });
+  router.use("/api", (req, res, next) => {
+    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) next();
+    else jsonBody(req, res, next);
+  });
   for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger });
 
   // An unknown /api route: a problem, not express's HTML page.

@@ -7,6 +7,7 @@
  *
  * Prints `READY <port>` on stdout once listening; stops on SIGTERM.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import express from "express";
 import { Registry } from "prom-client";
@@ -41,6 +42,15 @@ await ladder.start();
 const scores = createScoresPortFromConfig({ config, logger, db, ladder, registry });
 const eventLog = new GroupCommitEventLog(db);
 const app = express();
+// The bench reads (and resets) the server's event-loop delay after each run: it tells a tail
+// made in this process (a long task) from one made outside it (CPU contention, the client).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+app.get("/bench/event-loop", (_req, res) => {
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  res.json({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
+  loopDelay.reset();
+});
 registerHttpRoutes(app, {
   config,
   logger,

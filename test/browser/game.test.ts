@@ -204,6 +204,33 @@ describe("browser client against a real server", () => {
     await page.context().close();
   });
 
+  it("a guest whose access token has expired is renewed with its refresh token: same player after a reload", async () => {
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.httpUrl}/#/lobby`);
+    const guestId = await playerIdOf(page);
+    const stored = await page.evaluate(() => localStorage.getItem("pzo.auth"));
+    const before = z.object({ refreshToken: z.string(), kind: z.literal("guest") }).parse(JSON.parse(stored ?? "null"));
+    // Make the page believe its access token has expired: the next call must refresh first.
+    await page.evaluate(() => {
+      const s: unknown = JSON.parse(localStorage.getItem("pzo.auth") ?? "null");
+      localStorage.setItem("pzo.auth", JSON.stringify({ ...(s as object), expiresAt: 0 }));
+    });
+    await page.reload();
+    await page.waitForFunction((old) => {
+      const raw = localStorage.getItem("pzo.auth");
+      return raw !== null && !raw.includes(old);
+    }, before.refreshToken);
+    expect(await playerIdOf(page)).toBe(guestId);
+    const after = z
+      .object({ refreshToken: z.string(), kind: z.literal("guest"), playerId: z.string(), expiresAt: z.number() })
+      .parse(JSON.parse((await page.evaluate(() => localStorage.getItem("pzo.auth"))) ?? "null"));
+    expect(after.playerId).toBe(guestId);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it("a table made with the form is listed live in another guest's lobby; Add a bot, Join from the list, and the game starts with a hand each", async () => {
     const host = await newPage(browser, errors);
     const guest = await newPage(browser, errors);

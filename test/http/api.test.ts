@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scoreEvents } from "../../db/schema/index.js";
+import { refreshTokens, scoreEvents } from "../../db/schema/index.js";
 import { createTokenService } from "../../src/http/auth.js";
 import type { SeatOccupant } from "../../src/game/types.js";
 import { testBackends } from "../support/db.js";
@@ -119,6 +119,38 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expect(field(me.json, "data", "kind")).toBe("guest");
       expect(field(me.json, "data", "userId")).toBeNull();
       expect((await req("GET", `/api/players/${str(g.json, "data", "playerId")}`)).status).toBe(200);
+    });
+
+    it("guest login returns a refresh token; refresh renews the same guest and rotates; logout kills it", async () => {
+      const g = await req("POST", "/api/auth/guest", { body: { displayName: "Stayer" } });
+      expect(g.status).toBe(201);
+      const playerId = str(g.json, "data", "playerId");
+      const first = str(g.json, "data", "refreshToken");
+      expect(first.length).toBeGreaterThanOrEqual(40);
+      expect(field(g.json, "data", "refreshExpiresIn")).toBe(t.config.REFRESH_TOKEN_TTL_SECONDS);
+      const r1 = await req("POST", "/api/auth/refresh", { body: { refreshToken: first } });
+      expect(r1.status).toBe(200);
+      expect(field(r1.json, "data", "user")).toBeNull();
+      expect(field(r1.json, "data", "playerId")).toBe(playerId);
+      const me = await req("GET", "/api/auth/me", { token: str(r1.json, "data", "accessToken") });
+      expect({ kind: field(me.json, "data", "kind"), playerId: field(me.json, "data", "playerId"), userId: field(me.json, "data", "userId") }).toEqual({ kind: "guest", playerId, userId: null });
+      const next = str(r1.json, "data", "refreshToken");
+      expect(next).not.toBe(first);
+      // Rotation: the first token is spent.
+      expectProblem(await req("POST", "/api/auth/refresh", { body: { refreshToken: first } }), 401, "auth/invalid_refresh_token");
+      expect((await req("POST", "/api/auth/logout", { body: { refreshToken: next } })).status).toBe(200);
+      expectProblem(await req("POST", "/api/auth/refresh", { body: { refreshToken: next } }), 401, "auth/invalid_refresh_token");
+    });
+
+    it("refresh_tokens rows belong to exactly one of a user and a guest player (CHECK)", async () => {
+      const g = await req("POST", "/api/auth/guest", { body: {} });
+      const playerId = str(g.json, "data", "playerId");
+      const both = t.database.db.insert(refreshTokens).values({ userId: alice.userId, playerId, tokenHash: `both-${playerId}`, expiresAt: new Date(Date.now() + 60_000) });
+      await expect(both).rejects.toThrow();
+      const neither = t.database.db.insert(refreshTokens).values({ userId: null, playerId: null, tokenHash: `neither-${playerId}`, expiresAt: new Date(Date.now() + 60_000) });
+      await expect(neither).rejects.toThrow();
+      const rows = await t.database.db.select({ userId: refreshTokens.userId }).from(refreshTokens).where(eq(refreshTokens.playerId, playerId));
+      expect(rows).toEqual([{ userId: null }]);
     });
 
     it("refresh rotates the token; a spent or logged-out refresh token is dead", async () => {

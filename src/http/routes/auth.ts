@@ -13,28 +13,29 @@ import type { RouteDeps } from "./deps.js";
 
 type Session = z.input<typeof sessionSchema>;
 
-/** Issues an access token (and, for users, a refresh token) for a principal. */
+/**
+ * Issues an access token and a refresh token for a principal: a registered user (`user` set)
+ * or a guest player (`user` null). The refresh token's hash is stored with its owner.
+ */
 async function openSession(deps: RouteDeps, principal: Principal, user: UserView | null): Promise<Session> {
   const access = await deps.tokens.issueAccessToken(principal);
-  let refreshToken: string | null = null;
-  if (user !== null) {
-    refreshToken = newRefreshToken();
-    await deps.accounts.saveRefreshToken({
-      userId: user.id,
-      tokenHash: hashRefreshToken(refreshToken),
-      expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
-    });
-  }
+  const refreshToken = newRefreshToken();
+  await deps.accounts.saveRefreshToken({
+    owner: user !== null ? { kind: "user", userId: user.id } : { kind: "guest", playerId: principal.playerId },
+    tokenHash: hashRefreshToken(refreshToken),
+    expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
+  });
   return {
     ...access,
     refreshToken,
-    refreshExpiresIn: refreshToken === null ? null : deps.refreshTtlSeconds,
+    refreshExpiresIn: deps.refreshTtlSeconds,
     user,
     playerId: principal.playerId,
     role: principal.role,
   };
 }
 
+const guestPrincipal = (playerId: string): Principal => ({ userId: null, playerId, role: "player", kind: "guest" });
 const userPrincipal = (u: UserView): Principal => ({ userId: u.id, playerId: u.playerId, role: u.role, kind: "user" });
 
 function meOf(a: AuthContext): z.input<typeof meSchema> {
@@ -118,15 +119,15 @@ export function authRoutes(deps: RouteDeps) {
     response: sessionSchema,
     async handler({ body }): Promise<Reply<Session>> {
       const player = await deps.accounts.createPlayer({ displayName: body.displayName ?? `Guest-${randomInt(1_000_000)}`, isBot: false });
-      return ok(await openSession(deps, { userId: null, playerId: player.id, role: "player", kind: "guest" }, null), { status: 201 });
+      return ok(await openSession(deps, guestPrincipal(player.id), null), { status: 201 });
     },
   });
 
   const refresh = jsonRoute({
     method: "post",
     path: "/api/auth/refresh",
-    summary: "Exchange a refresh token for a new access token and a new refresh token",
-    description: "The presented refresh token is spent (rotation): using it again fails.",
+    summary: "Exchange a refresh token (a user's or a guest's) for a new access token and a new refresh token",
+    description: "The presented refresh token is spent (rotation): using it again fails. A guest's refresh token renews the same guest player.",
     tags: ["auth"],
     access: "public",
     group: "auth",
@@ -138,6 +139,12 @@ export function authRoutes(deps: RouteDeps) {
     async handler({ body }): Promise<Reply<Session>> {
       const spent = await deps.accounts.spendRefreshToken(hashRefreshToken(body.refreshToken), new Date(deps.now()));
       if (spent === null) return fail("auth/invalid_refresh_token");
+      if (spent.kind === "guest") {
+        const player = await deps.accounts.getPlayer(spent.playerId);
+        // A guest is a player with no user; one that has gone (or is not a guest) cannot renew.
+        if (player === null || player.userId !== null || player.isBot) return fail("auth/invalid_refresh_token");
+        return ok(await openSession(deps, guestPrincipal(player.id), null));
+      }
       const user = await deps.accounts.getUser(spent.userId);
       if (user === null) return fail("auth/invalid_refresh_token");
       return ok(await openSession(deps, userPrincipal(user), user));
@@ -147,7 +154,7 @@ export function authRoutes(deps: RouteDeps) {
   const logout = jsonRoute({
     method: "post",
     path: "/api/auth/logout",
-    summary: "Log out: the refresh token is revoked",
+    summary: "Log out: the refresh token (a user's or a guest's) is revoked",
     description: "Always 200, whether or not the token was live (no oracle). Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS).",
     tags: ["auth"],
     access: "public",

@@ -1,6 +1,7 @@
 /**
  * Accounts on spec 004's tables: `users` (login identity), `players` (the playing identity; a
- * user's player has `players.user_id = users.id`), and `refresh_tokens` (hashes only).
+ * user's player has `players.user_id = users.id`), and `refresh_tokens` (hashes only; each
+ * belongs to a user or to a guest player).
  *
  * Usernames and emails are stored lowercased, so uniqueness ignores case; the player's
  * `display_name` keeps the username as typed.
@@ -58,14 +59,17 @@ export interface AccountStore {
   /** Creates a player without a user (a guest) or a bot player. */
   createPlayer(input: { displayName: string; isBot: boolean }): Promise<PlayerIdentity>;
   getPlayer(id: string): Promise<PlayerIdentity | null>;
-  /** Stores a refresh token's hash. */
-  saveRefreshToken(input: { userId: string; tokenHash: string; expiresAt: Date }): Promise<void>;
+  /** Stores a refresh token's hash, for a registered user or a guest player. */
+  saveRefreshToken(input: { owner: RefreshOwner; tokenHash: string; expiresAt: Date }): Promise<void>;
   /**
-   * Revokes a live refresh token and returns its user, atomically (so a token is spent once,
+   * Revokes a live refresh token and returns its owner, atomically (so a token is spent once,
    * even by concurrent refreshes); null when it is unknown, expired or already revoked.
    */
-  spendRefreshToken(tokenHash: string, now: Date): Promise<{ userId: string } | null>;
+  spendRefreshToken(tokenHash: string, now: Date): Promise<RefreshOwner | null>;
 }
+
+/** Whom a refresh token was issued to: a registered user, or a guest player (no user). */
+export type RefreshOwner = { readonly kind: "user"; readonly userId: string } | { readonly kind: "guest"; readonly playerId: string };
 
 const PALETTE = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080"] as const;
 
@@ -236,7 +240,8 @@ export function createAccountStore(db: Database): AccountStore {
     },
 
     async saveRefreshToken(input) {
-      await db.insert(refreshTokens).values({ userId: input.userId, tokenHash: input.tokenHash, expiresAt: input.expiresAt });
+      const owner = input.owner.kind === "user" ? { userId: input.owner.userId, playerId: null } : { userId: null, playerId: input.owner.playerId };
+      await db.insert(refreshTokens).values({ ...owner, tokenHash: input.tokenHash, expiresAt: input.expiresAt });
     },
 
     async spendRefreshToken(tokenHash, now) {
@@ -244,9 +249,12 @@ export function createAccountStore(db: Database): AccountStore {
         .update(refreshTokens)
         .set({ revokedAt: now })
         .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, now)))
-        .returning({ userId: refreshTokens.userId });
+        .returning({ userId: refreshTokens.userId, playerId: refreshTokens.playerId });
       const r = rows[0];
-      return r === undefined ? null : { userId: r.userId };
+      if (r === undefined) return null;
+      // The CHECK constraint keeps exactly one of the two set.
+      if (r.userId !== null) return { kind: "user", userId: r.userId };
+      return r.playerId === null ? null : { kind: "guest", playerId: r.playerId };
     },
   };
 }

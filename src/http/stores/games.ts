@@ -111,6 +111,9 @@ export interface GameStore {
   ping(): Promise<void>;
 }
 
+/** How many completed games' views {@link createGameStore} keeps in memory (a few KiB each). */
+export const COMPLETED_CACHE_SIZE = 2000;
+
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
 /** `game_events` rows that seat `playerId` (joined, or took over a seat as a bot). */
@@ -204,11 +207,32 @@ export function createGameStore(db: Database): GameStore {
     .limit(1)
     .prepare("http_profile_by_id");
 
+  // Completed games never change (the games row is frozen by a trigger once completed, and its
+  // summary is written once, in the same transaction), so their views are kept, least recently
+  // read first out. Any process may cache them: no other writer can make an entry stale.
+  const completed = new Map<string, GameView>();
+  const remember = (view: GameView): void => {
+    if (completed.size >= COMPLETED_CACHE_SIZE) {
+      const oldest = completed.keys().next();
+      if (oldest.done !== true) completed.delete(oldest.value);
+    }
+    completed.set(view.id, view);
+  };
+
   return {
     async getGame(id) {
+      const hit = completed.get(id);
+      if (hit !== undefined) {
+        completed.delete(id);
+        completed.set(id, hit);
+        return hit;
+      }
       const rows = await gameById.execute({ id });
       const r = rows[0];
-      return r === undefined ? null : toView(r);
+      if (r === undefined) return null;
+      const view = toView(r);
+      if (view.status === "completed" && view.summary !== null) remember(view);
+      return view;
     },
 
     async listGames(q) {
