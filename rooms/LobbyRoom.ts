@@ -82,6 +82,7 @@ export function createLobbyRoom(deps: RoomDeps) {
         const open = toOpenTable(room);
         if (open !== null) this.tables.set(open.roomId, open);
       }
+      deps.metrics.track(this, ROOM_NAMES.lobby, () => ({ watcher: this.clients.length }));
     }
 
     override async onJoin(client: Client): Promise<void> {
@@ -94,6 +95,7 @@ export function createLobbyRoom(deps: RoomDeps) {
     }
 
     override onDispose(): void {
+      deps.metrics.untrack(this);
       for (const unsubscribe of this.unsubscribers) unsubscribe();
       this.unsubscribers = [];
     }

@@ -10,6 +10,7 @@ import type { GameEvent, GameState } from "../src/game/types.js";
 import {
   JOIN_ERRORS,
   joinErrorMessage,
+  ROOM_NAMES,
   replayClientMessages,
   replayCreateOptionsSchema,
   type JoinErrorCode,
@@ -64,6 +65,7 @@ export function createReplayRoom(deps: RoomDeps) {
       this.project();
       await this.setMatchmaking({ private: true, unlisted: true });
       this.registerMessages();
+      deps.metrics.track(this, ROOM_NAMES.replay, () => ({ spectator: this.clients.length }));
       log.debug({ gameId, events: this.events.length }, "replay created");
     }
 
@@ -81,6 +83,7 @@ export function createReplayRoom(deps: RoomDeps) {
 
     override onDispose(): void {
       this.timer?.clear();
+      deps.metrics.untrack(this);
     }
 
     private registerMessages(): void {

@@ -23,6 +23,7 @@ import {
 import {
   JOIN_ERRORS,
   joinErrorMessage,
+  ROOM_NAMES,
   tableClientMessages,
   tableCreateOptionsSchema,
   tableJoinOptionsSchema,
@@ -148,6 +149,7 @@ export function createTableRoom(deps: RoomDeps) {
       initTableState(this.state, gameId, seats);
       this.project();
       await this.updateListing();
+      this.trackMetrics();
       const bots = options.bots ?? 0;
       if (bots > 0) {
         // Bots join through matchmaking, which needs the room registered: after onCreate.
@@ -171,6 +173,7 @@ export function createTableRoom(deps: RoomDeps) {
       // A directory row left by a process that died is removed with this room.
       this.mayBeListed = true;
       await this.updateListing();
+      this.trackMetrics();
       log.info({ gameId: this.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
       if (this.game.phase === "completed") {
         this.clock.setTimeout(() => void this.enqueue(() => this.complete()), 0);
@@ -275,6 +278,7 @@ export function createTableRoom(deps: RoomDeps) {
     override onDispose(): Promise<unknown> {
       this.disposed = true;
       this.clearTimers();
+      deps.metrics.untrack(this);
       return this.queue.then(async () => {
         if (!this.mayBeListed) return;
         try {
@@ -371,6 +375,15 @@ export function createTableRoom(deps: RoomDeps) {
     // The command pipeline
     // -----------------------------------------------------------------------------------------
 
+    /** Counts this table and its connections (seated or watching) in `GET /metrics`. */
+    private trackMetrics(): void {
+      deps.metrics.track(this, ROOM_NAMES.table, () => {
+        let player = 0;
+        for (const client of this.clients) if (client.userData?.seat !== null && client.userData?.seat !== undefined) player += 1;
+        return { player, spectator: this.clients.length - player };
+      });
+    }
+
     /** Runs `task` after every earlier task of this table. */
     private enqueue<T>(task: () => Promise<T>): Promise<T> {
       const run = this.queue.then(task, task);
@@ -392,6 +405,7 @@ export function createTableRoom(deps: RoomDeps) {
         log.fatal({ gameId: this.gameId, expected, got: appended.firstIndex }, "event index mismatch: second writer?");
         throw new Error(`event index mismatch for game ${this.gameId}`);
       }
+      deps.metrics.commandApplied(command.type);
       for (const event of events) this.game = deps.engine.evolve(this.game, event);
       // The completion transaction commits before anyone is shown the end of the game.
       const changes = this.game.phase === "completed" ? await this.commitCompletion() : null;

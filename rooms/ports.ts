@@ -20,6 +20,7 @@ import type {
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
 import type { LadderChange } from "../src/ladder/service.js";
 import type { Logger } from "../src/app/logger.js";
+import type { RoomMetrics } from "./metrics.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
 export interface Engine {
@@ -158,6 +159,8 @@ export interface RoomDeps {
   readonly bots: BotDirectory;
   readonly botLauncher: BotLauncher;
   readonly logger: Logger;
+  /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/metrics.ts). */
+  readonly metrics: RoomMetrics;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;
   /** A per-process secret that only server-side restore calls know. */

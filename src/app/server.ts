@@ -32,6 +32,7 @@ import { createRoomDirectory } from "../../db/roomDirectory.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
+import { createRoomMetrics } from "../../rooms/metrics.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
@@ -105,6 +106,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     bots: botDirectory,
     botLauncher: bots,
     logger,
+    metrics: createRoomMetrics(registry),
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
     now: () => new Date(),

@@ -119,6 +119,25 @@ describe("table: a full game with a spectator, then its replay", () => {
     expect(text).not.toMatch(/"cards":\s*\[\s*"/);
   });
 
+  it("GET /metrics counts the live rooms, their players and spectators, and each committed command", async () => {
+    const stored = await storedEvents(gameId);
+    const res = await fetch(`${ts.httpUrl}/metrics`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split("\n");
+    const value = (series: string): number => {
+      const line = lines.find((l) => l.startsWith(`${series} `));
+      return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
+    };
+    // The spectator still watches the finished table; the lobby client from the first test is in.
+    expect(value('pzo_rooms{room="table"}')).toBeGreaterThanOrEqual(1);
+    expect(value('pzo_room_clients{room="table",role="spectator"}')).toBeGreaterThanOrEqual(1);
+    expect(value('pzo_room_clients{room="lobby",role="watcher"}')).toBeGreaterThanOrEqual(1);
+    // Only this game has been played so far: every bid and card a player sent is counted once.
+    const sent = (type: "bid_placed" | "card_played"): number => stored.filter((e) => e.type === type && !e.auto).length;
+    expect(value('pzo_commands_total{type="bid"}')).toBe(sent("bid_placed"));
+    expect(value('pzo_commands_total{type="play"}')).toBe(sent("card_played"));
+  });
+
   it("the lobby got a ladder delta after the game completed", async () => {
     await waitUntil(() => lobbyMessages.some((m) => m.type === "ladder_delta"), 10_000, "ladder delta in the lobby");
     const delta = lobbyMessages.find((m) => m.type === "ladder_delta")?.payload;
