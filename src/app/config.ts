@@ -56,7 +56,16 @@ export const envSchema = z.object({
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
   /** How long a write's Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
-  /** scrypt cost N (a power of two) for new password hashes; r=8. */
+  /**
+   * Algorithm of new password hashes: argon2id (OWASP's first choice; default) or scrypt. Stored
+   * hashes of either kind always verify, whatever this says.
+   */
+  PASSWORD_HASH: z.enum(["argon2id", "scrypt"]).default("argon2id"),
+  /** argon2id memory per hash, KiB (OWASP: 19456 with t=2, p=1). */
+  PASSWORD_ARGON2_MEMORY_KIB: positiveInt.refine((n) => n >= 64, "at least 64").default(19_456),
+  /** argon2id passes (time cost). */
+  PASSWORD_ARGON2_PASSES: positiveInt.refine((n) => n <= 64, "at most 64").default(2),
+  /** scrypt cost N (a power of two) for new password hashes with PASSWORD_HASH=scrypt; r=8. */
   PASSWORD_SCRYPT_N: positiveInt.refine((n) => n >= 1024 && (n & (n - 1)) === 0, "a power of two >= 1024").default(16384),
   /**
    * scrypt parallelization p for new password hashes (computed sequentially: CPU grows with p,

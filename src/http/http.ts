@@ -13,7 +13,7 @@ import type { Registry } from "prom-client";
 import type { Config } from "../app/config.js";
 import type { Logger } from "../app/logger.js";
 import type { Database } from "../../db/client.js";
-import { createTokenService, dummyPasswordHash, resolveJwtSecret, type ScryptParams, type TokenService } from "./auth.js";
+import { createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
 import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
@@ -89,6 +89,13 @@ function budgetsOf(config: Config): Record<RateGroup, RateBudget> {
   };
 }
 
+/** The parameters of new password hashes, from PASSWORD_HASH and its algorithm's settings. */
+export function passwordHashParams(config: Config): PasswordHashParams {
+  return config.PASSWORD_HASH === "argon2id"
+    ? { algorithm: "argon2id", memoryKiB: config.PASSWORD_ARGON2_MEMORY_KIB, passes: config.PASSWORD_ARGON2_PASSES, parallelism: 1 }
+    : { algorithm: "scrypt", N: config.PASSWORD_SCRYPT_N, r: 8, p: config.PASSWORD_SCRYPT_P };
+}
+
 /**
  * Mounts the HTTP API on `app`: `/api/*`, `/healthz`, `/readyz` and `/metrics`. Requests to
  * other paths pass through untouched (the rooms' matchmaking and the client's static files).
@@ -116,7 +123,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   };
   const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
   const idempotency = deps.redis === undefined ? createMemoryIdempotencyStore(ttlMs, now) : createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs);
-  const scrypt: ScryptParams = { N: config.PASSWORD_SCRYPT_N, r: 8, p: config.PASSWORD_SCRYPT_P };
+  const passwordHash = passwordHashParams(config);
   let dummy: Promise<string> | null = null;
   const games = createGameStore(deps.db);
   const redis = deps.redis;
@@ -137,8 +144,8 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     loginLimiters,
     metrics,
     registry: deps.registry,
-    scrypt,
-    dummyPasswordHash: () => (dummy ??= dummyPasswordHash(scrypt)),
+    passwordHash,
+    dummyPasswordHash: () => (dummy ??= dummyPasswordHash(passwordHash)),
     readiness,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     metricsToken: config.METRICS_TOKEN,

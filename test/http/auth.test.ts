@@ -9,7 +9,9 @@ import path from "node:path";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app/logger.js";
-import { createTokenService, hashPassword, resolveJwtSecret, verifyPassword } from "../../src/http/auth.js";
+import { loadConfig } from "../../src/app/config.js";
+import { createTokenService, DEFAULT_PASSWORD_HASH, DEFAULT_SCRYPT, hashPassword, resolveJwtSecret, verifyPassword } from "../../src/http/auth.js";
+import { passwordHashParams } from "../../src/http/http.js";
 import { actionTokenSecret } from "../../src/http/scoresAdapter.js";
 
 const logger = createLogger("silent");
@@ -49,15 +51,39 @@ describe("action token secret", () => {
 });
 
 describe("passwords", () => {
-  it("hash with scrypt and a fresh salt; verify the right password only", async () => {
-    const params = { N: 1024, r: 8, p: 1 };
-    const a = await hashPassword("correct horse", params);
-    const b = await hashPassword("correct horse", params);
+  const cheapArgon = { algorithm: "argon2id", memoryKiB: 256, passes: 1, parallelism: 1 } as const;
+
+  it("hash with argon2id (a PHC string) and a fresh salt by default; verify the right password only", async () => {
+    const a = await hashPassword("correct horse", cheapArgon);
+    const b = await hashPassword("correct horse", cheapArgon);
+    expect(a).toMatch(/^\$argon2id\$v=19\$m=256,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword("correct horse", a)).toBe(true);
+    expect(await verifyPassword("correct horsf", a)).toBe(false);
+  });
+
+  it("the default parameters are OWASP's argon2id minimum (m=19 MiB, t=2, p=1), from the config", () => {
+    expect(DEFAULT_PASSWORD_HASH).toEqual({ algorithm: "argon2id", memoryKiB: 19_456, passes: 2, parallelism: 1 });
+    expect(passwordHashParams(loadConfig({ NODE_ENV: "test", DATA_DIR: "/tmp" }))).toEqual(DEFAULT_PASSWORD_HASH);
+    expect(passwordHashParams(loadConfig({ NODE_ENV: "test", DATA_DIR: "/tmp", PASSWORD_HASH: "scrypt" }))).toEqual({ algorithm: "scrypt", ...DEFAULT_SCRYPT });
+  });
+
+  it("hash with scrypt when asked; scrypt hashes stored earlier still verify after the switch", async () => {
+    const a = await hashPassword("correct horse", { algorithm: "scrypt", N: 1024, r: 8, p: 1 });
+    const b = await hashPassword("correct horse", { algorithm: "scrypt", N: 1024, r: 8, p: 1 });
     expect(a).toMatch(/^scrypt\$1024\$8\$1\$/);
     expect(a).not.toBe(b);
     expect(await verifyPassword("correct horse", a)).toBe(true);
     expect(await verifyPassword("correct horsf", a)).toBe(false);
-    expect(await verifyPassword("correct horse", "not-a-hash")).toBe(false);
+  });
+
+  it("a malformed or tampered hash never matches", async () => {
+    const good = await hashPassword("correct horse", cheapArgon);
+    const tag = good.slice(good.lastIndexOf("$") + 1);
+    const flipped = good.slice(0, good.lastIndexOf("$") + 1) + (tag[0] === "A" ? "B" : "A") + tag.slice(1);
+    for (const bad of ["not-a-hash", "", flipped, good.replace("t=1", "t=2"), good.replace("m=256", "m=4"), good.replace("$v=19$", "$v=16$"), good.replace("argon2id", "argon2i")]) {
+      expect(await verifyPassword("correct horse", bad)).toBe(false);
+    }
   });
 });
 

@@ -59,7 +59,7 @@ export function authRoutes(deps: RouteDeps) {
     body: registerBody,
     response: sessionSchema,
     async handler({ body }): Promise<Reply<Session>> {
-      const passwordHash = await hashPassword(body.password, deps.scrypt);
+      const passwordHash = await hashPassword(body.password, deps.passwordHash);
       const created = await deps.accounts.register({ username: body.username, email: body.email, passwordHash });
       if (!created.ok) return fail(created.conflict, created.conflict === "conflict/email_taken" ? "an account with this email exists" : "this username is taken");
       return ok(await openSession(deps, userPrincipal(created.user), created.user), { status: 201 });

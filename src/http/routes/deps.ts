@@ -1,6 +1,6 @@
 /** What the route modules are built from (assembled in http.ts). */
 import type { Registry } from "prom-client";
-import type { ScryptParams, TokenService } from "../auth.js";
+import type { PasswordHashParams, TokenService } from "../auth.js";
 import type { HttpMetrics } from "../metrics.js";
 import type { LadderPort, ReadEvents, VerifyGame } from "../ports.js";
 import type { KeyedLimiter } from "../rateLimit.js";
@@ -26,7 +26,8 @@ export interface RouteDeps {
   readonly loginLimiters: { readonly account: KeyedLimiter; readonly ip: KeyedLimiter };
   readonly metrics: HttpMetrics;
   readonly registry: Registry;
-  readonly scrypt: ScryptParams;
+  /** How new password hashes are made (argon2id by default). */
+  readonly passwordHash: PasswordHashParams;
   /** A hash to check against when the account does not exist (equal timing). */
   readonly dummyPasswordHash: () => Promise<string>;
   readonly readiness: readonly ReadinessCheck[];

@@ -65,7 +65,7 @@ export function userRoutes(deps: RouteDeps) {
           return fail("auth/invalid_credentials", "changing email or password needs the current password");
         }
       }
-      const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, deps.scrypt);
+      const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, deps.passwordHash);
       const r = await deps.accounts.updateUser(params.id, {
         username: body.username,
         email: body.email,

@@ -67,7 +67,9 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     LOG_LEVEL: process.env["LOG_LEVEL"] ?? "silent",
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-http-")),
-    PASSWORD_SCRYPT_N: "1024",
+    // Cheap hashes: the tests check the routes, not the hash cost (test/http/auth.test.ts does).
+    PASSWORD_ARGON2_MEMORY_KIB: "256",
+    PASSWORD_ARGON2_PASSES: "1",
     ...options.env,
   });
   const logger = createLogger(config.LOG_LEVEL, { test: "http" });
