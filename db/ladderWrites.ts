@@ -10,11 +10,11 @@
  *
  * A finished game locks its rows first (`SELECT ... FOR UPDATE`, player then tier order), checks
  * overflow, then calls {@link applyLadderWrites} in its transaction. A verified external score is
- * {@link applyExternalScore}: ONE statement (one round trip, no BEGIN/COMMIT) with the same
+ * {@link externalScoreWriter}: ONE statement (one round trip, no BEGIN/COMMIT) with the same
  * upsert rule, the same row order (tier `all_time` then `season`), the audit rows and the
  * consumed action token; the CHECK constraints refuse an overflow.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Query, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { GameId, PlayerId } from "../src/game/types.js";
@@ -144,13 +144,25 @@ export async function applyLadderWrites(tx: Transaction, writes: readonly Ladder
   return changes;
 }
 
-/** The SQL expressions a stored submission response may use (see {@link applyExternalScore}). */
+/**
+ * The SQL expressions a stored submission response may use (see {@link externalScoreWriter}):
+ * the written rows' values, and the statement's parameters.
+ */
 export interface ExternalScoreColumns {
   readonly playerId: SQL;
   readonly season: SQL;
   readonly allTimeTotal: SQL;
   readonly seasonTotal: SQL;
+  /** text */
+  readonly actionId: SQL;
+  /** bigint */
+  readonly delta: SQL;
+  /** text: `consumedAt` as an ISO 8601 string */
+  readonly consumedAt: SQL;
 }
+
+/** Builds the jsonb response stored on the token row (and returned again on a replay). */
+export type ExternalScoreResponse = (cols: ExternalScoreColumns) => SQL;
 
 /** One verified external score (the token was checked by the caller). */
 export interface ExternalScore {
@@ -161,11 +173,9 @@ export interface ExternalScore {
   readonly delta: number;
   /** When the action id is consumed (`consumed_action_tokens.created_at`, the application clock). */
   readonly consumedAt: Date;
-  /** The response to store on the token row (returned again on a replay), as a jsonb expression. */
-  readonly response: (cols: ExternalScoreColumns) => SQL;
 }
 
-/** What {@link applyExternalScore} did. Anything but `applied` wrote nothing. */
+/** What an external score writer did. Anything but `applied` wrote nothing. */
 export type ExternalScoreOutcome =
   | { readonly kind: "applied"; readonly season: number; readonly response: unknown; readonly changes: LadderChange[] }
   /** The action id is already consumed (committed by someone else): read its stored response. */
@@ -198,8 +208,9 @@ const UNIQUE_ACTION_ID = "consumed_action_tokens_action_id_unique";
 const NUMERIC_VALUE_OUT_OF_RANGE = "22003";
 
 /**
- * Applies a verified external score to both tiers exactly once, in ONE statement (atomic on its
- * own, one round trip, prepared once per connection):
+ * Returns the writer of verified external scores storing `response`: it applies a score to both
+ * tiers exactly once, in ONE statement (atomic on its own, one round trip, prepared once per
+ * connection; the SQL text is built once, here):
  * - the player of `userId` and the current season are looked up;
  * - both tiers are upserted ({@link applyLadderWrites}' rule), rows in tier order, which takes
  *   the row locks in completeGame's order (player, then tier);
@@ -209,16 +220,14 @@ const NUMERIC_VALUE_OUT_OF_RANGE = "22003";
  *   unique index) until the first commits, then fails on the unique index, and its whole
  *   statement, ladder updates included, is rolled back: `consumed`.
  * A CHECK violation (a total beyond the safe range) or int overflow rolls everything back:
- * `overflow`. Throws on any other database error.
+ * `overflow`. The writer throws on any other database error.
  */
-export async function applyExternalScore(db: Database, input: ExternalScore): Promise<ExternalScoreOutcome> {
-  const { actionId, userId, delta } = input;
-  const response = input.response({
-    playerId: sql`a.player_id`,
-    season: sql`a_s.id`,
-    allTimeTotal: sql`a.total_score`,
-    seasonTotal: sql`b.total_score`,
-  });
+export function externalScoreWriter(response: ExternalScoreResponse): (db: Database, input: ExternalScore) => Promise<ExternalScoreOutcome> {
+  const actionId = sql`${sql.placeholder("actionId")}::text`;
+  const userId = sql.placeholder("userId");
+  const delta = sql`${sql.placeholder("delta")}::bigint`;
+  const consumedAt = sql`${sql.placeholder("consumedAt")}::text`;
+  const stored = response({ playerId: sql`a.player_id`, season: sql`a_s.id`, allTimeTotal: sql`a.total_score`, seasonTotal: sql`b.total_score`, actionId, delta, consumedAt });
   const statement = sql`
     WITH p AS (
       SELECT id FROM players WHERE user_id = ${userId}::text LIMIT 1
@@ -226,28 +235,35 @@ export async function applyExternalScore(db: Database, input: ExternalScore): Pr
       SELECT id FROM seasons WHERE ended_at IS NULL
     ), up AS (
       INSERT INTO ladder_entries (player_id, tier, season, total_score, highest_score, games_played, wins, score_first_reached_at)
-      SELECT p.id, t.tier, t.season, ${delta}::bigint, ${delta}::bigint, 1, 0, ${LADDER_REACHED_NOW}
+      SELECT p.id, t.tier, t.season, ${delta}, ${delta}, 1, 0, ${LADDER_REACHED_NOW}
       FROM p CROSS JOIN s CROSS JOIN LATERAL (VALUES (1, 'all_time', ${ALL_TIME_SEASON}::integer), (2, 'season', s.id)) AS t(ord, tier, season)
       ORDER BY t.ord
       ON CONFLICT (player_id, tier, season) DO UPDATE SET ${LADDER_UPSERT_SET}
       RETURNING player_id, tier, season, total_score, highest_score, games_played, wins, score_first_reached_at
     ), audit AS (
       INSERT INTO score_events (player_id, tier, season, source, action_id, delta, total_after)
-      SELECT player_id, tier, season, 'external', ${actionId}::text, ${delta}::bigint, total_score FROM up
+      SELECT player_id, tier, season, 'external', ${actionId}, ${delta}, total_score FROM up
     ), tok AS (
       INSERT INTO consumed_action_tokens (action_id, user_id, response, created_at)
-      SELECT ${actionId}::text, ${userId}::uuid, ${response}, ${input.consumedAt.toISOString()}::timestamptz
+      SELECT ${actionId}, ${userId}::uuid, ${stored}, ${consumedAt}::timestamptz
       FROM up a JOIN up b ON a.tier = 'all_time' AND b.tier = 'season' CROSS JOIN s a_s
       RETURNING response
     )
     SELECT up.player_id::text, up.tier, up.season, up.total_score::text, up.highest_score::text, up.games_played, up.wins,
       (extract(epoch FROM up.score_first_reached_at) * 1000)::bigint::text, (SELECT response::text FROM tok)
     FROM up ORDER BY up.tier`;
+  const query = dialect.sqlToQuery(statement);
+  return (db, input) => runExternalScore(db, query, input);
+}
+
+async function runExternalScore(db: Database, query: Query, input: ExternalScore): Promise<ExternalScoreOutcome> {
+  const { delta } = input;
+  const values = { actionId: input.actionId, userId: input.userId, delta, consumedAt: input.consumedAt.toISOString() };
   let rows: unknown[][];
   try {
     // A named (prepared) statement: postgres.js then skips the describe round trip, and the
     // server reuses the plan. PGlite ignores the name.
-    rows = await db._.session.prepareQuery<{ execute: unknown[][]; all: unknown; values: unknown }>(dialect.sqlToQuery(statement), undefined, "pzo_apply_external_score", true, (r) => r).execute();
+    rows = await db._.session.prepareQuery<{ execute: unknown[][]; all: unknown; values: unknown }>(query, undefined, "pzo_apply_external_score", true, (r) => r).execute(values);
   } catch (err: unknown) {
     const code = pgErrorCode(err);
     if (code === SQLSTATE.uniqueViolation && pgConstraintName(err) === UNIQUE_ACTION_ID) return { kind: "consumed" };

@@ -3,7 +3,7 @@
  * caller's user id (from the JWT) and a score delta.
  *
  * 1. Verify the token (signature, expiry, user, max score): pure, no database.
- * 2. ONE statement (`applyExternalScore`, db/ladderWrites.ts; atomic on its own, one round
+ * 2. ONE statement (`externalScoreWriter`, db/ladderWrites.ts; atomic on its own, one round
  *    trip): upsert both ladder tiers (all-time and the current season) with atomic relative
  *    updates, rows in completeGame's lock order (player, then tier); one `score_events` row per
  *    tier (source `external`, with the action id); and the action id with the response into
@@ -21,7 +21,7 @@ import { eq, lt, sql } from "drizzle-orm";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Database } from "../../db/client.js";
-import { applyExternalScore } from "../../db/ladderWrites.js";
+import { externalScoreWriter } from "../../db/ladderWrites.js";
 import { consumedActionTokens, players } from "../../db/schema/index.js";
 import { TOKEN_ERRORS, type ActionTokens } from "./actionTokens.js";
 import type { LadderLogger } from "./ranking.js";
@@ -87,6 +87,13 @@ export interface ScoreSubmissionDeps {
   readonly now?: () => number;
 }
 
+/** The statement writing a submission, storing {@link SubmissionResponse} as jsonb (built once). */
+const writeExternalScore = externalScoreWriter(
+  (c) =>
+    sql`jsonb_build_object('actionId', ${c.actionId}, 'playerId', ${c.playerId}, 'scoreDelta', ${c.delta}, 'season', ${c.season},
+      'totals', jsonb_build_object('allTime', ${c.allTimeTotal}, 'season', ${c.seasonTotal}), 'appliedAt', ${c.consumedAt})`,
+);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Applies verified external scores exactly once per action token. */
@@ -121,17 +128,7 @@ export class ScoreSubmissionService {
     const { actionId, userId } = verified.claims;
     // Accounts are `users.id` UUIDs; any other user id has no player (and would not cast).
     if (!UUID.test(userId)) return this.reject("ladder/no_player", "the caller has no player");
-    const delta = req.delta;
-    const appliedAt = new Date(now).toISOString();
-    const outcome = await applyExternalScore(this.db, {
-      actionId,
-      userId,
-      delta,
-      consumedAt: new Date(now),
-      response: (c) =>
-        sql`jsonb_build_object('actionId', ${actionId}::text, 'playerId', ${c.playerId}, 'scoreDelta', ${delta}::bigint, 'season', ${c.season},
-          'totals', jsonb_build_object('allTime', ${c.allTimeTotal}, 'season', ${c.seasonTotal}), 'appliedAt', ${appliedAt}::text)`,
-    });
+    const outcome = await writeExternalScore(this.db, { actionId, userId, delta: req.delta, consumedAt: new Date(now) });
     if (outcome.kind !== "applied") {
       // Nothing was written. A consumed action id wins over every other refusal (as when the
       // token row was claimed first): a replay gets the first response back.
@@ -142,7 +139,7 @@ export class ScoreSubmissionService {
       }
       if (outcome.kind === "consumed") throw new Error(`consumed action ${actionId} has no stored response`);
       if (outcome.kind === "overflow") {
-        this.logger.error({ alert: true, code: "ladder/score_overflow", actionId, userId, delta }, "ladder: external score refused: a ladder total would leave the safe integer range");
+        this.logger.error({ alert: true, code: "ladder/score_overflow", actionId, userId, delta: req.delta }, "ladder: external score refused: a ladder total would leave the safe integer range");
         return this.reject("ladder/score_overflow", "the ladder total would leave the safe integer range");
       }
       const [player] = await this.db.select({ id: players.id }).from(players).where(eq(players.userId, userId)).limit(1);

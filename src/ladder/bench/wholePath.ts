@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "../../../db/client.js";
 import type { ActionTokens } from "../actionTokens.js";
 import { makeEntry, toPlayerId, type LadderEntry } from "../ranking.js";
@@ -58,11 +59,14 @@ export interface WholePathStat {
   readonly pgCpuUs: number | null;
 }
 
+const pidRows = z.array(z.object({ pid: z.coerce.number().int() }));
+
 /** Summed utime+stime (ms) of the backends connected to `db`'s database, or null if unreadable. */
 async function backendCpuMs(db: Database): Promise<number | null> {
   const rows = await db.execute<{ pid: number }>(sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
   let ticks = 0;
-  for (const { pid } of rows as unknown as readonly { pid: number }[]) {
+  // postgres.js (the bench is PostgreSQL only) returns the rows as an array.
+  for (const { pid } of pidRows.parse(rows)) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
       ticks += Number(fields[11]) + Number(fields[12]);
