@@ -257,7 +257,7 @@ async function main(): Promise<void> {
     const backends = ["redis", "in-process"];
     const ids = await seedBenchDb(handle.url, players, SEASON_PLAYERS, backends.flatMap((_, k) => range(k)));
     pg = { handle, userIds: new Map(backends.map((b, k) => [b, ids.slice(k * WHOLE_SUBMITTERS, (k + 1) * WHOLE_SUBMITTERS)])) };
-    console.log(`[postgres] seeded ${PLAYERS.toLocaleString("en")} players, ${(PLAYERS + SEASON_PLAYERS).toLocaleString("en")} ladder rows (bulk unnest, then VACUUM ANALYZE) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    console.log(`[postgres] seeded ${PLAYERS.toLocaleString("en")} players, ${(PLAYERS + SEASON_PLAYERS).toLocaleString("en")} ladder rows (bulk unnest, then VACUUM ANALYZE and CHECKPOINT) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   } else {
     console.log("[postgres] SKIPPED: DATABASE_URL not set: no whole-path submission rows (only the cache path)");
   }

@@ -147,7 +147,8 @@ export function formatWholePath(s: WholePathStat): string {
  * the first `seasonCount` of them also in Season 0, and user accounts for the players at
  * `submitterIndexes` (returned as their user ids, in that order). Bulk inserts from arrays
  * (`unnest`), 50,000 rows a statement, then `VACUUM ANALYZE` so the planner and the visibility
- * map see a settled table, as a live database's autovacuum would leave it.
+ * map see a settled table, as a live database's autovacuum would leave it, then `CHECKPOINT`
+ * (the connection must be allowed to: a superuser or `pg_checkpoint`).
  */
 export async function seedBenchDb(url: string, entries: readonly LadderEntry[], seasonCount: number, submitterIndexes: readonly number[]): Promise<string[]> {
   const client = postgres(url, { max: 1, onnotice: () => undefined });
@@ -183,6 +184,11 @@ export async function seedBenchDb(url: string, entries: readonly LadderEntry[], 
     await client`VACUUM (ANALYZE) players`;
     await client`VACUUM (ANALYZE) ladder_entries`;
     await client`VACUUM (ANALYZE) users`;
+    // The bulk load wrote about a gigabyte of WAL, which would force a checkpoint at some
+    // arbitrary moment of the timed runs. Take it now, so every run starts at the same point
+    // of the checkpoint cycle (each page's first change after it logs a full page image, as
+    // in any live database after its periodic checkpoint).
+    await client`CHECKPOINT`;
     return userIds;
   } finally {
     await client.end({ timeout: 5 });
