@@ -79,6 +79,11 @@ export const envSchema = z.object({
   EVENTLOG_MAX_BATCH: positiveInt.default(500),
   EVENTLOG_MAX_WAIT_MS: z.coerce.number().min(0).default(2),
   LADDER_DRIFT_INTERVAL_MS: positiveInt.default(5 * 60_000),
+  /**
+   * How often consumed action ids whose tokens have all expired are deleted, ms (0: never).
+   * A token lives at most 24 h, so the table holds about a day of submissions.
+   */
+  ACTION_TOKEN_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   RECONNECT_SECONDS: positiveInt.default(60),
   /** Delay before each move of a server bot, ms (0 in tests and load runs). */
   BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),

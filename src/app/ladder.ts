@@ -2,18 +2,21 @@
  * The ladder wiring: src/ladder's service over PostgreSQL (PgLadderStore) with a Redis or
  * in-process cache, publishing its deltas on Colyseus presence (so they cross processes). Every
  * process subscribes to that channel and feeds the deltas into a local history for the HTTP SSE
- * stream; lobby rooms subscribe to the same channel.
+ * stream; lobby rooms subscribe to the same channel. It also runs the periodic purge of consumed
+ * action tokens past expiry (`ACTION_TOKEN_PURGE_INTERVAL_MS`).
  */
 import { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Database } from "../../db/client.js";
 import { getPlayers } from "../../db/players.js";
+import { DEFAULT_MAX_TOKEN_LIFETIME_MS } from "../ladder/actionTokens.js";
 import { InProcessDeltaPublisher } from "../ladder/deltas.js";
 import { MemoryLadderCache } from "../ladder/memoryCache.js";
 import { PgLadderStore } from "../ladder/pgStore.js";
 import type { RankedEntry } from "../ladder/ranking.js";
 import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "../ladder/redisCache.js";
 import { LadderService } from "../ladder/service.js";
+import { ConsumedTokenPurger } from "../ladder/submission.js";
 import type { LadderRow, LadderSnapshotMessage } from "../shared/protocol.js";
 import type { LadderFacade } from "../../rooms/ports.js";
 import type { PresenceDeltaBus } from "../../rooms/presenceBus.js";
@@ -51,6 +54,8 @@ export function createLadder(options: {
     options: { driftIntervalMs: config.LADDER_DRIFT_INTERVAL_MS },
   });
   const feed = new InProcessDeltaPublisher();
+  // Action tokens are made with the default lifetime (src/http/scoresAdapter.ts).
+  const purger = new ConsumedTokenPurger({ db, logger, intervalMs: config.ACTION_TOKEN_PURGE_INTERVAL_MS, maxLifetimeMs: DEFAULT_MAX_TOKEN_LIFETIME_MS });
   let unsubscribe: (() => void) | null = null;
 
   const rows = async (entries: readonly RankedEntry[]): Promise<LadderRow[]> => {
@@ -90,9 +95,11 @@ export function createLadder(options: {
     async start() {
       unsubscribe = await bus.subscribe((delta) => feed.publish(delta));
       await service.start();
+      purger.start();
     },
     async stop() {
       unsubscribe?.();
+      await purger.stop();
       await service.stop();
       redis?.disconnect();
     },

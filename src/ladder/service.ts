@@ -359,47 +359,52 @@ export class LadderService {
    * delta: the newer change's delta went out. Returns the deltas published.
    */
   async applyChanges(changes: readonly LadderChange[]): Promise<readonly LadderDelta[]> {
-    const deltas: LadderDelta[] = [];
-    for (const change of changes) {
-      if (change.tier === "season" && change.season > this.season) {
-        await this.refreshSeason().catch((err: unknown) => this.logger.warn({ err: errMessage(err) }, "ladder: season refresh failed"));
-      }
-      const tier = change.tier === "all_time" ? "all_time" : tierKeyOf("season", change.season);
-      const after = entryAfter(change);
-      const isNew = change.gamesPlayed <= 1;
-      let ranks: { oldRank: number | null; newRank: number } | null = null;
-      if (tier === "all_time" || change.season === this.season) {
-        const written = await this.writeCache({ kind: "upsert", tier, entry: after, force: false });
-        if (written !== null && !written.applied) {
-          // A newer change for this player reached the cache first, and its delta went out.
-          this.logger.info({ tier, playerId: after.playerId, games: after.games }, "ladder: stale cache write skipped (a newer one was applied)");
-          continue;
-        }
-        ranks = written;
-      }
-      if (ranks === null) {
-        try {
-          ranks = await this.ranksFromDb(this.refOf(tier), isNew ? null : change.oldTotal, after);
-        } catch (err: unknown) {
-          this.logger.error({ tier, playerId: after.playerId, err: errMessage(err) }, "ladder: no ranks for a delta (cache and PostgreSQL unavailable); delta not sent");
-          continue;
-        }
-      }
-      const delta: LadderDelta = {
-        type: "ladder.changed",
-        tier: change.tier,
-        season: change.tier === "all_time" ? null : change.season,
-        playerId: after.playerId,
-        oldRank: isNew ? null : ranks.oldRank,
-        newRank: ranks.newRank,
-        total: after.total,
-        change: change.delta,
-        at: this.now(),
-      };
-      deltas.push(delta);
-      await this.publish(delta);
+    if (changes.some((c) => c.tier === "season" && c.season > this.season)) {
+      await this.refreshSeason().catch((err: unknown) => this.logger.warn({ err: errMessage(err) }, "ladder: season refresh failed"));
     }
-    return deltas;
+    // The changes touch distinct (tier, player) entries, so they go out together: on Redis their
+    // upserts and publishes are pipelined on the connection (one round trip for both tiers of a
+    // submission, not one per tier). Deltas come back in the order of `changes`.
+    const deltas = await Promise.all(changes.map((change) => this.applyChange(change)));
+    return deltas.filter((d): d is LadderDelta => d !== null);
+  }
+
+  /** One change of {@link applyChanges}: the cache, then its delta (null when none is sent). */
+  private async applyChange(change: LadderChange): Promise<LadderDelta | null> {
+    const tier = change.tier === "all_time" ? "all_time" : tierKeyOf("season", change.season);
+    const after = entryAfter(change);
+    const isNew = change.gamesPlayed <= 1;
+    let ranks: { oldRank: number | null; newRank: number } | null = null;
+    if (tier === "all_time" || change.season === this.season) {
+      const written = await this.writeCache({ kind: "upsert", tier, entry: after, force: false });
+      if (written !== null && !written.applied) {
+        // A newer change for this player reached the cache first, and its delta went out.
+        this.logger.info({ tier, playerId: after.playerId, games: after.games }, "ladder: stale cache write skipped (a newer one was applied)");
+        return null;
+      }
+      ranks = written;
+    }
+    if (ranks === null) {
+      try {
+        ranks = await this.ranksFromDb(this.refOf(tier), isNew ? null : change.oldTotal, after);
+      } catch (err: unknown) {
+        this.logger.error({ tier, playerId: after.playerId, err: errMessage(err) }, "ladder: no ranks for a delta (cache and PostgreSQL unavailable); delta not sent");
+        return null;
+      }
+    }
+    const delta: LadderDelta = {
+      type: "ladder.changed",
+      tier: change.tier,
+      season: change.tier === "all_time" ? null : change.season,
+      playerId: after.playerId,
+      oldRank: isNew ? null : ranks.oldRank,
+      newRank: ranks.newRank,
+      total: after.total,
+      change: change.delta,
+      at: this.now(),
+    };
+    await this.publish(delta);
+    return delta;
   }
 
   /**

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../db/client.js";
 import type { PlayerId } from "../game/types.js";
 import { consumedActionTokens, ladderEntries, scoreEvents, users } from "../../db/schema/index.js";
@@ -16,7 +16,7 @@ import { MemoryLadderCache } from "./memoryCache.js";
 import { PgLadderStore } from "./pgStore.js";
 import { silentLogger, type LadderLogger } from "./ranking.js";
 import { LadderService } from "./service.js";
-import { ScoreSubmissionService, type SubmissionResult } from "./submission.js";
+import { ConsumedTokenPurger, purgeConsumedTokens, PURGE_GRACE_MS, ScoreSubmissionService, type SubmissionResult } from "./submission.js";
 import { freshLadderDb, freshPostgresLadderDb, insertPlayers, putEntry, TEST_DATABASE_URL } from "./testing/ladderDb.js";
 
 const SECRET = "submission-test-secret-at-least-32-bytes-long";
@@ -154,14 +154,50 @@ function submissionSuite(open: () => Promise<DatabaseHandle>): void {
     expect(await r.submissions.submit({ token: r.tokens.issue(claimsFor(u.userId)), callerUserId: u.userId, delta: 5 })).toMatchObject({ status: "applied", response: { totals: { allTime: Number.MAX_SAFE_INTEGER } } });
   });
 
-  it("purgeConsumedTokens forgets only action ids older than the token lifetime", async () => {
+  it("purgeConsumedTokens forgets only action ids whose tokens have expired; a still-valid token stays a replay", async () => {
     const u = await newUser(r);
-    await r.submissions.submit({ token: r.tokens.issue(claimsFor(u.userId)), callerUserId: u.userId, delta: 1 });
-    const before = await count(r, "consumed_action_tokens");
+    // A token that lives the longest allowed, consumed at NOW (the rig's clock).
+    const token = r.tokens.issue(claimsFor(u.userId, { expiresAt: NOW + r.tokens.maxLifetimeMs }));
+    const first = await r.submissions.submit({ token, callerUserId: u.userId, delta: 3 });
+    expect(first.status).toBe("applied");
+    const purgeAt = (now: number): Promise<number> => purgeConsumedTokens(r.handle.db, { now, maxLifetimeMs: r.tokens.maxLifetimeMs });
+    const mine = async (): Promise<number> => (await r.handle.db.select({ id: consumedActionTokens.id }).from(consumedActionTokens).where(sql`${consumedActionTokens.userId} = ${u.userId}`)).length;
     expect(await r.submissions.purgeConsumedTokens()).toBe(0);
-    const later = new ScoreSubmissionService({ db: r.handle.db, tokens: r.tokens, ladder: r.ladder, logger: silentLogger, registry: new Registry(), now: () => Date.now() + r.tokens.maxLifetimeMs + 60_000 });
-    expect(await later.purgeConsumedTokens()).toBe(before);
-    expect(await count(r, "consumed_action_tokens")).toBe(0);
+    // Just before expiry the token is still valid: its row stays, and a replay is a 409.
+    expect(await purgeAt(NOW + r.tokens.maxLifetimeMs - 1)).toBe(0);
+    const replayer = new ScoreSubmissionService({ db: r.handle.db, tokens: r.tokens, ladder: r.ladder, logger: silentLogger, registry: new Registry(), now: () => NOW + r.tokens.maxLifetimeMs - 1 });
+    expect(await replayer.submit({ token, callerUserId: u.userId, delta: 3 })).toMatchObject({ status: "replay", code: "token/replayed" });
+    // At expiry the token is refused before the database is asked; the row goes once the grace has passed.
+    expect(await purgeAt(NOW + r.tokens.maxLifetimeMs + PURGE_GRACE_MS - 1)).toBe(0);
+    expect(await mine()).toBe(1);
+    const later = NOW + r.tokens.maxLifetimeMs + PURGE_GRACE_MS + 1;
+    expect(await purgeAt(later)).toBeGreaterThanOrEqual(1);
+    expect(await mine()).toBe(0);
+    const afterPurge = new ScoreSubmissionService({ db: r.handle.db, tokens: r.tokens, ladder: r.ladder, logger: silentLogger, registry: new Registry(), now: () => later });
+    expect(await afterPurge.submit({ token, callerUserId: u.userId, delta: 3 })).toMatchObject({ status: "rejected", code: "token/expired" });
+  });
+
+  it("ConsumedTokenPurger purges on its interval, logs the count, and stops", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const u = await newUser(r);
+      await r.submissions.submit({ token: r.tokens.issue(claimsFor(u.userId)), callerUserId: u.userId, delta: 1 });
+      const logs: object[] = [];
+      const logger: LadderLogger = { ...silentLogger, info: (obj) => logs.push(obj) };
+      const purger = new ConsumedTokenPurger({ db: r.handle.db, logger, intervalMs: 60_000, maxLifetimeMs: r.tokens.maxLifetimeMs, now: () => NOW + 2 * r.tokens.maxLifetimeMs });
+      purger.start();
+      expect(logs).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await purger.stop(); // waits for the run the tick started
+      expect(logs).toHaveLength(1);
+      expect(logs[0]).toMatchObject({ purged: expect.any(Number) as unknown });
+      expect((logs[0] as { purged: number }).purged).toBeGreaterThanOrEqual(1);
+      expect(await count(r, "consumed_action_tokens")).toBe(0);
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(logs).toHaveLength(1); // stopped: no more runs
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("100 concurrent submissions with the same token apply exactly once", async () => {

@@ -10,7 +10,13 @@
  * - submission (cache write path): `ActionTokens.verify` of a fresh token (HMAC-SHA256), then
  *   `service.applyChanges` with one change per tier (all-time and season): two atomic cache
  *   upserts that return old and new ranks, two deltas built and published in-process. The
- *   PostgreSQL transaction is NOT included (it is measured by the db layer's bench);
+ *   PostgreSQL write is NOT included;
+ * - submission (whole path), when DATABASE_URL is set: `ScoreSubmissionService.submit` as
+ *   `POST /api/ladder/scores` runs it minus HTTP: the token check, the one PostgreSQL statement
+ *   (both tiers, audit rows, the consumed token) on a database seeded with the same 1,000,000
+ *   players, then the cache path above on this backend's cache. At concurrency 1 and 16, with
+ *   the CPU per submission of this process and of the PostgreSQL backends. This is the figure
+ *   the submissions target (p99 <= 20 ms) is about;
  * - raw: `ZREVRANGE key 0 9` and `ZREVRANK key member` on the same sorted set, the member
  *   computed beforehand. Service and raw requests alternate one by one (top-10 with
  *   ZREVRANGE, rank with ZREVRANK), so the overhead ratio compares like with like even when
@@ -20,8 +26,13 @@
  * (a season is younger than all time), through `replaceAll` (pipelined variadic commands).
  * Redis keys use their own random prefix and are deleted at the end.
  *
- * Environment: REDIS_URL (optional), LADDER_BENCH_PLAYERS (default 1000000),
- * LADDER_BENCH_OPS (reads per measurement, default 20000).
+ * PostgreSQL (when DATABASE_URL is set): its own database, dropped at the end, seeded with the
+ * same players (bulk `unnest` inserts, then VACUUM ANALYZE), with accounts for 2,000 submitting
+ * players per backend (disjoint, so each backend's cache starts in step with PostgreSQL).
+ *
+ * Environment: REDIS_URL (optional), DATABASE_URL (optional, an admin connection),
+ * LADDER_BENCH_PLAYERS (default 1000000), LADDER_BENCH_OPS (reads per measurement, default
+ * 20000), LADDER_BENCH_WHOLE_OPS (whole-path submissions per concurrency, default 3000).
  */
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
@@ -37,44 +48,21 @@ import { makeEntry, silentLogger, toPlayerId, type LadderEntry } from "../rankin
 import { LADDER_REDIS_OPTIONS, RedisLadderCache, storedMember } from "../redisCache.js";
 import { LadderService, type LadderChange } from "../service.js";
 import type { LadderStore } from "../store.js";
+import type { DatabaseHandle } from "../../../db/client.js";
+import { PgLadderStore } from "../pgStore.js";
+import { ScoreSubmissionService } from "../submission.js";
+import { freshPostgresLadderDb } from "../testing/ladderDb.js";
+import { formatWholePath, makePlayers, mulberry32, runSubmissions, seedBenchDb } from "./wholePath.js";
 
 const PLAYERS = Number(process.env["LADDER_BENCH_PLAYERS"] ?? 1_000_000);
 const SEASON_PLAYERS = Math.min(PLAYERS, Math.max(1, Math.floor(PLAYERS / 5)));
 const OPS = Number(process.env["LADDER_BENCH_OPS"] ?? 20_000);
 const SUBMISSIONS = Math.max(1_000, Math.floor(OPS / 4));
+/** Whole-path submissions per concurrency (1 and 16), and accounts submitting them per backend. */
+const WHOLE_SUBMISSIONS = Number(process.env["LADDER_BENCH_WHOLE_OPS"] ?? 3_000);
+const WHOLE_SUBMITTERS = 2_000;
 const WARMUP = 1_000;
 const RADIUS = 5;
-
-/** Deterministic PRNG (mulberry32), so every run seeds the same ladder. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function uuidFrom(rand: () => number): string {
-  let hex = "";
-  for (let i = 0; i < 4; i++) hex += Math.floor(rand() * 0x1_0000_0000).toString(16).padStart(8, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** 1M players: totals clustered (many ties), first-reached times over a year. */
-function makePlayers(n: number): LadderEntry[] {
-  const rand = mulberry32(0x1add3);
-  const base = Date.UTC(2026, 0, 1);
-  const out: LadderEntry[] = [];
-  for (let i = 0; i < n; i++) {
-    const games = 1 + Math.floor(rand() * 200);
-    const total = Math.floor((rand() + rand() + rand()) * 20_000) - 10_000;
-    out.push(makeEntry({ playerId: toPlayerId(uuidFrom(rand)), total, highest: Math.max(0, Math.floor(total / 3)), games, wins: Math.floor(games / 4), firstReachedAt: base + Math.floor(rand() * 31_536_000_000) }));
-  }
-  return out;
-}
 
 function* batches(entries: readonly LadderEntry[], size: number): Generator<readonly LadderEntry[]> {
   for (let i = 0; i < entries.length; i += size) yield entries.slice(i, i + size);
@@ -145,7 +133,14 @@ function report(backend: string, op: string, stat: Stat, targetMs: number | null
   console.log(`  ${backend.padEnd(10)} ${op.padEnd(28)} p50 ${stat.p50.toFixed(3).padStart(7)} ms   p99 ${stat.p99.toFixed(3).padStart(7)} ms   (n=${stat.n})`);
 }
 
-async function benchBackend(name: string, cache: LadderCache, players: readonly LadderEntry[], raw: { redis: Redis; cache: RedisLadderCache } | null): Promise<void> {
+/** The PostgreSQL side of the whole-path submission rows (when DATABASE_URL is set). */
+interface PgBench {
+  readonly handle: DatabaseHandle;
+  /** Disjoint submitting accounts per backend, so each backend's cache starts in step with PostgreSQL. */
+  readonly userIds: ReadonlyMap<string, readonly string[]>;
+}
+
+async function benchBackend(name: string, cache: LadderCache, players: readonly LadderEntry[], raw: { redis: Redis; cache: RedisLadderCache } | null, pg: PgBench | null): Promise<void> {
   console.log(`\n[${name}] seeding ${players.length.toLocaleString("en")} all-time players and ${SEASON_PLAYERS.toLocaleString("en")} season players ...`);
   const t0 = performance.now();
   await cache.replaceAll("all_time", batches(players, 10_000));
@@ -220,18 +215,68 @@ async function benchBackend(name: string, cache: LadderCache, players: readonly 
   });
   report(name, "submission (cache path)", submission, 20);
   await service.stop();
+
+  if (pg === null) {
+    console.log(`  ${name.padEnd(10)} submission (whole path)      SKIPPED: DATABASE_URL not set (set it for the whole path: token, PostgreSQL, then this cache)`);
+    return;
+  }
+  // The whole path, as POST /api/ladder/scores runs it minus HTTP: token check, the PostgreSQL
+  // statement (both tiers, audit rows, the consumed token) on the 1M-player ladder, then this
+  // cache (two upserts with ranks) and the deltas.
+  const whole = new LadderService({ cache, store: new PgLadderStore(pg.handle.db), publisher: new InProcessDeltaPublisher(100), logger: silentLogger, registry: new Registry(), options: { driftIntervalMs: 0 } });
+  await whole.start();
+  const wholeTokens = new ActionTokens(randomBytes(32));
+  const submissions = new ScoreSubmissionService({ db: pg.handle.db, tokens: wholeTokens, ladder: whole, logger: silentLogger, registry: new Registry() });
+  for (const concurrency of [1, 16]) {
+    const s = await runSubmissions({ db: pg.handle.db, submissions, tokens: wholeTokens, userIds: pg.userIds.get(name) ?? [], n: WHOLE_SUBMISSIONS, concurrency });
+    if (whole.pendingWrites > 0) throw new Error("bench: a cache write failed on the whole path");
+    report(name, `submission (whole path, c=${concurrency})`, { p50: s.p50, p99: s.p99, n: s.n }, 20);
+    console.log(`  ${name.padEnd(10)}   ${formatWholePath(s)}`);
+  }
+  await whole.stop();
 }
 
 async function main(): Promise<void> {
   console.log(`ladder bench: ${PLAYERS.toLocaleString("en")} players, ${OPS.toLocaleString("en")} ops per read measurement, ${SUBMISSIONS.toLocaleString("en")} submissions`);
   console.log(`command: npm run bench:ladder   (REDIS_URL=${process.env["REDIS_URL"] ?? "unset"})   node ${process.version}`);
-  console.log("submission = ActionTokens.verify (HMAC-SHA256) + service.applyChanges for 2 tiers (2 atomic cache upserts returning old/new rank, 2 deltas published in-process); no PostgreSQL");
+  console.log("submission (cache path) = ActionTokens.verify (HMAC-SHA256) + service.applyChanges for 2 tiers (2 atomic cache upserts returning old/new rank, 2 deltas published in-process); no PostgreSQL");
+  console.log("submission (whole path) = ScoreSubmissionService.submit: token check + the PostgreSQL statement (both tiers, 2 audit rows, the consumed token; committed) on the seeded ladder + the cache path; needs DATABASE_URL");
   const load = (): string => `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`;
   console.log(`machine: ${load()} (other work on the machine inflates p99s; compare the raw Redis rows)`);
   const t0 = performance.now();
   const players = makePlayers(PLAYERS);
   console.log(`generated players in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+  let pg: PgBench | null = null;
+  const dbUrl = process.env["DATABASE_URL"];
+  if (dbUrl !== undefined && dbUrl !== "") {
+    const t1 = performance.now();
+    const handle = await freshPostgresLadderDb();
+    // Submitters come after the cache-path bench's players, inside the season tier, one range per backend.
+    const range = (k: number): number[] => Array.from({ length: WHOLE_SUBMITTERS }, (_, i) => (SUBMISSIONS + k * WHOLE_SUBMITTERS + i) % SEASON_PLAYERS);
+    const backends = ["redis", "in-process"];
+    const ids = await seedBenchDb(handle.url, players, SEASON_PLAYERS, backends.flatMap((_, k) => range(k)));
+    pg = { handle, userIds: new Map(backends.map((b, k) => [b, ids.slice(k * WHOLE_SUBMITTERS, (k + 1) * WHOLE_SUBMITTERS)])) };
+    console.log(`[postgres] seeded ${PLAYERS.toLocaleString("en")} players, ${(PLAYERS + SEASON_PLAYERS).toLocaleString("en")} ladder rows (bulk unnest, then VACUUM ANALYZE and CHECKPOINT) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  } else {
+    console.log("[postgres] SKIPPED: DATABASE_URL not set: no whole-path submission rows (only the cache path)");
+  }
+  try {
+    await benchCaches(players, pg);
+  } finally {
+    await pg?.handle.close();
+  }
+
+  console.log("\nsummary (targets: reads p99 <= 2 ms; submissions p99 <= 20 ms; service/raw Redis <= 2x)");
+  for (const r of rows) {
+    const verdict = r.pass === null ? "" : r.pass ? "PASS" : "FAIL";
+    const fig = r.op.includes("overhead") ? `${r.stat.p99.toFixed(2)}x` : `p50 ${r.stat.p50.toFixed(3)} ms, p99 ${r.stat.p99.toFixed(3)} ms`;
+    console.log(`  ${r.backend.padEnd(10)} ${r.op.padEnd(30)} ${fig.padEnd(34)} ${r.target.padEnd(16)} ${verdict}`);
+  }
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; at the end: ${load()}`);
+}
+
+async function benchCaches(players: readonly LadderEntry[], pg: PgBench | null): Promise<void> {
   const url = process.env["REDIS_URL"];
   if (url !== undefined && url !== "") {
     const redis = new Redis(url, { ...LADDER_REDIS_OPTIONS, commandTimeout: 60_000, lazyConnect: true });
@@ -239,7 +284,7 @@ async function main(): Promise<void> {
     const prefix = `bench:${randomBytes(6).toString("hex")}:`;
     const cache = new RedisLadderCache(redis, { prefix, rebuildChunk: 1_000 });
     try {
-      await benchBackend("redis", cache, players, { redis, cache });
+      await benchBackend("redis", cache, players, { redis, cache }, pg);
     } finally {
       await cache.drop("all_time");
       await cache.drop("season:0");
@@ -255,15 +300,7 @@ async function main(): Promise<void> {
     console.log("\n[redis] SKIPPED: REDIS_URL not set (set it to bench Redis and raw ZREVRANGE / ZREVRANK)");
   }
 
-  await benchBackend("in-process", new MemoryLadderCache(), players, null);
-
-  console.log("\nsummary (targets: reads p99 <= 2 ms; submissions p99 <= 20 ms; service/raw Redis <= 2x)");
-  for (const r of rows) {
-    const verdict = r.pass === null ? "" : r.pass ? "PASS" : "FAIL";
-    const fig = r.op.includes("overhead") ? `${r.stat.p99.toFixed(2)}x` : `p50 ${r.stat.p50.toFixed(3)} ms, p99 ${r.stat.p99.toFixed(3)} ms`;
-    console.log(`  ${r.backend.padEnd(10)} ${r.op.padEnd(28)} ${fig.padEnd(34)} ${r.target.padEnd(16)} ${verdict}`);
-  }
-  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; at the end: ${load()}`);
+  await benchBackend("in-process", new MemoryLadderCache(), players, null, pg);
 }
 
 main().catch((err: unknown) => {

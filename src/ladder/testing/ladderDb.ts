@@ -26,7 +26,7 @@ export const TEST_DATABASE_URL: string | undefined = process.env["DATABASE_URL"]
  * A fresh, migrated database on the PostgreSQL server of `DATABASE_URL` (its own
  * `ladder_test_<random>` database); `close()` also drops it.
  */
-export async function freshPostgresLadderDb(): Promise<DatabaseHandle> {
+export async function freshPostgresLadderDb(): Promise<DatabaseHandle & { readonly url: string }> {
   if (TEST_DATABASE_URL === undefined) throw new Error("DATABASE_URL is not set");
   const name = `ladder_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => undefined });
@@ -38,6 +38,7 @@ export async function freshPostgresLadderDb(): Promise<DatabaseHandle> {
   return {
     db: handle.db,
     kind: handle.kind,
+    url: url.toString(),
     async close() {
       await handle.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
