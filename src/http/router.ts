@@ -29,13 +29,13 @@ export interface PipelineDeps {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** The request id pino-http assigned (see http.ts). */
+/** The request id the request log assigned (requestLog.ts). */
 export function requestIdOf(req: Request): string {
   const id: unknown = req.id;
   return typeof id === "string" ? id : String(id);
 }
 
-/** The logger pino-http attached to the request, or the root logger. */
+/** The request's logger (requestLog.ts), or the root logger. */
 function logOf(req: Request, fallback: Logger): Logger {
   return req.log ?? fallback;
 }
