@@ -101,6 +101,18 @@ export interface EventLogFaults {
   afterInsert?(attempt: FlushAttempt): void | Promise<void>;
 }
 
+/** One settled flush, for metrics (`GroupCommitEventLog.onFlush`). */
+export interface FlushReport {
+  /** Events the flush was started with. */
+  readonly events: number;
+  /** INSERT attempts made (1 without retries). */
+  readonly attempts: number;
+  /** From the flush's start until every append in it was settled. */
+  readonly seconds: number;
+  /** False when any append in it was rejected. */
+  readonly committed: boolean;
+}
+
 /** Options of {@link GroupCommitEventLog}. */
 export interface GroupCommitOptions {
   /** Events per flush before it is sent at once (default 500). An append is never split. */
@@ -245,6 +257,7 @@ export class GroupCommitEventLog implements EventLog {
   private readonly logger: StorageLogger;
   private readonly faults: EventLogFaults;
   private readonly insert: FlushStatement;
+  private readonly flushListeners = new Set<(report: FlushReport) => void>();
 
   private readonly cursors = new Map<GameId, GameCursor>();
   /** Appends not yet in a flush, in call order. */
@@ -467,9 +480,36 @@ export class GroupCommitEventLog implements EventLog {
     return batch;
   }
 
+  /**
+   * Calls `listener` after every flush settles (metrics). Returns the unsubscribe function. A
+   * listener that throws is logged and never affects the appends.
+   */
+  onFlush(listener: (report: FlushReport) => void): () => void {
+    this.flushListeners.add(listener);
+    return () => void this.flushListeners.delete(listener);
+  }
+
   /** Writes one batch with retries, then settles every append in it. Never throws. */
   private async flush(initial: PendingAppend[]): Promise<void> {
+    const started = performance.now();
+    const events = initial.reduce((n, p) => n + p.rows.length, 0);
+    let attempts = 0;
+    const committed = await this.flushAttempts(initial, () => (attempts += 1));
+    if (this.flushListeners.size === 0) return;
+    const report: FlushReport = { events, attempts, seconds: (performance.now() - started) / 1000, committed };
+    for (const listener of this.flushListeners) {
+      try {
+        listener(report);
+      } catch (err) {
+        this.logger.warn({ err: pgErrorMessage(err) }, "event log flush listener failed");
+      }
+    }
+  }
+
+  /** The attempts of one flush; true when every append in it was committed. */
+  private async flushAttempts(initial: PendingAppend[], countAttempt: () => void): Promise<boolean> {
     let batch = initial;
+    let rejected = false;
     let rows = batchRows(batch);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxRetries + 1 && batch.length > 0; attempt++) {
@@ -479,11 +519,12 @@ export class GroupCommitEventLog implements EventLog {
         events: batch.reduce((n, p) => n + p.rows.length, 0),
       };
       try {
+        countAttempt();
         await this.faults.beforeInsert?.(info);
         await this.insert.execute({ rows });
         await this.faults.afterInsert?.(info);
         this.succeed(batch);
-        return;
+        return !rejected;
       } catch (err) {
         lastError = err;
         const unique = pgErrorCode(err) === SQLSTATE.uniqueViolation;
@@ -494,7 +535,9 @@ export class GroupCommitEventLog implements EventLog {
         }
         // Did an earlier attempt commit after all, or does another writer hold some indexes?
         try {
-          batch = await this.settleCommitted(batch, err);
+          const { remaining, conflicts } = await this.settleCommitted(batch, err);
+          if (conflicts > 0) rejected = true;
+          batch = remaining;
           rows = batchRows(batch);
         } catch (checkErr) {
           lastError = checkErr;
@@ -502,7 +545,11 @@ export class GroupCommitEventLog implements EventLog {
         }
       }
     }
-    if (batch.length > 0) this.fail(batch, lastError);
+    if (batch.length > 0) {
+      this.fail(batch, lastError);
+      return false;
+    }
+    return !rejected;
   }
 
   /**
@@ -510,7 +557,7 @@ export class GroupCommitEventLog implements EventLog {
    * written are resolved (an attempt committed after all); games with foreign rows at their
    * indexes are rejected as conflicts (E6). Returns the appends still to write.
    */
-  private async settleCommitted(batch: PendingAppend[], cause: unknown): Promise<PendingAppend[]> {
+  private async settleCommitted(batch: PendingAppend[], cause: unknown): Promise<{ remaining: PendingAppend[]; conflicts: number }> {
     const ranges: SQL[] = [];
     for (const p of batch) {
       const range = and(
@@ -545,13 +592,11 @@ export class GroupCommitEventLog implements EventLog {
     if (conflicted.size > 0) {
       const kept: PendingAppend[] = [];
       for (const p of remaining) (conflicted.has(p.gameId) ? [] : kept).push(p);
-      this.conflict(
-        batch.filter((p) => conflicted.has(p.gameId) && !committed.includes(p)),
-        cause,
-      );
-      return kept;
+      const rejected = batch.filter((p) => conflicted.has(p.gameId) && !committed.includes(p));
+      this.conflict(rejected, cause);
+      return { remaining: kept, conflicts: rejected.length };
     }
-    return remaining;
+    return { remaining, conflicts: 0 };
   }
 
   private succeed(appends: readonly PendingAppend[]): void {

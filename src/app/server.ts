@@ -36,6 +36,7 @@ import { createRoomMetrics } from "../../rooms/metrics.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
+import { registerEventLogMetrics } from "./metrics.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
 /** The built browser client: `client/dist` at the package root, from source or from `dist/`. */
@@ -88,6 +89,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const storage = overrides.storage ?? (await openStorage(config, logger));
   const tokens = createTokenServiceFromConfig(config, logger);
   const registry = new Registry();
+  const unsubscribeEventLogMetrics = registerEventLogMetrics(registry, storage.log);
   const deltaBus = new PresenceDeltaBus(presence, config.REDIS_PREFIX, (err) => logger.warn({ err }, "malformed ladder delta on presence"));
   const ladder = createLadder({ config, db: storage.handle.db, bus: deltaBus, registry, logger });
   const httpRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
@@ -202,6 +204,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         await ladder.stop();
         httpRedis?.disconnect();
         await storage.close();
+        unsubscribeEventLogMetrics();
         logger.info("shutdown complete");
       })();
       return stopping;

@@ -119,7 +119,7 @@ describe("table: a full game with a spectator, then its replay", () => {
     expect(text).not.toMatch(/"cards":\s*\[\s*"/);
   });
 
-  it("GET /metrics counts the live rooms, their players and spectators, and each committed command", async () => {
+  it("GET /metrics counts the live rooms, their players and spectators, each committed command, and the event-log flushes", async () => {
     const stored = await storedEvents(gameId);
     const res = await fetch(`${ts.httpUrl}/metrics`);
     expect(res.status).toBe(200);
@@ -136,6 +136,11 @@ describe("table: a full game with a spectator, then its replay", () => {
     const sent = (type: "bid_placed" | "card_played"): number => stored.filter((e) => e.type === type && !e.auto).length;
     expect(value('pzo_commands_total{type="bid"}')).toBe(sent("bid_placed"));
     expect(value('pzo_commands_total{type="play"}')).toBe(sent("card_played"));
+    // Every event after game_created (written with the games row) went through a flush.
+    expect(value("pzo_eventlog_flush_events_sum")).toBe(stored.length - 1);
+    expect(value("pzo_eventlog_flush_seconds_count")).toBe(value("pzo_eventlog_flush_events_count"));
+    expect(value("pzo_eventlog_flush_events_count")).toBeGreaterThanOrEqual(1);
+    expect(value("pzo_eventlog_flush_failures_total")).toBe(0);
   });
 
   it("the lobby got a ladder delta after the game completed", async () => {
