@@ -29,8 +29,11 @@ async function onAdmin(adminUrl: string, statement: string): Promise<void> {
 export async function createScratchDatabase(adminUrl: string, prefix = "pzo_test"): Promise<ScratchDatabase> {
   if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new RangeError(`bad database name prefix: ${prefix}`);
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  await onAdmin(adminUrl, `CREATE DATABASE "${name}"`);
+  // Parse first: a URL that does not parse must fail before anything is created (postgres.js
+  // would connect to its defaults and the database made there would never be dropped).
   const url = new URL(adminUrl);
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new RangeError(`not a PostgreSQL URL: ${url.protocol}`);
   url.pathname = `/${name}`;
+  await onAdmin(adminUrl, `CREATE DATABASE "${name}"`);
   return { name, url: url.toString(), drop: () => onAdmin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
