@@ -57,10 +57,11 @@ export const envSchema = z.object({
   /** How long a write's Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
   /**
-   * Algorithm of new password hashes: argon2id (OWASP's first choice; default) or scrypt. Stored
-   * hashes of either kind always verify, whatever this says.
+   * Algorithm of new password hashes: argon2id (OWASP's first choice) or scrypt. Unset: argon2id
+   * where Node has `crypto.argon2` (24.7 and later), else scrypt with a warning. Stored hashes of
+   * either kind always verify, whatever this says.
    */
-  PASSWORD_HASH: z.enum(["argon2id", "scrypt"]).default("argon2id"),
+  PASSWORD_HASH: z.enum(["argon2id", "scrypt"]).optional(),
   /** argon2id memory per hash, KiB (OWASP: 19456 with t=2, p=1). */
   PASSWORD_ARGON2_MEMORY_KIB: positiveInt.refine((n) => n >= 64, "at least 64").default(19_456),
   /** argon2id passes (time cost). */

@@ -6,6 +6,7 @@
  * Everything is built by {@link createTokenService}: no module-level state. The rooms call
  * `tokens.verifyAccessToken(token)` in `onAuth`; the bot manager calls `tokens.issueBotToken`.
  */
+import * as nodeCrypto from "node:crypto";
 import { argon2, createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -244,7 +245,16 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
   });
 }
 
+/**
+ * Whether this Node has `crypto.argon2` (24.7 and later, with its bundled OpenSSL). The types
+ * say it always does; Node 22, which `engines` allows, does not.
+ */
+export function argon2Available(): boolean {
+  return typeof Reflect.get(nodeCrypto, "argon2") === "function";
+}
+
 function argon2idAsync(password: string, salt: Buffer, tagLength: number, p: Argon2Params): Promise<Buffer> {
+  if (!argon2Available()) return Promise.reject(new Error("argon2id password hashes need Node 24.7 or later (crypto.argon2)"));
   return new Promise((resolve, reject) => {
     argon2("argon2id", { message: password, nonce: salt, tagLength, memory: p.memoryKiB, passes: p.passes, parallelism: p.parallelism }, (err, key) => (err ? reject(err) : resolve(key)));
   });

@@ -13,7 +13,7 @@ import type { Registry } from "prom-client";
 import type { Config } from "../app/config.js";
 import type { Logger } from "../app/logger.js";
 import type { Database } from "../../db/client.js";
-import { createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
+import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
 import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
@@ -89,11 +89,18 @@ function budgetsOf(config: Config): Record<RateGroup, RateBudget> {
   };
 }
 
-/** The parameters of new password hashes, from PASSWORD_HASH and its algorithm's settings. */
-export function passwordHashParams(config: Config): PasswordHashParams {
-  return config.PASSWORD_HASH === "argon2id"
-    ? { algorithm: "argon2id", memoryKiB: config.PASSWORD_ARGON2_MEMORY_KIB, passes: config.PASSWORD_ARGON2_PASSES, parallelism: 1 }
-    : { algorithm: "scrypt", N: config.PASSWORD_SCRYPT_N, r: 8, p: config.PASSWORD_SCRYPT_P };
+/**
+ * The parameters of new password hashes, from PASSWORD_HASH and its algorithm's settings. Unset,
+ * it is argon2id where this Node has it, else scrypt (with `onFallback` called once, to log it).
+ * Asked for argon2id on a Node without it, it refuses (the server does not start).
+ */
+export function passwordHashParams(config: Config, opts: { readonly argon2: boolean; readonly onFallback?: () => void } = { argon2: argon2Available() }): PasswordHashParams {
+  if (config.PASSWORD_HASH === "argon2id" && !opts.argon2) throw new Error("PASSWORD_HASH=argon2id needs Node 24.7 or later (crypto.argon2); upgrade Node or set PASSWORD_HASH=scrypt");
+  const algorithm = config.PASSWORD_HASH ?? (opts.argon2 ? "argon2id" : "scrypt");
+  if (config.PASSWORD_HASH === undefined && algorithm === "scrypt") opts.onFallback?.();
+  return algorithm === "argon2id"
+    ? { algorithm, memoryKiB: config.PASSWORD_ARGON2_MEMORY_KIB, passes: config.PASSWORD_ARGON2_PASSES, parallelism: 1 }
+    : { algorithm, N: config.PASSWORD_SCRYPT_N, r: 8, p: config.PASSWORD_SCRYPT_P };
 }
 
 /**
@@ -123,7 +130,10 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   };
   const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
   const idempotency = deps.redis === undefined ? createMemoryIdempotencyStore(ttlMs, now) : createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs);
-  const passwordHash = passwordHashParams(config);
+  const passwordHash = passwordHashParams(config, {
+    argon2: argon2Available(),
+    onFallback: () => logger.warn("this Node has no crypto.argon2 (it needs 24.7 or later): new password hashes use scrypt"),
+  });
   let dummy: Promise<string> | null = null;
   const games = createGameStore(deps.db);
   const redis = deps.redis;

@@ -68,6 +68,16 @@ describe("passwords", () => {
     expect(passwordHashParams(loadConfig({ NODE_ENV: "test", DATA_DIR: "/tmp", PASSWORD_HASH: "scrypt" }))).toEqual({ algorithm: "scrypt", ...DEFAULT_SCRYPT });
   });
 
+  it("without crypto.argon2 (Node 22): unset falls back to scrypt and says so; asked for argon2id it refuses to start", () => {
+    const fallbacks: string[] = [];
+    const unset = loadConfig({ NODE_ENV: "test", DATA_DIR: "/tmp" });
+    expect(passwordHashParams(unset, { argon2: false, onFallback: () => fallbacks.push("scrypt") })).toEqual({ algorithm: "scrypt", ...DEFAULT_SCRYPT });
+    expect(fallbacks).toEqual(["scrypt"]);
+    expect(passwordHashParams(unset, { argon2: true, onFallback: () => fallbacks.push("again") })).toEqual(DEFAULT_PASSWORD_HASH);
+    expect(fallbacks).toEqual(["scrypt"]);
+    expect(() => passwordHashParams(loadConfig({ NODE_ENV: "test", DATA_DIR: "/tmp", PASSWORD_HASH: "argon2id" }), { argon2: false })).toThrow(/PASSWORD_HASH=argon2id needs Node 24\.7/);
+  });
+
   it("hash with scrypt when asked; scrypt hashes stored earlier still verify after the switch", async () => {
     const a = await hashPassword("correct horse", { algorithm: "scrypt", N: 1024, r: 8, p: 1 });
     const b = await hashPassword("correct horse", { algorithm: "scrypt", N: 1024, r: 8, p: 1 });
