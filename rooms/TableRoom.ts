@@ -498,7 +498,8 @@ export function createTableRoom(deps: RoomDeps) {
     private async updateListing(): Promise<void> {
       const metadata = this.listing();
       const isPrivate = !this.isPublic || this.game.phase !== "waiting";
-      const key = `${isPrivate}:${metadata.seated}:${metadata.phase}`;
+      // The whole listing is the key, so a field added to it later can never go stale.
+      const key = JSON.stringify({ isPrivate, metadata });
       if (key === this.listed) return;
       this.listed = key;
       await this.setMatchmaking({ private: isPrivate, metadata });
