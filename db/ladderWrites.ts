@@ -23,25 +23,9 @@ import { parseStored, playerIdSchema } from "./domainSchemas.js";
 import { ALL_TIME_SEASON, ladderEntries, type LadderTier } from "./schema/ladder.js";
 import { scoreEvents } from "./schema/scoreEvents.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
+import type { LadderChange } from "../src/ladder/ladderChange.js";
 
-/** One ladder entry changed by a completion or a score submission, for the cache and the published delta. */
-export interface LadderChange {
-  readonly playerId: PlayerId;
-  readonly tier: LadderTier;
-  /** The season number (`ALL_TIME_SEASON` for the all-time tier). */
-  readonly season: number;
-  /** The total before this change (0 for a new entry). */
-  readonly oldTotal: number;
-  readonly newTotal: number;
-  /** `newTotal - oldTotal`: the game's score, or the submitted delta. */
-  readonly delta: number;
-  readonly highestScore: number;
-  /** Games counted after the change; 1 means the entry is new (the player was unranked). */
-  readonly gamesPlayed: number;
-  readonly wins: number;
-  /** When the entry first reached `newTotal` (the tie-break, rule L2). */
-  readonly scoreFirstReachedAt: Date;
-}
+export type { LadderChange } from "../src/ladder/ladderChange.js";
 
 /** One entry to change: a player in one tier. */
 export interface LadderWrite {

@@ -20,9 +20,9 @@ import {
   type ReplayStatusMessage,
 } from "../src/shared/protocol.js";
 import type { RoomDeps } from "./ports.js";
-import { asGameId } from "./identity.js";
+import { asGameId } from "../src/shared/identity.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
-import { TableState } from "./schema/TableState.js";
+import { TableState } from "../src/shared/schema/TableState.js";
 
 function joinError(code: JoinErrorCode, detail: string): ServerError {
   return new ServerError(JOIN_ERRORS[code], joinErrorMessage(code, detail));

@@ -40,8 +40,8 @@ import {
 import type { BotAccount, Identity, RoomDeps } from "./ports.js";
 import type { LadderChange } from "../src/ladder/service.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
-import { TableState } from "./schema/TableState.js";
-import { asGameId, asPlayerId, identitySchema } from "./identity.js";
+import { TableState } from "../src/shared/schema/TableState.js";
+import { asGameId, asPlayerId, identitySchema } from "../src/shared/identity.js";
 import { corkUntilNextTick } from "./socketCork.js";
 
 /** Per-connection data at a table. */

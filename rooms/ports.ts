@@ -19,8 +19,13 @@ import type {
 } from "../src/game/types.js";
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
 import type { LadderChange } from "../src/ladder/service.js";
-import type { Logger } from "../src/app/logger.js";
+import type { Logger } from "../src/platform/logger.js";
 import type { RoomMetrics } from "./metrics.js";
+import type { Identity } from "../src/shared/identity.js";
+import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
+
+export type { Identity } from "../src/shared/identity.js";
+export type { BotAccount, BotDirectory, BotLauncher, BotSeatRequest } from "../src/shared/botSeats.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
 export interface Engine {
@@ -101,13 +106,6 @@ export interface DeltaSubscriber {
   subscribe(listener: (delta: LadderDeltaMessage) => void): Promise<() => void>;
 }
 
-/** Who a verified token belongs to. */
-export interface Identity {
-  readonly playerId: PlayerId;
-  readonly displayName: string;
-  readonly isBot: boolean;
-}
-
 /** Verifies access tokens (JWT) presented when joining a room. */
 export interface TokenVerifier {
   /** The identity, or null when the token is missing, malformed, expired or forged. */
@@ -118,33 +116,6 @@ export interface TokenVerifier {
 export interface PlayerDirectory {
   get(playerId: string): Promise<{ readonly displayName: string; readonly isBot: boolean } | null>;
   create(input: { readonly displayName: string; readonly isBot: boolean }): Promise<PlayerId>;
-}
-
-/** A bot player with its own access token. */
-export interface BotAccount {
-  readonly identity: Identity;
-  readonly token: string;
-}
-
-/** Creates bot players (rows with `is_bot`) and their tokens. */
-export interface BotDirectory {
-  createBot(): Promise<BotAccount>;
-  /** A fresh token for an existing bot player (reconnecting bots after a restart). */
-  accountFor(identity: Identity): Promise<BotAccount>;
-}
-
-/** A request for a bot client to sit at a table. */
-export interface BotSeatRequest {
-  readonly roomId: string;
-  /** The seat to take, or null for the first free seat. */
-  readonly seat: number | null;
-  /** An existing bot account to connect as (a takeover), or null to create one. */
-  readonly account: BotAccount | null;
-}
-
-/** Starts bot clients (the bot manager). Fire and forget: failures are logged by the manager. */
-export interface BotLauncher {
-  launch(request: BotSeatRequest): void;
 }
 
 /** Everything the rooms need, wired once in the composition root. */

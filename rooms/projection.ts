@@ -11,7 +11,7 @@ import {
   SeatState,
   TrickPlayState,
   type TableState,
-} from "./schema/TableState.js";
+} from "../src/shared/schema/TableState.js";
 
 /** Replaces the contents of a primitive array only when they differ (keeps patches small). */
 function syncPrimitives<T extends string | number>(target: ArraySchema<T>, values: readonly T[]): void {

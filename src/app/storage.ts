@@ -10,9 +10,9 @@ import { GroupCommitEventLog } from "../../db/eventLog.js";
 import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
 import { createPlayer, getPlayer } from "../../db/players.js";
 import type { EventLog, GameRepository, PlayerDirectory } from "../../rooms/ports.js";
-import { asPlayerId } from "../../rooms/identity.js";
-import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
+import { asPlayerId } from "../shared/identity.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/logger.js";
 
 /** The storage ports, the database behind them, and how to close them. */
 export interface Storage {
