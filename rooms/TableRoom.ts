@@ -38,7 +38,6 @@ import {
   type WelcomeMessage,
 } from "../src/shared/protocol.js";
 import type { BotAccount, Identity, RoomDeps } from "./ports.js";
-import type { LadderChange } from "../src/ladder/service.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "../src/shared/identity.js";
@@ -408,10 +407,9 @@ export function createTableRoom(deps: RoomDeps) {
       deps.metrics.commandApplied(command.type);
       for (const event of events) this.game = deps.engine.evolve(this.game, event);
       // The completion transaction commits before anyone is shown the end of the game.
-      const changes = this.game.phase === "completed" ? await this.commitCompletion() : null;
+      if (this.game.phase === "completed") await this.complete();
       this.armTurnTimer();
       this.publish(events, expected);
-      if (changes !== null) await this.applyLadder(changes);
       await this.afterEvents(events);
       return { ok: true, eventIndex: appended.lastIndex };
     }
@@ -509,11 +507,14 @@ export function createTableRoom(deps: RoomDeps) {
       return this.game.seats.filter((s) => s.occupant !== null).length;
     }
 
-    /** The completion transaction (keyed on the game id: a retry applies nothing twice). */
-    private async commitCompletion(): Promise<readonly LadderChange[] | null> {
-      if (this.completionDone) return null;
+    /**
+     * Hands the finished game to the completion pipeline (keyed on the game id: a retry applies
+     * nothing twice; its after-commit steps update the ladder cache and publish the deltas).
+     */
+    private async complete(): Promise<void> {
+      if (this.completionDone) return;
       try {
-        const changes = await deps.games.completeGame({
+        await deps.completion.complete({
           gameId: this.gameId,
           completedAt: deps.now(),
           summary: deps.engine.summarize(this.game),
@@ -522,28 +523,10 @@ export function createTableRoom(deps: RoomDeps) {
         this.completionDone = true;
         this.autoDispose = true;
         log.info({ gameId: this.gameId, winners: this.game.winners }, "game completed");
-        return changes;
       } catch (err) {
         // The log says completed; the restore at the next start retries the transaction.
         log.error({ err, gameId: this.gameId }, "completion transaction failed");
-        return null;
       }
-    }
-
-    /** After the commit: the ladder cache and its delta on presence. */
-    private async applyLadder(changes: readonly LadderChange[]): Promise<void> {
-      try {
-        await deps.ladder.applyChanges(changes);
-      } catch (err) {
-        // Committed already; the ladder's drift check repairs its cache.
-        log.error({ err, gameId: this.gameId }, "ladder update after completion failed");
-      }
-    }
-
-    /** Completion of a game restored already completed in its log (the transaction had not run). */
-    private async complete(): Promise<void> {
-      const changes = await this.commitCompletion();
-      if (changes !== null) await this.applyLadder(changes);
     }
 
     private async maybeAutoStart(): Promise<void> {

@@ -72,9 +72,6 @@ export function createLadder(options: {
   };
 
   const facade: LadderFacade = {
-    async applyChanges(changes) {
-      await service.applyChanges(changes);
-    },
     async snapshot(limit): Promise<LadderSnapshotMessage> {
       const [allTime, season] = await Promise.all([service.top({ tier: "all_time" }, limit), service.top({ tier: "season" }, limit)]);
       return {

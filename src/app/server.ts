@@ -29,6 +29,7 @@ import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
 import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
 import { createRoomDirectory } from "../../db/roomDirectory.js";
+import { createGameCompletion } from "../../db/completion.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
@@ -101,6 +102,10 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     engine: overrides.engine ?? engine,
     eventLog: storage.eventLog,
     games: storage.games,
+    completion: createGameCompletion(storage.handle.db, {
+      onLadderChanges: (changes) => ladder.service.applyChanges(changes),
+      logger: logger.child({ component: "completion" }),
+    }),
     roomDirectory: createRoomDirectory(storage.handle.db),
     ladder: ladder.facade,
     ladderFeed: deltaBus,

@@ -1,11 +1,10 @@
 /**
- * Storage as the server uses it, over db/: the group-commit event log, the games repository and
- * the completion transaction, and player rows. PostgreSQL with DATABASE_URL, else embedded
+ * Storage as the server uses it, over db/: the group-commit event log, the games repository
+ * and player rows (the completion pipeline is wired in server.ts). PostgreSQL with DATABASE_URL, else embedded
  * PGlite under DATA_DIR (tests pass an in-memory PGlite handle).
  */
 import { randomBytes } from "node:crypto";
 import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../../db/client.js";
-import { completeGame } from "../../db/completion.js";
 import { GroupCommitEventLog } from "../../db/eventLog.js";
 import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
 import { createPlayer, getPlayer } from "../../db/players.js";
@@ -48,10 +47,6 @@ export function databaseStorage(
     },
     async status(gameId) {
       return (await getGame(db, gameId))?.status ?? null;
-    },
-    async completeGame(input) {
-      const result = await completeGame(db, input);
-      return result.ladderChanges;
     },
   };
   const players: PlayerDirectory = {
