@@ -107,7 +107,9 @@ describe("table command pipeline", () => {
     expect(await h.pipeline.submit({ type: "join", seat: 0, ...testPlayer(0) })).toEqual({ ok: false, code: "server/shutting_down", message: "the server is shutting down" });
     expect(h.trace).toEqual([]);
   });
+});
 
+describe("table command pipeline: completion", () => {
   it("the game's last move hands it to the completion before it is published", async () => {
     let game = startedGame(3).state;
     // Play the first legal move until one move remains.
