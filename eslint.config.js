@@ -29,7 +29,10 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": ["error", {
         patterns: [
-          { regex: "^(?!\\./)", message: "src/game imports nothing outside itself: only ./ imports (no node:*, no packages, no ../)." },
+          {
+            regex: "^(?!\\./|@noble/hashes/(sha2|hmac|utils)\\.js$)",
+            message: "src/game imports nothing outside itself: only ./ imports and @noble/hashes/{sha2,hmac,utils}.js (pure, synchronous SHA-256 and HMAC; no node:*, no other packages, no ../).",
+          },
         ],
       }],
       "no-restricted-globals": ["error", ...impureGlobals],

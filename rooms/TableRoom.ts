@@ -43,6 +43,7 @@ import { handOf, initTableState, projectHand, projectPublic } from "./projection
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
 import { corkUntilNextTick } from "./socketCork.js";
+import { chooseClientSeed } from "./clientSeed.js";
 
 /** Per-connection data at a table. */
 export interface TableUserData {
@@ -202,6 +203,8 @@ export function createTableRoom(deps: RoomDeps) {
       if (!parsed.success) return Promise.reject(joinError("join/invalid_options", z.prettifyError(parsed.error)));
       const options = parsed.data;
       if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
+      const seed = chooseClientSeed(options.clientSeed, deps.randomSeed);
+      if (!seed.ok) return Promise.reject(joinError("join/invalid_client_seed", seed.detail));
       return this.enqueue(async () => {
         if (options.spectate === true) {
           this.attach(client, null, identity);
@@ -227,6 +230,8 @@ export function createTableRoom(deps: RoomDeps) {
           playerId: identity.playerId,
           displayName: identity.displayName,
           isBot: identity.isBot,
+          clientSeed: seed.clientSeed,
+          clientSeedBy: seed.clientSeedBy,
         });
         if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
         this.botReservations.delete(seat);
@@ -588,7 +593,7 @@ export function createTableRoom(deps: RoomDeps) {
 
     private addBot(requested: SeatIndex | null): { ok: true } | { ok: false; code: ReasonCode; message: string } {
       const probe = (seat: SeatIndex) =>
-        deps.engine.decide(this.game, { type: "join", seat, playerId: asPlayerId("probe"), displayName: "bot", isBot: true });
+        deps.engine.decide(this.game, { type: "join", seat, playerId: asPlayerId("probe"), displayName: "bot", isBot: true, clientSeed: "0".repeat(64), clientSeedBy: "server" });
       if (requested !== null) {
         const reservation = this.botReservations.get(requested);
         if (reservation !== undefined && reservation > Date.now()) {

@@ -65,6 +65,7 @@ export async function joinLobby(): Promise<AnyRoom> {
 
 const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
   "join/invalid_options": "The table options are not valid.",
+  "join/invalid_client_seed": "Your browser's fairness seed was not accepted.",
   "auth/unauthorized": "You are not signed in (or your session expired).",
   "table/game_in_progress": "That game has already started; you can spectate it.",
   "replay/not_found": "There is no such game.",

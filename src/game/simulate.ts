@@ -2,9 +2,10 @@
 import { createGame } from "./createGame.js";
 import { decide } from "./decide.js";
 import { evolve } from "./evolve.js";
+import { sha256Hex } from "./hash.js";
 import { InvariantError } from "./invariant.js";
 import { viewFor } from "./view.js";
-import type { Command, GameConfig, GameEvent, GameId, GameState, GameView, SeatOccupant } from "./types.js";
+import type { Command, FairnessScheme, GameConfig, GameEvent, GameId, GameState, GameView, SeatOccupant } from "./types.js";
 
 /** A seat's brain: the command to send for a view, or null when it has nothing to do. */
 export type SeatPolicy = (view: GameView) => Command | null;
@@ -18,6 +19,13 @@ export interface SimulateInput {
   readonly players: readonly SeatOccupant[];
   /** One policy per seat; each sees only `viewFor(state, seat)`. */
   readonly policies: readonly SeatPolicy[];
+  /**
+   * One client seed per seat (v2). Default: seat `s` gets `SHA-256("pzo:simulate:client:" +
+   * sessionSeed + ":" + s)`, recorded as server-drawn (simulations have no clients).
+   */
+  readonly clientSeeds?: readonly string[];
+  /** The fairness scheme (default: the current one). */
+  readonly fairness?: FairnessScheme;
 }
 
 /** A finished simulated game. */
@@ -45,7 +53,11 @@ export function simulateGame(input: SimulateInput): SimulatedGame {
       events.push(event);
     }
   };
-  input.players.forEach((p, seat) => apply({ type: "join", seat, playerId: p.playerId, displayName: p.displayName, isBot: p.isBot }));
+  input.players.forEach((p, seat) => {
+    const given = input.clientSeeds?.[seat];
+    const clientSeed = given ?? sha256Hex(`pzo:simulate:client:${input.sessionSeed}:${seat}`);
+    apply({ type: "join", seat, playerId: p.playerId, displayName: p.displayName, isBot: p.isBot, clientSeed, clientSeedBy: given === undefined ? "server" : "player" });
+  });
   apply({ type: "start" });
   while (state.phase !== "completed") {
     const seat = state.turn;

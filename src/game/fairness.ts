@@ -1,0 +1,126 @@
+/**
+ * Fairness schemes: how a game's deals derive from its seeds. docs/FAIRNESS.md specifies both
+ * exactly; `game_created.fairness` records which one a game uses (absent means v1, the scheme
+ * of games created before v2 existed, which keep verifying under it).
+ *
+ * - **v1**: every deal is a function of the server's session seed alone (sfc32 keyed by SHA-256).
+ * - **v2**: the deal key mixes the server seed with every seat's client seed, in seat order,
+ *   fixed at `game_started`; each round's deck is shuffled by an HMAC-SHA256 counter-mode stream
+ *   keyed from it. The house commits to its seed before any client seed is known, so it cannot
+ *   pick a seed that deals a chosen hand.
+ */
+import { fromHex, hmacSha256, keyedHmacSha256, sha256Bytes, sha256Hex, utf8Encode } from "./hash.js";
+import { sfc32FromBytes, type Uint32Source } from "./prng.js";
+import { FAIRNESS_SCHEMES, type FairnessScheme, type GameState } from "./types.js";
+
+/** True for a known fairness scheme. */
+export function isFairnessScheme(value: unknown): value is FairnessScheme {
+  return FAIRNESS_SCHEMES.some((s) => s === value);
+}
+
+/** The scheme new games use. */
+export const CURRENT_FAIRNESS: FairnessScheme = "v2";
+
+/** What a game's deals derive from. */
+export type DealSource =
+  | { readonly scheme: "v1"; readonly sessionSeed: string }
+  /** `dealKey`: 64 lowercase hex chars, `dealKeyV2(serverSeed, clientSeeds)`. */
+  | { readonly scheme: "v2"; readonly dealKey: string };
+
+/** Client seeds: 32..128 lowercase hex characters (128..512 bits). */
+export const CLIENT_SEED_MIN_HEX = 32;
+export const CLIENT_SEED_MAX_HEX = 128;
+const CLIENT_SEED = /^[0-9a-f]{32,128}$/;
+
+/** True for a well-formed client seed: 32..128 lowercase hex characters. */
+export function isClientSeed(value: unknown): value is string {
+  return typeof value === "string" && CLIENT_SEED.test(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// v1
+// ---------------------------------------------------------------------------------------------
+
+/** v1: the text hashed to key round `round`: `pzo:deal:v1:<sessionSeed>:<round>`. */
+export function dealKeyTextV1(sessionSeed: string, round: number): string {
+  return `pzo:deal:v1:${sessionSeed}:${round}`;
+}
+
+/** v1: the sfc32 generator that shuffles round `round`. */
+export function dealRngV1(sessionSeed: string, round: number): Uint32Source {
+  return sfc32FromBytes(sha256Bytes(dealKeyTextV1(sessionSeed, round)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2
+// ---------------------------------------------------------------------------------------------
+
+/** v2: the text hashed to the deal key: `pzo:deal:v2:<serverSeed>:<clientSeed 0>:<clientSeed 1>:…`. */
+export function dealKeyTextV2(serverSeed: string, clientSeeds: readonly string[]): string {
+  return `pzo:deal:v2:${serverSeed}:${clientSeeds.join(":")}`;
+}
+
+/** v2: the deal key, `SHA-256(UTF-8(dealKeyTextV2(...)))` as 64 lowercase hex chars. */
+export function dealKeyV2(serverSeed: string, clientSeeds: readonly string[]): string {
+  return sha256Hex(dealKeyTextV2(serverSeed, clientSeeds));
+}
+
+/** v2: round `round`'s key, `HMAC-SHA256(key = deal key bytes, message = UTF-8("pzo:round:v2:<round>"))`. */
+export function roundKeyV2(dealKey: string, round: number): Uint8Array {
+  return hmacSha256(fromHex(dealKey), utf8Encode(`pzo:round:v2:${round}`));
+}
+
+/**
+ * v2: the deal stream. Block `i` (0, 1, 2, …) is `HMAC-SHA256(key = roundKey, message = i as 4
+ * big-endian bytes)`; the stream is block 0, block 1, … and each call returns its next 4 bytes as
+ * a big-endian unsigned 32-bit integer (8 per block).
+ */
+export function hmacCounterStream(roundKey: Uint8Array): Uint32Source {
+  const mac = keyedHmacSha256(roundKey);
+  const counter = new Uint8Array(4);
+  const counterView = new DataView(counter.buffer);
+  let block = 0;
+  let view: DataView | null = null;
+  let offset = 32;
+  return () => {
+    if (offset === 32 || view === null) {
+      if (block > 0xffffffff) throw new RangeError("the deal stream is exhausted");
+      counterView.setUint32(0, block);
+      const bytes = mac(counter);
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      block++;
+      offset = 0;
+    }
+    const word = view.getUint32(offset);
+    offset += 4;
+    return word;
+  };
+}
+
+/** v2: the stream that shuffles round `round`. */
+export function dealRngV2(dealKey: string, round: number): Uint32Source {
+  return hmacCounterStream(roundKeyV2(dealKey, round));
+}
+
+/**
+ * The deal source of a game state: v1, its session seed; v2, its deal key (computed from the
+ * server seed and `clientSeeds` when the state has none yet, as when the start is being decided).
+ */
+export function dealSourceOf(state: Pick<GameState, "fairness" | "sessionSeed" | "clientSeeds" | "dealKey">): DealSource {
+  if (state.fairness === "v1") return { scheme: "v1", sessionSeed: state.sessionSeed };
+  return { scheme: "v2", dealKey: state.dealKey !== "" ? state.dealKey : dealKeyV2(state.sessionSeed, state.clientSeeds) };
+}
+
+/** The generator that shuffles round `round` under the game's scheme. */
+export function dealRngFor(source: DealSource, round: number): Uint32Source {
+  switch (source.scheme) {
+    case "v1":
+      return dealRngV1(source.sessionSeed, round);
+    case "v2":
+      return dealRngV2(source.dealKey, round);
+    default: {
+      const unknown: never = source;
+      throw new RangeError(`unknown fairness scheme ${JSON.stringify(unknown)}`);
+    }
+  }
+}
