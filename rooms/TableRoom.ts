@@ -203,7 +203,7 @@ export function createTableRoom(deps: RoomDeps) {
       if (!parsed.success) return Promise.reject(joinError("join/invalid_options", z.prettifyError(parsed.error)));
       const options = parsed.data;
       if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
-      const seed = chooseClientSeed(options.clientSeed, deps.randomSeed);
+      const seed = chooseClientSeed(options.clientSeed);
       if (!seed.ok) return Promise.reject(joinError("join/invalid_client_seed", seed.detail));
       return this.enqueue(async () => {
         if (options.spectate === true) {
@@ -231,7 +231,6 @@ export function createTableRoom(deps: RoomDeps) {
           displayName: identity.displayName,
           isBot: identity.isBot,
           clientSeed: seed.clientSeed,
-          clientSeedBy: seed.clientSeedBy,
         });
         if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
         this.botReservations.delete(seat);
@@ -593,7 +592,7 @@ export function createTableRoom(deps: RoomDeps) {
 
     private addBot(requested: SeatIndex | null): { ok: true } | { ok: false; code: ReasonCode; message: string } {
       const probe = (seat: SeatIndex) =>
-        deps.engine.decide(this.game, { type: "join", seat, playerId: asPlayerId("probe"), displayName: "bot", isBot: true, clientSeed: "0".repeat(64), clientSeedBy: "server" });
+        deps.engine.decide(this.game, { type: "join", seat, playerId: asPlayerId("probe"), displayName: "bot", isBot: true, clientSeed: null });
       if (requested !== null) {
         const reservation = this.botReservations.get(requested);
         if (reservation !== undefined && reservation > Date.now()) {

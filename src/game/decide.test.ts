@@ -222,7 +222,7 @@ describe("timeout auto-moves", () => {
 });
 
 describe("join, leave, start and replace_with_bot", () => {
-  const join = (seat: number, id = seat): Command => ({ type: "join", seat, ...testPlayer(id), clientSeed: testClientSeed(id), clientSeedBy: "player" });
+  const join = (seat: number, id = seat): Command => ({ type: "join", seat, ...testPlayer(id), clientSeed: testClientSeed(id) });
 
   it("join only before the start, in range, on an empty seat, once per player", () => {
     let g = newGame(3);

@@ -4,7 +4,7 @@
  */
 import { isCard, lowestCard, suitOf } from "./cards.js";
 import { dealRound } from "./deal.js";
-import { dealSourceOf, isClientSeed } from "./fairness.js";
+import { dealSourceOf, isClientSeed, serverClientSeedV2 } from "./fairness.js";
 import { InvariantError } from "./invariant.js";
 import { followsSuit, hookedBid, legalBids, playableCards } from "./legal.js";
 import { scoreRound, winnersOf } from "./scoring.js";
@@ -92,13 +92,14 @@ function join(state: GameState, c: JoinSeatCommand): Decision {
   if (state.seats[c.seat]?.occupant !== null) return reject("rules/seat_taken", `seat ${c.seat} is taken`);
   const joined = { _v: EVENT_VERSION, type: "player_joined", seat: c.seat, playerId: c.playerId, displayName: c.displayName, isBot: c.isBot } as const;
   if (state.fairness === "v1") return accept(joined);
+  if (c.clientSeed === null) {
+    if (state.sessionSeed === "") throw new InvariantError("cannot derive a client seed without the session seed");
+    return accept({ ...joined, clientSeed: serverClientSeedV2(state.sessionSeed, state.eventCount), clientSeedBy: "server" });
+  }
   if (!isClientSeed(c.clientSeed)) {
     return reject("rules/invalid_client_seed", "a client seed is 32..128 lowercase hex characters (128..512 bits)");
   }
-  if (c.clientSeedBy !== "player" && c.clientSeedBy !== "server") {
-    return reject("rules/invalid_client_seed", "clientSeedBy must be player or server");
-  }
-  return accept({ ...joined, clientSeed: c.clientSeed, clientSeedBy: c.clientSeedBy });
+  return accept({ ...joined, clientSeed: c.clientSeed, clientSeedBy: "player" });
 }
 
 function leave(state: GameState, c: LeaveSeatCommand): Decision {

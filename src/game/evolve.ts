@@ -16,7 +16,7 @@ import { isValidConfig } from "./createGame.js";
 import { InvariantError } from "./invariant.js";
 import { followsSuit, hookedBid } from "./legal.js";
 import { scoreRound, winnersOf } from "./scoring.js";
-import { dealKeyV2, isClientSeed, isFairnessScheme } from "./fairness.js";
+import { dealKeyV2, isClientSeed, isFairnessScheme, serverClientSeedV2 } from "./fairness.js";
 import { isSessionSeed, seedCommitment } from "./seedCommitment.js";
 import { trickWinner } from "./trick.js";
 import {
@@ -165,6 +165,9 @@ function joinedClientSeed(state: GameState, event: PlayerJoinedEvent): string {
   }
   if (!isClientSeed(event.clientSeed)) fail(state, event, "a v2 join needs a client seed of 32..128 lowercase hex chars");
   if (event.clientSeedBy !== "player" && event.clientSeedBy !== "server") fail(state, event, "clientSeedBy must be player or server");
+  if (event.clientSeedBy === "server" && state.sessionSeed !== "" && event.clientSeed !== serverClientSeedV2(state.sessionSeed, state.eventCount)) {
+    fail(state, event, "a server-drawn client seed must be derived from the session seed");
+  }
   return event.clientSeed;
 }
 

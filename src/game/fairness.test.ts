@@ -1,29 +1,34 @@
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DECK } from "./cards.js";
 import { dealRound } from "./deal.js";
-import { dealKeyTextV1, dealRngV1 } from "./fairness.js";
+import { dealKeyTextV1, dealKeyTextV2, dealKeyV2, dealRngV1, dealRngV2, roundKeyV2, serverClientSeedV2 } from "./fairness.js";
+import { hmacSha256, sha256Hex, toHex } from "./hash.js";
 import { randomInt } from "./prng.js";
 import { seedCommitment } from "./seedCommitment.js";
-import { sha256Hex } from "./hash.js";
 import { shuffle } from "./shuffle.js";
 
 const doc = readFileSync(new URL("../../docs/FAIRNESS.md", import.meta.url), "utf8");
-const block = /```fairness-example\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
-const lines = new Map(
-  block
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const at = line.indexOf(": ");
-      return [line.slice(0, at), line.slice(at + 2)] as const;
-    }),
-);
-const line = (label: string): string => {
-  const value = lines.get(label);
-  if (value === undefined) throw new Error(`docs/FAIRNESS.md example has no line "${label}"`);
-  return value;
-};
+
+/** The `label: value` lines of the ```fairness-example-<name> block. */
+function example(name: string): (label: string) => string {
+  const block = new RegExp("```fairness-example-" + name + "\\n([\\s\\S]*?)```").exec(doc)?.[1] ?? "";
+  const lines = new Map(
+    block
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const at = line.indexOf(": ");
+        return [line.slice(0, at), line.slice(at + 2)] as const;
+      }),
+  );
+  return (label) => {
+    const value = lines.get(label);
+    if (value === undefined) throw new Error(`docs/FAIRNESS.md example ${name} has no line "${label}"`);
+    return value;
+  };
+}
 
 /** "dealer 0; seat 0 3D; seat 1 QS; …; trump 7S" as a deal. */
 function parseDeal(text: string): { dealer: number; hands: string[][]; trumpCard: string } {
@@ -34,9 +39,63 @@ function parseDeal(text: string): { dealer: number; hands: string[][]; trumpCard
   return { dealer, hands, trumpCard };
 }
 
-describe("docs/FAIRNESS.md worked example matches the code", () => {
-  const seed = line("session seed");
+describe("docs/FAIRNESS.md v2 worked example matches the code", () => {
+  const line = example("v2");
+  const seed = line("server seed");
+  const clientSeeds = line("client seeds").split(" ");
+  const key = line("deal key");
+  const v2 = { scheme: "v2", dealKey: key } as const;
 
+  it("the commitment is SHA-256 of the server seed; the deal key is SHA-256 of the key text", () => {
+    expect(seedCommitment(seed)).toBe(line("commitment"));
+    expect(dealKeyTextV2(seed, clientSeeds)).toBe(line("deal key text"));
+    expect(dealKeyV2(seed, clientSeeds)).toBe(key);
+  });
+
+  it("round key, block 0 and the stream: HMAC-SHA256 in counter mode, read as big-endian words", () => {
+    expect(toHex(roundKeyV2(key, 1))).toBe(line("round 1 key"));
+    expect(toHex(hmacSha256(roundKeyV2(key, 1), new Uint8Array(4)))).toBe(line("round 1 block 0"));
+    const next = dealRngV2(key, 1);
+    expect([next(), next(), next()].join(" ")).toBe(line("round 1 first stream outputs"));
+    const again = dealRngV2(key, 1);
+    expect([51, 50, 49, 48].map((i) => randomInt(again, i + 1)).join(" ")).toBe(line("round 1 first j for i = 51 50 49 48"));
+  });
+
+  it("an independent implementation (node:crypto) gives the same key, round key, block 0 and words", () => {
+    expect(sha256Hex(line("deal key text"))).toBe(key);
+    const roundKey = createHmac("sha256", Buffer.from(key, "hex")).update("pzo:round:v2:1", "utf8").digest();
+    expect(roundKey.toString("hex")).toBe(line("round 1 key"));
+    const block0 = createHmac("sha256", roundKey).update(Buffer.from([0, 0, 0, 0])).digest();
+    expect(block0.toString("hex")).toBe(line("round 1 block 0"));
+    expect([0, 4, 8].map((o) => block0.readUInt32BE(o)).join(" ")).toBe(line("round 1 first stream outputs"));
+    // Beyond block 0: the 9th..16th words are block 1.
+    const block1 = createHmac("sha256", roundKey).update(Buffer.from([0, 0, 0, 1])).digest();
+    const next = dealRngV2(key, 1);
+    for (let i = 0; i < 8; i++) next();
+    expect(Array.from({ length: 8 }, () => next())).toEqual([0, 4, 8, 12, 16, 20, 24, 28].map((o) => block1.readUInt32BE(o)));
+  });
+
+  it("the shuffled deck and the deals", () => {
+    expect(shuffle(DECK, dealRngV2(key, 1)).join(" ")).toBe(line("round 1 shuffled deck, top first"));
+    expect(dealRound(v2, 1, 4)).toEqual(parseDeal(line("round 1, 4 seats")));
+    expect(dealRound(v2, 3, 4)).toEqual(parseDeal(line("round 3, 4 seats")));
+  });
+
+  it("changing one client seed changes the key and the deal", () => {
+    const changed = line("seat 2 client seed changed to");
+    const seeds = clientSeeds.map((s, seat) => (seat === 2 ? changed : s));
+    expect(dealKeyV2(seed, seeds)).toBe(line("deal key then"));
+    expect(dealRound({ scheme: "v2", dealKey: line("deal key then") }, 1, 4)).toEqual(parseDeal(line("round 1, 4 seats, then")));
+  });
+
+  it("a server-derived client seed is SHA-256 of pzo:client-seed:v2:<seed>:<event index>", () => {
+    expect(serverClientSeedV2(seed, 3)).toBe(line("server-derived client seed, player_joined at event 3"));
+  });
+});
+
+describe("docs/FAIRNESS.md v1 worked example matches the code", () => {
+  const line = example("v1");
+  const seed = line("session seed");
   const v1 = { scheme: "v1", sessionSeed: seed } as const;
 
   it("the commitment is SHA-256 of the seed", () => {

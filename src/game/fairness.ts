@@ -55,6 +55,16 @@ export function dealRngV1(sessionSeed: string, round: number): Uint32Source {
 // v2
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * v2: the client seed of a seat that brought none, joining as event `eventIndex`:
+ * `SHA-256(UTF-8("pzo:client-seed:v2:" + sessionSeed + ":" + eventIndex))` as 64 hex chars. It is
+ * fixed by the committed server seed, so the server cannot grind it after seeing players' seeds,
+ * and anyone can check it once the seed is revealed.
+ */
+export function serverClientSeedV2(sessionSeed: string, eventIndex: number): string {
+  return sha256Hex(`pzo:client-seed:v2:${sessionSeed}:${eventIndex}`);
+}
+
 /** v2: the text hashed to the deal key: `pzo:deal:v2:<serverSeed>:<clientSeed 0>:<clientSeed 1>:…`. */
 export function dealKeyTextV2(serverSeed: string, clientSeeds: readonly string[]): string {
   return `pzo:deal:v2:${serverSeed}:${clientSeeds.join(":")}`;

@@ -2,6 +2,7 @@
 export * from "./types.js";
 export * from "./cards.js";
 export * from "./hash.js";
+export * from "./fairness.js";
 export * from "./prng.js";
 export * from "./shuffle.js";
 export * from "./deal.js";

@@ -2,7 +2,6 @@
 import { createGame } from "./createGame.js";
 import { decide } from "./decide.js";
 import { evolve } from "./evolve.js";
-import { sha256Hex } from "./hash.js";
 import { InvariantError } from "./invariant.js";
 import { viewFor } from "./view.js";
 import type { Command, FairnessScheme, GameConfig, GameEvent, GameId, GameState, GameView, SeatOccupant } from "./types.js";
@@ -19,10 +18,7 @@ export interface SimulateInput {
   readonly players: readonly SeatOccupant[];
   /** One policy per seat; each sees only `viewFor(state, seat)`. */
   readonly policies: readonly SeatPolicy[];
-  /**
-   * One client seed per seat (v2). Default: seat `s` gets `SHA-256("pzo:simulate:client:" +
-   * sessionSeed + ":" + s)`, recorded as server-drawn (simulations have no clients).
-   */
+  /** One client seed per seat (v2); a missing one is derived from the server seed, as for a bot. */
   readonly clientSeeds?: readonly string[];
   /** The fairness scheme (default: the current one). */
   readonly fairness?: FairnessScheme;
@@ -54,9 +50,8 @@ export function simulateGame(input: SimulateInput): SimulatedGame {
     }
   };
   input.players.forEach((p, seat) => {
-    const given = input.clientSeeds?.[seat];
-    const clientSeed = given ?? sha256Hex(`pzo:simulate:client:${input.sessionSeed}:${seat}`);
-    apply({ type: "join", seat, playerId: p.playerId, displayName: p.displayName, isBot: p.isBot, clientSeed, clientSeedBy: given === undefined ? "server" : "player" });
+    const clientSeed = input.clientSeeds?.[seat] ?? null;
+    apply({ type: "join", seat, playerId: p.playerId, displayName: p.displayName, isBot: p.isBot, clientSeed });
   });
   apply({ type: "start" });
   while (state.phase !== "completed") {

@@ -26,7 +26,7 @@ export function testClientSeed(seat: number): string {
 
 /** The join command of player `p<seat>` for tests, with its client seed. */
 export function testJoin(seat: number): Command {
-  return { type: "join", seat, ...testPlayer(seat), clientSeed: testClientSeed(seat), clientSeedBy: "player" };
+  return { type: "join", seat, ...testPlayer(seat), clientSeed: testClientSeed(seat) };
 }
 
 /** Player `p<seat>` for tests. */

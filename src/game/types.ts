@@ -73,11 +73,12 @@ export interface JoinSeatCommand extends SeatOccupant {
   readonly type: "join";
   readonly seat: SeatIndex;
   /**
-   * The seat's client seed (v2 fairness): 32..128 lowercase hex chars, from the player's client
-   * or drawn by the server (`clientSeedBy`). Ignored in a v1 game.
+   * The seat's client seed (v2 fairness): 32..128 lowercase hex chars from the player's client,
+   * or null for none (bots, clients that sent none): the engine then derives the seat's seed
+   * from the committed server seed (`serverClientSeedV2`), so the server cannot choose it after
+   * seeing the other seats' seeds. Ignored in a v1 game.
    */
-  readonly clientSeed: string;
-  readonly clientSeedBy: ClientSeedBy;
+  readonly clientSeed: string | null;
 }
 /** A seated player leaves. Before the start the seat is freed; after it the seat is marked away. */
 export interface LeaveSeatCommand {

@@ -1,7 +1,7 @@
 /** The fairness check: anyone can verify a finished game from its public event log. */
 import { dealRound } from "./deal.js";
 import { evolve } from "./evolve.js";
-import { dealKeyV2, isClientSeed, type DealSource } from "./fairness.js";
+import { dealKeyV2, isClientSeed, serverClientSeedV2, type DealSource } from "./fairness.js";
 import { sha256Hex } from "./hash.js";
 import { isSessionSeed, seedCommitment, type HashHex } from "./seedCommitment.js";
 import type { FairnessScheme, GameCreatedEvent, GameEvent, GameState } from "./types.js";
@@ -15,8 +15,8 @@ export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonl
  * 1. index 0 is `game_created`; the seed is the one revealed by `game_completed` (or, for a
  *    server-side log, the one in `game_created`; both must agree), and its SHA-256 must equal
  *    the commitment published in `game_created`;
- * 2. v2 only: every `player_joined` carries a well-formed client seed, and `game_started` lists
- *    exactly the seeds the seats joined with, in seat order;
+ * 2. v2 only: every `player_joined` carries a well-formed client seed (a server-drawn one must be
+ *    the one the seed derives), and `game_started` lists exactly the seeds the seats joined with;
  * 3. every `round_started` equals the deal recomputed from the seed(s) (dealer, every hand card
  *    by card in deal order, trump card);
  * 4. the log folds cleanly: every event fits the rules (`evolve` accepts it).
@@ -30,7 +30,7 @@ export function verifyGame(events: readonly GameEvent[], hash: HashHex = sha256H
   const scheme: FairnessScheme = first.fairness ?? "v1";
   const problems: string[] = [];
   const seed = checkSeed(events, first, hash, problems);
-  const clientSeeds = scheme === "v2" ? checkClientSeeds(events, problems) : [];
+  const clientSeeds = scheme === "v2" ? checkClientSeeds(events, seed, problems) : [];
   if (seed !== null && clientSeeds !== null) {
     const source: DealSource = scheme === "v1" ? { scheme, sessionSeed: seed } : { scheme, dealKey: dealKeyV2(seed, clientSeeds) };
     checkDeals(events, first.config.seats, source, problems);
@@ -75,15 +75,18 @@ function checkSeed(events: readonly GameEvent[], first: GameCreatedEvent, hash: 
 
 /**
  * Check 2 (v2): the client seeds `game_started` lists, each well-formed and equal to the one its
- * seat joined with; null when there is no usable list (the problem is recorded).
+ * seat joined with; a server-drawn one must be `serverClientSeedV2(seed, its event index)`. Null
+ * when there is no usable list (the problem is recorded).
  */
-function checkClientSeeds(events: readonly GameEvent[], problems: string[]): readonly string[] | null {
+function checkClientSeeds(events: readonly GameEvent[], seed: string | null, problems: string[]): readonly string[] | null {
   const joinedAt = new Map<number, { seed: string; index: number }>();
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as GameEvent;
     if (event.type === "player_joined") {
       if (!isClientSeed(event.clientSeed)) {
         problems.push(`event ${index} (player_joined, seat ${event.seat}): the client seed is not 32..128 lowercase hex chars`);
+      } else if (event.clientSeedBy === "server" && seed !== null && event.clientSeed !== serverClientSeedV2(seed, index)) {
+        problems.push(`event ${index} (player_joined, seat ${event.seat}): the server-drawn client seed is not the one the revealed seed derives`);
       }
       joinedAt.set(event.seat, { seed: event.clientSeed ?? "", index });
     } else if (event.type === "player_left") {
@@ -94,10 +97,10 @@ function checkClientSeeds(events: readonly GameEvent[], problems: string[]): rea
         problems.push(`event ${index} (game_started): a v2 game must list every seat's client seed`);
         return null;
       }
-      listed.forEach((seed, seat) => {
+      listed.forEach((listedSeed, seat) => {
         const joined = joinedAt.get(seat);
-        if (!isClientSeed(seed)) problems.push(`event ${index} (game_started): seat ${seat}'s client seed is not 32..128 lowercase hex chars`);
-        else if (joined === undefined || joined.seed !== seed) {
+        if (!isClientSeed(listedSeed)) problems.push(`event ${index} (game_started): seat ${seat}'s client seed is not 32..128 lowercase hex chars`);
+        else if (joined === undefined || joined.seed !== listedSeed) {
           const where = joined === undefined ? "no join" : `event ${joined.index} (player_joined)`;
           problems.push(`event ${index} (game_started): seat ${seat}'s client seed differs from the one it joined with (${where})`);
         }

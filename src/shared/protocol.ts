@@ -65,7 +65,7 @@ export const tableJoinOptionsSchema = z.object({
   /**
    * The seat's client seed for v2 fairness (docs/FAIRNESS.md): 32..128 lowercase hex characters
    * from `crypto.getRandomValues` (at least 128 bits). Checked by the room, which refuses a
-   * malformed one with `join/invalid_client_seed`; without it the server draws one.
+   * malformed one with `join/invalid_client_seed`; without it the engine derives one from the committed server seed.
    */
   clientSeed: z.string().max(1024).optional(),
 });
