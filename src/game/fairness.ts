@@ -11,11 +11,22 @@
  */
 import { fromHex, hmacSha256, keyedHmacSha256, sha256Bytes, sha256Hex, utf8Encode } from "./hash.js";
 import { sfc32FromBytes, type Uint32Source } from "./prng.js";
-import { FAIRNESS_SCHEMES, type FairnessScheme, type GameState } from "./types.js";
+import { FAIRNESS_SCHEMES, type FairnessScheme, type GameEvent, type GameState } from "./types.js";
 
 /** True for a known fairness scheme. */
 export function isFairnessScheme(value: unknown): value is FairnessScheme {
   return FAIRNESS_SCHEMES.some((s) => s === value);
+}
+
+/**
+ * A log's scheme (`game_created.fairness`, absent = v1) and, for v2, the client seeds its
+ * `game_started` lists (empty before the start and for v1).
+ */
+export function fairnessOf(events: readonly GameEvent[]): { fairness: FairnessScheme; clientSeeds: string[] } {
+  const first = events[0];
+  const fairness = first?.type === "game_created" ? (first.fairness ?? "v1") : "v1";
+  const started = events.find((e) => e.type === "game_started");
+  return { fairness, clientSeeds: started?.type === "game_started" ? [...(started.clientSeeds ?? [])] : [] };
 }
 
 /** The scheme new games use. */
