@@ -30,8 +30,8 @@ export default tseslint.config(
       "no-restricted-imports": ["error", {
         patterns: [
           {
-            regex: "^(?!\\./|@noble/hashes/(sha2|hmac|utils)\\.js$)",
-            message: "src/game imports nothing outside itself: only ./ imports and @noble/hashes/{sha2,hmac,utils}.js (pure, synchronous SHA-256 and HMAC; no node:*, no other packages, no ../).",
+            regex: "^(?!\\./|@noble/hashes/(sha2|utils)\\.js$|@noble/ciphers/chacha\\.js$)",
+            message: "src/game imports nothing outside itself: only ./ imports, @noble/hashes/{sha2,utils}.js and @noble/ciphers/chacha.js (pure, synchronous SHA-256 and ChaCha20; no node:*, no other packages, no ../).",
           },
         ],
       }],

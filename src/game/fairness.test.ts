@@ -1,10 +1,10 @@
-import { createHmac } from "node:crypto";
+import { createCipheriv, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DECK } from "./cards.js";
 import { dealRound } from "./deal.js";
-import { dealKeyTextV1, dealKeyTextV2, dealKeyV2, dealRngV1, dealRngV2, roundKeyV2, serverClientSeedV2 } from "./fairness.js";
-import { hmacSha256, sha256Hex, toHex } from "./hash.js";
+import { dealKeyTextV1, dealKeyTextV2, dealKeyV2, dealRngV1, dealRngV2, roundNonceV2, serverClientSeedV2 } from "./fairness.js";
+import { chacha20Keystream, fromHex, sha256Hex, toHex } from "./hash.js";
 import { randomInt } from "./prng.js";
 import { seedCommitment } from "./seedCommitment.js";
 import { shuffle } from "./shuffle.js";
@@ -52,27 +52,26 @@ describe("docs/FAIRNESS.md v2 worked example matches the code", () => {
     expect(dealKeyV2(seed, clientSeeds)).toBe(key);
   });
 
-  it("round key, block 0 and the stream: HMAC-SHA256 in counter mode, read as big-endian words", () => {
-    expect(toHex(roundKeyV2(key, 1))).toBe(line("round 1 key"));
-    expect(toHex(hmacSha256(roundKeyV2(key, 1), new Uint8Array(4)))).toBe(line("round 1 block 0"));
+  it("the round nonce and the stream: the ChaCha20 keystream under the deal key, read as big-endian words", () => {
+    expect(toHex(roundNonceV2(1))).toBe(line("round 1 nonce"));
+    expect(toHex(chacha20Keystream(fromHex(key), roundNonceV2(1), 32, 0))).toBe(line("round 1 keystream bytes 0-31"));
     const next = dealRngV2(key, 1);
     expect([next(), next(), next()].join(" ")).toBe(line("round 1 first stream outputs"));
     const again = dealRngV2(key, 1);
     expect([51, 50, 49, 48].map((i) => randomInt(again, i + 1)).join(" ")).toBe(line("round 1 first j for i = 51 50 49 48"));
   });
 
-  it("an independent implementation (node:crypto) gives the same key, round key, block 0 and words", () => {
-    expect(sha256Hex(line("deal key text"))).toBe(key);
-    const roundKey = createHmac("sha256", Buffer.from(key, "hex")).update("pzo:round:v2:1", "utf8").digest();
-    expect(roundKey.toString("hex")).toBe(line("round 1 key"));
-    const block0 = createHmac("sha256", roundKey).update(Buffer.from([0, 0, 0, 0])).digest();
-    expect(block0.toString("hex")).toBe(line("round 1 block 0"));
-    expect([0, 4, 8].map((o) => block0.readUInt32BE(o)).join(" ")).toBe(line("round 1 first stream outputs"));
-    // Beyond block 0: the 9th..16th words are block 1.
-    const block1 = createHmac("sha256", roundKey).update(Buffer.from([0, 0, 0, 1])).digest();
-    const next = dealRngV2(key, 1);
-    for (let i = 0; i < 8; i++) next();
-    expect(Array.from({ length: 8 }, () => next())).toEqual([0, 4, 8, 12, 16, 20, 24, 28].map((o) => block1.readUInt32BE(o)));
+  it("an independent implementation (node:crypto) gives the same deal key and keystream, past the 256-byte refill", () => {
+    expect(createHash("sha256").update(line("deal key text"), "utf8").digest("hex")).toBe(key);
+    for (const round of [1, 7, 10]) {
+      // OpenSSL's chacha20 IV: the 32-bit block counter (little-endian), then the 12-byte nonce.
+      const iv = Buffer.concat([Buffer.alloc(4), Buffer.from(roundNonceV2(round))]);
+      const stream = createCipheriv("chacha20", Buffer.from(key, "hex"), iv).update(Buffer.alloc(1024));
+      expect(stream.subarray(0, 32).toString("hex") === line("round 1 keystream bytes 0-31")).toBe(round === 1);
+      const next = dealRngV2(key, round);
+      const words = Array.from({ length: 256 }, () => next());
+      expect(words).toEqual(Array.from({ length: 256 }, (_, i) => stream.readUInt32BE(i * 4)));
+    }
   });
 
   it("the shuffled deck and the deals", () => {
@@ -90,6 +89,7 @@ describe("docs/FAIRNESS.md v2 worked example matches the code", () => {
 
   it("a server-derived client seed is SHA-256 of pzo:client-seed:v2:<seed>:<event index>", () => {
     expect(serverClientSeedV2(seed, 3)).toBe(line("server-derived client seed, player_joined at event 3"));
+    expect(createHash("sha256").update(`pzo:client-seed:v2:${seed}:3`, "utf8").digest("hex")).toBe(serverClientSeedV2(seed, 3));
   });
 });
 

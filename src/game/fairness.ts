@@ -5,11 +5,11 @@
  *
  * - **v1**: every deal is a function of the server's session seed alone (sfc32 keyed by SHA-256).
  * - **v2**: the deal key mixes the server seed with every seat's client seed, in seat order,
- *   fixed at `game_started`; each round's deck is shuffled by an HMAC-SHA256 counter-mode stream
- *   keyed from it. The house commits to its seed before any client seed is known, so it cannot
+ *   fixed at `game_started`; each round's deck is shuffled by the ChaCha20 keystream (RFC 8439)
+ *   under the deal key, with the round number as the nonce. The house commits to its seed before any client seed is known, so it cannot
  *   pick a seed that deals a chosen hand.
  */
-import { fromHex, hmacSha256, keyedHmacSha256, sha256Bytes, sha256Hex, utf8Encode } from "./hash.js";
+import { chacha20Keystream, fromHex, sha256Bytes, sha256Hex } from "./hash.js";
 import { sfc32FromBytes, type Uint32Source } from "./prng.js";
 import { FAIRNESS_SCHEMES, type FairnessScheme, type GameEvent, type GameState } from "./types.js";
 
@@ -86,41 +86,38 @@ export function dealKeyV2(serverSeed: string, clientSeeds: readonly string[]): s
   return sha256Hex(dealKeyTextV2(serverSeed, clientSeeds));
 }
 
-/** v2: round `round`'s key, `HMAC-SHA256(key = deal key bytes, message = UTF-8("pzo:round:v2:<round>"))`. */
-export function roundKeyV2(dealKey: string, round: number): Uint8Array {
-  return hmacSha256(fromHex(dealKey), utf8Encode(`pzo:round:v2:${round}`));
+/** v2: round `round`'s ChaCha20 nonce: 12 bytes, bytes 0..7 zero, bytes 8..11 `round` big-endian. */
+export function roundNonceV2(round: number): Uint8Array {
+  const nonce = new Uint8Array(12);
+  new DataView(nonce.buffer).setUint32(8, round);
+  return nonce;
 }
 
+/** Keystream bytes made per refill: 4 ChaCha20 blocks, 64 words (a shuffle needs 51 plus rejections). */
+const CHUNK_BYTES = 256;
+
 /**
- * v2: the deal stream. Block `i` (0, 1, 2, …) is `HMAC-SHA256(key = roundKey, message = i as 4
- * big-endian bytes)`; the stream is block 0, block 1, … and each call returns its next 4 bytes as
- * a big-endian unsigned 32-bit integer (8 per block).
+ * v2: the deal stream of round `round`: the RFC 8439 ChaCha20 keystream with key = the deal key's
+ * 32 bytes, nonce = `roundNonceV2(round)` and block counter from 0; each call returns its next 4
+ * bytes as a big-endian unsigned 32-bit integer. Made 256 bytes at a time, in order.
  */
-export function hmacCounterStream(roundKey: Uint8Array): Uint32Source {
-  const mac = keyedHmacSha256(roundKey);
-  const counter = new Uint8Array(4);
-  const counterView = new DataView(counter.buffer);
+export function dealRngV2(dealKey: string, round: number): Uint32Source {
+  const key = fromHex(dealKey);
+  const nonce = roundNonceV2(round);
   let block = 0;
-  let view: DataView | null = null;
-  let offset = 32;
+  let view: DataView = new DataView(new ArrayBuffer(0));
+  let offset = 0;
   return () => {
-    if (offset === 32 || view === null) {
-      if (block > 0xffffffff) throw new RangeError("the deal stream is exhausted");
-      counterView.setUint32(0, block);
-      const bytes = mac(counter);
+    if (offset === view.byteLength) {
+      const bytes = chacha20Keystream(key, nonce, CHUNK_BYTES, block);
       view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      block++;
+      block += CHUNK_BYTES / 64;
       offset = 0;
     }
     const word = view.getUint32(offset);
     offset += 4;
     return word;
   };
-}
-
-/** v2: the stream that shuffles round `round`. */
-export function dealRngV2(dealKey: string, round: number): Uint32Source {
-  return hmacCounterStream(roundKeyV2(dealKey, round));
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * SHA-256 and HMAC-SHA256 for the engine, from `@noble/hashes` (audited, pure JavaScript,
- * synchronous: the engine stays pure and the same code runs in the browser). The engine's lint
- * rule allows exactly the `@noble/hashes` modules imported here.
+ * SHA-256 and the ChaCha20 keystream for the engine, from `@noble/hashes` and `@noble/ciphers`
+ * (audited, pure JavaScript, synchronous: the engine stays pure and the same code runs in the
+ * browser). The engine's lint rule allows exactly the `@noble` modules imported here.
  */
-import { hmac } from "@noble/hashes/hmac.js";
+import { chacha20 } from "@noble/ciphers/chacha.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 
@@ -22,18 +22,12 @@ export function sha256Hex(data: string | Uint8Array): string {
   return bytesToHex(sha256Bytes(data));
 }
 
-/** HMAC-SHA256 (RFC 2104) of `message` under `key`. */
-export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
-  return hmac(sha256, key, message);
-}
-
 /**
- * An HMAC-SHA256 keyed once: `mac(message)` equals `hmacSha256(key, message)`, without hashing
- * the key pads again for every message (the counter-mode stream calls it once per 32 bytes).
+ * `length` bytes of the RFC 8439 ChaCha20 keystream for a 32-byte `key` and 12-byte `nonce`,
+ * starting at 64-byte block `counter` (the keystream is ChaCha20 applied to zero bytes).
  */
-export function keyedHmacSha256(key: Uint8Array): (message: Uint8Array) => Uint8Array {
-  const keyed = hmac.create(sha256, key);
-  return (message) => keyed.clone().update(message).digest();
+export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, length: number, counter: number): Uint8Array {
+  return chacha20(key, nonce, new Uint8Array(length), undefined, counter);
 }
 
 /** Lowercase hex of `bytes`. */
