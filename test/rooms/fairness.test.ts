@@ -133,7 +133,7 @@ describe("fairness v2: SDK clients send their own seeds; the deals match the doc
 
     // The engine's own check (npm run verify's code) and the HTTP verdict agree.
     expect(verifyLogText(text)).toMatchObject({ ok: true, fairness: "v2", clientSeeds });
-    const verdict = (await (await fetch(`${ts.httpUrl}/api/games/${gameId}/verify`)).json()) as unknown;
+    const verdict: unknown = await (await fetch(`${ts.httpUrl}/api/games/${gameId}/verify`)).json();
     expect(verdict).toMatchObject({ data: { ok: true, fairness: "v2", clientSeeds } });
   });
 });
