@@ -89,7 +89,10 @@ export function dealKeyV2(serverSeed: string, clientSeeds: readonly string[]): s
 /** v2: round `round`'s ChaCha20 nonce: 12 bytes, bytes 0..7 zero, bytes 8..11 `round` big-endian. */
 export function roundNonceV2(round: number): Uint8Array {
   const nonce = new Uint8Array(12);
-  new DataView(nonce.buffer).setUint32(8, round);
+  nonce[8] = (round >>> 24) & 0xff;
+  nonce[9] = (round >>> 16) & 0xff;
+  nonce[10] = (round >>> 8) & 0xff;
+  nonce[11] = round & 0xff;
   return nonce;
 }
 

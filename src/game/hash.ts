@@ -27,7 +27,8 @@ export function sha256Hex(data: string | Uint8Array): string {
  * starting at 64-byte block `counter` (the keystream is ChaCha20 applied to zero bytes).
  */
 export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, length: number, counter: number): Uint8Array {
-  return chacha20(key, nonce, new Uint8Array(length), undefined, counter);
+  const out = new Uint8Array(length);
+  return chacha20(key, nonce, out, out, counter); // XOR into zeros, in place: the keystream
 }
 
 /** Lowercase hex of `bytes`. */
