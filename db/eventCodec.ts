@@ -5,7 +5,7 @@
  * `fold` as a lie.
  */
 import { z } from "zod";
-import { EVENT_VERSION, type GameEvent, type GameEventType } from "../src/game/types.js";
+import { CLIENT_SEED_SOURCES, EVENT_VERSION, FAIRNESS_SCHEMES, type GameEvent, type GameEventType } from "../src/game/types.js";
 import { cardSchema, countSchema, gameConfigSchema, gameIdSchema, playerIdSchema, seatRoundResultSchema, seatSchema } from "./domainSchemas.js";
 import { StorageError } from "./errors.js";
 
@@ -50,8 +50,16 @@ const gameEventSchema = z.discriminatedUnion("type", [
     config: gameConfigSchema,
     seedCommitment: z.string(),
     sessionSeed: z.string(),
+    fairness: z.enum(FAIRNESS_SCHEMES).optional(),
   }),
-  z.strictObject({ _v: v, type: z.literal("player_joined"), seat, ...occupant }),
+  z.strictObject({
+    _v: v,
+    type: z.literal("player_joined"),
+    seat,
+    ...occupant,
+    clientSeed: z.string().optional(),
+    clientSeedBy: z.enum(CLIENT_SEED_SOURCES).optional(),
+  }),
   z.strictObject({
     _v: v,
     type: z.literal("player_left"),
@@ -67,7 +75,12 @@ const gameEventSchema = z.discriminatedUnion("type", [
     botPlayerId: playerId,
     botName: z.string(),
   }),
-  z.strictObject({ _v: v, type: z.literal("game_started"), seats: z.array(z.strictObject(occupant)) }),
+  z.strictObject({
+    _v: v,
+    type: z.literal("game_started"),
+    seats: z.array(z.strictObject(occupant)),
+    clientSeeds: z.array(z.string()).optional(),
+  }),
   z.strictObject({
     _v: v,
     type: z.literal("round_started"),

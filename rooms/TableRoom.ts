@@ -143,7 +143,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
       const request = joinRequest(parsed.options, identity, this.game, this.reservations);
       if (!request.ok) throw joinError(request.code, request.detail);
       if (request.kind !== "sit") return this.attach(client, request.seat, identity);
-      const outcome = await this.pipeline.apply({ type: "join", seat: request.seat, playerId: identity.playerId, displayName: identity.displayName, isBot: identity.isBot });
+      const outcome = await this.pipeline.apply({ type: "join", seat: request.seat, playerId: identity.playerId, displayName: identity.displayName, isBot: identity.isBot, clientSeed: parsed.options.clientSeed ?? null });
       if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
       this.reservations.release(request.seat);
       this.attach(client, request.seat, identity);

@@ -6,7 +6,7 @@
 import * as z from "zod/mini";
 import { isCard } from "../../src/game/cards.js";
 import type { Card, GameEvent, GameId, PlayerId } from "../../src/game/types.js";
-import { EVENT_VERSION } from "../../src/game/types.js";
+import { CLIENT_SEED_SOURCES, EVENT_VERSION, FAIRNESS_SCHEMES } from "../../src/game/types.js";
 
 const card = z.custom<Card>(isCard, { message: "not a card" });
 const gameId = z.custom<GameId>((v) => typeof v === "string" && v !== "", { message: "not a game id" });
@@ -20,12 +20,15 @@ export const gameEventSchema: z.ZodMiniType<GameEvent> = z.discriminatedUnion("t
   z.object({
     type: z.literal("game_created"), _v: v, gameId,
     config: z.object({ seats: z.int(), turnSeconds: z.number() }),
-    seedCommitment: z.string(), sessionSeed: z.string(),
+    seedCommitment: z.string(), sessionSeed: z.string(), fairness: z.optional(z.enum(FAIRNESS_SCHEMES)),
   }),
-  z.object({ type: z.literal("player_joined"), _v: v, seat, ...occupant }),
+  z.object({
+    type: z.literal("player_joined"), _v: v, seat, ...occupant,
+    clientSeed: z.optional(z.string()), clientSeedBy: z.optional(z.enum(CLIENT_SEED_SOURCES)),
+  }),
   z.object({ type: z.literal("player_left"), _v: v, seat, playerId, reason: z.enum(["left", "disconnected"]) }),
   z.object({ type: z.literal("seat_taken_by_bot"), _v: v, seat, previousPlayerId: playerId, botPlayerId: playerId, botName: z.string() }),
-  z.object({ type: z.literal("game_started"), _v: v, seats: z.array(z.object(occupant)) }),
+  z.object({ type: z.literal("game_started"), _v: v, seats: z.array(z.object(occupant)), clientSeeds: z.optional(z.array(z.string())) }),
   z.object({ type: z.literal("round_started"), _v: v, round: z.int(), dealer: seat, trumpCard: card, hands: z.array(z.array(card)) }),
   z.object({ type: z.literal("bid_placed"), _v: v, round: z.int(), seat, bid: z.int(), auto: z.boolean() }),
   z.object({ type: z.literal("card_played"), _v: v, round: z.int(), trick: z.int(), seat, card, auto: z.boolean() }),

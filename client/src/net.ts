@@ -9,6 +9,7 @@ import type { TableCreateOptions, TableJoinOptions } from "../../src/shared/prot
 import { JOIN_ERRORS, ROOM_NAMES } from "./protocolConstants.js";
 import { SERVER_ORIGIN, session } from "./env.js";
 import { accessToken } from "./session.js";
+import { newClientSeed, rememberClientSeed, rememberedClientSeed } from "./fairness.js";
 
 /** The page's SDK client. */
 export const client = new Client(SERVER_ORIGIN);
@@ -44,14 +45,23 @@ export function forget(roomId: string): void {
   session.removeItem(key(roomId));
 }
 
+/** Creates a table and takes a seat with a fresh client seed (fairness v2), remembered for the end. */
 export async function createTable(options: TableCreateOptions): Promise<AnyRoom> {
   await authenticate();
-  return client.create<unknown>(ROOM_NAMES.table, options);
+  const clientSeed = newClientSeed();
+  const room = await client.create<unknown>(ROOM_NAMES.table, { ...options, clientSeed });
+  rememberClientSeed(room.roomId, clientSeed);
+  return room;
 }
 
+/** Joins a table; a player (not a spectator) sends a fresh client seed unless this tab already sent one there. */
 export async function joinTable(roomId: string, options: TableJoinOptions): Promise<AnyRoom> {
   await authenticate();
-  return client.joinById<unknown>(roomId, options);
+  if (options.spectate === true) return client.joinById<unknown>(roomId, options);
+  const clientSeed = rememberedClientSeed(roomId) ?? newClientSeed();
+  const room = await client.joinById<unknown>(roomId, { ...options, clientSeed });
+  rememberClientSeed(roomId, clientSeed);
+  return room;
 }
 
 export async function reconnectTable(token: string): Promise<AnyRoom> {
@@ -65,6 +75,7 @@ export async function joinLobby(): Promise<AnyRoom> {
 
 const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
   "join/invalid_options": "The table options are not valid.",
+  "join/invalid_client_seed": "Your browser's fairness seed was not accepted.",
   "auth/unauthorized": "You are not signed in (or your session expired).",
   "table/game_in_progress": "That game has already started; you can spectate it.",
   "replay/not_found": "There is no such game.",

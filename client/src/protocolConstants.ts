@@ -14,6 +14,7 @@ export const TURN_SECONDS_MAX = 600 satisfies typeof protocol.TURN_SECONDS_MAX;
 
 export const JOIN_ERRORS = {
   "join/invalid_options": 400,
+  "join/invalid_client_seed": 422,
   "auth/unauthorized": 401,
   "table/game_in_progress": 403,
   "replay/not_found": 404,

@@ -18,6 +18,7 @@ const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   "rules/not_bidding_phase": "Bidding is over for this round.",
   "rules/not_playing_phase": "Cards are played after every seat has bid.",
   "rules/bid_out_of_range": "That bid is out of range for this round.",
+  "rules/invalid_client_seed": "Your client seed is not valid (32 to 128 lowercase hex characters).",
   "rules/hook_violation": "As dealer you may not make the bids add up to the number of cards.",
   "rules/card_not_in_hand": "That card is not in your hand.",
   "rules/must_follow_suit": "You must follow the suit that was led.",

@@ -52,7 +52,7 @@ export class BotReservations {
    * not. The engine's join rule decides; seats promised to bots are skipped.
    */
   seatForBot(engine: Pick<Engine, "decide">, game: GameState, requested: SeatIndex | null): { readonly ok: true; readonly seat: SeatIndex } | Refusal {
-    const probe = (seat: SeatIndex) => engine.decide(game, { type: "join", seat, playerId: PROBE_ID, displayName: "bot", isBot: true });
+    const probe = (seat: SeatIndex) => engine.decide(game, { type: "join", seat, playerId: PROBE_ID, displayName: "bot", isBot: true, clientSeed: null });
     if (requested !== null) {
       if (this.isReserved(requested)) return { ok: false, code: "rules/seat_taken", message: `a bot is already on its way to seat ${requested}` };
       const decision = probe(requested);

@@ -6,7 +6,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import * as engine from "../../src/game/index.js";
-import { newGame, startedGame, testPlayer } from "../../src/game/testkit.js";
+import { newGame, startedGame, testJoin } from "../../src/game/testkit.js";
 import type { Command, GameEvent, GameState } from "../../src/game/types.js";
 import { CommandPipeline, type PipelinePorts } from "./commandPipeline.js";
 
@@ -48,7 +48,7 @@ function harness(game: GameState, options: { readonly firstIndexOffset?: number 
 describe("table command pipeline", () => {
   it("a legal command: append, then (only after the commit) evolve, timers, publish, follow-ups; the result names the last event's index", async () => {
     const h = harness(newGame(3).state);
-    const join: Command = { type: "join", seat: 0, ...testPlayer(0) };
+    const join: Command = testJoin(0);
     const outcome = h.pipeline.submit(join);
     await h.commit();
     expect(await outcome).toEqual({ ok: true, eventIndex: 1 });
@@ -58,7 +58,7 @@ describe("table command pipeline", () => {
 
   it("nothing is published before the append resolves", async () => {
     const h = harness(newGame(3).state);
-    const outcome = h.pipeline.submit({ type: "join", seat: 0, ...testPlayer(0) });
+    const outcome = h.pipeline.submit(testJoin(0));
     await new Promise((r) => setImmediate(r));
     expect(h.trace).toEqual(["append player_joined"]);
     expect(h.pipeline.state.seats[0]?.occupant).toBeNull();
@@ -78,8 +78,8 @@ describe("table command pipeline", () => {
 
   it("commands apply strictly in order: the second waits for the first's commit", async () => {
     const h = harness(newGame(3).state);
-    const first = h.pipeline.submit({ type: "join", seat: 0, ...testPlayer(0) });
-    const second = h.pipeline.submit({ type: "join", seat: 1, ...testPlayer(1) });
+    const first = h.pipeline.submit(testJoin(0));
+    const second = h.pipeline.submit(testJoin(1));
     await new Promise((r) => setImmediate(r));
     expect(h.trace.filter((t) => t.startsWith("append"))).toHaveLength(1);
     await h.commit();
@@ -91,7 +91,7 @@ describe("table command pipeline", () => {
 
   it("a second writer (the log's index disagrees) throws before anything is shown", async () => {
     const h = harness(newGame(3).state, { firstIndexOffset: 1 });
-    const outcome = h.pipeline.submit({ type: "join", seat: 0, ...testPlayer(0) });
+    const outcome = h.pipeline.submit(testJoin(0));
     await h.commit();
     await expect(outcome).rejects.toThrow("event index mismatch");
     expect(h.trace.some((t) => t.startsWith("publish"))).toBe(false);
@@ -104,7 +104,7 @@ describe("table command pipeline", () => {
   it("after stop, commands are refused with server/shutting_down and nothing is appended", async () => {
     const h = harness(newGame(3).state);
     h.pipeline.stop();
-    expect(await h.pipeline.submit({ type: "join", seat: 0, ...testPlayer(0) })).toEqual({ ok: false, code: "server/shutting_down", message: "the server is shutting down" });
+    expect(await h.pipeline.submit(testJoin(0))).toEqual({ ok: false, code: "server/shutting_down", message: "the server is shutting down" });
     expect(h.trace).toEqual([]);
   });
 });

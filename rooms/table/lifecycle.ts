@@ -3,6 +3,7 @@
  * options, what a join asks for, what the room does after particular events, and the notices it sends.
  */
 import { z } from "zod";
+import { chooseClientSeed } from "../clientSeed.js";
 import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, type GameCreatedEvent, type GameEvent, type GameState, type SeatIndex } from "../../src/game/types.js";
 import { asGameId, type Identity } from "../../src/shared/identity.js";
 import { tableCreateOptionsSchema, tableJoinOptionsSchema, type JoinErrorCode, type NoticeMessage, type TableJoinOptions } from "../../src/shared/protocol.js";
@@ -49,7 +50,9 @@ export type JoinRequest =
 /** Join options, parsed (or why not). */
 export function parseJoinOptions(rawOptions: unknown): { readonly ok: true; readonly options: TableJoinOptions } | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string } {
   const parsed = tableJoinOptionsSchema.safeParse(rawOptions ?? {});
-  return parsed.success ? { ok: true, options: parsed.data } : { ok: false, code: "join/invalid_options", detail: z.prettifyError(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "join/invalid_options", detail: z.prettifyError(parsed.error) };
+  const seed = chooseClientSeed(parsed.data.clientSeed);
+  return seed.ok ? { ok: true, options: parsed.data } : { ok: false, code: "join/invalid_client_seed", detail: seed.detail };
 }
 
 /** Decides a join from its options, who joins, and the table as it is now. */

@@ -33,7 +33,11 @@ try {
 }
 const verdict = verifyLogText(text);
 if (verdict.ok) {
-  console.log(`FAIR: game ${verdict.gameId}, ${verdict.events} events; every deal recomputed from seed ${verdict.sessionSeed} matches, and sha256(seed) = ${verdict.seedCommitment} as committed at creation.`);
+  const from =
+    verdict.fairness === "v2"
+      ? `server seed ${verdict.sessionSeed} and client seeds ${verdict.clientSeeds.join(", ")} (fairness v2)`
+      : `seed ${verdict.sessionSeed} (fairness v1)`;
+  console.log(`FAIR: game ${verdict.gameId}, ${verdict.events} events; every deal recomputed from ${from} matches, and sha256(seed) = ${verdict.seedCommitment} as committed at creation.`);
 } else {
   console.log(`NOT VERIFIED (${verdict.problems.length} problem(s)):`);
   for (const p of verdict.problems) console.log(`- ${p}`);

@@ -3,15 +3,24 @@
  *
  * Input is the NDJSON that `GET /api/games/:id/events` serves: one `{ index, createdAt, event }`
  * per line (a bare event per line is accepted too). Every event is validated, indexes must run
- * 0, 1, 2, … with no gap, and then the engine's `verifyGame` recomputes every deal from the
- * revealed seed and checks it against the commitment and the log.
+ * 0, 1, 2, … with no gap, and then the engine's `verifyGame` recomputes every deal under the
+ * game's fairness scheme (v1: the revealed seed; v2: the revealed seed and every client seed)
+ * and checks it against the commitment and the log. Every problem names its event index.
  */
 import { decodeEvent, EventDecodeError } from "../../db/eventCodec.js";
-import { verifyGame, type GameEvent } from "../game/index.js";
+import { fairnessOf, verifyGame, type FairnessScheme, type GameEvent } from "../game/index.js";
 
 /** The verdict on one log, with every problem found. */
 export type LogVerdict =
-  | { readonly ok: true; readonly gameId: string; readonly events: number; readonly seedCommitment: string; readonly sessionSeed: string }
+  | {
+      readonly ok: true;
+      readonly gameId: string;
+      readonly events: number;
+      readonly seedCommitment: string;
+      readonly sessionSeed: string;
+      readonly fairness: FairnessScheme;
+      readonly clientSeeds: readonly string[];
+    }
   | { readonly ok: false; readonly problems: readonly string[] };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -61,5 +70,5 @@ export function verifyLogText(text: string): LogVerdict {
   if (last?.type !== "game_completed") return { ok: false, problems: ["the game is not completed: the seed is not revealed yet"] };
   const verdict = verifyGame(events);
   if (!verdict.ok) return { ok: false, problems: verdict.problems };
-  return { ok: true, gameId: first.gameId, events: events.length, seedCommitment: first.seedCommitment, sessionSeed: last.sessionSeed };
+  return { ok: true, gameId: first.gameId, events: events.length, seedCommitment: first.seedCommitment, sessionSeed: last.sessionSeed, ...fairnessOf(events) };
 }

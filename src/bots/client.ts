@@ -43,6 +43,11 @@ export interface BotClientOptions {
   readonly onEvent?: (message: unknown) => void;
   /** Let the SDK reconnect after a dropped connection (default true). */
   readonly reconnect?: boolean;
+  /**
+   * The seat's client seed (fairness v2, docs/PROTOCOL.md join options): 32..128 lowercase hex
+   * chars. Default none: the server derives the seat's seed from its committed seed.
+   */
+  readonly clientSeed?: string;
 }
 
 /** How a bot's game ended. */
@@ -110,7 +115,7 @@ const resultSchema = z.object({ ok: z.boolean(), type: z.string() });
 export async function startBotClient(options: BotClientOptions): Promise<BotHandle> {
   const client = new Client(options.endpoint);
   client.http.authToken = options.token;
-  const room = await joinTarget(client, options.target);
+  const room = await joinTarget(client, options.target, options.clientSeed === undefined ? {} : { clientSeed: options.clientSeed });
   if (options.reconnect === false) room.reconnection.enabled = false;
 
   let seat: number | null = null;
@@ -243,14 +248,14 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   };
 }
 
-function joinTarget(client: Client, target: BotTarget): Promise<Room<TableRoomLike, TableState>> {
+function joinTarget(client: Client, target: BotTarget, seed: TableJoinOptions): Promise<Room<TableRoomLike, TableState>> {
   switch (target.kind) {
     case "join":
-      return client.joinById<TableRoomLike>(target.roomId, target.seat === null ? {} : { seat: target.seat }, TableState);
+      return client.joinById<TableRoomLike>(target.roomId, target.seat === null ? seed : { ...seed, seat: target.seat }, TableState);
     case "create":
-      return client.create<TableRoomLike>(ROOM_NAMES.table, target.options, TableState);
+      return client.create<TableRoomLike>(ROOM_NAMES.table, { ...target.options, ...seed }, TableState);
     case "joinOrCreate":
-      return client.joinOrCreate<TableRoomLike>(ROOM_NAMES.table, target.options, TableState);
+      return client.joinOrCreate<TableRoomLike>(ROOM_NAMES.table, { ...target.options, ...seed }, TableState);
     default: {
       const never: never = target;
       throw new Error(`unknown target ${JSON.stringify(never)}`);

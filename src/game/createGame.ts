@@ -1,12 +1,15 @@
 /** The first event of every game. */
+import { CURRENT_FAIRNESS } from "./fairness.js";
 import { isSessionSeed, seedCommitment } from "./seedCommitment.js";
-import { EVENT_VERSION, MAX_SEATS, MIN_SEATS, type GameConfig, type GameCreatedEvent, type GameId } from "./types.js";
+import { EVENT_VERSION, MAX_SEATS, MIN_SEATS, type FairnessScheme, type GameConfig, type GameCreatedEvent, type GameId } from "./types.js";
 
 /** What a new game needs; `sessionSeed` must come from a secure random source (64 hex chars). */
 export interface CreateGameInput {
   readonly gameId: GameId;
   readonly config: GameConfig;
   readonly sessionSeed: string;
+  /** The fairness scheme; new games use `CURRENT_FAIRNESS` (v2). v1 exists to test old logs. */
+  readonly fairness?: FairnessScheme;
 }
 
 /** A config is valid with 3..5 seats and a positive, finite `turnSeconds`. */
@@ -32,7 +35,7 @@ export function createGame(input: CreateGameInput): GameCreatedEvent {
   if (!isSessionSeed(input.sessionSeed)) {
     throw new RangeError("sessionSeed must be 64 lowercase hex chars");
   }
-  return {
+  const event: GameCreatedEvent = {
     _v: EVENT_VERSION,
     type: "game_created",
     gameId: input.gameId,
@@ -40,4 +43,7 @@ export function createGame(input: CreateGameInput): GameCreatedEvent {
     seedCommitment: seedCommitment(input.sessionSeed),
     sessionSeed: input.sessionSeed,
   };
+  // A v1 game is written exactly as games were before v2 existed: without the field.
+  const fairness = input.fairness ?? CURRENT_FAIRNESS;
+  return fairness === "v1" ? event : { ...event, fairness };
 }

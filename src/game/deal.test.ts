@@ -2,9 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DECK } from "./cards.js";
 import { dealerForRound, dealRound } from "./deal.js";
-import { dealKeyText, dealRng, randomInt, sfc32, sfc32FromBytes } from "./prng.js";
-import { sha256Bytes, sha256Hex } from "./sha256.js";
+import { dealKeyTextV1, dealRngV1, type DealSource } from "./fairness.js";
+import { randomInt, sfc32, sfc32FromBytes } from "./prng.js";
+import { sha256Bytes, sha256Hex } from "./hash.js";
 import { shuffle } from "./shuffle.js";
+
+/** A v1 deal source (these tests pin the v1 generator; v2 is in fairnessV2.test.ts). */
+const v1 = (sessionSeed: string): DealSource => ({ scheme: "v1", sessionSeed });
 
 /** sfc32 again, in BigInt arithmetic, as an independent check of the 32-bit code. */
 function sfc32BigInt(a0: number, b0: number, c0: number, d0: number): () => number {
@@ -40,7 +44,7 @@ describe("PRNG, shuffle and deal", () => {
   });
 
   it("the round key is sha256('pzo:deal:v1:<seed>:<round>')", () => {
-    expect(dealKeyText("ab", 7)).toBe("pzo:deal:v1:ab:7");
+    expect(dealKeyTextV1("ab", 7)).toBe("pzo:deal:v1:ab:7");
   });
 
   it("randomInt rejects draws at or above the largest multiple of the bound (no modulo bias)", () => {
@@ -77,13 +81,13 @@ describe("PRNG, shuffle and deal", () => {
 
   it("dealer rotation: the dealer of round r is (r - 1) mod n", () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((r) => dealerForRound(r, 4))).toEqual([0, 1, 2, 3, 0, 1, 2, 3, 0, 1]);
-    expect(dealRound("00".repeat(32), 7, 5).dealer).toBe(1);
+    expect(dealRound(v1("00".repeat(32)), 7, 5).dealer).toBe(1);
   });
 
   it("deals come one card at a time from the top, starting left of the dealer; the next card is trump", () => {
     const seed = sha256Hex("deal order");
-    const deck = shuffle(DECK, dealRng(seed, 3));
-    const deal = dealRound(seed, 3, 4); // dealer 2: seats 3, 0, 1, 2 receive in that order
+    const deck = shuffle(DECK, dealRngV1(seed, 3));
+    const deal = dealRound(v1(seed), 3, 4); // dealer 2: seats 3, 0, 1, 2 receive in that order
     expect(deal.hands[3]).toEqual([deck[0], deck[4], deck[8]]);
     expect(deal.hands[0]).toEqual([deck[1], deck[5], deck[9]]);
     expect(deal.hands[2]).toEqual([deck[3], deck[7], deck[11]]);
@@ -99,11 +103,11 @@ describe("PRNG, shuffle and deal", () => {
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 3, max: 5 }),
         (sessionSeed, round, seats) => {
-          const deal = dealRound(sessionSeed, round, seats);
+          const deal = dealRound(v1(sessionSeed), round, seats);
           const cards = [...deal.hands.flat(), deal.trumpCard];
           expect(deal.hands.every((h) => h.length === round)).toBe(true);
           expect(new Set(cards).size).toBe(cards.length);
-          expect(dealRound(sessionSeed, round, seats)).toEqual(deal);
+          expect(dealRound(v1(sessionSeed), round, seats)).toEqual(deal);
         },
       ),
       { seed, numRuns: 200 },
@@ -112,7 +116,7 @@ describe("PRNG, shuffle and deal", () => {
 
   it("different rounds of one seed get different shuffles", () => {
     const seed = sha256Hex("rounds");
-    expect(dealRound(seed, 5, 4).hands).not.toEqual(dealRound(seed, 6, 4).hands.map((h) => h.slice(0, 5)));
-    expect(dealRound(seed, 1, 4)).not.toEqual(dealRound(sha256Hex("other"), 1, 4));
+    expect(dealRound(v1(seed), 5, 4).hands).not.toEqual(dealRound(v1(seed), 6, 4).hands.map((h) => h.slice(0, 5)));
+    expect(dealRound(v1(seed), 1, 4)).not.toEqual(dealRound(v1(sha256Hex("other")), 1, 4));
   });
 });

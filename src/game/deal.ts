@@ -1,6 +1,6 @@
-/** Deals: every round's hands and trump card derive from the session seed and the round only. */
+/** Deals: every round's hands and trump card derive from the game's deal source and the round only. */
 import { DECK } from "./cards.js";
-import { dealRng } from "./prng.js";
+import { dealRngFor, type DealSource } from "./fairness.js";
 import { shuffle } from "./shuffle.js";
 import { MAX_SEATS, MIN_SEATS, ROUND_COUNT, type Card, type SeatIndex } from "./types.js";
 
@@ -24,17 +24,17 @@ export function nextSeat(seat: SeatIndex, seats: number): SeatIndex {
 
 /**
  * Deals round `round` (1..10) for `seats` (3..5): shuffle `DECK` with the round's generator
- * (`dealRng`), then hand out the top cards (index 0 first) one at a time, starting with the seat
+ * under the game's fairness scheme (`dealRngFor`), then hand out the top cards (index 0 first) one at a time, starting with the seat
  * left of the dealer and going round the table, `round` times; the next card is the trump card.
  */
-export function dealRound(sessionSeed: string, round: number, seats: number): Deal {
+export function dealRound(source: DealSource, round: number, seats: number): Deal {
   if (!Number.isInteger(round) || round < 1 || round > ROUND_COUNT) {
     throw new RangeError(`round must be 1..${ROUND_COUNT}, got ${round}`);
   }
   if (!Number.isInteger(seats) || seats < MIN_SEATS || seats > MAX_SEATS) {
     throw new RangeError(`seats must be ${MIN_SEATS}..${MAX_SEATS}, got ${seats}`);
   }
-  const deck = shuffle(DECK, dealRng(sessionSeed, round));
+  const deck = shuffle(DECK, dealRngFor(source, round));
   const dealer = dealerForRound(round, seats);
   const hands: Card[][] = [];
   for (let s = 0; s < seats; s++) hands.push([]);

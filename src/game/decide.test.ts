@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide.js";
 import { legalBids, legalCards } from "./legal.js";
-import { bidAll, gameWithDeals, newGame, playAll, run, startedGame, testPlayer, type CraftedDeal, type Game } from "./testkit.js";
+import { bidAll, gameWithDeals, newGame, playAll, run, startedGame, testClientSeed, testPlayer, type CraftedDeal, type Game } from "./testkit.js";
 import type { Command, GameState, PlayerId, RuleRejectionCode } from "./types.js";
 
 function rejection(state: GameState, command: Command): RuleRejectionCode | null {
@@ -222,7 +222,7 @@ describe("timeout auto-moves", () => {
 });
 
 describe("join, leave, start and replace_with_bot", () => {
-  const join = (seat: number, id = seat): Command => ({ type: "join", seat, ...testPlayer(id) });
+  const join = (seat: number, id = seat): Command => ({ type: "join", seat, ...testPlayer(id), clientSeed: testClientSeed(id) });
 
   it("join only before the start, in range, on an empty seat, once per player", () => {
     let g = newGame(3);

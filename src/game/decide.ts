@@ -4,6 +4,7 @@
  */
 import { isCard, lowestCard, suitOf } from "./cards.js";
 import { dealRound } from "./deal.js";
+import { dealSourceOf, isClientSeed, serverClientSeedV2 } from "./fairness.js";
 import { InvariantError } from "./invariant.js";
 import { followsSuit, hookedBid, legalBids, playableCards } from "./legal.js";
 import { scoreRound, winnersOf } from "./scoring.js";
@@ -33,10 +34,10 @@ function accept(...events: GameEvent[]): Decision {
   return { ok: true, events };
 }
 
-/** The `round_started` event of round `round`, dealt from the game's seed. */
-export function roundStartedEvent(sessionSeed: string, round: number, seats: number): RoundStartedEvent {
-  if (sessionSeed === "") throw new InvariantError("cannot deal without the session seed");
-  const deal = dealRound(sessionSeed, round, seats);
+/** The `round_started` event of round `round`, dealt under the game's fairness scheme. */
+export function roundStartedEvent(state: GameState, round: number): RoundStartedEvent {
+  if (state.sessionSeed === "") throw new InvariantError("cannot deal without the session seed");
+  const deal = dealRound(dealSourceOf(state), round, state.config.seats);
   return { _v: EVENT_VERSION, type: "round_started", round, dealer: deal.dealer, trumpCard: deal.trumpCard, hands: deal.hands };
 }
 
@@ -89,14 +90,16 @@ function join(state: GameState, c: JoinSeatCommand): Decision {
     return reject("rules/already_seated", `player ${c.playerId} already has a seat`);
   }
   if (state.seats[c.seat]?.occupant !== null) return reject("rules/seat_taken", `seat ${c.seat} is taken`);
-  return accept({
-    _v: EVENT_VERSION,
-    type: "player_joined",
-    seat: c.seat,
-    playerId: c.playerId,
-    displayName: c.displayName,
-    isBot: c.isBot,
-  });
+  const joined = { _v: EVENT_VERSION, type: "player_joined", seat: c.seat, playerId: c.playerId, displayName: c.displayName, isBot: c.isBot } as const;
+  if (state.fairness === "v1") return accept(joined);
+  if (c.clientSeed === null) {
+    if (state.sessionSeed === "") throw new InvariantError("cannot derive a client seed without the session seed");
+    return accept({ ...joined, clientSeed: serverClientSeedV2(state.sessionSeed, state.eventCount), clientSeedBy: "server" });
+  }
+  if (!isClientSeed(c.clientSeed)) {
+    return reject("rules/invalid_client_seed", "a client seed is 32..128 lowercase hex characters (128..512 bits)");
+  }
+  return accept({ ...joined, clientSeed: c.clientSeed, clientSeedBy: "player" });
 }
 
 function leave(state: GameState, c: LeaveSeatCommand): Decision {
@@ -140,10 +143,8 @@ function start(state: GameState): Decision {
     if (seat.occupant === null) return reject("rules/not_enough_players", "every seat must be taken to start");
     seats.push(seat.occupant);
   }
-  return accept(
-    { _v: EVENT_VERSION, type: "game_started", seats },
-    roundStartedEvent(state.sessionSeed, 1, state.config.seats),
-  );
+  const clientSeeds = state.fairness === "v2" ? { clientSeeds: state.clientSeeds } : {};
+  return accept({ _v: EVENT_VERSION, type: "game_started", seats, ...clientSeeds }, roundStartedEvent(state, 1));
 }
 
 function bid(state: GameState, seat: SeatIndex, amount: number, auto: boolean): Decision {
@@ -191,7 +192,7 @@ function cardEvents(state: GameState, seat: SeatIndex, card: Card, auto: boolean
   const totals = state.scores.map((score, s) => score + (results[s]?.points ?? 0));
   events.push({ _v: EVENT_VERSION, type: "round_scored", round, results, totals });
   if (round < ROUND_COUNT) {
-    events.push(roundStartedEvent(state.sessionSeed, round + 1, n));
+    events.push(roundStartedEvent(state, round + 1));
   } else {
     if (state.sessionSeed === "") throw new InvariantError("cannot complete a game without the session seed");
     events.push({

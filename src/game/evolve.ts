@@ -16,6 +16,7 @@ import { isValidConfig } from "./createGame.js";
 import { InvariantError } from "./invariant.js";
 import { followsSuit, hookedBid } from "./legal.js";
 import { scoreRound, winnersOf } from "./scoring.js";
+import { dealKeyV2, isClientSeed, isFairnessScheme } from "./fairness.js";
 import { isSessionSeed, seedCommitment } from "./seedCommitment.js";
 import { trickWinner } from "./trick.js";
 import {
@@ -109,6 +110,7 @@ function created(event: GameCreatedEvent): GameState {
   if (!isValidConfig(event.config)) fail(null, event, "invalid config");
   if (!/^[0-9a-f]{64}$/.test(event.seedCommitment)) fail(null, event, "seedCommitment must be 64 lowercase hex chars");
   if (event.sessionSeed !== "" && !isSessionSeed(event.sessionSeed)) fail(null, event, "malformed sessionSeed");
+  if (event.fairness !== undefined && !isFairnessScheme(event.fairness)) fail(null, event, `unknown fairness scheme ${String(event.fairness)}`);
   const n = event.config.seats;
   const seats: SeatState[] = [];
   for (let s = 0; s < n; s++) seats.push({ occupant: null, away: false });
@@ -117,6 +119,9 @@ function created(event: GameCreatedEvent): GameState {
     config: { seats: n, turnSeconds: event.config.turnSeconds },
     seedCommitment: event.seedCommitment,
     sessionSeed: event.sessionSeed,
+    fairness: event.fairness ?? "v1",
+    clientSeeds: seats.map(() => ""),
+    dealKey: "",
     phase: "waiting",
     seats,
     round: 0,
@@ -147,8 +152,22 @@ function joined(state: GameState, event: PlayerJoinedEvent): GameState {
   return {
     ...state,
     seats: replaceAt(state.seats, event.seat, { occupant, away: false }),
+    clientSeeds: replaceAt(state.clientSeeds, event.seat, joinedClientSeed(state, event)),
     eventCount: state.eventCount + 1,
   };
+}
+
+/** The client seed a `player_joined` brings: required (and checked) in v2, absent in v1. */
+function joinedClientSeed(state: GameState, event: PlayerJoinedEvent): string {
+  if (state.fairness === "v1") {
+    if (event.clientSeed !== undefined || event.clientSeedBy !== undefined) fail(state, event, "a v1 game has no client seeds");
+    return "";
+  }
+  if (!isClientSeed(event.clientSeed)) fail(state, event, "a v2 join needs a client seed of 32..128 lowercase hex chars");
+  if (event.clientSeedBy !== "player" && event.clientSeedBy !== "server") fail(state, event, "clientSeedBy must be player or server");
+  // Whether a server-drawn seed is the one the server seed derives is verifyGame's check (it
+  // costs a SHA-256 per join, and a client's fold has no seed to check it with until the end).
+  return event.clientSeed;
 }
 
 function left(state: GameState, event: PlayerLeftEvent): GameState {
@@ -160,6 +179,7 @@ function left(state: GameState, event: PlayerLeftEvent): GameState {
     return {
       ...state,
       seats: replaceAt(state.seats, event.seat, { occupant: null, away: false }),
+      clientSeeds: replaceAt(state.clientSeeds, event.seat, ""),
       eventCount: state.eventCount + 1,
     };
   }
@@ -197,7 +217,21 @@ function started(state: GameState, event: GameStartedEvent): GameState {
     }
     return o;
   });
-  return { ...state, phase: "bidding", originalOccupants: occupants, eventCount: state.eventCount + 1 };
+  checkStartedClientSeeds(state, event);
+  const dealKey = state.fairness === "v2" && state.sessionSeed !== "" ? dealKeyV2(state.sessionSeed, state.clientSeeds) : "";
+  return { ...state, phase: "bidding", originalOccupants: occupants, dealKey, eventCount: state.eventCount + 1 };
+}
+
+/** v2: `game_started.clientSeeds` lists exactly the seeds the seats joined with; v1: it is absent. */
+function checkStartedClientSeeds(state: GameState, event: GameStartedEvent): void {
+  if (state.fairness === "v1") {
+    if (event.clientSeeds !== undefined) fail(state, event, "a v1 game has no client seeds");
+    return;
+  }
+  if (event.clientSeeds?.length !== state.config.seats) fail(state, event, "game_started must list every seat's client seed");
+  event.clientSeeds.forEach((seed, seat) => {
+    if (seed !== state.clientSeeds[seat]) fail(state, event, `seat ${seat}'s client seed is not the one it joined with`);
+  });
 }
 
 function roundStarted(state: GameState, event: RoundStartedEvent): GameState {
@@ -324,10 +358,12 @@ function completed(state: GameState, event: GameCompletedEvent): GameState {
   if (!isSessionSeed(event.sessionSeed)) fail(state, event, "malformed revealed seed");
   if (state.sessionSeed !== "" && state.sessionSeed !== event.sessionSeed) fail(state, event, "revealed seed differs from the game's seed");
   if (seedCommitment(event.sessionSeed) !== state.seedCommitment) fail(state, event, "revealed seed does not match the commitment");
+  const dealKey = state.fairness === "v2" && state.dealKey === "" ? dealKeyV2(event.sessionSeed, state.clientSeeds) : state.dealKey;
   return {
     ...state,
     phase: "completed",
     sessionSeed: event.sessionSeed,
+    dealKey,
     turn: null,
     winners,
     eventCount: state.eventCount + 1,

@@ -1,7 +1,8 @@
 /** The PZO rules engine: pure functions over the types in `types.ts`. */
 export * from "./types.js";
 export * from "./cards.js";
-export * from "./sha256.js";
+export * from "./hash.js";
+export * from "./fairness.js";
 export * from "./prng.js";
 export * from "./shuffle.js";
 export * from "./deal.js";

@@ -1,17 +1,15 @@
 /**
- * The seeded PRNG behind every deal: sfc32 (Chris Doty-Humphrey's "Small Fast Counting" generator
- * from PractRand, 32-bit variant), seeded from SHA-256. docs/FAIRNESS.md specifies it exactly so
- * anyone can recompute a deal.
+ * Seeded generators: sfc32 (Chris Doty-Humphrey's "Small Fast Counting" generator from PractRand,
+ * 32-bit variant), seeded from SHA-256, behind v1 deals (`fairness.ts`), bots, tests and benches;
+ * and the unbiased bounded draw every deal uses. docs/FAIRNESS.md specifies them exactly.
  *
- * - Round key: `sha256("pzo:deal:v1:" + sessionSeed + ":" + round)` over UTF-8 (`round` in
- *   decimal, no padding).
  * - Seeding: the key's first 16 bytes, read as four big-endian unsigned 32-bit words, are the
  *   sfc32 state `a, b, c, d`. No outputs are discarded (the key is already uniform; warm-up only
  *   helps weak seeds).
  * - Bounded integers: `randomInt(next, bound)` draws `x = next()` until `x < 2^32 - (2^32 mod
  *   bound)` and returns `x mod bound`, so every value in `0..bound-1` is equally likely.
  */
-import { sha256Bytes } from "./sha256.js";
+import { sha256Bytes } from "./hash.js";
 
 /** A generator of unsigned 32-bit integers (0 .. 2^32 - 1). */
 export type Uint32Source = () => number;
@@ -38,16 +36,6 @@ export function sfc32FromBytes(key: Uint8Array): Uint32Source {
   if (key.length < 16) throw new RangeError("sfc32FromBytes needs at least 16 bytes");
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return sfc32(view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12));
-}
-
-/** The text hashed to key round `round`'s deal: `pzo:deal:v1:<sessionSeed>:<round>`. */
-export function dealKeyText(sessionSeed: string, round: number): string {
-  return `pzo:deal:v1:${sessionSeed}:${round}`;
-}
-
-/** The generator that shuffles round `round` of the game with `sessionSeed`. */
-export function dealRng(sessionSeed: string, round: number): Uint32Source {
-  return sfc32FromBytes(sha256Bytes(dealKeyText(sessionSeed, round)));
 }
 
 const TWO_32 = 0x100000000;

@@ -201,15 +201,19 @@ function illegalCommands(state: GameState, rng: Rng): { command: Command; code: 
     const taken = state.seats.findIndex((s) => s.occupant !== null);
     if (taken >= 0) {
       const occupant = state.seats[taken]?.occupant;
-      out.push({ command: { type: "join", seat: taken, playerId: "intruder" as PlayerId, displayName: "i", isBot: false }, code: "rules/seat_taken" });
+      out.push({ command: { type: "join", seat: taken, playerId: "intruder" as PlayerId, displayName: "i", isBot: false, clientSeed: "ab".repeat(16) }, code: "rules/seat_taken" });
       const empty = state.seats.findIndex((s) => s.occupant === null);
-      if (empty >= 0 && occupant) out.push({ command: { type: "join", seat: empty, ...occupant }, code: "rules/already_seated" });
+      if (empty >= 0 && occupant) out.push({ command: { type: "join", seat: empty, ...occupant, clientSeed: "ab".repeat(16) }, code: "rules/already_seated" });
+      if (empty >= 0) {
+        const clientSeed = pick(rng, ["", "AB".repeat(16), "ab".repeat(15), "ab".repeat(65), "zz".repeat(16)]);
+        out.push({ command: { type: "join", seat: empty, playerId: "fresh" as PlayerId, displayName: "f", isBot: false, clientSeed }, code: "rules/invalid_client_seed" });
+      }
       if (empty >= 0) out.push({ command: { type: "start" }, code: "rules/not_enough_players" });
     }
-    out.push({ command: { type: "join", seat: pick(rng, [-1, n, 99]), playerId: "z" as PlayerId, displayName: "z", isBot: false }, code: "rules/seat_out_of_range" });
+    out.push({ command: { type: "join", seat: pick(rng, [-1, n, 99]), playerId: "z" as PlayerId, displayName: "z", isBot: false, clientSeed: "ab".repeat(16) }, code: "rules/seat_out_of_range" });
     return out;
   }
-  out.push({ command: { type: "join", seat: 0, playerId: "late" as PlayerId, displayName: "late", isBot: false }, code: "rules/game_already_started" });
+  out.push({ command: { type: "join", seat: 0, playerId: "late" as PlayerId, displayName: "late", isBot: false, clientSeed: "ab".repeat(16) }, code: "rules/game_already_started" });
   out.push({ command: { type: "start" }, code: "rules/game_already_started" });
   const turn = state.turn;
   if (turn === null) return out;
@@ -242,6 +246,13 @@ const ILLEGAL_PER_COMMAND = 3;
 /** Fresh, zeroed stats. */
 export function newRandomGameStats(): RandomGameStats {
   return { games: 0, events: 0, foldChecks: 0, fullFoldChecks: 0, illegalChecked: 0, viewsChecked: 0, tamperedRejected: 0 };
+}
+
+/** `words` 32-bit draws as lowercase hex (8 chars each): a random client seed. */
+function randomHex(next: () => number, words: number): string {
+  let out = "";
+  for (let i = 0; i < words; i++) out += next().toString(16).padStart(8, "0");
+  return out;
 }
 
 /** How one random game is played and checked. */
@@ -336,10 +347,10 @@ export function playRandomGame(input: RandomGameInput, stats: RandomGameStats): 
   // Seats fill in a random order; some leave and come back before the start.
   for (const seat of shuffle(Array.from({ length: seats }, (_, s) => s), next)) {
     const player = { playerId: `player-${seat}` as PlayerId, displayName: `P${seat}`, isBot: rng() < 0.3 };
-    submit({ type: "join", seat, ...player });
+    submit({ type: "join", seat, ...player, clientSeed: player.isBot ? null : randomHex(next, 4 + Math.floor(rng() * 13)) });
     if (rng() < 0.2) {
       submit({ type: "leave", seat, reason: "left" });
-      submit({ type: "join", seat, ...player });
+      submit({ type: "join", seat, ...player, clientSeed: rng() < 0.5 ? null : randomHex(next, 4) });
     }
   }
   submit({ type: "start" });

@@ -1,5 +1,5 @@
 /** The public commitment to a game's secret session seed. */
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "./hash.js";
 
 /** A hash from a UTF-8 string to lowercase hex (SHA-256 by default). */
 export type HashHex = (text: string) => string;

@@ -4,7 +4,7 @@ import { decide } from "./decide.js";
 import { evolve } from "./evolve.js";
 import { InvariantError } from "./invariant.js";
 import { viewFor } from "./view.js";
-import type { Command, GameConfig, GameEvent, GameId, GameState, GameView, SeatOccupant } from "./types.js";
+import type { Command, FairnessScheme, GameConfig, GameEvent, GameId, GameState, GameView, SeatOccupant } from "./types.js";
 
 /** A seat's brain: the command to send for a view, or null when it has nothing to do. */
 export type SeatPolicy = (view: GameView) => Command | null;
@@ -18,6 +18,10 @@ export interface SimulateInput {
   readonly players: readonly SeatOccupant[];
   /** One policy per seat; each sees only `viewFor(state, seat)`. */
   readonly policies: readonly SeatPolicy[];
+  /** One client seed per seat (v2); a missing one is derived from the server seed, as for a bot. */
+  readonly clientSeeds?: readonly string[];
+  /** The fairness scheme (default: the current one). */
+  readonly fairness?: FairnessScheme;
 }
 
 /** A finished simulated game. */
@@ -45,7 +49,10 @@ export function simulateGame(input: SimulateInput): SimulatedGame {
       events.push(event);
     }
   };
-  input.players.forEach((p, seat) => apply({ type: "join", seat, playerId: p.playerId, displayName: p.displayName, isBot: p.isBot }));
+  input.players.forEach((p, seat) => {
+    const clientSeed = input.clientSeeds?.[seat] ?? null;
+    apply({ type: "join", seat, playerId: p.playerId, displayName: p.displayName, isBot: p.isBot, clientSeed });
+  });
   apply({ type: "start" });
   while (state.phase !== "completed") {
     const seat = state.turn;

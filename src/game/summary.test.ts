@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "./hash.js";
 import { lifetimeDeltas, summarize } from "./summary.js";
 import { run, startedGame, type Game } from "./testkit.js";
 import { winnersOf } from "./scoring.js";

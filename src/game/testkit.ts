@@ -5,8 +5,8 @@
 import { createGame } from "./createGame.js";
 import { decide } from "./decide.js";
 import { evolve } from "./evolve.js";
-import { sha256Hex } from "./sha256.js";
-import { EVENT_VERSION, type Card, type Command, type GameEvent, type GameId, type GameState, type PlayerId } from "./types.js";
+import { sha256Hex } from "./hash.js";
+import { EVENT_VERSION, type Card, type Command, type FairnessScheme, type GameEvent, type GameId, type GameState, type PlayerId } from "./types.js";
 
 /** A game's log and its folded state. */
 export interface Game {
@@ -19,14 +19,24 @@ export function testSeed(label = "default"): string {
   return sha256Hex(`pzo:test:${label}`);
 }
 
+/** Seat `seat`'s client seed in tests: sha256("pzo:test:client:<seat>"). */
+export function testClientSeed(seat: number): string {
+  return sha256Hex(`pzo:test:client:${seat}`);
+}
+
+/** The join command of player `p<seat>` for tests, with its client seed. */
+export function testJoin(seat: number): Command {
+  return { type: "join", seat, ...testPlayer(seat), clientSeed: testClientSeed(seat) };
+}
+
 /** Player `p<seat>` for tests. */
 export function testPlayer(seat: number): { playerId: PlayerId; displayName: string; isBot: boolean } {
   return { playerId: `p${seat}` as PlayerId, displayName: `Player ${seat}`, isBot: false };
 }
 
-/** A created game with no one seated. */
-export function newGame(seats = 4, seed = testSeed()): Game {
-  const created = createGame({ gameId: "g-test" as GameId, config: { seats, turnSeconds: 30 }, sessionSeed: seed });
+/** A created game with no one seated (v2 unless `fairness` says otherwise). */
+export function newGame(seats = 4, seed = testSeed(), fairness: FairnessScheme = "v2"): Game {
+  const created = createGame({ gameId: "g-test" as GameId, config: { seats, turnSeconds: 30 }, sessionSeed: seed, fairness });
   return { events: [created], state: evolve(null, created) };
 }
 
@@ -45,9 +55,9 @@ export function run(game: Game, command: Command): Game {
 }
 
 /** A game with every seat joined (players `p0..`) and started: round 1, bidding. */
-export function startedGame(seats = 4, seed = testSeed()): Game {
-  let game = newGame(seats, seed);
-  for (let s = 0; s < seats; s++) game = run(game, { type: "join", seat: s, ...testPlayer(s) });
+export function startedGame(seats = 4, seed = testSeed(), fairness: FairnessScheme = "v2"): Game {
+  let game = newGame(seats, seed, fairness);
+  for (let s = 0; s < seats; s++) game = run(game, testJoin(s));
   return run(game, { type: "start" });
 }
 
@@ -64,7 +74,7 @@ export interface CraftedDeal {
  */
 export function gameWithDeals(deals: readonly CraftedDeal[], seats = 4): Game {
   let game = newGame(seats);
-  for (let s = 0; s < seats; s++) game = run(game, { type: "join", seat: s, ...testPlayer(s) });
+  for (let s = 0; s < seats; s++) game = run(game, testJoin(s));
   const craft = (event: GameEvent): GameEvent => {
     if (event.type !== "round_started") return event;
     const deal = deals[event.round - 1];

@@ -38,6 +38,17 @@ export const DEFAULT_TURN_SECONDS = 30;
 /** The event payload schema version this engine writes. */
 export const EVENT_VERSION = 1;
 
+/**
+ * Fairness schemes (docs/FAIRNESS.md), oldest first. v1: deals from the server seed alone (sfc32).
+ * v2: deals from a key that mixes the server seed with every seat's client seed (HMAC-SHA256).
+ */
+export const FAIRNESS_SCHEMES = ["v1", "v2"] as const;
+export type FairnessScheme = (typeof FAIRNESS_SCHEMES)[number];
+
+/** Who supplied a seat's client seed: the player's own client, or the server (bots, none sent). */
+export const CLIENT_SEED_SOURCES = ["player", "server"] as const;
+export type ClientSeedBy = (typeof CLIENT_SEED_SOURCES)[number];
+
 /** Table configuration, fixed when the game is created. */
 export interface GameConfig {
   /** Number of seats, 3..5. A game starts only when every seat is taken. */
@@ -61,6 +72,13 @@ export interface SeatOccupant {
 export interface JoinSeatCommand extends SeatOccupant {
   readonly type: "join";
   readonly seat: SeatIndex;
+  /**
+   * The seat's client seed (v2 fairness): 32..128 lowercase hex chars from the player's client,
+   * or null for none (bots, clients that sent none): the engine then derives the seat's seed
+   * from the committed server seed (`serverClientSeedV2`), so the server cannot choose it after
+   * seeing the other seats' seeds. Ignored in a v1 game.
+   */
+  readonly clientSeed: string | null;
 }
 /** A seated player leaves. Before the start the seat is freed; after it the seat is marked away. */
 export interface LeaveSeatCommand {
@@ -128,10 +146,15 @@ export interface GameCreatedEvent extends EventBase {
   readonly seedCommitment: string;
   /** The secret seed (64 lowercase hex chars). Never sent to a client of a live game. */
   readonly sessionSeed: string;
+  /** The fairness scheme of the game's deals; absent in games created before v2: v1. */
+  readonly fairness?: FairnessScheme;
 }
 export interface PlayerJoinedEvent extends EventBase, SeatOccupant {
   readonly type: "player_joined";
   readonly seat: SeatIndex;
+  /** v2 games: the seat's client seed (32..128 lowercase hex chars) and who supplied it. Absent in v1. */
+  readonly clientSeed?: string;
+  readonly clientSeedBy?: ClientSeedBy;
 }
 export interface PlayerLeftEvent extends EventBase {
   readonly type: "player_left";
@@ -149,6 +172,8 @@ export interface SeatTakenByBotEvent extends EventBase {
 export interface GameStartedEvent extends EventBase {
   readonly type: "game_started";
   readonly seats: readonly SeatOccupant[];
+  /** v2 games: every seat's client seed in seat order, the ones the deal key mixes in. Absent in v1. */
+  readonly clientSeeds?: readonly string[];
 }
 /** A new round: who deals, the trump card, and every seat's hand (secret while live). */
 export interface RoundStartedEvent extends EventBase {
@@ -264,6 +289,7 @@ export const RULE_REJECTIONS = [
   "rules/card_not_in_hand",
   "rules/must_follow_suit",
   "rules/invalid_command",
+  "rules/invalid_client_seed",
 ] as const;
 export type RuleRejectionCode = (typeof RULE_REJECTIONS)[number];
 
@@ -299,6 +325,11 @@ export interface GameState {
   readonly config: GameConfig;
   readonly seedCommitment: string;
   readonly sessionSeed: string;
+  readonly fairness: FairnessScheme;
+  /** v2: each seat's client seed ("" for an empty seat, and always "" in v1), fixed at the start. */
+  readonly clientSeeds: readonly string[];
+  /** v2: the deal key (64 lowercase hex chars) once the game started and the seed is known, else "". */
+  readonly dealKey: string;
   readonly phase: Phase;
   readonly seats: readonly SeatState[];
   /** 0 before the game starts, then 1..10. */

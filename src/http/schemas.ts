@@ -3,7 +3,7 @@
  * them and the OpenAPI document is generated from them, so both always agree.
  */
 import { z } from "zod";
-import type { GameId } from "../game/types.js";
+import { FAIRNESS_SCHEMES, type GameId } from "../game/types.js";
 import { ROLES } from "./auth.js";
 
 /** A UUID path or query parameter. */
@@ -190,6 +190,10 @@ export const verdictSchema = z.object({
   seedCommitment: z.string(),
   sessionSeed: z.string(),
   events: z.number().int(),
+  /** The game's fairness scheme (docs/FAIRNESS.md): `game_created.fairness`, absent there = v1. */
+  fairness: z.enum(FAIRNESS_SCHEMES),
+  /** v2: every seat's client seed in seat order, from `game_started` (empty for v1). */
+  clientSeeds: z.array(z.string()),
 });
 
 /** Ladder tier query: `tier` (default all_time) and, for `season`, an optional season number. */

@@ -62,6 +62,12 @@ export const tableJoinOptionsSchema = z.object({
    * code (see {@link JOIN_CODE_PATTERN}); no such table is the SDK's `MATCHMAKE_INVALID_CRITERIA`.
    */
   joinCode: z.string().regex(JOIN_CODE_PATTERN, `a join code is ${JOIN_CODE_LENGTH} characters of ${JOIN_CODE_ALPHABET}`).optional(),
+  /**
+   * The seat's client seed for v2 fairness (docs/FAIRNESS.md): 32..128 lowercase hex characters
+   * from `crypto.getRandomValues` (at least 128 bits). Checked by the room, which refuses a
+   * malformed one with `join/invalid_client_seed`; without it the engine derives one from the committed server seed.
+   */
+  clientSeed: z.string().max(1024).optional(),
 });
 export type TableJoinOptions = z.infer<typeof tableJoinOptionsSchema>;
 
@@ -249,6 +255,7 @@ export type LadderDeltaMessage = LadderDelta;
  */
 export const JOIN_ERRORS = {
   "join/invalid_options": 400,
+  "join/invalid_client_seed": 422,
   "auth/unauthorized": 401,
   "table/game_in_progress": 403,
   "replay/not_found": 404,

@@ -7,6 +7,7 @@ import { h, keepFocus, mount } from "../dom.js";
 import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
 import { TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
 import { tableView, updateTimer } from "../views/tableView.js";
+import { deviceVerdictText, rememberedClientSeed, verifyOnThisDevice } from "../fairness.js";
 
 const STATUS_TEXT = { connected: "Connected", reconnecting: "Reconnecting…", disconnected: "Disconnected" } as const;
 
@@ -37,6 +38,26 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const alert = h("div", { class: "rejection", role: "alert", "data-testid": "rejection" });
   const host = h("div", { class: "table-host" });
   const logList = h("ol", { class: "log", "aria-label": "What happened", "data-testid": "event-log" });
+  const deviceCheck = h("p", { class: "muted small", "data-testid": "device-verify", role: "status" });
+  deviceCheck.hidden = true;
+  let deviceChecked = false;
+
+  // At the end, every deal is recomputed here from the revealed seeds: the server's verdict is not trusted.
+  const checkOnThisDevice = (gameId: string, seat: number | null): void => {
+    deviceChecked = true;
+    deviceCheck.hidden = false;
+    deviceCheck.textContent = "Checking every deal on this device…";
+    void verifyOnThisDevice(gameId, seat, rememberedClientSeed(roomId)).then(
+      (v) => {
+        deviceCheck.textContent = deviceVerdictText(v);
+        deviceCheck.dataset["state"] = v.ok ? "verified" : "failed";
+      },
+      (e: unknown) => {
+        deviceCheck.textContent = `Not verified on this device: ${e instanceof Error ? e.message : String(e)}`;
+        deviceCheck.dataset["state"] = "failed";
+      },
+    );
+  };
 
   const draw = (s: Snapshot): void => {
     const mine = s.mySeat !== null && s.role !== "spectator";
@@ -120,6 +141,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       if (model.phase === "completed" && last?.model?.phase !== "completed") {
         host.querySelector<HTMLElement>('[data-testid="final-scores"]')?.focus();
       }
+      if (model.phase === "completed" && !deviceChecked) checkOnThisDevice(model.gameId, mine ? s.mySeat : null);
       updateTimer(host, model, Date.now());
     }
     mount(logList, s.log.map((l) => h("li", null, l)));
@@ -142,7 +164,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const attach = (c: TableConnection): void => {
     if (conn !== null && conn !== c) conn.detach();
     conn = c;
-    mount(root, statusBar, alert, host, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
+    mount(root, statusBar, alert, host, deviceCheck, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
     c.subscribe((s) => {
       draw(s);
       if (s.autoRejoin && !rejoining) void rejoinByItself();

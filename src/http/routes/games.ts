@@ -6,6 +6,7 @@
  */
 import { once } from "node:events";
 import { z } from "zod";
+import { fairnessOf } from "../../game/fairness.js";
 import type { GameEvent } from "../../game/types.js";
 import { problem } from "../problem.js";
 import { fail, jsonRoute, none, ok, rawRoute, type Reply } from "../route.js";
@@ -119,6 +120,7 @@ export function gameRoutes(deps: RouteDeps) {
         seedCommitment: game.seedCommitment,
         sessionSeed: game.sessionSeed,
         events: log.length,
+        ...fairnessOf(log),
       });
     },
   });
