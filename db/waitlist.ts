@@ -125,10 +125,12 @@ export async function advanceWaitlist(db: Database, n: number, to: "invited" | "
   );
 }
 
-/** Every entry with the position the database computes, for the audit. */
+/** Every entry with the position the database computes (one window query), for the audit. */
 export async function allWaitlist(db: Database): Promise<(WaitlistEntryState & { position: number | null })[]> {
-  const rows = await db.select().from(waitlist).orderBy(asc(waitlist.queueSeq));
-  const out: (WaitlistEntryState & { position: number | null })[] = [];
-  for (const r of rows) out.push({ ...state(r), position: await positionOf(db, r) });
-  return out;
+  const position = sql<number | null>`CASE WHEN ${waitlist.status} = 'waiting' THEN count(*) FILTER (WHERE ${waitlist.status} = 'waiting') OVER (ORDER BY ${waitlist.queueSeq}) END`.mapWith((v: unknown) => (v === null ? null : Number(v)));
+  const rows = await db
+    .select({ id: waitlist.id, playerId: waitlist.playerId, queueSeq: waitlist.queueSeq, status: waitlist.status, position })
+    .from(waitlist)
+    .orderBy(asc(waitlist.queueSeq));
+  return rows;
 }
