@@ -23,7 +23,7 @@ export interface ItemView {
 export interface InventoryView {
   readonly playerId: string;
   readonly version: number;
-  readonly items: readonly (ItemView & { readonly quantity: number })[];
+  readonly items: (ItemView & { readonly quantity: number })[];
 }
 
 /** The catalogue. */

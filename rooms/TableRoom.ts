@@ -629,6 +629,11 @@ export function createTableRoom(deps: RoomDeps) {
       return this.game.phase === "bidding" || this.game.phase === "playing";
     }
 
+    /** Whether `playerId` holds a seat in a game being played (the waitlist asks, via remoteRoomCall). */
+    holdsLiveSeat(playerId: string): boolean {
+      return this.isLive() && this.game.seats.some((s) => s.occupant?.playerId === playerId);
+    }
+
     private seatOf(playerId: PlayerId): SeatIndex | null {
       const index = this.game.seats.findIndex((s) => s.occupant?.playerId === playerId);
       return index === -1 ? null : index;
