@@ -30,7 +30,7 @@ async function readSse(url: string, token: string, count: number, lastEventId?: 
   const out: { id: number; type: string }[] = [];
   let buf = "";
   while (out.length < count) {
-    const chunk = await reader.read();
+    const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
     if (chunk.done) break;
     buf += decoder.decode(chunk.value, { stream: true });
     let cut = buf.indexOf("\n\n");
