@@ -30,9 +30,11 @@ async function readSse(url: string, token: string, count: number, lastEventId?: 
   const out: { id: number; type: string }[] = [];
   let buf = "";
   while (out.length < count) {
-    const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+    const chunk = await reader.read();
     if (chunk.done) break;
-    buf += decoder.decode(chunk.value, { stream: true });
+    const bytes: unknown = chunk.value;
+    if (!(bytes instanceof Uint8Array)) throw new Error("the stream gave no bytes");
+    buf += decoder.decode(bytes, { stream: true });
     let cut = buf.indexOf("\n\n");
     while (cut !== -1) {
       const frame = buf.slice(0, cut);
