@@ -6,7 +6,7 @@ import type { Database } from "./client.js";
 import { allInventories } from "./inventory.js";
 import { readWholeSeasonLog } from "./seasonLog.js";
 import { allWaitlist } from "./waitlist.js";
-import { allAccounts, unbalancedTransactions } from "./wallet.js";
+import { allAccounts, transactionCount, unbalancedTransactions } from "./wallet.js";
 import { auditSeason, type AuditCheck, type SeasonTables } from "../src/season/audit.js";
 
 /** The tables as the audit compares them. */
@@ -16,6 +16,7 @@ export async function readSeasonTables(db: Database): Promise<SeasonTables> {
     inventories: await allInventories(db),
     waitlist: await allWaitlist(db),
     unbalancedTransactions: await unbalancedTransactions(db),
+    transactionCount: await transactionCount(db),
   };
 }
 

@@ -168,3 +168,9 @@ export async function unbalancedTransactions(db: Database): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+
+/** How many transactions the ledger holds. */
+export async function transactionCount(db: Database): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(transactions);
+  return r?.n ?? 0;
+}
