@@ -23,6 +23,7 @@ import { createRequestLog } from "./requestLog.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
+import { sloFor } from "./slo.js";
 import { authRoutes } from "./routes/auth.js";
 import type { ReadinessCheck, RouteDeps } from "./routes/deps.js";
 import { gameRoutes } from "./routes/games.js";
@@ -186,6 +187,12 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ...inventoryRoutes(routeDeps),
     ...seasonEventRoutes(routeDeps),
   ];
+  for (const r of routes) {
+    const slo = sloFor(r);
+    const labels = { method: r.method.toUpperCase(), route: r.path };
+    if (slo.p99Ms !== null) metrics.sloP99.set(labels, slo.p99Ms / 1000);
+    metrics.sloErrorBudget.set(labels, slo.errorBudget);
+  }
   openapiDoc = buildOpenApi(routes, {
     title: "PZO HTTP API",
     version: "1",
