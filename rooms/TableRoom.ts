@@ -205,6 +205,11 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
+  /** Whether `playerId` holds a seat in a game being played (the waitlist asks, via remoteRoomCall). */
+  holdsLiveSeat(playerId: string): boolean {
+    return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
+  }
+
   private registerMessages(): void {
     for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
       this.onMessage(type, (client: TableClient, raw: unknown) => this.onClientMessage(client, type, raw));

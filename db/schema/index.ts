@@ -12,3 +12,4 @@ export * from "./users.js";
 export * from "./ladder.js";
 export * from "./scoreEvents.js";
 export * from "./actionTokens.js";
+export * from "./season.js";

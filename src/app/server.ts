@@ -38,6 +38,7 @@ import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 import { registerEventLogMetrics } from "./metrics.js";
+import { createRoomSeatCheck } from "./seats.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
 /** The built browser client: `client/dist` at the package root, from source or from `dist/`. */
@@ -149,6 +150,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         ),
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),
+        seats: createRoomSeatCheck(),
         redis: httpRedis,
         tokens,
       });

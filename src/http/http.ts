@@ -17,20 +17,27 @@ import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecre
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
 import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
-import type { LadderPort, ReadEvents, VerifyGame } from "./ports.js";
+import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";
 import { createRequestLog } from "./requestLog.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
+import { sloFor } from "./slo.js";
 import { authRoutes } from "./routes/auth.js";
 import type { ReadinessCheck, RouteDeps } from "./routes/deps.js";
 import { gameRoutes } from "./routes/games.js";
 import { ladderRoutes } from "./routes/ladder.js";
+import { inventoryRoutes } from "./routes/inventory.js";
+import { preferenceRoutes } from "./routes/preferences.js";
+import { seasonEventRoutes } from "./routes/seasonEvents.js";
 import { systemRoutes } from "./routes/system.js";
 import { userRoutes } from "./routes/users.js";
+import { waitlistRoutes } from "./routes/waitlist.js";
+import { walletRoutes } from "./routes/wallet.js";
 import { createAccountStore } from "./stores/accounts.js";
 import { createGameStore } from "./stores/games.js";
+import { createSeasonStore } from "./stores/season.js";
 
 /** What the composition root passes to {@link registerHttpRoutes}. */
 export interface HttpDeps {
@@ -44,6 +51,8 @@ export interface HttpDeps {
   readonly readEvents: ReadEvents;
   /** The fairness check (src/game `verifyGame`). */
   readonly verifyGame: VerifyGame;
+  /** Asks the rooms whether a player is seated at a live table (the waitlist's removal rule). */
+  readonly seats: SeatCheck;
   /** Redis, when REDIS_URL is set: rate limits and idempotency keys live there. */
   readonly redis?: Redis | undefined;
   /** The token service shared with the rooms' onAuth (see {@link createTokenServiceFromConfig}). */
@@ -148,6 +157,9 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     accounts: createAccountStore(deps.db),
     games,
     ladder: deps.ladder,
+    season: createSeasonStore(deps.db),
+    seats: deps.seats,
+    seasonStreamPollMs: config.SEASON_STREAM_POLL_MS,
     tokens: deps.tokens,
     readEvents: deps.readEvents,
     verifyGame: deps.verifyGame,
@@ -169,11 +181,22 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ...userRoutes(routeDeps),
     ...gameRoutes(routeDeps),
     ...ladderRoutes(routeDeps),
+    ...preferenceRoutes(routeDeps),
+    ...waitlistRoutes(routeDeps),
+    ...walletRoutes(routeDeps),
+    ...inventoryRoutes(routeDeps),
+    ...seasonEventRoutes(routeDeps),
   ];
+  for (const r of routes) {
+    const slo = sloFor(r);
+    const labels = { method: r.method.toUpperCase(), route: r.path };
+    if (slo.p99Ms !== null) metrics.sloP99.set(labels, slo.p99Ms / 1000);
+    metrics.sloErrorBudget.set(labels, slo.errorBudget);
+  }
   openapiDoc = buildOpenApi(routes, {
     title: "PZO HTTP API",
     version: "1",
-    description: "Accounts, games, replays, rankings and the ladder. Errors: RFC 9457 problem+json with a stable `code`.",
+    description: "Accounts, games, replays, rankings, the ladder and Season 0 (waitlist, wallet, inventory, event log). Errors: RFC 9457 problem+json with a stable `code`.",
   });
 
   app.set("trust proxy", config.TRUST_PROXY);

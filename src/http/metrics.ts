@@ -3,7 +3,8 @@
  * in (never prom-client's global default registry). The rooms and the ladder register their own
  * metrics into the same Registry, and `GET /metrics` serves all of them.
  */
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { sloBucketsSeconds } from "./slo.js";
 
 /** The HTTP layer's metrics. */
 export interface HttpMetrics {
@@ -17,13 +18,17 @@ export interface HttpMetrics {
   readonly loginFailures: Counter<"reason">;
   /** `http_idempotent_replays_total`: responses replayed for a repeated Idempotency-Key. */
   readonly idempotentReplays: Counter;
+  /** `http_route_slo_p99_seconds{method,route}`: each route's latency target (slo.ts). */
+  readonly sloP99: Gauge<"method" | "route">;
+  /** `http_route_slo_error_budget_ratio{method,route}`: each route's allowed 5xx share. */
+  readonly sloErrorBudget: Gauge<"method" | "route">;
 }
 
 /**
  * Latency buckets, seconds: fine below 10 ms (the read SLO) and 50 ms (the write SLO), coarse
- * above.
+ * above, and every per-route p99 target of slo.ts is a bucket boundary.
  */
-export const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+export const LATENCY_BUCKETS = [...new Set([0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, ...sloBucketsSeconds()])].sort((a, b) => a - b);
 
 /** Creates the HTTP metrics in `registry`. */
 export function createHttpMetrics(registry: Registry): HttpMetrics {
@@ -57,6 +62,18 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
     idempotentReplays: new Counter({
       name: "http_idempotent_replays_total",
       help: "Responses replayed for a repeated Idempotency-Key",
+      registers,
+    }),
+    sloP99: new Gauge({
+      name: "http_route_slo_p99_seconds",
+      help: "Each route's latency SLO at p99 (src/http/slo.ts); routes without a target are absent",
+      labelNames: ["method", "route"] as const,
+      registers,
+    }),
+    sloErrorBudget: new Gauge({
+      name: "http_route_slo_error_budget_ratio",
+      help: "Each route's error budget: the allowed share of 5xx answers over 30 days",
+      labelNames: ["method", "route"] as const,
       registers,
     }),
   };

@@ -135,3 +135,11 @@ export interface StoredEventView {
 
 /** Reads a game's committed events in index order, paged (db/ event log `read`). */
 export type ReadEvents = (gameId: GameId, fromIndex?: number) => AsyncIterable<StoredEventView>;
+
+/**
+ * Asks the rooms whether a player holds a seat at a live table (a game being played), across
+ * processes when Redis is configured. The waitlist refuses removal while it does.
+ */
+export interface SeatCheck {
+  isSeatedAtLiveTable(playerId: string): Promise<boolean>;
+}

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
   /** How long a write's Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
+  /** How often an open season event stream polls `season_events` for new rows (ms). */
+  SEASON_STREAM_POLL_MS: positiveInt.default(250),
   /**
    * Algorithm of new password hashes: argon2id (OWASP's first choice) or scrypt. Unset: argon2id
    * where Node has `crypto.argon2` (24.7 and later), else scrypt with a warning. Stored hashes of

@@ -60,6 +60,8 @@ registerHttpRoutes(app, {
   ladder: createLadderPort(ladder, feed, scores),
   readEvents: (gameId, from) => eventLog.read(gameId, from),
   verifyGame: (events) => verifyGame(events),
+  // No rooms in the bench server: nobody is seated.
+  seats: { isSeatedAtLiveTable: () => Promise.resolve(false) },
   tokens: createTokenServiceFromConfig(config, logger),
 });
 const server = app.listen(config.PORT, config.HOST, () => {

@@ -17,13 +17,14 @@ type Session = z.input<typeof sessionSchema>;
  * Issues an access token and a refresh token for a principal: a registered user (`user` set)
  * or a guest player (`user` null). The refresh token's hash is stored with its owner.
  */
-async function openSession(deps: RouteDeps, principal: Principal, user: UserView | null): Promise<Session> {
+async function openSession(deps: RouteDeps, principal: Principal, user: UserView | null, opts: { readonly passwordLogin?: boolean } = {}): Promise<Session> {
   const access = await deps.tokens.issueAccessToken(principal);
   const refreshToken = newRefreshToken();
   await deps.accounts.saveRefreshToken({
     owner: user !== null ? { kind: "user", userId: user.id } : { kind: "guest", playerId: principal.playerId },
     tokenHash: hashRefreshToken(refreshToken),
     expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
+    ...(opts.passwordLogin === true && user !== null ? { loggedIn: { userId: user.id, playerId: user.playerId } } : {}),
   });
   return {
     ...access,
@@ -99,7 +100,7 @@ export function authRoutes(deps: RouteDeps) {
         return fail("auth/invalid_credentials");
       }
       await deps.loginLimiters.account.reset(accountKey);
-      return ok(await openSession(deps, userPrincipal(found.user), found.user));
+      return ok(await openSession(deps, userPrincipal(found.user), found.user, { passwordLogin: true }));
     },
   });
 
@@ -188,5 +189,9 @@ export function authRoutes(deps: RouteDeps) {
     },
   });
 
-  return [register, login, guest, refresh, logout, me];
+  // The spec's User Service paths: aliases of the same routes (one implementation).
+  const registerAlias = { ...register, path: "/api/users/register", summary: `${register.summary} (alias of POST /api/users)` };
+  const loginAlias = { ...login, path: "/api/users/login", summary: `${login.summary} (alias of POST /api/auth/login)` };
+
+  return [register, registerAlias, login, loginAlias, guest, refresh, logout, me];
 }

@@ -2,11 +2,12 @@
 import type { Registry } from "prom-client";
 import type { PasswordHashParams, TokenService } from "../auth.js";
 import type { HttpMetrics } from "../metrics.js";
-import type { LadderPort, ReadEvents, VerifyGame } from "../ports.js";
+import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "../ports.js";
 import type { KeyedLimiter } from "../rateLimit.js";
 import type { RouteDef } from "../route.js";
 import type { AccountStore } from "../stores/accounts.js";
 import type { GameStore } from "../stores/games.js";
+import type { SeasonStore } from "../stores/season.js";
 
 /** A dependency `/readyz` checks. */
 export interface ReadinessCheck {
@@ -20,6 +21,12 @@ export interface RouteDeps {
   readonly accounts: AccountStore;
   readonly games: GameStore;
   readonly ladder: LadderPort;
+  /** Season 0: waitlist, wallet, inventory, preferences, event log. */
+  readonly season: SeasonStore;
+  /** Whether a player holds a seat at a live table (asks the rooms). */
+  readonly seats: SeatCheck;
+  /** How often the season event stream polls the log for new rows (ms). */
+  readonly seasonStreamPollMs: number;
   readonly tokens: TokenService;
   readonly readEvents: ReadEvents;
   readonly verifyGame: VerifyGame;

@@ -11,6 +11,7 @@ import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "../../../db/pgError.js";
 import { players, refreshTokens, users } from "../../../db/schema/index.js";
+import { appendSeasonEvents } from "../../../db/seasonLog.js";
 import type { Role } from "../auth.js";
 
 /** A user as the API shows it to its owner (never the password hash). */
@@ -59,8 +60,11 @@ export interface AccountStore {
   /** Creates a player without a user (a guest) or a bot player. */
   createPlayer(input: { displayName: string; isBot: boolean }): Promise<PlayerIdentity>;
   getPlayer(id: string): Promise<PlayerIdentity | null>;
-  /** Stores a refresh token's hash, for a registered user or a guest player. */
-  saveRefreshToken(input: { owner: RefreshOwner; tokenHash: string; expiresAt: Date }): Promise<void>;
+  /**
+   * Stores a refresh token's hash, for a registered user or a guest player. With `loggedIn`
+   * (a password login), USER_LOGGED_IN is appended in the same transaction.
+   */
+  saveRefreshToken(input: { owner: RefreshOwner; tokenHash: string; expiresAt: Date; loggedIn?: { userId: string; playerId: string } }): Promise<void>;
   /**
    * Revokes a live refresh token and returns its owner, atomically (so a token is spent once,
    * even by concurrent refreshes); null when it is unknown, expired or already revoked.
@@ -160,6 +164,7 @@ export function createAccountStore(db: Database): AccountStore {
             .values({ userId: u.id, displayName: input.username, isBot: false, ...newAppearance() })
             .returning();
           if (p === undefined) throw new Error("insert into players returned no row");
+          await appendSeasonEvents(tx, [{ type: "USER_REGISTERED", playerId: p.id, payload: { _v: 1, userId: u.id, username: u.username } }]);
           return toUserView({ ...u, playerId: p.id, displayName: p.displayName });
         });
         if (user === null) throw new Error("registered user has no player");
@@ -241,7 +246,16 @@ export function createAccountStore(db: Database): AccountStore {
 
     async saveRefreshToken(input) {
       const owner = input.owner.kind === "user" ? { userId: input.owner.userId, playerId: null } : { userId: null, playerId: input.owner.playerId };
-      await db.insert(refreshTokens).values({ ...owner, tokenHash: input.tokenHash, expiresAt: input.expiresAt });
+      const values = { ...owner, tokenHash: input.tokenHash, expiresAt: input.expiresAt };
+      const login = input.loggedIn;
+      if (login === undefined) {
+        await db.insert(refreshTokens).values(values);
+        return;
+      }
+      await db.transaction(async (tx) => {
+        await tx.insert(refreshTokens).values(values);
+        await appendSeasonEvents(tx, [{ type: "USER_LOGGED_IN", playerId: login.playerId, payload: { _v: 1, userId: login.userId } }]);
+      });
     },
 
     async spendRefreshToken(tokenHash, now) {

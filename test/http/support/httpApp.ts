@@ -41,6 +41,8 @@ export interface TestApi {
   readonly registry: Registry;
   readonly database: TestDatabase;
   readonly ladder: LadderService;
+  /** Players the fake seat check reports as seated at a live table (tests add and remove). */
+  readonly seated: Set<string>;
   /** Plays and completes a game between these players; returns its id. */
   playCompletedGame(label: string, occupants: readonly SeatOccupant[]): Promise<string>;
   /** Creates a game that is still in progress; returns its id. */
@@ -96,6 +98,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
           submission: new ScoreSubmissionService({ db, tokens: new ActionTokens("http-test-action-token-secret-0123456789"), ladder, logger, registry }),
         });
   const app = express();
+  const seated = new Set<string>();
   const api = registerHttpRoutes(app, {
     config,
     logger,
@@ -104,6 +107,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     ladder: createLadderPort(ladder, feed, scores),
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
+    seats: { isSeatedAtLiveTable: (playerId) => Promise.resolve(seated.has(playerId)) },
     tokens,
     redis: options.redis,
   });
@@ -131,6 +135,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     registry,
     database,
     ladder,
+    seated,
     createLiveGame,
     async playCompletedGame(label, occupants) {
       const played = playGame(label, occupants);

@@ -1,0 +1,87 @@
+/**
+ * Inventories on `items`, `inventory` (one row per player: the version, i.e. the ETag) and
+ * `inventory_items` (holdings). A write locks the player's inventory row, lets the pure rules
+ * decide against the version the caller read (`If-Match`), and applies the holdings, the new
+ * version and the events in one transaction. Concurrent writes with the same `If-Match` queue
+ * on the row lock; the first moves the version on, so every other one is a version conflict.
+ */
+import { asc, eq, and } from "drizzle-orm";
+import type { Database, Transaction } from "./client.js";
+import { appendSeasonEvents } from "./seasonLog.js";
+import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
+import { inventory, inventoryItems, items } from "./schema/index.js";
+import { decideInventory, type InventoryCommand } from "../src/season/inventory.js";
+
+/** A catalogue item. */
+export interface ItemView {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+}
+
+/** A player's inventory as the API shows it. */
+export interface InventoryView {
+  readonly playerId: string;
+  readonly version: number;
+  readonly items: (ItemView & { readonly quantity: number })[];
+}
+
+/** The catalogue. */
+export async function listItems(db: Database): Promise<ItemView[]> {
+  return db.select({ id: items.id, name: items.name, kind: items.kind }).from(items).orderBy(asc(items.id));
+}
+
+/** Adds a catalogue item; false when the id exists. */
+export async function addItem(db: Database, item: ItemView): Promise<boolean> {
+  const rows = await db.insert(items).values(item).onConflictDoNothing().returning({ id: items.id });
+  return rows.length > 0;
+}
+
+/** A player's inventory (version 0 and nothing held when it never had a write). */
+export async function inventoryOf(db: Database | Transaction, playerId: string): Promise<InventoryView> {
+  const [head] = await db.select({ version: inventory.version }).from(inventory).where(eq(inventory.playerId, playerId));
+  const held = await db
+    .select({ id: items.id, name: items.name, kind: items.kind, quantity: inventoryItems.quantity })
+    .from(inventoryItems)
+    .innerJoin(items, eq(items.id, inventoryItems.itemId))
+    .where(eq(inventoryItems.playerId, playerId))
+    .orderBy(asc(items.id));
+  return { playerId, version: head?.version ?? 0, items: held };
+}
+
+async function applyIn(tx: Transaction, cmd: InventoryCommand): Promise<{ ok: true; inventory: InventoryView }> {
+  const [item] = await tx.select({ id: items.id }).from(items).where(eq(items.id, cmd.itemId));
+  if (item === undefined) throw new SeasonRejection("inventory/unknown_item", `no item ${cmd.itemId}`);
+  await tx.insert(inventory).values({ playerId: cmd.playerId, version: 0 }).onConflictDoNothing();
+  const [head] = await tx.select({ version: inventory.version }).from(inventory).where(eq(inventory.playerId, cmd.playerId)).for("update");
+  if (head === undefined) throw new Error(`inventory row of ${cmd.playerId} vanished`);
+  const rows = await tx.select({ itemId: inventoryItems.itemId, quantity: inventoryItems.quantity }).from(inventoryItems).where(eq(inventoryItems.playerId, cmd.playerId));
+  const d = decideInventory({ version: head.version, held: new Map(rows.map((r) => [r.itemId, r.quantity])) }, cmd);
+  if (!d.ok) throw new SeasonRejection(d.code);
+  await tx.update(inventory).set({ version: d.version, updatedAt: new Date() }).where(eq(inventory.playerId, cmd.playerId));
+  if (d.held === 0) {
+    await tx.delete(inventoryItems).where(and(eq(inventoryItems.playerId, cmd.playerId), eq(inventoryItems.itemId, cmd.itemId)));
+  } else {
+    await tx
+      .insert(inventoryItems)
+      .values({ playerId: cmd.playerId, itemId: cmd.itemId, quantity: d.held })
+      .onConflictDoUpdate({ target: [inventoryItems.playerId, inventoryItems.itemId], set: { quantity: d.held } });
+  }
+  await appendSeasonEvents(tx, d.events);
+  return { ok: true, inventory: await inventoryOf(tx, cmd.playerId) };
+}
+
+/** Applies an add or remove, or says why not (changing nothing). */
+export async function applyInventory(db: Database, cmd: InventoryCommand): Promise<{ ok: true; inventory: InventoryView } | Refused> {
+  return refusalsAsValues(() => db.transaction((tx) => applyIn(tx, cmd)));
+}
+
+/** Every inventory with holdings, for the audit. */
+export async function allInventories(db: Database): Promise<{ playerId: string; version: number; held: Map<string, number> }[]> {
+  const heads = await db.select().from(inventory);
+  const held = await db.select().from(inventoryItems);
+  const byPlayer = new Map(heads.map((h) => [h.playerId, { playerId: h.playerId, version: h.version, held: new Map<string, number>() }]));
+  for (const r of held) byPlayer.get(r.playerId)?.held.set(r.itemId, r.quantity);
+  // A row created by a refused write's first step never commits; version 0 rows are untouched inventories.
+  return [...byPlayer.values()].filter((i) => i.version > 0 || i.held.size > 0);
+}

@@ -1,0 +1,33 @@
+/**
+ * The waitlist's seat check, answered by the rooms themselves: every live `table` room the
+ * matchmaker lists (all processes when the Redis driver is configured) is asked with a remote
+ * room call whether the player holds a seat. Nothing is cached, so the answer cannot go stale.
+ */
+import { matchMaker } from "@colyseus/core";
+import type { SeatCheck } from "../http/ports.js";
+import { ROOM_NAMES } from "../shared/protocol.js";
+import type { TableRoom } from "../../rooms/TableRoom.js";
+
+/** How long one room may take to answer (ms). */
+const CALL_TIMEOUT_MS = 2000;
+
+/** The seat check over the matchmaker's live tables. */
+export function createRoomSeatCheck(): SeatCheck {
+  return {
+    async isSeatedAtLiveTable(playerId) {
+      const rooms = await matchMaker.query<TableRoom>({ name: ROOM_NAMES.table });
+      const live = rooms.filter((r) => r.metadata?.phase === "bidding" || r.metadata?.phase === "playing");
+      const answers = await Promise.all(
+        // A room that cannot answer (gone, or its process unreachable) counts as seated: the
+        // removal is refused and can be retried, rather than allowed on a guess.
+        live.map((r) =>
+          matchMaker.remoteRoomCall<TableRoom>(r.roomId, "holdsLiveSeat", [playerId], CALL_TIMEOUT_MS).then(
+            (v: unknown) => v === true,
+            () => true,
+          ),
+        ),
+      );
+      return answers.some((a) => a);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The Season 0 repositories (db/), bound to one database: what the season routes call.
+ */
+import type { Database } from "../../../db/client.js";
+import { addItem, applyInventory, inventoryOf, listItems } from "../../../db/inventory.js";
+import { preferencesOf, setPreferences } from "../../../db/preferences.js";
+import { readSeasonEvents, type SeasonEventQuery } from "../../../db/seasonLog.js";
+import { advanceWaitlist, joinWaitlist, listWaitlist, removeFromWaitlist, waitlistEntry, waitlistOfPlayer } from "../../../db/waitlist.js";
+import { balancesOf, transactionsOf, transfer } from "../../../db/wallet.js";
+
+/** Binds every Season 0 repository function to `db`. */
+export function createSeasonStore(db: Database) {
+  return {
+    joinWaitlist: (playerId: string) => joinWaitlist(db, playerId),
+    waitlistOfPlayer: (playerId: string) => waitlistOfPlayer(db, playerId),
+    waitlistEntry: (id: string) => waitlistEntry(db, id),
+    listWaitlist: (opts: Parameters<typeof listWaitlist>[1]) => listWaitlist(db, opts),
+    removeFromWaitlist: (id: string, isSeated: (playerId: string) => Promise<boolean>) => removeFromWaitlist(db, id, isSeated),
+    advanceWaitlist: (n: number, to: "invited" | "admitted") => advanceWaitlist(db, n, to),
+    transfer: (req: Parameters<typeof transfer>[1]) => transfer(db, req),
+    balancesOf: (playerId: string) => balancesOf(db, playerId),
+    transactionsOf: (playerId: string, opts: Parameters<typeof transactionsOf>[2]) => transactionsOf(db, playerId, opts),
+    listItems: () => listItems(db),
+    addItem: (item: Parameters<typeof addItem>[1]) => addItem(db, item),
+    inventoryOf: (playerId: string) => inventoryOf(db, playerId),
+    applyInventory: (cmd: Parameters<typeof applyInventory>[1]) => applyInventory(db, cmd),
+    preferencesOf: (userId: string) => preferencesOf(db, userId),
+    setPreferences: (userId: string, playerId: string, prefs: Parameters<typeof setPreferences>[3]) => setPreferences(db, userId, playerId, prefs),
+    readEvents: (q: SeasonEventQuery) => readSeasonEvents(db, q),
+  };
+}
+
+/** The Season 0 store. */
+export type SeasonStore = ReturnType<typeof createSeasonStore>;

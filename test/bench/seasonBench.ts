@@ -1,0 +1,194 @@
+/**
+ * `npm run bench:season`: the Season 0 endpoints on PostgreSQL, each request's latency next to
+ * its SLO (src/http/slo.ts).
+ *
+ * Makes a scratch database through DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
+ * postgres, used only as the admin connection; the scratch database is dropped at the end),
+ * starts the API in its own process (test/bench/httpServer.ts: the same registerHttpRoutes the
+ * server uses, NODE_ENV=production, rate limits raised), registers BENCH_USERS users, funds them
+ * and puts them on the waitlist, then offers a mix of reads and writes open-loop (requests
+ * evenly spaced, latency timed from when each was due: test/bench/openLoop.ts) at BENCH_RATE
+ * requests/s (default 500) for BENCH_SECONDS (default 10) over BENCH_CONNECTIONS (default 100)
+ * open keep-alive connections. Prints p50/p99 per endpoint beside its SLO target, and the
+ * machine's load average (the figures depend on it).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { loadavg, cpus } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createScratchDatabase } from "../../db/scratchDatabase.js";
+import { createTokenService } from "../../src/http/auth.js";
+import { sloFor } from "../../src/http/slo.js";
+import { openLoop, type OpenLoopRequest } from "./openLoop.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const env = (k: string): string | undefined => (process.env[k] === undefined || process.env[k] === "" ? undefined : process.env[k]);
+const num = (k: string, d: number): number => Number(env(k) ?? d);
+const RATE = num("BENCH_RATE", 500);
+const SECONDS = num("BENCH_SECONDS", 10);
+const CONNECTIONS = num("BENCH_CONNECTIONS", 100);
+const USERS = num("BENCH_USERS", 40);
+const admin = env("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const JWT_SECRET = randomBytes(32).toString("hex");
+
+interface User {
+  readonly userId: string;
+  readonly playerId: string;
+  readonly token: string;
+}
+
+/** One endpoint of the mix: its route (for the SLO), its share, and how to make a request. */
+interface Endpoint {
+  readonly method: "get" | "post" | "put";
+  readonly route: string;
+  readonly weight: number;
+  make(u: User, adminToken: string): OpenLoopRequest;
+}
+
+const json = (token: string, extra: Record<string, string> = {}): Record<string, string> => ({ authorization: `Bearer ${token}`, "content-type": "application/json", ...extra });
+
+const MIX: readonly Endpoint[] = [
+  { method: "get", route: "/api/currency", weight: 15, make: (u) => ({ method: "GET", path: "/api/currency", headers: json(u.token) }) },
+  { method: "get", route: "/api/inventory", weight: 15, make: (u) => ({ method: "GET", path: "/api/inventory", headers: json(u.token) }) },
+  { method: "get", route: "/api/waitlist/status", weight: 15, make: (u) => ({ method: "GET", path: "/api/waitlist/status", headers: json(u.token) }) },
+  { method: "get", route: "/api/currency/:id/transactions", weight: 10, make: (u) => ({ method: "GET", path: `/api/currency/${u.playerId}/transactions?limit=20`, headers: json(u.token) }) },
+  { method: "get", route: "/api/users/:id/preferences", weight: 10, make: (u) => ({ method: "GET", path: `/api/users/${u.userId}/preferences`, headers: json(u.token) }) },
+  { method: "get", route: "/api/items", weight: 10, make: (u) => ({ method: "GET", path: "/api/items", headers: json(u.token) }) },
+  {
+    method: "post",
+    route: "/api/currency/withdraw",
+    weight: 8,
+    make: (u) => ({ method: "POST", path: "/api/currency/withdraw", headers: json(u.token, { "idempotency-key": randomUUID() }), body: JSON.stringify({ currency: "coins", amount: 1 }) }),
+  },
+  {
+    method: "post",
+    route: "/api/currency/deposit",
+    weight: 7,
+    make: (u, a) => ({ method: "POST", path: "/api/currency/deposit", headers: json(a, { "idempotency-key": randomUUID() }), body: JSON.stringify({ playerId: u.playerId, currency: "coins", amount: 1 }) }),
+  },
+  {
+    method: "put",
+    route: "/api/users/:id/preferences",
+    weight: 5,
+    make: (u) => ({ method: "PUT", path: `/api/users/${u.userId}/preferences`, headers: json(u.token), body: JSON.stringify({ cardStyle: "modern", sound: false, locale: "en", colourBlindDeck: true }) }),
+  },
+  { method: "post", route: "/api/waitlist", weight: 5, make: (u) => ({ method: "POST", path: "/api/waitlist", headers: json(u.token) }) },
+];
+
+function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: url,
+      REDIS_URL: "",
+      JWT_SECRET,
+      ACTION_TOKEN_SECRET: randomBytes(32).toString("hex"),
+      // Registration is not measured here: cheap hashes keep the set-up short.
+      PASSWORD_HASH: "scrypt",
+      PASSWORD_SCRYPT_N: "1024",
+      RATE_LIMIT_AUTH: "100000000/60",
+      RATE_LIMIT_READ: "100000000/60",
+      RATE_LIMIT_WRITE: "100000000/60",
+      RATE_LIMIT_ADMIN: "100000000/60",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m !== null) resolve({ proc, base: `http://127.0.0.1:${m[1] ?? ""}` });
+    });
+    proc.once("exit", (code) => reject(new Error(`bench server exited (${String(code)}): ${out}`)));
+  });
+}
+
+async function post(base: string, p: string, headers: Record<string, string>, body?: unknown): Promise<unknown> {
+  const r = await fetch(base + p, { method: "POST", headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const j: unknown = await r.json();
+  if (r.status >= 300) throw new Error(`${p} answered ${r.status}: ${JSON.stringify(j)}`);
+  return j;
+}
+
+const get = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? Reflect.get(o, k) : undefined), v);
+
+async function setUp(base: string): Promise<{ users: User[]; adminToken: string }> {
+  const users: User[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const name = `season_${i}_${randomBytes(3).toString("hex")}`;
+    const j = await post(base, "/api/users", { "content-type": "application/json" }, { username: name, email: `${name}@bench.example`, password: "bench password 123" });
+    const token = get(j, "data", "accessToken");
+    const userId = get(j, "data", "user", "id");
+    const playerId = get(j, "data", "playerId");
+    if (typeof token !== "string" || typeof userId !== "string" || typeof playerId !== "string") throw new Error("register answered no session");
+    users.push({ token, userId, playerId });
+  }
+  const first = users[0];
+  if (first === undefined) throw new Error("BENCH_USERS must be >= 1");
+  const tokens = createTokenService({ secret: JWT_SECRET, accessTtlSeconds: 3600 });
+  const adminToken = (await tokens.issueAccessToken({ userId: first.userId, playerId: first.playerId, role: "admin", kind: "user" })).accessToken;
+  for (const u of users) {
+    await post(base, "/api/currency/deposit", json(adminToken, { "idempotency-key": randomUUID() }), { playerId: u.playerId, currency: "coins", amount: 1_000_000 });
+    await post(base, "/api/waitlist", json(u.token));
+  }
+  return { users, adminToken };
+}
+
+async function main(): Promise<void> {
+  const scratch = await createScratchDatabase(admin, "pzo_bench_season");
+  let server: ChildProcess | undefined;
+  try {
+    const started = await startServer(scratch.url);
+    server = started.proc;
+    const { users, adminToken } = await setUp(started.base);
+    const total = MIX.reduce((s, e) => s + e.weight, 0);
+    const slots: Endpoint[] = MIX.flatMap((e) => Array.from({ length: e.weight }, () => e));
+    const tagOf = (e: Endpoint): string => `${e.method.toUpperCase()} ${e.route}`;
+    // Warm-up: one second at the same rate (connections, plans, JIT), not reported.
+    const run = (seconds: number) =>
+      openLoop({
+        url: started.base,
+        connections: CONNECTIONS,
+        rate: RATE,
+        seconds,
+        next: (i) => {
+          const e = slots[(i * 7919) % total] ?? MIX[0];
+          const u = users[i % users.length];
+          if (e === undefined || u === undefined) throw new Error("empty mix");
+          return { ...e.make(u, adminToken), tag: tagOf(e) };
+        },
+      });
+    await run(1);
+    const load0 = loadavg()[0] ?? 0;
+    const r = await run(SECONDS);
+    const load1 = loadavg()[0] ?? 0;
+    console.log(`\nbench:season: ${RATE} req/s offered open-loop for ${SECONDS} s over ${CONNECTIONS} open connections, ${USERS} users, PostgreSQL (scratch db), one API process`);
+    console.log(`machine: ${cpus().length} cores, load average ${load0.toFixed(2)} before, ${load1.toFixed(2)} after (shared: other work on the machine moves these figures)`);
+    console.log(`answered ${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; overall p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`);
+    console.log("| endpoint | kind | requests | p50 ms | p99 ms | SLO p99 | meets |");
+    console.log("| --- | --- | ---: | ---: | ---: | ---: | --- |");
+    for (const e of MIX) {
+      const f = r.byTag[tagOf(e)];
+      const slo = sloFor({ method: e.method, path: e.route }).p99Ms;
+      const meets = f === undefined || slo === null ? "-" : f.p99 <= slo ? "yes" : "NO";
+      console.log(`| ${tagOf(e)} | ${e.method === "get" ? "read" : "write"} | ${f?.count ?? 0} | ${f?.p50 ?? "-"} | ${f?.p99 ?? "-"} | ${slo === null ? "none" : `${slo} ms`} | ${meets} |`);
+    }
+  } finally {
+    const proc = server;
+    if (proc !== undefined && proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    }
+    await scratch.drop();
+  }
+}
+
+await main();
