@@ -140,8 +140,9 @@ async function guest(proxy: FlyProxy, name: string): Promise<{ client: Client; p
   return { client, playerId: account.playerId };
 }
 
-const seated = (room: TableRoomLike, playerId: string): Promise<void> =>
-  waitUntil(() => room.state.seats.some((s) => s.playerId === playerId), 15_000, "seated");
+async function seated(room: { readonly state: TableState }, playerId: string): Promise<void> {
+  await waitUntil(() => room.state.seats.some((s) => s.playerId === playerId), 15_000, "seated");
+}
 
 async function exercise(mode: Mode): Promise<void> {
   const d = await deploy(mode);
@@ -166,7 +167,7 @@ async function exercise(mode: Mode): Promise<void> {
     const table = rooms[i];
     if (table === undefined) throw new Error("no table to join");
     const listing = await getListing(d.db.db, table.roomId as GameId);
-    if (listing === null) throw new Error("no listing");
+    if (listing === null || listing === undefined) throw new Error("no listing");
     const room = await coder.client.join<TableRoomLike>("table", { joinCode: listing.joinCode }, TableState);
     expect(room.roomId).toBe(table.roomId);
     await seated(room, coder.playerId);
