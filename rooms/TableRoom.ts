@@ -43,6 +43,7 @@ import { handOf, initTableState, projectHand, projectPublic } from "./projection
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
 import { corkUntilNextTick } from "./socketCork.js";
+import { SeatHolds } from "./seatHolds.js";
 
 /** Per-connection data at a table. */
 export interface TableUserData {
@@ -110,6 +111,8 @@ export function createTableRoom(deps: RoomDeps) {
     private queue: Promise<unknown> = Promise.resolve();
     private readonly seatClients = new Map<SeatIndex, TableClient>();
     private readonly botReservations = new Map<SeatIndex, number>();
+    /** Seats held for quick-play callers until they join (see {@link holdSeat}). */
+    private readonly holds = new SeatHolds();
     private readonly absenceTimers = new Map<SeatIndex, Delayed>();
     private turnTimer: Delayed | null = null;
     private shuttingDown = false;
@@ -152,9 +155,12 @@ export function createTableRoom(deps: RoomDeps) {
       this.trackMetrics();
       const bots = options.bots ?? 0;
       if (bots > 0) {
-        // Bots join through matchmaking, which needs the room registered: after onCreate.
+        // The last `bots` seats are promised to bots now, so quick play never hands them out;
+        // bots join through matchmaking, which needs the room registered: after onCreate.
+        const botSeats = Array.from({ length: bots }, (_, i) => seats - 1 - i);
+        for (const seat of botSeats) this.botReservations.set(seat, Date.now() + BOT_RESERVATION_MS);
         this.clock.setTimeout(() => {
-          for (let i = 0; i < bots; i++) this.requestBot(null);
+          for (const seat of botSeats) this.requestBot(seat);
         }, 0);
       }
       log.info({ gameId, seats, bots, isPublic: this.isPublic }, "table created");
@@ -215,8 +221,10 @@ export function createTableRoom(deps: RoomDeps) {
         if (this.game.phase !== "waiting") {
           throw joinError("table/game_in_progress", "the game has started and you hold no seat here; join with { spectate: true }");
         }
-        const seat = options.seat ?? this.firstFreeSeat(identity);
+        const seat = options.seat ?? this.holds.seatFor(client.sessionId, Date.now()) ?? this.firstFreeSeat(identity, client.sessionId);
+        this.holds.release(client.sessionId);
         if (seat === null) throw joinError("table/seat_unavailable", "no free seat");
+        if (this.holds.isHeld(seat, Date.now())) throw joinError("table/seat_unavailable", `seat ${seat} is held for a quick-play player`);
         const reservation = this.botReservations.get(seat);
         if (reservation !== undefined && reservation > Date.now() && !identity.isBot) {
           throw joinError("table/seat_unavailable", `seat ${seat} is reserved for a bot`);
@@ -497,7 +505,7 @@ export function createTableRoom(deps: RoomDeps) {
      */
     private async updateListing(): Promise<void> {
       const metadata = this.listing();
-      const isPrivate = !this.isPublic || this.game.phase !== "waiting";
+      const isPrivate = !this.isPublic || this.openSeat() === null;
       // The whole listing is the key, so a field added to it later can never go stale.
       const key = JSON.stringify({ isPrivate, metadata });
       if (key === this.listed) return;
@@ -634,13 +642,42 @@ export function createTableRoom(deps: RoomDeps) {
       return index === -1 ? null : index;
     }
 
-    private firstFreeSeat(identity: Identity): SeatIndex | null {
+    private firstFreeSeat(identity: Identity, sessionId: string): SeatIndex | null {
       for (let seat = 0; seat < this.game.config.seats; seat++) {
         const reservation = this.botReservations.get(seat);
         if (!identity.isBot && reservation !== undefined && reservation > Date.now()) continue;
+        if (this.holds.isHeld(seat, Date.now(), sessionId)) continue;
         if (this.game.seats[seat]?.occupant === null) return seat;
       }
       return null;
+    }
+
+    /** A seat nobody sits in, no bot is on its way to, and no quick-play caller holds; or null. */
+    private openSeat(): SeatIndex | null {
+      if (this.game.phase !== "waiting") return null;
+      const now = Date.now();
+      for (let seat = 0; seat < this.game.config.seats; seat++) {
+        const reservation = this.botReservations.get(seat);
+        if (reservation !== undefined && reservation > now) continue;
+        if (!this.holds.isHeld(seat, now) && this.game.seats[seat]?.occupant === null) return seat;
+      }
+      return null;
+    }
+
+    /**
+     * Quick play (src/app/quickPlay.ts) asks this before answering a caller's seat reservation:
+     * hold an open seat for that session, or say no (the game started, or every seat is taken,
+     * promised to a bot or held), and the matchmaker tries another table or opens a new one. A
+     * table with no open seat leaves matchmaking until a hold runs out.
+     */
+    async holdSeat(sessionId: string): Promise<boolean> {
+      const seat = this.shuttingDown || this.disposed ? null : this.openSeat();
+      if (seat !== null) {
+        this.holds.hold(sessionId, seat, Date.now(), this.seatReservationTimeout * 1000);
+        this.clock.setTimeout(() => void this.updateListing(), this.seatReservationTimeout * 1000 + 50);
+      }
+      await this.updateListing();
+      return seat !== null;
     }
 
     private attach(client: TableClient, seat: SeatIndex | null, identity: Identity): void {

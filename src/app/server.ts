@@ -24,6 +24,7 @@ import { createScoresPortFromConfig } from "../http/scoresAdapter.js";
 import { ROOM_NAMES } from "../shared/protocol.js";
 import { roomRoutingMode, type Config } from "./config.js";
 import { createRoomRouter, type RoomRouter } from "./roomRouting.js";
+import { installQuickPlay } from "./quickPlay.js";
 import { createLogger, type Logger } from "./logger.js";
 import { selectTransport } from "./transport.js";
 import { createBotDirectory, createTokenVerifier } from "./identity.js";
@@ -171,6 +172,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
 
   let listening = false;
   let stopping: Promise<void> | null = null;
+  let uninstallQuickPlay: (() => void) | null = null;
 
   async function restoreInProgressGames(): Promise<void> {
     if (!config.RESTORE_GAMES) return;
@@ -202,6 +204,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     transportKind: kind,
     async listen() {
       await ladder.start();
+      uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
       await server.listen(config.PORT, config.HOST);
       listening = true;
       const address = transport.server?.address();
@@ -218,6 +221,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger.info("shutting down: no new tables; finishing moves in flight");
         if (listening) await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
+        uninstallQuickPlay?.();
         await bots.stop();
         await ladder.stop();
         httpRedis?.disconnect();
