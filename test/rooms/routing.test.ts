@@ -41,11 +41,16 @@ async function roomIdsOf(server: ServerProcess): Promise<readonly string[]> {
 /**
  * Colyseus keeps its room listings and process registry in Redis without a key prefix, so two
  * suites sharing one Redis database could place rooms on each other's processes. Each run gets
- * a database number of its own (Colyseus removes its own keys at graceful shutdown).
+ * a database number of its own (Colyseus removes its own keys at graceful shutdown; the test's
+ * prefixed keys are deleted from that database afterwards).
  */
-function isolatedRedisUrl(url: string): string {
+function redisDatabase(): number {
+  return 1 + Math.floor(Math.random() * 15);
+}
+
+function redisUrlFor(url: string, db: number): string {
   const parsed = new URL(url);
-  parsed.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
+  parsed.pathname = `/${db}`;
   return parsed.toString();
 }
 
@@ -85,12 +90,13 @@ async function deploy(mode: Mode): Promise<Deployment> {
   const postgres = testBackends().find((b) => b.name === "postgres");
   if (postgres === undefined) throw new Error("no PostgreSQL backend");
   const db = await postgres.create();
-  const testRedis = await openTestRedis();
+  const redisDb = redisDatabase();
+  const testRedis = await openTestRedis({ db: redisDb });
   const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-route-a-")), mkdtempSync(path.join(tmpdir(), "pzo-route-b-"))] as const;
   const [portA, portB] = [await freePort(), await freePort()];
   const common = {
     DATABASE_URL: db.url ?? "",
-    REDIS_URL: isolatedRedisUrl(redisUrl ?? ""),
+    REDIS_URL: redisUrlFor(redisUrl ?? "", redisDb),
     REDIS_PREFIX: testRedis.prefix,
     JWT_SECRET: "route-test-secret-route-test-secret-0123456789",
     BOT_MOVE_DELAY_MS: "0",
