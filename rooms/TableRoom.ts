@@ -222,23 +222,28 @@ export function createTableRoom(deps: RoomDeps) {
           throw joinError("table/game_in_progress", "the game has started and you hold no seat here; join with { spectate: true }");
         }
         const seat = options.seat ?? this.holds.seatFor(client.sessionId, Date.now()) ?? this.firstFreeSeat(identity, client.sessionId);
-        this.holds.release(client.sessionId);
-        if (seat === null) throw joinError("table/seat_unavailable", "no free seat");
-        if (this.holds.isHeld(seat, Date.now())) throw joinError("table/seat_unavailable", `seat ${seat} is held for a quick-play player`);
-        const reservation = this.botReservations.get(seat);
-        if (reservation !== undefined && reservation > Date.now() && !identity.isBot) {
-          throw joinError("table/seat_unavailable", `seat ${seat} is reserved for a bot`);
+        try {
+          if (seat === null) throw joinError("table/seat_unavailable", "no free seat");
+          if (this.holds.isHeld(seat, Date.now(), client.sessionId)) throw joinError("table/seat_unavailable", `seat ${seat} is held for a quick-play player`);
+          const reservation = this.botReservations.get(seat);
+          if (reservation !== undefined && reservation > Date.now() && !identity.isBot) {
+            throw joinError("table/seat_unavailable", `seat ${seat} is reserved for a bot`);
+          }
+          // Held while the join is written, so quick play cannot hand the seat out meanwhile.
+          this.holds.hold(client.sessionId, seat, Date.now(), this.seatReservationTimeout * 1000);
+          const outcome = await this.apply({
+            type: "join",
+            seat,
+            playerId: identity.playerId,
+            displayName: identity.displayName,
+            isBot: identity.isBot,
+          });
+          if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
+          this.botReservations.delete(seat);
+          this.attach(client, seat, identity);
+        } finally {
+          this.holds.release(client.sessionId);
         }
-        const outcome = await this.apply({
-          type: "join",
-          seat,
-          playerId: identity.playerId,
-          displayName: identity.displayName,
-          isBot: identity.isBot,
-        });
-        if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
-        this.botReservations.delete(seat);
-        this.attach(client, seat, identity);
         await this.maybeAutoStart();
       });
     }

@@ -2,7 +2,7 @@
  * One address, two processes: a local stand-in for Fly's proxy (round robin per connection,
  * honouring `fly-replay` or not) in front of two server processes on PostgreSQL and Redis, with
  * no PUBLIC_URL. Every join must reach its room: 40 creates, 20 joins by code, 20 rejoins by id,
- * lobbies, replays and the SSE stream, once with ROOM_ROUTING=fly-replay (the default on a Fly
+ * lobbies, replays, 12 concurrent quick-play joins and the SSE stream, once with ROOM_ROUTING=fly-replay (the default on a Fly
  * machine) and once with ROOM_ROUTING=forward behind a proxy that ignores `fly-replay`.
  * Runs only when both DATABASE_URL and REDIS_URL are set; otherwise it says loudly that it was
  * skipped.
@@ -209,6 +209,13 @@ async function exercise(mode: Mode): Promise<void> {
     await replay.leave(true);
     return replay.roomId;
   });
+  // Quick play across both processes: the candidate table holds the seat over IPC when it lives
+  // on the other process; nobody is refused.
+  const quick = await pooled(await Promise.all(Array.from({ length: 12 }, (_, i) => guest(d.proxy, `Quick${i}`))), 12, async (q) => {
+    const room = await q.client.joinOrCreate<TableRoomLike>("table", { seats: 3 }, TableState);
+    await seated(room, q.playerId);
+    return room;
+  });
   const sse = await fetch(`${d.proxy.httpUrl}/api/ladder/stream`);
   const sseType = sse.headers.get("content-type");
   await sse.body?.cancel();
@@ -219,6 +226,7 @@ async function exercise(mode: Mode): Promise<void> {
     rejoinsById: `${rejoins.length - failures(rejoins).length}/20`,
     lobbies: `${lobbies.length - failures(lobbies).length}/4`,
     replays: `${replays.length - failures(replays).length}/4`,
+    quickPlay: `${quick.length - failures(quick).length}/12`,
     tablesOnA: split.onA,
     tablesOnB: split.onB,
     proxy: d.proxy.counts,
@@ -229,6 +237,7 @@ async function exercise(mode: Mode): Promise<void> {
   expect(failures(rejoins)).toEqual([]);
   expect(failures(lobbies)).toEqual([]);
   expect(failures(replays)).toEqual([]);
+  expect(failures(quick)).toEqual([]);
   expect(sse.status).toBe(200);
   expect(sseType).toMatch(/text\/event-stream/);
   // Both processes host tables, so about half the upgrades had to be routed to the other one.
@@ -239,6 +248,7 @@ async function exercise(mode: Mode): Promise<void> {
   else expect(d.proxy.counts.replays).toBe(0);
   for (const r of rejoins) if (r.status === "fulfilled") await r.value.leave(true);
   for (const r of rooms) await r.leave(true);
+  for (const r of quick) if (r.status === "fulfilled") await r.value.leave(true);
 }
 
 describe.skipIf(!ready)(ready ? "room routing behind one address (PostgreSQL + Redis)" : "room routing (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
