@@ -1,6 +1,14 @@
 /**
  * Load harness: `npm run loadtest -- --clients N [--tables M] [--workers K] [--think-ms 200-500]
- * [--lobby-clients 3] [--max-seconds S] [--url ws://host:port]`
+ * [--lobby-clients 3] [--max-seconds S] [--url ws://host:port] [--routing fly-replay|forward
+ * [--join-probes 40]]`
+ *
+ * With `--routing` it starts two server processes (DATABASE_URL and REDIS_URL required, no
+ * PUBLIC_URL) behind the local stand-in for Fly's proxy (test/support/flyProxy.ts: round robin
+ * per connection; honouring `fly-replay` in mode fly-replay, ignoring it in mode forward) and runs
+ * everything through the stand-in. Before the load it times `--join-probes` spectator joins by
+ * id (matchmake + WebSocket + handshake) straight to each table's host and through the stand-in,
+ * and prints both (p50/p99): the difference is what the routing adds to a join.
  *
  * Runs N bot clients (the house policy, Colyseus SDK over real WebSockets, guest sessions from
  * the REST API; guests are ordinary players, so finished games move the ladder) at M tables of
@@ -30,6 +38,7 @@ import { z } from "zod";
 import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
+import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, percentile, schedstat, workerMessageSchema, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -56,6 +65,10 @@ const argsSchema = z.object({
   "ramp-seconds": z.coerce.number().min(0).max(600).default(10),
   /** Write a V8 CPU profile of the server process (the one the harness starts) into this directory. */
   "server-cpu-prof": z.string().min(1).optional(),
+  /** Two server processes behind the Fly proxy stand-in, routing rooms this way. */
+  routing: z.enum(["fly-replay", "forward"]).optional(),
+  /** Spectator joins timed direct and through the stand-in (with --routing). */
+  "join-probes": z.coerce.number().int().min(1).max(1000).default(40),
 });
 
 const statsSchema = z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), rssBytes: z.number(), clients: z.number(), rooms: z.number() });
@@ -76,7 +89,14 @@ function freePort(): Promise<number> {
 /** The server's event-loop delay since the run started, from loadtest/serverProbe.ts's latest line. */
 let serverLoop: LoopDelay | null = null;
 
-async function startServer(cpuProfDir: string | undefined): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
+interface SpawnedServer {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  readonly port: number;
+}
+
+async function startServer(cpuProfDir: string | undefined, extraEnv: (port: number) => Readonly<Record<string, string>> = () => ({}), probe = true): Promise<SpawnedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-load-"));
   const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
@@ -94,6 +114,7 @@ async function startServer(cpuProfDir: string | undefined): Promise<{ url: strin
       RATE_LIMIT_AUTH: "1000000/60",
       RATE_LIMIT_READ: "1000000/60",
       SERVE_CLIENT: "false",
+      ...extraEnv(port),
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -107,7 +128,7 @@ async function startServer(cpuProfDir: string | undefined): Promise<{ url: strin
     const lines = (partial + d.toString()).split("\n");
     partial = lines.pop() ?? "";
     for (const line of lines) {
-      if (!line.startsWith("loadtest-probe ")) {
+      if (!line.startsWith("loadtest-probe ") || !probe) {
         if (err.length < 100_000) err += `${line}\n`;
         continue;
       }
@@ -125,17 +146,99 @@ async function startServer(cpuProfDir: string | undefined): Promise<{ url: strin
     if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
     if (Date.now() > deadline) throw new Error(`server did not start: ${err}`);
     const ok = await fetch(`${url}/stats`).then((r) => r.ok, () => false);
-    if (ok) return { url: `ws://127.0.0.1:${port}`, child, dataDir };
+    if (ok) return { url: `ws://127.0.0.1:${port}`, child, dataDir, port };
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-async function serverStats(http: string): Promise<Stats | null> {
+async function oneServerStats(http: string): Promise<Stats | null> {
   try {
     return statsSchema.parse(await (await fetch(`${http}/stats`)).json());
   } catch {
     return null;
   }
+}
+
+/** Every server's /stats, summed (CPU, clients, rooms) or the largest (RSS). */
+async function serverStats(https: readonly string[]): Promise<Stats | null> {
+  const all = await Promise.all(https.map(oneServerStats));
+  if (all.some((s) => s === null)) return null;
+  const got = all.filter((s): s is Stats => s !== null);
+  return {
+    cpuUserMicros: got.reduce((n, s) => n + s.cpuUserMicros, 0),
+    cpuSystemMicros: got.reduce((n, s) => n + s.cpuSystemMicros, 0),
+    rssBytes: Math.max(...got.map((s) => s.rssBytes)),
+    clients: got.reduce((n, s) => n + s.clients, 0),
+    rooms: got.reduce((n, s) => n + s.rooms, 0),
+  };
+}
+
+const roomIdsSchema = z.object({ roomIds: z.array(z.string()) });
+
+/** A routed cluster: two servers behind the Fly proxy stand-in. */
+interface Cluster {
+  readonly servers: readonly SpawnedServer[];
+  readonly proxy: FlyProxy;
+}
+
+async function startCluster(mode: "fly-replay" | "forward", cpuProfDir: string | undefined): Promise<Cluster> {
+  const env =
+    (machineId: string) =>
+    (port: number): Record<string, string> =>
+      mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
+  const a = await startServer(cpuProfDir, env("m-a"), true);
+  const b = await startServer(undefined, env("m-b"), false);
+  const proxy = await startFlyProxy({ backends: [{ machineId: "m-a", port: a.port }, { machineId: "m-b", port: b.port }], honourReplay: mode === "fly-replay" });
+  return { servers: [a, b], proxy };
+}
+
+/** Times one spectator join by id (matchmake, WebSocket, handshake) through `endpoint`, in ms. */
+async function timeJoin(endpoint: string, token: string, roomId: string): Promise<number> {
+  const client = new Client(endpoint);
+  client.http.authToken = token;
+  const started = performance.now();
+  const room = await client.joinById(roomId, { spectate: true });
+  const ms = performance.now() - started;
+  room.onMessage("*", () => undefined);
+  await room.leave(true);
+  return ms;
+}
+
+/**
+ * The join round trip direct to each table's host and through the stand-in, side by side.
+ * Tables are created first (bots-free, long turns) and left open for the probes.
+ */
+async function probeJoins(cluster: Cluster, probes: number): Promise<void> {
+  const account = await fetch(`${cluster.proxy.httpUrl}/api/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ displayName: "Prober" }) });
+  const token = z.object({ data: z.object({ accessToken: z.string() }) }).parse(await account.json()).data.accessToken;
+  const creator = new Client(cluster.proxy.url);
+  creator.http.authToken = token;
+  const tables: Room[] = [];
+  for (let i = 0; i < Math.min(probes, 20); i++) {
+    const table = await creator.create(ROOM_NAMES.table, { seats: 5, turnSeconds: 600 });
+    table.onMessage("*", () => undefined);
+    tables.push(table);
+  }
+  const hosts = await Promise.all(cluster.servers.map(async (s) => ({ url: s.url, roomIds: roomIdsSchema.parse(await (await fetch(`${httpBaseOf(s.url)}/stats`)).json()).roomIds })));
+  const direct: number[] = [];
+  const routed: number[] = [];
+  const replaysBefore = cluster.proxy.counts.replays;
+  for (let i = 0; i < probes; i++) {
+    const table = tables[i % tables.length];
+    if (table === undefined) break;
+    const host = hosts.find((h) => h.roomIds.includes(table.roomId));
+    if (host === undefined) continue;
+    direct.push(await timeJoin(host.url, token, table.roomId));
+    routed.push(await timeJoin(cluster.proxy.url, token, table.roomId));
+  }
+  const replays = cluster.proxy.counts.replays - replaysBefore;
+  console.log(`join round trip (joinById as spectator: matchmake + WebSocket + handshake), ${direct.length} probes each:`);
+  console.log(`  direct to the table's host:  ${msFigures(direct)}`);
+  console.log(`  through the proxy stand-in:  ${msFigures(routed)} (${replays} fly-replay answers replayed; about half the upgrades land on the other process)`);
+  const sd = [...direct].sort((x, y) => x - y);
+  const sr = [...routed].sort((x, y) => x - y);
+  console.log(`  extra through the stand-in (its own hop, plus the routing hop for about half the joins): p50 ${(percentile(sr, 50) - percentile(sd, 50)).toFixed(1)} ms, p99 ${(percentile(sr, 99) - percentile(sd, 99)).toFixed(1)} ms`);
+  await Promise.all(tables.map((t) => t.leave(true).catch(() => undefined)));
 }
 
 const eventLineSchema = z.object({ index: z.number().int(), event: z.object({ type: z.string() }) });
@@ -217,6 +320,8 @@ async function main(): Promise<number> {
       "lobby-clients": { type: "string" },
       "server-cpu-prof": { type: "string" },
       "ramp-seconds": { type: "string" },
+      routing: { type: "string" },
+      "join-probes": { type: "string" },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -234,10 +339,20 @@ async function main(): Promise<number> {
   }
   const workers = Math.min(workerArg ?? availableParallelism(), tables);
 
+  const routing = parsed.data.routing;
+  const hasEnv = (name: string): boolean => process.env[name] !== undefined && process.env[name] !== "";
+  if (routing !== undefined && (parsed.data.url !== undefined || !hasEnv("DATABASE_URL") || !hasEnv("REDIS_URL"))) {
+    console.error("--routing starts two server processes itself: it needs DATABASE_URL and REDIS_URL (a Redis database of its own: Colyseus keys carry no prefix) and no --url");
+    return 2;
+  }
+
   console.log(`load average at start (1/5/15 min): ${loadLine()} on ${availableParallelism()} cores`);
-  const spawned = parsed.data.url === undefined ? await startServer(parsed.data["server-cpu-prof"]) : null;
-  const endpoint = parsed.data.url ?? spawned?.url ?? "";
+  const cluster = routing === undefined ? null : await startCluster(routing, parsed.data["server-cpu-prof"]);
+  const spawned = cluster?.servers[0] ?? (parsed.data.url === undefined ? await startServer(parsed.data["server-cpu-prof"]) : null);
+  const endpoint = parsed.data.url ?? cluster?.proxy.url ?? spawned?.url ?? "";
   const http = httpBaseOf(endpoint);
+  const statsHttps = cluster === null ? [http] : cluster.servers.map((s) => httpBaseOf(s.url));
+  if (cluster !== null) console.log(`routing: two server processes (no PUBLIC_URL, ROOM_ROUTING=${routing}) behind the Fly proxy stand-in at ${cluster.proxy.url}; server figures below are summed over both (RSS: the larger)`);
   console.log(`load: ${clients} clients at ${tables} tables of ${seats} against ${endpoint}${spawned === null ? "" : " (server started by the harness)"}`);
   if (spawned !== null) {
     const db = process.env["DATABASE_URL"] !== undefined && process.env["DATABASE_URL"] !== "" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite (in the server process)";
@@ -250,9 +365,10 @@ async function main(): Promise<number> {
 
   const harnessLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   harnessLoop.enable();
+  if (cluster !== null) await probeJoins(cluster, parsed.data["join-probes"]);
   const lobby = await openLobbies(endpoint, parsed.data["lobby-clients"]);
 
-  const before = await serverStats(http);
+  const before = await serverStats(statsHttps);
   spawned?.child.kill("SIGUSR2"); // the probe's histogram starts now
   const serverSchedBefore = spawned?.child.pid === undefined ? null : schedstat(spawned.child.pid);
   const t0 = performance.now();
@@ -261,7 +377,7 @@ async function main(): Promise<number> {
   const statsLatency: number[] = [];
   const sampler = setInterval(() => {
     const sent = performance.now();
-    void serverStats(http).then((s) => {
+    void serverStats(statsHttps).then((s) => {
       if (s === null) return;
       statsLatency.push(performance.now() - sent);
       maxRss = Math.max(maxRss, s.rssBytes);
@@ -294,7 +410,7 @@ async function main(): Promise<number> {
   // Deltas of the last games are published right after their completion commits: give them a moment.
   await new Promise((r) => setTimeout(r, 1_000));
   harnessLoop.disable();
-  const after = await serverStats(http);
+  const after = await serverStats(statsHttps);
   const serverSchedAfter = spawned?.child.pid === undefined ? null : schedstat(spawned.child.pid);
 
   const connected = reports.reduce((n, r) => n + r.connected, 0);
@@ -341,11 +457,12 @@ async function main(): Promise<number> {
   console.log(`logs checked: ${completed}/${tables} completed games, ${lost} with lost or missing events`);
   console.log(`load average at end (1/5/15 min): ${loadLine()}`);
 
-  if (spawned !== null) {
-    spawned.child.kill("SIGTERM");
-    await new Promise((r) => spawned.child.once("exit", r));
-    rmSync(spawned.dataDir, { recursive: true, force: true });
+  for (const server of cluster?.servers ?? (spawned === null ? [] : [spawned])) {
+    server.child.kill("SIGTERM");
+    await new Promise((r) => server.child.once("exit", r));
+    rmSync(server.dataDir, { recursive: true, force: true });
   }
+  await cluster?.proxy.close();
   return lost === 0 && !timedOut && reports.length === workers ? 0 : 1;
 }
 

@@ -91,8 +91,11 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     ({ isPublic: this.isPublic, joinCode: this.joinCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
     await this.updateListing();
-    // Bots join through matchmaking, which needs the room registered: after onCreate.
-    if (bots > 0) this.clock.setTimeout(() => Array.from({ length: bots }, () => this.seats.requestBot(null)), 0);
+    // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
+    // join through matchmaking, which needs the room registered: after onCreate.
+    const botSeats = Array.from({ length: bots }, (_, i) => created.config.seats - 1 - i);
+    botSeats.forEach((seat) => this.reservations.reserve(seat));
+    if (bots > 0) this.clock.setTimeout(() => botSeats.forEach((seat) => this.seats.requestBot(seat)), 0);
     this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.isPublic }, "table created");
   }
 
@@ -140,10 +143,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     if (!parsed.ok) return Promise.reject(joinError(parsed.code, parsed.detail));
     if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
     return this.pipeline.enqueue(async () => {
-      const request = joinRequest(parsed.options, identity, this.game, this.reservations);
+      const request = joinRequest(parsed.options, identity, this.game, this.reservations, client.sessionId);
       if (!request.ok) throw joinError(request.code, request.detail);
       if (request.kind !== "sit") return this.attach(client, request.seat, identity);
-      const outcome = await this.pipeline.apply({ type: "join", seat: request.seat, playerId: identity.playerId, displayName: identity.displayName, isBot: identity.isBot, clientSeed: parsed.options.clientSeed ?? null });
+      // Held while the join is written, so quick play cannot hand the seat out meanwhile.
+      this.reservations.hold(client.sessionId, request.seat, this.seatReservationTimeout * 1000);
+      const join = { type: "join", seat: request.seat, playerId: identity.playerId, displayName: identity.displayName, isBot: identity.isBot, clientSeed: parsed.options.clientSeed ?? null } as const;
+      const outcome = await this.pipeline.apply(join).finally(() => this.reservations.releaseHold(client.sessionId));
       if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
       this.reservations.release(request.seat);
       this.attach(client, request.seat, identity);
@@ -205,6 +211,21 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
+  /**
+   * Quick play (src/app/quickPlay.ts) asks this before handing out a caller's seat reservation:
+   * hold an open seat for that session, or say no, and the matchmaker tries another table or opens
+   * a new one. A table with no open seat leaves matchmaking until the hold runs out.
+   */
+  async holdSeat(sessionId: string): Promise<boolean> {
+    const seat = this.shuttingDown || this.disposed ? null : this.reservations.openSeat(this.game);
+    if (seat !== null) {
+      this.reservations.hold(sessionId, seat, this.seatReservationTimeout * 1000);
+      this.clock.setTimeout(() => void this.updateListing(), this.seatReservationTimeout * 1000 + 50);
+    }
+    await this.updateListing();
+    return seat !== null;
+  }
+
   /** Whether `playerId` holds a seat in a game being played (the waitlist asks, via remoteRoomCall). */
   holdsLiveSeat(playerId: string): boolean {
     return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
@@ -269,7 +290,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   /** Hands the listing to the matchmaker when it changed (rooms/table/listing.ts). */
   private async updateListing(): Promise<void> {
-    const listing = listingOf(this.game, this.isPublic, this.joinCode);
+    const listing = listingOf(this.game, this.isPublic, this.joinCode, this.reservations.openSeat(this.game) !== null);
     if (this.listing.changed(listing)) await this.setMatchmaking({ private: listing.private, metadata: listing.metadata });
   }
 

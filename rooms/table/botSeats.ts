@@ -1,12 +1,15 @@
 /**
- * Seats promised to bots. A bot asked to join a seat has it reserved for a while, so a person
- * joining meanwhile is sent elsewhere; the engine's own join rule is probed before a bot is
- * asked for. Times come from the injected clock.
+ * Seats promised to bots, and seats held for quick-play callers. A bot asked to join a seat has
+ * it reserved for a while, so a person joining meanwhile is sent elsewhere; the engine's own join
+ * rule is probed before a bot is asked for. Quick play (src/app/quickPlay.ts) holds a seat for a
+ * caller's session between its seat reservation and its join (rooms/table/seatHolds.ts). Times
+ * come from the injected clock.
  */
 import type { GameState, SeatIndex } from "../../src/game/types.js";
 import type { ReasonCode } from "../../src/shared/protocol.js";
 import { asPlayerId, type Identity } from "../../src/shared/identity.js";
 import type { Engine } from "../ports.js";
+import { SeatHolds } from "./seatHolds.js";
 
 /** How long a seat stays reserved for a bot that was asked to join it. */
 export const BOT_RESERVATION_MS = 15_000;
@@ -21,6 +24,7 @@ export interface Refusal {
 /** The seats of one table reserved for bots on their way. */
 export class BotReservations {
   private readonly until = new Map<SeatIndex, number>();
+  private readonly holds = new SeatHolds();
 
   constructor(private readonly now: () => Date) {}
 
@@ -38,11 +42,41 @@ export class BotReservations {
     this.until.delete(seat);
   }
 
-  /** The first empty seat `identity` may take (people skip seats promised to bots). */
-  firstFreeSeat(game: GameState, identity: Identity): SeatIndex | null {
+  /** Holds `seat` for a quick-play session for `ttlMs` (or while its join is written). */
+  hold(sessionId: string, seat: SeatIndex, ttlMs: number): void {
+    this.holds.hold(sessionId, seat, this.now().getTime(), ttlMs);
+  }
+
+  /** The seat held for `sessionId`, or null. */
+  heldFor(sessionId: string): SeatIndex | null {
+    return this.holds.seatFor(sessionId, this.now().getTime());
+  }
+
+  /** True when `seat` is held for a session other than `exceptSession`. */
+  isHeld(seat: SeatIndex, exceptSession?: string): boolean {
+    return this.holds.isHeld(seat, this.now().getTime(), exceptSession);
+  }
+
+  /** The session joined (or gave up): its hold ends. */
+  releaseHold(sessionId: string): void {
+    this.holds.release(sessionId);
+  }
+
+  /** The first empty seat `identity` may take (people skip seats promised to bots; all skip others' holds). */
+  firstFreeSeat(game: GameState, identity: Identity, sessionId?: string): SeatIndex | null {
     for (let seat = 0; seat < game.config.seats; seat++) {
       if (!identity.isBot && this.isReserved(seat)) continue;
+      if (this.isHeld(seat, sessionId)) continue;
       if (game.seats[seat]?.occupant === null) return seat;
+    }
+    return null;
+  }
+
+  /** A seat of a waiting game nobody sits in, no bot is on its way to and no caller holds; or null. */
+  openSeat(game: GameState): SeatIndex | null {
+    if (game.phase !== "waiting") return null;
+    for (let seat = 0; seat < game.config.seats; seat++) {
+      if (!this.isReserved(seat) && !this.isHeld(seat) && game.seats[seat]?.occupant === null) return seat;
     }
     return null;
   }

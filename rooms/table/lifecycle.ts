@@ -56,15 +56,16 @@ export function parseJoinOptions(rawOptions: unknown): { readonly ok: true; read
 }
 
 /** Decides a join from its options, who joins, and the table as it is now. */
-export function joinRequest(options: TableJoinOptions, identity: Identity, game: GameState, reservations: BotReservations): JoinRequest {
+export function joinRequest(options: TableJoinOptions, identity: Identity, game: GameState, reservations: BotReservations, sessionId: string): JoinRequest {
   if (options.spectate === true) return { ok: true, kind: "watch", seat: null };
   const existing = game.seats.findIndex((s) => s.occupant?.playerId === identity.playerId);
   if (existing !== -1) return { ok: true, kind: "return", seat: existing };
   if (game.phase !== "waiting") {
     return { ok: false, code: "table/game_in_progress", detail: "the game has started and you hold no seat here; join with { spectate: true }" };
   }
-  const seat = options.seat ?? reservations.firstFreeSeat(game, identity);
+  const seat = options.seat ?? reservations.heldFor(sessionId) ?? reservations.firstFreeSeat(game, identity, sessionId);
   if (seat === null) return { ok: false, code: "table/seat_unavailable", detail: "no free seat" };
+  if (reservations.isHeld(seat, sessionId)) return { ok: false, code: "table/seat_unavailable", detail: `seat ${seat} is held for a quick-play player` };
   if (reservations.isReserved(seat) && !identity.isBot) return { ok: false, code: "table/seat_unavailable", detail: `seat ${seat} is reserved for a bot` };
   return { ok: true, kind: "sit", seat };
 }

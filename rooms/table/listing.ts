@@ -18,10 +18,13 @@ export interface Listing {
   readonly metadata: TableListingMetadata;
 }
 
-/** The listing of a table: public only while it is waiting for players. */
-export function listingOf(game: GameState, isPublic: boolean, joinCode: string | null): Listing {
+/**
+ * The listing of a table: public only while it has an open seat (waiting for players, and a seat
+ * nobody sits in, no bot is on its way to and no quick-play caller holds).
+ */
+export function listingOf(game: GameState, isPublic: boolean, joinCode: string | null, hasOpenSeat: boolean): Listing {
   return {
-    private: !isPublic || game.phase !== "waiting",
+    private: !isPublic || !hasOpenSeat,
     metadata: {
       gameId: game.gameId,
       seats: game.config.seats,

@@ -22,8 +22,10 @@ import { serveClient } from "./clientAssets.js";
 import { createLadderPort } from "../http/ladderAdapter.js";
 import { createScoresPortFromConfig } from "../http/scoresAdapter.js";
 import { ROOM_NAMES } from "../shared/protocol.js";
-import type { Config } from "../platform/config.js";
+import { roomRoutingMode, type Config } from "../platform/config.js";
 import { createLogger, type Logger } from "../platform/logger.js";
+import { createRoomRouter, type RoomRouter } from "./roomRouting.js";
+import { installQuickPlay } from "./quickPlay.js";
 import { selectTransport } from "./transport.js";
 import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
 import { openStorage, type Storage } from "./storage.js";
@@ -80,12 +82,27 @@ function publicAddressOf(config: Config): string | undefined {
   return `${url.host}${url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "")}`;
 }
 
+/** The room router ROOM_ROUTING asks for (none when it resolves to `off`). */
+function createRouter(config: Config, presence: Presence, logger: Logger): RoomRouter | undefined {
+  const mode = roomRoutingMode(config);
+  if (mode === "off") return undefined;
+  return createRoomRouter(mode, {
+    presence,
+    registryKey: `${config.REDIS_PREFIX}routes`,
+    selfProcessId: () => matchMaker.processId,
+    hostsLocally: (roomId) => matchMaker.getLocalRoomById(roomId) !== undefined,
+    hostOf: async (roomId) => (await matchMaker.getRoomById(roomId))?.processId ?? null,
+    onInvalidEntry: (processId, err) => logger.warn({ err, processId }, "malformed room-routing entry in presence"),
+  });
+}
+
 /** Builds the server. Nothing listens until `listen()`. */
 export async function createPzoServer(config: Config, overrides: PzoServerOverrides = {}): Promise<PzoServer> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const { transport, kind } = await selectTransport(config.TRANSPORT, logger);
-
   const presence: Presence = config.REDIS_URL !== undefined ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
+  const router = createRouter(config, presence, logger);
+  const { transport, kind } = await selectTransport(config.TRANSPORT, logger, router);
+
   const driver = config.REDIS_URL !== undefined ? new RedisDriver(config.REDIS_URL) : new LocalDriver();
 
   const storage = overrides.storage ?? (await openStorage(config, logger));
@@ -162,6 +179,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
 
   let listening = false;
   let stopping: Promise<void> | null = null;
+  let uninstallQuickPlay: (() => void) | null = null;
 
   async function restoreInProgressGames(): Promise<void> {
     if (!config.RESTORE_GAMES) return;
@@ -193,20 +211,24 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     transportKind: kind,
     async listen() {
       await ladder.start();
+      uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
       await server.listen(config.PORT, config.HOST);
       listening = true;
       const address = transport.server?.address();
       const port = address !== null && typeof address === "object" ? address.port : config.PORT;
       const url = `ws://127.0.0.1:${port}`;
       bots.setEndpoint(url);
-      logger.info({ port, transport: kind, redis: config.REDIS_URL !== undefined, database: storage.kind }, `PZO listening on ${config.HOST}:${port}`);
+      await router?.register({ machineId: config.FLY_MACHINE_ID, address: config.PRIVATE_ADDRESS });
+      logger.info({ port, transport: kind, redis: config.REDIS_URL !== undefined, database: storage.kind, roomRouting: router?.mode ?? "off" }, `PZO listening on ${config.HOST}:${port}`);
       await restoreInProgressGames();
       return { port, url };
     },
     shutdown() {
       stopping ??= (async () => {
         logger.info("shutting down: no new tables; finishing moves in flight");
+        if (listening) await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
+        uninstallQuickPlay?.();
         await bots.stop();
         await ladder.stop();
         httpRedis?.disconnect();

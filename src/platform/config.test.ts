@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, roomRoutingMode } from "./config.js";
 
 describe("config", () => {
   it("uses embedded defaults when nothing is set", () => {
@@ -24,5 +24,16 @@ describe("config", () => {
   it("refuses production without a JWT secret", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) }).NODE_ENV).toBe("production");
+  });
+  it("room routing: fly-replay by default on a Fly machine, off elsewhere; each mode says what it needs", () => {
+    expect(roomRoutingMode(loadConfig({}))).toBe("off");
+    expect(roomRoutingMode(loadConfig({ FLY_MACHINE_ID: "3d8d9e1ab24e89" }))).toBe("fly-replay");
+    expect(roomRoutingMode(loadConfig({ FLY_MACHINE_ID: "3d8d9e1ab24e89", ROOM_ROUTING: "off" }))).toBe("off");
+    expect(() => loadConfig({ ROOM_ROUTING: "fly-replay" })).toThrow(/FLY_MACHINE_ID/);
+    expect(() => loadConfig({ ROOM_ROUTING: "forward" })).toThrow(/PRIVATE_ADDRESS/);
+    expect(() => loadConfig({ ROOM_ROUTING: "forward", PRIVATE_ADDRESS: "10.0.0.2:2567", TRANSPORT: "uws" })).toThrow(/TRANSPORT/);
+    expect(() => loadConfig({ PRIVATE_ADDRESS: "10.0.0.2" })).toThrow(/PRIVATE_ADDRESS/);
+    expect(() => loadConfig({ FLY_MACHINE_ID: "a b" })).toThrow(/FLY_MACHINE_ID/);
+    expect(loadConfig({ ROOM_ROUTING: "forward", PRIVATE_ADDRESS: "[fdaa::3]:2567" }).PRIVATE_ADDRESS).toBe("[fdaa::3]:2567");
   });
 });

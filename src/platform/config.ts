@@ -29,6 +29,18 @@ export const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Prefix for every Redis key this process writes. */
   REDIS_PREFIX: z.string().default("pzo:"),
+  /**
+   * How a WebSocket upgrade for a room hosted by another process reaches it (see
+   * docs/OPERATIONS.md, "Several processes"): `fly-replay` answers `fly-replay: instance=<host's
+   * FLY_MACHINE_ID>` so Fly's proxy replays it there; `forward` pipes the WebSocket to the host's
+   * PRIVATE_ADDRESS (ws transport only); `off` leaves it to the client (a per-process PUBLIC_URL).
+   * Unset: `fly-replay` when FLY_MACHINE_ID is set (every Fly machine has it), else `off`.
+   */
+  ROOM_ROUTING: z.enum(["fly-replay", "forward", "off"]).optional(),
+  /** This machine's id on Fly.io (Fly sets it); the name other processes put in `fly-replay`. */
+  FLY_MACHINE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a Fly machine id").optional(),
+  /** `host:port` where the other processes reach this one (ROOM_ROUTING=forward). */
+  PRIVATE_ADDRESS: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "host:port (an IPv6 host in brackets)").optional(),
   /** `uws` or `ws` forces a transport; unset tries uWebSockets.js and falls back to ws. */
   TRANSPORT: z.enum(["uws", "ws"]).optional(),
   /** HMAC secret for access JWTs. Required in production. */
@@ -99,6 +111,35 @@ export const envSchema = z.object({
 /** The parsed configuration. */
 export type Config = z.infer<typeof envSchema>;
 
+/** How upgrades for rooms hosted elsewhere are routed (ROOM_ROUTING, resolved). */
+export type RoomRoutingMode = "fly-replay" | "forward" | "off";
+
+/** ROOM_ROUTING with its default applied: `fly-replay` on a Fly machine, else `off`. */
+export function roomRoutingMode(config: Pick<Config, "ROOM_ROUTING" | "FLY_MACHINE_ID">): RoomRoutingMode {
+  return config.ROOM_ROUTING ?? (config.FLY_MACHINE_ID !== undefined ? "fly-replay" : "off");
+}
+
+/** What a routing mode needs from the rest of the configuration; empty when it has it. */
+function routingProblems(config: Config): string[] {
+  const mode = roomRoutingMode(config);
+  switch (mode) {
+    case "off":
+      return [];
+    case "fly-replay":
+      return config.FLY_MACHINE_ID === undefined ? ["FLY_MACHINE_ID: required when ROOM_ROUTING=fly-replay (Fly sets it on every machine)"] : [];
+    case "forward": {
+      const problems: string[] = [];
+      if (config.PRIVATE_ADDRESS === undefined) problems.push("PRIVATE_ADDRESS: required when ROOM_ROUTING=forward (host:port the other processes reach)");
+      if (config.TRANSPORT === "uws") problems.push("TRANSPORT: ROOM_ROUTING=forward needs the ws transport (uWebSockets.js does not hand over raw sockets)");
+      return problems;
+    }
+    default: {
+      const unknown: never = mode;
+      return [`ROOM_ROUTING: unknown mode ${String(unknown)}`];
+    }
+  }
+}
+
 /** A configuration problem, with every failing variable named. */
 export class ConfigError extends Error {
   constructor(readonly issues: readonly string[]) {
@@ -122,5 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (config.NODE_ENV === "production" && config.JWT_SECRET === undefined) {
     throw new ConfigError(["JWT_SECRET: required when NODE_ENV=production"]);
   }
+  const problems = routingProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
