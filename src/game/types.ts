@@ -40,7 +40,7 @@ export const EVENT_VERSION = 1;
 
 /**
  * Fairness schemes (docs/FAIRNESS.md), oldest first. v1: deals from the server seed alone (sfc32).
- * v2: deals from a key that mixes the server seed with every seat's client seed (HMAC-SHA256).
+ * v2: deals from a key that mixes the server seed with every seat's client seed (ChaCha20 stream).
  */
 export const FAIRNESS_SCHEMES = ["v1", "v2"] as const;
 export type FairnessScheme = (typeof FAIRNESS_SCHEMES)[number];
