@@ -174,6 +174,17 @@ describe.each(testBackends())("Season 0 storage on $name", (backend) => {
     expect(runs).toBe(20);
   });
 
+  it("deleting a player keeps its ledger account (coins still sum to 0) and the audit stays clean", async () => {
+    const p = await newPlayer("leaver");
+    await transfer(t.db, deposit(p, 40));
+    await joinWaitlist(t.db, p);
+    await applyInventory(t.db, { kind: "add", playerId: p, itemId: "emote_pack_1", quantity: 1, expectedVersion: 0 });
+    await t.db.execute(sql`DELETE FROM players WHERE id = ${p}`);
+    expect(await waitlistOfPlayer(t.db, p)).toBeNull();
+    expect(await balancesOf(t.db, p)).toEqual([{ currency: "coins", balance: 40 }]);
+    await expectAuditClean(t);
+  });
+
   it("the audit catches a corrupted balance row", async () => {
     const p = await newPlayer("corrupt");
     await transfer(t.db, deposit(p, 10));

@@ -4,6 +4,7 @@
  */
 import type { Database } from "./client.js";
 import { allInventories } from "./inventory.js";
+import { players } from "./schema/index.js";
 import { readWholeSeasonLog } from "./seasonLog.js";
 import { allWaitlist } from "./waitlist.js";
 import { allAccounts, transactionCount, unbalancedTransactions } from "./wallet.js";
@@ -17,6 +18,7 @@ export async function readSeasonTables(db: Database): Promise<SeasonTables> {
     waitlist: await allWaitlist(db),
     unbalancedTransactions: await unbalancedTransactions(db),
     transactionCount: await transactionCount(db),
+    players: new Set((await db.select({ id: players.id }).from(players)).map((r) => r.id)),
   };
 }
 

@@ -80,7 +80,9 @@ export const walletAccounts = pgTable(
     currency: text("currency")
       .notNull()
       .references(() => currencies.code),
-    playerId: uuid("player_id").references(() => players.id, { onDelete: "restrict" }),
+    // Not a foreign key: the ledger outlives a deleted player (its postings are kept, so every
+    // currency still sums to 0).
+    playerId: uuid("player_id"),
     systemName: text("system_name", { enum: SYSTEM_ACCOUNTS }),
     balance: bigint("balance", { mode: "number" }).notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -18,6 +18,11 @@ export interface SeasonTables {
   readonly unbalancedTransactions: readonly string[];
   /** How many transactions there are. */
   readonly transactionCount: number;
+  /**
+   * Players that exist. A deleted player's waitlist entry and inventory go with it (ON DELETE
+   * CASCADE) while its events stay, so the fold's entries for other players are not compared.
+   */
+  readonly players: ReadonlySet<string>;
 }
 
 /** One audit check. */
@@ -61,14 +66,15 @@ export function auditSeason(events: readonly SeasonEvent[], parseErrors: readonl
   checks.push(diffMaps("balances equal the fold of the log", tableBalances, foldBalances, (a, b) => a === b, (v) => String(v ?? "absent")));
 
   const tableInv = new Map(tables.inventories.map((i) => [i.playerId, i] as const));
-  const foldInv = new Map([...fold.inventories].map(([p, i]) => [p, { playerId: p, version: i.version, held: i.held }] as const));
+  const foldInv = new Map([...fold.inventories].filter(([p]) => tables.players.has(p)).map(([p, i]) => [p, { playerId: p, version: i.version, held: i.held }] as const));
   checks.push(
     diffMaps("inventories (version and holdings) equal the fold", tableInv, foldInv, (a, b) => a.version === b.version && heldText(a.held) === heldText(b.held), (v) => (v === undefined ? "absent" : `v${v.version} ${heldText(v.held)}`)),
   );
 
-  const foldPositions = waitingPositions(fold.waitlist.values());
+  const liveWaitlist = [...fold.waitlist.values()].filter((w) => tables.players.has(w.playerId));
+  const foldPositions = waitingPositions(liveWaitlist);
   const tableWl = new Map(tables.waitlist.map((w) => [w.id, `${w.playerId} #${w.queueSeq} ${w.status} pos=${w.position ?? "-"}`] as const));
-  const foldWl = new Map([...fold.waitlist.values()].map((w) => [w.id, `${w.playerId} #${w.queueSeq} ${w.status} pos=${foldPositions.get(w.id) ?? "-"}`] as const));
+  const foldWl = new Map(liveWaitlist.map((w) => [w.id, `${w.playerId} #${w.queueSeq} ${w.status} pos=${foldPositions.get(w.id) ?? "-"}`] as const));
   checks.push(diffMaps("waitlist entries and positions equal the fold", tableWl, foldWl, (a, b) => a === b, (v) => v ?? "absent"));
   return checks;
 }
