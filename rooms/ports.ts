@@ -1,7 +1,7 @@
 /**
- * The narrow ports the rooms see. Each has an in-memory implementation (`memory.ts`) for tests
- * and a real one wired in the composition root (`src/app/deps.ts`). Rooms never import storage,
- * the ladder or auth directly: they get a `RoomDeps` through their class factory.
+ * The narrow ports the rooms see, wired once in the composition root (`src/app/server.ts`).
+ * Rooms never import storage, the ladder or auth directly: they get a `RoomDeps` through their
+ * class factory.
  */
 import type {
   Command,
@@ -50,6 +50,8 @@ export interface EventLog {
   append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult>;
   /** Events from index `from` (default 0), in order. */
   read(gameId: GameId, from?: number): Promise<readonly GameEvent[]>;
+  /** Frees what the log keeps about a game (its next index); a table calls it when its room goes. */
+  forget(gameId: GameId): void;
 }
 
 /** A game's lifecycle in storage. */
