@@ -20,7 +20,7 @@ import type {
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
 import type { GameCompletion } from "../src/completion/pipeline.js";
 import type { Logger } from "../src/platform/logger.js";
-import type { RoomMetrics } from "./metrics.js";
+import type { RoomMetrics } from "./roomMetrics.js";
 import type { Identity } from "../src/shared/identity.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
 
@@ -120,7 +120,7 @@ export interface RoomDeps {
   readonly bots: BotDirectory;
   readonly botLauncher: BotLauncher;
   readonly logger: Logger;
-  /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/metrics.ts). */
+  /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/roomMetrics.ts). */
   readonly metrics: RoomMetrics;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;
