@@ -1,9 +1,9 @@
 /**
- * The games repository: creating a game (spec 004 §8.1), its status transitions, lookups, the
- * room directory, and reading summaries. Nothing here deletes a game or an event (the
- * database refuses it anyway).
+ * The games repository: creating a game (spec 004 §8.1), its status transitions, lookups, and
+ * reading summaries (the room directory is db/roomDirectory.ts). Nothing here deletes a game or
+ * an event (the database refuses it anyway).
  */
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { GameConfig, GameCreatedEvent, GameId, GameSummary } from "../src/game/types.js";
 import type { Database } from "./client.js";
 import { finalScoresSchema, gameConfigSchema, gameIdSchema, parseStored, summaryPlayersSchema, summaryRoundsSchema } from "./domainSchemas.js";
@@ -12,7 +12,7 @@ import { encodeEvent } from "./eventCodec.js";
 import { gameEvents } from "./schema/gameEvents.js";
 import { games, type GameRow, type GameStatus } from "./schema/games.js";
 import { gameSummaries, type GameSummaryRow } from "./schema/gameSummaries.js";
-import { roomDirectory, type RoomDirectoryRow } from "./schema/roomDirectory.js";
+import { roomDirectory } from "./schema/roomDirectory.js";
 
 /** A `games` row, with its id branded and its config validated. */
 export interface GameRecord {
@@ -121,17 +121,6 @@ export async function listInProgress(db: Database): Promise<GameRecord[]> {
   return rows.map(toGameRecord);
 }
 
-/** Completed games, newest first, `limit` at a time; pass the last `completedAt` seen as `before`. */
-export async function listCompletedGames(db: Database, opts: { limit: number; before?: Date }): Promise<GameRecord[]> {
-  const rows = await db
-    .select()
-    .from(games)
-    .where(and(eq(games.status, "completed"), opts.before === undefined ? undefined : lt(games.completedAt, opts.before)))
-    .orderBy(desc(games.completedAt), desc(games.id))
-    .limit(opts.limit);
-  return rows.map(toGameRecord);
-}
-
 /** Maps a `game_summaries` row to the engine's {@link GameSummary}, validating its jsonb. */
 export function toGameSummary(row: GameSummaryRow): GameSummary {
   const what = `game_summaries of ${row.gameId}`;
@@ -170,57 +159,4 @@ export async function listSummariesInCompletionOrder(
     .orderBy(asc(gameSummaries.completionSeq))
     .limit(opts.limit);
   return rows.map((row) => ({ seq: row.completionSeq, summary: toGameSummary(row) }));
-}
-
-/** Sets the directory's player count of a game's room. Returns false when it is not listed. */
-export async function updateRoomPlayers(db: Database, gameId: GameId, currentPlayers: number): Promise<boolean> {
-  const rows = await db.update(roomDirectory).set({ currentPlayers }).where(eq(roomDirectory.gameId, gameId)).returning({ id: roomDirectory.id });
-  return rows.length > 0;
-}
-
-/** A listed room joined with its game's status. */
-export interface ListedRoom {
-  readonly gameId: GameId;
-  readonly joinCode: string;
-  readonly isPublic: boolean;
-  readonly maxPlayers: number;
-  readonly currentPlayers: number;
-  readonly status: GameStatus;
-  readonly createdAt: Date;
-}
-
-function toListedRoom(row: { room: RoomDirectoryRow; status: GameStatus }): ListedRoom {
-  return {
-    gameId: parseStored(gameIdSchema, row.room.gameId, "room_directory.game_id"),
-    joinCode: row.room.joinCode,
-    isPublic: row.room.isPublic,
-    maxPlayers: row.room.maxPlayers,
-    currentPlayers: row.room.currentPlayers,
-    status: row.status,
-    createdAt: row.room.createdAt,
-  };
-}
-
-/** Public rooms of games that have not started yet, newest first. */
-export async function listOpenPublicRooms(db: Database, limit: number): Promise<ListedRoom[]> {
-  const rows = await db
-    .select({ room: roomDirectory, status: games.status })
-    .from(roomDirectory)
-    .innerJoin(games, eq(games.id, roomDirectory.gameId))
-    .where(and(eq(roomDirectory.isPublic, true), eq(games.status, "created")))
-    .orderBy(desc(roomDirectory.createdAt))
-    .limit(limit);
-  return rows.map(toListedRoom);
-}
-
-/** The most recent room listed under `joinCode`, or undefined. */
-export async function findRoomByJoinCode(db: Database, joinCode: string): Promise<ListedRoom | undefined> {
-  const [row] = await db
-    .select({ room: roomDirectory, status: games.status })
-    .from(roomDirectory)
-    .innerJoin(games, eq(games.id, roomDirectory.gameId))
-    .where(eq(roomDirectory.joinCode, joinCode))
-    .orderBy(desc(roomDirectory.createdAt))
-    .limit(1);
-  return row === undefined ? undefined : toListedRoom(row);
 }

@@ -2,7 +2,7 @@
  * The players repository: persistent identities (bots included, spec 004 §5.1) and their
  * lifetime stats (§5.5, written only by the completion transaction).
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { PlayerId } from "../src/game/types.js";
 import type { Database } from "./client.js";
 import { parseStored, playerIdSchema } from "./domainSchemas.js";
@@ -66,26 +66,6 @@ export async function getPlayers(db: Database, ids: readonly PlayerId[]): Promis
   if (ids.length === 0) return [];
   const rows = await db.select().from(players).where(inArray(players.id, [...ids]));
   return rows.map(toPlayerRecord);
-}
-
-/** The player owned by an account, or undefined. */
-export async function getPlayerByUserId(db: Database, userId: string): Promise<PlayerRecord | undefined> {
-  const [row] = await db.select().from(players).where(eq(players.userId, userId));
-  return row === undefined ? undefined : toPlayerRecord(row);
-}
-
-/** Changes a player's profile fields and bumps `updated_at`. Returns the row, or undefined. */
-export async function updatePlayerProfile(
-  db: Database,
-  id: PlayerId,
-  changes: { readonly displayName?: string; readonly avatarSeed?: string; readonly color?: string },
-): Promise<PlayerRecord | undefined> {
-  const [row] = await db
-    .update(players)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(eq(players.id, id))
-    .returning();
-  return row === undefined ? undefined : toPlayerRecord(row);
 }
 
 /** A player's lifetime stats (all zero before their first completed game). */

@@ -199,7 +199,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.timers.clearAll();
     this.deps.metrics.untrack(this);
     // A room whose onCreate failed has no pipeline and no directory row.
-    return this.pipeline === undefined ? Promise.resolve() : this.pipeline.idle().then(() => this.directory.remove());
+    return this.pipeline === undefined ? Promise.resolve() : this.pipeline.close().then(() => this.directory.remove());
   }
 
   override onUncaughtException(error: Error, methodName: string): void {

@@ -1,7 +1,7 @@
 /**
- * The narrow ports the rooms see. Each has an in-memory implementation (`memory.ts`) for tests
- * and a real one wired in the composition root (`src/app/deps.ts`). Rooms never import storage,
- * the ladder or auth directly: they get a `RoomDeps` through their class factory.
+ * The narrow ports the rooms see, wired once in the composition root (`src/app/server.ts`).
+ * Rooms never import storage, the ladder or auth directly: they get a `RoomDeps` through their
+ * class factory.
  */
 import type {
   Command,
@@ -20,7 +20,7 @@ import type {
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
 import type { GameCompletion } from "../src/completion/pipeline.js";
 import type { Logger } from "../src/platform/logger.js";
-import type { RoomMetrics } from "./metrics.js";
+import type { RoomMetrics } from "./roomMetrics.js";
 import type { Identity } from "../src/shared/identity.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
 
@@ -50,6 +50,8 @@ export interface EventLog {
   append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult>;
   /** Events from index `from` (default 0), in order. */
   read(gameId: GameId, from?: number): Promise<readonly GameEvent[]>;
+  /** Frees what the log keeps about a game (its next index); a table calls it when its room goes. */
+  forget(gameId: GameId): void;
 }
 
 /** A game's lifecycle in storage. */
@@ -118,7 +120,7 @@ export interface RoomDeps {
   readonly bots: BotDirectory;
   readonly botLauncher: BotLauncher;
   readonly logger: Logger;
-  /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/metrics.ts). */
+  /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/roomMetrics.ts). */
   readonly metrics: RoomMetrics;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;

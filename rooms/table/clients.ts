@@ -28,7 +28,7 @@ export async function authenticate(tokens: TokenVerifier, token: string | undefi
   return identity;
 }
 
-/** Seated connections and spectators, for `pzo_room_clients` (rooms/metrics.ts). */
+/** Seated connections and spectators, for `pzo_room_clients` (rooms/roomMetrics.ts). */
 export function censusOf(clients: readonly TableClient[]): { readonly player: number; readonly spectator: number } {
   const player = clients.filter((c) => c.userData?.seat !== null && c.userData?.seat !== undefined).length;
   return { player, spectator: clients.length - player };

@@ -30,6 +30,7 @@ function harness(game: GameState, options: { readonly firstIndexOffset?: number 
             resolve({ firstIndex, lastIndex: firstIndex + events.length - 1 });
           });
         }),
+      forget: (gameId) => void trace.push(`forget ${gameId}`),
     },
     completion: { handOff: (state) => Promise.resolve(trace.push(`complete ${state.phase}`)) },
     timers: { rearm: (state) => trace.push(`timer ${state.turn ?? "none"}`) },
@@ -99,6 +100,16 @@ describe("table command pipeline", () => {
     // The queue goes on after a failed task.
     const next = h.pipeline.submit({ type: "start" });
     expect(await next).toMatchObject({ ok: false });
+  });
+
+  it("close waits for queued commands, then lets the event log forget the game", async () => {
+    const h = harness(newGame(3).state);
+    const outcome = h.pipeline.submit(testJoin(0));
+    const closed = h.pipeline.close();
+    await h.commit();
+    await closed;
+    await outcome;
+    expect(h.trace.slice(-2)).toEqual(["after 1", "forget g-test"]);
   });
 
   it("after stop, commands are refused with server/shutting_down and nothing is appended", async () => {

@@ -19,7 +19,7 @@ export type Outcome =
 /** What the pipeline drives. */
 export interface PipelinePorts {
   readonly engine: Pick<Engine, "decide" | "evolve">;
-  readonly eventLog: Pick<EventLog, "append">;
+  readonly eventLog: Pick<EventLog, "append" | "forget">;
   /** A finished game's hand-off to the completion pipeline; it commits before anything is shown. */
   readonly completion: { handOff(game: GameState): Promise<unknown> };
   /** Re-arms the turn timer for the new state. */
@@ -67,6 +67,16 @@ export class CommandPipeline {
   /** Resolves once every task queued so far has settled. */
   idle(): Promise<void> {
     return this.queue.then(() => undefined);
+  }
+
+  /** Waits for every task queued so far, then lets the event log free this game's memory (the room goes). */
+  async close(): Promise<void> {
+    await this.idle();
+    try {
+      this.ports.eventLog.forget(this.game.gameId);
+    } catch (err) {
+      this.ports.log.warn({ err, gameId: this.game.gameId }, "the event log cannot forget this game yet");
+    }
   }
 
   /** Queues `command` and resolves with its outcome (rejects when storage failed). */

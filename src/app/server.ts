@@ -35,11 +35,11 @@ import { createGameCompletion } from "../../db/completion.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
-import { createRoomMetrics } from "../../rooms/metrics.js";
+import { createRoomMetrics } from "../../rooms/roomMetrics.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
-import { registerEventLogMetrics } from "./metrics.js";
+import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
 
 /** Optional replacements for the parts the composition root would build itself. */

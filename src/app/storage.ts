@@ -64,7 +64,7 @@ export function databaseStorage(
     kind: handle.kind,
     handle,
     log,
-    eventLog: { append: (gameId, events) => log.append(gameId, events), read: (gameId, from) => log.readAll(gameId, from) },
+    eventLog: { append: (gameId, events) => log.append(gameId, events), read: (gameId, from) => log.readAll(gameId, from), forget: (gameId) => log.forget(gameId) },
     games,
     players,
     async close() {

@@ -15,7 +15,7 @@ import type { Logger } from "../platform/logger.js";
 import type { Database } from "../../db/client.js";
 import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
-import { createHttpMetrics, type HttpMetrics } from "./metrics.js";
+import { createHttpMetrics, type HttpMetrics } from "./httpMetrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";

@@ -5,8 +5,8 @@
 import type { PlayerId } from "../game/types.js";
 import type { SequencedDelta } from "../ladder/deltas.js";
 import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
-import type { LadderService, TierQuery as ServiceTier } from "../ladder/service.js";
-import type { LadderPort, RankingView, ScoresPort, TierQuery } from "./ports.js";
+import type { LadderService } from "../ladder/service.js";
+import type { LadderPort, RankingView, ScoresPort } from "./ports.js";
 
 /** Where the SSE stream reads deltas: live subscription plus a bounded history (InProcessDeltaPublisher fits). */
 export interface DeltaFeed {
@@ -28,10 +28,6 @@ export function rankingView(r: RankedEntry): RankingView {
   };
 }
 
-function serviceTier(q: TierQuery): ServiceTier {
-  return q.tier === "all_time" ? { tier: "all_time" } : q.season === undefined ? { tier: "season" } : { tier: "season", season: q.season };
-}
-
 function pid(raw: string): PlayerId | null {
   try {
     return toPlayerId(raw);
@@ -44,7 +40,7 @@ function pid(raw: string): PlayerId | null {
 export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null): LadderPort {
   return {
     async top(q, limit, cursor) {
-      const [page, count] = await Promise.all([service.top(serviceTier(q), limit, cursor), service.count(serviceTier(q))]);
+      const [page, count] = await Promise.all([service.top(q, limit, cursor), service.count(q)]);
       if (!page.ok) return null;
       return {
         tier: q.tier,
@@ -57,13 +53,13 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
     async rankOf(q, playerId) {
       const id = pid(playerId);
       if (id === null) return null;
-      const r = await service.rankOf(serviceTier(q), id);
+      const r = await service.rankOf(q, id);
       return r.ok && r.value !== null ? rankingView(r.value) : null;
     },
     async around(q, playerId, radius) {
       const id = pid(playerId);
       if (id === null) return null;
-      const r = await service.around(serviceTier(q), id, radius);
+      const r = await service.around(q, id, radius);
       return r.ok && r.value !== null ? r.value.map(rankingView) : null;
     },
     scores,

@@ -4,15 +4,14 @@
  * passes real implementations; each is kept to what the routes call.
  */
 import type { GameEvent, GameId } from "../game/types.js";
+import type { TierQuery } from "../ladder/service.js";
+import type { LadderTier } from "../shared/ladderDelta.js";
 
-/** A ladder tier as the API names it. */
-export type ApiTier = "all_time" | "season";
+/** A ladder tier as the API names it (the ladder's own tiers). */
+export type ApiTier = LadderTier;
 
-/** Which ladder: a tier, and for `season` a season number (default: the current one). */
-export interface TierQuery {
-  readonly tier: ApiTier;
-  readonly season?: number | undefined;
-}
+/** Which ladder: a tier, and for `season` a season number (default: the current one). Declared once, in src/ladder/service.ts. */
+export type { TierQuery } from "../ladder/service.js";
 
 /** One ranked ladder entry as the API shows it. */
 export interface RankingView {

@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "../platform/logger.js";
-import type { HttpMetrics } from "./metrics.js";
+import type { HttpMetrics } from "./httpMetrics.js";
 
 declare module "http" {
   interface IncomingMessage {

@@ -11,7 +11,7 @@ import type { NextFunction, Request, Response, Router } from "express";
 import type { Logger } from "../platform/logger.js";
 import { bearerToken, type AuthContext, type TokenService } from "./auth.js";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.js";
-import type { HttpMetrics } from "./metrics.js";
+import type { HttpMetrics } from "./httpMetrics.js";
 import { problem, problemBody, sendProblem, statusOf, type Problem } from "./problem.js";
 import type { KeyedLimiter, RateGroup } from "./rateLimit.js";
 import type { BaseContext, Outcome, RouteDef } from "./route.js";

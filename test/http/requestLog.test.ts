@@ -9,7 +9,7 @@ import express from "express";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpMetrics } from "../../src/http/metrics.js";
+import { createHttpMetrics } from "../../src/http/httpMetrics.js";
 import { createRequestLog } from "../../src/http/requestLog.js";
 
 describe("request log", () => {

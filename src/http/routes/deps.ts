@@ -1,7 +1,7 @@
 /** What the route modules are built from (assembled in http.ts). */
 import type { Registry } from "prom-client";
 import type { PasswordHashParams, TokenService } from "../auth.js";
-import type { HttpMetrics } from "../metrics.js";
+import type { HttpMetrics } from "../httpMetrics.js";
 import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "../ports.js";
 import type { KeyedLimiter } from "../rateLimit.js";
 import type { RouteDef } from "../route.js";

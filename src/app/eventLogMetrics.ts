@@ -8,7 +8,7 @@
  */
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { FlushReport } from "../../db/eventLog.js";
-import { LATENCY_BUCKETS } from "../http/metrics.js";
+import { LATENCY_BUCKETS } from "../http/httpMetrics.js";
 
 /** Something that reports its flushes (the group-commit event log). */
 export interface FlushSource {
