@@ -43,6 +43,7 @@ import { handOf, initTableState, projectHand, projectPublic } from "./projection
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
 import { corkUntilNextTick } from "./socketCork.js";
+import { decidePrivateAccess, newInviteCode } from "./privateAccess.js";
 
 /** Per-connection data at a table. */
 export interface TableUserData {
@@ -100,6 +101,10 @@ export function createTableRoom(deps: RoomDeps) {
     private game!: GameState;
     private gameId!: GameId;
     private isPublic = true;
+    /** A private table's invitation secret (rooms/privateAccess.ts), null for a public one. */
+    private inviteCode: string | null = null;
+    /** The creator's join has not happened yet (it needs no invitation). */
+    private awaitingCreator = false;
     /** The public table's code in the room directory, or null (private or restored tables). */
     private joinCode: string | null = null;
     /** This table may have a `room_directory` row to remove when the room goes. */
@@ -141,7 +146,14 @@ export function createTableRoom(deps: RoomDeps) {
         sessionSeed: deps.randomSeed(),
       });
       this.joinCode = this.isPublic ? deps.roomDirectory.newJoinCode() : null;
-      await deps.games.createGame({ created, createdAt: deps.now(), ...(this.joinCode === null ? {} : { listing: { joinCode: this.joinCode, isPublic: true } }) });
+      this.inviteCode = this.isPublic ? null : newInviteCode();
+      this.awaitingCreator = true;
+      await deps.games.createGame({
+        created,
+        createdAt: deps.now(),
+        inviteCode: this.inviteCode,
+        ...(this.joinCode === null ? {} : { listing: { joinCode: this.joinCode, isPublic: true } }),
+      });
       this.gameId = gameId;
       this.mayBeListed = this.joinCode !== null;
       this.game = deps.engine.evolve(null, created);
@@ -166,7 +178,8 @@ export function createTableRoom(deps: RoomDeps) {
       this.game = deps.engine.fold(events);
       this.gameId = this.game.gameId;
       this.roomId = this.gameId;
-      this.isPublic = false;
+      this.inviteCode = await deps.games.inviteCode(this.gameId);
+      this.isPublic = this.inviteCode === null;
       initTableState(this.state, this.gameId, this.game.config.seats);
       this.project();
       this.autoDispose = this.game.phase === "completed";
@@ -203,6 +216,11 @@ export function createTableRoom(deps: RoomDeps) {
       const options = parsed.data;
       if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
       return this.enqueue(async () => {
+        const seatedHere = this.seatOf(identity.playerId) !== null;
+        const isCreator = this.awaitingCreator && !identity.isBot;
+        const access = decidePrivateAccess({ inviteCode: this.inviteCode, identity, seatedHere, isCreator, presented: options.invite });
+        if (!access.ok) throw joinError("table/invitation_required", access.detail);
+        if (isCreator) this.awaitingCreator = false;
         if (options.spectate === true) {
           this.attach(client, null, identity);
           return;
@@ -253,6 +271,7 @@ export function createTableRoom(deps: RoomDeps) {
     }
 
     override async onLeave(client: TableClient, code?: number): Promise<void> {
+      deps.sessionOwners.release(client.sessionId);
       const seat = client.userData?.seat ?? null;
       if (seat === null || this.seatClients.get(seat) !== client) return;
       this.seatClients.delete(seat);
@@ -655,6 +674,7 @@ export function createTableRoom(deps: RoomDeps) {
           previous.view = new StateView();
         }
         this.seatClients.set(seat, client);
+        deps.sessionOwners.bind(client.sessionId, identity.playerId);
         this.absenceTimers.get(seat)?.clear();
         this.absenceTimers.delete(seat);
         const hand = handOf(this.state, seat);
@@ -669,6 +689,7 @@ export function createTableRoom(deps: RoomDeps) {
         playerId: seat === null ? null : identity.playerId,
         eventCount: this.game.eventCount,
         joinCode: this.joinCode,
+        invite: seat === null ? null : this.inviteCode,
       };
       client.send("welcome", welcome);
     }

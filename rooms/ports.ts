@@ -21,6 +21,7 @@ import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/pr
 import type { LadderChange } from "../src/ladder/service.js";
 import type { Logger } from "../src/app/logger.js";
 import type { RoomMetrics } from "./metrics.js";
+import type { SessionOwners } from "./reconnectionGuard.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
 export interface Engine {
@@ -64,7 +65,15 @@ export interface GameRepository {
    * Writes the `games` row, event 0 (`game_created`) and, for a public table, its
    * `room_directory` row (spec 004 §8.1) in one transaction.
    */
-  createGame(input: { readonly created: GameCreatedEvent; readonly createdAt: Date; readonly listing?: { readonly joinCode: string; readonly isPublic: boolean } }): Promise<void>;
+  createGame(input: {
+    readonly created: GameCreatedEvent;
+    readonly createdAt: Date;
+    readonly listing?: { readonly joinCode: string; readonly isPublic: boolean };
+    /** A private table's invitation secret (rooms/privateAccess.ts). */
+    readonly inviteCode?: string | null;
+  }): Promise<void>;
+  /** A private game's invitation secret; null for a public (or unknown) game. */
+  inviteCode(gameId: GameId): Promise<string | null>;
   markStarted(gameId: GameId, at: Date): Promise<void>;
   /** Ids of every game still `in_progress` (restored at start-up). */
   listInProgress(): Promise<readonly GameId[]>;
@@ -161,6 +170,8 @@ export interface RoomDeps {
   readonly logger: Logger;
   /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/metrics.ts). */
   readonly metrics: RoomMetrics;
+  /** Who owns each seated session: reconnections are checked against it (rooms/reconnectionGuard.ts). */
+  readonly sessionOwners: SessionOwners;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;
   /** A per-process secret that only server-side restore calls know. */

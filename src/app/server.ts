@@ -33,6 +33,7 @@ import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
 import { createRoomMetrics } from "../../rooms/metrics.js";
+import { checkReconnectionUpgrade, createSessionOwners } from "../../rooms/reconnectionGuard.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
@@ -81,8 +82,6 @@ function publicAddressOf(config: Config): string | undefined {
 /** Builds the server. Nothing listens until `listen()`. */
 export async function createPzoServer(config: Config, overrides: PzoServerOverrides = {}): Promise<PzoServer> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const { transport, kind } = await selectTransport(config.TRANSPORT, logger);
-
   const presence: Presence = config.REDIS_URL !== undefined ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
   const driver = config.REDIS_URL !== undefined ? new RedisDriver(config.REDIS_URL) : new LocalDriver();
 
@@ -109,12 +108,19 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     botLauncher: bots,
     logger,
     metrics: createRoomMetrics(registry),
+    sessionOwners: createSessionOwners(),
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),
   };
+
+  // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner.
+  const { transport, kind } = await selectTransport(config.TRANSPORT, logger, async (request, context) => {
+    const refused = await checkReconnectionUpgrade(new URL(request.url), context.token, deps.sessionOwners, deps.tokens);
+    return refused === null ? undefined : new Response(refused.body, { status: refused.status, headers: { "content-type": "text/plain" } });
+  });
 
   const server = defineServer({
     rooms: {
@@ -130,7 +136,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     gracefullyShutdown: false,
     logger: logger.child({ component: "colyseus" }),
     express: async (app) => {
-      registerOperationalRoutes(app, { metrics, transportKind: kind, bots });
+      registerOperationalRoutes(app, { metrics, transportKind: kind, bots, metricsToken: config.METRICS_TOKEN });
       if (!isExpressApp(app)) throw new Error("the transport's HTTP app is not an express() application");
       registerHttpRoutes(app, {
         config,

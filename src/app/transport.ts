@@ -3,7 +3,7 @@
  * and why, in exactly one log line. `TRANSPORT=ws|uws` forces one (forcing uws fails loudly
  * when it cannot load).
  */
-import type { Transport } from "@colyseus/core";
+import type { BeforeUpgradeHandler, Transport } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { Logger } from "./logger.js";
 
@@ -21,19 +21,19 @@ function firstLine(err: unknown): string {
 }
 
 /** Chooses and constructs the transport, logging one line. */
-export async function selectTransport(force: "uws" | "ws" | undefined, logger: Logger): Promise<TransportChoice> {
-  const choice = await choose(force);
+export async function selectTransport(force: "uws" | "ws" | undefined, logger: Logger, beforeUpgrade?: BeforeUpgradeHandler): Promise<TransportChoice> {
+  const choice = await choose(force, beforeUpgrade === undefined ? {} : { beforeUpgrade });
   logger.info({ transport: choice.kind, reason: choice.reason }, `transport: ${choice.kind} (${choice.reason})`);
   return choice;
 }
 
-async function choose(force: "uws" | "ws" | undefined): Promise<TransportChoice> {
-  if (force === "ws") return { transport: new WebSocketTransport(), kind: "ws", reason: "forced by TRANSPORT=ws" };
+async function choose(force: "uws" | "ws" | undefined, options: { beforeUpgrade?: BeforeUpgradeHandler }): Promise<TransportChoice> {
+  if (force === "ws") return { transport: new WebSocketTransport(options), kind: "ws", reason: "forced by TRANSPORT=ws" };
   try {
     const mod = await import("@colyseus/uwebsockets-transport");
-    return { transport: new mod.uWebSocketsTransport(), kind: "uws", reason: force === "uws" ? "forced by TRANSPORT=uws" : "uWebSockets.js loaded" };
+    return { transport: new mod.uWebSocketsTransport(options), kind: "uws", reason: force === "uws" ? "forced by TRANSPORT=uws" : "uWebSockets.js loaded" };
   } catch (err) {
     if (force === "uws") throw new Error(`TRANSPORT=uws but uWebSockets.js cannot load: ${firstLine(err)}`, { cause: err });
-    return { transport: new WebSocketTransport(), kind: "ws", reason: `uWebSockets.js cannot load here, fell back to ws: ${firstLine(err)}` };
+    return { transport: new WebSocketTransport(options), kind: "ws", reason: `uWebSockets.js cannot load here, fell back to ws: ${firstLine(err)}` };
   }
 }

@@ -50,6 +50,9 @@ export const JOIN_CODE_LENGTH = 6;
 /** A well-formed join code, e.g. `K7QX2P`. */
 export const JOIN_CODE_PATTERN = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
+/** Longest accepted `invite` join option (invitations are 22 characters of base64url). */
+export const INVITE_MAX_LENGTH = 64;
+
 /**
  * `join`/`joinById`/`create` options at a table: pick a seat, or watch. With neither, a player
  * takes the first free seat (or, if already seated in this game, gets that seat back).
@@ -62,6 +65,11 @@ export const tableJoinOptionsSchema = z.object({
    * code (see {@link JOIN_CODE_PATTERN}); no such table is the SDK's `MATCHMAKE_INVALID_CRITERIA`.
    */
   joinCode: z.string().regex(JOIN_CODE_PATTERN, `a join code is ${JOIN_CODE_LENGTH} characters of ${JOIN_CODE_ALPHABET}`).optional(),
+  /**
+   * A private table's invitation (its seated players get it in `welcome.invite`). Needed to take
+   * a seat at, or watch, a private table one does not already sit at.
+   */
+  invite: z.string().min(1).max(INVITE_MAX_LENGTH).optional(),
 });
 export type TableJoinOptions = z.infer<typeof tableJoinOptionsSchema>;
 
@@ -165,6 +173,11 @@ export interface WelcomeMessage {
   readonly eventCount: number;
   /** The public table's join code (share it: `join("table", { joinCode })`), or null for a private table. */
   readonly joinCode: string | null;
+  /**
+   * A private table's invitation, sent to its seated players only (pass it on as the `invite`
+   * join option); null for spectators and at public tables.
+   */
+  readonly invite: string | null;
 }
 
 /** One appended event, redacted for the receiver (other seats' hands and the live seed removed). */
@@ -251,6 +264,7 @@ export const JOIN_ERRORS = {
   "join/invalid_options": 400,
   "auth/unauthorized": 401,
   "table/game_in_progress": 403,
+  "table/invitation_required": 403,
   "replay/not_found": 404,
   "replay/not_finished": 409,
   "table/seat_unavailable": 423,

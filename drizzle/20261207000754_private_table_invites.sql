@@ -1,0 +1,1 @@
+ALTER TABLE "games" ADD COLUMN "invite_code" text;
