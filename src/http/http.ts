@@ -30,6 +30,7 @@ import { ladderRoutes } from "./routes/ladder.js";
 import { systemRoutes } from "./routes/system.js";
 import { userRoutes } from "./routes/users.js";
 import { createAccountStore } from "./stores/accounts.js";
+import { createSessionStore } from "./stores/sessions.js";
 import { createGameStore } from "./stores/games.js";
 
 /** What the composition root passes to {@link registerHttpRoutes}. */
@@ -146,6 +147,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   let openapiDoc: unknown = null;
   const routeDeps: RouteDeps = {
     accounts: createAccountStore(deps.db),
+    sessions: createSessionStore(deps.db),
     games,
     ladder: deps.ladder,
     tokens: deps.tokens,

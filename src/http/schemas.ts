@@ -76,6 +76,15 @@ export const playerIdentitySchema = z.object({
 });
 
 /** What login, guest login, register and refresh return. */
+/** One of the caller's live sessions (`GET /api/auth/sessions`). */
+export const sessionInfoSchema = z.object({
+  id: z.string().uuid().describe("The session (refresh-token family) id"),
+  createdAt: z.string().describe("When the login opened it"),
+  lastRefreshedAt: z.string().describe("When its newest refresh token was issued"),
+  expiresAt: z.string().describe("When its newest refresh token expires"),
+  current: z.boolean().describe("The presented access token was issued in this session"),
+});
+
 export const sessionSchema = z.object({
   accessToken: z.string().describe("HS256 JWT; send as `Authorization: Bearer <token>`"),
   tokenType: z.literal("Bearer"),

@@ -7,6 +7,7 @@ import type { KeyedLimiter } from "../rateLimit.js";
 import type { RouteDef } from "../route.js";
 import type { AccountStore } from "../stores/accounts.js";
 import type { GameStore } from "../stores/games.js";
+import type { SessionStore } from "../stores/sessions.js";
 
 /** A dependency `/readyz` checks. */
 export interface ReadinessCheck {
@@ -19,6 +20,8 @@ export interface ReadinessCheck {
 export interface RouteDeps {
   readonly accounts: AccountStore;
   readonly games: GameStore;
+  /** Refresh-token families: sessions, rotation, reuse detection, revocation. */
+  readonly sessions: SessionStore;
   readonly ladder: LadderPort;
   readonly tokens: TokenService;
   readonly readEvents: ReadEvents;

@@ -1,0 +1,88 @@
+/**
+ * Issue 15 over HTTP, on every database backend (PGlite always, PostgreSQL with DATABASE_URL):
+ * refresh-token families with reuse detection, session listing and revocation, and revocation
+ * on password change and account deletion.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testBackends } from "../support/db.js";
+import { call, codeOf, field, str } from "./support/client.js";
+import { startTestApi, type TestApi } from "./support/httpApp.js";
+
+describe.each(testBackends())("sessions (refresh-token families) on $name", (backend) => {
+  let t: TestApi;
+  const req = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(t.url, method, path, opts);
+  let n = 0;
+
+  async function register(): Promise<{ token: string; refresh: string; userId: string }> {
+    n += 1;
+    const username = `sec${n}${backend.name}`;
+    const r = await req("POST", "/api/users", { body: { username, email: `${username}@example.com`, password: "correct horse battery" } });
+    expect(r.status).toBe(201);
+    return { token: str(r.json, "data", "accessToken"), refresh: str(r.json, "data", "refreshToken"), userId: str(r.json, "data", "user", "id") };
+  }
+  async function login(userId: string, password = "correct horse battery"): Promise<{ token: string; refresh: string }> {
+    const me = await req("GET", `/api/users/${userId}`, { token: (await t.tokens.issueAccessToken({ userId, playerId: userId, role: "admin", kind: "user" })).accessToken });
+    const r = await req("POST", "/api/auth/login", { body: { login: str(me.json, "data", "username"), password } });
+    expect(r.status).toBe(200);
+    return { token: str(r.json, "data", "accessToken"), refresh: str(r.json, "data", "refreshToken") };
+  }
+  const refresh = (token: string) => req("POST", "/api/auth/refresh", { body: { refreshToken: token } });
+
+  beforeAll(async () => {
+    t = await startTestApi(backend, { env: { RATE_LIMIT_AUTH: "1000/60", RATE_LIMIT_WRITE: "1000/60" } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("replaying a spent refresh token revokes the whole family: the attacker's rotated token dies too", async () => {
+    const alice = await register();
+    const attacker = await refresh(alice.refresh); // the thief refreshes first
+    expect(attacker.status).toBe(200);
+    const stolenNext = str(attacker.json, "data", "refreshToken");
+    const replay = await refresh(alice.refresh); // the victim's copy comes back: reuse
+    expect(replay.status).toBe(401);
+    expect(codeOf(replay)).toBe("auth/invalid_refresh_token");
+    const afterReuse = await refresh(stolenNext);
+    expect(afterReuse.status).toBe(401);
+  });
+
+  it("a refresh stays in its session; sessions are listed with `current`, and one can be revoked", async () => {
+    const bob = await register();
+    const second = await login(bob.userId);
+    const rotated = await refresh(second.refresh);
+    expect(rotated.status).toBe(200);
+    const token = str(rotated.json, "data", "accessToken");
+    const list = await req("GET", "/api/auth/sessions", { token });
+    expect(list.status).toBe(200);
+    const data = field(list.json, "data");
+    const sessions: readonly unknown[] = Array.isArray(data) ? data : [];
+    expect(sessions.length).toBe(2);
+    const current = sessions.filter((s) => field(s, "current") === true);
+    expect(current.length).toBe(1);
+    const other = sessions.find((s) => field(s, "current") === false);
+    const otherId = str(other, "id");
+    expect((await req("DELETE", `/api/auth/sessions/${otherId}`, { token })).status).toBe(200);
+    expect((await refresh(bob.refresh)).status).toBe(401); // the first login's session is gone
+    expect(codeOf(await req("DELETE", `/api/auth/sessions/${otherId}`, { token }))).toBe("not_found");
+    // Someone else's session cannot be revoked by id.
+    const carol = await register();
+    expect(codeOf(await req("DELETE", `/api/auth/sessions/${str(current[0], "id")}`, { token: carol.token }))).toBe("not_found");
+    expect((await refresh(str(rotated.json, "data", "refreshToken"))).status).toBe(200);
+  });
+
+  it("a password change revokes every other session and keeps the current one", async () => {
+    const dan = await register();
+    const other = await login(dan.userId);
+    const put = await req("PUT", `/api/users/${dan.userId}`, { token: dan.token, body: { password: "a brand new password", currentPassword: "correct horse battery" } });
+    expect(put.status).toBe(200);
+    expect((await refresh(other.refresh)).status).toBe(401);
+    expect((await refresh(dan.refresh)).status).toBe(200);
+  });
+
+  it("deleting the account kills its refresh tokens", async () => {
+    const eve = await register();
+    expect((await req("DELETE", `/api/users/${eve.userId}`, { token: eve.token })).status).toBe(200);
+    expect((await refresh(eve.refresh)).status).toBe(401);
+  });
+});
