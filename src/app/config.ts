@@ -73,8 +73,17 @@ export const envSchema = z.object({
    * memory does not). N=2^14, r=8, p=5 is one of OWASP's equivalent minimum settings.
    */
   PASSWORD_SCRYPT_P: positiveInt.refine((n) => n <= 16, "at most 16").default(5),
-  /** express `trust proxy`: which hops' X-Forwarded-For to believe for the client address. */
-  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
+  /**
+   * express `trust proxy`: which hops' X-Forwarded-For to believe for the client address.
+   * Default `false`: no proxy is trusted (a peer cannot pick its own address). Behind Fly's proxy
+   * set `1` (one hop), as fly.toml does.
+   */
+  TRUST_PROXY: z.string().default("false"),
+  /**
+   * Origins (comma-separated, e.g. `https://play.example.com`) allowed to call the API and the
+   * matchmaker from a browser page of another origin. Unset: same origin only.
+   */
+  CORS_ORIGINS: z.string().optional(),
   /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   EVENTLOG_MAX_BATCH: positiveInt.default(500),

@@ -37,6 +37,7 @@ import { checkReconnectionUpgrade, createSessionOwners } from "../../rooms/recon
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
+import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins, webSocketOrigin } from "../http/browserHeaders.js";
 import { registerEventLogMetrics } from "./metrics.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
@@ -136,6 +137,19 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     gracefullyShutdown: false,
     logger: logger.child({ component: "colyseus" }),
     express: async (app) => {
+      // Browser headers first, so every response below carries them (src/http/browserHeaders.ts).
+      const corsOrigins = parseCorsOrigins(config.CORS_ORIGINS);
+      app.disable("x-powered-by");
+      app.use(browserHeaders({ csp: contentSecurityPolicy(webSocketOrigin(config.PUBLIC_URL), corsOrigins), corsOrigins }));
+      // Colyseus's matchmaker reflects any Origin with credentials by default: allow-list only.
+      matchMaker.controller.DEFAULT_CORS_HEADERS = {
+        "Access-Control-Allow-Headers": "Content-Type, Authorization",
+        "Access-Control-Allow-Methods": "POST",
+        "Access-Control-Allow-Credentials": "false",
+        "Access-Control-Allow-Origin": "",
+        "Access-Control-Max-Age": "600",
+      };
+      matchMaker.controller.getCorsHeaders = (headers) => corsHeadersFor(headers.get("origin"), corsOrigins);
       registerOperationalRoutes(app, { metrics, transportKind: kind, bots, metricsToken: config.METRICS_TOKEN });
       if (!isExpressApp(app)) throw new Error("the transport's HTTP app is not an express() application");
       registerHttpRoutes(app, {
@@ -155,7 +169,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       });
       await overrides.httpRoutes?.(app);
       // The browser client (client/dist) at `/`, after every API route so it never shadows one.
-      if (config.SERVE_CLIENT && overrides.httpRoutes === undefined) serveClient(app, CLIENT_DIST);
+      if (config.SERVE_CLIENT && overrides.httpRoutes === undefined) serveClient(app, CLIENT_DIST, { sourceMaps: config.NODE_ENV !== "production" });
     },
   });
 

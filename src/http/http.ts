@@ -105,6 +105,18 @@ export function passwordHashParams(config: Config, opts: { readonly argon2: bool
 }
 
 /**
+ * express's `trust proxy` from TRUST_PROXY: `false`/`true`, a hop count (`1` behind one proxy
+ * such as Fly's), or a list of trusted addresses and subnets.
+ */
+export function trustProxySetting(raw: string): boolean | number | string {
+  const v = raw.trim();
+  if (v === "false" || v === "") return false;
+  if (v === "true") return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/**
  * Mounts the HTTP API on `app`: `/api/*`, `/healthz`, `/readyz` and `/metrics`. Requests to
  * other paths pass through untouched (the rooms' matchmaking and the client's static files).
  */
@@ -178,7 +190,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     description: "Accounts, games, replays, rankings and the ladder. Errors: RFC 9457 problem+json with a stable `code`.",
   });
 
-  app.set("trust proxy", config.TRUST_PROXY);
+  app.set("trust proxy", trustProxySetting(config.TRUST_PROXY));
 
   const router = express.Router();
   const ours = (path: string): boolean => path.startsWith("/api/") || path === "/api" || path === "/healthz" || path === "/readyz" || path === "/metrics";

@@ -188,17 +188,21 @@ export function authRoutes(deps: RouteDeps) {
     method: "get",
     path: "/api/auth/me",
     summary: "Who the access token belongs to",
+    description:
+      "401 auth/invalid_token when the account was deleted. Other routes accept a deleted account's access token until it expires (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default), but find nothing of it.",
     tags: ["auth"],
     access: "player",
     group: "read",
-    errors: [],
+    errors: ["auth/invalid_token"],
     params: none,
     query: none,
     body: none,
     response: meSchema,
     async handler({ auth }) {
       if (auth === null) return fail("auth/missing_token");
-      return Promise.resolve(ok(meOf(auth)));
+      // A deleted account's access token still verifies until it expires; `me` says it is gone.
+      if ((await deps.accounts.getPlayer(auth.playerId)) === null) return fail("auth/invalid_token", "this account no longer exists");
+      return ok(meOf(auth));
     },
   });
 
