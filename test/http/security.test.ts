@@ -86,3 +86,63 @@ describe.each(testBackends())("sessions (refresh-token families) on $name", (bac
     expect((await refresh(eve.refresh)).status).toBe(401);
   });
 });
+
+describe.each(testBackends())("input hygiene, proxy trust, deleted accounts on $name", (backend) => {
+  let t: TestApi;
+  const SERVICE_KEY = "service-key-for-security-tests-01";
+  const req = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(t.url, method, path, opts);
+
+  beforeAll(async () => {
+    t = await startTestApi(backend, { env: { SERVICE_KEY, RATE_LIMIT_AUTH: "1000/60", LOGIN_MAX_FAILURES_PER_IP: "3" } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("a NUL or other control character in a display name is a 400, not a 500 (item 5)", async () => {
+    for (const displayName of ["bad\u0000name", "line\nbreak", "bell\u0007"]) {
+      const r = await req("POST", "/api/auth/guest", { body: { displayName } });
+      expect({ status: r.status, code: codeOf(r) }).toEqual({ status: 400, code: "validation/failed" });
+    }
+  });
+
+  it("bidi overrides and zero-width characters are removed and whitespace collapsed (item 10)", async () => {
+    const r = await req("POST", "/api/auth/guest", { body: { displayName: "  \u202Eevil\u200B  \u2066name\u2069   " } });
+    expect(r.status).toBe(201);
+    const playerId = str(r.json, "data", "playerId");
+    const profile = await req("GET", `/api/players/${playerId}`);
+    expect(field(profile.json, "data", "displayName")).toBe("evil name");
+    const blank = await req("POST", "/api/auth/guest", { body: { displayName: "\u200B\u200D" } });
+    expect(codeOf(blank)).toBe("validation/failed");
+    const long = await req("POST", "/api/auth/guest", { body: { displayName: "x".repeat(33) } });
+    expect(codeOf(long)).toBe("validation/failed");
+  });
+
+  it("an actionId the token format cannot carry (':' or '.') is a 400, not a 500 (item 6)", async () => {
+    const u = await req("POST", "/api/users", { body: { username: `act${backend.name}`, email: `act${backend.name}@example.com`, password: "correct horse battery" } });
+    const userId = str(u.json, "data", "user", "id");
+    for (const actionId of ["a:b", "a.b"]) {
+      const r = await req("POST", "/api/actions", { headers: { "x-service-key": SERVICE_KEY }, body: { userId, maxScore: 5, actionId } });
+      expect({ status: r.status, code: codeOf(r) }).toEqual({ status: 400, code: "validation/failed" });
+    }
+  });
+
+  it("X-Forwarded-For is not believed by default: a client cannot pick a fresh address per request (item 7)", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = await req("POST", "/api/auth/login", { headers: { "x-forwarded-for": `10.0.0.${i + 1}` }, body: { login: "nobody", password: "wrong password" } });
+      statuses.push(r.status);
+    }
+    expect(statuses).toContain(429);
+  });
+
+  it("a deleted account's access token no longer answers /api/auth/me (item 11)", async () => {
+    const u = await req("POST", "/api/users", { body: { username: `gone${backend.name}`, email: `gone${backend.name}@example.com`, password: "correct horse battery" } });
+    const token = str(u.json, "data", "accessToken");
+    const userId = str(u.json, "data", "user", "id");
+    expect((await req("GET", "/api/auth/me", { token })).status).toBe(200);
+    expect((await req("DELETE", `/api/users/${userId}`, { token })).status).toBe(200);
+    const me = await req("GET", "/api/auth/me", { token });
+    expect({ status: me.status, code: codeOf(me) }).toEqual({ status: 401, code: "auth/invalid_token" });
+  });
+});
