@@ -20,6 +20,8 @@ import {
   type ReplayStatusMessage,
 } from "../src/shared/protocol.js";
 import type { RoomDeps } from "./ports.js";
+import { admitMessage } from "./messageGate.js";
+import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { asGameId } from "./identity.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
 import { TableState } from "./schema/TableState.js";
@@ -87,10 +89,16 @@ export function createReplayRoom(deps: RoomDeps) {
     }
 
     private registerMessages(): void {
+      const admitted = admitMessage(deps.messageLimits, () => this.clock.currentTime, (client: Client, type) =>
+        this.reply(client, { ok: false, type, code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
+      );
       for (const type of REPLAY_MESSAGE_TYPES) {
-        this.onMessage(type, (client: Client, raw: unknown) => this.control(client, type, raw));
+        this.onMessage(type, (client: Client, raw: unknown) => {
+          if (admitted(client, type, raw)) this.control(client, type, raw);
+        });
       }
-      this.onMessage("*", (client: Client, type: string | number) =>
+      this.onMessage("*", (client: Client, type: string | number, raw: unknown) =>
+        admitted(client, String(type), raw) &&
         this.reply(client, { ok: false, type: String(type), code: "protocol/unknown_message", message: `expected one of ${REPLAY_MESSAGE_TYPES.join(", ")}` }),
       );
     }

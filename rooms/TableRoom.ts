@@ -43,7 +43,9 @@ import { handOf, initTableState, projectHand, projectPublic } from "./projection
 import { TableState } from "./schema/TableState.js";
 import { asGameId, asPlayerId, identitySchema } from "./identity.js";
 import { corkUntilNextTick } from "./socketCork.js";
+import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { decidePrivateAccess, newInviteCode } from "./privateAccess.js";
+import { admitMessage } from "./messageGate.js";
 
 /** Per-connection data at a table. */
 export interface TableUserData {
@@ -323,10 +325,16 @@ export function createTableRoom(deps: RoomDeps) {
 
     /** Registers every client message handler; validation is ours (zod), never a kick. */
     private registerMessages(): void {
+      const admitted = admitMessage(deps.messageLimits, () => this.clock.currentTime, (client: TableClient, type, raw) =>
+        this.reply(client, { ok: false, type, id: echoId(raw), code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
+      );
       for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
-        this.onMessage(type, (client: TableClient, raw: unknown) => this.onClientMessage(client, type, raw));
+        this.onMessage(type, (client: TableClient, raw: unknown) => {
+          if (admitted(client, type, raw)) this.onClientMessage(client, type, raw);
+        });
       }
       this.onMessage("*", (client: TableClient, type: string | number, raw: unknown) =>
+        admitted(client, String(type), raw) &&
         this.reply(client, {
           ok: false,
           type: String(type),

@@ -22,6 +22,7 @@ import type { LadderChange } from "../src/ladder/service.js";
 import type { Logger } from "../src/app/logger.js";
 import type { RoomMetrics } from "./metrics.js";
 import type { SessionOwners } from "./reconnectionGuard.js";
+import type { MessageLimitConfig } from "./messageLimits.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
 export interface Engine {
@@ -172,6 +173,8 @@ export interface RoomDeps {
   readonly metrics: RoomMetrics;
   /** Who owns each seated session: reconnections are checked against it (rooms/reconnectionGuard.ts). */
   readonly sessionOwners: SessionOwners;
+  /** Messages per client per second, in every room (rooms/messageLimits.ts). */
+  readonly messageLimits: MessageLimitConfig;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;
   /** A per-process secret that only server-side restore calls know. */

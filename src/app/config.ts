@@ -95,6 +95,10 @@ export const envSchema = z.object({
    */
   ACTION_TOKEN_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   RECONNECT_SECONDS: positiveInt.default(60),
+  /** Messages one client may send to a room per second; the first excess is answered `rate_limited`. */
+  ROOM_MESSAGES_PER_SECOND: positiveInt.default(20),
+  /** Consecutive over-budget seconds before a client is disconnected (close code 4029). */
+  ROOM_FLOOD_CLOSE_SECONDS: positiveInt.default(5),
   /** Delay before each move of a server bot, ms (0 in tests and load runs). */
   BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   /** Serve the built browser client from client/dist. */

@@ -110,6 +110,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     logger,
     metrics: createRoomMetrics(registry),
     sessionOwners: createSessionOwners(),
+    messageLimits: { perSecond: config.ROOM_MESSAGES_PER_SECOND, closeAfterWindows: config.ROOM_FLOOD_CLOSE_SECONDS },
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
     now: () => new Date(),

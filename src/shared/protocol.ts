@@ -134,6 +134,8 @@ export const PROTOCOL_REASONS = [
   "table/bots_unavailable",
   "server/shutting_down",
   "server/internal_error",
+  /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
+  "rate_limited",
 ] as const;
 export type ProtocolReasonCode = (typeof PROTOCOL_REASONS)[number];
 /** Every reason code a `result` can carry. */
@@ -282,6 +284,8 @@ export const CLOSE_CODES = {
   WITH_ERROR: 4002,
   /** Reconnection failed. */
   FAILED_TO_RECONNECT: 4003,
+  /** Too many messages for too long (ROOM_FLOOD_CLOSE_SECONDS seconds over ROOM_MESSAGES_PER_SECOND). */
+  RATE_LIMITED: 4029,
   /** Dev mode restart: reconnect. */
   MAY_TRY_RECONNECT: 4010,
 } as const;

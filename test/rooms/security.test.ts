@@ -8,7 +8,7 @@ import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { TableRoomLike } from "../../src/bots/client.js";
-import { JOIN_ERRORS } from "../../src/shared/protocol.js";
+import { CLOSE_CODES, JOIN_ERRORS } from "../../src/shared/protocol.js";
 import { TableState } from "../../rooms/schema/TableState.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
 import { createTable, joinTable, waitUntil } from "./recorder.js";
@@ -154,5 +154,40 @@ describe("reconnection is bound to the seat owner (issue 15, item 2)", () => {
     expect(answer.status).toBe(403);
     expect(answer.body).toMatch(/^reconnect\/not_seat_owner/);
     for (const r of rest) await r.room.leave();
+  });
+});
+
+describe("message floods (issue 15, item 4)", () => {
+  const resultSchema = z.object({ ok: z.boolean(), code: z.string().optional() });
+
+  async function flood(kind: "lobby" | "table"): Promise<{ handled: number; limited: number; closeCode: number }> {
+    const [p] = await players([`Flooder-${kind}`]);
+    const client = ts.client(p!);
+    const room = kind === "lobby" ? await client.joinOrCreate("lobby") : await client.create("table", { seats: 3, turnSeconds: 600 });
+    let handled = 0;
+    let limited = 0;
+    room.onMessage("result", (raw: unknown) => {
+      const r = resultSchema.parse(raw);
+      if (r.code === "rate_limited") limited += 1;
+      else handled += 1;
+    });
+    room.onMessage("*", () => undefined);
+    const closed = new Promise<number>((resolve) => room.onLeave((code: number) => resolve(code)));
+    for (let i = 0; i < 5000; i++) room.send("nonsense", { i });
+    const closeCode = await closed;
+    return { handled, limited, closeCode };
+  }
+
+  it("a lobby client sending 5,000 messages is answered rate_limited, mostly ignored, and disconnected with 4029", async () => {
+    const r = await flood("lobby");
+    expect(r.closeCode).toBe(CLOSE_CODES.RATE_LIMITED);
+    expect(r.limited).toBeGreaterThanOrEqual(1);
+    expect(r.handled).toBeLessThanOrEqual(20 * 2);
+  });
+
+  it("the same at a table", async () => {
+    const r = await flood("table");
+    expect(r.closeCode).toBe(CLOSE_CODES.RATE_LIMITED);
+    expect(r.handled).toBeLessThanOrEqual(20 * 2);
   });
 });
