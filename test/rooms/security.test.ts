@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { TableRoomLike } from "../../src/bots/client.js";
 import { CLOSE_CODES, JOIN_ERRORS } from "../../src/shared/protocol.js";
-import { TableState } from "../../rooms/schema/TableState.js";
+import { TableState } from "../../src/shared/schema/TableState.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
 import { createTable, joinTable, waitUntil } from "./recorder.js";
 
