@@ -127,6 +127,24 @@ describe.each(testBackends())("input hygiene, proxy trust, deleted accounts on $
     }
   });
 
+  it("replay detection is per (user, action id): two users' actions sharing an id each apply once, with their own response (item 6)", async () => {
+    const users = [] as { token: string; userId: string }[];
+    for (const name of ["sharea", "shareb"]) {
+      const u = await req("POST", "/api/users", { body: { username: `${name}${backend.name}`, email: `${name}${backend.name}@example.com`, password: "correct horse battery" } });
+      users.push({ token: str(u.json, "data", "accessToken"), userId: str(u.json, "data", "user", "id") });
+    }
+    const deltas = [3, 5];
+    for (const [i, u] of users.entries()) {
+      const issued = await req("POST", "/api/actions", { headers: { "x-service-key": SERVICE_KEY }, body: { userId: u.userId, maxScore: 9, actionId: "shared-action-1" } });
+      expect(issued.status).toBe(201);
+      const submitted = await req("POST", "/api/ladder/scores", { token: u.token, body: { token: str(issued.json, "data", "token"), delta: deltas[i] } });
+      expect(submitted.status).toBe(201);
+      expect(field(submitted.json, "data", "scoreDelta")).toBe(deltas[i]);
+      const again = await req("POST", "/api/ladder/scores", { token: u.token, body: { token: str(issued.json, "data", "token"), delta: deltas[i] } });
+      expect(again.status).toBe(409);
+    }
+  });
+
   it("X-Forwarded-For is not believed by default: a client cannot pick a fresh address per request (item 7)", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {

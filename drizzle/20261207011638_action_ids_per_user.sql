@@ -1,0 +1,2 @@
+ALTER TABLE "consumed_action_tokens" DROP CONSTRAINT "consumed_action_tokens_action_id_unique";--> statement-breakpoint
+ALTER TABLE "consumed_action_tokens" ADD CONSTRAINT "consumed_action_tokens_user_action_unique" UNIQUE("user_id","action_id");
