@@ -21,6 +21,8 @@ export interface GameRecord {
   readonly seedCommitment: string;
   readonly config: GameConfig;
   readonly status: GameStatus;
+  /** A private table's invitation secret (null: a public table). */
+  readonly inviteCode: string | null;
   readonly startedAt: Date | null;
   readonly completedAt: Date | null;
   readonly createdAt: Date;
@@ -34,6 +36,7 @@ export function toGameRecord(row: GameRow): GameRecord {
     seedCommitment: row.seedCommitment,
     config: parseStored(gameConfigSchema, row.config, `games.config of ${row.id}`),
     status: row.status,
+    inviteCode: row.inviteCode,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
     createdAt: row.createdAt,
@@ -54,6 +57,8 @@ export interface CreateGameInput {
   readonly created: GameCreatedEvent;
   /** Adds a `room_directory` row when given. */
   readonly listing?: RoomListing;
+  /** A private table's invitation secret (default: none, a public table). */
+  readonly inviteCode?: string | null;
   /** `games.created_at` (default: the database clock). */
   readonly createdAt?: Date;
 }
@@ -74,6 +79,7 @@ export async function createGame(db: Database, input: CreateGameInput): Promise<
         seedCommitment: created.seedCommitment,
         config: created.config,
         status: "created",
+        inviteCode: input.inviteCode ?? null,
         ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
       })
       .returning();

@@ -179,7 +179,8 @@ const safeInt = (s: string, what: string): number => {
 };
 
 const dialect = new PgDialect();
-const UNIQUE_ACTION_ID = "consumed_action_tokens_action_id_unique";
+/** One consumption per (user, action id): the replay key. */
+const UNIQUE_ACTION_ID = "consumed_action_tokens_user_action_unique";
 const NUMERIC_VALUE_OUT_OF_RANGE = "22003";
 
 /**

@@ -7,6 +7,8 @@ import { matchMaker, Room, subscribeLobby, type Client } from "@colyseus/core";
 import { z } from "zod";
 import { ROOM_NAMES, type LadderDeltaMessage, type MoveResult } from "../src/shared/protocol.js";
 import type { RoomDeps } from "./ports.js";
+import { admitMessage } from "./messageGate.js";
+import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 
 /** One open table as the lobby lists it. */
 export interface TableListing {
@@ -62,7 +64,12 @@ export function createLobbyRoom(deps: RoomDeps) {
     override async onCreate(): Promise<void> {
       // Listed for joinOrCreate (one lobby serves many clients), but never in a lobby itself.
       await this.setMatchmaking({ unlisted: true });
-      this.onMessage("*", (client: Client, type: string | number) => {
+      const admitted = admitMessage(deps.messageLimits, () => this.clock.currentTime, (client: Client, type) => {
+        const limited: MoveResult = { ok: false, type, code: "rate_limited", message: RATE_LIMITED_MESSAGE };
+        client.send("result", limited);
+      });
+      this.onMessage("*", (client: Client, type: string | number, raw: unknown) => {
+        if (!admitted(client, String(type), raw)) return;
         const result: MoveResult = { ok: false, type: String(type), code: "protocol/unknown_message", message: "the lobby takes no messages" };
         client.send("result", result);
       });

@@ -20,6 +20,8 @@ import type { RoomDeps } from "./ports.js";
 import { asGameId } from "../src/shared/identity.js";
 import { handOf, initTableState, projectGame } from "./projection.js";
 import { joinError } from "./table/clients.js";
+import { admitMessage } from "./messageGate.js";
+import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import type { Logger } from "../src/platform/logger.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 
@@ -94,12 +96,18 @@ export class ReplayRoom extends Room<{ state: TableState }> {
   }
 
   private registerMessages(): void {
-    for (const type of REPLAY_MESSAGE_TYPES) {
-      this.onMessage(type, (client: Client, raw: unknown) => this.control(client, type, raw));
-    }
-    this.onMessage("*", (client: Client, type: string | number) =>
-      this.reply(client, { ok: false, type: String(type), code: "protocol/unknown_message", message: `expected one of ${REPLAY_MESSAGE_TYPES.join(", ")}` }),
+    // Every message first spends the client's budget (rooms/messageLimits.ts).
+    const admitted = admitMessage(this.deps.messageLimits, () => this.clock.currentTime, (client: Client, type) =>
+      this.reply(client, { ok: false, type, code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
     );
+    for (const type of REPLAY_MESSAGE_TYPES) {
+      this.onMessage(type, (client: Client, raw: unknown) => admitted(client, type, raw) && this.control(client, type, raw));
+    }
+    this.onMessage("*", (client: Client, type: string | number, raw: unknown) => {
+      if (admitted(client, String(type), raw)) {
+        this.reply(client, { ok: false, type: String(type), code: "protocol/unknown_message", message: `expected one of ${REPLAY_MESSAGE_TYPES.join(", ")}` });
+      }
+    });
   }
 
   private control(client: Client, type: ReplayClientMessageType, raw: unknown): void {

@@ -23,6 +23,9 @@ import { echoId, resultOf, TABLE_MESSAGES, unknownMessage } from "./table/messag
 import { TableTimers } from "./table/timers.js";
 import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
+import { decidePrivateAccess } from "./privateAccess.js";
+import { admitMessage } from "./messageGate.js";
+import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -55,6 +58,10 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private isPublic = true;
   /** The public table's code in the room directory, or null (private or restored tables). */
   private joinCode: string | null = null;
+  /** A private table's invitation secret (rooms/privateAccess.ts), null for a public one. */
+  private inviteCode: string | null = null;
+  /** The creator's join has not happened yet (it needs no invitation). */
+  private awaitingCreator = false;
   private readonly listing = new ListingTracker();
   private reconnectSeconds: number;
   private readonly seatClients = new Map<SeatIndex, TableClient>();
@@ -88,7 +95,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     const table = await createTable(this.deps, rawOptions);
     if (!table.ok) throw joinError(table.code, table.detail);
     const { created, bots } = table;
-    ({ isPublic: this.isPublic, joinCode: this.joinCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
+    ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
+    this.awaitingCreator = true;
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
     await this.updateListing();
     // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
@@ -102,7 +110,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Rebuilds a game from its log after a restart. */
   private async restore(gameId: string): Promise<void> {
     const events = await this.deps.eventLog.read(asGameId(gameId));
-    this.isPublic = false;
+    this.inviteCode = await this.deps.games.inviteCode(asGameId(gameId));
+    this.isPublic = this.inviteCode === null;
     // A directory row left by a process that died is removed with this room.
     this.open(this.deps.engine.fold(events), true);
     this.autoDispose = this.game.phase === "completed";
@@ -143,6 +152,11 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     if (!parsed.ok) return Promise.reject(joinError(parsed.code, parsed.detail));
     if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
     return this.pipeline.enqueue(async () => {
+      const isCreator = this.awaitingCreator && !identity.isBot;
+      const seatedHere = this.game.seats.some((s) => s.occupant?.playerId === identity.playerId);
+      const access = decidePrivateAccess({ inviteCode: this.inviteCode, identity, seatedHere, isCreator, presented: parsed.options.invite });
+      if (!access.ok) throw joinError("table/invitation_required", access.detail);
+      if (isCreator) this.awaitingCreator = false;
       const request = joinRequest(parsed.options, identity, this.game, this.reservations, client.sessionId);
       if (!request.ok) throw joinError(request.code, request.detail);
       if (request.kind !== "sit") return this.attach(client, request.seat, identity);
@@ -176,6 +190,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   override async onLeave(client: TableClient, code?: number): Promise<void> {
+    this.deps.sessionOwners.release(client.sessionId);
     const seat = client.userData?.seat ?? null;
     if (seat === null || this.seatClients.get(seat) !== client) return;
     this.seatClients.delete(seat);
@@ -232,10 +247,16 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   private registerMessages(): void {
+    // Every message first spends the client's budget (rooms/messageLimits.ts).
+    const admitted = admitMessage(this.deps.messageLimits, () => this.clock.currentTime, (client: TableClient, type, raw) =>
+      answer(client, { ok: false, type, id: echoId(raw), code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
+    );
     for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
-      this.onMessage(type, (client: TableClient, raw: unknown) => this.onClientMessage(client, type, raw));
+      this.onMessage(type, (client: TableClient, raw: unknown) => admitted(client, type, raw) && this.onClientMessage(client, type, raw));
     }
-    this.onMessage("*", (client: TableClient, type: string | number, raw: unknown) => answer(client, { ok: false, type: String(type), id: echoId(raw), ...unknownMessage(type) }));
+    this.onMessage("*", (client: TableClient, type: string | number, raw: unknown) => {
+      if (admitted(client, String(type), raw)) answer(client, { ok: false, type: String(type), id: echoId(raw), ...unknownMessage(type) });
+    });
   }
 
   private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
@@ -306,13 +327,14 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
         previous.view = new StateView();
       }
       this.seatClients.set(seat, client);
+      this.deps.sessionOwners.bind(client.sessionId, identity.playerId);
       this.timers.clearAbsence(seat);
       const hand = handOf(this.state, seat);
       if (hand !== undefined) view.add(hand);
       this.setConnected(seat, true);
     }
     client.view = view;
-    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: client.userData.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode };
+    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: client.userData.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode, invite: seat === null ? null : this.inviteCode };
     client.send("welcome", welcome);
   }
 

@@ -21,6 +21,8 @@ import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/pr
 import type { GameCompletion } from "../src/completion/pipeline.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { RoomMetrics } from "./roomMetrics.js";
+import type { SessionOwners } from "./reconnectionGuard.js";
+import type { MessageLimitConfig } from "./messageLimits.js";
 import type { Identity } from "../src/shared/identity.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
 
@@ -63,7 +65,15 @@ export interface GameRepository {
    * Writes the `games` row, event 0 (`game_created`) and, for a public table, its
    * `room_directory` row (spec 004 §8.1) in one transaction.
    */
-  createGame(input: { readonly created: GameCreatedEvent; readonly createdAt: Date; readonly listing?: { readonly joinCode: string; readonly isPublic: boolean } }): Promise<void>;
+  createGame(input: {
+    readonly created: GameCreatedEvent;
+    readonly createdAt: Date;
+    readonly listing?: { readonly joinCode: string; readonly isPublic: boolean };
+    /** A private table's invitation secret (rooms/privateAccess.ts). */
+    readonly inviteCode?: string | null;
+  }): Promise<void>;
+  /** A private game's invitation secret; null for a public (or unknown) game. */
+  inviteCode(gameId: GameId): Promise<string | null>;
   markStarted(gameId: GameId, at: Date): Promise<void>;
   /** Ids of every game still `in_progress` (restored at start-up). */
   listInProgress(): Promise<readonly GameId[]>;
@@ -122,6 +132,10 @@ export interface RoomDeps {
   readonly logger: Logger;
   /** Live rooms, their clients and committed commands, for `GET /metrics` (rooms/roomMetrics.ts). */
   readonly metrics: RoomMetrics;
+  /** Who owns each seated session: reconnections are checked against it (rooms/reconnectionGuard.ts). */
+  readonly sessionOwners: SessionOwners;
+  /** Messages per client per second, in every room (rooms/messageLimits.ts). */
+  readonly messageLimits: MessageLimitConfig;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;
   /** A per-process secret that only server-side restore calls know. */

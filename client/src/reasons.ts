@@ -31,6 +31,7 @@ const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   "table/bots_unavailable": "No bot can join right now.",
   "server/shutting_down": "The server is restarting; your seat is kept.",
   "server/internal_error": "Something went wrong on the server; try again.",
+  rate_limited: "Too many messages at once; wait a moment.",
 };
 
 const OTHER_TEXT: Readonly<Record<string, string>> = {

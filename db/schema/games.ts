@@ -26,6 +26,12 @@ export const games = pgTable(
     seedCommitment: text("seed_commitment").notNull(),
     config: jsonb("config").$type<GameConfig>().notNull(),
     status: text("status", { enum: GAME_STATUSES }).notNull(),
+    /**
+     * A private table's invitation secret (created with `isPublic: false`); null for a public
+     * table. Joining or watching a private table needs it, and the table is hidden from public
+     * listings while it is live (rooms/privateAccess.ts). Never shown by the REST API.
+     */
+    inviteCode: text("invite_code"),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -45,6 +45,12 @@ export const refreshTokens = pgTable(
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
     playerId: uuid("player_id").references(() => players.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull().unique("refresh_tokens_token_hash_unique"),
+    /**
+     * The session (token family) this token belongs to: a login opens a family, each refresh
+     * adds the rotated token to it. Presenting a spent token of a family revokes the whole
+     * family (reuse detection, OAuth 2.0 Security BCP §4.14).
+     */
+    familyId: uuid("family_id").notNull().defaultRandom(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -52,6 +58,7 @@ export const refreshTokens = pgTable(
   (t) => [
     index("refresh_tokens_user_id_idx").on(t.userId),
     index("refresh_tokens_player_id_idx").on(t.playerId),
+    index("refresh_tokens_family_id_idx").on(t.familyId),
     check("refresh_tokens_owner_check", sql`num_nonnulls(${t.userId}, ${t.playerId}) = 1`),
   ],
 );

@@ -9,6 +9,7 @@ import { asGameId, type Identity } from "../../src/shared/identity.js";
 import { tableCreateOptionsSchema, tableJoinOptionsSchema, type JoinErrorCode, type NoticeMessage, type TableJoinOptions } from "../../src/shared/protocol.js";
 import type { RoomDeps } from "../ports.js";
 import type { BotReservations } from "./botSeats.js";
+import { newInviteCode } from "../privateAccess.js";
 
 /** Options that only the server's own restore path can produce (it knows the restore key). */
 export const restoreOptionsSchema = z.object({ restoreGameId: z.string().uuid(), restoreKey: z.string().min(16) });
@@ -20,6 +21,8 @@ export type CreatedTable =
       readonly created: GameCreatedEvent;
       readonly isPublic: boolean;
       readonly joinCode: string | null;
+      /** A private table's invitation secret (rooms/privateAccess.ts), null for a public one. */
+      readonly inviteCode: string | null;
       readonly bots: number;
       readonly reconnectSeconds: number | undefined;
     }
@@ -37,8 +40,9 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   const gameId = asGameId(deps.randomUuid());
   const created = deps.engine.createGame({ gameId, config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS }, sessionSeed: deps.randomSeed() });
   const joinCode = isPublic ? deps.roomDirectory.newJoinCode() : null;
-  await deps.games.createGame({ created, createdAt: deps.now(), ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
-  return { ok: true, created, isPublic, joinCode, bots, reconnectSeconds: options.reconnectSeconds };
+  const inviteCode = isPublic ? null : newInviteCode();
+  await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
+  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds };
 }
 
 /** What a join asks for: watch, come back to one's seat, or sit at a free seat. */

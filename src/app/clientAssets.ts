@@ -7,6 +7,7 @@
  *   that a new deploy is picked up at once.
  * - Any other GET that wants HTML and is not an API, matchmaking, health or metrics path gets
  *   `index.html`: the client routes by hash, so this only catches typed or stale URLs.
+ * - `*.map` source maps answer 404 unless `sourceMaps` (outside production).
  * - When the bundle has not been built, `/` answers 503 with a page that says how to build it,
  *   instead of a bare 404.
  */
@@ -35,9 +36,17 @@ function isServerPath(p: string): boolean {
  * Mounts the client on `app`. Call it after the API routes, so that they win. `distDir` is the
  * Vite output folder (normally `<repo>/client/dist`).
  */
-export function serveClient(app: express.Application, distDir: string): void {
+export function serveClient(app: express.Application, distDir: string, opts: { readonly sourceMaps: boolean } = { sourceMaps: false }): void {
   const root = path.resolve(distDir);
   const indexHtml = path.join(root, "index.html");
+
+  // Source maps (they publish the client's source) are served only outside production.
+  if (!opts.sourceMaps) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.path.endsWith(".map")) res.status(404).type("text/plain").send("not found");
+      else next();
+    });
+  }
 
   app.use(
     express.static(root, {

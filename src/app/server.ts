@@ -36,9 +36,11 @@ import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
 import { createRoomMetrics } from "../../rooms/roomMetrics.js";
+import { checkReconnectionUpgrade, createSessionOwners } from "../../rooms/reconnectionGuard.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
 import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
+import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins, webSocketOrigin } from "../http/browserHeaders.js";
 import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
 
@@ -101,7 +103,6 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const presence: Presence = config.REDIS_URL !== undefined ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
   const router = createRouter(config, presence, logger);
-  const { transport, kind } = await selectTransport(config.TRANSPORT, logger, router);
 
   const driver = config.REDIS_URL !== undefined ? new RedisDriver(config.REDIS_URL) : new LocalDriver();
 
@@ -132,12 +133,20 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     botLauncher: bots,
     logger,
     metrics: createRoomMetrics(registry),
+    sessionOwners: createSessionOwners(),
+    messageLimits: { perSecond: config.ROOM_MESSAGES_PER_SECOND, closeAfterWindows: config.ROOM_FLOOD_CLOSE_SECONDS },
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),
   };
+
+  // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner.
+  const { transport, kind } = await selectTransport(config.TRANSPORT, logger, router, async (request, context) => {
+    const refused = await checkReconnectionUpgrade(new URL(request.url), context.token, deps.sessionOwners, deps.tokens);
+    return refused === null ? undefined : new Response(refused.body, { status: refused.status, headers: { "content-type": "text/plain" } });
+  });
 
   const server = defineServer({
     rooms: {
@@ -153,7 +162,20 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     gracefullyShutdown: false,
     logger: logger.child({ component: "colyseus" }),
     express: async (app) => {
-      registerOperationalRoutes(app, { metrics, transportKind: kind, bots });
+      // Browser headers first, so every response below carries them (src/http/browserHeaders.ts).
+      const corsOrigins = parseCorsOrigins(config.CORS_ORIGINS);
+      app.disable("x-powered-by");
+      app.use(browserHeaders({ csp: contentSecurityPolicy(webSocketOrigin(config.PUBLIC_URL), corsOrigins), corsOrigins }));
+      // Colyseus's matchmaker reflects any Origin with credentials by default: allow-list only.
+      matchMaker.controller.DEFAULT_CORS_HEADERS = {
+        "Access-Control-Allow-Headers": "Content-Type, Authorization",
+        "Access-Control-Allow-Methods": "POST",
+        "Access-Control-Allow-Credentials": "false",
+        "Access-Control-Allow-Origin": "",
+        "Access-Control-Max-Age": "600",
+      };
+      matchMaker.controller.getCorsHeaders = (headers) => corsHeadersFor(headers.get("origin"), corsOrigins);
+      registerOperationalRoutes(app, { metrics, transportKind: kind, bots, metricsToken: config.METRICS_TOKEN });
       if (!isExpressApp(app)) throw new Error("the transport's HTTP app is not an express() application");
       registerHttpRoutes(app, {
         config,
@@ -173,7 +195,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       });
       await overrides.httpRoutes?.(app);
       // The browser client (client/dist) at `/`, after every API route so it never shadows one.
-      if (config.SERVE_CLIENT && overrides.httpRoutes === undefined) serveClient(app, CLIENT_DIST);
+      if (config.SERVE_CLIENT && overrides.httpRoutes === undefined) serveClient(app, CLIENT_DIST, { sourceMaps: config.NODE_ENV !== "production" });
     },
   });
 

@@ -36,8 +36,11 @@ export function databaseStorage(
   const db = handle.db;
   const log = new GroupCommitEventLog(db, { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, logger: options.logger.child({ component: "eventlog" }) });
   const games: GameRepository = {
-    async createGame({ created, createdAt, listing }) {
-      await createGame(db, { created, createdAt, ...(listing === undefined ? {} : { listing }) });
+    async createGame({ created, createdAt, listing, inviteCode }) {
+      await createGame(db, { created, createdAt, inviteCode: inviteCode ?? null, ...(listing === undefined ? {} : { listing }) });
+    },
+    async inviteCode(gameId) {
+      return (await getGame(db, gameId))?.inviteCode ?? null;
     },
     async markStarted(gameId, at) {
       await markStarted(db, gameId, at);

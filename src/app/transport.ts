@@ -25,18 +25,18 @@ function firstLine(err: unknown): string {
 }
 
 /** Chooses and constructs the transport, logging one line. */
-export async function selectTransport(force: "uws" | "ws" | undefined, logger: Logger, router?: RoomRouter): Promise<TransportChoice> {
-  const choice = await choose(force, logger, router);
+export async function selectTransport(force: "uws" | "ws" | undefined, logger: Logger, router?: RoomRouter, guard?: BeforeUpgradeHandler): Promise<TransportChoice> {
+  const choice = await choose(force, logger, router, guard);
   logger.info({ transport: choice.kind, reason: choice.reason, roomRouting: router?.mode ?? "off" }, `transport: ${choice.kind} (${choice.reason})`);
   return choice;
 }
 
-async function choose(force: "uws" | "ws" | undefined, logger: Logger, router: RoomRouter | undefined): Promise<TransportChoice> {
+async function choose(force: "uws" | "ws" | undefined, logger: Logger, router: RoomRouter | undefined, guard: BeforeUpgradeHandler | undefined): Promise<TransportChoice> {
   if (router?.mode === "forward") {
     // Config refuses TRANSPORT=uws with forward routing; ws is the only transport that hands over raw sockets.
-    return { transport: new RoutingWebSocketTransport(router, logger), kind: "ws", reason: "ROOM_ROUTING=forward forwards raw sockets (ws)" };
+    return { transport: new RoutingWebSocketTransport(router, logger, guard), kind: "ws", reason: "ROOM_ROUTING=forward forwards raw sockets (ws)" };
   }
-  const beforeUpgrade = router?.mode === "fly-replay" ? flyReplayHandler(router) : undefined;
+  const beforeUpgrade = chainUpgradeChecks(guard, router?.mode === "fly-replay" ? flyReplayHandler(router) : undefined);
   const options = beforeUpgrade === undefined ? {} : { beforeUpgrade };
   if (force === "ws") return { transport: new WebSocketTransport(options), kind: "ws", reason: "forced by TRANSPORT=ws" };
   try {
@@ -46,6 +46,12 @@ async function choose(force: "uws" | "ws" | undefined, logger: Logger, router: R
     if (force === "uws") throw new Error(`TRANSPORT=uws but uWebSockets.js cannot load: ${firstLine(err)}`, { cause: err });
     return { transport: new WebSocketTransport(options), kind: "ws", reason: `uWebSockets.js cannot load here, fell back to ws: ${firstLine(err)}` };
   }
+}
+
+/** Runs `first`, then (when it let the upgrade through) `second`; either may be absent. */
+function chainUpgradeChecks(first: BeforeUpgradeHandler | undefined, second: BeforeUpgradeHandler | undefined): BeforeUpgradeHandler | undefined {
+  if (first === undefined || second === undefined) return first ?? second;
+  return async (request, context) => (await first(request, context)) ?? second(request, context);
 }
 
 /** Status of a `fly-replay` answer (Fly's proxy acts on the header and discards the response). */
@@ -74,8 +80,8 @@ function pathOf(req: http.IncomingMessage): string {
  * usual path; one for a room on another process is piped to that process's PRIVATE_ADDRESS.
  */
 export class RoutingWebSocketTransport extends WebSocketTransport {
-  constructor(router: RoomRouter, logger: Logger) {
-    super({ noServer: true });
+  constructor(router: RoomRouter, logger: Logger, beforeUpgrade?: BeforeUpgradeHandler) {
+    super(beforeUpgrade === undefined ? { noServer: true } : { noServer: true, beforeUpgrade });
     const server = http.createServer();
     server.on("error", (err) => logger.error({ err }, "HTTP server error"));
     this.attachToServer(server, { filter: (req) => router.servesLocally(pathOf(req), req.headers) });

@@ -32,6 +32,8 @@ export interface AuthContext {
   readonly playerId: string;
   readonly role: Role;
   readonly kind: PrincipalKind;
+  /** The session (refresh-token family) the token was issued in (`sid`), or null. */
+  readonly sessionId: string | null;
   /** Expiry, seconds since the epoch. */
   readonly expiresAt: number;
 }
@@ -49,6 +51,8 @@ export interface Principal {
   readonly playerId: string;
   readonly role: Role;
   readonly kind: PrincipalKind;
+  /** The session (refresh-token family) this access token belongs to, carried as `sid`. */
+  readonly sessionId?: string;
 }
 
 /** An issued access token. */
@@ -89,6 +93,7 @@ const claimsSchema = z.object({
   pid: z.string().min(1),
   role: z.enum(ROLES),
   kind: z.enum(PRINCIPAL_KINDS),
+  sid: z.string().uuid().optional(),
   exp: z.number(),
 });
 
@@ -108,7 +113,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
 
   async function sign(p: Principal, ttl: number): Promise<IssuedAccessToken> {
     const iat = Math.floor(now() / 1000);
-    const accessToken = await new SignJWT({ pid: p.playerId, role: p.role, kind: p.kind })
+    const accessToken = await new SignJWT({ pid: p.playerId, role: p.role, kind: p.kind, ...(p.sessionId === undefined ? {} : { sid: p.sessionId }) })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(subjectOf(p))
       .setIssuer(ISSUER)
@@ -137,7 +142,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
         if (!claims.success) return { ok: false, code: "auth/invalid_token", message: "unexpected claims" };
         const c = claims.data;
         const userId = c.kind === "user" ? c.sub : null;
-        return { ok: true, sub: c.sub, userId, playerId: c.pid, role: c.role, kind: c.kind, expiresAt: c.exp };
+        return { ok: true, sub: c.sub, userId, playerId: c.pid, role: c.role, kind: c.kind, sessionId: c.sid ?? null, expiresAt: c.exp };
       } catch (err: unknown) {
         if (err instanceof joseErrors.JWTExpired) return { ok: false, code: "auth/expired", message: "access token expired" };
         return { ok: false, code: "auth/invalid_token", message: err instanceof Error ? err.message : "invalid token" };

@@ -36,6 +36,7 @@ import { userRoutes } from "./routes/users.js";
 import { waitlistRoutes } from "./routes/waitlist.js";
 import { walletRoutes } from "./routes/wallet.js";
 import { createAccountStore } from "./stores/accounts.js";
+import { createSessionStore } from "./stores/sessions.js";
 import { createGameStore } from "./stores/games.js";
 import { createSeasonStore } from "./stores/season.js";
 
@@ -113,6 +114,18 @@ export function passwordHashParams(config: Config, opts: { readonly argon2: bool
 }
 
 /**
+ * express's `trust proxy` from TRUST_PROXY: `false`/`true`, a hop count (`1` behind one proxy
+ * such as Fly's), or a list of trusted addresses and subnets.
+ */
+export function trustProxySetting(raw: string): boolean | number | string {
+  const v = raw.trim();
+  if (v === "false" || v === "") return false;
+  if (v === "true") return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/**
  * Mounts the HTTP API on `app`: `/api/*`, `/healthz`, `/readyz` and `/metrics`. Requests to
  * other paths pass through untouched (the rooms' matchmaking and the client's static files).
  */
@@ -155,6 +168,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   let openapiDoc: unknown = null;
   const routeDeps: RouteDeps = {
     accounts: createAccountStore(deps.db),
+    sessions: createSessionStore(deps.db),
     games,
     ladder: deps.ladder,
     season: createSeasonStore(deps.db),
@@ -199,7 +213,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     description: "Accounts, games, replays, rankings, the ladder and Season 0 (waitlist, wallet, inventory, event log). Errors: RFC 9457 problem+json with a stable `code`.",
   });
 
-  app.set("trust proxy", config.TRUST_PROXY);
+  app.set("trust proxy", trustProxySetting(config.TRUST_PROXY));
 
   const router = express.Router();
   const ours = (path: string): boolean => path.startsWith("/api/") || path === "/api" || path === "/healthz" || path === "/readyz" || path === "/metrics";

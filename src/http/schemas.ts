@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { FAIRNESS_SCHEMES, type GameId } from "../game/types.js";
 import { ROLES } from "./auth.js";
+import { actionTokenClaimsSchema } from "../ladder/actionTokens.js";
 
 /** A UUID path or query parameter. */
 export const uuid = z.uuid().describe("UUID");
@@ -31,7 +32,24 @@ const username = z
   .describe("3-32 letters, digits, '_', '.' or '-'; unique ignoring case");
 const email = z.email().max(254).describe("Unique ignoring case");
 const password = z.string().min(8, "at least 8 characters").max(256);
-const displayName = z.string().trim().min(1).max(32);
+/** Longest display name, in code points, once cleaned. */
+export const DISPLAY_NAME_MAX = 32;
+/** Bidi embeddings, overrides and isolates, and zero-width characters (removed from names). */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD]/gu;
+/**
+ * A display name: control characters (NUL included) are refused (400); bidi controls and
+ * zero-width characters are removed, runs of whitespace collapse to one space, and the result
+ * is 1-32 code points.
+ */
+export const displayNameSchema = z
+  .string()
+  .max(256)
+  .refine((s) => !/\p{Cc}/u.test(s), "control characters are not allowed")
+  .transform((s) => s.replace(INVISIBLE, "").replace(/\s+/gu, " ").trim())
+  .refine((s) => s.length > 0, "must contain a visible character")
+  .refine((s) => [...s].length <= DISPLAY_NAME_MAX, `at most ${DISPLAY_NAME_MAX} characters`)
+  .describe("1-32 characters; no control characters; bidi controls and zero-width characters are removed, whitespace collapsed");
+const displayName = displayNameSchema;
 
 /** `POST /api/users` (register). */
 export const registerBody = z.object({ username, email, password });
@@ -76,6 +94,15 @@ export const playerIdentitySchema = z.object({
 });
 
 /** What login, guest login, register and refresh return. */
+/** One of the caller's live sessions (`GET /api/auth/sessions`). */
+export const sessionInfoSchema = z.object({
+  id: z.string().uuid().describe("The session (refresh-token family) id"),
+  createdAt: z.string().describe("When the login opened it"),
+  lastRefreshedAt: z.string().describe("When its newest refresh token was issued"),
+  expiresAt: z.string().describe("When its newest refresh token expires"),
+  current: z.boolean().describe("The presented access token was issued in this session"),
+});
+
 export const sessionSchema = z.object({
   accessToken: z.string().describe("HS256 JWT; send as `Authorization: Bearer <token>`"),
   tokenType: z.literal("Bearer"),
@@ -218,7 +245,7 @@ export const rankingSchema = z.object({
 export const issueActionBody = z.object({
   userId: uuid.describe("The user who completed the action"),
   maxScore: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  actionId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/).optional().describe("Default: a new UUID"),
+  actionId: actionTokenClaimsSchema.shape.actionId.optional().describe("1-128 of [A-Za-z0-9_-]; default: a new UUID"),
   ttlSeconds: z.number().int().min(1).max(3600).optional().describe("Default 300"),
 });
 

@@ -17,7 +17,7 @@
  * Rate limiting (429) is the HTTP layer's. {@link ConsumedTokenPurger} forgets consumed action
  * ids once every token that could carry them has expired.
  */
-import { eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Database } from "../../db/client.js";
@@ -132,7 +132,7 @@ export class ScoreSubmissionService {
     if (outcome.kind !== "applied") {
       // Nothing was written. A consumed action id wins over every other refusal (as when the
       // token row was claimed first): a replay gets the first response back.
-      const prior = await this.storedResponse(actionId);
+      const prior = await this.storedResponse(userId, actionId);
       if (prior !== null) {
         this.rejections.inc({ code: "token/replayed" });
         return { status: "replay", code: "token/replayed", response: prior };
@@ -157,9 +157,12 @@ export class ScoreSubmissionService {
     return { status: "applied", response: parsed.data, changes: outcome.changes };
   }
 
-  /** The first response stored for a consumed action id, or null when it is not consumed. */
-  private async storedResponse(actionId: string): Promise<SubmissionResponse | null> {
-    const [prior] = await this.db.select({ response: consumedActionTokens.response }).from(consumedActionTokens).where(eq(consumedActionTokens.actionId, actionId));
+  /** The first response stored for a user's consumed action id, or null when it is not consumed. */
+  private async storedResponse(userId: string, actionId: string): Promise<SubmissionResponse | null> {
+    const [prior] = await this.db
+      .select({ response: consumedActionTokens.response })
+      .from(consumedActionTokens)
+      .where(and(eq(consumedActionTokens.userId, userId), eq(consumedActionTokens.actionId, actionId)));
     if (prior === undefined) return null;
     const parsed = submissionResponseSchema.safeParse(prior.response);
     if (!parsed.success) throw new Error(`consumed action ${actionId} has no readable stored response`);

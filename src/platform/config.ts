@@ -87,8 +87,17 @@ export const envSchema = z.object({
    * memory does not). N=2^14, r=8, p=5 is one of OWASP's equivalent minimum settings.
    */
   PASSWORD_SCRYPT_P: positiveInt.refine((n) => n <= 16, "at most 16").default(5),
-  /** express `trust proxy`: which hops' X-Forwarded-For to believe for the client address. */
-  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
+  /**
+   * express `trust proxy`: which hops' X-Forwarded-For to believe for the client address.
+   * Default `false`: no proxy is trusted (a peer cannot pick its own address). Behind Fly's proxy
+   * set `1` (one hop), as fly.toml does.
+   */
+  TRUST_PROXY: z.string().default("false"),
+  /**
+   * Origins (comma-separated, e.g. `https://play.example.com`) allowed to call the API and the
+   * matchmaker from a browser page of another origin. Unset: same origin only.
+   */
+  CORS_ORIGINS: z.string().optional(),
   /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   EVENTLOG_MAX_BATCH: positiveInt.default(500),
@@ -100,6 +109,10 @@ export const envSchema = z.object({
    */
   ACTION_TOKEN_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   RECONNECT_SECONDS: positiveInt.default(60),
+  /** Messages one client may send to a room per second; the first excess is answered `rate_limited`. */
+  ROOM_MESSAGES_PER_SECOND: positiveInt.default(20),
+  /** Consecutive over-budget seconds before a client is disconnected (close code 4029). */
+  ROOM_FLOOD_CLOSE_SECONDS: positiveInt.default(5),
   /** Delay before each move of a server bot, ms (0 in tests and load runs). */
   BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   /** Serve the built browser client from client/dist. */

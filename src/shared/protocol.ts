@@ -50,6 +50,9 @@ export const JOIN_CODE_LENGTH = 6;
 /** A well-formed join code, e.g. `K7QX2P`. */
 export const JOIN_CODE_PATTERN = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
+/** Longest accepted `invite` join option (invitations are 22 characters of base64url). */
+export const INVITE_MAX_LENGTH = 64;
+
 /**
  * `join`/`joinById`/`create` options at a table: pick a seat, or watch. With neither, a player
  * takes the first free seat (or, if already seated in this game, gets that seat back).
@@ -68,6 +71,11 @@ export const tableJoinOptionsSchema = z.object({
    * malformed one with `join/invalid_client_seed`; without it the engine derives one from the committed server seed.
    */
   clientSeed: z.string().max(1024).optional(),
+  /**
+   * A private table's invitation (its seated players get it in `welcome.invite`). Needed to take
+   * a seat at, or watch, a private table one does not already sit at.
+   */
+  invite: z.string().min(1).max(INVITE_MAX_LENGTH).optional(),
 });
 export type TableJoinOptions = z.infer<typeof tableJoinOptionsSchema>;
 
@@ -132,6 +140,8 @@ export const PROTOCOL_REASONS = [
   "table/bots_unavailable",
   "server/shutting_down",
   "server/internal_error",
+  /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
+  "rate_limited",
 ] as const;
 export type ProtocolReasonCode = (typeof PROTOCOL_REASONS)[number];
 /** Every reason code a `result` can carry. */
@@ -171,6 +181,11 @@ export interface WelcomeMessage {
   readonly eventCount: number;
   /** The public table's join code (share it: `join("table", { joinCode })`), or null for a private table. */
   readonly joinCode: string | null;
+  /**
+   * A private table's invitation, sent to its seated players only (pass it on as the `invite`
+   * join option); null for spectators and at public tables.
+   */
+  readonly invite: string | null;
 }
 
 /** One appended event, redacted for the receiver (other seats' hands and the live seed removed). */
@@ -258,6 +273,7 @@ export const JOIN_ERRORS = {
   "join/invalid_client_seed": 422,
   "auth/unauthorized": 401,
   "table/game_in_progress": 403,
+  "table/invitation_required": 403,
   "replay/not_found": 404,
   "replay/not_finished": 409,
   "table/seat_unavailable": 423,
@@ -275,6 +291,8 @@ export const CLOSE_CODES = {
   WITH_ERROR: 4002,
   /** Reconnection failed. */
   FAILED_TO_RECONNECT: 4003,
+  /** Too many messages for too long (ROOM_FLOOD_CLOSE_SECONDS seconds over ROOM_MESSAGES_PER_SECOND). */
+  RATE_LIMITED: 4029,
   /** Dev mode restart: reconnect. */
   MAY_TRY_RECONNECT: 4010,
 } as const;

@@ -8,6 +8,7 @@ import type { RouteDef } from "../route.js";
 import type { AccountStore } from "../stores/accounts.js";
 import type { GameStore } from "../stores/games.js";
 import type { SeasonStore } from "../stores/season.js";
+import type { SessionStore } from "../stores/sessions.js";
 
 /** A dependency `/readyz` checks. */
 export interface ReadinessCheck {
@@ -20,6 +21,8 @@ export interface ReadinessCheck {
 export interface RouteDeps {
   readonly accounts: AccountStore;
   readonly games: GameStore;
+  /** Refresh-token families: sessions, rotation, reuse detection, revocation. */
+  readonly sessions: SessionStore;
   readonly ladder: LadderPort;
   /** Season 0: waitlist, wallet, inventory, preferences, event log. */
   readonly season: SeasonStore;

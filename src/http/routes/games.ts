@@ -20,8 +20,14 @@ import {
   sessionViewSchema,
   verdictSchema,
 } from "../schemas.js";
-import { decodeListCursor, encodeListCursor } from "../stores/games.js";
+import type { AuthContext } from "../auth.js";
+import { decodeListCursor, encodeListCursor, type Reader } from "../stores/games.js";
 import type { RouteDeps } from "./deps.js";
+
+/** The caller as a reader of listings: live private games show only to their players and admins. */
+function readerOf(auth: AuthContext | null): Reader {
+  return { playerId: auth?.playerId ?? null, admin: auth?.role === "admin" };
+}
 
 /** The game and player routes. */
 export function gameRoutes(deps: RouteDeps) {
@@ -38,12 +44,12 @@ export function gameRoutes(deps: RouteDeps) {
     query: listGamesQuery,
     body: none,
     response: z.array(gameSchema),
-    async handler({ query }) {
+    async handler({ query, auth }) {
       const cursor = query.cursor === undefined ? null : decodeListCursor(query.cursor);
       if (query.cursor !== undefined && cursor === null) {
         return fail("validation/failed", "bad cursor", { errors: [{ in: "query", path: "cursor", message: "not a cursor from this list" }] });
       }
-      const page = await deps.games.listGames({ status: query.status, playerId: query.player, limit: query.limit, cursor });
+      const page = await deps.games.listGames({ status: query.status, playerId: query.player, limit: query.limit, cursor, reader: readerOf(auth) });
       return ok(page.items, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
     },
   });
@@ -60,8 +66,8 @@ export function gameRoutes(deps: RouteDeps) {
     query: none,
     body: none,
     response: gameSchema,
-    async handler({ params }) {
-      const game = await deps.games.getGame(params.id);
+    async handler({ params, auth }) {
+      const game = await deps.games.getGame(params.id, readerOf(auth));
       return game === null ? fail("not_found", "no such game") : ok(game);
     },
   });
@@ -106,8 +112,8 @@ export function gameRoutes(deps: RouteDeps) {
     query: none,
     body: none,
     response: verdictSchema,
-    async handler({ params }): Promise<Reply<z.input<typeof verdictSchema>>> {
-      const game = await deps.games.getGame(params.id);
+    async handler({ params, auth }): Promise<Reply<z.input<typeof verdictSchema>>> {
+      const game = await deps.games.getGame(params.id, readerOf(auth));
       if (game === null) return fail("not_found", "no such game");
       if (game.status !== "completed" || game.sessionSeed === null) return fail("conflict/game_live", "a game is verified once it completes");
       const log: GameEvent[] = [];
@@ -156,13 +162,13 @@ export function gameRoutes(deps: RouteDeps) {
     query: pageQuery,
     body: none,
     response: z.array(sessionViewSchema),
-    async handler({ params, query }) {
+    async handler({ params, query, auth }) {
       const cursor = query.cursor === undefined ? null : decodeListCursor(query.cursor);
       if (query.cursor !== undefined && cursor === null) {
         return fail("validation/failed", "bad cursor", { errors: [{ in: "query", path: "cursor", message: "not a cursor from this list" }] });
       }
       if ((await deps.accounts.getPlayer(params.id)) === null) return fail("not_found", "no such player");
-      const page = await deps.games.sessions(params.id, query.limit, cursor);
+      const page = await deps.games.sessions(params.id, query.limit, cursor, readerOf(auth));
       return ok(page.items, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
     },
   });

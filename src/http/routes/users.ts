@@ -73,7 +73,14 @@ export function userRoutes(deps: RouteDeps) {
         displayName: body.displayName,
         role: body.role,
       });
-      if (r.ok) return ok(r.user);
+      if (r.ok) {
+        // A new password ends every other session: whoever knew the old one is logged out.
+        if (passwordHash !== undefined) {
+          const keep = auth !== null && auth.userId === params.id ? auth.sessionId : null;
+          await deps.sessions.revokeAll({ kind: "user", userId: params.id }, keep, new Date(deps.now()));
+        }
+        return ok(r.user);
+      }
       return r.conflict === null ? fail("not_found", "no such user") : fail(r.conflict);
     },
   });

@@ -7,10 +7,10 @@
  * `display_name` keeps the username as typed.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "../../../db/pgError.js";
-import { players, refreshTokens, users } from "../../../db/schema/index.js";
+import { players, users } from "../../../db/schema/index.js";
 import { appendSeasonEvents } from "../../../db/seasonLog.js";
 import type { Role } from "../auth.js";
 
@@ -60,20 +60,7 @@ export interface AccountStore {
   /** Creates a player without a user (a guest) or a bot player. */
   createPlayer(input: { displayName: string; isBot: boolean }): Promise<PlayerIdentity>;
   getPlayer(id: string): Promise<PlayerIdentity | null>;
-  /**
-   * Stores a refresh token's hash, for a registered user or a guest player. With `loggedIn`
-   * (a password login), USER_LOGGED_IN is appended in the same transaction.
-   */
-  saveRefreshToken(input: { owner: RefreshOwner; tokenHash: string; expiresAt: Date; loggedIn?: { userId: string; playerId: string } }): Promise<void>;
-  /**
-   * Revokes a live refresh token and returns its owner, atomically (so a token is spent once,
-   * even by concurrent refreshes); null when it is unknown, expired or already revoked.
-   */
-  spendRefreshToken(tokenHash: string, now: Date): Promise<RefreshOwner | null>;
 }
-
-/** Whom a refresh token was issued to: a registered user, or a guest player (no user). */
-export type RefreshOwner = { readonly kind: "user"; readonly userId: string } | { readonly kind: "guest"; readonly playerId: string };
 
 const PALETTE = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080"] as const;
 
@@ -242,33 +229,6 @@ export function createAccountStore(db: Database): AccountStore {
       const rows = await db.select().from(players).where(eq(players.id, id)).limit(1);
       const r = rows[0];
       return r === undefined ? null : toPlayer(r);
-    },
-
-    async saveRefreshToken(input) {
-      const owner = input.owner.kind === "user" ? { userId: input.owner.userId, playerId: null } : { userId: null, playerId: input.owner.playerId };
-      const values = { ...owner, tokenHash: input.tokenHash, expiresAt: input.expiresAt };
-      const login = input.loggedIn;
-      if (login === undefined) {
-        await db.insert(refreshTokens).values(values);
-        return;
-      }
-      await db.transaction(async (tx) => {
-        await tx.insert(refreshTokens).values(values);
-        await appendSeasonEvents(tx, [{ type: "USER_LOGGED_IN", playerId: login.playerId, payload: { _v: 1, userId: login.userId } }]);
-      });
-    },
-
-    async spendRefreshToken(tokenHash, now) {
-      const rows = await db
-        .update(refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, now)))
-        .returning({ userId: refreshTokens.userId, playerId: refreshTokens.playerId });
-      const r = rows[0];
-      if (r === undefined) return null;
-      // The CHECK constraint keeps exactly one of the two set.
-      if (r.userId !== null) return { kind: "user", userId: r.userId };
-      return r.playerId === null ? null : { kind: "guest", playerId: r.playerId };
     },
   };
 }

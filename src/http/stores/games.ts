@@ -6,7 +6,7 @@
  * took a seat in (`player_joined` / `seat_taken_by_bot` events), with its seat and, once the
  * game completed, its score from the summary. No second table holds that fact.
  */
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.js";
 import { gameEvents, gameSummaries, games, players, playerLifetimeStats, type GameStatus } from "../../../db/schema/index.js";
 import type { GameConfig, SummaryPlayer, SummaryRound } from "../../game/types.js";
@@ -97,13 +97,32 @@ export function decodeListCursor(raw: string): ListCursor | null {
   return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
 }
 
+/**
+ * Who is reading. A private game (one with an invitation) is shown, while it is live, only to
+ * the players seated in it and to admins: nobody else learns its id from a listing.
+ */
+export interface Reader {
+  readonly playerId: string | null;
+  readonly admin: boolean;
+}
+
+/** A reader that sees only what anyone may see. */
+export const ANONYMOUS_READER: Reader = { playerId: null, admin: false };
+
 /** The read store. */
 export interface GameStore {
-  getGame(id: string): Promise<GameView | null>;
-  /** Newest first, filtered by status and/or player, keyset-paginated. */
-  listGames(q: { status?: GameStatus | undefined; playerId?: string | undefined; limit: number; cursor: ListCursor | null }): Promise<{ items: GameView[]; next: ListCursor | null }>;
-  /** A player's games, newest first. */
-  sessions(playerId: string, limit: number, cursor: ListCursor | null): Promise<{ items: SessionView[]; next: ListCursor | null }>;
+  /** A game; null when unknown, or when it is a live private game `reader` does not sit in. */
+  getGame(id: string, reader: Reader): Promise<GameView | null>;
+  /** Newest first, filtered by status and/or player, keyset-paginated; only games `reader` may see. */
+  listGames(q: {
+    status?: GameStatus | undefined;
+    playerId?: string | undefined;
+    limit: number;
+    cursor: ListCursor | null;
+    reader: Reader;
+  }): Promise<{ items: GameView[]; next: ListCursor | null }>;
+  /** A player's games, newest first; only games `reader` may see. */
+  sessions(playerId: string, limit: number, cursor: ListCursor | null, reader: Reader): Promise<{ items: SessionView[]; next: ListCursor | null }>;
   profile(playerId: string): Promise<ProfileView | null>;
   /** The status of a game, or null when unknown. */
   statusOf(id: string): Promise<GameStatus | null>;
@@ -135,6 +154,7 @@ export function createGameStore(db: Database): GameStore {
     createdAt: games.createdAt,
     startedAt: games.startedAt,
     completedAt: games.completedAt,
+    inviteCode: games.inviteCode,
     sPlayers: gameSummaries.players,
     sRounds: gameSummaries.rounds,
     sFinal: gameSummaries.finalScores,
@@ -154,6 +174,7 @@ export function createGameStore(db: Database): GameStore {
     createdAt: Date;
     startedAt: Date | null;
     completedAt: Date | null;
+    inviteCode: string | null;
     sPlayers: readonly SummaryPlayer[] | null;
     sRounds: readonly SummaryRound[] | null;
     sFinal: Readonly<Record<string, number>> | null;
@@ -191,6 +212,25 @@ export function createGameStore(db: Database): GameStore {
   const before = (c: ListCursor | null): SQL | undefined =>
     c === null ? undefined : or(lt(games.createdAt, c.createdAt), and(eq(games.createdAt, c.createdAt), lt(games.id, c.id)));
 
+  /** Ids of the games `playerId` took a seat in. */
+  const gamesOf = (playerId: string) => db.selectDistinct({ id: gameEvents.gameId }).from(gameEvents).where(seatsPlayer(playerId));
+  /** The rows `reader` may see: public or completed games, and live private games it sits in. */
+  const visibleTo = (reader: Reader): SQL | undefined => {
+    if (reader.admin) return undefined;
+    const open = or(isNull(games.inviteCode), eq(games.status, "completed"));
+    return reader.playerId === null ? open : or(open, inArray(games.id, gamesOf(reader.playerId)));
+  };
+  const mayRead = async (r: { id: string; status: GameStatus; inviteCode: string | null }, reader: Reader): Promise<boolean> => {
+    if (r.inviteCode === null || r.status === "completed" || reader.admin) return true;
+    if (reader.playerId === null) return false;
+    const seated = await db
+      .select({ id: gameEvents.gameId })
+      .from(gameEvents)
+      .where(and(eq(gameEvents.gameId, r.id), seatsPlayer(reader.playerId)))
+      .limit(1);
+    return seated.length > 0;
+  };
+
   // The hot reads are prepared once: Drizzle builds their SQL once, and the server plans them once per connection.
   const gameById = db
     .select(gameColumns)
@@ -220,7 +260,7 @@ export function createGameStore(db: Database): GameStore {
   };
 
   return {
-    async getGame(id) {
+    async getGame(id, reader) {
       const hit = completed.get(id);
       if (hit !== undefined) {
         completed.delete(id);
@@ -229,20 +269,19 @@ export function createGameStore(db: Database): GameStore {
       }
       const rows = await gameById.execute({ id });
       const r = rows[0];
-      if (r === undefined) return null;
+      if (r === undefined || !(await mayRead(r, reader))) return null;
       const view = toView(r);
       if (view.status === "completed" && view.summary !== null) remember(view);
       return view;
     },
 
     async listGames(q) {
-      const playerGames =
-        q.playerId === undefined ? undefined : inArray(games.id, db.selectDistinct({ id: gameEvents.gameId }).from(gameEvents).where(seatsPlayer(q.playerId)));
+      const playerGames = q.playerId === undefined ? undefined : inArray(games.id, gamesOf(q.playerId));
       const rows = await db
         .select(gameColumns)
         .from(games)
         .leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id))
-        .where(and(q.status === undefined ? undefined : eq(games.status, q.status), playerGames, before(q.cursor)))
+        .where(and(q.status === undefined ? undefined : eq(games.status, q.status), playerGames, before(q.cursor), visibleTo(q.reader)))
         .orderBy(desc(games.createdAt), desc(games.id))
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
@@ -250,7 +289,7 @@ export function createGameStore(db: Database): GameStore {
       return { items: page.map(toView), next: rows.length > q.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
-    async sessions(playerId, limit, cursor) {
+    async sessions(playerId, limit, cursor, reader) {
       const seated = db
         .select({ gameId: gameEvents.gameId, seat: sql<number>`min((${gameEvents.payload}->>'seat')::int)`.as("seat") })
         .from(gameEvents)
@@ -270,7 +309,7 @@ export function createGameStore(db: Database): GameStore {
         .from(seated)
         .innerJoin(games, eq(games.id, seated.gameId))
         .leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id))
-        .where(before(cursor))
+        .where(and(before(cursor), visibleTo(reader)))
         .orderBy(desc(games.createdAt), desc(games.id))
         .limit(limit + 1);
       const page = rows.slice(0, limit);

@@ -1,0 +1,38 @@
+/**
+ * The per-client message budget as the rooms apply it: one call per incoming message, before
+ * any handler runs (rooms/messageLimits.ts decides).
+ */
+import type { Client } from "@colyseus/core";
+import { MessageLimiter, RATE_LIMITED_CLOSE_CODE, type MessageLimitConfig } from "./messageLimits.js";
+
+/**
+ * Returns `admitted(client, type, raw)`: true when the message may be handled. Otherwise the
+ * client is answered through `answer` (the first excess of a window), ignored, or disconnected
+ * with close code 4029.
+ */
+export function admitMessage<C extends Client>(
+  config: MessageLimitConfig,
+  now: () => number,
+  answer: (client: C, type: string, raw: unknown) => void,
+): (client: C, type: string, raw: unknown) => boolean {
+  const limiter = new MessageLimiter<C>(config, now);
+  return (client, type, raw) => {
+    const verdict = limiter.take(client);
+    switch (verdict) {
+      case "handle":
+        return true;
+      case "answer_limited":
+        answer(client, type, raw);
+        return false;
+      case "drop":
+        return false;
+      case "close":
+        client.leave(RATE_LIMITED_CLOSE_CODE, "rate_limited: too many messages");
+        return false;
+      default: {
+        const never: never = verdict;
+        throw new Error(`unknown verdict ${String(never)}`);
+      }
+    }
+  };
+}
