@@ -7,7 +7,7 @@
  */
 import * as z from "zod/mini";
 import type { Card } from "../../src/game/types.js";
-import { CLOSE_CODES } from "./protocolConstants.js";
+import { errorText, leaveOutcome } from "./connectionText.js";
 import { cardLabel, isCard } from "./cards.js";
 import { modelFromRoomState, type TableModel } from "./model.js";
 import { forget, remember, type AnyRoom } from "./net.js";
@@ -93,6 +93,8 @@ export class TableConnection {
   private log: string[] = [];
   private closedReason: string | null = null;
   private autoRejoin = false;
+  /** A connection error in words, shown until the connection is back. */
+  private connectionError: string | null = null;
   /** The last state that could not be read (a protocol mismatch), cleared by the next good one. */
   private stateError: string | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
@@ -102,6 +104,9 @@ export class TableConnection {
     this.room = room;
     this.mySeat = known?.seat ?? null;
     this.role = known === null ? null : known.spectator ? "spectator" : known.seat !== null ? "player" : null;
+    // Reconnect from the first second of a game: the SDK's default refuses to retry a room
+    // joined less than 5 s ago, and says so in its own words.
+    room.reconnection.minUptime = 0;
     this.saveToken();
 
     room.onMessage("welcome", (payload: unknown) => {
@@ -164,23 +169,20 @@ export class TableConnection {
     room.onReconnect(() => {
       this.connection = "connected";
       this.closedReason = null;
+      this.connectionError = null;
       this.saveToken();
       this.emit();
     });
-    room.onLeave((code: number, reason?: string) => {
+    room.onLeave((code: number) => {
       this.connection = "disconnected";
       this.clearPending();
-      if (code === CLOSE_CODES.CONSENTED) this.closedReason = "You left the table.";
-      else if (code === CLOSE_CODES.SERVER_SHUTDOWN || code === CLOSE_CODES.FAILED_TO_RECONNECT) {
-        // After a restart the game is back under the same id; a join by id finds the seat.
-        this.closedReason = code === CLOSE_CODES.SERVER_SHUTDOWN ? "The server is restarting; rejoining your seat…" : "The connection was lost; rejoining your seat…";
-        this.autoRejoin = true;
-      }
-      else this.closedReason = reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
+      const outcome = leaveOutcome(code);
+      this.closedReason = outcome.text;
+      this.autoRejoin = outcome.autoRejoin;
       this.emit();
     });
-    room.onError((code: number, message?: string) => {
-      this.notice = `Server error ${code}${message !== undefined ? `: ${message}` : ""}`;
+    room.onError((code: unknown, message?: unknown) => {
+      this.connectionError = errorText(code, message);
       this.emit();
     });
     // The first full state may already be there.
@@ -235,7 +237,7 @@ export class TableConnection {
       role: this.role,
       connection: this.connection,
       rejection: this.rejection,
-      notice: this.stateError ?? this.notice,
+      notice: this.stateError ?? this.connectionError ?? this.notice,
       pending: this.pendingId !== null,
       log: this.log,
       closedReason: this.closedReason,

@@ -46,7 +46,7 @@ export function lobbyPage(root: HTMLElement): () => void {
   let lobbyState: "connecting" | "live" | "lost" = "connecting";
 
   const message = h("p", { class: "rejection", role: "alert", "data-testid": "lobby-message", hidden: true });
-  const tablesBox = h("div", { "data-testid": "table-list" });
+  const tablesBox = h("div", { class: "tables-box", "data-testid": "table-list" });
   const ladderBox = h("div", { class: "ladders", "data-testid": "ladder" });
   const liveBadge = h("span", { class: "conn", "data-testid": "lobby-status" });
 
@@ -274,7 +274,7 @@ export function lobbyPage(root: HTMLElement): () => void {
         "section",
         { class: "panel hero" },
         h("h1", null, "PZO"),
-        h("p", null, "Ten rounds. Bid exactly the tricks you will take."),
+        h("p", null, "Ten rounds. Bid exactly the tricks you will take. ", h("a", { href: "#/rules", "data-testid": "rules-link" }, "How to play")),
         playNow,
         message,
       ),

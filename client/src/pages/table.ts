@@ -3,7 +3,10 @@
  * draws it live. A reload finds its seat again through the reconnection token kept in
  * sessionStorage; failing that it joins by id, which gives a seated player its seat back.
  */
+import * as z from "zod/mini";
 import { h, keepFocus, mount } from "../dom.js";
+import { hintBox } from "../hints.js";
+import { request } from "../http.js";
 import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
 import { TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
 import { tableView, updateTimer } from "../views/tableView.js";
@@ -22,8 +25,39 @@ async function connect(roomId: string, spectate: boolean): Promise<TableConnecti
       forget(roomId);
     }
   }
+  // Ask first what the code matches: a join by an unknown id fails with a framework error (and
+  // a failed request in the console); the lookup always answers.
+  const found = await lookupTable(roomId);
+  if (found.kind !== "live") throw new NoTableError(found);
   const room = await joinTable(roomId, spectate ? { spectate: true } : {});
   return new TableConnection(room, spectate ? { seat: null, spectator: true } : null);
+}
+
+const lookupSchema = z.union([
+  z.object({ found: z.literal(false) }),
+  z.object({ found: z.literal(true), gameId: z.string(), status: z.enum(["created", "in_progress", "completed"]) }),
+]);
+
+/** What a table code matches; `unknown` when the lookup itself failed (the join then says why). */
+type Lookup = { readonly kind: "live" } | { readonly kind: "none"; readonly code: string } | { readonly kind: "over"; readonly gameId: string };
+
+async function lookupTable(code: string): Promise<Lookup> {
+  const r = await request(`/api/tables/${encodeURIComponent(code)}`, lookupSchema);
+  if (!r.ok) return { kind: "live" };
+  if (!r.data.found) return { kind: "none", code };
+  return r.data.status === "completed" ? { kind: "over", gameId: r.data.gameId } : { kind: "live" };
+}
+
+function seatRefused(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : "";
+  return message.startsWith("table/game_in_progress") || message.startsWith("table/seat_unavailable");
+}
+
+/** A table code that matches no live table: nothing to join. */
+class NoTableError extends Error {
+  constructor(readonly lookup: Exclude<Lookup, { kind: "live" }>) {
+    super(lookup.kind === "none" ? "no such table" : "the game is over");
+  }
 }
 
 /** Mounts the table page; returns its cleanup. */
@@ -36,6 +70,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const statusBar = h("div", { class: "status-bar" });
   const alert = h("div", { class: "rejection", role: "alert", "data-testid": "rejection" });
   const host = h("div", { class: "table-host" });
+  const hintsHost = h("div");
   const logList = h("ol", { class: "log", "aria-label": "What happened", "data-testid": "event-log" });
 
   const draw = (s: Snapshot): void => {
@@ -69,6 +104,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
         },
         "Copy",
       ),
+      h("a", { href: "#/rules", "data-testid": "rules-link", target: "_blank" }, "Rules"),
       s.connection === "disconnected"
         ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void join() }, "Rejoin")
         : null,
@@ -142,7 +178,8 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const attach = (c: TableConnection): void => {
     if (conn !== null && conn !== c) conn.detach();
     conn = c;
-    mount(root, statusBar, alert, host, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
+    mount(hintsHost, spectate ? null : hintBox(() => mount(hintsHost)));
+    mount(root, statusBar, alert, hintsHost, host, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
     c.subscribe((s) => {
       draw(s);
       if (s.autoRejoin && !rejoining) void rejoinByItself();
@@ -173,6 +210,21 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   };
 
   const fail = (e: unknown): void => {
+    if (e instanceof NoTableError) {
+      const found = e.lookup;
+      mount(
+        root,
+        h(
+          "div",
+          { class: "panel", "data-testid": "join-error", "data-reason": found.kind },
+          found.kind === "none"
+            ? h("p", { role: "alert" }, "No table matches the code ", h("code", null, found.code), ". Check it, or pick a table in the lobby.")
+            : h("p", { role: "alert" }, "That game is over. ", h("a", { href: `#/replay/${found.gameId}`, "data-testid": "replay-link" }, "Watch its replay")),
+          h("p", null, h("a", { href: "#/lobby" }, "Back to the lobby")),
+        ),
+      );
+      return;
+    }
     const text = joinErrorText(e);
     mount(
       root,
@@ -180,7 +232,8 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
         "div",
         { class: "panel", "data-testid": "join-error" },
         h("p", { role: "alert" }, text),
-        spectate ? null : h("p", null, h("a", { href: `#/table/${roomId}?spectate=1` }, "Spectate this table instead")),
+        // Watching is offered only when the table exists and only the seat was refused.
+        spectate || !seatRefused(e) ? null : h("p", null, h("a", { href: `#/table/${roomId}?spectate=1`, "data-testid": "spectate-instead" }, "Spectate this table instead")),
         h("p", null, h("a", { href: "#/lobby" }, "Back to the lobby")),
       ),
     );

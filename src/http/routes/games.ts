@@ -17,6 +17,8 @@ import {
   pageQuery,
   profileSchema,
   sessionViewSchema,
+  tableLookupSchema,
+  uuid,
   verdictSchema,
 } from "../schemas.js";
 import { decodeListCursor, encodeListCursor } from "../stores/games.js";
@@ -165,5 +167,26 @@ export function gameRoutes(deps: RouteDeps) {
     },
   });
 
-  return [list, get, events, verify, profile, sessions];
+  const lookup = jsonRoute({
+    method: "get",
+    path: "/api/tables/:code",
+    summary: "What a table code (a game id) matches: the game and its status, or nothing",
+    description:
+      "Always 200: `{ found: false }` when the code matches no game, so a page can say so without a failed request. A code that is not a game id matches nothing.",
+    tags: ["games"],
+    access: "public",
+    group: "read",
+    errors: [],
+    params: z.object({ code: z.string().max(100) }),
+    query: none,
+    body: none,
+    response: tableLookupSchema,
+    async handler({ params }) {
+      const code = params.code.trim().toLowerCase();
+      const game = uuid.safeParse(code).success ? await deps.games.getGame(code) : null;
+      return ok(game === null ? { found: false as const } : { found: true as const, gameId: game.id, status: game.status });
+    },
+  });
+
+  return [list, get, events, verify, profile, sessions, lookup];
 }
