@@ -90,6 +90,7 @@ async function startServer(cpuProfDir: string | undefined): Promise<{ url: strin
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
       BOT_MOVE_DELAY_MS: "0",
+      BOT_HUMAN_DELAY_MS: "0",
       RESTORE_GAMES: "false",
       RATE_LIMIT_AUTH: "1000000/60",
       RATE_LIMIT_READ: "1000000/60",
