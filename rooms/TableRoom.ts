@@ -732,6 +732,8 @@ export function createTableRoom(deps: RoomDeps) {
         phase: this.game.phase,
         isPublic: this.isPublic,
         joinCode: this.joinCode,
+        round: this.game.round,
+        players: this.game.seats.map((x) => x.occupant?.displayName ?? ""),
       };
     }
   };

@@ -196,7 +196,7 @@ export type ReplayResult =
 /** Server -> client message types, by room. */
 export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice"] as const;
 export const REPLAY_SERVER_MESSAGES = ["event", "replay_status", "replay_result"] as const;
-export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "ladder_snapshot", "ladder_delta"] as const;
+export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "live", "ladder_snapshot", "ladder_delta"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Lobby: listings and the ladder
@@ -212,6 +212,21 @@ export interface TableListingMetadata {
   readonly isPublic: boolean;
   /** The join code of a public table (its `room_directory` row), null for a private one. */
   readonly joinCode: string | null;
+  /** The round being played (0 before the first deal). */
+  readonly round: number;
+  /** Display names by seat ("" for an empty seat). */
+  readonly players: readonly string[];
+}
+
+/** One live public table in the lobby's `live` message: a game being played, to watch. */
+export interface LiveTable {
+  readonly roomId: string;
+  readonly seats: number;
+  /** Display names by seat (bots included). */
+  readonly players: readonly string[];
+  readonly round: number;
+  /** Connections without a seat. */
+  readonly spectators: number;
 }
 
 /** One row of a ladder snapshot. */

@@ -110,6 +110,35 @@ describe("the table as players judge it", () => {
     await page.context().close();
   }, 300_000);
 
+  it("live games are listed in the lobby (players, round, spectators) and can be watched from there, at both widths", async () => {
+    const [desktop, phone] = WIDTHS;
+    const player = await open(phone);
+    await player.getByTestId("play-now").click();
+    await player.getByTestId("table").waitFor();
+    const roomId = roomIdOf(player);
+    // Play into the game so that it is live (bidding or playing).
+    await makeMove(player, await nextOffer(player) === "bid" ? "bid" : "card");
+    const lobbies = await Promise.all([open(desktop, "/#/lobby"), open(phone, "/#/lobby")]);
+    for (const [i, lobby] of lobbies.entries()) {
+      const row = lobby.locator(`[data-testid="live-table-row"][data-room-id="${roomId}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      expect(Number(await row.getAttribute("data-round"))).toBeGreaterThanOrEqual(1);
+      expect(await row.textContent()).toMatch(/Bot/);
+      await expectFits(lobby, "the lobby with live tables");
+      await screenshot(lobby, `${i === 0 ? "desktop" : "phone"}-lobby-live-tables`);
+    }
+    const [watcherLobby] = lobbies;
+    if (watcherLobby === undefined) throw new Error("no lobby page");
+    const spectatorsBefore = Number(await watcherLobby.locator(`[data-testid="live-table-row"][data-room-id="${roomId}"]`).getAttribute("data-spectators"));
+    const other = lobbies[1];
+    if (other === undefined) throw new Error("no lobby page");
+    await other.locator(`[data-testid="live-table-row"][data-room-id="${roomId}"] [data-testid="watch-live"]`).click();
+    await other.getByTestId("spectator-badge").waitFor();
+    await watcherLobby.waitForSelector(`[data-testid="live-table-row"][data-room-id="${roomId}"][data-spectators="${spectatorsBefore + 1}"]`, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await Promise.all([player.context().close(), ...lobbies.map((l) => l.context().close())]);
+  }, 120_000);
+
   for (const viewport of WIDTHS) {
     it(`${viewport.name}: a drop in the first second of a game reconnects by itself, with no error left on screen`, async () => {
       const page = await open(viewport);
