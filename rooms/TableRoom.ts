@@ -38,6 +38,8 @@ import {
   type WelcomeMessage,
 } from "../src/shared/protocol.js";
 import type { BotAccount, Identity, RoomDeps } from "./ports.js";
+import { decideEmote, EmoteLimiter } from "./emotes.js";
+import { roundHistory } from "./history.js";
 import type { LadderChange } from "../src/ladder/service.js";
 import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
 import { TableState } from "./schema/TableState.js";
@@ -102,6 +104,7 @@ export function createTableRoom(deps: RoomDeps) {
     private isPublic = true;
     /** The public table's code in the room directory, or null (private or restored tables). */
     private joinCode: string | null = null;
+    private readonly emotes = new EmoteLimiter();
     /** This table may have a `room_directory` row to remove when the room goes. */
     private mayBeListed = false;
     /** The listing last handed to the matchmaker (it is persisted only when it changes). */
@@ -250,6 +253,16 @@ export function createTableRoom(deps: RoomDeps) {
       if (seat === null) return;
       this.seatClients.set(seat, client);
       this.setConnected(seat, true);
+      void this.sendHistory(client, seat);
+    }
+
+    /** The current round's events to one client (rooms/history.ts). */
+    private async sendHistory(client: TableClient, viewer: Viewer): Promise<void> {
+      try {
+        client.send("history", roundHistory(await deps.eventLog.read(asGameId(this.gameId)), viewer, (e, v) => deps.engine.redactEvent(e, v)));
+      } catch (err) {
+        log.warn({ err, gameId: this.gameId }, "cannot send the round's history");
+      }
     }
 
     override async onLeave(client: TableClient, code?: number): Promise<void> {
@@ -349,6 +362,14 @@ export function createTableRoom(deps: RoomDeps) {
             this.reply(client, outcome.ok ? { ok: true, type, id } : { ok: false, type, id, code: outcome.code, message: outcome.message }),
           );
           return;
+        }
+        case "emote": {
+          const msg = tableClientMessages.emote.safeParse(raw);
+          if (!msg.success) return fail("protocol/invalid_message", z.prettifyError(msg.error));
+          const outcome = decideEmote(this.emotes, seat, msg.data.emote, Date.now());
+          if (!outcome.ok) return fail(outcome.code, outcome.message);
+          this.broadcast("emote", outcome.message);
+          return this.reply(client, { ok: true, type, id });
         }
         default: {
           const never: never = type;
@@ -671,6 +692,7 @@ export function createTableRoom(deps: RoomDeps) {
         joinCode: this.joinCode,
       };
       client.send("welcome", welcome);
+      void this.sendHistory(client, seat ?? "spectator");
     }
 
     private setConnected(seat: SeatIndex, connected: boolean): void {

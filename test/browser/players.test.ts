@@ -140,6 +140,44 @@ describe("the table as players judge it", () => {
   }, 120_000);
 
   for (const viewport of WIDTHS) {
+    it(`${viewport.name}: a spectator joining mid-game sees the round's log and tricks; emotes reach spectators, rate-limited`, async () => {
+      const player = await open(viewport);
+      await player.getByTestId("play-now").click();
+      await player.getByTestId("table").waitFor();
+      for (;;) {
+        const offer = await nextOffer(player);
+        if (offer === "done") throw new Error("the game ended before round 2");
+        const t = await readTable(player);
+        if (offer === "card" && t.round >= 2 && t.hand.length < t.round) break;
+        await makeMove(player, offer);
+      }
+      const round = (await readTable(player)).round;
+      const spectator = await open(viewport, `/#/table/${roomIdOf(player)}?spectate=1`);
+      await spectator.getByTestId("spectator-badge").waitFor();
+      await spectator.waitForSelector('[data-testid="trick-history-row"]');
+      const firstLine = await spectator.locator('[data-testid="event-log"] li').first().textContent();
+      expect(firstLine).toMatch(new RegExp(`^Round ${round} dealt`));
+      const rows = async (page: Page): Promise<string[]> => page.locator('[data-testid="trick-history-row"]').allTextContents();
+      expect(await rows(spectator)).toEqual(await rows(player));
+      // The player's log holds the whole game: round 1 too.
+      expect(await player.locator('[data-testid="event-log"] li').first().textContent()).not.toMatch(new RegExp(`^Round ${round} dealt`));
+
+      await player.locator('[data-testid="emote-button"][data-emote="good_game"]').click();
+      await spectator.waitForSelector('[data-testid="emote"][data-emote="good_game"]');
+      expect(await spectator.getByTestId("emote-button").count()).toBe(0);
+      await screenshot(spectator, `${viewport.name}-spectator-history-and-emote`);
+      // The server's limit: three per 10 s. Two more a second apart pass; the fourth is refused.
+      for (const id of ["nice", "wow", "oops"]) {
+        await player.waitForTimeout(1_100); // the client's own 1 s gap between two emotes
+        await player.locator(`[data-testid="emote-button"][data-emote="${id}"]`).click();
+      }
+      await player.waitForSelector('[data-testid="rejection"]:text("Easy there")');
+      expect(await spectator.locator('[data-testid="emote"][data-emote="oops"]').count()).toBe(0);
+      await screenshot(player, `${viewport.name}-emote-limited`);
+      expect(errors).toEqual([]);
+      await Promise.all([player.context().close(), spectator.context().close()]);
+    }, 120_000);
+
     it(`${viewport.name}: a drop in the first second of a game reconnects by itself, with no error left on screen`, async () => {
       const page = await open(viewport);
       await page.getByTestId("play-now").click();

@@ -4,11 +4,13 @@
  * sessionStorage; failing that it joins by id, which gives a seated player its seat back.
  */
 import * as z from "zod/mini";
+import { cardLabel, isRed } from "../cards.js";
 import { h, keepFocus, mount } from "../dom.js";
 import { hintBox } from "../hints.js";
 import { request } from "../http.js";
 import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
-import { TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
+import { EMOTE_IDS, EMOTE_LIMIT, EMOTES } from "../protocolConstants.js";
+import { EMOTE_VISIBLE_MS, TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
 import { tableView, updateTimer } from "../views/tableView.js";
 
 const STATUS_TEXT = { connected: "Connected", reconnecting: "Reconnecting…", disconnected: "Disconnected" } as const;
@@ -72,6 +74,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const host = h("div", { class: "table-host" });
   const hintsHost = h("div");
   const logList = h("ol", { class: "log", "aria-label": "What happened", "data-testid": "event-log" });
+  const trickList = h("ol", { class: "trick-history", "aria-label": "Tricks this round", "data-testid": "trick-history" });
 
   const draw = (s: Snapshot): void => {
     const mine = s.mySeat !== null && s.role !== "spectator";
@@ -159,7 +162,70 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       updateTimer(host, model, Date.now());
     }
     mount(logList, s.log.map((l) => h("li", null, l)));
+    const seatLabel = (seat: number): string => {
+      const x = s.model?.seats[seat];
+      return x?.occupied && x.displayName ? x.displayName : `Seat ${seat + 1}`;
+    };
+    mount(
+      trickList,
+      s.tricks.length === 0
+        ? h("li", { class: "muted" }, "No trick played yet this round.")
+        : s.tricks.map((t, i) =>
+            h(
+              "li",
+              { "data-testid": "trick-history-row", "data-winner": t.winner ?? "" },
+              h("strong", null, `Trick ${i + 1}: `),
+              t.plays.map((p, j) => h("span", { class: isRed(p.card) ? "red" : "" }, `${j > 0 ? ", " : ""}${seatLabel(p.seat)} ${cardLabel(p.card)}`)),
+              t.winner !== null ? h("span", null, ` — won by ${seatLabel(t.winner)}`) : null,
+            ),
+          ),
+    );
+    drawEmotes(s, mine);
     last = s;
+  };
+
+  const emoteFeed = h("ul", { class: "emote-feed", "data-testid": "emote-feed", "aria-live": "polite", "aria-label": "Quick chat" });
+  const emoteBar = h("div", { class: "emote-bar", role: "group", "aria-label": "Say something" });
+  let emoteSentAt = 0;
+  const drawEmotes = (s: Snapshot, mine: boolean): void => {
+    const now = Date.now();
+    const name = (seat: number): string => {
+      const seatModel = s.model?.seats[seat];
+      return seatModel?.occupied && seatModel.displayName ? seatModel.displayName : `Seat ${seat + 1}`;
+    };
+    mount(
+      emoteFeed,
+      s.emotes
+        .filter((e) => now - e.at < EMOTE_VISIBLE_MS)
+        .map((e) => h("li", { "data-testid": "emote", "data-seat": e.seat, "data-emote": e.emote }, h("strong", null, name(e.seat)), `: ${EMOTES[e.emote]}`)),
+    );
+    keepFocus(emoteBar, () =>
+      mount(
+        emoteBar,
+        mine
+          ? EMOTE_IDS.map((id) =>
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "emote-button",
+                  "data-testid": "emote-button",
+                  "data-emote": id,
+                  "data-key": `emote-${id}`,
+                  onclick: () => {
+                    // The server enforces the limit; this just avoids asking in vain.
+                    if (Date.now() - emoteSentAt < EMOTE_LIMIT.minGapMs) return;
+                    emoteSentAt = Date.now();
+                    conn?.emote(id);
+                  },
+                },
+                EMOTES[id],
+              ),
+            )
+          : null,
+      ),
+      '[data-testid="emote-button"]',
+    );
   };
 
   const waitingControls = (s: Snapshot): HTMLElement | null => {
@@ -179,7 +245,14 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
     if (conn !== null && conn !== c) conn.detach();
     conn = c;
     mount(hintsHost, spectate ? null : hintBox(() => mount(hintsHost)));
-    mount(root, statusBar, alert, hintsHost, host, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
+    mount(root, statusBar, alert, hintsHost, host, h("section", { class: "emotes" }, emoteFeed, emoteBar), h(
+        "section",
+        { class: "log-box" },
+        h("h2", { class: "caption" }, "Tricks this round"),
+        trickList,
+        h("h2", { class: "caption" }, "Table log"),
+        logList,
+      ));
     c.subscribe((s) => {
       draw(s);
       if (s.autoRejoin && !rejoining) void rejoinByItself();
@@ -254,7 +327,11 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   };
 
   void join();
-  const timer = setInterval(() => updateTimer(host, last?.model ?? null, Date.now()), 250);
+  const timer = setInterval(() => {
+    updateTimer(host, last?.model ?? null, Date.now());
+    // Emotes fade out on their own.
+    if (last !== null && emoteFeed.childElementCount > 0) drawEmotes(last, last.mySeat !== null && last.role !== "spectator");
+  }, 250);
 
   return () => {
     closed = true;
