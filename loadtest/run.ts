@@ -164,7 +164,7 @@ async function openLobbies(endpoint: string, count: number): Promise<{ delays: n
       const delta = deltaSchema.safeParse(raw);
       if (delta.success) delays.push(received - delta.data.at);
     });
-    for (const type of ["rooms", "+", "-", "ladder_snapshot", "result"]) room.onMessage(type, () => undefined);
+    for (const type of ["rooms", "+", "-", "live", "ladder_snapshot", "result"]) room.onMessage(type, () => undefined);
     rooms.push(room);
   }
   return { delays, close: async () => void (await Promise.all(rooms.map((r) => r.leave(true).catch(() => undefined)))) };

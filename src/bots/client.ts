@@ -225,6 +225,9 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   });
   room.onMessage("event", (raw: unknown) => options.onEvent?.(raw));
   room.onMessage("notice", () => undefined);
+  // Quick chat and the round history on joining are for people; a bot reads the state.
+  room.onMessage("emote", () => undefined);
+  room.onMessage("history", () => undefined);
   room.onStateChange(() => {
     try {
       think();

@@ -39,8 +39,8 @@ describe("the table as players judge it", () => {
     await server?.close();
   });
 
-  async function open(viewport: Viewport, path = "/"): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+  async function open(viewport: Viewport, path = "/", reducedMotion: "reduce" | "no-preference" = "no-preference"): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, reducedMotion });
     const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {
@@ -140,6 +140,52 @@ describe("the table as players judge it", () => {
   }, 120_000);
 
   for (const viewport of WIDTHS) {
+    it(`${viewport.name}: the last trick stays until the next starts, cards animate unless reduced motion is asked for; sound is off until turned on, and remembered`, async () => {
+      const animationOf = async (page: Page, selector: string): Promise<string> =>
+        z.string().parse(await page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).animationName`));
+      for (const motion of ["no-preference", "reduce"] as const) {
+        const page = await open(viewport, "/", motion);
+        await page.getByTestId("play-now").click();
+        await page.getByTestId("table").waitFor();
+        const toggle = page.getByTestId("sound-toggle");
+        expect(await toggle.getAttribute("aria-pressed")).toBe("false");
+        let sawLastTrick = false;
+        let sawEnter = false;
+        for (let moves = 0; moves < 40 && !(sawLastTrick && sawEnter); moves++) {
+          const offer = await nextOffer(page);
+          if (offer === "done") break;
+          if (offer === "card" && !sawEnter && (await page.locator('[data-testid="trick-card"].enter').count()) > 0) {
+            expect(await animationOf(page, '[data-testid="trick-card"].enter')).toBe(motion === "reduce" ? "none" : "card-in");
+            sawEnter = true;
+          }
+          // We lead after winning a trick: the trick we won is still on the table, marked.
+          if (offer === "card" && !sawLastTrick && (await page.locator('[data-testid="last-trick-card"]').count()) === 4) {
+            expect(await page.getByTestId("current-trick").getAttribute("aria-label")).toMatch(/^Last trick, won by /);
+            expect(await page.locator('[data-testid="last-trick-card"].winner').count()).toBe(1);
+            expect(await animationOf(page, '[data-testid="last-trick-card"].winner')).toBe(motion === "reduce" ? "none" : "to-winner");
+            await screenshot(page, `${viewport.name}-last-trick-${motion}`);
+            sawLastTrick = true;
+          }
+          await makeMove(page, offer);
+        }
+        expect(sawEnter).toBe(true);
+        expect(sawLastTrick).toBe(true);
+        expect(Number(await toggle.getAttribute("data-played"))).toBe(0);
+        if (motion === "no-preference") {
+          await toggle.click();
+          expect(await page.getByTestId("sound-toggle").getAttribute("aria-pressed")).toBe("true");
+          const offer = await nextOffer(page);
+          if (offer !== "done") await makeMove(page, offer);
+          await page.waitForFunction(`Number(document.querySelector('[data-testid="sound-toggle"]').getAttribute("data-played")) > 0`);
+          await page.reload();
+          await page.getByTestId("table").waitFor();
+          expect(await page.getByTestId("sound-toggle").getAttribute("aria-pressed")).toBe("true");
+          expect(await page.getByTestId("sound-toggle").textContent()).toBe("Sound on");
+        }
+        expect(errors).toEqual([]);
+        await page.context().close();
+      }
+    }, 180_000);
     it(`${viewport.name}: a spectator joining mid-game sees the round's log and tricks; emotes reach spectators, rate-limited`, async () => {
       const player = await open(viewport);
       await player.getByTestId("play-now").click();

@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { cardLabel, isRed } from "../cards.js";
 import { h, keepFocus, mount } from "../dom.js";
 import { hintBox } from "../hints.js";
+import { playSound, setSound, soundOn, soundsPlayed } from "../sound.js";
 import { request } from "../http.js";
 import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
 import { EMOTE_IDS, EMOTE_LIMIT, EMOTES } from "../protocolConstants.js";
@@ -108,6 +109,21 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
         "Copy",
       ),
       h("a", { href: "#/rules", "data-testid": "rules-link", target: "_blank" }, "Rules"),
+      h(
+        "button",
+        {
+          type: "button",
+          "data-testid": "sound-toggle",
+          "data-key": "sound",
+          "aria-pressed": soundOn() ? "true" : "false",
+          "data-played": soundsPlayed(),
+          onclick: () => {
+            setSound(!soundOn());
+            if (last !== null) draw(last);
+          },
+        },
+        soundOn() ? "Sound on" : "Sound off",
+      ),
       s.connection === "disconnected"
         ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void join() }, "Rejoin")
         : null,
@@ -181,6 +197,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
           ),
     );
     drawEmotes(s, mine);
+    soundsFor(last, s, mine);
     last = s;
   };
 
@@ -226,6 +243,18 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       ),
       '[data-testid="emote-button"]',
     );
+  };
+
+  /** Your turn, a card played, a trick won: one effect per change (when sound is on). */
+  const soundsFor = (before: Snapshot | null, now: Snapshot, mine: boolean): void => {
+    if (before === null) return;
+    const plays = (x: Snapshot): number => x.tricks.reduce((n, t) => n + t.plays.length, 0);
+    const won = (x: Snapshot): number => x.tricks.filter((t) => t.winner !== null).length;
+    if (won(now) > won(before)) playSound("trick");
+    else if (plays(now) > plays(before)) playSound("card");
+    const myTurn = (x: Snapshot): boolean => mine && x.model !== null && x.model.turn === x.mySeat && (x.model.phase === "bidding" || x.model.phase === "playing");
+    if (myTurn(now) && !myTurn(before)) playSound("turn");
+    statusBar.querySelector('[data-testid="sound-toggle"]')?.setAttribute("data-played", String(soundsPlayed()));
   };
 
   const waitingControls = (s: Snapshot): HTMLElement | null => {

@@ -116,10 +116,16 @@ function trickArea(model: TableModel): HTMLElement {
     h(
       "ol",
       { class: "trick-cards" },
-      shown.map((p) =>
+      shown.map((p, i) =>
         h(
           "li",
-          { "data-testid": showLast ? "last-trick-card" : "trick-card", "data-seat": p.seat, "data-card": p.card },
+          {
+            "data-testid": showLast ? "last-trick-card" : "trick-card",
+            "data-seat": p.seat,
+            "data-card": p.card,
+            // The newest card travels in; a finished trick's winning card is marked (CSS moves it).
+            class: showLast ? (model.lastTrick?.seat === p.seat ? "winner" : null) : i === shown.length - 1 ? "enter" : null,
+          },
           cardFace(p.card),
           h("span", { class: "who" }, seatName(model, p.seat)),
         ),
