@@ -243,7 +243,7 @@ describe("browser client against a real server", () => {
     await host.getByTestId("create-bots").fill("0");
     await host.getByTestId("create-submit").click();
     await host.getByTestId("add-bot-button").waitFor();
-    const code = await host.getByTestId("table-code").textContent();
+    const code = await host.getByTestId("table-code").getAttribute("data-room-id");
     expect(code).toBeTruthy();
 
     const row = guest.locator(`[data-testid="table-row"][data-room-id="${code}"]`);

@@ -140,6 +140,32 @@ describe("the table as players judge it", () => {
   }, 120_000);
 
   for (const viewport of WIDTHS) {
+    it(`${viewport.name}: every table, private too, has a short code and a link that open it`, async () => {
+      const host = await open(viewport, "/#/lobby");
+      await host.getByTestId("create-form").waitFor();
+      await host.getByTestId("create-bots").fill("0");
+      await host.getByTestId("create-public").uncheck();
+      await host.getByTestId("create-submit").click();
+      await host.getByTestId("add-bot-button").waitFor();
+      const code = z.string().regex(/^[0-9A-F]{8}$/).parse(await host.getByTestId("table-code").textContent());
+      const roomId = z.string().parse(await host.getByTestId("table-code").getAttribute("data-room-id"));
+      expect(roomId.toUpperCase().startsWith(code)).toBe(true);
+      const link = z.string().parse(await host.getByTestId("share-link").getAttribute("href"));
+      expect(link).toBe(`${server.httpUrl}/#/table/${code}`);
+      await screenshot(host, `${viewport.name}-private-table-code`);
+      // A second guest follows the link and gets a seat at the private table.
+      const guest = await open(viewport, `/#/table/${code}`);
+      await guest.waitForURL(new RegExp(`#/table/${roomId}$`));
+      await guest.locator(".seat.mine").waitFor();
+      // A third types the code, in lower case, in the lobby.
+      const third = await open(viewport, "/#/lobby");
+      await third.getByTestId("join-code").fill(code.toLowerCase());
+      await third.getByTestId("watch-code-submit").click();
+      await third.waitForURL(new RegExp(`#/table/${roomId}\\?spectate=1$`));
+      await third.getByTestId("spectator-badge").waitFor();
+      expect(errors).toEqual([]);
+      await Promise.all([host.context().close(), guest.context().close(), third.context().close()]);
+    }, 90_000);
     it(`${viewport.name}: the last trick stays until the next starts, cards animate unless reduced motion is asked for; sound is off until turned on, and remembered`, async () => {
       const animationOf = async (page: Page, selector: string): Promise<string> =>
         z.string().parse(await page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).animationName`));

@@ -11,6 +11,7 @@ import { EMPTY_LADDER, TIERS, applyDelta, deltaSchema, fromSnapshot, snapshotSch
 import { request } from "../http.js";
 import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
 import { identity } from "../session.js";
+import { shortCode } from "../tableCode.js";
 import { TableConnection, handOver } from "../tableConnection.js";
 
 const listingSchema = z.object({
@@ -191,7 +192,7 @@ export function lobbyPage(root: HTMLElement): () => void {
             return h(
               "tr",
               { "data-testid": "table-row", "data-room-id": t.roomId },
-              h("td", null, h("code", { title: t.roomId }, t.roomId.slice(0, 8))),
+              h("td", null, h("code", { title: t.roomId }, shortCode(t.roomId))),
               h("td", null, `${seated}/${seats}`),
               h("td", null, m.turnSeconds !== undefined ? `${m.turnSeconds} s` : "–"),
               h("td", null, m.phase ?? "–"),

@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { cardLabel, isRed } from "../cards.js";
 import { h, keepFocus, mount } from "../dom.js";
 import { hintBox } from "../hints.js";
+import { isGameId, shareLink, shortCode } from "../tableCode.js";
 import { playSound, setSound, soundOn, soundsPlayed } from "../sound.js";
 import { request } from "../http.js";
 import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
@@ -42,13 +43,16 @@ const lookupSchema = z.union([
 ]);
 
 /** What a table code matches; `unknown` when the lookup itself failed (the join then says why). */
-type Lookup = { readonly kind: "live" } | { readonly kind: "none"; readonly code: string } | { readonly kind: "over"; readonly gameId: string };
+type Lookup =
+  | { readonly kind: "live"; readonly gameId: string | null }
+  | { readonly kind: "none"; readonly code: string }
+  | { readonly kind: "over"; readonly gameId: string };
 
 async function lookupTable(code: string): Promise<Lookup> {
   const r = await request(`/api/tables/${encodeURIComponent(code)}`, lookupSchema);
-  if (!r.ok) return { kind: "live" };
+  if (!r.ok) return { kind: "live", gameId: null };
   if (!r.data.found) return { kind: "none", code };
-  return r.data.status === "completed" ? { kind: "over", gameId: r.data.gameId } : { kind: "live" };
+  return r.data.status === "completed" ? { kind: "over", gameId: r.data.gameId } : { kind: "live", gameId: r.data.gameId };
 }
 
 function seatRefused(e: unknown): boolean {
@@ -79,7 +83,16 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
 
   const draw = (s: Snapshot): void => {
     const mine = s.mySeat !== null && s.role !== "spectator";
-    const code = h("code", { "data-testid": "table-code" }, s.roomId);
+    const code = h("code", { "data-testid": "table-code", "data-room-id": s.roomId, title: s.roomId }, shortCode(s.roomId));
+    const copy = (text: string, label: string) => (ev: Event): void => {
+      const button = ev.currentTarget;
+      void navigator.clipboard?.writeText(text).then(
+        () => {
+          if (button instanceof HTMLButtonElement) button.textContent = label;
+        },
+        () => undefined,
+      );
+    };
     mount(
       statusBar,
       h(
@@ -90,24 +103,9 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       s.role === "spectator" ? h("span", { class: "badge", "data-testid": "spectator-badge" }, "Spectating") : null,
       mine && s.mySeat !== null ? h("span", { class: "muted" }, `Seat ${s.mySeat + 1}`) : null,
       h("span", { class: "muted" }, "Table code ", code),
-      h(
-        "button",
-        {
-          type: "button",
-          "data-testid": "copy-code",
-          "aria-label": "Copy the table code",
-          onclick: (ev: Event) => {
-            const button = ev.currentTarget;
-            void navigator.clipboard?.writeText(s.roomId).then(
-              () => {
-                if (button instanceof HTMLButtonElement) button.textContent = "Copied";
-              },
-              () => undefined,
-            );
-          },
-        },
-        "Copy",
-      ),
+      h("button", { type: "button", "data-testid": "copy-code", "aria-label": "Copy the table code", onclick: copy(shortCode(s.roomId), "Copied") }, "Copy code"),
+      h("button", { type: "button", "data-testid": "copy-link", "aria-label": "Copy a link to this table", onclick: copy(shareLink(s.roomId), "Link copied") }, "Copy link"),
+      h("a", { href: shareLink(s.roomId), "data-testid": "share-link", class: "sr-only" }, "Link to this table"),
       h("a", { href: "#/rules", "data-testid": "rules-link", target: "_blank" }, "Rules"),
       h(
         "button",
@@ -343,6 +341,15 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
 
   const join = async (): Promise<void> => {
     try {
+      if (!isGameId(roomId)) {
+        // A short code or a shared link: find the game, then open its page under its id.
+        const found = await lookupTable(roomId);
+        if (closed) return;
+        if (found.kind !== "live") throw new NoTableError(found);
+        if (found.gameId === null) throw new Error("The table could not be looked up; try again.");
+        window.location.replace(`#/table/${found.gameId}${spectate ? "?spectate=1" : ""}`);
+        return;
+      }
       const c = await connect(roomId, spectate);
       if (closed) {
         // The page was left while joining.

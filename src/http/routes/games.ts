@@ -24,6 +24,9 @@ import {
 import { decodeListCursor, encodeListCursor } from "../stores/games.js";
 import type { RouteDeps } from "./deps.js";
 
+/** A short table code: the first 8 hex characters of a game id (lowercased here). */
+const SHORT_CODE = /^[0-9a-f]{8}$/;
+
 /** The game and player routes. */
 export function gameRoutes(deps: RouteDeps) {
   const list = jsonRoute({
@@ -170,9 +173,9 @@ export function gameRoutes(deps: RouteDeps) {
   const lookup = jsonRoute({
     method: "get",
     path: "/api/tables/:code",
-    summary: "What a table code (a game id) matches: the game and its status, or nothing",
+    summary: "What a table code matches: the game and its status, or nothing",
     description:
-      "Always 200: `{ found: false }` when the code matches no game, so a page can say so without a failed request. A code that is not a game id matches nothing.",
+      "A code is a game id, or its short form: the id's first 8 characters, which match a game not yet completed (and only when exactly one does). Any case. Always 200: `{ found: false }` when the code matches nothing, so a page can say so without a failed request.",
     tags: ["games"],
     access: "public",
     group: "read",
@@ -183,8 +186,15 @@ export function gameRoutes(deps: RouteDeps) {
     response: tableLookupSchema,
     async handler({ params }) {
       const code = params.code.trim().toLowerCase();
-      const game = uuid.safeParse(code).success ? await deps.games.getGame(code) : null;
-      return ok(game === null ? { found: false as const } : { found: true as const, gameId: game.id, status: game.status });
+      if (uuid.safeParse(code).success) {
+        const game = await deps.games.getGame(code);
+        return ok(game === null ? { found: false as const } : { found: true as const, gameId: game.id, status: game.status });
+      }
+      // A short code: the first 8 characters of a game id, matching exactly one game not completed.
+      if (!SHORT_CODE.test(code)) return ok({ found: false as const });
+      const matches = await deps.games.liveByPrefix(code);
+      const [only] = matches;
+      return ok(matches.length === 1 && only !== undefined ? { found: true as const, gameId: only.id, status: only.status } : { found: false as const });
     },
   });
 

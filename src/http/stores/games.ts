@@ -107,6 +107,8 @@ export interface GameStore {
   profile(playerId: string): Promise<ProfileView | null>;
   /** The status of a game, or null when unknown. */
   statusOf(id: string): Promise<GameStatus | null>;
+  /** Up to two games not completed whose id starts with `prefix` (lowercase hex): a short table code. */
+  liveByPrefix(prefix: string): Promise<{ id: string; status: GameStatus }[]>;
   /** A cheap query for readiness. */
   ping(): Promise<void>;
 }
@@ -322,6 +324,15 @@ export function createGameStore(db: Database): GameStore {
     async statusOf(id) {
       const rows = await db.select({ status: games.status }).from(games).where(eq(games.id, id)).limit(1);
       return rows[0]?.status ?? null;
+    },
+
+    async liveByPrefix(prefix) {
+      if (!/^[0-9a-f]{1,32}$/.test(prefix)) return [];
+      return db
+        .select({ id: games.id, status: games.status })
+        .from(games)
+        .where(and(sql`${games.id}::text like ${`${prefix}%`}`, sql`${games.status} <> 'completed'`))
+        .limit(2);
     },
 
     async ping() {
