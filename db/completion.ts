@@ -23,9 +23,14 @@
  * - C6 consistency: the input is checked before anything is written (the summary belongs to
  *   the game, one delta per summary player with the same score and bot flag, every player
  *   exists with the same bot flag, safe integers).
+ *
+ * The transaction is a {@link CompletionPipeline} (src/completion): {@link claimGame} (C2, C6)
+ * then the participants {@link lifetimeStatsParticipant}, {@link gameSummaryParticipant} and
+ * {@link ladderParticipant}, in that order (C4 needs the summary after the stats). The server
+ * builds it with {@link createGameCompletion}, which adds any further participants.
  */
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
-import type { GameId, GameSummary, LifetimeStatDelta } from "../src/game/types.js";
+import type { GameId } from "../src/game/types.js";
 import type { Database, Transaction } from "./client.js";
 import { GameNotFoundError, StorageError } from "./errors.js";
 import { isTransientPgError, pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
@@ -35,17 +40,12 @@ import { ALL_TIME_SEASON, ladderEntries, seasons, type LadderTier } from "./sche
 import { playerLifetimeStats } from "./schema/playerStats.js";
 import { players } from "./schema/players.js";
 import { applyLadderWrites, type LadderChange } from "./ladderWrites.js";
+import { CompletionPipeline, register, type CompletionParticipant, type FinishedGame, type GameCompletion, type RegisteredParticipant, type TransactionRunner } from "../src/completion/pipeline.js";
+import { gameLadderWrites } from "../src/ladder/ladderChange.js";
+import type { Logger } from "../src/platform/logger.js";
 
-/** What {@link completeGame} writes. */
-export interface CompleteGameInput {
-  readonly gameId: GameId;
-  /** When the game ended (the commit of its `game_completed` event). */
-  readonly completedAt: Date;
-  /** The engine's `summarize(state)`. */
-  readonly summary: GameSummary;
-  /** The engine's `lifetimeDeltas(state)`: one per seat. */
-  readonly deltas: readonly LifetimeStatDelta[];
-}
+/** What {@link completeGame} writes: a finished game (src/completion). */
+export type CompleteGameInput = FinishedGame;
 
 export type { LadderChange } from "./ladderWrites.js";
 
@@ -123,112 +123,183 @@ async function currentSeason(tx: Transaction, gameId: GameId): Promise<number> {
   return row.id;
 }
 
-/** The transaction body of {@link completeGame}. */
-async function completeIn(tx: Transaction, input: CompleteGameInput): Promise<CompleteGameResult> {
-  const { gameId, summary, completedAt } = input;
+/**
+ * C2 and C6 inside the transaction: checks the input, locks the game row, and claims the
+ * completion unless the game is already completed; every player must exist with its bot flag.
+ */
+export async function claimGame(tx: Transaction, input: FinishedGame): Promise<boolean> {
+  validate(input);
+  const { gameId } = input;
   // C2: the game row lock serializes completions of one game; the status makes them idempotent.
   const [game] = await tx.select({ status: games.status }).from(games).where(eq(games.id, gameId)).for("update");
   if (game === undefined) throw new GameNotFoundError(gameId);
-  if (game.status === "completed") return { applied: false, ladderChanges: [] };
+  if (game.status === "completed") return false;
   if (game.status !== "in_progress") {
     throw new CompletionInputError(gameId, `the game is ${game.status}, not in_progress`);
   }
-
-  const deltas = [...input.deltas].sort(byPlayerId);
-  const ids = deltas.map((d) => d.playerId);
+  const ids = input.deltas.map((d) => d.playerId);
   const known = await tx.select({ id: players.id, isBot: players.isBot }).from(players).where(inArray(players.id, ids));
   const botById = new Map(known.map((p) => [p.id, p.isBot]));
-  for (const d of deltas) {
+  for (const d of [...input.deltas].sort(byPlayerId)) {
     const isBot = botById.get(d.playerId);
     if (isBot === undefined) throw new CompletionInputError(gameId, `player ${d.playerId} does not exist`);
     if (isBot !== d.isBot) throw new CompletionInputError(gameId, `player ${d.playerId} is_bot=${isBot} but the delta says ${d.isBot}`);
   }
-  const season = await currentSeason(tx, gameId);
+  return true;
+}
 
-  // C3/C4: lifetime stats, one atomic multi-row upsert, rows in player id order.
-  const ex = (column: string) => sql.raw(`excluded.${column}`);
-  const won = sql`${ex("games_won")} = 1`;
-  await tx
-    .insert(playerLifetimeStats)
-    .values(
-      deltas.map((d) => ({
-        playerId: d.playerId,
-        gamesPlayed: 1,
-        gamesWon: d.won ? 1 : 0,
-        highestScore: d.score,
-        lowestScore: d.score,
-        totalPoints: d.score,
-        totalTricksWon: d.tricksWon,
-        mostConsecutiveWins: d.won ? 1 : 0,
-        mostConsecutiveLosses: d.won ? 0 : 1,
-        currentWinStreak: d.won ? 1 : 0,
-        currentLossStreak: d.won ? 0 : 1,
-        lastGameAt: completedAt,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: playerLifetimeStats.playerId,
-      set: {
-        gamesPlayed: sql`${playerLifetimeStats.gamesPlayed} + 1`,
-        gamesWon: sql`${playerLifetimeStats.gamesWon} + ${ex("games_won")}`,
-        highestScore: sql`GREATEST(${playerLifetimeStats.highestScore}, ${ex("highest_score")})`,
-        lowestScore: sql`LEAST(${playerLifetimeStats.lowestScore}, ${ex("lowest_score")})`,
-        totalPoints: sql`${playerLifetimeStats.totalPoints} + ${ex("total_points")}`,
-        totalTricksWon: sql`${playerLifetimeStats.totalTricksWon} + ${ex("total_tricks_won")}`,
-        currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
-        currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
-        mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
-        mostConsecutiveLosses: sql`GREATEST(${playerLifetimeStats.mostConsecutiveLosses}, CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END)`,
-        lastGameAt: sql`GREATEST(${playerLifetimeStats.lastGameAt}, ${ex("last_game_at")})`,
-      },
+/** C3/C4: every seat's lifetime stats, one atomic multi-row upsert, rows in player id order. */
+export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> = {
+  name: "lifetime_stats",
+  async write(tx, input) {
+    const deltas = [...input.deltas].sort(byPlayerId);
+    const { completedAt } = input;
+    const ex = (column: string) => sql.raw(`excluded.${column}`);
+    const won = sql`${ex("games_won")} = 1`;
+    await tx
+      .insert(playerLifetimeStats)
+      .values(
+        deltas.map((d) => ({
+          playerId: d.playerId,
+          gamesPlayed: 1,
+          gamesWon: d.won ? 1 : 0,
+          highestScore: d.score,
+          lowestScore: d.score,
+          totalPoints: d.score,
+          totalTricksWon: d.tricksWon,
+          mostConsecutiveWins: d.won ? 1 : 0,
+          mostConsecutiveLosses: d.won ? 0 : 1,
+          currentWinStreak: d.won ? 1 : 0,
+          currentLossStreak: d.won ? 0 : 1,
+          lastGameAt: completedAt,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: playerLifetimeStats.playerId,
+        set: {
+          gamesPlayed: sql`${playerLifetimeStats.gamesPlayed} + 1`,
+          gamesWon: sql`${playerLifetimeStats.gamesWon} + ${ex("games_won")}`,
+          highestScore: sql`GREATEST(${playerLifetimeStats.highestScore}, ${ex("highest_score")})`,
+          lowestScore: sql`LEAST(${playerLifetimeStats.lowestScore}, ${ex("lowest_score")})`,
+          totalPoints: sql`${playerLifetimeStats.totalPoints} + ${ex("total_points")}`,
+          totalTricksWon: sql`${playerLifetimeStats.totalTricksWon} + ${ex("total_tricks_won")}`,
+          currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
+          currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
+          mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
+          mostConsecutiveLosses: sql`GREATEST(${playerLifetimeStats.mostConsecutiveLosses}, CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END)`,
+          lastGameAt: sql`GREATEST(${playerLifetimeStats.lastGameAt}, ${ex("last_game_at")})`,
+        },
+      });
+  },
+  afterCommit: () => Promise.resolve(),
+};
+
+/**
+ * The `game_summaries` row and `games.status = 'completed'`. It runs after the stats, so
+ * `completion_seq` orders completions as their stats updates applied (C4).
+ */
+export const gameSummaryParticipant: CompletionParticipant<Transaction, void> = {
+  name: "game_summary",
+  async write(tx, { gameId, summary, completedAt }) {
+    await tx.insert(gameSummaries).values({
+      gameId,
+      players: summary.players,
+      rounds: summary.rounds,
+      finalScores: summary.finalScores,
+      highestBid: summary.highestBid,
+      highestScore: summary.highestScore,
+      lowestScore: summary.lowestScore,
+      mostConsecutiveWins: summary.mostConsecutiveWins,
+      mostConsecutiveLosses: summary.mostConsecutiveLosses,
+      highestMisplay: summary.highestMisplay,
     });
+    await tx.update(games).set({ status: "completed", completedAt }).where(eq(games.id, gameId));
+  },
+  afterCommit: () => Promise.resolve(),
+};
 
-  // The summary is inserted after every seat's stats row is locked, so completion_seq orders
-  // completions as their stats updates applied (C4).
-  await tx.insert(gameSummaries).values({
-    gameId,
-    players: summary.players,
-    rounds: summary.rounds,
-    finalScores: summary.finalScores,
-    highestBid: summary.highestBid,
-    highestScore: summary.highestScore,
-    lowestScore: summary.lowestScore,
-    mostConsecutiveWins: summary.mostConsecutiveWins,
-    mostConsecutiveLosses: summary.mostConsecutiveLosses,
-    highestMisplay: summary.highestMisplay,
-  });
-  await tx.update(games).set({ status: "completed", completedAt }).where(eq(games.id, gameId));
+/** What the ladder participant committed. */
+export interface LadderCompletion {
+  readonly season: number;
+  readonly changes: LadderChange[];
+}
 
-  // C5: the ladder, humans only, both tiers.
-  const humans = deltas.filter((d) => !d.isBot);
-  if (humans.length === 0) return { applied: true, season, ladderChanges: [] };
-  const tiers: readonly { tier: LadderTier; season: number }[] = [
-    { tier: "all_time", season: ALL_TIME_SEASON },
-    { tier: "season", season },
-  ];
-  const tierKey = or(...tiers.map((t) => and(eq(ladderEntries.tier, t.tier), eq(ladderEntries.season, t.season))));
+/** C5 writes, inside the transaction: the game's ladder rule (src/ladder), overflow refused. */
+async function writeGameLadder(tx: Transaction, input: FinishedGame): Promise<LadderCompletion> {
+  const season = await currentSeason(tx, input.gameId);
+  const writes = gameLadderWrites(input.deltas, { allTime: ALL_TIME_SEASON, current: season });
+  if (writes.length === 0) return { season, changes: [] };
+  const tierKey = or(...[{ tier: "all_time" as const, season: ALL_TIME_SEASON }, { tier: "season" as const, season }].map((t) => and(eq(ladderEntries.tier, t.tier), eq(ladderEntries.season, t.season))));
   const current = await tx
     .select({ playerId: ladderEntries.playerId, tier: ladderEntries.tier, season: ladderEntries.season, total: ladderEntries.totalScore })
     .from(ladderEntries)
-    .where(and(inArray(ladderEntries.playerId, humans.map((d) => d.playerId)), tierKey))
+    .where(and(inArray(ladderEntries.playerId, [...new Set(writes.map((w) => w.playerId))]), tierKey))
     .orderBy(asc(ladderEntries.playerId), asc(ladderEntries.tier), asc(ladderEntries.season))
     .for("update");
   const totals = new Map(current.map((r) => [`${r.playerId}/${r.tier}/${r.season}`, r.total]));
-  for (const d of humans) {
-    for (const t of tiers) {
-      const next = BigInt(totals.get(`${d.playerId}/${t.tier}/${t.season}`) ?? 0) + BigInt(d.score);
-      if (next > BigInt(Number.MAX_SAFE_INTEGER) || next < BigInt(Number.MIN_SAFE_INTEGER)) {
-        throw new LadderOverflowError(d.playerId, t.tier, t.season, next.toString());
-      }
+  for (const w of writes) {
+    const next = BigInt(totals.get(`${w.playerId}/${w.tier}/${w.season}`) ?? 0) + BigInt(w.delta);
+    if (next > BigInt(Number.MAX_SAFE_INTEGER) || next < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new LadderOverflowError(w.playerId, w.tier, w.season, next.toString());
     }
   }
-  const ladderChanges = await applyLadderWrites(
-    tx,
-    humans.flatMap((d) => tiers.map((t) => ({ playerId: d.playerId, tier: t.tier, season: t.season, delta: d.score, won: d.won }))),
-    { source: "game", gameId },
+  const changes = await applyLadderWrites(tx, writes, { source: "game", gameId: input.gameId });
+  changes.sort((a, b) => byPlayerId(a, b) || (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
+  return { season, changes };
+}
+
+/**
+ * C5: the ladder entries of both tiers and their `score_events` rows. After the commit the
+ * changes go to `onCommitted` (the ladder service: cache update and published deltas).
+ */
+export function ladderParticipant(onCommitted: (changes: readonly LadderChange[]) => Promise<unknown>): CompletionParticipant<Transaction, LadderCompletion> {
+  return {
+    name: "ladder",
+    write: writeGameLadder,
+    async afterCommit({ changes }) {
+      if (changes.length > 0) await onCommitted(changes);
+    },
+  };
+}
+
+/** Runs completion transactions on `db`, retrying transient failures (C2 makes retries safe). */
+export function completionTransactions(db: Database, options: CompleteGameOptions = {}): TransactionRunner<Transaction> {
+  const maxRetries = options.maxRetries ?? 3;
+  return {
+    async transaction(body) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await db.transaction(body);
+        } catch (err) {
+          if (pgErrorCode(err) === SQLSTATE.checkViolation && pgConstraintName(err)?.startsWith("ladder_entries_") === true) {
+            // A concurrent first entry raced the pre-check; the CHECK is the backstop.
+            throw new LadderOverflowError("(one of the seats)", "all_time", ALL_TIME_SEASON, "beyond the safe range");
+          }
+          if (attempt >= maxRetries || !isTransientPgError(err)) throw err;
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+        }
+      }
+    },
+  };
+}
+
+/** What the server's completion needs beside the database. */
+export interface GameCompletionOptions extends CompleteGameOptions {
+  /** After the commit: the ladder service's cache update and deltas. */
+  readonly onLadderChanges: (changes: readonly LadderChange[]) => Promise<unknown>;
+  /** Further participants, run after the built-in ones, in this order. */
+  readonly participants?: readonly RegisteredParticipant<Transaction>[];
+  readonly logger: Pick<Logger, "error">;
+}
+
+/** The server's {@link GameCompletion}: C1-C6 plus any registered participants. */
+export function createGameCompletion(db: Database, options: GameCompletionOptions): GameCompletion {
+  return new CompletionPipeline(
+    completionTransactions(db, options),
+    claimGame,
+    [register(lifetimeStatsParticipant), register(gameSummaryParticipant), register(ladderParticipant(options.onLadderChanges)), ...(options.participants ?? [])],
+    options.logger,
   );
-  ladderChanges.sort((a, b) => byPlayerId(a, b) || (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
-  return { applied: true, season, ladderChanges };
 }
 
 /**
@@ -239,18 +310,22 @@ async function completeIn(tx: Transaction, input: CompleteGameInput): Promise<Co
  * database error, in which case nothing was written.
  */
 export async function completeGame(db: Database, input: CompleteGameInput, options: CompleteGameOptions = {}): Promise<CompleteGameResult> {
-  validate(input);
-  const maxRetries = options.maxRetries ?? 3;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.transaction((tx) => completeIn(tx, input));
-    } catch (err) {
-      if (pgErrorCode(err) === SQLSTATE.checkViolation && pgConstraintName(err)?.startsWith("ladder_entries_") === true) {
-        // A concurrent first entry raced the pre-check; the CHECK is the backstop.
-        throw new LadderOverflowError("(one of the seats)", "all_time", ALL_TIME_SEASON, "beyond the safe range");
-      }
-      if (attempt >= maxRetries || !isTransientPgError(err)) throw err;
-      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-    }
-  }
+  const ladder: { committed: LadderCompletion | null } = { committed: null };
+  const capture: CompletionParticipant<Transaction, void> = {
+    name: "ladder",
+    async write(tx, game) {
+      ladder.committed = await writeGameLadder(tx, game);
+    },
+    afterCommit: () => Promise.resolve(),
+  };
+  const pipeline = new CompletionPipeline(
+    completionTransactions(db, options),
+    claimGame,
+    [register(lifetimeStatsParticipant), register(gameSummaryParticipant), register(capture)],
+    { error: () => undefined },
+  );
+  const result = await pipeline.complete(input);
+  const committed = ladder.committed;
+  if (!result.applied || committed === null) return { applied: false, ladderChanges: [] };
+  return { applied: true, season: committed.season, ladderChanges: committed.changes };
 }

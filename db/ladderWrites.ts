@@ -17,40 +17,15 @@
 import { sql, type Query, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import type { GameId, PlayerId } from "../src/game/types.js";
+import type { GameId } from "../src/game/types.js";
 import type { Database, Transaction } from "./client.js";
 import { parseStored, playerIdSchema } from "./domainSchemas.js";
-import { ALL_TIME_SEASON, ladderEntries, type LadderTier } from "./schema/ladder.js";
+import { ALL_TIME_SEASON, ladderEntries } from "./schema/ladder.js";
 import { scoreEvents } from "./schema/scoreEvents.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
+import type { LadderChange, LadderWrite } from "../src/ladder/ladderChange.js";
 
-/** One ladder entry changed by a completion or a score submission, for the cache and the published delta. */
-export interface LadderChange {
-  readonly playerId: PlayerId;
-  readonly tier: LadderTier;
-  /** The season number (`ALL_TIME_SEASON` for the all-time tier). */
-  readonly season: number;
-  /** The total before this change (0 for a new entry). */
-  readonly oldTotal: number;
-  readonly newTotal: number;
-  /** `newTotal - oldTotal`: the game's score, or the submitted delta. */
-  readonly delta: number;
-  readonly highestScore: number;
-  /** Games counted after the change; 1 means the entry is new (the player was unranked). */
-  readonly gamesPlayed: number;
-  readonly wins: number;
-  /** When the entry first reached `newTotal` (the tie-break, rule L2). */
-  readonly scoreFirstReachedAt: Date;
-}
-
-/** One entry to change: a player in one tier. */
-export interface LadderWrite {
-  readonly playerId: PlayerId;
-  readonly tier: LadderTier;
-  readonly season: number;
-  readonly delta: number;
-  readonly won: boolean;
-}
+export type { LadderChange, LadderWrite } from "../src/ladder/ladderChange.js";
 
 /** What the audit rows record as the change's origin. */
 export type LadderAudit = { readonly source: "game"; readonly gameId: GameId } | { readonly source: "external"; readonly actionId: string };

@@ -7,7 +7,7 @@
  * parsed by the server's env schema. This module runs on import: it is an entry point only.
  */
 import { pino } from "pino";
-import { envSchema } from "../src/app/config.js";
+import { envSchema } from "../src/platform/config.js";
 import { createDatabase, migrate, pgliteDirIn } from "./client.js";
 
 const logger = pino({ name: "db:migrate" });

@@ -1,762 +1,307 @@
 /**
- * The `table` room: one live game. A thin adapter over the rules engine.
- *
- * Every command (a client move, a join, a timer, a takeover) runs through one promise queue, so
- * commands for a table apply strictly in order: `decide` -> event log append (awaiting commit) ->
- * `evolve` -> schema projection -> one `event` message per appended event, redacted for each
- * receiver. Nothing is shown before it is durable.
+ * The `table` room: one live game. It keeps the Colyseus hooks, seat and view bookkeeping, and
+ * hands messages to the command pipeline (rooms/table/commandPipeline.ts: decide -> append, awaiting
+ * the commit -> evolve -> completion -> publish, strictly in order). Timers, listing, directory,
+ * bot seats and the completion hand-off live in rooms/table/.
  */
-import { CloseCode, getMessageBytes, Protocol, Room, ServerError, type AuthContext, type Client, type Delayed } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type AuthContext } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
-import { z } from "zod";
-import {
-  DEFAULT_SEATS,
-  DEFAULT_TURN_SECONDS,
-  type Command,
-  type GameEvent,
-  type GameId,
-  type GameState,
-  type PlayerId,
-  type SeatIndex,
-  type Viewer,
-} from "../src/game/types.js";
-import {
-  JOIN_ERRORS,
-  joinErrorMessage,
-  ROOM_NAMES,
-  tableClientMessages,
-  tableCreateOptionsSchema,
-  tableJoinOptionsSchema,
-  TABLE_CLIENT_MESSAGE_TYPES,
-  type EventMessage,
-  type JoinErrorCode,
-  type MoveResult,
-  type NoticeMessage,
-  type ReasonCode,
-  type TableClientMessageType,
-  type TableListingMetadata,
-  type WelcomeMessage,
-} from "../src/shared/protocol.js";
-import type { BotAccount, Identity, RoomDeps } from "./ports.js";
+import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
+import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type MoveResult, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
+import { asGameId, identitySchema } from "../src/shared/identity.js";
+import { TableState } from "../src/shared/schema/TableState.js";
+import type { Logger } from "../src/platform/logger.js";
+import type { Identity, RoomDeps } from "./ports.js";
+import { handOf, initTableState, projectGame } from "./projection.js";
+import { BotReservations } from "./table/botSeats.js";
+import { authenticate, censusOf, joinError, type TableClient } from "./table/clients.js";
+import { CommandPipeline, type Outcome } from "./table/commandPipeline.js";
+import { CompletionHandoff } from "./table/completionHandoff.js";
+import { sendEvents } from "./table/eventFrames.js";
+import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js";
+import { echoId, resultOf, TABLE_MESSAGES, unknownMessage } from "./table/messages.js";
+import { TableTimers } from "./table/timers.js";
+import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
+import { SeatHandover } from "./table/seatHandover.js";
 import { decideEmote, EmoteLimiter } from "./emotes.js";
-import { roundHistory } from "./history.js";
-import type { LadderChange } from "../src/ladder/service.js";
-import { handOf, initTableState, projectHand, projectPublic } from "./projection.js";
-import { TableState } from "./schema/TableState.js";
-import { asGameId, asPlayerId, identitySchema } from "./identity.js";
-import { corkUntilNextTick } from "./socketCork.js";
+import { sendHistory } from "./history.js";
 
-/** Per-connection data at a table. */
-export interface TableUserData {
-  /** The seat this connection plays, or null for a spectator. */
-  seat: SeatIndex | null;
-  playerId: PlayerId | null;
-}
+export type { TableClient, TableUserData } from "./table/clients.js";
 
-/** A connection at a table. */
-export type TableClient = Client<{ userData: TableUserData; auth: Identity }>;
-
-/** Options that only the server's own restore path can produce (it knows the restore key). */
-const restoreOptionsSchema = z.object({ restoreGameId: z.string().uuid(), restoreKey: z.string().min(16) });
-
-/** An outcome of one command. */
-type Outcome =
-  | { readonly ok: true; readonly eventIndex: number }
-  | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
-
-/** How long a seat stays reserved for a bot that was asked to join it. */
-const BOT_RESERVATION_MS = 15_000;
-
-function joinError(code: JoinErrorCode, detail: string): ServerError {
-  return new ServerError(JOIN_ERRORS[code], joinErrorMessage(code, detail));
-}
-
-const idEcho = z.object({ id: z.union([z.string().max(64), z.number().int()]) });
-
-/** Echoes a client's correlation id, when it sent a usable one. */
-function echoId(raw: unknown): string | number | undefined {
-  const parsed = idEcho.safeParse(raw);
-  return parsed.success ? parsed.data.id : undefined;
-}
-
-/**
- * The matchmaking filter of the `table` room: `join("table", { joinCode })` finds the open public
- * table listed under that code (its listing metadata carries it; see `listing()`).
- */
+/** The matchmaking filter: `join("table", { joinCode })` finds the open public table listed under that code. */
 export const JOIN_CODE_FILTER = ["joinCode"] as const;
+
+/** Sends the `result` answering a client message. */
+const answer = (client: TableClient, result: MoveResult): void => client.send("result", result);
 
 /** Builds the `table` room class over the given dependencies (no module-level state). */
 export function createTableRoom(deps: RoomDeps) {
-  const log = deps.logger.child({ room: "table" });
-
-  return class TableRoom extends Room<{ state: TableState; metadata: TableListingMetadata; client: TableClient }> {
-    static override async onAuth(token: string | undefined, _options: unknown, _context: AuthContext): Promise<Identity> {
-      if (token === undefined || token === "") throw joinError("auth/unauthorized", "an access token is required");
-      const identity = await deps.tokens.verify(token);
-      if (identity === null) throw joinError("auth/unauthorized", "invalid or expired access token");
-      return identity;
+  return class extends TableRoom {
+    static override onAuth(token: string | undefined, _options: unknown, _context: AuthContext): Promise<Identity> {
+      return authenticate(deps.tokens, token);
     }
 
-    override state = new TableState();
-
-    private game!: GameState;
-    private gameId!: GameId;
-    private isPublic = true;
-    /** The public table's code in the room directory, or null (private or restored tables). */
-    private joinCode: string | null = null;
-    private readonly emotes = new EmoteLimiter();
-    /** This table may have a `room_directory` row to remove when the room goes. */
-    private mayBeListed = false;
-    /** The listing last handed to the matchmaker (it is persisted only when it changes). */
-    private listed = "";
-    private reconnectSeconds = deps.reconnectSeconds;
-    private queue: Promise<unknown> = Promise.resolve();
-    private readonly seatClients = new Map<SeatIndex, TableClient>();
-    private readonly botReservations = new Map<SeatIndex, number>();
-    private readonly absenceTimers = new Map<SeatIndex, Delayed>();
-    private turnTimer: Delayed | null = null;
-    private shuttingDown = false;
-    private disposed = false;
-    private completionDone = false;
-
-    override async onCreate(rawOptions: unknown): Promise<void> {
-      // The state is patched right after each command (see `publish`); the interval only
-      // catches presentation-only changes such as `connected`.
-      this.patchRate = 250;
-      this.registerMessages();
-      const restore = restoreOptionsSchema.safeParse(rawOptions);
-      if (restore.success && restore.data.restoreKey === deps.restoreKey) {
-        await this.restore(restore.data.restoreGameId);
-        return;
-      }
-      const parsed = tableCreateOptionsSchema.safeParse(rawOptions ?? {});
-      if (!parsed.success) throw joinError("join/invalid_options", z.prettifyError(parsed.error));
-      const options = parsed.data;
-      const seats = options.seats ?? DEFAULT_SEATS;
-      if ((options.bots ?? 0) > seats) throw joinError("join/invalid_options", "bots must not exceed seats");
-      this.isPublic = options.isPublic ?? true;
-      if (options.reconnectSeconds !== undefined) this.reconnectSeconds = options.reconnectSeconds;
-
-      const gameId = asGameId(deps.randomUuid());
-      const created = deps.engine.createGame({
-        gameId,
-        config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS },
-        sessionSeed: deps.randomSeed(),
-      });
-      this.joinCode = this.isPublic ? deps.roomDirectory.newJoinCode() : null;
-      await deps.games.createGame({ created, createdAt: deps.now(), ...(this.joinCode === null ? {} : { listing: { joinCode: this.joinCode, isPublic: true } }) });
-      this.gameId = gameId;
-      this.mayBeListed = this.joinCode !== null;
-      this.game = deps.engine.evolve(null, created);
-      this.roomId = gameId;
-      initTableState(this.state, gameId, seats);
-      this.project();
-      await this.updateListing();
-      this.trackMetrics();
-      const bots = options.bots ?? 0;
-      if (bots > 0) {
-        // Bots join through matchmaking, which needs the room registered: after onCreate.
-        this.clock.setTimeout(() => {
-          for (let i = 0; i < bots; i++) this.requestBot(null);
-        }, 0);
-      }
-      log.info({ gameId, seats, bots, isPublic: this.isPublic }, "table created");
-    }
-
-    /** Rebuilds a game from its log after a restart. */
-    private async restore(gameId: string): Promise<void> {
-      const events = await deps.eventLog.read(asGameId(gameId));
-      this.game = deps.engine.fold(events);
-      this.gameId = this.game.gameId;
-      this.roomId = this.gameId;
-      this.isPublic = false;
-      initTableState(this.state, this.gameId, this.game.config.seats);
-      this.project();
-      this.autoDispose = this.game.phase === "completed";
-      // A directory row left by a process that died is removed with this room.
-      this.mayBeListed = true;
-      await this.updateListing();
-      this.trackMetrics();
-      log.info({ gameId: this.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
-      if (this.game.phase === "completed") {
-        this.clock.setTimeout(() => void this.enqueue(() => this.complete()), 0);
-        return;
-      }
-      this.armTurnTimer();
-      this.game.seats.forEach((seat, index) => {
-        if (seat.occupant === null) return;
-        if (seat.occupant.isBot) {
-          const occupant = seat.occupant;
-          this.clock.setTimeout(() => {
-            void deps.bots
-              .accountFor({ playerId: occupant.playerId, displayName: occupant.displayName, isBot: true })
-              .then((account) => this.requestBot(index, account))
-              .catch((err: unknown) => log.error({ err, gameId: this.gameId }, "cannot reconnect a bot after restore"));
-          }, 0);
-        } else {
-          this.startAbsenceTimer(index);
-        }
-      });
-    }
-
-    override onJoin(client: TableClient, rawOptions: unknown): Promise<void> {
-      const identity = identitySchema.parse(client.auth);
-      const parsed = tableJoinOptionsSchema.safeParse(rawOptions ?? {});
-      if (!parsed.success) return Promise.reject(joinError("join/invalid_options", z.prettifyError(parsed.error)));
-      const options = parsed.data;
-      if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
-      return this.enqueue(async () => {
-        if (options.spectate === true) {
-          this.attach(client, null, identity);
-          return;
-        }
-        const existing = this.seatOf(identity.playerId);
-        if (existing !== null) {
-          this.attach(client, existing, identity);
-          return;
-        }
-        if (this.game.phase !== "waiting") {
-          throw joinError("table/game_in_progress", "the game has started and you hold no seat here; join with { spectate: true }");
-        }
-        const seat = options.seat ?? this.firstFreeSeat(identity);
-        if (seat === null) throw joinError("table/seat_unavailable", "no free seat");
-        const reservation = this.botReservations.get(seat);
-        if (reservation !== undefined && reservation > Date.now() && !identity.isBot) {
-          throw joinError("table/seat_unavailable", `seat ${seat} is reserved for a bot`);
-        }
-        const outcome = await this.apply({
-          type: "join",
-          seat,
-          playerId: identity.playerId,
-          displayName: identity.displayName,
-          isBot: identity.isBot,
-        });
-        if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
-        this.botReservations.delete(seat);
-        this.attach(client, seat, identity);
-        await this.maybeAutoStart();
-      });
-    }
-
-    override onDrop(client: TableClient): void {
-      const seat = client.userData?.seat ?? null;
-      if (seat === null || this.shuttingDown || this.disposed || this.seatClients.get(seat) !== client) return;
-      if (this.game.phase === "completed") return;
-      this.setConnected(seat, false);
-      this.allowReconnection(client, this.reconnectSeconds).catch(() => {
-        // The window ran out: onLeave follows and hands the seat over.
-      });
-    }
-
-    override onReconnect(client: TableClient): void {
-      const seat = client.userData?.seat ?? null;
-      if (seat === null) return;
-      this.seatClients.set(seat, client);
-      this.setConnected(seat, true);
-      void this.sendHistory(client, seat);
-    }
-
-    /** The current round's events to one client (rooms/history.ts). */
-    private async sendHistory(client: TableClient, viewer: Viewer): Promise<void> {
-      try {
-        client.send("history", roundHistory(await deps.eventLog.read(asGameId(this.gameId)), viewer, (e, v) => deps.engine.redactEvent(e, v)));
-      } catch (err) {
-        log.warn({ err, gameId: this.gameId }, "cannot send the round's history");
-      }
-    }
-
-    override async onLeave(client: TableClient, code?: number): Promise<void> {
-      const seat = client.userData?.seat ?? null;
-      if (seat === null || this.seatClients.get(seat) !== client) return;
-      this.seatClients.delete(seat);
-      this.setConnected(seat, false);
-      if (this.shuttingDown || this.disposed) return;
-      const consented = code === CloseCode.CONSENTED;
-      await this.enqueue(() => this.vacate(seat, consented ? "left" : "disconnected"));
-    }
-
-    override onBeforeShutdown(): void {
-      this.shuttingDown = true;
-      this.clearTimers();
-      void this.queue.then(() => {
-        const notice: NoticeMessage = {
-          code: "server/shutting_down",
-          message: "the server is restarting; rejoin this game by its id in a moment",
-        };
-        this.broadcast("notice", notice);
-        return this.disconnect(CloseCode.SERVER_SHUTDOWN);
-      });
-    }
-
-    override onDispose(): Promise<unknown> {
-      this.disposed = true;
-      this.clearTimers();
-      deps.metrics.untrack(this);
-      return this.queue.then(async () => {
-        if (!this.mayBeListed) return;
-        try {
-          await deps.roomDirectory.remove(this.gameId);
-        } catch (err) {
-          log.error({ err, gameId: this.gameId }, "cannot remove the room directory row");
-        }
-      });
-    }
-
-    override onUncaughtException(error: Error, methodName: string): void {
-      // A join we refused on purpose (bad options, seat taken, …) is the client's answer, not a fault.
-      if (methodName === "onJoin" && error.cause instanceof ServerError) {
-        log.debug({ gameId: this.gameId, code: error.cause.code, message: error.cause.message }, "join refused");
-        return;
-      }
-      log.error({ err: error, methodName, gameId: this.gameId }, "uncaught room error");
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Messages
-    // -----------------------------------------------------------------------------------------
-
-    /** Registers every client message handler; validation is ours (zod), never a kick. */
-    private registerMessages(): void {
-      for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
-        this.onMessage(type, (client: TableClient, raw: unknown) => this.onClientMessage(client, type, raw));
-      }
-      this.onMessage("*", (client: TableClient, type: string | number, raw: unknown) =>
-        this.reply(client, {
-          ok: false,
-          type: String(type),
-          id: echoId(raw),
-          code: "protocol/unknown_message",
-          message: `unknown message type ${JSON.stringify(type)}; expected one of ${TABLE_CLIENT_MESSAGE_TYPES.join(", ")}`,
-        }),
-      );
-    }
-
-    private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
-      const id = echoId(raw);
-      const fail = (code: ReasonCode, message: string) => this.reply(client, { ok: false, type, id, code, message });
-      const seat = client.userData?.seat ?? null;
-      switch (type) {
-        case "bid": {
-          const msg = tableClientMessages.bid.safeParse(raw);
-          if (!msg.success) return fail("protocol/invalid_message", z.prettifyError(msg.error));
-          if (seat === null) return fail("table/not_seated", "spectators cannot bid");
-          return this.command(client, type, id, { type: "bid", seat, bid: msg.data.bid });
-        }
-        case "play": {
-          const msg = tableClientMessages.play.safeParse(raw);
-          if (!msg.success) return fail("protocol/invalid_message", z.prettifyError(msg.error));
-          if (seat === null) return fail("table/not_seated", "spectators cannot play");
-          return this.command(client, type, id, { type: "play", seat, card: msg.data.card });
-        }
-        case "start": {
-          const msg = tableClientMessages.start.safeParse(raw);
-          if (!msg.success) return fail("protocol/invalid_message", z.prettifyError(msg.error));
-          if (seat === null) return fail("table/not_seated", "only a seated player can start the game");
-          return this.command(client, type, id, { type: "start" });
-        }
-        case "add_bot": {
-          const msg = tableClientMessages.add_bot.safeParse(raw);
-          if (!msg.success) return fail("protocol/invalid_message", z.prettifyError(msg.error));
-          if (seat === null) return fail("table/not_seated", "only a seated player can add a bot");
-          void this.enqueue(() => Promise.resolve(this.addBot(msg.data?.seat ?? null))).then((outcome) =>
-            this.reply(client, outcome.ok ? { ok: true, type, id } : { ok: false, type, id, code: outcome.code, message: outcome.message }),
-          );
-          return;
-        }
-        case "emote": {
-          const msg = tableClientMessages.emote.safeParse(raw);
-          if (!msg.success) return fail("protocol/invalid_message", z.prettifyError(msg.error));
-          const outcome = decideEmote(this.emotes, seat, msg.data.emote, Date.now());
-          if (!outcome.ok) return fail(outcome.code, outcome.message);
-          this.broadcast("emote", outcome.message);
-          return this.reply(client, { ok: true, type, id });
-        }
-        default: {
-          const never: never = type;
-          return fail("protocol/unknown_message", `unknown message ${String(never)}`);
-        }
-      }
-    }
-
-    private command(client: TableClient, type: TableClientMessageType, id: string | number | undefined, command: Command): void {
-      void this.enqueue(() => this.apply(command)).then(
-        (outcome) => this.reply(client, outcome.ok ? { ok: true, type, id, eventIndex: outcome.eventIndex } : { ok: false, type, id, code: outcome.code, message: outcome.message }),
-        (err: unknown) => {
-          log.error({ err, gameId: this.gameId, command }, "command failed");
-          this.reply(client, { ok: false, type, id, code: "server/internal_error", message: "the move could not be recorded; try again" });
-        },
-      );
-    }
-
-    private reply(client: TableClient, result: MoveResult): void {
-      client.send("result", result);
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // The command pipeline
-    // -----------------------------------------------------------------------------------------
-
-    /** Counts this table and its connections (seated or watching) in `GET /metrics`. */
-    private trackMetrics(): void {
-      deps.metrics.track(this, ROOM_NAMES.table, () => {
-        let player = 0;
-        for (const client of this.clients) if (client.userData?.seat !== null && client.userData?.seat !== undefined) player += 1;
-        return { player, spectator: this.clients.length - player };
-      });
-    }
-
-    /** Runs `task` after every earlier task of this table. */
-    private enqueue<T>(task: () => Promise<T>): Promise<T> {
-      const run = this.queue.then(task, task);
-      this.queue = run.catch(() => undefined);
-      return run;
-    }
-
-    /** decide -> append (commit) -> evolve -> project -> send. Call only inside the queue. */
-    private async apply(command: Command): Promise<Outcome> {
-      if (this.shuttingDown) return { ok: false, code: "server/shutting_down", message: "the server is shutting down" };
-      const decision = deps.engine.decide(this.game, command);
-      if (!decision.ok) return { ok: false, code: decision.rejection.code, message: decision.rejection.message };
-      const events = decision.events;
-      if (events.length === 0) return { ok: true, eventIndex: this.game.eventCount - 1 };
-      const expected = this.game.eventCount;
-      const appended = await deps.eventLog.append(this.gameId, events);
-      if (appended.firstIndex !== expected) {
-        // A second writer: the log and this room disagree. Stop before showing anything.
-        log.fatal({ gameId: this.gameId, expected, got: appended.firstIndex }, "event index mismatch: second writer?");
-        throw new Error(`event index mismatch for game ${this.gameId}`);
-      }
-      deps.metrics.commandApplied(command.type);
-      for (const event of events) this.game = deps.engine.evolve(this.game, event);
-      // The completion transaction commits before anyone is shown the end of the game.
-      const changes = this.game.phase === "completed" ? await this.commitCompletion() : null;
-      this.armTurnTimer();
-      this.publish(events, expected);
-      if (changes !== null) await this.applyLadder(changes);
-      await this.afterEvents(events);
-      return { ok: true, eventIndex: appended.lastIndex };
-    }
-
-    /**
-     * Projects the new state and sends every event, redacted per receiver, then the patch. Each
-     * distinct redaction of an event is encoded once (most events read the same for everyone), and
-     * each client's frames of this tick leave in one socket write (rooms/socketCork.ts).
-     */
-    private publish(events: readonly GameEvent[], firstIndex: number): void {
-      this.project();
-      const frames = events.map((event, i) => {
-        const byViewer = new Map<Viewer, Uint8Array>();
-        const byRedaction = new Map<GameEvent, Uint8Array>();
-        return (viewer: Viewer): Uint8Array => {
-          let bytes = byViewer.get(viewer);
-          if (bytes === undefined) {
-            const redacted = deps.engine.redactEvent(event, viewer);
-            bytes = byRedaction.get(redacted);
-            if (bytes === undefined) {
-              const message: EventMessage = { index: firstIndex + i, event: redacted };
-              bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "event", message);
-              byRedaction.set(redacted, bytes);
-            }
-            byViewer.set(viewer, bytes);
-          }
-          return bytes;
-        };
-      });
-      for (const client of this.clients) {
-        corkUntilNextTick(client);
-        const viewer: Viewer = client.userData?.seat ?? "spectator";
-        for (const frame of frames) client.enqueueRaw(frame(viewer));
-      }
-      this.broadcastPatch();
-    }
-
-    private async afterEvents(events: readonly GameEvent[]): Promise<void> {
-      let seatsChanged = false;
-      for (const event of events) {
-        switch (event.type) {
-          case "player_joined":
-          case "player_left":
-            seatsChanged = true;
-            break;
-          case "game_started":
-            this.autoDispose = false;
-            await deps.games.markStarted(this.gameId, deps.now());
-            break;
-          case "seat_taken_by_bot": {
-            const notice: NoticeMessage = { code: "table/seat_taken_by_bot", seat: event.seat, message: `a bot now plays seat ${event.seat}` };
-            this.broadcast("notice", notice);
-            break;
-          }
-          case "game_completed":
-          case "game_created":
-          case "round_started":
-          case "bid_placed":
-          case "card_played":
-          case "trick_won":
-          case "round_scored":
-            break;
-          default: {
-            const never: never = event;
-            throw new Error(`unhandled event ${JSON.stringify(never)}`);
-          }
-        }
-      }
-      if (seatsChanged && this.joinCode !== null) {
-        try {
-          await deps.roomDirectory.setPlayers(this.gameId, this.seatedCount());
-        } catch (err) {
-          log.error({ err, gameId: this.gameId }, "cannot update the room directory's player count");
-        }
-      }
-      await this.updateListing();
-    }
-
-    /**
-     * Hands the listing to the matchmaker when it changed: only joins, leaves and phase changes
-     * change it, so an ordinary move does not write the driver (a Redis HSET with RedisDriver)
-     * nor wake the lobby.
-     */
-    private async updateListing(): Promise<void> {
-      const metadata = this.listing();
-      const isPrivate = !this.isPublic || this.game.phase !== "waiting";
-      // The whole listing is the key, so a field added to it later can never go stale.
-      const key = JSON.stringify({ isPrivate, metadata });
-      if (key === this.listed) return;
-      this.listed = key;
-      await this.setMatchmaking({ private: isPrivate, metadata });
-    }
-
-    private seatedCount(): number {
-      return this.game.seats.filter((s) => s.occupant !== null).length;
-    }
-
-    /** The completion transaction (keyed on the game id: a retry applies nothing twice). */
-    private async commitCompletion(): Promise<readonly LadderChange[] | null> {
-      if (this.completionDone) return null;
-      try {
-        const changes = await deps.games.completeGame({
-          gameId: this.gameId,
-          completedAt: deps.now(),
-          summary: deps.engine.summarize(this.game),
-          deltas: deps.engine.lifetimeDeltas(this.game),
-        });
-        this.completionDone = true;
-        this.autoDispose = true;
-        log.info({ gameId: this.gameId, winners: this.game.winners }, "game completed");
-        return changes;
-      } catch (err) {
-        // The log says completed; the restore at the next start retries the transaction.
-        log.error({ err, gameId: this.gameId }, "completion transaction failed");
-        return null;
-      }
-    }
-
-    /** After the commit: the ladder cache and its delta on presence. */
-    private async applyLadder(changes: readonly LadderChange[]): Promise<void> {
-      try {
-        await deps.ladder.applyChanges(changes);
-      } catch (err) {
-        // Committed already; the ladder's drift check repairs its cache.
-        log.error({ err, gameId: this.gameId }, "ladder update after completion failed");
-      }
-    }
-
-    /** Completion of a game restored already completed in its log (the transaction had not run). */
-    private async complete(): Promise<void> {
-      const changes = await this.commitCompletion();
-      if (changes !== null) await this.applyLadder(changes);
-    }
-
-    private async maybeAutoStart(): Promise<void> {
-      if (this.game.phase !== "waiting") return;
-      if (this.game.seats.some((s) => s.occupant === null)) return;
-      const outcome = await this.apply({ type: "start" });
-      if (!outcome.ok) log.warn({ gameId: this.gameId, code: outcome.code }, "auto-start refused");
-    }
-
-    /** A seated player is gone for good (left, or the reconnection window ran out). */
-    private async vacate(seat: SeatIndex, reason: "left" | "disconnected"): Promise<void> {
-      if (this.seatClients.has(seat)) return; // came back on another connection meanwhile
-      const occupant = this.game.seats[seat]?.occupant ?? null;
-      if (occupant === null || this.game.phase === "completed") return;
-      const left = await this.apply({ type: "leave", seat, reason });
-      if (!left.ok) log.warn({ gameId: this.gameId, seat, code: left.code }, "leave refused");
-      if (!this.isLive()) return;
-      await this.takeOver(seat);
-    }
-
-    /** A bot takes a started game's seat over, and a bot client connects to play it. */
-    private async takeOver(seat: SeatIndex): Promise<void> {
-      let account: BotAccount;
-      try {
-        account = await deps.bots.createBot();
-      } catch (err) {
-        log.error({ err, gameId: this.gameId, seat }, "cannot create a bot for a takeover");
-        return;
-      }
-      const outcome = await this.apply({
-        type: "replace_with_bot",
-        seat,
-        botPlayerId: account.identity.playerId,
-        botName: account.identity.displayName,
-      });
-      if (!outcome.ok) {
-        log.warn({ gameId: this.gameId, seat, code: outcome.code }, "bot takeover refused");
-        return;
-      }
-      this.requestBot(seat, account);
-    }
-
-    private addBot(requested: SeatIndex | null): { ok: true } | { ok: false; code: ReasonCode; message: string } {
-      const probe = (seat: SeatIndex) =>
-        deps.engine.decide(this.game, { type: "join", seat, playerId: asPlayerId("probe"), displayName: "bot", isBot: true });
-      if (requested !== null) {
-        const reservation = this.botReservations.get(requested);
-        if (reservation !== undefined && reservation > Date.now()) {
-          return { ok: false, code: "rules/seat_taken", message: `a bot is already on its way to seat ${requested}` };
-        }
-        const decision = probe(requested);
-        if (!decision.ok) return { ok: false, code: decision.rejection.code, message: decision.rejection.message };
-        this.requestBot(requested);
-        return { ok: true };
-      }
-      for (let seat = 0; seat < this.game.config.seats; seat++) {
-        const reservation = this.botReservations.get(seat);
-        if (reservation !== undefined && reservation > Date.now()) continue;
-        const decision = probe(seat);
-        if (decision.ok) {
-          this.requestBot(seat);
-          return { ok: true };
-        }
-        if (decision.rejection.code !== "rules/seat_taken") {
-          return { ok: false, code: decision.rejection.code, message: decision.rejection.message };
-        }
-      }
-      return { ok: false, code: "table/no_free_seat", message: "every seat is taken or promised to a bot" };
-    }
-
-    /** Asks the bot manager for a bot client (a seat of null: the first free one). */
-    private requestBot(seat: SeatIndex | null, account: BotAccount | null = null): void {
-      if (seat !== null && account === null) this.botReservations.set(seat, Date.now() + BOT_RESERVATION_MS);
-      deps.botLauncher.launch({ roomId: this.roomId, seat, account });
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Seats, timers, projection
-    // -----------------------------------------------------------------------------------------
-
-    /** True while the game is being played (started, not completed). */
-    private isLive(): boolean {
-      return this.game.phase === "bidding" || this.game.phase === "playing";
-    }
-
-    private seatOf(playerId: PlayerId): SeatIndex | null {
-      const index = this.game.seats.findIndex((s) => s.occupant?.playerId === playerId);
-      return index === -1 ? null : index;
-    }
-
-    private firstFreeSeat(identity: Identity): SeatIndex | null {
-      for (let seat = 0; seat < this.game.config.seats; seat++) {
-        const reservation = this.botReservations.get(seat);
-        if (!identity.isBot && reservation !== undefined && reservation > Date.now()) continue;
-        if (this.game.seats[seat]?.occupant === null) return seat;
-      }
-      return null;
-    }
-
-    private attach(client: TableClient, seat: SeatIndex | null, identity: Identity): void {
-      client.userData = { seat, playerId: seat === null ? null : identity.playerId };
-      const view = new StateView();
-      if (seat !== null) {
-        const previous = this.seatClients.get(seat);
-        if (previous !== undefined && previous !== client) {
-          // The same player on a new connection: the old one becomes a spectator.
-          previous.userData = { seat: null, playerId: null };
-          previous.view?.dispose();
-          previous.view = new StateView();
-        }
-        this.seatClients.set(seat, client);
-        this.absenceTimers.get(seat)?.clear();
-        this.absenceTimers.delete(seat);
-        const hand = handOf(this.state, seat);
-        if (hand !== undefined) view.add(hand);
-        this.setConnected(seat, true);
-      }
-      client.view = view;
-      const welcome: WelcomeMessage = {
-        gameId: this.gameId,
-        role: seat === null ? "spectator" : "player",
-        seat,
-        playerId: seat === null ? null : identity.playerId,
-        eventCount: this.game.eventCount,
-        joinCode: this.joinCode,
-      };
-      client.send("welcome", welcome);
-      void this.sendHistory(client, seat ?? "spectator");
-    }
-
-    private setConnected(seat: SeatIndex, connected: boolean): void {
-      const s = this.state.seats[seat];
-      if (s !== undefined) s.connected = connected;
-    }
-
-    /** After a restore: a seat nobody reclaims within the window goes to a bot. */
-    private startAbsenceTimer(seat: SeatIndex): void {
-      this.absenceTimers.get(seat)?.clear();
-      this.absenceTimers.set(
-        seat,
-        this.clock.setTimeout(() => {
-          this.absenceTimers.delete(seat);
-          if (!this.seatClients.has(seat)) void this.enqueue(() => this.vacate(seat, "disconnected"));
-        }, this.reconnectSeconds * 1000),
-      );
-    }
-
-    private armTurnTimer(): void {
-      this.turnTimer?.clear();
-      this.turnTimer = null;
-      const seat = this.game.turn;
-      if (seat === null || this.shuttingDown || (this.game.phase !== "bidding" && this.game.phase !== "playing")) {
-        this.state.turnEndsAt = 0;
-        return;
-      }
-      const ms = this.game.config.turnSeconds * 1000;
-      this.state.turnEndsAt = Date.now() + ms;
-      this.turnTimer = this.clock.setTimeout(() => {
-        void this.enqueue(() => this.apply({ type: "timeout", seat })).catch((err: unknown) =>
-          log.error({ err, gameId: this.gameId, seat }, "turn timeout failed"),
-        );
-      }, ms);
-    }
-
-    private clearTimers(): void {
-      this.turnTimer?.clear();
-      this.turnTimer = null;
-      for (const timer of this.absenceTimers.values()) timer.clear();
-      this.absenceTimers.clear();
-    }
-
-    private project(): void {
-      projectPublic(this.state, deps.engine.viewFor(this.game, "spectator"));
-      this.state.eventCount = this.game.eventCount;
-      for (let seat = 0; seat < this.game.config.seats; seat++) {
-        const hand = handOf(this.state, seat);
-        if (hand !== undefined) projectHand(hand, deps.engine.viewFor(this.game, seat));
-      }
-    }
-
-    private listing(): TableListingMetadata {
-      return {
-        gameId: this.gameId,
-        seats: this.game.config.seats,
-        seated: this.seatedCount(),
-        turnSeconds: this.game.config.turnSeconds,
-        phase: this.game.phase,
-        isPublic: this.isPublic,
-        joinCode: this.joinCode,
-        round: this.game.round,
-        players: this.game.seats.map((x) => x.occupant?.displayName ?? ""),
-      };
+    constructor() {
+      super(deps);
     }
   };
+}
+
+/** The `table` room over its dependencies; {@link createTableRoom} binds them. */
+export class TableRoom extends Room<{ state: TableState; metadata: TableListingMetadata; client: TableClient }> {
+  override state = new TableState();
+  private readonly log: Logger;
+  /** Set by onCreate (a new game or a restored one). */
+  private pipeline!: CommandPipeline;
+  private directory!: TableDirectoryRow;
+  private isPublic = true;
+  /** The public table's code in the room directory, or null (private or restored tables). */
+  private joinCode: string | null = null;
+  private readonly listing = new ListingTracker();
+  private readonly emotes = new EmoteLimiter();
+  private reconnectSeconds: number;
+  private readonly seatClients = new Map<SeatIndex, TableClient>();
+  private readonly reservations: BotReservations;
+  private readonly timers: TableTimers;
+  private readonly handoff: CompletionHandoff;
+  private readonly seats: SeatHandover;
+  private shuttingDown = false;
+  private disposed = false;
+
+  constructor(private readonly deps: RoomDeps) {
+    super();
+    this.log = deps.logger.child({ room: "table" });
+    this.reconnectSeconds = deps.reconnectSeconds;
+    this.reservations = new BotReservations(deps.now);
+    this.timers = new TableTimers({ setTimeout: (callback, ms) => this.clock.setTimeout(callback, ms) }, deps.now);
+    this.handoff = new CompletionHandoff(deps, this.log);
+    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.seatClients.has(seat) };
+    this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
+  }
+
+  private get game(): GameState {
+    return this.pipeline.state;
+  }
+
+  override async onCreate(rawOptions: unknown): Promise<void> {
+    this.patchRate = 250; // state is patched after each command (`publish`); this catches `connected` changes
+    this.registerMessages();
+    const restore = restoreOptionsSchema.safeParse(rawOptions);
+    if (restore.success && restore.data.restoreKey === this.deps.restoreKey) return this.restore(restore.data.restoreGameId);
+    const table = await createTable(this.deps, rawOptions);
+    if (!table.ok) throw joinError(table.code, table.detail);
+    const { created, bots } = table;
+    ({ isPublic: this.isPublic, joinCode: this.joinCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
+    this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
+    await this.updateListing();
+    // Bots join through matchmaking, which needs the room registered: after onCreate.
+    if (bots > 0) this.clock.setTimeout(() => Array.from({ length: bots }, () => this.seats.requestBot(null)), 0);
+    this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.isPublic }, "table created");
+  }
+
+  /** Rebuilds a game from its log after a restart. */
+  private async restore(gameId: string): Promise<void> {
+    const events = await this.deps.eventLog.read(asGameId(gameId));
+    this.isPublic = false;
+    // A directory row left by a process that died is removed with this room.
+    this.open(this.deps.engine.fold(events), true);
+    this.autoDispose = this.game.phase === "completed";
+    await this.updateListing();
+    this.log.info({ gameId: this.game.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
+    if (this.game.phase === "completed") {
+      this.clock.setTimeout(() => void this.pipeline.enqueue(() => this.complete(this.game)), 0);
+      return;
+    }
+    this.armTurnTimer(this.game);
+    this.game.seats.forEach(({ occupant }, seat) => {
+      if (occupant === null) return;
+      if (occupant.isBot) this.clock.setTimeout(() => void this.seats.reconnectBot(seat, occupant), 0);
+      else this.timers.startAbsence(seat, this.reconnectSeconds, () => this.onAbsent(seat));
+    });
+  }
+
+  /** Starts the pipeline over `game`, projects it and counts the table in the metrics. */
+  private open(game: GameState, mayBeListed: boolean): void {
+    const { engine, eventLog, metrics } = this.deps;
+    this.pipeline = new CommandPipeline(game, {
+      ...{ engine, eventLog, metrics, log: this.log },
+      completion: { handOff: (finished) => this.complete(finished) },
+      timers: { rearm: (next) => this.armTurnTimer(next) },
+      publisher: { publish: (events, firstIndex, next) => this.publish(events, firstIndex, next) },
+      afterPublish: (events) => this.afterPublish(events),
+    });
+    this.roomId = game.gameId;
+    this.directory = new TableDirectoryRow(this.deps.roomDirectory, this.log, game.gameId, this.joinCode !== null, mayBeListed);
+    initTableState(this.state, game.gameId, game.config.seats);
+    projectGame(this.state, game, this.deps.engine);
+    this.deps.metrics.track(this, ROOM_NAMES.table, () => censusOf(this.clients));
+  }
+
+  override onJoin(client: TableClient, rawOptions: unknown): Promise<void> {
+    const identity = identitySchema.parse(client.auth);
+    const parsed = parseJoinOptions(rawOptions);
+    if (!parsed.ok) return Promise.reject(joinError(parsed.code, parsed.detail));
+    if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
+    return this.pipeline.enqueue(async () => {
+      const request = joinRequest(parsed.options, identity, this.game, this.reservations);
+      if (!request.ok) throw joinError(request.code, request.detail);
+      if (request.kind !== "sit") return this.attach(client, request.seat, identity);
+      const outcome = await this.pipeline.apply({ type: "join", seat: request.seat, playerId: identity.playerId, displayName: identity.displayName, isBot: identity.isBot });
+      if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
+      this.reservations.release(request.seat);
+      this.attach(client, request.seat, identity);
+      if (this.game.phase === "waiting" && this.game.seats.every((s) => s.occupant !== null)) {
+        const started = await this.pipeline.apply({ type: "start" });
+        if (!started.ok) this.log.warn({ gameId: this.game.gameId, code: started.code }, "auto-start refused");
+      }
+    });
+  }
+
+  override onDrop(client: TableClient): void {
+    const seat = client.userData?.seat ?? null;
+    if (seat === null || this.shuttingDown || this.disposed || this.seatClients.get(seat) !== client || this.game.phase === "completed") return;
+    this.setConnected(seat, false);
+    // When the window runs out, onLeave follows and hands the seat over.
+    this.allowReconnection(client, this.reconnectSeconds).catch(() => undefined);
+  }
+
+  override onReconnect(client: TableClient): void {
+    const seat = client.userData?.seat ?? null;
+    if (seat === null) return;
+    this.seatClients.set(seat, client);
+    this.setConnected(seat, true);
+    void sendHistory(client, seat, this.game.gameId, this.deps, this.log);
+  }
+
+  override async onLeave(client: TableClient, code?: number): Promise<void> {
+    const seat = client.userData?.seat ?? null;
+    if (seat === null || this.seatClients.get(seat) !== client) return;
+    this.seatClients.delete(seat);
+    this.setConnected(seat, false);
+    if (this.shuttingDown || this.disposed) return;
+    await this.pipeline.enqueue(() => this.seats.vacate(seat, code === CloseCode.CONSENTED ? "left" : "disconnected"));
+  }
+
+  override onBeforeShutdown(): void {
+    this.shuttingDown = true;
+    this.pipeline.stop();
+    this.timers.clearAll();
+    void this.pipeline.idle().then(() => {
+      this.broadcast("notice", tableNotices.shuttingDown);
+      return this.disconnect(CloseCode.SERVER_SHUTDOWN);
+    });
+  }
+
+  override onDispose(): Promise<unknown> {
+    this.disposed = true;
+    this.timers.clearAll();
+    this.deps.metrics.untrack(this);
+    // A room whose onCreate failed has no pipeline and no directory row.
+    return this.pipeline === undefined ? Promise.resolve() : this.pipeline.idle().then(() => this.directory.remove());
+  }
+
+  override onUncaughtException(error: Error, methodName: string): void {
+    // A join we refused on purpose (bad options, seat taken, …) is the client's answer, not a fault.
+    if (methodName === "onJoin" && error.cause instanceof ServerError) {
+      return this.log.debug({ gameId: this.roomId, code: error.cause.code, message: error.cause.message }, "join refused");
+    }
+    this.log.error({ err: error, methodName, gameId: this.roomId }, "uncaught room error");
+  }
+
+  /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
+  private registerMessages(): void {
+    for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
+      this.onMessage(type, (client: TableClient, raw: unknown) => this.onClientMessage(client, type, raw));
+    }
+    this.onMessage("*", (client: TableClient, type: string | number, raw: unknown) => answer(client, { ok: false, type: String(type), id: echoId(raw), ...unknownMessage(type) }));
+  }
+
+  private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
+    const id = echoId(raw);
+    const routed = TABLE_MESSAGES[type].route(raw, client.userData?.seat ?? null);
+    if (!routed.ok) return answer(client, { ok: false, type, id, code: routed.code, message: routed.message });
+    const { action } = routed;
+    if (action.kind === "emote") {
+      const said = decideEmote(this.emotes, action.seat, action.emote, this.deps.now().getTime());
+      if (said.ok) this.broadcast("emote", said.message);
+      return answer(client, said.ok ? { ok: true, type, id } : { ok: false, type, id, code: said.code, message: said.message });
+    }
+    const run: Promise<Outcome | { ok: true }> =
+      action.kind === "command" ? this.pipeline.submit(action.command) : this.pipeline.enqueue(() => Promise.resolve(this.seats.addBot(action.seat)));
+    void run.then(
+      (outcome) => answer(client, resultOf(type, id, outcome)),
+      (err: unknown) => {
+        this.log.error({ err, gameId: this.game.gameId, action }, "command failed");
+        answer(client, { ok: false, type, id, code: "server/internal_error", message: "the move could not be recorded; try again" });
+      },
+    );
+  }
+
+  /** The completion hand-off; once it committed, the room goes when its last client leaves. */
+  private async complete(game: GameState): Promise<void> {
+    if (await this.handoff.handOff(game)) this.autoDispose = true;
+  }
+
+  private armTurnTimer(game: GameState): void {
+    this.state.turnEndsAt = this.timers.armTurn(game, this.shuttingDown, (seat) => {
+      void this.pipeline.submit({ type: "timeout", seat }).catch((err: unknown) => this.log.error({ err, gameId: game.gameId, seat }, "turn timeout failed"));
+    });
+  }
+
+  /** After a restore: a seat nobody reclaimed within the window goes to a bot. */
+  private onAbsent(seat: SeatIndex): void {
+    if (!this.seatClients.has(seat)) void this.pipeline.enqueue(() => this.seats.vacate(seat, "disconnected"));
+  }
+
+  /** Projects the new state, sends every event redacted per receiver, then the patch. */
+  private publish(events: readonly GameEvent[], firstIndex: number, game: GameState): void {
+    projectGame(this.state, game, this.deps.engine);
+    sendEvents(this.clients, (client) => client.userData?.seat ?? "spectator", events, firstIndex, this.deps.engine);
+    this.broadcastPatch();
+  }
+
+  private async afterPublish(events: readonly GameEvent[]): Promise<void> {
+    const followUps = followUpsOf(events);
+    if (followUps.started) {
+      this.autoDispose = false;
+      await this.deps.games.markStarted(this.game.gameId, this.deps.now());
+    }
+    for (const notice of followUps.notices) this.broadcast("notice", notice);
+    if (followUps.seatsChanged) await this.directory.setPlayers(this.game);
+    await this.updateListing();
+  }
+
+  /** Hands the listing to the matchmaker when it changed (rooms/table/listing.ts). */
+  private async updateListing(): Promise<void> {
+    const listing = listingOf(this.game, this.isPublic, this.joinCode);
+    if (this.listing.changed(listing)) await this.setMatchmaking({ private: listing.private, metadata: listing.metadata });
+  }
+
+  private attach(client: TableClient, seat: SeatIndex | null, identity: Identity): void {
+    client.userData = { seat, playerId: seat === null ? null : identity.playerId };
+    const view = new StateView();
+    if (seat !== null) {
+      const previous = this.seatClients.get(seat);
+      if (previous !== undefined && previous !== client) {
+        // The same player on a new connection: the old one becomes a spectator.
+        previous.userData = { seat: null, playerId: null };
+        previous.view?.dispose();
+        previous.view = new StateView();
+      }
+      this.seatClients.set(seat, client);
+      this.timers.clearAbsence(seat);
+      const hand = handOf(this.state, seat);
+      if (hand !== undefined) view.add(hand);
+      this.setConnected(seat, true);
+    }
+    client.view = view;
+    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: client.userData.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode };
+    client.send("welcome", welcome);
+    void sendHistory(client, seat ?? "spectator", this.game.gameId, this.deps, this.log);
+  }
+
+  private setConnected(seat: SeatIndex, connected: boolean): void {
+    const s = this.state.seats[seat];
+    if (s !== undefined) s.connected = connected;
+  }
 }

@@ -18,9 +18,14 @@ import type {
   Viewer,
 } from "../src/game/types.js";
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
-import type { LadderChange } from "../src/ladder/service.js";
-import type { Logger } from "../src/app/logger.js";
+import type { GameCompletion } from "../src/completion/pipeline.js";
+import type { Logger } from "../src/platform/logger.js";
 import type { RoomMetrics } from "./metrics.js";
+import type { Identity } from "../src/shared/identity.js";
+import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
+
+export type { Identity } from "../src/shared/identity.js";
+export type { BotAccount, BotDirectory, BotLauncher, BotSeatRequest } from "../src/shared/botSeats.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
 export interface Engine {
@@ -50,15 +55,7 @@ export interface EventLog {
 /** A game's lifecycle in storage. */
 export type StoredGameStatus = "created" | "in_progress" | "completed";
 
-/** What a finished game hands to the completion transaction. */
-export interface CompletionInput {
-  readonly gameId: GameId;
-  readonly completedAt: Date;
-  readonly summary: GameSummary;
-  readonly deltas: readonly LifetimeStatDelta[];
-}
-
-/** The games repository: rows and the completion transaction. */
+/** The games repository: rows and statuses (completion is the {@link GameCompletion} port). */
 export interface GameRepository {
   /**
    * Writes the `games` row, event 0 (`game_created`) and, for a public table, its
@@ -69,11 +66,6 @@ export interface GameRepository {
   /** Ids of every game still `in_progress` (restored at start-up). */
   listInProgress(): Promise<readonly GameId[]>;
   status(gameId: GameId): Promise<StoredGameStatus | null>;
-  /**
-   * One transaction: status, summary, lifetime stats, ladder entries. Keyed on the game id, so a
-   * retry applies nothing twice. Returns the ladder changes it made (opaque to the rooms).
-   */
-  completeGame(input: CompletionInput): Promise<readonly LadderChange[]>;
 }
 
 /** The room directory (`room_directory`, spec 004 §6.1) after a table's row is written. */
@@ -87,11 +79,10 @@ export interface RoomDirectory {
 }
 
 /**
- * The ladder as the rooms use it (src/ladder's service behind it): apply a completion's changes
- * (the service updates its cache and publishes the deltas on presence), and read a snapshot.
+ * The ladder as the lobby reads it (src/ladder's service behind it). A finished game's ladder
+ * changes reach the service through the completion's ladder participant, not through the rooms.
  */
 export interface LadderFacade {
-  applyChanges(changes: readonly LadderChange[]): Promise<void>;
   /** Top `limit` rows per tier. */
   snapshot(limit: number): Promise<LadderSnapshotMessage>;
 }
@@ -99,13 +90,6 @@ export interface LadderFacade {
 /** The receiving side of ladder deltas (the lobby). Returns an unsubscribe function. */
 export interface DeltaSubscriber {
   subscribe(listener: (delta: LadderDeltaMessage) => void): Promise<() => void>;
-}
-
-/** Who a verified token belongs to. */
-export interface Identity {
-  readonly playerId: PlayerId;
-  readonly displayName: string;
-  readonly isBot: boolean;
 }
 
 /** Verifies access tokens (JWT) presented when joining a room. */
@@ -120,38 +104,13 @@ export interface PlayerDirectory {
   create(input: { readonly displayName: string; readonly isBot: boolean }): Promise<PlayerId>;
 }
 
-/** A bot player with its own access token. */
-export interface BotAccount {
-  readonly identity: Identity;
-  readonly token: string;
-}
-
-/** Creates bot players (rows with `is_bot`) and their tokens. */
-export interface BotDirectory {
-  createBot(): Promise<BotAccount>;
-  /** A fresh token for an existing bot player (reconnecting bots after a restart). */
-  accountFor(identity: Identity): Promise<BotAccount>;
-}
-
-/** A request for a bot client to sit at a table. */
-export interface BotSeatRequest {
-  readonly roomId: string;
-  /** The seat to take, or null for the first free seat. */
-  readonly seat: number | null;
-  /** An existing bot account to connect as (a takeover), or null to create one. */
-  readonly account: BotAccount | null;
-}
-
-/** Starts bot clients (the bot manager). Fire and forget: failures are logged by the manager. */
-export interface BotLauncher {
-  launch(request: BotSeatRequest): void;
-}
-
 /** Everything the rooms need, wired once in the composition root. */
 export interface RoomDeps {
   readonly engine: Engine;
   readonly eventLog: EventLog;
   readonly games: GameRepository;
+  /** Hands a finished game to the completion pipeline (one transaction, then after-commit steps). */
+  readonly completion: GameCompletion;
   readonly roomDirectory: RoomDirectory;
   readonly ladder: LadderFacade;
   readonly ladderFeed: DeltaSubscriber;

@@ -3,25 +3,10 @@
  * any process sees a game finished in any other.
  */
 import type { Presence } from "@colyseus/core";
-import { z } from "zod";
 import type { LadderDeltaMessage } from "../src/shared/protocol.js";
 import type { DeltaPublisher } from "../src/ladder/deltas.js";
-import { asPlayerId } from "./identity.js";
+import { ladderDeltaSchema } from "../src/shared/ladderDelta.js";
 import type { DeltaSubscriber } from "./ports.js";
-
-const base = {
-  tier: z.enum(["all_time", "season"]),
-  season: z.number().int().nullable(),
-  playerId: z.string().min(1).max(256).transform(asPlayerId),
-  total: z.number(),
-  at: z.number(),
-};
-
-/** The wire shape of a ladder delta on the presence channel (validated on receipt). */
-export const ladderDeltaSchema = z.discriminatedUnion("type", [
-  z.object({ ...base, type: z.literal("ladder.changed"), oldRank: z.number().int().nullable(), newRank: z.number().int(), change: z.number() }),
-  z.object({ ...base, type: z.literal("ladder.removed"), oldRank: z.number().int(), newRank: z.null(), change: z.number() }),
-]);
 
 /** Publishes and receives ladder deltas on one presence channel. */
 export class PresenceDeltaBus implements DeltaPublisher, DeltaSubscriber {

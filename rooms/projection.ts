@@ -3,7 +3,8 @@
  * from `viewFor(state, "spectator")`, each hand from `viewFor(state, seat)`.
  */
 import type { ArraySchema } from "@colyseus/schema";
-import type { GameView, TrickPlay } from "../src/game/types.js";
+import type { GameState, GameView, TrickPlay } from "../src/game/types.js";
+import type { Engine } from "./ports.js";
 import {
   HandState,
   RoundResultState,
@@ -11,7 +12,7 @@ import {
   SeatState,
   TrickPlayState,
   type TableState,
-} from "./schema/TableState.js";
+} from "../src/shared/schema/TableState.js";
 
 /** Replaces the contents of a primitive array only when they differ (keeps patches small). */
 function syncPrimitives<T extends string | number>(target: ArraySchema<T>, values: readonly T[]): void {
@@ -102,4 +103,14 @@ export function projectHand(hand: HandState, view: GameView): void {
   syncPrimitives(hand.cards, view.hand ?? []);
   syncPrimitives(hand.legalBids, view.legalBids);
   syncPrimitives(hand.legalCards, view.legalCards);
+}
+
+/** Projects a game into the table's schema: the public view, then each seat's own hand. */
+export function projectGame(state: TableState, game: GameState, engine: Pick<Engine, "viewFor">): void {
+  projectPublic(state, engine.viewFor(game, "spectator"));
+  state.eventCount = game.eventCount;
+  for (let seat = 0; seat < game.config.seats; seat++) {
+    const hand = handOf(state, seat);
+    if (hand !== undefined) projectHand(hand, engine.viewFor(game, seat));
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * What the table page draws: one `TableModel`, built either from a live room's state (the
- * Colyseus `TableState` of rooms/schema, validated here with zod) or from an engine `GameState`
+ * Colyseus `TableState` of src/shared/schema, validated here with zod) or from an engine `GameState`
  * (a replay, where every hand is public). The renderer knows nothing about where it came from.
  */
 import * as z from "zod/mini";
@@ -62,7 +62,7 @@ const list = <T extends z.ZodMiniType>(item: T) => z._default(z.array(item), [])
 const trickPlay = z.object({ seat: int(), card });
 const seatResult = z.object({ seat: int(), bid: int(), tricks: int(), points: int(), misplay: int() });
 
-/** The JSON of a `TableState` (rooms/schema/TableState.ts) as a client decodes it. */
+/** The JSON of a `TableState` (src/shared/schema/TableState.ts) as a client decodes it. */
 const tableStateJson = z.object({
   gameId: str(),
   seatCount: int(),

@@ -12,7 +12,7 @@ import { getPlayers } from "../../db/players.js";
 import { DEFAULT_MAX_TOKEN_LIFETIME_MS } from "../ladder/actionTokens.js";
 import { InProcessDeltaPublisher } from "../ladder/deltas.js";
 import { MemoryLadderCache } from "../ladder/memoryCache.js";
-import { PgLadderStore } from "../ladder/pgStore.js";
+import { PgLadderStore } from "../../db/ladderStore.js";
 import type { RankedEntry } from "../ladder/ranking.js";
 import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "../ladder/redisCache.js";
 import { LadderService } from "../ladder/service.js";
@@ -20,8 +20,8 @@ import { ConsumedTokenPurger } from "../ladder/submission.js";
 import type { LadderRow, LadderSnapshotMessage } from "../shared/protocol.js";
 import type { LadderFacade } from "../../rooms/ports.js";
 import type { PresenceDeltaBus } from "../../rooms/presenceBus.js";
-import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/logger.js";
 
 /** The ladder parts the composition root hands out. */
 export interface LadderWiring {
@@ -72,9 +72,6 @@ export function createLadder(options: {
   };
 
   const facade: LadderFacade = {
-    async applyChanges(changes) {
-      await service.applyChanges(changes);
-    },
     async snapshot(limit): Promise<LadderSnapshotMessage> {
       const [allTime, season] = await Promise.all([service.top({ tier: "all_time" }, limit), service.top({ tier: "season" }, limit)]);
       return {

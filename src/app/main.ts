@@ -11,8 +11,8 @@ if (major < MIN_NODE_MAJOR) {
   process.exit(1);
 }
 
-const { loadConfig, ConfigError } = await import("./config.js");
-const { createLogger } = await import("./logger.js");
+const { loadConfig, ConfigError } = await import("../platform/config.js");
+const { createLogger } = await import("../platform/logger.js");
 const { createPzoServer } = await import("./server.js");
 
 let config;

@@ -22,13 +22,14 @@ import { serveClient } from "./clientAssets.js";
 import { createLadderPort } from "../http/ladderAdapter.js";
 import { createScoresPortFromConfig } from "../http/scoresAdapter.js";
 import { ROOM_NAMES } from "../shared/protocol.js";
-import type { Config } from "./config.js";
-import { createLogger, type Logger } from "./logger.js";
+import type { Config } from "../platform/config.js";
+import { createLogger, type Logger } from "../platform/logger.js";
 import { selectTransport } from "./transport.js";
-import { createBotDirectory, createTokenVerifier } from "./identity.js";
+import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
 import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
 import { createRoomDirectory } from "../../db/roomDirectory.js";
+import { createGameCompletion } from "../../db/completion.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
@@ -101,6 +102,10 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     engine: overrides.engine ?? engine,
     eventLog: storage.eventLog,
     games: storage.games,
+    completion: createGameCompletion(storage.handle.db, {
+      onLadderChanges: (changes) => ladder.service.applyChanges(changes),
+      logger: logger.child({ component: "completion" }),
+    }),
     roomDirectory: createRoomDirectory(storage.handle.db),
     ladder: ladder.facade,
     ladderFeed: deltaBus,

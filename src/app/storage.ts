@@ -1,18 +1,17 @@
 /**
- * Storage as the server uses it, over db/: the group-commit event log, the games repository and
- * the completion transaction, and player rows. PostgreSQL with DATABASE_URL, else embedded
+ * Storage as the server uses it, over db/: the group-commit event log, the games repository
+ * and player rows (the completion pipeline is wired in server.ts). PostgreSQL with DATABASE_URL, else embedded
  * PGlite under DATA_DIR (tests pass an in-memory PGlite handle).
  */
 import { randomBytes } from "node:crypto";
 import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../../db/client.js";
-import { completeGame } from "../../db/completion.js";
 import { GroupCommitEventLog } from "../../db/eventLog.js";
 import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
 import { createPlayer, getPlayer } from "../../db/players.js";
 import type { EventLog, GameRepository, PlayerDirectory } from "../../rooms/ports.js";
-import { asPlayerId } from "../../rooms/identity.js";
-import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
+import { asPlayerId } from "../shared/identity.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/logger.js";
 
 /** The storage ports, the database behind them, and how to close them. */
 export interface Storage {
@@ -48,10 +47,6 @@ export function databaseStorage(
     },
     async status(gameId) {
       return (await getGame(db, gameId))?.status ?? null;
-    },
-    async completeGame(input) {
-      const result = await completeGame(db, input);
-      return result.ladderChanges;
     },
   };
   const players: PlayerDirectory = {

@@ -5,7 +5,7 @@
  */
 import type { Transport } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../platform/logger.js";
 
 /** The transport chosen, and why. */
 export interface TransportChoice {

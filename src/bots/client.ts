@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Command, SeatPolicy } from "../game/index.js";
 import { ROOM_NAMES, type TableCreateOptions, type TableJoinOptions } from "../shared/protocol.js";
 import { tableStateToView } from "../shared/view.js";
-import { TableState } from "../../rooms/schema/TableState.js";
+import { TableState } from "../shared/schema/TableState.js";
 
 /** The SDK's shape of a `table` room: its state is a decoded {@link TableState}. */
 export interface TableRoomLike {

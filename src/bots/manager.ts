@@ -4,8 +4,8 @@
  * account and token, playing the pure policy.
  */
 import type { SeatPolicy } from "../game/index.js";
-import type { BotDirectory, BotLauncher, BotSeatRequest } from "../../rooms/ports.js";
-import type { Logger } from "../app/logger.js";
+import type { BotDirectory, BotLauncher, BotSeatRequest } from "../shared/botSeats.js";
+import type { Logger } from "../platform/logger.js";
 import { startBotClient, type BotHandle } from "./client.js";
 import { drawDelay, type DelayRange } from "./pacing.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../app/config.js";
+import { loadConfig } from "../platform/config.js";
 import { drawDelay } from "./pacing.js";
 
 describe("bot pacing", () => {

@@ -10,8 +10,8 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
-import type { Config } from "../app/config.js";
-import type { Logger } from "../app/logger.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/logger.js";
 import type { Database } from "../../db/client.js";
 import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";

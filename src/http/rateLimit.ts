@@ -7,7 +7,7 @@
  */
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../platform/logger.js";
 
 /** Route groups that share a budget. */
 export const RATE_GROUPS = ["auth", "read", "write", "scores", "admin", "stream", "system"] as const;

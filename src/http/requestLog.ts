@@ -16,7 +16,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../platform/logger.js";
 import type { HttpMetrics } from "./metrics.js";
 
 declare module "http" {

@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Response } from "express";
 import { z } from "zod";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../platform/logger.js";
 import type { AuthContext } from "./auth.js";
 import { problem, type FieldError, type Problem, type ProblemCode } from "./problem.js";
 import type { RateGroup } from "./rateLimit.js";

@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response, Router } from "express";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../platform/logger.js";
 import { bearerToken, type AuthContext, type TokenService } from "./auth.js";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.js";
 import type { HttpMetrics } from "./metrics.js";

@@ -5,8 +5,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Registry } from "prom-client";
 import type { Database } from "../../db/client.js";
-import type { Config } from "../app/config.js";
-import type { Logger } from "../app/logger.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/logger.js";
 import { ActionTokens } from "../ladder/actionTokens.js";
 import { ScoreSubmissionService, type LadderChangeSink, type SubmissionErrorCode } from "../ladder/submission.js";
 import { resolveJwtSecret } from "./auth.js";

@@ -1,46 +1,14 @@
 /**
- * Live ladder deltas: one per tier for every committed ladder change, and one when a player
- * who was in a top 10 is removed. The rooms engineer implements {@link DeltaPublisher} with
+ * Live ladder deltas (the type, derived from its zod schema, is in src/shared/ladderDelta.ts): one
+ * per tier for every committed ladder change, and one when a player who was in a top 10 is
+ * removed. The rooms implement {@link DeltaPublisher} with
  * Colyseus presence (so deltas cross processes); {@link InProcessDeltaPublisher} is the
  * single-process implementation, with a bounded history so an SSE stream can resume from
  * `Last-Event-ID`.
  */
-import type { PlayerId } from "../game/types.js";
-import type { LadderTier } from "./ranking.js";
+import type { LadderDelta } from "../shared/ladderDelta.js";
 
-/** Fields every delta carries. */
-interface DeltaBase {
-  readonly tier: LadderTier;
-  /** The season of a `season` delta; null for the all-time tier. */
-  readonly season: number | null;
-  readonly playerId: PlayerId;
-  /** The player's total after the change (for a removal: the total it had). */
-  readonly total: number;
-  /** Epoch ms at which the service published the delta. */
-  readonly at: number;
-}
-
-/** A player's entry changed (a finished game or a verified external score). */
-export interface LadderChangedDelta extends DeltaBase {
-  readonly type: "ladder.changed";
-  /** Rank before the change (1-based), or null when the player was not ranked. */
-  readonly oldRank: number | null;
-  readonly newRank: number;
-  /** The change of the total (`total - old total`). */
-  readonly change: number;
-}
-
-/** A player left the ladder (account deletion) from a top-10 place. */
-export interface LadderRemovedDelta extends DeltaBase {
-  readonly type: "ladder.removed";
-  readonly oldRank: number;
-  readonly newRank: null;
-  /** `-total`: the total that left the ladder. */
-  readonly change: number;
-}
-
-/** A live ladder delta (discriminated on `type`). */
-export type LadderDelta = LadderChangedDelta | LadderRemovedDelta;
+export type { LadderChangedDelta, LadderDelta, LadderRemovedDelta } from "../shared/ladderDelta.js";
 
 /** The port deltas go out through. Failures are logged by the service, never thrown to callers. */
 export interface DeltaPublisher {

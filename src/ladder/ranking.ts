@@ -15,9 +15,7 @@
  */
 import type { PlayerId } from "../game/types.js";
 
-/** The two ladders. `season` is the current season's tier; `all_time` never resets. */
-export const LADDER_TIERS = ["all_time", "season"] as const;
-export type LadderTier = (typeof LADDER_TIERS)[number];
+export { LADDER_TIERS, type LadderTier } from "../shared/ladderDelta.js";
 
 /** One player's standing in one tier. All numbers are safe integers except `average`. */
 export interface LadderEntry {

@@ -13,7 +13,7 @@ import type { PlayerId } from "../game/types.js";
 import type { EntryBatches, LadderCache, LadderPage, TierKey, UpsertOptions, UpsertResult } from "./cache.js";
 import { InProcessDeltaPublisher, type LadderDelta } from "./deltas.js";
 import { MemoryLadderCache } from "./memoryCache.js";
-import { PgLadderStore } from "./pgStore.js";
+import { PgLadderStore } from "../../db/ladderStore.js";
 import { makeEntry, rankEntries, silentLogger, type LadderEntry, type LadderEntryFields, type RankedEntry } from "./ranking.js";
 import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "./redisCache.js";
 import { LadderService, type LadderChange } from "./service.js";

@@ -19,7 +19,7 @@ import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPag
 import type { DeltaPublisher, LadderDelta } from "./deltas.js";
 import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type RankedEntry } from "./ranking.js";
 import type { LadderStore, SeasonReset } from "./store.js";
-import type { LadderChange } from "../../db/completion.js";
+import type { LadderChange } from "./ladderChange.js";
 
 export type { LadderStore, SeasonReset } from "./store.js";
 
@@ -38,11 +38,8 @@ export type LadderRead<T> =
   | { readonly ok: true; readonly value: T; readonly source: ReadSource }
   | { readonly ok: false; readonly error: { readonly code: LadderReadErrorCode; readonly message: string } };
 
-/**
- * One committed ladder change for one tier. `completeGame` (db/completion.ts) and the score
- * submission both return it, and the type is declared once, beside the transaction that makes it.
- */
-export type { LadderChange } from "../../db/completion.js";
+/** One committed ladder change for one tier (declared once, in ./ladderChange.ts). */
+export type { LadderChange } from "./ladderChange.js";
 
 /** The entry a change leaves behind. */
 export function entryAfter(change: LadderChange): LadderEntry {

@@ -13,7 +13,7 @@ import { consumedActionTokens, ladderEntries, scoreEvents, users } from "../../d
 import { ActionTokens, type ActionTokenClaims } from "./actionTokens.js";
 import { InProcessDeltaPublisher, type LadderDelta } from "./deltas.js";
 import { MemoryLadderCache } from "./memoryCache.js";
-import { PgLadderStore } from "./pgStore.js";
+import { PgLadderStore } from "../../db/ladderStore.js";
 import { silentLogger, type LadderLogger } from "./ranking.js";
 import { LadderService } from "./service.js";
 import { ConsumedTokenPurger, purgeConsumedTokens, PURGE_GRACE_MS, ScoreSubmissionService, type SubmissionResult } from "./submission.js";

@@ -17,7 +17,7 @@ import {
   type GameEvent,
   type RuleRejectionCode,
 } from "../game/types.js";
-import type { LadderDelta } from "../ladder/deltas.js";
+import type { LadderDelta } from "./ladderDelta.js";
 
 /** The Colyseus room names the server defines. */
 export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby" } as const;

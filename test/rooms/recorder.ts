@@ -4,7 +4,7 @@
  */
 import type { Client, Room } from "@colyseus/sdk";
 import type { TableRoomLike } from "../../src/bots/client.js";
-import { TableState } from "../../rooms/schema/TableState.js";
+import { TableState } from "../../src/shared/schema/TableState.js";
 import type { ReplayCreateOptions, TableCreateOptions, TableJoinOptions } from "../../src/shared/protocol.js";
 
 /** The SDK's shape of a `replay` room. */

@@ -10,7 +10,7 @@ import { roomDirectory } from "../../db/schema/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
 import { JOIN_CODE_PATTERN, JOIN_ERRORS, tableJoinOptionsSchema, type WelcomeMessage } from "../../src/shared/protocol.js";
 import type { TableRoomLike } from "../../src/bots/client.js";
-import { TableState } from "../../rooms/schema/TableState.js";
+import { TableState } from "../../src/shared/schema/TableState.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
 import { createTable, record, type Recorder } from "./recorder.js";
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { guestLogin, startBotClient, type TableRoomLike } from "../../src/bots/client.js";
 import { smartPolicy } from "../../src/bots/policy.js";
-import { TableState } from "../../rooms/schema/TableState.js";
+import { TableState } from "../../src/shared/schema/TableState.js";
 import { getListing } from "../../db/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
 import { JOIN_CODE_PATTERN } from "../../src/shared/protocol.js";

@@ -10,7 +10,7 @@ import type { GameEvent, GameId } from "../../src/game/types.js";
 import { smartPolicy } from "../../src/bots/policy.js";
 import { startBotClient, type BotHandle, type TableRoomLike } from "../../src/bots/client.js";
 import { JOIN_ERRORS } from "../../src/shared/protocol.js";
-import { TableState } from "../../rooms/schema/TableState.js";
+import { TableState } from "../../src/shared/schema/TableState.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
 import { createTable, joinTable, record, waitUntil, type Recorder, type ReplayRoomLike } from "./recorder.js";
 

@@ -49,7 +49,7 @@ import { LADDER_REDIS_OPTIONS, RedisLadderCache, storedMember } from "../redisCa
 import { LadderService, type LadderChange } from "../service.js";
 import type { LadderStore } from "../store.js";
 import type { DatabaseHandle } from "../../../db/client.js";
-import { PgLadderStore } from "../pgStore.js";
+import { PgLadderStore } from "../../../db/ladderStore.js";
 import { ScoreSubmissionService } from "../submission.js";
 import { freshPostgresLadderDb } from "../testing/ladderDb.js";
 import { formatWholePath, makePlayers, mulberry32, runSubmissions, seedBenchDb } from "./wholePath.js";

@@ -16,7 +16,7 @@ import { Registry } from "prom-client";
 import { ActionTokens } from "../actionTokens.js";
 import { InProcessDeltaPublisher } from "../deltas.js";
 import { MemoryLadderCache } from "../memoryCache.js";
-import { PgLadderStore } from "../pgStore.js";
+import { PgLadderStore } from "../../../db/ladderStore.js";
 import { silentLogger } from "../ranking.js";
 import { LadderService } from "../service.js";
 import { ScoreSubmissionService } from "../submission.js";

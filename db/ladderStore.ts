@@ -13,12 +13,12 @@
  * as text in the "C" collation so such an id (in a cursor) still orders correctly.
  */
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import type { Database } from "../../db/client.js";
-import { ALL_TIME_SEASON, ladderEntries, seasons, type LadderEntryRow } from "../../db/schema/index.js";
-import type { PlayerId } from "../game/types.js";
-import type { TierRef } from "./cache.js";
-import { makeEntry, toPlayerId, type LadderEntry, type OrderKey, type RankedEntry } from "./ranking.js";
-import type { LadderStore, SeasonReset } from "./store.js";
+import type { Database } from "./client.js";
+import { ALL_TIME_SEASON, ladderEntries, seasons, type LadderEntryRow } from "./schema/index.js";
+import type { PlayerId } from "../src/game/types.js";
+import type { TierRef } from "../src/ladder/cache.js";
+import { makeEntry, toPlayerId, type LadderEntry, type OrderKey, type RankedEntry } from "../src/ladder/ranking.js";
+import type { LadderStore, SeasonReset } from "../src/ladder/store.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

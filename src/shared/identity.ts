@@ -3,8 +3,14 @@
  * as JSON), so it is parsed here before use. Brands are applied only after validation.
  */
 import { z } from "zod";
-import type { GameId, PlayerId } from "../src/game/types.js";
-import type { Identity } from "./ports.js";
+import type { GameId, PlayerId } from "../game/types.js";
+
+/** Who a verified token belongs to. */
+export interface Identity {
+  readonly playerId: PlayerId;
+  readonly displayName: string;
+  readonly isBot: boolean;
+}
 
 /** Brands a validated player id. */
 export function asPlayerId(value: string): PlayerId {

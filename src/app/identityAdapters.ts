@@ -4,7 +4,7 @@
  */
 import type { TokenService } from "../http/auth.js";
 import type { BotAccount, BotDirectory, Identity, PlayerDirectory, TokenVerifier } from "../../rooms/ports.js";
-import { asPlayerId } from "../../rooms/identity.js";
+import { asPlayerId } from "../shared/identity.js";
 
 /** Verifies access JWTs and looks the player up for its display name. */
 export function createTokenVerifier(tokens: TokenService, players: PlayerDirectory): TokenVerifier {

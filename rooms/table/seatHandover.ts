@@ -1,0 +1,73 @@
+/**
+ * Seats that change hands: a seated player gone for good (left, or the reconnection window ran
+ * out) is replaced by a bot in a started game, and bots are asked for (`add_bot`, bot tables,
+ * restores). Runs inside the table's pipeline queue.
+ */
+import type { PlayerId, SeatIndex } from "../../src/game/types.js";
+import type { Logger } from "../../src/platform/logger.js";
+import type { BotAccount, BotDirectory, BotLauncher, Engine } from "../ports.js";
+import type { BotReservations, Refusal } from "./botSeats.js";
+import type { CommandPipeline } from "./commandPipeline.js";
+
+/** What the hand-over needs from its table. */
+export interface SeatHandoverPorts {
+  readonly pipeline: () => CommandPipeline;
+  readonly engine: Pick<Engine, "decide">;
+  readonly bots: BotDirectory;
+  readonly launcher: BotLauncher;
+  readonly reservations: BotReservations;
+  readonly roomId: () => string;
+  /** True while a connection holds the seat (a player who came back). */
+  readonly isConnected: (seat: SeatIndex) => boolean;
+  readonly log: Logger;
+}
+
+/** Seat hand-overs of one table. */
+export class SeatHandover {
+  constructor(private readonly ports: SeatHandoverPorts) {}
+
+  /** Asks the bot manager for a bot client (a seat of null: the first free one). */
+  requestBot(seat: SeatIndex | null, account: BotAccount | null = null): void {
+    if (seat !== null && account === null) this.ports.reservations.reserve(seat);
+    this.ports.launcher.launch({ roomId: this.ports.roomId(), seat, account });
+  }
+
+  /** After a restore: the bot that held `seat` reconnects with a fresh token. */
+  async reconnectBot(seat: SeatIndex, occupant: { readonly playerId: PlayerId; readonly displayName: string }): Promise<void> {
+    try {
+      this.requestBot(seat, await this.ports.bots.accountFor({ playerId: occupant.playerId, displayName: occupant.displayName, isBot: true }));
+    } catch (err) {
+      this.ports.log.error({ err, gameId: this.ports.pipeline().state.gameId }, "cannot reconnect a bot after restore");
+    }
+  }
+
+  /** `add_bot`: a bot is asked for the requested (or first possible) seat, or the refusal. */
+  addBot(requested: SeatIndex | null): { readonly ok: true } | Refusal {
+    const found = this.ports.reservations.seatForBot(this.ports.engine, this.ports.pipeline().state, requested);
+    if (!found.ok) return found;
+    this.requestBot(found.seat);
+    return { ok: true };
+  }
+
+  /** A seated player is gone for good: the seat is left and, in a started game, a bot takes it over. */
+  async vacate(seat: SeatIndex, reason: "left" | "disconnected"): Promise<void> {
+    if (this.ports.isConnected(seat)) return; // came back on another connection meanwhile
+    const pipeline = this.ports.pipeline();
+    const gameId = pipeline.state.gameId;
+    if ((pipeline.state.seats[seat]?.occupant ?? null) === null || pipeline.state.phase === "completed") return;
+    const left = await pipeline.apply({ type: "leave", seat, reason });
+    if (!left.ok) this.ports.log.warn({ gameId, seat, code: left.code }, "leave refused");
+    if (pipeline.state.phase !== "bidding" && pipeline.state.phase !== "playing") return;
+    let account: BotAccount;
+    try {
+      account = await this.ports.bots.createBot();
+    } catch (err) {
+      this.ports.log.error({ err, gameId, seat }, "cannot create a bot for a takeover");
+      return;
+    }
+    const { playerId, displayName } = account.identity;
+    const outcome = await pipeline.apply({ type: "replace_with_bot", seat, botPlayerId: playerId, botName: displayName });
+    if (!outcome.ok) return this.ports.log.warn({ gameId, seat, code: outcome.code }, "bot takeover refused");
+    this.requestBot(seat, account);
+  }
+}
