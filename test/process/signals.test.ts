@@ -34,8 +34,9 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function argsOf(pid: number): string {
-  return spawnSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" }).stdout.trim();
+/** The executable name of a process ("node", "sh", "npm …"). */
+function commOf(pid: number): string {
+  return spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" }).stdout.trim();
 }
 
 function alive(pid: number): boolean {
@@ -135,8 +136,9 @@ describe("npm scripts stop on a signal sent to npm's own pid", () => {
 
   it("npm run verify: SIGTERM stops it while it waits for standard input", async () => {
     const child = npm(["run", "verify", "--", "-"], {});
-    // Wait until the pinned Node runs under npm (it then blocks reading stdin, kept open here).
-    await until("verify is running", () => child.pid !== undefined && descendants(child.pid).some((p) => argsOf(p).includes("start.mjs")), 30_000);
+    // Wait until Node itself runs under npm (not just the shell npm starts it with): it then
+    // blocks reading stdin, which this test keeps open.
+    await until("node runs verify", () => child.pid !== undefined && descendants(child.pid).some((p) => commOf(p) === "node"), 30_000);
     await stopAndCheck(child, "SIGTERM", 5_000);
   }, 60_000);
 
