@@ -34,9 +34,9 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-/** The executable name of a process ("node", "sh", "npm …"). */
-function commOf(pid: number): string {
-  return spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" }).stdout.trim();
+/** A process's command line ("node scripts/start.mjs …", "sh -c node …"). */
+function argsOf(pid: number): string {
+  return spawnSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" }).stdout.trim();
 }
 
 function alive(pid: number): boolean {
@@ -138,7 +138,7 @@ describe("npm scripts stop on a signal sent to npm's own pid", () => {
     const child = npm(["run", "verify", "--", "-"], {});
     // Wait until Node itself runs under npm (not just the shell npm starts it with): it then
     // blocks reading stdin, which this test keeps open.
-    await until("node runs verify", () => child.pid !== undefined && descendants(child.pid).some((p) => commOf(p) === "node"), 30_000);
+    await until("node runs verify", () => child.pid !== undefined && descendants(child.pid).some((p) => /^\S*node scripts\/start\.mjs/.test(argsOf(p))), 30_000);
     await stopAndCheck(child, "SIGTERM", 5_000);
   }, 60_000);
 
