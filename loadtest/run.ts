@@ -110,6 +110,7 @@ async function startServer(cpuProfDir: string | undefined, extraEnv: (port: numb
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
       BOT_MOVE_DELAY_MS: "0",
+      BOT_HUMAN_DELAY_MS: "0",
       RESTORE_GAMES: "false",
       RATE_LIMIT_AUTH: "1000000/60",
       RATE_LIMIT_READ: "1000000/60",
@@ -266,7 +267,7 @@ async function openLobbies(endpoint: string, count: number): Promise<{ delays: n
       const delta = deltaSchema.safeParse(raw);
       if (delta.success) delays.push(received - delta.data.at);
     });
-    for (const type of ["rooms", "+", "-", "ladder_snapshot", "result"]) room.onMessage(type, () => undefined);
+    for (const type of ["rooms", "+", "-", "live", "ladder_snapshot", "result"]) room.onMessage(type, () => undefined);
     rooms.push(room);
   }
   return { delays, close: async () => void (await Promise.all(rooms.map((r) => r.leave(true).catch(() => undefined)))) };

@@ -5,7 +5,7 @@
  */
 import { matchMaker, Room, subscribeLobby, type Client } from "@colyseus/core";
 import { z } from "zod";
-import { ROOM_NAMES, type LadderDeltaMessage, type MoveResult } from "../src/shared/protocol.js";
+import { ROOM_NAMES, type LadderDeltaMessage, type LiveTable, type MoveResult } from "../src/shared/protocol.js";
 import type { RoomDeps } from "./ports.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
@@ -22,6 +22,47 @@ export interface TableListing {
     readonly phase: string;
     readonly isPublic: boolean;
     readonly joinCode: string | null;
+  };
+}
+
+/**
+ * How often the lobby looks for live tables. A started table leaves the realtime listing (it is
+ * private to the matchmaker, so nobody joins it by code or Play now), so the lobby asks the
+ * matchmaker's driver (shared by every process with Redis) instead.
+ */
+export const LIVE_POLL_MS = 2_000;
+
+/** How many live tables the lobby lists. */
+export const LIVE_LIST_SIZE = 20;
+
+const liveListingSchema = z.object({
+  roomId: z.string(),
+  name: z.string(),
+  clients: z.number(),
+  metadata: z.object({
+    seats: z.number(),
+    seated: z.number(),
+    phase: z.string(),
+    isPublic: z.boolean(),
+    round: z.number().catch(0),
+    players: z.array(z.string()).catch([]),
+  }),
+});
+
+/** A live table (a public game in bidding or play) as the lobby lists it, or null. */
+export function toLiveTable(raw: unknown): LiveTable | null {
+  const parsed = liveListingSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const l = parsed.data;
+  const live = l.metadata.phase === "bidding" || l.metadata.phase === "playing";
+  if (l.name !== ROOM_NAMES.table || !live || !l.metadata.isPublic) return null;
+  return {
+    roomId: l.roomId,
+    seats: l.metadata.seats,
+    players: l.metadata.players,
+    round: l.metadata.round,
+    // Connections beyond the seated players (bots included): a dropped player counts as none.
+    spectators: Math.max(0, l.clients - l.metadata.seated),
   };
 }
 
@@ -60,6 +101,8 @@ export function createLobbyRoom(deps: RoomDeps) {
   return class LobbyRoom extends Room {
     private readonly tables = new Map<string, TableListing>();
     private unsubscribers: (() => void)[] = [];
+    private live: LiveTable[] = [];
+    private liveKey = "[]";
 
     override async onCreate(): Promise<void> {
       // Listed for joinOrCreate (one lobby serves many clients), but never in a lobby itself.
@@ -89,11 +132,34 @@ export function createLobbyRoom(deps: RoomDeps) {
         const open = toOpenTable(room);
         if (open !== null) this.tables.set(open.roomId, open);
       }
+      await this.refreshLive();
+      const poll = setInterval(() => void this.refreshLive(), LIVE_POLL_MS);
+      this.unsubscribers.push(() => clearInterval(poll));
       deps.metrics.track(this, ROOM_NAMES.lobby, () => ({ watcher: this.clients.length }));
+    }
+
+    /** Re-reads the live tables; broadcasts `live` when the list changed. */
+    private async refreshLive(): Promise<void> {
+      try {
+        const rooms = await matchMaker.query({ name: ROOM_NAMES.table });
+        const live = rooms
+          .map(toLiveTable)
+          .filter((t): t is LiveTable => t !== null)
+          .sort((a, b) => b.spectators - a.spectators || b.round - a.round || a.roomId.localeCompare(b.roomId))
+          .slice(0, LIVE_LIST_SIZE);
+        const key = JSON.stringify(live);
+        if (key === this.liveKey) return;
+        this.live = live;
+        this.liveKey = key;
+        this.broadcast("live", live);
+      } catch (err) {
+        log.warn({ err }, "cannot list live tables");
+      }
     }
 
     override async onJoin(client: Client): Promise<void> {
       client.send("rooms", [...this.tables.values()]);
+      client.send("live", this.live);
       try {
         client.send("ladder_snapshot", await deps.ladder.snapshot(LADDER_SNAPSHOT_SIZE));
       } catch (err) {

@@ -26,6 +26,8 @@ import { SeatHandover } from "./table/seatHandover.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
+import { decideEmote, EmoteLimiter } from "./emotes.js";
+import { sendHistory } from "./history.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -63,6 +65,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** The creator's join has not happened yet (it needs no invitation). */
   private awaitingCreator = false;
   private readonly listing = new ListingTracker();
+  private readonly emotes = new EmoteLimiter();
   private reconnectSeconds: number;
   private readonly seatClients = new Map<SeatIndex, TableClient>();
   private readonly reservations: BotReservations;
@@ -187,6 +190,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     if (seat === null) return;
     this.seatClients.set(seat, client);
     this.setConnected(seat, true);
+    void sendHistory(client, seat, this.game.gameId, this.deps, this.log);
   }
 
   override async onLeave(client: TableClient, code?: number): Promise<void> {
@@ -264,6 +268,11 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     const routed = TABLE_MESSAGES[type].route(raw, client.userData?.seat ?? null);
     if (!routed.ok) return answer(client, { ok: false, type, id, code: routed.code, message: routed.message });
     const { action } = routed;
+    if (action.kind === "emote") {
+      const said = decideEmote(this.emotes, action.seat, action.emote, this.deps.now().getTime());
+      if (said.ok) this.broadcast("emote", said.message);
+      return answer(client, said.ok ? { ok: true, type, id } : { ok: false, type, id, code: said.code, message: said.message });
+    }
     const run: Promise<Outcome | { ok: true }> =
       action.kind === "command" ? this.pipeline.submit(action.command) : this.pipeline.enqueue(() => Promise.resolve(this.seats.addBot(action.seat)));
     void run.then(
@@ -336,6 +345,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     client.view = view;
     const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: client.userData.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode, invite: seat === null ? null : this.inviteCode };
     client.send("welcome", welcome);
+    void sendHistory(client, seat ?? "spectator", this.game.gameId, this.deps, this.log);
   }
 
   private setConnected(seat: SeatIndex, connected: boolean): void {

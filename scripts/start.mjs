@@ -1,8 +1,10 @@
-// Process entry for `npm start` (and `npm run db:migrate`). Plain JavaScript so that it parses on any Node, checks the
-// runtime first, builds the server when the build is missing or stale (and a compiler is
-// installed), then runs the compiled server.
+// Process entry for `npm start` (and `npm run db:migrate`, `npm run verify`). The npm scripts
+// `exec` it, so no shell sits between npm and this process: the SIGTERM/SIGINT npm forwards to
+// the pid it started reaches the server itself (src/app/main.ts shuts down on it). Plain
+// JavaScript so that it parses on any Node, checks the runtime first, builds the server when the
+// build is missing or stale (and a compiler is installed), then runs the compiled server.
 import { existsSync, statSync, readdirSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 
@@ -41,8 +43,24 @@ if (stale) {
     console.error("PZO is not built and TypeScript is not installed: run `npm run build` where dev dependencies are present.");
     process.exit(1);
   }
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  // The build runs in its own process group, and a SIGTERM/SIGINT that reaches this process
+  // (npm forwards them to the pid it started) stops the whole group, compiler included, then
+  // this process: nothing is left running once `npm start` has been told to stop.
+  const child = spawn(process.execPath, [path.join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root, detached: true });
+  const forward = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.on("SIGTERM", forward);
+  process.on("SIGINT", forward);
+  const status = await new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  process.off("SIGTERM", forward);
+  process.off("SIGINT", forward);
+  if (status !== 0) process.exit(status);
 }
 
 await import(pathToFileURL(entry).href);

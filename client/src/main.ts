@@ -5,9 +5,11 @@
 import "./style.css";
 import { h, mount } from "./dom.js";
 import { accountPage } from "./pages/account.js";
+import { fairnessPage } from "./pages/fairness.js";
 import { lobbyPage } from "./pages/lobby.js";
 import { profilePage } from "./pages/profile.js";
 import { replayPage } from "./pages/replay.js";
+import { rulesPage } from "./pages/rules.js";
 import { tablePage } from "./pages/table.js";
 import { parseRoute, type Route } from "./router.js";
 import { ensureSession, identity, onIdentity } from "./session.js";
@@ -25,6 +27,7 @@ function drawNav(): void {
     nav,
     h("a", { href: "#/lobby", class: "brand", "data-testid": "nav-lobby" }, "PZO"),
     h("a", { href: "#/lobby" }, "Lobby"),
+    h("a", { href: "#/rules", "data-testid": "nav-rules" }, "Rules"),
     me ? h("a", { href: `#/profile/${me.playerId}`, "data-testid": "nav-profile" }, "Profile") : null,
     h("span", { class: "spacer" }),
     me
@@ -56,6 +59,14 @@ function show(route: Route): void {
     case "profile":
       document.title = "PZO · Profile";
       cleanup = profilePage(main, route.playerId);
+      break;
+    case "verify":
+      document.title = "PZO · Fairness check";
+      cleanup = fairnessPage(main, route.gameId);
+      break;
+    case "rules":
+      document.title = "PZO · Rules";
+      cleanup = rulesPage(main);
       break;
     case "account":
       document.title = "PZO · Account";

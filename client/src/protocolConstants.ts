@@ -30,3 +30,16 @@ export const CLOSE_CODES = {
   FAILED_TO_RECONNECT: 4003,
   MAY_TRY_RECONNECT: 4010,
 } as const satisfies typeof protocol.CLOSE_CODES;
+
+export const EMOTES = {
+  hello: "Hello!",
+  good_luck: "Good luck!",
+  nice: "Nice play!",
+  oops: "Oops!",
+  thanks: "Thanks!",
+  wow: "Wow!",
+  good_game: "Good game!",
+} as const satisfies typeof protocol.EMOTES;
+export type EmoteId = protocol.EmoteId;
+export const EMOTE_IDS = ["hello", "good_luck", "nice", "oops", "thanks", "wow", "good_game"] as const satisfies typeof protocol.EMOTE_IDS;
+export const EMOTE_LIMIT = { burst: 3, windowMs: 10_000, minGapMs: 1_000 } as const satisfies typeof protocol.EMOTE_LIMIT;

@@ -29,6 +29,7 @@ const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   "table/not_seated": "Spectators cannot make moves.",
   "table/no_free_seat": "There is no free seat.",
   "table/bots_unavailable": "No bot can join right now.",
+  "table/emote_rate_limited": "Easy there: one quick message a second, three every ten seconds.",
   "server/shutting_down": "The server is restarting; your seat is kept.",
   "server/internal_error": "Something went wrong on the server; try again.",
   rate_limited: "Too many messages at once; wait a moment.",

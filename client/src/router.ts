@@ -1,10 +1,12 @@
-/** Hash routes: `#/lobby`, `#/table/:roomId[?spectate=1]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
+/** Hash routes: `#/lobby`, `#/rules`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
 
 export type Route =
   | { readonly name: "lobby" }
   | { readonly name: "table"; readonly roomId: string; readonly spectate: boolean }
   | { readonly name: "replay"; readonly gameId: string; readonly at: number | null }
   | { readonly name: "profile"; readonly playerId: string }
+  | { readonly name: "verify"; readonly gameId: string }
+  | { readonly name: "rules" }
   | { readonly name: "account" };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +22,8 @@ export function parseRoute(hash: string): Route {
     return { name: "replay", gameId: arg, at: params.has("at") && Number.isInteger(at) ? at : null };
   }
   if (head === "profile" && arg !== undefined) return { name: "profile", playerId: arg };
+  if (head === "verify" && arg !== undefined) return { name: "verify", gameId: arg };
+  if (head === "rules") return { name: "rules" };
   if (head === "account") return { name: "account" };
   return { name: "lobby" };
 }

@@ -7,7 +7,8 @@
  */
 import * as z from "zod/mini";
 import type { Card } from "../../src/game/types.js";
-import { CLOSE_CODES } from "./protocolConstants.js";
+import { errorText, leaveOutcome } from "./connectionText.js";
+import { EMOTE_IDS, type EmoteId } from "./protocolConstants.js";
 import { cardLabel, isCard } from "./cards.js";
 import { modelFromRoomState, type TableModel } from "./model.js";
 import { forget, remember, type AnyRoom } from "./net.js";
@@ -35,6 +36,19 @@ const resultSchema = z.union([
 ]);
 
 const noticeSchema = z.object({ code: z.string(), message: z.string() });
+
+const emoteSchema = z.object({ seat: z.int(), emote: z.enum(EMOTE_IDS), at: z.number() });
+
+/** One quick-chat phrase said at the table, as the page shows it. */
+export interface ShownEmote {
+  readonly seat: number;
+  readonly emote: EmoteId;
+  /** Local receive time, ms. */
+  readonly at: number;
+}
+
+/** How long an emote stays on screen. */
+export const EMOTE_VISIBLE_MS = 6_000;
 
 const card = z.custom<Card>(isCard);
 /** The events the log line shows; other types are recognised only by `type`. */
@@ -65,7 +79,10 @@ export interface Snapshot {
   readonly rejection: string | null;
   readonly notice: string | null;
   readonly pending: boolean;
+  /** The whole table log since joining (from the current round's start for a late joiner). */
   readonly log: readonly string[];
+  /** The current round's tricks, in order. */
+  readonly tricks: readonly TrickRecord[];
   /** Why the connection ended, when it did. */
   readonly closedReason: string | null;
   /**
@@ -73,9 +90,20 @@ export interface Snapshot {
    * SDK's own reconnection gave up): the page then rejoins by itself.
    */
   readonly autoRejoin: boolean;
+  /** Quick-chat phrases of the last few seconds, oldest first. */
+  readonly emotes: readonly ShownEmote[];
 }
 
-const LOG_LINES = 8;
+const historySchema = z.object({ events: z.array(z.unknown()) });
+
+type LoggedEvent = z.infer<typeof eventSchema>["event"];
+
+/** One trick of the current round, as the trick history shows it. */
+export interface TrickRecord {
+  readonly plays: readonly { readonly seat: number; readonly card: Card }[];
+  /** The winner, once the trick is complete. */
+  readonly winner: number | null;
+}
 /** A move whose answer never comes back stops blocking the controls after this long. */
 const PENDING_TIMEOUT_MS = 5000;
 
@@ -90,11 +118,15 @@ export class TableConnection {
   private pendingId: number | null = null;
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
-  private log: string[] = [];
+  /** Every event seen (history and live), by log index. */
+  private readonly events = new Map<number, LoggedEvent>();
   private closedReason: string | null = null;
   private autoRejoin = false;
+  /** A connection error in words, shown until the connection is back. */
+  private connectionError: string | null = null;
   /** The last state that could not be read (a protocol mismatch), cleared by the next good one. */
   private stateError: string | null = null;
+  private emotes: ShownEmote[] = [];
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly stateListener: (state: unknown) => void;
 
@@ -102,6 +134,9 @@ export class TableConnection {
     this.room = room;
     this.mySeat = known?.seat ?? null;
     this.role = known === null ? null : known.spectator ? "spectator" : known.seat !== null ? "player" : null;
+    // Reconnect from the first second of a game: the SDK's default refuses to retry a room
+    // joined less than 5 s ago, and says so in its own words.
+    room.reconnection.minUptime = 0;
     this.saveToken();
 
     room.onMessage("welcome", (payload: unknown) => {
@@ -124,13 +159,28 @@ export class TableConnection {
       if (n.success) this.notice = n.data.message;
       this.emit();
     });
+    room.onMessage("emote", (payload: unknown) => {
+      const e = emoteSchema.safeParse(payload);
+      if (!e.success) return;
+      const now = Date.now();
+      this.emotes = [...this.emotes.filter((x) => now - x.at < EMOTE_VISIBLE_MS), { seat: e.data.seat, emote: e.data.emote, at: now }].slice(-5);
+      this.emit();
+    });
     room.onMessage("event", (payload: unknown) => {
       const e = eventSchema.safeParse(payload);
       if (!e.success) return;
-      const line = this.describe(e.data.event);
-      if (line !== null) {
-        this.log = [...this.log, line].slice(-LOG_LINES);
+      this.events.set(e.data.index, e.data.event);
+    });
+    // On joining or coming back mid-game: the current round so far (indexes dedupe the overlap
+    // with `event` messages that crossed it).
+    room.onMessage("history", (payload: unknown) => {
+      const hist = historySchema.safeParse(payload);
+      if (!hist.success) return;
+      for (const item of hist.data.events) {
+        const e = eventSchema.safeParse(item);
+        if (e.success) this.events.set(e.data.index, e.data.event);
       }
+      this.emit();
     });
     this.stateListener = (state: unknown) => {
       let m = modelFromRoomState(state, this.mySeat);
@@ -164,23 +214,20 @@ export class TableConnection {
     room.onReconnect(() => {
       this.connection = "connected";
       this.closedReason = null;
+      this.connectionError = null;
       this.saveToken();
       this.emit();
     });
-    room.onLeave((code: number, reason?: string) => {
+    room.onLeave((code: number) => {
       this.connection = "disconnected";
       this.clearPending();
-      if (code === CLOSE_CODES.CONSENTED) this.closedReason = "You left the table.";
-      else if (code === CLOSE_CODES.SERVER_SHUTDOWN || code === CLOSE_CODES.FAILED_TO_RECONNECT) {
-        // After a restart the game is back under the same id; a join by id finds the seat.
-        this.closedReason = code === CLOSE_CODES.SERVER_SHUTDOWN ? "The server is restarting; rejoining your seat…" : "The connection was lost; rejoining your seat…";
-        this.autoRejoin = true;
-      }
-      else this.closedReason = reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
+      const outcome = leaveOutcome(code);
+      this.closedReason = outcome.text;
+      this.autoRejoin = outcome.autoRejoin;
       this.emit();
     });
-    room.onError((code: number, message?: string) => {
-      this.notice = `Server error ${code}${message !== undefined ? `: ${message}` : ""}`;
+    room.onError((code: unknown, message?: unknown) => {
+      this.connectionError = errorText(code, message);
       this.emit();
     });
     // The first full state may already be there.
@@ -196,7 +243,7 @@ export class TableConnection {
     return s?.occupied && s.displayName ? s.displayName : `Seat ${seat + 1}`;
   }
 
-  private describe(e: z.infer<typeof eventSchema>["event"]): string | null {
+  private describe(e: LoggedEvent): string | null {
     switch (e.type) {
       case "bid_placed":
         return `${this.seatName(e.seat)} bid ${e.bid}${e.auto ? " (timed out)" : ""}`;
@@ -227,6 +274,35 @@ export class TableConnection {
     }
   }
 
+  private ordered(): [number, LoggedEvent][] {
+    return [...this.events.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
+  private logLines(): string[] {
+    return this.ordered()
+      .map(([, e]) => this.describe(e))
+      .filter((l): l is string => l !== null);
+  }
+
+  private roundTricks(): TrickRecord[] {
+    const tricks: { plays: { seat: number; card: Card }[]; winner: number | null }[] = [];
+    for (const [, e] of this.ordered()) {
+      if (e.type === "round_started") tricks.length = 0;
+      else if (e.type === "card_played") {
+        let current = tricks[tricks.length - 1];
+        if (current === undefined || current.winner !== null) {
+          current = { plays: [], winner: null };
+          tricks.push(current);
+        }
+        current.plays.push({ seat: e.seat, card: e.card });
+      } else if (e.type === "trick_won") {
+        const current = tricks[tricks.length - 1];
+        if (current !== undefined) current.winner = e.seat;
+      }
+    }
+    return tricks;
+  }
+
   snapshot(): Snapshot {
     return {
       roomId: this.room.roomId,
@@ -235,11 +311,13 @@ export class TableConnection {
       role: this.role,
       connection: this.connection,
       rejection: this.rejection,
-      notice: this.stateError ?? this.notice,
+      notice: this.stateError ?? this.connectionError ?? this.notice,
       pending: this.pendingId !== null,
-      log: this.log,
+      log: this.logLines(),
+      tricks: this.roundTricks(),
       closedReason: this.closedReason,
       autoRejoin: this.autoRejoin,
+      emotes: this.emotes,
     };
   }
 
@@ -260,7 +338,7 @@ export class TableConnection {
     this.pendingTimer = null;
   }
 
-  private send(type: "bid" | "play" | "start" | "add_bot", payload: Record<string, unknown>, blocking: boolean): void {
+  private send(type: "bid" | "play" | "start" | "add_bot" | "emote", payload: Record<string, unknown>, blocking: boolean): void {
     const id = this.nextId++;
     if (blocking) {
       this.clearPending();
@@ -286,6 +364,9 @@ export class TableConnection {
   }
   addBot(): void {
     this.send("add_bot", {}, false);
+  }
+  emote(id: EmoteId): void {
+    this.send("emote", { emote: id }, false);
   }
 
   /** Leaves on purpose (the seat is given up) and forgets the reconnection token. */

@@ -33,6 +33,8 @@ export function listingOf(game: GameState, isPublic: boolean, joinCode: string |
       phase: game.phase,
       isPublic,
       joinCode,
+      round: game.round,
+      players: game.seats.map((s) => s.occupant?.displayName ?? ""),
     },
   };
 }

@@ -7,12 +7,13 @@
  */
 import { z } from "zod";
 import type { Command, SeatIndex } from "../../src/game/types.js";
-import { tableClientMessages, TABLE_CLIENT_MESSAGE_TYPES, type MoveResult, type ReasonCode, type TableClientMessageType } from "../../src/shared/protocol.js";
+import { tableClientMessages, TABLE_CLIENT_MESSAGE_TYPES, type EmoteId, type MoveResult, type ReasonCode, type TableClientMessageType } from "../../src/shared/protocol.js";
 
 /** What a valid message asks the room to do. */
 export type TableAction =
   | { readonly kind: "command"; readonly command: Command }
-  | { readonly kind: "add_bot"; readonly seat: SeatIndex | null };
+  | { readonly kind: "add_bot"; readonly seat: SeatIndex | null }
+  | { readonly kind: "emote"; readonly seat: SeatIndex; readonly emote: EmoteId };
 
 /** A parsed message, or why it is refused. */
 export type Routed = { readonly ok: true; readonly action: TableAction } | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
@@ -40,6 +41,7 @@ export const TABLE_MESSAGES: { readonly [K in TableClientMessageType]: MessageRo
   play: route(tableClientMessages.play, "spectators cannot play", (msg, seat) => ({ kind: "command", command: { type: "play", seat, card: msg.card } })),
   start: route(tableClientMessages.start, "only a seated player can start the game", () => ({ kind: "command", command: { type: "start" } })),
   add_bot: route(tableClientMessages.add_bot, "only a seated player can add a bot", (msg) => ({ kind: "add_bot", seat: msg?.seat ?? null })),
+  emote: route(tableClientMessages.emote, "only a seated player can send an emote", (msg, seat) => ({ kind: "emote", seat, emote: msg.emote })),
 };
 
 /** The refusal of a message type the table does not know. */

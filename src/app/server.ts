@@ -114,7 +114,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const ladder = createLadder({ config, db: storage.handle.db, bus: deltaBus, registry, logger });
   const httpRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const botDirectory = createBotDirectory(tokens, storage.players);
-  const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS });
+  const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS, humanDelay: config.BOT_HUMAN_DELAY_MS });
   const metrics: ProcessMetrics = { startedAt: Date.now() };
 
   const deps: RoomDeps = {

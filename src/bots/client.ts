@@ -37,6 +37,8 @@ export interface BotClientOptions {
   readonly policy: SeatPolicy;
   /** Delay before each move, ms (default 0), or a function drawing one per move (a "think time"). */
   readonly moveDelayMs?: number | (() => number);
+  /** Delay before each move while a person sits at the table (src/bots/pacing.ts); default `moveDelayMs`. */
+  readonly humanMoveDelayMs?: () => number;
   readonly onMove?: (sample: MoveSample) => void;
   readonly onError?: (error: unknown) => void;
   /** Every `event` message the bot receives (index and redacted event), in order. */
@@ -199,7 +201,13 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
     const command = options.policy(view);
     if (command === null) return;
     pendingAt = state.eventCount;
-    const delay = typeof options.moveDelayMs === "function" ? options.moveDelayMs() : (options.moveDelayMs ?? 0);
+    const withPeople = view.seats.some((s) => s.occupant !== null && !s.occupant.isBot);
+    const delay =
+      withPeople && options.humanMoveDelayMs !== undefined
+        ? options.humanMoveDelayMs()
+        : typeof options.moveDelayMs === "function"
+          ? options.moveDelayMs()
+          : (options.moveDelayMs ?? 0);
     if (delay > 0) setTimeout(() => !finished && send(command), delay);
     else send(command);
   };
@@ -222,6 +230,9 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   });
   room.onMessage("event", (raw: unknown) => options.onEvent?.(raw));
   room.onMessage("notice", () => undefined);
+  // Quick chat and the round history on joining are for people; a bot reads the state.
+  room.onMessage("emote", () => undefined);
+  room.onMessage("history", () => undefined);
   room.onStateChange(() => {
     try {
       think();

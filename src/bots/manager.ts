@@ -7,14 +7,17 @@ import type { SeatPolicy } from "../game/index.js";
 import type { BotDirectory, BotLauncher, BotSeatRequest } from "../shared/botSeats.js";
 import type { Logger } from "../platform/logger.js";
 import { startBotClient, type BotHandle } from "./client.js";
+import { drawDelay, type DelayRange } from "./pacing.js";
 
 /** Options of {@link BotManager}. */
 export interface BotManagerOptions {
   readonly bots: BotDirectory;
   readonly policy: SeatPolicy;
   readonly logger: Logger;
-  /** Delay before each bot move, ms. */
+  /** Delay before each bot move at a bots-only table, ms. */
   readonly moveDelayMs?: number;
+  /** Delay range before each bot move while a person sits at the table (human-like pacing). */
+  readonly humanDelay?: DelayRange;
 }
 
 /** Launches and tracks bot clients; implements the rooms' `BotLauncher` port. */
@@ -54,6 +57,7 @@ export class BotManager implements BotLauncher {
       target: { kind: "join", roomId: request.roomId, seat: request.seat },
       policy: this.options.policy,
       moveDelayMs: this.options.moveDelayMs,
+      ...(this.options.humanDelay === undefined ? {} : { humanMoveDelayMs: drawDelay.bind(null, this.options.humanDelay, Math.random) }),
       onError: (err) => this.log.warn({ err, roomId: request.roomId }, "bot error"),
     });
     this.running.add(handle);

@@ -187,6 +187,12 @@ export const gameSchema = z.object({
   summary: summarySchema.nullable().describe("Present once the game is completed"),
 });
 
+/** `GET /api/tables/:code`: what a table code matches. */
+export const tableLookupSchema = z.discriminatedUnion("found", [
+  z.object({ found: z.literal(false) }),
+  z.object({ found: z.literal(true), gameId: uuid, status: z.enum(GAME_STATUS_VALUES) }),
+]);
+
 /** `GET /api/games` query. */
 export const listGamesQuery = z.object({
   status: z.enum(GAME_STATUS_VALUES).optional(),

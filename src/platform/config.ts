@@ -13,6 +13,17 @@ const positiveInt = z.coerce.number().int().positive();
 /** A rate budget, `points/seconds` (e.g. `600/60`). */
 const rateBudget = z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, "expected points/seconds, e.g. 600/60");
 
+/** `"600-1200"` or `"800"` (a fixed delay), ms: both ends 0..60000, min <= max. */
+const delayRange = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}(-\d{1,5})?$/, 'a delay range in ms: "600-1200" or "800"')
+  .transform((s) => {
+    const [a = "0", b] = s.split("-");
+    return { minMs: Number(a), maxMs: Number(b ?? a) };
+  })
+  .refine((r) => r.minMs <= r.maxMs && r.maxMs <= 60_000, "min <= max <= 60000");
+
 /** The environment schema: names are the variables, values their parsed types. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -115,6 +126,11 @@ export const envSchema = z.object({
   ROOM_FLOOD_CLOSE_SECONDS: positiveInt.default(5),
   /** Delay before each move of a server bot, ms (0 in tests and load runs). */
   BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /**
+   * Delay before each move of a server bot at a table where a person sits, ms: a range drawn
+   * uniformly per move ("600-1200"), or one figure. "0" in tests where pacing is not the subject.
+   */
+  BOT_HUMAN_DELAY_MS: delayRange.default({ minMs: 600, maxMs: 1200 }),
   /** Serve the built browser client from client/dist. */
   SERVE_CLIENT: bool.default(true),
   /** Restore in-progress games from the log at start-up. */

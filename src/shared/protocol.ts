@@ -108,12 +108,39 @@ export const cardSchema = z.custom<Card>(isCard, { message: "not a card (rank 2-
 /** A client-chosen correlation id echoed back in the `result`. */
 const requestId = z.union([z.string().max(64), z.number().int()]).optional();
 
+/**
+ * The table's quick chat: a fixed set of phrases, by id (never free text). The words are the
+ * client's; the wire carries only the id.
+ */
+export const EMOTES = {
+  hello: "Hello!",
+  good_luck: "Good luck!",
+  nice: "Nice play!",
+  oops: "Oops!",
+  thanks: "Thanks!",
+  wow: "Wow!",
+  good_game: "Good game!",
+} as const;
+export type EmoteId = keyof typeof EMOTES;
+export const EMOTE_IDS = ["hello", "good_luck", "nice", "oops", "thanks", "wow", "good_game"] as const satisfies readonly EmoteId[];
+/** Emote rate limit per seat: at most `burst` within `windowMs`, and `minGapMs` between two. */
+export const EMOTE_LIMIT = { burst: 3, windowMs: 10_000, minGapMs: 1_000 } as const;
+
+/** `emote` (table, server -> every client, spectators included): a seat said a fixed phrase. */
+export interface EmoteMessage {
+  readonly seat: number;
+  readonly emote: EmoteId;
+  /** Epoch ms on the server. */
+  readonly at: number;
+}
+
 /** Client -> `table` messages, keyed by message type. */
 export const tableClientMessages = {
   bid: z.object({ bid: z.number().int().min(0).max(255), id: requestId }).strict(),
   play: z.object({ card: cardSchema, id: requestId }).strict(),
   start: z.object({ id: requestId }).strict().optional(),
   add_bot: z.object({ seat: z.number().int().min(0).max(MAX_SEATS - 1).optional(), id: requestId }).strict().optional(),
+  emote: z.object({ emote: z.enum(EMOTE_IDS), id: requestId }).strict(),
 } as const;
 export type TableClientMessageType = keyof typeof tableClientMessages;
 export const TABLE_CLIENT_MESSAGE_TYPES = Object.keys(tableClientMessages) as TableClientMessageType[];
@@ -138,6 +165,7 @@ export const PROTOCOL_REASONS = [
   "table/not_seated",
   "table/no_free_seat",
   "table/bots_unavailable",
+  "table/emote_rate_limited",
   "server/shutting_down",
   "server/internal_error",
   /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
@@ -194,6 +222,11 @@ export interface EventMessage {
   readonly event: GameEvent;
 }
 
+/** `history` (table, server -> one client): the current round's events, sent on joining and on reconnecting. */
+export interface HistoryMessage {
+  readonly events: readonly EventMessage[];
+}
+
 /** Server notices (shutdown, bot takeover of your seat). */
 export type NoticeMessage =
   | { readonly code: "server/shutting_down"; readonly message: string }
@@ -215,9 +248,9 @@ export type ReplayResult =
   | { readonly ok: false; readonly type: string; readonly code: ReasonCode; readonly message: string };
 
 /** Server -> client message types, by room. */
-export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice"] as const;
+export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice", "emote", "history"] as const;
 export const REPLAY_SERVER_MESSAGES = ["event", "replay_status", "replay_result"] as const;
-export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "ladder_snapshot", "ladder_delta"] as const;
+export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "live", "ladder_snapshot", "ladder_delta"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Lobby: listings and the ladder
@@ -233,6 +266,21 @@ export interface TableListingMetadata {
   readonly isPublic: boolean;
   /** The join code of a public table (its `room_directory` row), null for a private one. */
   readonly joinCode: string | null;
+  /** The round being played (0 before the first deal). */
+  readonly round: number;
+  /** Display names by seat ("" for an empty seat). */
+  readonly players: readonly string[];
+}
+
+/** One live public table in the lobby's `live` message: a game being played, to watch. */
+export interface LiveTable {
+  readonly roomId: string;
+  readonly seats: number;
+  /** Display names by seat (bots included). */
+  readonly players: readonly string[];
+  readonly round: number;
+  /** Connections without a seat. */
+  readonly spectators: number;
 }
 
 /** One row of a ladder snapshot. */

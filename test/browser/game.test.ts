@@ -114,7 +114,7 @@ describe("browser client against a real server", () => {
     const finishedAt = Date.now();
     await player.getByTestId("final-scores").waitFor();
     await expect(player.getByTestId("replay-link").getAttribute("href")).resolves.toMatch(/^#\/replay\//);
-    await expect(player.getByTestId("verify-link").getAttribute("href")).resolves.toMatch(/\/api\/games\/[^/]+\/verify$/);
+    await expect(player.getByTestId("verify-link").getAttribute("href")).resolves.toMatch(/^#\/verify\/[^/]+$/);
 
     // The lobby shows a ladder move within 2 s of the game finishing.
     await lobby.getByTestId("ladder-delta").first().waitFor({ timeout: LADDER_DELTA_MS });
@@ -243,7 +243,7 @@ describe("browser client against a real server", () => {
     await host.getByTestId("create-bots").fill("0");
     await host.getByTestId("create-submit").click();
     await host.getByTestId("add-bot-button").waitFor();
-    const code = await host.getByTestId("table-code").textContent();
+    const code = await host.getByTestId("table-code").getAttribute("data-room-id");
     expect(code).toBeTruthy();
 
     const row = guest.locator(`[data-testid="table-row"][data-room-id="${code}"]`);

@@ -32,7 +32,7 @@ export function buildClient(): void {
 /** A server on a free port that serves the built client at `/`. */
 export function startServer(env: Readonly<Record<string, string>> = {}): Promise<TestServer> {
   return startTestServer({
-    env: { BOT_MOVE_DELAY_MS: "0", ...env },
+    env: { BOT_MOVE_DELAY_MS: "0", BOT_HUMAN_DELAY_MS: "0", ...env },
     overrides: { httpRoutes: (app) => serveClient(app, CLIENT_DIST) },
   });
 }

@@ -38,6 +38,7 @@ describe("crash restore", () => {
       DATA_DIR: dataDir,
       JWT_SECRET: "crash-test-secret-crash-test-secret-0123456789",
       BOT_MOVE_DELAY_MS: "0",
+      BOT_HUMAN_DELAY_MS: "0",
       RECONNECT_SECONDS: "60",
     };
     const postgres = testBackends().find((b) => b.name === "postgres");

@@ -63,6 +63,7 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
       REDIS_PREFIX: testRedis.prefix,
       JWT_SECRET: "scale-test-secret-scale-test-secret-0123456789",
       BOT_MOVE_DELAY_MS: "0",
+      BOT_HUMAN_DELAY_MS: "0",
       RESTORE_GAMES: "false",
     };
     const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` });

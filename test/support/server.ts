@@ -64,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "pzo-test-")),
     BOT_MOVE_DELAY_MS: "0",
+    BOT_HUMAN_DELAY_MS: "0",
     TRANSPORT: "ws",
     ...options.env,
   });

@@ -3,7 +3,7 @@
  * code, and both ladder tiers with their live rank moves.
  */
 import * as z from "zod/mini";
-import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, MAX_SEATS, MIN_SEATS } from "../../../src/game/types.js";
+import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, MAX_SEATS, MIN_SEATS, ROUND_COUNT } from "../../../src/game/types.js";
 import type { TableCreateOptions } from "../../../src/shared/protocol.js";
 import { TURN_SECONDS_MAX, TURN_SECONDS_MIN } from "../protocolConstants.js";
 import { h, mount } from "../dom.js";
@@ -11,6 +11,7 @@ import { EMPTY_LADDER, TIERS, applyDelta, deltaSchema, fromSnapshot, snapshotSch
 import { request } from "../http.js";
 import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
 import { identity } from "../session.js";
+import { shortCode } from "../tableCode.js";
 import { TableConnection, handOver } from "../tableConnection.js";
 
 const listingSchema = z.object({
@@ -32,6 +33,12 @@ const listingSchema = z.object({
 });
 type Listing = z.infer<typeof listingSchema>;
 
+/** `live`: the public games being played now (src/shared/protocol.ts `LiveTable`). */
+const liveSchema = z.array(
+  z.object({ roomId: z.string(), seats: z.int(), players: z.array(z.string()), round: z.int(), spectators: z.int() }),
+);
+type LiveTable = z.infer<typeof liveSchema>[number];
+
 /** How long a rank move stays highlighted. */
 const MOVE_VISIBLE_MS = 15_000;
 
@@ -46,7 +53,9 @@ export function lobbyPage(root: HTMLElement): () => void {
   let lobbyState: "connecting" | "live" | "lost" = "connecting";
 
   const message = h("p", { class: "rejection", role: "alert", "data-testid": "lobby-message", hidden: true });
-  const tablesBox = h("div", { "data-testid": "table-list" });
+  const tablesBox = h("div", { class: "tables-box", "data-testid": "table-list" });
+  const liveBox = h("div", { class: "tables-box", "data-testid": "live-list" });
+  let live: readonly LiveTable[] = [];
   const ladderBox = h("div", { class: "ladders", "data-testid": "ladder" });
   const liveBadge = h("span", { class: "conn", "data-testid": "lobby-status" });
 
@@ -183,7 +192,7 @@ export function lobbyPage(root: HTMLElement): () => void {
             return h(
               "tr",
               { "data-testid": "table-row", "data-room-id": t.roomId },
-              h("td", null, h("code", { title: t.roomId }, t.roomId.slice(0, 8))),
+              h("td", null, h("code", { title: t.roomId }, shortCode(t.roomId))),
               h("td", null, `${seated}/${seats}`),
               h("td", null, m.turnSeconds !== undefined ? `${m.turnSeconds} s` : "–"),
               h("td", null, m.phase ?? "–"),
@@ -195,6 +204,35 @@ export function lobbyPage(root: HTMLElement): () => void {
               ),
             );
           }),
+        ),
+      ),
+    );
+  };
+
+  const drawLive = (): void => {
+    if (live.length === 0) {
+      mount(liveBox, h("p", { class: "muted", "data-testid": "no-live-tables" }, "No public game is being played right now."));
+      return;
+    }
+    mount(
+      liveBox,
+      h(
+        "table",
+        { class: "tables" },
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Players"), h("th", { scope: "col" }, "Round"), h("th", { scope: "col" }, "Watching"), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
+        h(
+          "tbody",
+          null,
+          live.map((t) =>
+            h(
+              "tr",
+              { "data-testid": "live-table-row", "data-room-id": t.roomId, "data-round": t.round, "data-spectators": t.spectators },
+              h("td", { class: "players" }, t.players.filter((p) => p !== "").join(", ")),
+              h("td", null, `${t.round}/${ROUND_COUNT}`),
+              h("td", null, String(t.spectators)),
+              h("td", { class: "actions" }, h("a", { class: "button", href: `#/table/${t.roomId}?spectate=1`, "data-testid": "watch-live", "aria-label": `Watch the game of ${t.players.join(", ")}` }, "Watch")),
+            ),
+          ),
         ),
       ),
     );
@@ -274,17 +312,19 @@ export function lobbyPage(root: HTMLElement): () => void {
         "section",
         { class: "panel hero" },
         h("h1", null, "PZO"),
-        h("p", null, "Ten rounds. Bid exactly the tricks you will take."),
+        h("p", null, "Ten rounds. Bid exactly the tricks you will take. ", h("a", { href: "#/rules", "data-testid": "rules-link" }, "How to play")),
         playNow,
         message,
       ),
       h("section", { class: "panel" }, h("h2", null, "Open tables ", liveBadge), tablesBox),
+      h("section", { class: "panel", "data-testid": "live-tables" }, h("h2", null, "Live tables"), liveBox),
       h("section", { class: "panel" }, joinForm),
       h("section", { class: "panel wide" }, h("h2", null, "Ladder"), ladderBox),
       h("section", { class: "panel wide" }, createForm),
     ),
   );
   drawTables();
+  drawLive();
   drawLadder();
 
   const fade = setInterval(() => {
@@ -316,6 +356,11 @@ export function lobbyPage(root: HTMLElement): () => void {
         const p = z.string().safeParse(payload);
         if (p.success) tables.delete(p.data);
         drawTables();
+      });
+      room.onMessage("live", (payload: unknown) => {
+        const p = liveSchema.safeParse(payload);
+        if (p.success) live = p.data;
+        drawLive();
       });
       room.onMessage("ladder_snapshot", (payload: unknown) => {
         const s = snapshotSchema.safeParse(payload);

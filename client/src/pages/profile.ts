@@ -48,8 +48,8 @@ const STAT_LABELS: readonly (readonly [keyof Stats, string])[] = [
   ["highestScore", "Best game"],
   ["lowestScore", "Worst game"],
   ["totalTricksWon", "Tricks won"],
-  ["mostConsecutiveWins", "Longest run of made bids"],
-  ["mostConsecutiveLosses", "Longest run of missed bids"],
+  ["mostConsecutiveWins", "Longest winning streak (games)"],
+  ["mostConsecutiveLosses", "Longest losing streak (games)"],
   ["lastGameAt", "Last game"],
 ];
 

@@ -7,11 +7,11 @@ import { evolve } from "../../../src/game/evolve.js";
 import type { GameEvent, GameState } from "../../../src/game/types.js";
 import { cardLabel } from "../cards.js";
 import { h, keepFocus, mount } from "../dom.js";
-import { SERVER_ORIGIN } from "../env.js";
 import { parseLog } from "../events.js";
 import { fetchRaw } from "../http.js";
 import { modelFromGameState } from "../model.js";
 import { tableView } from "../views/tableView.js";
+import { keyTarget, roundAt, roundJump, roundStartPositions } from "./replayNav.js";
 
 /** Playback speeds, in events per second. */
 const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
@@ -51,6 +51,7 @@ function describe(e: GameEvent, state: GameState): string {
 
 export function replayPage(root: HTMLElement, gameId: string, startAt: number | null): () => void {
   let closed = false;
+  let onKey: ((ev: KeyboardEvent) => void) | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   mount(root, h("p", { class: "muted", "data-testid": "replay-loading" }, "Loading the game's log…"));
 
@@ -110,8 +111,15 @@ export function replayPage(root: HTMLElement, gameId: string, startAt: number | 
     const positionText = h("span", { "data-testid": "replay-position", "aria-live": "polite" });
     const eventText = h("span", { class: "muted", "data-testid": "replay-event" });
     const host = h("div", { class: "table-host" });
+    const roundStarts = roundStartPositions(events);
+    const prevRound = h("button", { type: "button", "data-testid": "replay-prev-round", "aria-label": "Previous round (Page Up)" }, "⏮ Round");
+    const nextRound = h("button", { type: "button", "data-testid": "replay-next-round", "aria-label": "Next round (Page Down)" }, "Round ⏭");
+    const roundText = h("span", { class: "muted", "data-testid": "replay-round" });
 
     const draw = (): void => {
+      // The position lives in the URL: a reload or a shared link opens the same moment.
+      const url = `#/replay/${encodeURIComponent(gameId)}?at=${position}`;
+      if (window.location.hash !== url) window.history.replaceState(null, "", url);
       const state = states[position - 1];
       const event = events[position - 1];
       if (state === undefined || event === undefined) return;
@@ -124,6 +132,10 @@ export function replayPage(root: HTMLElement, gameId: string, startAt: number | 
       playButton.setAttribute("aria-pressed", playing ? "true" : "false");
       back.disabled = position <= 1;
       fwd.disabled = position >= total;
+      const round = roundAt(roundStarts, position);
+      prevRound.disabled = position <= 1;
+      nextRound.disabled = roundStarts.every((p) => p <= position);
+      roundText.textContent = round === 0 ? "before round 1" : `round ${round}`;
       keepFocus(host, () => mount(host, tableView(modelFromGameState(state), { mySeat: null, showAllHands: true, endLinks: false })));
     };
 
@@ -150,6 +162,26 @@ export function replayPage(root: HTMLElement, gameId: string, startAt: number | 
       position = Math.min(total, Math.max(1, Math.round(p)));
       draw();
     };
+
+    const jumpRound = (direction: -1 | 1): void => {
+      stop();
+      seek(roundJump(roundStarts, position, direction));
+    };
+    prevRound.addEventListener("click", () => jumpRound(-1));
+    nextRound.addEventListener("click", () => jumpRound(1));
+    // Arrow keys step (the scrubber does the same when it has focus), PageUp/PageDown jump by
+    // round, Home/End go to the ends; never while typing in a field or choosing the speed.
+    onKey = (ev: KeyboardEvent): void => {
+      const t = ev.target;
+      if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
+      if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      const to = keyTarget(ev.key, position, total, roundStarts);
+      if (to === null) return;
+      ev.preventDefault();
+      stop();
+      seek(to);
+    };
+    document.addEventListener("keydown", onKey);
 
     playButton.addEventListener("click", () => {
       playing = !playing;
@@ -183,16 +215,17 @@ export function replayPage(root: HTMLElement, gameId: string, startAt: number | 
           { class: "panel replay-head" },
           h("h1", null, "Replay"),
           h("p", { class: "muted small" }, "Game ", h("code", null, gameId), " · ",
-            h("a", { href: `${SERVER_ORIGIN}/api/games/${gameId}/verify`, "data-testid": "verify-link", target: "_blank", rel: "noopener" }, "Fairness check"),
+            h("a", { href: `#/verify/${gameId}`, "data-testid": "verify-link" }, "Fairness check"),
           ),
           h(
             "div",
             { class: "replay-controls", role: "group", "aria-label": "Replay controls" },
-            back, playButton, fwd,
+            prevRound, back, playButton, fwd, nextRound,
             h("label", { for: "replay-scrubber", class: "scrub" }, scrubber),
             h("label", { for: "replay-speed" }, "Speed ", speedSelect),
           ),
-          h("p", null, positionText, " — ", eventText),
+          h("p", null, positionText, " (", roundText, ") — ", eventText),
+          h("p", { class: "muted small" }, "Keys: ← → step, Page Up / Page Down jump by round, Home / End."),
         ),
         host,
       ),
@@ -205,5 +238,6 @@ export function replayPage(root: HTMLElement, gameId: string, startAt: number | 
   return () => {
     closed = true;
     if (timer !== null) clearInterval(timer);
+    if (onKey !== null) document.removeEventListener("keydown", onKey);
   };
 }

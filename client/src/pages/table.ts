@@ -3,9 +3,16 @@
  * draws it live. A reload finds its seat again through the reconnection token kept in
  * sessionStorage; failing that it joins by id, which gives a seated player its seat back.
  */
+import * as z from "zod/mini";
+import { cardLabel, isRed } from "../cards.js";
 import { h, keepFocus, mount } from "../dom.js";
+import { hintBox } from "../hints.js";
+import { isGameId, shareLink, shortCode } from "../tableCode.js";
+import { playSound, setSound, soundOn, soundsPlayed } from "../sound.js";
+import { request } from "../http.js";
 import { joinErrorText, joinTable, reconnectTable, remembered, forget } from "../net.js";
-import { TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
+import { EMOTE_IDS, EMOTE_LIMIT, EMOTES } from "../protocolConstants.js";
+import { EMOTE_VISIBLE_MS, TableConnection, takeHandoff, type Snapshot } from "../tableConnection.js";
 import { tableView, updateTimer } from "../views/tableView.js";
 import { deviceVerdictText, rememberedClientSeed, verifyOnThisDevice } from "../fairness.js";
 
@@ -23,8 +30,42 @@ async function connect(roomId: string, spectate: boolean): Promise<TableConnecti
       forget(roomId);
     }
   }
+  // Ask first what the code matches: a join by an unknown id fails with a framework error (and
+  // a failed request in the console); the lookup always answers.
+  const found = await lookupTable(roomId);
+  if (found.kind !== "live") throw new NoTableError(found);
   const room = await joinTable(roomId, spectate ? { spectate: true } : {});
   return new TableConnection(room, spectate ? { seat: null, spectator: true } : null);
+}
+
+const lookupSchema = z.union([
+  z.object({ found: z.literal(false) }),
+  z.object({ found: z.literal(true), gameId: z.string(), status: z.enum(["created", "in_progress", "completed"]) }),
+]);
+
+/** What a table code matches; `unknown` when the lookup itself failed (the join then says why). */
+type Lookup =
+  | { readonly kind: "live"; readonly gameId: string | null }
+  | { readonly kind: "none"; readonly code: string }
+  | { readonly kind: "over"; readonly gameId: string };
+
+async function lookupTable(code: string): Promise<Lookup> {
+  const r = await request(`/api/tables/${encodeURIComponent(code)}`, lookupSchema);
+  if (!r.ok) return { kind: "live", gameId: null };
+  if (!r.data.found) return { kind: "none", code };
+  return r.data.status === "completed" ? { kind: "over", gameId: r.data.gameId } : { kind: "live", gameId: r.data.gameId };
+}
+
+function seatRefused(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : "";
+  return message.startsWith("table/game_in_progress") || message.startsWith("table/seat_unavailable");
+}
+
+/** A table code that matches no live table: nothing to join. */
+class NoTableError extends Error {
+  constructor(readonly lookup: Exclude<Lookup, { kind: "live" }>) {
+    super(lookup.kind === "none" ? "no such table" : "the game is over");
+  }
 }
 
 /** Mounts the table page; returns its cleanup. */
@@ -37,6 +78,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const statusBar = h("div", { class: "status-bar" });
   const alert = h("div", { class: "rejection", role: "alert", "data-testid": "rejection" });
   const host = h("div", { class: "table-host" });
+  const hintsHost = h("div");
   const logList = h("ol", { class: "log", "aria-label": "What happened", "data-testid": "event-log" });
   const deviceCheck = h("p", { class: "muted small", "data-testid": "device-verify", role: "status" });
   deviceCheck.hidden = true;
@@ -59,9 +101,20 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
     );
   };
 
+  const trickList = h("ol", { class: "trick-history", "aria-label": "Tricks this round", "data-testid": "trick-history" });
+
   const draw = (s: Snapshot): void => {
     const mine = s.mySeat !== null && s.role !== "spectator";
-    const code = h("code", { "data-testid": "table-code" }, s.roomId);
+    const code = h("code", { "data-testid": "table-code", "data-room-id": s.roomId, title: s.roomId }, shortCode(s.roomId));
+    const copy = (text: string, label: string) => (ev: Event): void => {
+      const button = ev.currentTarget;
+      void navigator.clipboard?.writeText(text).then(
+        () => {
+          if (button instanceof HTMLButtonElement) button.textContent = label;
+        },
+        () => undefined,
+      );
+    };
     mount(
       statusBar,
       h(
@@ -72,23 +125,24 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       s.role === "spectator" ? h("span", { class: "badge", "data-testid": "spectator-badge" }, "Spectating") : null,
       mine && s.mySeat !== null ? h("span", { class: "muted" }, `Seat ${s.mySeat + 1}`) : null,
       h("span", { class: "muted" }, "Table code ", code),
+      h("button", { type: "button", "data-testid": "copy-code", "aria-label": "Copy the table code", onclick: copy(shortCode(s.roomId), "Copied") }, "Copy code"),
+      h("button", { type: "button", "data-testid": "copy-link", "aria-label": "Copy a link to this table", onclick: copy(shareLink(s.roomId), "Link copied") }, "Copy link"),
+      h("a", { href: shareLink(s.roomId), "data-testid": "share-link", class: "sr-only" }, "Link to this table"),
+      h("a", { href: "#/rules", "data-testid": "rules-link", target: "_blank" }, "Rules"),
       h(
         "button",
         {
           type: "button",
-          "data-testid": "copy-code",
-          "aria-label": "Copy the table code",
-          onclick: (ev: Event) => {
-            const button = ev.currentTarget;
-            void navigator.clipboard?.writeText(s.roomId).then(
-              () => {
-                if (button instanceof HTMLButtonElement) button.textContent = "Copied";
-              },
-              () => undefined,
-            );
+          "data-testid": "sound-toggle",
+          "data-key": "sound",
+          "aria-pressed": soundOn() ? "true" : "false",
+          "data-played": soundsPlayed(),
+          onclick: () => {
+            setSound(!soundOn());
+            if (last !== null) draw(last);
           },
         },
-        "Copy",
+        soundOn() ? "Sound on" : "Sound off",
       ),
       s.connection === "disconnected"
         ? h("button", { type: "button", "data-testid": "rejoin-button", onclick: () => void join() }, "Rejoin")
@@ -145,7 +199,83 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       updateTimer(host, model, Date.now());
     }
     mount(logList, s.log.map((l) => h("li", null, l)));
+    const seatLabel = (seat: number): string => {
+      const x = s.model?.seats[seat];
+      return x?.occupied && x.displayName ? x.displayName : `Seat ${seat + 1}`;
+    };
+    mount(
+      trickList,
+      s.tricks.length === 0
+        ? h("li", { class: "muted" }, "No trick played yet this round.")
+        : s.tricks.map((t, i) =>
+            h(
+              "li",
+              { "data-testid": "trick-history-row", "data-winner": t.winner ?? "" },
+              h("strong", null, `Trick ${i + 1}: `),
+              t.plays.map((p, j) => h("span", { class: isRed(p.card) ? "red" : "" }, `${j > 0 ? ", " : ""}${seatLabel(p.seat)} ${cardLabel(p.card)}`)),
+              t.winner !== null ? h("span", null, ` — won by ${seatLabel(t.winner)}`) : null,
+            ),
+          ),
+    );
+    drawEmotes(s, mine);
+    soundsFor(last, s, mine);
     last = s;
+  };
+
+  const emoteFeed = h("ul", { class: "emote-feed", "data-testid": "emote-feed", "aria-live": "polite", "aria-label": "Quick chat" });
+  const emoteBar = h("div", { class: "emote-bar", role: "group", "aria-label": "Say something" });
+  let emoteSentAt = 0;
+  const drawEmotes = (s: Snapshot, mine: boolean): void => {
+    const now = Date.now();
+    const name = (seat: number): string => {
+      const seatModel = s.model?.seats[seat];
+      return seatModel?.occupied && seatModel.displayName ? seatModel.displayName : `Seat ${seat + 1}`;
+    };
+    mount(
+      emoteFeed,
+      s.emotes
+        .filter((e) => now - e.at < EMOTE_VISIBLE_MS)
+        .map((e) => h("li", { "data-testid": "emote", "data-seat": e.seat, "data-emote": e.emote }, h("strong", null, name(e.seat)), `: ${EMOTES[e.emote]}`)),
+    );
+    keepFocus(emoteBar, () =>
+      mount(
+        emoteBar,
+        mine
+          ? EMOTE_IDS.map((id) =>
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "emote-button",
+                  "data-testid": "emote-button",
+                  "data-emote": id,
+                  "data-key": `emote-${id}`,
+                  onclick: () => {
+                    // The server enforces the limit; this just avoids asking in vain.
+                    if (Date.now() - emoteSentAt < EMOTE_LIMIT.minGapMs) return;
+                    emoteSentAt = Date.now();
+                    conn?.emote(id);
+                  },
+                },
+                EMOTES[id],
+              ),
+            )
+          : null,
+      ),
+      '[data-testid="emote-button"]',
+    );
+  };
+
+  /** Your turn, a card played, a trick won: one effect per change (when sound is on). */
+  const soundsFor = (before: Snapshot | null, now: Snapshot, mine: boolean): void => {
+    if (before === null) return;
+    const plays = (x: Snapshot): number => x.tricks.reduce((n, t) => n + t.plays.length, 0);
+    const won = (x: Snapshot): number => x.tricks.filter((t) => t.winner !== null).length;
+    if (won(now) > won(before)) playSound("trick");
+    else if (plays(now) > plays(before)) playSound("card");
+    const myTurn = (x: Snapshot): boolean => mine && x.model !== null && x.model.turn === x.mySeat && (x.model.phase === "bidding" || x.model.phase === "playing");
+    if (myTurn(now) && !myTurn(before)) playSound("turn");
+    statusBar.querySelector('[data-testid="sound-toggle"]')?.setAttribute("data-played", String(soundsPlayed()));
   };
 
   const waitingControls = (s: Snapshot): HTMLElement | null => {
@@ -164,7 +294,15 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   const attach = (c: TableConnection): void => {
     if (conn !== null && conn !== c) conn.detach();
     conn = c;
-    mount(root, statusBar, alert, host, deviceCheck, h("section", { class: "log-box" }, h("h2", { class: "caption" }, "Table log"), logList));
+    mount(hintsHost, spectate ? null : hintBox(() => mount(hintsHost)));
+    mount(root, statusBar, alert, hintsHost, host, deviceCheck, h("section", { class: "emotes" }, emoteFeed, emoteBar), h(
+        "section",
+        { class: "log-box" },
+        h("h2", { class: "caption" }, "Tricks this round"),
+        trickList,
+        h("h2", { class: "caption" }, "Table log"),
+        logList,
+      ));
     c.subscribe((s) => {
       draw(s);
       if (s.autoRejoin && !rejoining) void rejoinByItself();
@@ -195,6 +333,21 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   };
 
   const fail = (e: unknown): void => {
+    if (e instanceof NoTableError) {
+      const found = e.lookup;
+      mount(
+        root,
+        h(
+          "div",
+          { class: "panel", "data-testid": "join-error", "data-reason": found.kind },
+          found.kind === "none"
+            ? h("p", { role: "alert" }, "No table matches the code ", h("code", null, found.code), ". Check it, or pick a table in the lobby.")
+            : h("p", { role: "alert" }, "That game is over. ", h("a", { href: `#/replay/${found.gameId}`, "data-testid": "replay-link" }, "Watch its replay")),
+          h("p", null, h("a", { href: "#/lobby" }, "Back to the lobby")),
+        ),
+      );
+      return;
+    }
     const text = joinErrorText(e);
     mount(
       root,
@@ -202,7 +355,8 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
         "div",
         { class: "panel", "data-testid": "join-error" },
         h("p", { role: "alert" }, text),
-        spectate ? null : h("p", null, h("a", { href: `#/table/${roomId}?spectate=1` }, "Spectate this table instead")),
+        // Watching is offered only when the table exists and only the seat was refused.
+        spectate || !seatRefused(e) ? null : h("p", null, h("a", { href: `#/table/${roomId}?spectate=1`, "data-testid": "spectate-instead" }, "Spectate this table instead")),
         h("p", null, h("a", { href: "#/lobby" }, "Back to the lobby")),
       ),
     );
@@ -210,6 +364,15 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
 
   const join = async (): Promise<void> => {
     try {
+      if (!isGameId(roomId)) {
+        // A short code or a shared link: find the game, then open its page under its id.
+        const found = await lookupTable(roomId);
+        if (closed) return;
+        if (found.kind !== "live") throw new NoTableError(found);
+        if (found.gameId === null) throw new Error("The table could not be looked up; try again.");
+        window.location.replace(`#/table/${found.gameId}${spectate ? "?spectate=1" : ""}`);
+        return;
+      }
       const c = await connect(roomId, spectate);
       if (closed) {
         // The page was left while joining.
@@ -223,7 +386,11 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   };
 
   void join();
-  const timer = setInterval(() => updateTimer(host, last?.model ?? null, Date.now()), 250);
+  const timer = setInterval(() => {
+    updateTimer(host, last?.model ?? null, Date.now());
+    // Emotes fade out on their own.
+    if (last !== null && emoteFeed.childElementCount > 0) drawEmotes(last, last.mySeat !== null && last.role !== "spectator");
+  }, 250);
 
   return () => {
     closed = true;

@@ -8,7 +8,6 @@ import type { Card } from "../../../src/game/types.js";
 import { ROUND_COUNT } from "../../../src/game/types.js";
 import { cardLabel, cardName, isRed, sortHand, suitName, suitOf } from "../cards.js";
 import { h } from "../dom.js";
-import { SERVER_ORIGIN } from "../env.js";
 import type { SeatModel, TableModel } from "../model.js";
 import { cardBack, cardFace } from "./cardView.js";
 
@@ -117,10 +116,16 @@ function trickArea(model: TableModel): HTMLElement {
     h(
       "ol",
       { class: "trick-cards" },
-      shown.map((p) =>
+      shown.map((p, i) =>
         h(
           "li",
-          { "data-testid": showLast ? "last-trick-card" : "trick-card", "data-seat": p.seat, "data-card": p.card },
+          {
+            "data-testid": showLast ? "last-trick-card" : "trick-card",
+            "data-seat": p.seat,
+            "data-card": p.card,
+            // The newest card travels in; a finished trick's winning card is marked (CSS moves it).
+            class: showLast ? (model.lastTrick?.seat === p.seat ? "winner" : null) : i === shown.length - 1 ? "enter" : null,
+          },
           cardFace(p.card),
           h("span", { class: "who" }, seatName(model, p.seat)),
         ),
@@ -180,7 +185,7 @@ function bidArea(model: TableModel, opts: TableViewOptions): HTMLElement | null 
           "data-bid": b,
           "data-legal": ok ? "true" : "false",
           "data-key": `bid-${b}`,
-          "aria-label": ok ? `Bid ${b}` : `Bid ${b}, not allowed${legal.has(b) ? "" : " (the dealer's hook)"}`,
+          "aria-label": ok ? `Bid ${b}` : `Bid ${b}, not allowed${legal.has(b) ? "" : ` (the bids may not add up to ${model.round})`}`,
           disabled: !ok,
           onclick: () => {
             if (ok) opts.onBid?.(b);
@@ -190,11 +195,19 @@ function bidArea(model: TableModel, opts: TableViewOptions): HTMLElement | null 
       ),
     );
   }
+  const hooked = Array.from({ length: model.round + 1 }, (_, b) => b).filter((b) => !legal.has(b));
   return h(
     "section",
     { class: "bids", "data-testid": "bid-controls", "aria-label": "Your bid" },
     h("h2", { class: "caption" }, `How many tricks will you take? (round ${model.round})`),
     h("div", { class: "bid-buttons", role: "group", "aria-label": "Bids" }, options),
+    hooked.length > 0 && legal.size > 0
+      ? h(
+          "p",
+          { class: "hint", "data-testid": "bid-hook-reason" },
+          `You deal, so you may not bid ${hooked.join(" or ")}: the bids may not add up to ${model.round}, the number of tricks this round.`,
+        )
+      : null,
   );
 }
 
@@ -273,7 +286,7 @@ function finalArea(model: TableModel, opts: TableViewOptions): HTMLElement | nul
           " · ",
           h(
             "a",
-            { href: `${SERVER_ORIGIN}/api/games/${model.gameId}/verify`, "data-testid": "verify-link", target: "_blank", rel: "noopener" },
+            { href: `#/verify/${model.gameId}`, "data-testid": "verify-link" },
             "Check the deal's fairness",
           ),
         ),

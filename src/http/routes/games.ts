@@ -18,6 +18,8 @@ import {
   pageQuery,
   profileSchema,
   sessionViewSchema,
+  tableLookupSchema,
+  uuid,
   verdictSchema,
 } from "../schemas.js";
 import type { AuthContext } from "../auth.js";
@@ -28,6 +30,9 @@ import type { RouteDeps } from "./deps.js";
 function readerOf(auth: AuthContext | null): Reader {
   return { playerId: auth?.playerId ?? null, admin: auth?.role === "admin" };
 }
+
+/** A short table code: the first 8 hex characters of a game id (lowercased here). */
+const SHORT_CODE = /^[0-9a-f]{8}$/;
 
 /** The game and player routes. */
 export function gameRoutes(deps: RouteDeps) {
@@ -173,5 +178,33 @@ export function gameRoutes(deps: RouteDeps) {
     },
   });
 
-  return [list, get, events, verify, profile, sessions];
+  const lookup = jsonRoute({
+    method: "get",
+    path: "/api/tables/:code",
+    summary: "What a table code matches: the game and its status, or nothing",
+    description:
+      "A code is a game id, or its short form: the id's first 8 characters, which match a game not yet completed (and only when exactly one does). Any case. A live private table matches only for its players and admins (others join it with its invitation, docs/PROTOCOL.md). Always 200: `{ found: false }` when the code matches nothing, so a page can say so without a failed request.",
+    tags: ["games"],
+    access: "public",
+    group: "read",
+    errors: [],
+    params: z.object({ code: z.string().max(100) }),
+    query: none,
+    body: none,
+    response: tableLookupSchema,
+    async handler({ params, auth }) {
+      const code = params.code.trim().toLowerCase();
+      if (uuid.safeParse(code).success) {
+        const game = await deps.games.getGame(code, readerOf(auth));
+        return ok(game === null ? { found: false as const } : { found: true as const, gameId: game.id, status: game.status });
+      }
+      // A short code: the first 8 characters of a game id, matching exactly one game not completed.
+      if (!SHORT_CODE.test(code)) return ok({ found: false as const });
+      const matches = await deps.games.liveByPrefix(code, readerOf(auth));
+      const [only] = matches;
+      return ok(matches.length === 1 && only !== undefined ? { found: true as const, gameId: only.id, status: only.status } : { found: false as const });
+    },
+  });
+
+  return [list, get, events, verify, profile, sessions, lookup];
 }

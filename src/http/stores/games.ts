@@ -126,6 +126,9 @@ export interface GameStore {
   profile(playerId: string): Promise<ProfileView | null>;
   /** The status of a game, or null when unknown. */
   statusOf(id: string): Promise<GameStatus | null>;
+  /** Up to two games not completed whose id starts with `prefix` (lowercase hex): a short table code. */
+  /** Games not completed whose id starts with `prefix` (at most 2), among those `reader` may see. */
+  liveByPrefix(prefix: string, reader: Reader): Promise<{ id: string; status: GameStatus }[]>;
   /** A cheap query for readiness. */
   ping(): Promise<void>;
 }
@@ -361,6 +364,15 @@ export function createGameStore(db: Database): GameStore {
     async statusOf(id) {
       const rows = await db.select({ status: games.status }).from(games).where(eq(games.id, id)).limit(1);
       return rows[0]?.status ?? null;
+    },
+
+    async liveByPrefix(prefix, reader) {
+      if (!/^[0-9a-f]{1,32}$/.test(prefix)) return [];
+      return db
+        .select({ id: games.id, status: games.status })
+        .from(games)
+        .where(and(sql`${games.id}::text like ${`${prefix}%`}`, sql`${games.status} <> 'completed'`, visibleTo(reader)))
+        .limit(2);
     },
 
     async ping() {
