@@ -7,7 +7,7 @@
 import { CloseCode, Room, ServerError, type AuthContext } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
-import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type MoveResult, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
+import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
@@ -15,27 +15,25 @@ import type { Identity, RoomDeps } from "./ports.js";
 import { handOf, initTableState, projectGame } from "./projection.js";
 import { BotReservations } from "./table/botSeats.js";
 import { authenticate, censusOf, joinError, type TableClient } from "./table/clients.js";
-import { CommandPipeline, type Outcome } from "./table/commandPipeline.js";
+import { CommandPipeline } from "./table/commandPipeline.js";
 import { CompletionHandoff } from "./table/completionHandoff.js";
 import { sendEvents } from "./table/eventFrames.js";
 import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js";
-import { echoId, resultOf, TABLE_MESSAGES, unknownMessage } from "./table/messages.js";
+import { echoId, unknownMessage } from "./table/messages.js";
+import { answer, handleClientMessage } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
 import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
-import { decideEmote, EmoteLimiter } from "./emotes.js";
+import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
 /** The matchmaking filter: `join("table", { joinCode })` finds the open public table listed under that code. */
 export const JOIN_CODE_FILTER = ["joinCode"] as const;
-
-/** Sends the `result` answering a client message. */
-const answer = (client: TableClient, result: MoveResult): void => client.send("result", result);
 
 /** Builds the `table` room class over the given dependencies (no module-level state). */
 export function createTableRoom(deps: RoomDeps) {
@@ -229,20 +227,17 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.log.error({ err: error, methodName, gameId: this.roomId }, "uncaught room error");
   }
 
-  /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
   /**
    * Quick play (src/app/quickPlay.ts) asks this before handing out a caller's seat reservation:
    * hold an open seat for that session, or say no, and the matchmaker tries another table or opens
    * a new one. A table with no open seat leaves matchmaking until the hold runs out.
    */
   async holdSeat(sessionId: string): Promise<boolean> {
-    const seat = this.shuttingDown || this.disposed ? null : this.reservations.openSeat(this.game);
-    if (seat !== null) {
-      this.reservations.hold(sessionId, seat, this.seatReservationTimeout * 1000);
-      this.clock.setTimeout(() => void this.updateListing(), this.seatReservationTimeout * 1000 + 50);
-    }
+    const ttlMs = this.seatReservationTimeout * 1000;
+    const held = !this.shuttingDown && !this.disposed && this.reservations.holdOpenSeat(this.game, sessionId, ttlMs);
+    if (held) this.clock.setTimeout(() => void this.updateListing(), ttlMs + 50);
     await this.updateListing();
-    return seat !== null;
+    return held;
   }
 
   /** Whether `playerId` holds a seat in a game being played (the waitlist asks, via remoteRoomCall). */
@@ -250,6 +245,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
   }
 
+  /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
   private registerMessages(): void {
     // Every message first spends the client's budget (rooms/messageLimits.ts).
     const admitted = admitMessage(this.deps.messageLimits, () => this.clock.currentTime, (client: TableClient, type, raw) =>
@@ -264,24 +260,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
-    const id = echoId(raw);
-    const routed = TABLE_MESSAGES[type].route(raw, client.userData?.seat ?? null);
-    if (!routed.ok) return answer(client, { ok: false, type, id, code: routed.code, message: routed.message });
-    const { action } = routed;
-    if (action.kind === "emote") {
-      const said = decideEmote(this.emotes, action.seat, action.emote, this.deps.now().getTime());
-      if (said.ok) this.broadcast("emote", said.message);
-      return answer(client, said.ok ? { ok: true, type, id } : { ok: false, type, id, code: said.code, message: said.message });
-    }
-    const run: Promise<Outcome | { ok: true }> =
-      action.kind === "command" ? this.pipeline.submit(action.command) : this.pipeline.enqueue(() => Promise.resolve(this.seats.addBot(action.seat)));
-    void run.then(
-      (outcome) => answer(client, resultOf(type, id, outcome)),
-      (err: unknown) => {
-        this.log.error({ err, gameId: this.game.gameId, action }, "command failed");
-        answer(client, { ok: false, type, id, code: "server/internal_error", message: "the move could not be recorded; try again" });
-      },
-    );
+    const ctx = { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now };
+    handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message) }, client, type, raw);
   }
 
   /** The completion hand-off; once it committed, the room goes when its last client leaves. */

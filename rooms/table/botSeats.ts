@@ -72,6 +72,13 @@ export class BotReservations {
     return null;
   }
 
+  /** Holds an open seat (see {@link openSeat}) for `sessionId` for `ttlMs`; false when there is none. */
+  holdOpenSeat(game: GameState, sessionId: string, ttlMs: number): boolean {
+    const seat = this.openSeat(game);
+    if (seat !== null) this.hold(sessionId, seat, ttlMs);
+    return seat !== null;
+  }
+
   /** A seat of a waiting game nobody sits in, no bot is on its way to and no caller holds; or null. */
   openSeat(game: GameState): SeatIndex | null {
     if (game.phase !== "waiting") return null;

@@ -1,0 +1,48 @@
+/**
+ * What the table room does with one client message, after it passed the flood gate: route it
+ * through the one table of schemas and handlers (./messages.ts), then run the action (a command
+ * through the pipeline, a bot request in the queue, an emote to everyone) and answer the sender
+ * with a `result`. Nothing here knows Colyseus beyond `send`.
+ */
+import type { Logger } from "../../src/platform/logger.js";
+import type { EmoteMessage, MoveResult, TableClientMessageType } from "../../src/shared/protocol.js";
+import { decideEmote, type EmoteLimiter } from "../emotes.js";
+import type { TableClient } from "./clients.js";
+import type { CommandPipeline, Outcome } from "./commandPipeline.js";
+import { echoId, resultOf, TABLE_MESSAGES } from "./messages.js";
+import type { SeatHandover } from "./seatHandover.js";
+
+/** Sends the `result` answering a client message. */
+export const answer = (client: TableClient, result: MoveResult): void => client.send("result", result);
+
+/** The parts of the room a message may reach. */
+export interface MessageContext {
+  readonly pipeline: CommandPipeline;
+  readonly seats: SeatHandover;
+  readonly emotes: EmoteLimiter;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly broadcastEmote: (message: EmoteMessage) => void;
+}
+
+/** Handles one message of a known type from `client`, and answers it. */
+export function handleClientMessage(ctx: MessageContext, client: TableClient, type: TableClientMessageType, raw: unknown): void {
+  const id = echoId(raw);
+  const routed = TABLE_MESSAGES[type].route(raw, client.userData?.seat ?? null);
+  if (!routed.ok) return answer(client, { ok: false, type, id, code: routed.code, message: routed.message });
+  const { action } = routed;
+  if (action.kind === "emote") {
+    const said = decideEmote(ctx.emotes, action.seat, action.emote, ctx.now().getTime());
+    if (said.ok) ctx.broadcastEmote(said.message);
+    return answer(client, said.ok ? { ok: true, type, id } : { ok: false, type, id, code: said.code, message: said.message });
+  }
+  const run: Promise<Outcome | { ok: true }> =
+    action.kind === "command" ? ctx.pipeline.submit(action.command) : ctx.pipeline.enqueue(() => Promise.resolve(ctx.seats.addBot(action.seat)));
+  void run.then(
+    (outcome) => answer(client, resultOf(type, id, outcome)),
+    (err: unknown) => {
+      ctx.log.error({ err, gameId: ctx.pipeline.state.gameId, action }, "command failed");
+      answer(client, { ok: false, type, id, code: "server/internal_error", message: "the move could not be recorded; try again" });
+    },
+  );
+}
