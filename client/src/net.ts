@@ -64,7 +64,9 @@ export async function joinTable(roomId: string, options: TableJoinOptions): Prom
   return room;
 }
 
+/** Comes back to a seat after a reload: the server binds a reconnection to the seat's owner, so the access token goes with it. */
 export async function reconnectTable(token: string): Promise<AnyRoom> {
+  await authenticate();
   return client.reconnect<unknown>(token);
 }
 

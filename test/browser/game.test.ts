@@ -329,6 +329,28 @@ describe("browser client against a real server", () => {
     await page.context().close();
   }, 120_000);
 
+  it("with the server's Content Security Policy enforced, the pages load and a guest sits down and bids or plays, with no violation", async () => {
+    const cspErrors: string[] = [];
+    const page = await newPage(browser, cspErrors, { enforceCsp: true });
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(`${server.httpUrl}/`);
+    await page.getByTestId("play-now").click();
+    await page.waitForURL(/#\/table\//);
+    await page.getByTestId("table").waitFor();
+    // A legal bid or card appears once the bots have joined and it is this seat's turn (locators, not page eval).
+    const legal = page.locator('[data-testid="bid-button"][data-legal="true"]:not([disabled]), [data-testid="hand-card"][data-legal="true"]:not([disabled])');
+    await legal.first().waitFor({ timeout: 60_000 });
+    await legal.first().click();
+    await page.goto(`${server.httpUrl}/#/rules`);
+    await page.goto(`${server.httpUrl}/#/lobby`);
+    await page.getByTestId("play-now").waitFor();
+    expect(violations).toEqual([]);
+    expect(cspErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+
   it("reloading the table page mid-game brings the player back to the same seat with the same hand, playable by keyboard", async () => {
     const page = await newPage(browser, errors);
     await page.goto(`${server.httpUrl}/`);

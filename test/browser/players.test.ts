@@ -40,7 +40,7 @@ describe("the table as players judge it", () => {
   });
 
   async function open(viewport: Viewport, path = "/", reducedMotion: "reduce" | "no-preference" = "no-preference"): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, reducedMotion });
+    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, reducedMotion, bypassCSP: true });
     const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {

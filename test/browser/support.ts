@@ -55,9 +55,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page in its own context (its own storage: its own guest), with page errors made loud. */
-export async function newPage(browser: Browser, errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+/**
+ * A page in its own context (its own storage: its own guest), with page errors made loud. The
+ * tests' own probes are string expressions (`waitForFunction("…")`), which the server's CSP
+ * (`script-src 'self'`, no eval) refuses to run, so these contexts bypass the CSP;
+ * `enforceCsp: true` keeps it, and csp.test.ts plays with it enforced.
+ */
+export async function newPage(browser: Browser, errors: string[], opts: { readonly enforceCsp?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP: opts.enforceCsp !== true });
   const page = await context.newPage();
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
