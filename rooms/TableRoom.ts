@@ -248,8 +248,11 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
   private registerMessages(): void {
     // Every message first spends the client's budget (rooms/messageLimits.ts).
-    const admitted = admitMessage(this.deps.messageLimits, () => this.clock.currentTime, (client: TableClient, type, raw) =>
-      answer(client, { ok: false, type, id: echoId(raw), code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
+    const admitted = admitMessage(
+      this.deps.messageLimits,
+      () => this.clock.currentTime,
+      (client: TableClient, type, raw) => answer(client, { ok: false, type, id: echoId(raw), code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
+      (client) => identitySchema.safeParse(client.auth).data?.isBot === true,
     );
     for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
       this.onMessage(type, (client: TableClient, raw: unknown) => admitted(client, type, raw) && this.onClientMessage(client, type, raw));

@@ -8,15 +8,18 @@ import { MessageLimiter, RATE_LIMITED_CLOSE_CODE, type MessageLimitConfig } from
 /**
  * Returns `admitted(client, type, raw)`: true when the message may be handled. Otherwise the
  * client is answered through `answer` (the first excess of a window), ignored, or disconnected
- * with close code 4029.
+ * with close code 4029. Clients for which `exempt` says true (the server's own bots, which move
+ * as fast as BOT_MOVE_DELAY_MS lets them) spend no budget.
  */
 export function admitMessage<C extends Client>(
   config: MessageLimitConfig,
   now: () => number,
   answer: (client: C, type: string, raw: unknown) => void,
+  exempt: (client: C) => boolean = () => false,
 ): (client: C, type: string, raw: unknown) => boolean {
   const limiter = new MessageLimiter<C>(config, now);
   return (client, type, raw) => {
+    if (exempt(client)) return true;
     const verdict = limiter.take(client);
     switch (verdict) {
       case "handle":
