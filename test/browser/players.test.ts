@@ -140,7 +140,7 @@ describe("the table as players judge it", () => {
   }, 120_000);
 
   for (const viewport of WIDTHS) {
-    it(`${viewport.name}: every table, private too, has a short code and a link that open it`, async () => {
+    it(`${viewport.name}: every table, private too, shows a short code and a link; a private table's code lets no stranger in`, async () => {
       const host = await open(viewport, "/#/lobby");
       await host.getByTestId("create-form").waitFor();
       await host.getByTestId("create-bots").fill("0");
@@ -153,16 +153,28 @@ describe("the table as players judge it", () => {
       const link = z.string().parse(await host.getByTestId("share-link").getAttribute("href"));
       expect(link).toBe(`${server.httpUrl}/#/table/${code}`);
       await screenshot(host, `${viewport.name}-private-table-code`);
-      // A second guest follows the link and gets a seat at the private table.
+      // A private table needs its invitation (docs/PROTOCOL.md, Private tables): a stranger who
+      // has only the code, as a link or typed in the lobby, is neither seated nor let watch.
       const guest = await open(viewport, `/#/table/${code}`);
-      await guest.waitForURL(new RegExp(`#/table/${roomId}$`));
-      await guest.locator(".seat.mine").waitFor();
-      // A third types the code, in lower case, in the lobby.
+      await guest.waitForSelector('[data-testid="join-error"][data-reason="none"]');
+      expect(await guest.locator(".seat.mine").count()).toBe(0);
       const third = await open(viewport, "/#/lobby");
       await third.getByTestId("join-code").fill(code.toLowerCase());
       await third.getByTestId("watch-code-submit").click();
-      await third.waitForURL(new RegExp(`#/table/${roomId}\\?spectate=1$`));
-      await third.getByTestId("spectator-badge").waitFor();
+      await third.waitForSelector('[data-testid="join-error"][data-reason="none"]');
+      expect(await third.getByTestId("spectator-badge").count()).toBe(0);
+      // A public table's code opens it for anyone.
+      await host.goto(`${server.httpUrl}/#/lobby`);
+      await host.getByTestId("create-form").waitFor();
+      await host.getByTestId("create-bots").fill("0");
+      await host.getByTestId("create-public").check();
+      await host.getByTestId("create-submit").click();
+      await host.getByTestId("add-bot-button").waitFor();
+      const publicCode = z.string().regex(/^[0-9A-F]{8}$/).parse(await host.getByTestId("table-code").textContent());
+      const publicRoom = z.string().parse(await host.getByTestId("table-code").getAttribute("data-room-id"));
+      await guest.goto(`${server.httpUrl}/#/table/${publicCode}`);
+      await guest.waitForURL(new RegExp(`#/table/${publicRoom}$`));
+      await guest.locator(".seat.mine").waitFor();
       expect(errors).toEqual([]);
       await Promise.all([host.context().close(), guest.context().close(), third.context().close()]);
     }, 90_000);
