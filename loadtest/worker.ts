@@ -89,10 +89,13 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
       handles.push(creator);
       table.handles.push(creator);
       table.gameId = creator.room.roomId;
+      // The tables are private: the others join with the invitation the creator was given.
+      const invite = (await creator.invite) ?? undefined;
       for (const account of own.slice(1)) {
         if (account === null || account === undefined) continue;
         try {
-          const h = await startBotClient({ endpoint: job.endpoint, token: account.token, target: { kind: "join", roomId: creator.room.roomId, seat: null }, policy: smartPolicy, moveDelayMs: think, onMove, onEvent: watch });
+          const target = { kind: "join", roomId: creator.room.roomId, seat: null, ...(invite === undefined ? {} : { invite }) } as const;
+          const h = await startBotClient({ endpoint: job.endpoint, token: account.token, target, policy: smartPolicy, moveDelayMs: think, onMove, onEvent: watch });
           handles.push(h);
           table.handles.push(h);
         } catch (err) {

@@ -56,9 +56,10 @@ async function playTable(endpoint: string, table: number, seats: number, turnSec
   const http = httpBaseOf(endpoint);
   const accounts = await Promise.all(Array.from({ length: seats }, (_, s) => loginWithBackoff(http, `cli-bot-${table}-${s}`)));
   const first = await startBotClient({ endpoint, token: accounts[0]!.token, target: { kind: "create", options: { seats, turnSeconds, isPublic: false } }, policy: smartPolicy });
-  const others = await Promise.all(
-    accounts.slice(1).map((a) => startBotClient({ endpoint, token: a.token, target: { kind: "join", roomId: first.room.roomId, seat: null }, policy: smartPolicy })),
-  );
+  // The table is private: the others join with the invitation its creator was given.
+  const invite = (await first.invite) ?? undefined;
+  const target = { kind: "join", roomId: first.room.roomId, seat: null, ...(invite === undefined ? {} : { invite }) } as const;
+  const others = await Promise.all(accounts.slice(1).map((a) => startBotClient({ endpoint, token: a.token, target, policy: smartPolicy })));
   return Promise.all([first, ...others].map((h) => h.done));
 }
 

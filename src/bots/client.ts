@@ -18,7 +18,8 @@ export interface TableRoomLike {
 
 /** Where the bot sits down. */
 export type BotTarget =
-  | { readonly kind: "join"; readonly roomId: string; readonly seat: number | null }
+  /** `invite`: a private table's invitation (a seated player's `welcome.invite`, docs/PROTOCOL.md). */
+  | { readonly kind: "join"; readonly roomId: string; readonly seat: number | null; readonly invite?: string }
   | { readonly kind: "create"; readonly options: TableCreateOptions }
   | { readonly kind: "joinOrCreate"; readonly options: TableCreateOptions };
 
@@ -70,6 +71,8 @@ export interface BotOutcome {
 export interface BotHandle {
   readonly room: Room<TableRoomLike, TableState>;
   readonly done: Promise<BotOutcome>;
+  /** The table's invitation once the bot is seated (`welcome.invite`): a string at a private table, else null. */
+  readonly invite: Promise<string | null>;
   /** Leaves the table (the seat stays until the server's reconnection window runs out). */
   leave(): Promise<void>;
 }
@@ -110,7 +113,7 @@ export function httpBaseOf(endpoint: string): string {
   return url.origin;
 }
 
-const welcomeSchema = z.object({ seat: z.number().int().nullable(), gameId: z.string() });
+const welcomeSchema = z.object({ seat: z.number().int().nullable(), gameId: z.string(), invite: z.string().nullable().optional() });
 const resultSchema = z.object({ ok: z.boolean(), type: z.string() });
 
 /** Connects a bot and plays until the game completes or the connection closes. */
@@ -131,6 +134,10 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   let finished = false;
   let closed = false;
   let resolveDone: (outcome: BotOutcome) => void = () => undefined;
+  let resolveInvite: (invite: string | null) => void = () => undefined;
+  const invite = new Promise<string | null>((resolve) => {
+    resolveInvite = resolve;
+  });
   const done = new Promise<BotOutcome>((resolve) => {
     resolveDone = resolve;
   });
@@ -215,6 +222,7 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   room.onMessage("welcome", (raw: unknown) => {
     const welcome = welcomeSchema.safeParse(raw);
     if (welcome.success) {
+      resolveInvite(welcome.data.invite ?? null);
       seat = welcome.data.seat;
       gameId = welcome.data.gameId;
       think();
@@ -249,6 +257,7 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   return {
     room,
     done,
+    invite,
     async leave() {
       if (!finished) finish(false, null);
       if (closed) return;
@@ -262,7 +271,11 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
 function joinTarget(client: Client, target: BotTarget, seed: TableJoinOptions): Promise<Room<TableRoomLike, TableState>> {
   switch (target.kind) {
     case "join":
-      return client.joinById<TableRoomLike>(target.roomId, target.seat === null ? seed : { ...seed, seat: target.seat }, TableState);
+      return client.joinById<TableRoomLike>(
+        target.roomId,
+        { ...seed, ...(target.seat === null ? {} : { seat: target.seat }), ...(target.invite === undefined ? {} : { invite: target.invite }) },
+        TableState,
+      );
     case "create":
       return client.create<TableRoomLike>(ROOM_NAMES.table, { ...target.options, ...seed }, TableState);
     case "joinOrCreate":
