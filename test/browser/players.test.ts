@@ -212,9 +212,16 @@ describe("the table as players judge it", () => {
         if (motion === "no-preference") {
           await toggle.click();
           expect(await page.getByTestId("sound-toggle").getAttribute("aria-pressed")).toBe("true");
-          const offer = await nextOffer(page);
-          if (offer !== "done") await makeMove(page, offer);
-          await page.waitForFunction(`Number(document.querySelector('[data-testid="sound-toggle"]').getAttribute("data-played")) > 0`);
+          // A card played, a trick won or our turn coming round plays an effect; a bid alone may
+          // not (our turn can come straight back), so move until one has played.
+          const playedSome = `Number(document.querySelector('[data-testid="sound-toggle"]').getAttribute("data-played")) > 0`;
+          for (let moves = 0; moves < 6; moves++) {
+            const offer = await nextOffer(page);
+            if (offer === "done") break;
+            await makeMove(page, offer);
+            if (await page.waitForFunction(playedSome, undefined, { timeout: 5_000 }).then(() => true, () => false)) break;
+          }
+          await page.waitForFunction(playedSome, undefined, { timeout: 5_000 });
           await page.reload();
           await page.getByTestId("table").waitFor();
           expect(await page.getByTestId("sound-toggle").getAttribute("aria-pressed")).toBe("true");
