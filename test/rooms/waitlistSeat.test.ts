@@ -12,7 +12,9 @@ import { createTable } from "./recorder.js";
 
 let ts: TestServer;
 beforeAll(async () => {
-  ts = await startTestServer();
+  // Server bots move every 30 ms here, so a bots-only game lasts a few seconds: long enough to
+  // ask the rooms while it is played (at 0 ms it can end before the first question).
+  ts = await startTestServer({ env: { BOT_MOVE_DELAY_MS: "30" } });
 });
 afterAll(async () => {
   await ts.close();
