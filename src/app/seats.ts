@@ -16,7 +16,10 @@ export function createRoomSeatCheck(): SeatCheck {
   return {
     async isSeatedAtLiveTable(playerId) {
       const rooms = await matchMaker.query<TableRoom>({ name: ROOM_NAMES.table });
-      const live = rooms.filter((r) => r.metadata?.phase === "bidding" || r.metadata?.phase === "playing");
+      // Only a room whose listing says its game is over is skipped: the listing is updated after
+      // a move is shown, so a game that has just started may still be listed as "waiting". The
+      // room's own answer (holdsLiveSeat) decides.
+      const live = rooms.filter((r) => r.metadata?.phase !== "completed");
       const answers = await Promise.all(
         // A room that cannot answer (gone, or its process unreachable) counts as seated: the
         // removal is refused and can be retried, rather than allowed on a guess.
