@@ -434,6 +434,7 @@ async function main(): Promise<number> {
   if (before !== null && after !== null) {
     const cpuSeconds = (after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1e6;
     console.log(`server: CPU ${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core on average, RSS max ${(Math.max(maxRss, after.rssBytes) / 1048576).toFixed(0)} MB`);
+    console.log(`server CPU: ${cpuSeconds.toFixed(1)} s (user + system) for ${roundTrips.length} moves = ${((cpuSeconds / roundTrips.length) * 1000).toFixed(2)} s per 1000 moves`);
   }
   if (spawned !== null) {
     console.log(`server main thread over the run (${seconds.toFixed(0)} s): ${formatSched(serverSchedBefore, serverSchedAfter)}`);

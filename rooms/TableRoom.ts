@@ -20,7 +20,7 @@ import { CompletionHandoff } from "./table/completionHandoff.js";
 import { sendEvents } from "./table/eventFrames.js";
 import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js";
 import { echoId, unknownMessage } from "./table/messages.js";
-import { answer, handleClientMessage } from "./table/messageHandling.js";
+import { answer, handleClientMessage, type MessageContext } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
 import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
@@ -72,6 +72,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private readonly seats: SeatHandover;
   private shuttingDown = false;
   private disposed = false;
+  private messageContext: MessageContext | undefined;
 
   constructor(private readonly deps: RoomDeps) {
     super();
@@ -110,7 +111,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   /** Rebuilds a game from its log after a restart. */
   private async restore(gameId: string): Promise<void> {
-    const events = await this.deps.eventLog.read(asGameId(gameId));
+    const events = await this.deps.eventLog.readAll(asGameId(gameId));
     this.inviteCode = await this.deps.games.inviteCode(asGameId(gameId));
     this.isPublic = this.inviteCode === null;
     // A directory row left by a process that died is removed with this room.
@@ -263,8 +264,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
-    const ctx = { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now };
-    handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message) }, client, type, raw);
+    // Built once per room, not per message (this runs on every move).
+    this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, broadcastEmote: (message) => this.broadcast("emote", message) };
+    handleClientMessage(this.messageContext, client, type, raw);
   }
 
   /** The completion hand-off; once it committed, the room goes when its last client leaves. */

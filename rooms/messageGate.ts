@@ -9,7 +9,8 @@ import { MessageLimiter, RATE_LIMITED_CLOSE_CODE, type MessageLimitConfig } from
  * Returns `admitted(client, type, raw)`: true when the message may be handled. Otherwise the
  * client is answered through `answer` (the first excess of a window), ignored, or disconnected
  * with close code 4029. Clients for which `exempt` says true (the server's own bots, which move
- * as fast as BOT_MOVE_DELAY_MS lets them) spend no budget.
+ * as fast as BOT_MOVE_DELAY_MS lets them) spend no budget; `exempt` is asked once per client
+ * (its first message), not on every message.
  */
 export function admitMessage<C extends Client>(
   config: MessageLimitConfig,
@@ -18,8 +19,14 @@ export function admitMessage<C extends Client>(
   exempt: (client: C) => boolean = () => false,
 ): (client: C, type: string, raw: unknown) => boolean {
   const limiter = new MessageLimiter<C>(config, now);
+  const exemptions = new WeakMap<C, boolean>();
   return (client, type, raw) => {
-    if (exempt(client)) return true;
+    let isExempt = exemptions.get(client);
+    if (isExempt === undefined) {
+      isExempt = exempt(client);
+      exemptions.set(client, isExempt);
+    }
+    if (isExempt) return true;
     const verdict = limiter.take(client);
     switch (verdict) {
       case "handle":

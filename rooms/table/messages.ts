@@ -56,6 +56,8 @@ const idEcho = z.object({ id: z.union([z.string().max(64), z.number().int()]) })
 
 /** A client's correlation id, when it sent a usable one (echoed in the `result`). */
 export function echoId(raw: unknown): string | number | undefined {
+  // Most messages carry no id: answer those without building zod's error (it runs on every move).
+  if (typeof raw !== "object" || raw === null || !("id" in raw)) return undefined;
   const parsed = idEcho.safeParse(raw);
   return parsed.success ? parsed.data.id : undefined;
 }
