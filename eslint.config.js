@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     files: ["src/game/**/*.ts"],
-    ignores: ["src/game/**/*.test.ts", "src/game/propertySuite.ts", "src/game/bench/**"],
+    ignores: ["src/game/**/*.test.ts", "src/game/testing/**", "src/game/bench/**"],
     rules: {
       "no-restricted-imports": ["error", {
         patterns: [

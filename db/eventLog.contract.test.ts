@@ -21,7 +21,7 @@ import {
 import { GameNotFoundError } from "./errors.js";
 import { pgErrorCode } from "./pgError.js";
 import { createGame, markStarted } from "./games.js";
-import { loadInProgressGames, restoreInProgressGames } from "./restore.js";
+import { loadInProgressGames, restoreInProgressGames } from "./testing/restore.js";
 import { gameEvents } from "./schema/gameEvents.js";
 import { chunkEvents, createOccupants, gameIdFor, playGame, type PlayedGame } from "./testing/fixtures.js";
 

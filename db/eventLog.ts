@@ -1,7 +1,8 @@
 /**
  * The event log: the durable, append-only record every game is replayed from.
  *
- * {@link EventLog} is the port rooms see. {@link GroupCommitEventLog} implements it on either
+ * {@link EventLog} (src/platform/eventLog.ts) is the port the layers above see; rooms take the
+ * narrow part they use. {@link GroupCommitEventLog} implements it on either
  * database backend with group commit: appends from every game in the process are gathered
  * and written by one multi-row INSERT per flush, flushed when `maxBatch` events are waiting or
  * `maxWaitMs` after the first one arrived.
@@ -31,48 +32,13 @@
 import { and, asc, eq, getTableColumns, gte, is, lte, max, or, SQL, sql } from "drizzle-orm";
 import pino from "pino";
 import type { GameEvent, GameId } from "../src/game/types.js";
+import type { AppendResult, EventLog, StoredEvent } from "../src/platform/eventLog.js";
 import type { Database } from "./client.js";
 import { decodeEvent, encodeEvent, type EncodedEvent } from "./eventCodec.js";
 import { GameNotFoundError, StorageError } from "./errors.js";
 import { isTransientPgError, pgErrorCode, pgErrorMessage, SQLSTATE } from "./pgError.js";
 import { gameEvents } from "./schema/gameEvents.js";
 import { games } from "./schema/games.js";
-
-/** The indexes an append's events received (inclusive). */
-export interface AppendResult {
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-}
-
-/** One stored event with its place in the log. */
-export interface StoredEvent {
-  readonly eventIndex: number;
-  readonly event: GameEvent;
-  readonly createdAt: Date;
-}
-
-/** The event log port. */
-export interface EventLog {
-  /**
-   * Appends `events` to the game's log at its next indexes and resolves once they are
-   * committed. Rejects (and writes nothing) on failure; see the module's guarantees E1-E7.
-   */
-  append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult>;
-  /** The game's committed events from `fromIndex` (default 0), in index order, paged. */
-  read(gameId: GameId, fromIndex?: number): AsyncIterable<StoredEvent>;
-  /** {@link read}, collected: the events only, ready for `fold`. */
-  readAll(gameId: GameId, fromIndex?: number): Promise<GameEvent[]>;
-  /**
-   * Forgets what the log knows about a game: its cached next index and its conflict flag, so
-   * the next append re-reads `MAX(event_index)`. Two uses: after a conflict (E6), once the
-   * owner has reloaded the game's state from the log (never to retry the refused append);
-   * and after a game ended, to release its memory. Throws while the game has appends in
-   * progress.
-   */
-  forget(gameId: GameId): void;
-  /** Flushes what is queued, waits for flushes in flight, then refuses further appends. */
-  close(): Promise<void>;
-}
 
 /** The narrow logger the storage layer writes to (a pino logger fits). */
 export interface StorageLogger {

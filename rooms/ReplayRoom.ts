@@ -62,7 +62,7 @@ export class ReplayRoom extends Room<{ state: TableState }> {
     const status = await this.deps.games.status(gameId);
     if (status === null) throw joinError("replay/not_found", `no game ${gameId}`);
     if (status !== "completed") throw joinError("replay/not_finished", `game ${gameId} is ${status === "created" ? "waiting for players" : "still being played"}; watch it live as a spectator`);
-    this.events = await this.deps.eventLog.read(gameId);
+    this.events = await this.deps.eventLog.readAll(gameId);
     if (this.events.length === 0 || this.events[this.events.length - 1]?.type !== "game_completed") {
       throw joinError("replay/not_finished", `game ${gameId} has no completed log`);
     }

@@ -27,7 +27,7 @@ export function roundHistory(events: readonly GameEvent[], viewer: Viewer, redac
 /** Reads the log and sends `history` to one client; a failure is logged (the state is enough to play). */
 export async function sendHistory(client: Client, viewer: Viewer, gameId: string, deps: Pick<RoomDeps, "eventLog" | "engine">, log: Logger): Promise<void> {
   try {
-    client.send("history", roundHistory(await deps.eventLog.read(asGameId(gameId)), viewer, (e, v) => deps.engine.redactEvent(e, v)));
+    client.send("history", roundHistory(await deps.eventLog.readAll(asGameId(gameId)), viewer, (e, v) => deps.engine.redactEvent(e, v)));
   } catch (err) {
     log.warn({ err, gameId }, "cannot send the round's history");
   }

@@ -20,6 +20,7 @@ import type {
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
 import type { GameCompletion } from "../src/completion/pipeline.js";
 import type { Logger } from "../src/platform/logger.js";
+import type { EventLog } from "../src/platform/eventLog.js";
 import type { RoomMetrics } from "./roomMetrics.js";
 import type { SessionOwners } from "./reconnectionGuard.js";
 import type { MessageLimitConfig } from "./messageLimits.js";
@@ -27,6 +28,7 @@ import type { Identity } from "../src/shared/identity.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
 
 export type { Identity } from "../src/shared/identity.js";
+export type { AppendResult, EventLog } from "../src/platform/eventLog.js";
 export type { BotAccount, BotDirectory, BotLauncher, BotSeatRequest } from "../src/shared/botSeats.js";
 
 /** The pure rules engine, as the rooms use it (`src/game`). */
@@ -39,21 +41,6 @@ export interface Engine {
   redactEvent(event: GameEvent, viewer: Viewer): GameEvent;
   summarize(state: GameState): GameSummary;
   lifetimeDeltas(state: GameState): readonly LifetimeStatDelta[];
-}
-
-/** Indexes an append was given (inclusive). */
-export interface AppendResult {
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-}
-
-/** The durable, append-only event log. `append` resolves once the events are committed. */
-export interface EventLog {
-  append(gameId: GameId, events: readonly GameEvent[]): Promise<AppendResult>;
-  /** Events from index `from` (default 0), in order. */
-  read(gameId: GameId, from?: number): Promise<readonly GameEvent[]>;
-  /** Frees what the log keeps about a game (its next index); a table calls it when its room goes. */
-  forget(gameId: GameId): void;
 }
 
 /** A game's lifecycle in storage. */
@@ -119,7 +106,8 @@ export interface PlayerDirectory {
 /** Everything the rooms need, wired once in the composition root. */
 export interface RoomDeps {
   readonly engine: Engine;
-  readonly eventLog: EventLog;
+  /** The durable event log (src/platform/eventLog.ts): the rooms append, read whole games and forget closed ones. */
+  readonly eventLog: Pick<EventLog, "append" | "readAll" | "forget">;
   readonly games: GameRepository;
   /** Hands a finished game to the completion pipeline (one transaction, then after-commit steps). */
   readonly completion: GameCompletion;

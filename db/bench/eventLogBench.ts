@@ -33,7 +33,7 @@ import type { GameEvent, GameId } from "../../src/game/types.js";
 import { createDatabase, migrate, PGLITE_MEMORY, type DatabaseHandle } from "../client.js";
 import { GroupCommitEventLog, type EventLogFaults, type FlushAttempt, type StorageLogger } from "../eventLog.js";
 import { createGame } from "../games.js";
-import { createScratchDatabase, type ScratchDatabase } from "../scratchDatabase.js";
+import { createScratchDatabase, type ScratchDatabase } from "../testing/scratchDatabase.js";
 import { chunkEvents, createOccupants, gameIdFor, playGame } from "../testing/fixtures.js";
 
 const num = (name: string, fallback: number): number => {

@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDatabase, migrate } from "../client.js";
-import { createScratchDatabase } from "../scratchDatabase.js";
+import { createScratchDatabase } from "../testing/scratchDatabase.js";
 import { gameEvents } from "../schema/gameEvents.js";
 
 const admin = process.env["DATABASE_URL"] ?? "";

@@ -1,11 +1,12 @@
 /**
- * Restore after a restart: every game still `in_progress` is rebuilt from its log. The room
- * layer turns each restored state back into a live table.
+ * Test helper: every game still `in_progress`, rebuilt from its log, as the event-log contract
+ * suite checks it (the fold of the read log is the state the writer held). The server itself
+ * restores a game as a table room that reads and folds its log (rooms/TableRoom.ts).
  */
-import { fold, type GameEvent, type GameState } from "../src/game/index.js";
-import type { Database } from "./client.js";
-import type { EventLog } from "./eventLog.js";
-import { listInProgress, type GameRecord } from "./games.js";
+import { fold, type GameEvent, type GameState } from "../../src/game/index.js";
+import type { Database } from "../client.js";
+import type { EventLog } from "../../src/platform/eventLog.js";
+import { listInProgress, type GameRecord } from "../games.js";
 
 /** A game to restore, with its whole log. */
 export interface InProgressGame {

@@ -6,7 +6,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import * as engine from "../../src/game/index.js";
-import { newGame, startedGame, testJoin } from "../../src/game/testkit.js";
+import { newGame, startedGame, testJoin } from "../../src/game/testing/testkit.js";
 import type { Command, GameEvent, GameState } from "../../src/game/types.js";
 import { CommandPipeline, type PipelinePorts } from "./commandPipeline.js";
 

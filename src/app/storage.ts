@@ -8,7 +8,7 @@ import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../..
 import { GroupCommitEventLog } from "../../db/eventLog.js";
 import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
 import { createPlayer, getPlayer } from "../../db/players.js";
-import type { EventLog, GameRepository, PlayerDirectory } from "../../rooms/ports.js";
+import type { GameRepository, PlayerDirectory, RoomDeps } from "../../rooms/ports.js";
 import { asPlayerId } from "../shared/identity.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
@@ -17,7 +17,7 @@ import type { Logger } from "../platform/logger.js";
 export interface Storage {
   readonly kind: DatabaseHandle["kind"];
   readonly handle: DatabaseHandle;
-  readonly eventLog: EventLog;
+  readonly eventLog: RoomDeps["eventLog"];
   /** The full event log (paged reads), for the HTTP API. */
   readonly log: GroupCommitEventLog;
   readonly games: GameRepository;
@@ -67,7 +67,7 @@ export function databaseStorage(
     kind: handle.kind,
     handle,
     log,
-    eventLog: { append: (gameId, events) => log.append(gameId, events), read: (gameId, from) => log.readAll(gameId, from), forget: (gameId) => log.forget(gameId) },
+    eventLog: log,
     games,
     players,
     async close() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom, viewFor } from "../game/index.js";
-import { bidAll, gameWithDeals, playAll, startedGame, type CraftedDeal } from "../game/testkit.js";
+import { bidAll, gameWithDeals, playAll, startedGame, type CraftedDeal } from "../game/testing/testkit.js";
 import { comparePolicies } from "./compare.js";
 import { estimateTricks, smartPolicy } from "./policy.js";
 import { randomPolicy } from "./randomPolicy.js";

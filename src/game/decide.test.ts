@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide.js";
 import { legalBids, legalCards } from "./legal.js";
-import { bidAll, gameWithDeals, newGame, playAll, run, startedGame, testClientSeed, testPlayer, type CraftedDeal, type Game } from "./testkit.js";
+import { bidAll, gameWithDeals, newGame, playAll, run, startedGame, testClientSeed, testPlayer, type CraftedDeal, type Game } from "./testing/testkit.js";
 import type { Command, GameState, PlayerId, RuleRejectionCode } from "./types.js";
 
 function rejection(state: GameState, command: Command): RuleRejectionCode | null {

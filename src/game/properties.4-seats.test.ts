@@ -6,6 +6,6 @@
  * at every event in 1 game in 10 and at every 64th event (and the last) in the others; the fold
  * of the stored (JSON) log is compared with the live state at every event of every game.
  */
-import { propertySuite } from "./propertySuite.js";
+import { propertySuite } from "./testing/propertySuite.js";
 
 propertySuite(4);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./hash.js";
 import { lifetimeDeltas, summarize } from "./summary.js";
-import { run, startedGame, type Game } from "./testkit.js";
+import { run, startedGame, type Game } from "./testing/testkit.js";
 import { winnersOf } from "./scoring.js";
 import { roundPoints } from "./scoring.js";
 import type { PlayerId } from "./types.js";

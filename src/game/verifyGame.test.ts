@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { fold } from "./evolve.js";
 import { redactEvent } from "./redactEvent.js";
-import { run, startedGame, testSeed, type Game } from "./testkit.js";
+import { run, startedGame, testSeed, type Game } from "./testing/testkit.js";
 import type { Card, GameEvent } from "./types.js";
 import { verifyGame } from "./verifyGame.js";
 

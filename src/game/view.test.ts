@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sortForDisplay } from "./cards.js";
 import { redactEvent } from "./redactEvent.js";
-import { run, startedGame, testSeed } from "./testkit.js";
+import { run, startedGame, testSeed } from "./testing/testkit.js";
 import type { GameEvent } from "./types.js";
 import { viewFor } from "./view.js";
 

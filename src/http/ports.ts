@@ -3,9 +3,10 @@
  * (src/ladder), the event log (db/) and the fairness check (src/game). The composition root
  * passes real implementations; each is kept to what the routes call.
  */
-import type { GameEvent, GameId } from "../game/types.js";
+import type { GameEvent } from "../game/types.js";
 import type { TierQuery } from "../ladder/service.js";
 import type { LadderTier } from "../shared/ladderDelta.js";
+import type { EventLog } from "../platform/eventLog.js";
 
 /** A ladder tier as the API names it (the ladder's own tiers). */
 export type ApiTier = LadderTier;
@@ -125,15 +126,8 @@ export type VerifyVerdict = { readonly ok: true } | { readonly ok: false; readon
 /** The fairness check (src/game `verifyGame`). */
 export type VerifyGame = (events: readonly GameEvent[]) => VerifyVerdict;
 
-/** One stored event with its place in the log (db/ event log `StoredEvent`). */
-export interface StoredEventView {
-  readonly eventIndex: number;
-  readonly event: GameEvent;
-  readonly createdAt: Date;
-}
-
-/** Reads a game's committed events in index order, paged (db/ event log `read`). */
-export type ReadEvents = (gameId: GameId, fromIndex?: number) => AsyncIterable<StoredEventView>;
+/** Reads a game's committed events in index order, paged (the event log's `read`, src/platform/eventLog.ts). */
+export type ReadEvents = EventLog["read"];
 
 /**
  * Asks the rooms whether a player holds a seat at a live table (a game being played), across

@@ -61,7 +61,7 @@ import { createGame, markStarted } from "../../db/games.js";
 import { createOccupants, playGame } from "../../db/testing/fixtures.js";
 import { lifetimeDeltas, summarize } from "../../src/game/index.js";
 import { ActionTokens } from "../../src/ladder/actionTokens.js";
-import { createScratchDatabase } from "../../db/scratchDatabase.js";
+import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { passwordHashParams } from "../../src/http/http.js";
 import { openLoop, type OpenLoopRequest, type OpenLoopResult, type TagFigures } from "./openLoop.js";

@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { loadavg, cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createScratchDatabase } from "../../db/scratchDatabase.js";
+import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { createTokenService } from "../../src/http/auth.js";
 import { sloFor } from "../../src/http/slo.js";
 import { openLoop, type OpenLoopRequest } from "./openLoop.js";

@@ -34,7 +34,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Events of a finished game as stored. */
 async function storedEvents(gameId: string): Promise<readonly GameEvent[]> {
-  return ts.storage.eventLog.read(gameId as GameId);
+  return ts.storage.eventLog.readAll(gameId as GameId);
 }
 
 /** Public part of a decoded state (what a spectator and a replay share). */

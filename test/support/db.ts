@@ -16,7 +16,7 @@
  * ```
  */
 import { createDatabase, migrate, PGLITE_MEMORY, type Database, type DatabaseHandle, type DatabaseKind } from "../../db/client.js";
-import { createScratchDatabase } from "../../db/scratchDatabase.js";
+import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 
 /** A fresh, migrated database for one suite. */
 export interface TestDatabase {

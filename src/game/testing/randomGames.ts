@@ -22,14 +22,14 @@
  * At the end: the game completed after round 10, `verifyGame` accepts the log, and rejects it
  * with one random card of one random deal replaced by another card.
  */
-import { DECK, isCard } from "./cards.js";
-import { createGame } from "./createGame.js";
-import { decide } from "./decide.js";
-import { evolve, fold } from "./evolve.js";
-import { legalBids, legalCards } from "./legal.js";
-import { floatSource, sfc32 } from "./prng.js";
-import { redactEvent } from "./redactEvent.js";
-import { shuffle } from "./shuffle.js";
+import { DECK, isCard } from "../cards.js";
+import { createGame } from "../createGame.js";
+import { decide } from "../decide.js";
+import { evolve, fold } from "../evolve.js";
+import { legalBids, legalCards } from "../legal.js";
+import { floatSource, sfc32 } from "../prng.js";
+import { redactEvent } from "../redactEvent.js";
+import { shuffle } from "../shuffle.js";
 import {
   RULE_REJECTIONS,
   type Card,
@@ -40,9 +40,9 @@ import {
   type PlayerId,
   type RuleRejectionCode,
   type Viewer,
-} from "./types.js";
-import { verifyGame } from "./verifyGame.js";
-import { viewFor } from "./view.js";
+} from "../types.js";
+import { verifyGame } from "../verifyGame.js";
+import { viewFor } from "../view.js";
 
 /**
  * A cheap assertion for the hot loop (vitest's expect costs microseconds per call, and these

@@ -2,11 +2,11 @@
  * Helpers for tests of the engine and of code built on it (not re-exported from `index.ts`):
  * build a game to a given point, apply commands, and craft deals. Pure, like the engine.
  */
-import { createGame } from "./createGame.js";
-import { decide } from "./decide.js";
-import { evolve } from "./evolve.js";
-import { sha256Hex } from "./hash.js";
-import { EVENT_VERSION, type Card, type Command, type FairnessScheme, type GameEvent, type GameId, type GameState, type PlayerId } from "./types.js";
+import { createGame } from "../createGame.js";
+import { decide } from "../decide.js";
+import { evolve } from "../evolve.js";
+import { sha256Hex } from "../hash.js";
+import { EVENT_VERSION, type Card, type Command, type FairnessScheme, type GameEvent, type GameId, type GameState, type PlayerId } from "../types.js";
 
 /** A game's log and its folded state. */
 export interface Game {
