@@ -5,28 +5,25 @@
  * bot seats and the completion hand-off live in rooms/table/.
  */
 import { CloseCode, Room, ServerError, type AuthContext } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
 import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
-import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
+import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { Identity, RoomDeps } from "./ports.js";
-import { handOf, initTableState, projectGame } from "./projection.js";
+import { initTableState, projectGame } from "./projection.js";
 import { BotReservations } from "./table/botSeats.js";
 import { authenticate, censusOf, joinError, type TableClient } from "./table/clients.js";
 import { CommandPipeline } from "./table/commandPipeline.js";
 import { CompletionHandoff } from "./table/completionHandoff.js";
 import { sendEvents } from "./table/eventFrames.js";
 import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js";
-import { echoId, unknownMessage } from "./table/messages.js";
-import { answer, handleClientMessage, type MessageContext } from "./table/messageHandling.js";
+import { tableMessageHandlers, type MessageContext } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
 import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
+import { SeatConnections } from "./table/seatConnections.js";
 import { decidePrivateAccess } from "./privateAccess.js";
-import { admitMessage } from "./messageGate.js";
-import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
 
@@ -65,7 +62,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private readonly listing = new ListingTracker();
   private readonly emotes = new EmoteLimiter();
   private reconnectSeconds: number;
-  private readonly seatClients = new Map<SeatIndex, TableClient>();
+  private readonly connections: SeatConnections;
   private readonly reservations: BotReservations;
   private readonly timers: TableTimers;
   private readonly handoff: CompletionHandoff;
@@ -77,11 +74,12 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   constructor(private readonly deps: RoomDeps) {
     super();
     this.log = deps.logger.child({ room: "table" });
+    this.connections = new SeatConnections(this.state);
     this.reconnectSeconds = deps.reconnectSeconds;
     this.reservations = new BotReservations(deps.now);
     this.timers = new TableTimers({ setTimeout: (callback, ms) => this.clock.setTimeout(callback, ms) }, deps.now);
     this.handoff = new CompletionHandoff(deps, this.log);
-    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.seatClients.has(seat) };
+    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.connections.has(seat) };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
   }
 
@@ -127,7 +125,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.game.seats.forEach(({ occupant }, seat) => {
       if (occupant === null) return;
       if (occupant.isBot) this.clock.setTimeout(() => void this.seats.reconnectBot(seat, occupant), 0);
-      else this.timers.startAbsence(seat, this.reconnectSeconds, () => this.onAbsent(seat));
+      // A seat nobody reclaimed within the window goes to a bot (vacate skips a seat whose player is back).
+      else this.timers.startAbsence(seat, this.reconnectSeconds, () => void this.pipeline.enqueue(() => this.seats.vacate(seat, "disconnected")));
     });
   }
 
@@ -178,8 +177,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   override onDrop(client: TableClient): void {
     const seat = client.userData?.seat ?? null;
-    if (seat === null || this.shuttingDown || this.disposed || this.seatClients.get(seat) !== client || this.game.phase === "completed") return;
-    this.setConnected(seat, false);
+    if (seat === null || this.shuttingDown || this.disposed || !this.connections.isCurrent(seat, client) || this.game.phase === "completed") return;
+    this.connections.setConnected(seat, false);
     // When the window runs out, onLeave follows and hands the seat over.
     this.allowReconnection(client, this.reconnectSeconds).catch(() => undefined);
   }
@@ -187,17 +186,14 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   override onReconnect(client: TableClient): void {
     const seat = client.userData?.seat ?? null;
     if (seat === null) return;
-    this.seatClients.set(seat, client);
-    this.setConnected(seat, true);
+    this.connections.reconnected(seat, client);
     void sendHistory(client, seat, this.game.gameId, this.deps, this.log);
   }
 
   override async onLeave(client: TableClient, code?: number): Promise<void> {
     this.deps.sessionOwners.release(client.sessionId);
     const seat = client.userData?.seat ?? null;
-    if (seat === null || this.seatClients.get(seat) !== client) return;
-    this.seatClients.delete(seat);
-    this.setConnected(seat, false);
+    if (seat === null || !this.connections.detach(seat, client)) return;
     if (this.shuttingDown || this.disposed) return;
     await this.pipeline.enqueue(() => this.seats.vacate(seat, code === CloseCode.CONSENTED ? "left" : "disconnected"));
   }
@@ -246,27 +242,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
   }
 
-  /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */
+  /** Every client message spends the client's budget, then goes through the one table of schemas and handlers. */
   private registerMessages(): void {
-    // Every message first spends the client's budget (rooms/messageLimits.ts).
-    const admitted = admitMessage(
-      this.deps.messageLimits,
-      () => this.clock.currentTime,
-      (client: TableClient, type, raw) => answer(client, { ok: false, type, id: echoId(raw), code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
-      (client) => identitySchema.safeParse(client.auth).data?.isBot === true,
-    );
-    for (const type of TABLE_CLIENT_MESSAGE_TYPES) {
-      this.onMessage(type, (client: TableClient, raw: unknown) => admitted(client, type, raw) && this.onClientMessage(client, type, raw));
-    }
-    this.onMessage("*", (client: TableClient, type: string | number, raw: unknown) => {
-      if (admitted(client, String(type), raw)) answer(client, { ok: false, type: String(type), id: echoId(raw), ...unknownMessage(type) });
-    });
-  }
-
-  private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
-    // Built once per room, not per message (this runs on every move).
-    this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, broadcastEmote: (message) => this.broadcast("emote", message) };
-    handleClientMessage(this.messageContext, client, type, raw);
+    // Built once per room, not per message (this runs on every move); the pipeline exists once onCreate ran.
+    const context = (): MessageContext => (this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, broadcastEmote: (message) => this.broadcast("emote", message) });
+    const handlers = tableMessageHandlers(this.deps.messageLimits, () => this.clock.currentTime, context);
+    for (const type of TABLE_CLIENT_MESSAGE_TYPES) this.onMessage(type, handlers.known(type));
+    this.onMessage("*", handlers.unknown);
   }
 
   /** The completion hand-off; once it committed, the room goes when its last client leaves. */
@@ -278,11 +260,6 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.state.turnEndsAt = this.timers.armTurn(game, this.shuttingDown, (seat) => {
       void this.pipeline.submit({ type: "timeout", seat }).catch((err: unknown) => this.log.error({ err, gameId: game.gameId, seat }, "turn timeout failed"));
     });
-  }
-
-  /** After a restore: a seat nobody reclaimed within the window goes to a bot. */
-  private onAbsent(seat: SeatIndex): void {
-    if (!this.seatClients.has(seat)) void this.pipeline.enqueue(() => this.seats.vacate(seat, "disconnected"));
   }
 
   /** Projects the new state, sends every event redacted per receiver, then the patch. */
@@ -310,31 +287,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   private attach(client: TableClient, seat: SeatIndex | null, identity: Identity): void {
-    client.userData = { seat, playerId: seat === null ? null : identity.playerId };
-    const view = new StateView();
+    this.connections.attach(client, seat, identity.playerId);
     if (seat !== null) {
-      const previous = this.seatClients.get(seat);
-      if (previous !== undefined && previous !== client) {
-        // The same player on a new connection: the old one becomes a spectator.
-        previous.userData = { seat: null, playerId: null };
-        previous.view?.dispose();
-        previous.view = new StateView();
-      }
-      this.seatClients.set(seat, client);
       this.deps.sessionOwners.bind(client.sessionId, identity.playerId);
       this.timers.clearAbsence(seat);
-      const hand = handOf(this.state, seat);
-      if (hand !== undefined) view.add(hand);
-      this.setConnected(seat, true);
     }
-    client.view = view;
-    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: client.userData.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode, invite: seat === null ? null : this.inviteCode };
+    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: seat === null ? null : identity.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode, invite: seat === null ? null : this.inviteCode };
     client.send("welcome", welcome);
     void sendHistory(client, seat ?? "spectator", this.game.gameId, this.deps, this.log);
-  }
-
-  private setConnected(seat: SeatIndex, connected: boolean): void {
-    const s = this.state.seats[seat];
-    if (s !== undefined) s.connected = connected;
   }
 }

@@ -22,7 +22,6 @@ import type { GameCompletion } from "../src/completion/pipeline.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { EventLog } from "../src/platform/eventLog.js";
 import type { RoomMetrics } from "./roomMetrics.js";
-import type { SessionOwners } from "./reconnectionGuard.js";
 import type { MessageLimitConfig } from "./messageLimits.js";
 import type { Identity } from "../src/shared/identity.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
@@ -95,6 +94,13 @@ export interface DeltaSubscriber {
 export interface TokenVerifier {
   /** The identity, or null when the token is missing, malformed, expired or forged. */
   verify(token: string): Promise<Identity | null>;
+}
+
+/** Who owns each live session of this process's rooms (rooms/reconnectionGuard.ts checks reconnections against it). */
+export interface SessionOwners {
+  bind(sessionId: string, playerId: PlayerId): void;
+  release(sessionId: string): void;
+  ownerOf(sessionId: string): PlayerId | undefined;
 }
 
 /** Player rows, as the rooms need them (display names; bot players). */

@@ -2,23 +2,16 @@
  * Reconnection is bound to the authenticated seat owner (issue 15, item 2). Colyseus lets a
  * client holding a `reconnectionToken` resume a dropped session without running `onAuth`, so a
  * leaked token alone would take the seat and its hand. The rooms record who owns each session
- * ({@link SessionOwners}); before the WebSocket upgrade of a reconnection, the gate checks that
+ * (the {@link SessionOwners} port); before the WebSocket upgrade of a reconnection, the gate checks that
  * the access token sent with it (the SDK's `_authToken`) belongs to that owner. A mismatch, or
  * no token, is refused before anything of the session is consumed, so the real owner can still
  * come back within the window.
  */
 import type { PlayerId } from "../src/game/types.js";
-import type { TokenVerifier } from "./ports.js";
+import type { SessionOwners, TokenVerifier } from "./ports.js";
 
 /** The refusal a reconnection by anyone but the session's owner gets (HTTP status of the upgrade). */
 export const RECONNECT_REFUSED = { code: "reconnect/not_seat_owner", status: 403 } as const;
-
-/** Who owns each live session of this process's rooms. */
-export interface SessionOwners {
-  bind(sessionId: string, playerId: PlayerId): void;
-  release(sessionId: string): void;
-  ownerOf(sessionId: string): PlayerId | undefined;
-}
 
 /** An in-process registry: a session lives in one room of one process. */
 export function createSessionOwners(): SessionOwners {

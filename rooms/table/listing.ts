@@ -42,18 +42,31 @@ export function listingOf(game: GameState, isPublic: boolean, joinCode: string |
 /**
  * Remembers the listing last handed to the matchmaker. Only joins, leaves and phase changes
  * change it, so an ordinary move does not write the driver (a Redis HSET with RedisDriver) nor
- * wake the lobby. The whole listing is the key, so a field added later can never go stale.
+ * wake the lobby. Every field of the listing is compared (not a list of some), so a field added
+ * later can never go stale; field by field rather than through JSON, since this runs on every move.
  */
 export class ListingTracker {
-  private last = "";
+  private last: Listing | null = null;
 
   /** True (and remembered) when `listing` differs from the last one handed over. */
   changed(listing: Listing): boolean {
-    const key = JSON.stringify(listing);
-    if (key === this.last) return false;
-    this.last = key;
+    if (this.last !== null && sameListing(this.last, listing)) return false;
+    this.last = listing;
     return true;
   }
+}
+
+/** Equal privacy and equal metadata fields (an array field: equal elements; any other object counts as changed). */
+function sameListing(a: Listing, b: Listing): boolean {
+  if (a.private !== b.private) return false;
+  const fields: readonly unknown[] = Object.values(a.metadata);
+  const others: readonly unknown[] = Object.values(b.metadata);
+  return Object.keys(a.metadata).join() === Object.keys(b.metadata).join() && fields.every((v, i) => sameValue(v, others[i]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  return Object.is(a, b);
 }
 
 /** A table's `room_directory` row. Failures are logged: the directory is not the game. */

@@ -2,14 +2,18 @@
  * What the table room does with one client message, after it passed the flood gate: route it
  * through the one table of schemas and handlers (./messages.ts), then run the action (a command
  * through the pipeline, a bot request in the queue, an emote to everyone) and answer the sender
- * with a `result`. Nothing here knows Colyseus beyond `send`.
+ * with a `result`. Before that, every message spends the client's budget (../messageGate.ts).
+ * Nothing here knows Colyseus beyond `send` and `leave`.
  */
 import type { Logger } from "../../src/platform/logger.js";
 import type { EmoteMessage, MoveResult, TableClientMessageType } from "../../src/shared/protocol.js";
+import { identitySchema } from "../../src/shared/identity.js";
+import { admitMessage } from "../messageGate.js";
+import { RATE_LIMITED_MESSAGE, type MessageLimitConfig } from "../messageLimits.js";
 import { decideEmote, type EmoteLimiter } from "../emotes.js";
 import type { TableClient } from "./clients.js";
 import type { CommandPipeline, Outcome } from "./commandPipeline.js";
-import { echoId, resultOf, TABLE_MESSAGES } from "./messages.js";
+import { echoId, resultOf, TABLE_MESSAGES, unknownMessage } from "./messages.js";
 import type { SeatHandover } from "./seatHandover.js";
 
 /** Sends the `result` answering a client message. */
@@ -45,4 +49,31 @@ export function handleClientMessage(ctx: MessageContext, client: TableClient, ty
       answer(client, { ok: false, type, id, code: "server/internal_error", message: "the move could not be recorded; try again" });
     },
   );
+}
+
+/** The handlers a table room registers: one per known message type, and one for any other type. */
+export interface TableMessageHandlers {
+  known(type: TableClientMessageType): (client: TableClient, raw: unknown) => void;
+  readonly unknown: (client: TableClient, type: string | number, raw: unknown) => void;
+}
+
+/**
+ * Every message first spends the client's budget (`limits`, at `now()` ms; the server's own bots
+ * spend none), then a known type is handled with `context()` and an unknown one refused.
+ */
+export function tableMessageHandlers(limits: MessageLimitConfig, now: () => number, context: () => MessageContext): TableMessageHandlers {
+  const admitted = admitMessage(
+    limits,
+    now,
+    (client: TableClient, type, raw) => answer(client, { ok: false, type, id: echoId(raw), code: "rate_limited", message: RATE_LIMITED_MESSAGE }),
+    (client) => identitySchema.safeParse(client.auth).data?.isBot === true,
+  );
+  return {
+    known: (type) => (client, raw) => {
+      if (admitted(client, type, raw)) handleClientMessage(context(), client, type, raw);
+    },
+    unknown: (client, type, raw) => {
+      if (admitted(client, String(type), raw)) answer(client, { ok: false, type: String(type), id: echoId(raw), ...unknownMessage(type) });
+    },
+  };
 }
