@@ -22,7 +22,7 @@
  * round trip (send -> the client's own state shows the move) p50/p99 over the merged raw samples
  * of all workers, each worker's and the coordinator's own event-loop delay (if these are high,
  * the round trip measures the harness, not the server), the server's /stats HTTP latency, CPU
- * and RSS, the lobby delay (receive time - `at` of every `ladder_delta` at a few lobby clients,
+ * (share of one core; CPU-seconds and CPU-seconds per 1000 moves) and RSS, the lobby delay (receive time - `at` of every `ladder_delta` at a few lobby clients,
  * same clock), and then checks every game's log through `GET /api/games/:id/events`: gapless,
  * completed, and holding every event a client was shown.
  */
