@@ -21,6 +21,7 @@ import { createScratchDatabase } from "../../db/scratchDatabase.js";
 import { createTokenService } from "../../src/http/auth.js";
 import { sloFor } from "../../src/http/slo.js";
 import { openLoop, type OpenLoopRequest } from "./openLoop.js";
+import { backendCpu, backendCpuDelta, cpuSecondsOf } from "./procCpu.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const env = (k: string): string | undefined => (process.env[k] === undefined || process.env[k] === "" ? undefined : process.env[k]);
@@ -29,6 +30,7 @@ const RATE = num("BENCH_RATE", 500);
 const SECONDS = num("BENCH_SECONDS", 10);
 const CONNECTIONS = num("BENCH_CONNECTIONS", 100);
 const USERS = num("BENCH_USERS", 40);
+const SERVER_ARGS = (env("BENCH_SERVER_ARGS") ?? "").split(" ").filter((s) => s !== "");
 const admin = env("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const JWT_SECRET = randomBytes(32).toString("hex");
 
@@ -77,7 +79,7 @@ const MIX: readonly Endpoint[] = [
 ];
 
 function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
+  const proc = spawn(process.execPath, [...SERVER_ARGS, "--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
     cwd: root,
     env: {
       ...process.env,
@@ -166,12 +168,20 @@ async function main(): Promise<void> {
         },
       });
     await run(1);
+    await fetch(`${started.base}/bench/event-loop`);
     const load0 = loadavg()[0] ?? 0;
+    const cpu0 = { server: cpuSecondsOf(started.proc.pid), pg: await backendCpu(admin, scratch.name), client: process.cpuUsage() };
     const r = await run(SECONDS);
+    const cpu1 = { server: cpuSecondsOf(started.proc.pid), pg: await backendCpu(admin, scratch.name), client: process.cpuUsage(cpu0.client) };
     const load1 = loadavg()[0] ?? 0;
+    const loop: unknown = await (await fetch(`${started.base}/bench/event-loop`)).json();
+    const perK = (s: number | null): string => (s === null ? "-" : `${((s * 1000) / Math.max(1, r.requests.total)).toFixed(2)} s`);
     console.log(`\nbench:season: ${RATE} req/s offered open-loop for ${SECONDS} s over ${CONNECTIONS} open connections, ${USERS} users, PostgreSQL (scratch db), one API process`);
     console.log(`machine: ${cpus().length} cores, load average ${load0.toFixed(2)} before, ${load1.toFixed(2)} after (shared: other work on the machine moves these figures)`);
-    console.log(`answered ${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; overall p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`);
+    console.log(`answered ${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; overall p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+    console.log(
+      `CPU per 1000 requests: API process ${perK(cpu0.server === null || cpu1.server === null ? null : cpu1.server - cpu0.server)}, PostgreSQL backends ${perK(backendCpuDelta(cpu0.pg, cpu1.pg))}, load generator ${perK((cpu1.client.user + cpu1.client.system) / 1e6)}; API event-loop delay p99 ${String(get(loop, "p99"))} ms, max ${String(get(loop, "max"))} ms\n`,
+    );
     console.log("| endpoint | kind | requests | p50 ms | p99 ms | SLO p99 | meets |");
     console.log("| --- | --- | ---: | ---: | ---: | ---: | --- |");
     for (const e of MIX) {
