@@ -5,7 +5,7 @@
  * version and the events in one transaction. Concurrent writes with the same `If-Match` queue
  * on the row lock; the first moves the version on, so every other one is a version conflict.
  */
-import { asc, eq, and } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
@@ -37,16 +37,21 @@ export async function addItem(db: Database, item: ItemView): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** A player's inventory (version 0 and nothing held when it never had a write). */
+/**
+ * A player's inventory (version 0 and nothing held when it never had a write): the version and
+ * the holdings in one statement, so they come from one snapshot (the version is the ETag).
+ */
 export async function inventoryOf(db: Database | Transaction, playerId: string): Promise<InventoryView> {
-  const [head] = await db.select({ version: inventory.version }).from(inventory).where(eq(inventory.playerId, playerId));
-  const held = await db
-    .select({ id: items.id, name: items.name, kind: items.kind, quantity: inventoryItems.quantity })
-    .from(inventoryItems)
-    .innerJoin(items, eq(items.id, inventoryItems.itemId))
-    .where(eq(inventoryItems.playerId, playerId))
+  const rows = await db
+    .select({ version: inventory.version, id: items.id, name: items.name, kind: items.kind, quantity: inventoryItems.quantity })
+    .from(sql`(SELECT 1) AS one`)
+    .leftJoin(inventory, eq(inventory.playerId, playerId))
+    .leftJoin(inventoryItems, eq(inventoryItems.playerId, playerId))
+    .leftJoin(items, eq(items.id, inventoryItems.itemId))
     .orderBy(asc(items.id));
-  return { playerId, version: head?.version ?? 0, items: held };
+  const held: InventoryView["items"] = [];
+  for (const r of rows) if (r.id !== null && r.name !== null && r.kind !== null && r.quantity !== null) held.push({ id: r.id, name: r.name, kind: r.kind, quantity: r.quantity });
+  return { playerId, version: rows[0]?.version ?? 0, items: held };
 }
 
 async function applyIn(tx: Transaction, cmd: InventoryCommand): Promise<{ ok: true; inventory: InventoryView }> {

@@ -6,7 +6,7 @@
  * answers from the committed row without taking it.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
@@ -53,8 +53,8 @@ const state = (r: Row): WaitlistEntryState => ({ id: r.id, playerId: r.playerId,
 
 /** Joins (or re-joins after removal); a live entry's join is idempotent (`created` false). */
 export async function joinWaitlist(db: Database, playerId: string): Promise<{ entry: WaitlistView; created: boolean }> {
-  const [live] = await db.select().from(waitlist).where(eq(waitlist.playerId, playerId));
-  if (live !== undefined && live.status !== "removed") return { entry: await view(db, live), created: false };
+  const live = await waitlistOfPlayer(db, playerId);
+  if (live !== null && live.status !== "removed") return { entry: live, created: false };
   return db.transaction(async (tx) => {
     await lockWaitlist(tx);
     const [existing] = await tx.select().from(waitlist).where(eq(waitlist.playerId, playerId)).for("update");
@@ -74,16 +74,26 @@ export async function joinWaitlist(db: Database, playerId: string): Promise<{ en
   });
 }
 
+/** One entry with its position, in one statement (the reads of a single entry). */
+async function entryWhere(db: Database, where: SQL): Promise<WaitlistView | null> {
+  // Qualified by hand: Drizzle writes a single table's columns unqualified, which the subquery would take as its own.
+  const position = sql<number | null>`CASE WHEN "waitlist"."status" = 'waiting' THEN (SELECT count(*) FROM waitlist AS ahead WHERE ahead.status = 'waiting' AND ahead.queue_seq <= "waitlist"."queue_seq") END`.mapWith(
+    (v: unknown) => (v === null ? null : Number(v)),
+  );
+  const [r] = await db.select({ row: waitlist, position }).from(waitlist).where(where);
+  if (r === undefined) return null;
+  const w = r.row;
+  return { id: w.id, playerId: w.playerId, status: w.status, position: r.position, queueSeq: w.queueSeq, joinedAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString() };
+}
+
 /** The entry of a player, or null. */
 export async function waitlistOfPlayer(db: Database, playerId: string): Promise<WaitlistView | null> {
-  const [r] = await db.select().from(waitlist).where(eq(waitlist.playerId, playerId));
-  return r === undefined ? null : view(db, r);
+  return entryWhere(db, eq(waitlist.playerId, playerId));
 }
 
 /** An entry by id, or null. */
 export async function waitlistEntry(db: Database, id: string): Promise<WaitlistView | null> {
-  const [r] = await db.select().from(waitlist).where(eq(waitlist.id, id));
-  return r === undefined ? null : view(db, r);
+  return entryWhere(db, eq(waitlist.id, id));
 }
 
 /** A page of entries in queue order, after `afterSeq`. */
