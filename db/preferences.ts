@@ -19,11 +19,15 @@ export async function preferencesOf(db: Database, userId: string): Promise<{ pre
 export async function setPreferences(db: Database, userId: string, playerId: string, prefs: Preferences): Promise<{ preferences: Preferences; updatedAt: string }> {
   return db.transaction(async (tx) => {
     const now = new Date();
-    await tx
-      .insert(userPreferences)
-      .values({ userId, ...prefs, updatedAt: now })
-      .onConflictDoUpdate({ target: userPreferences.userId, set: { ...prefs, updatedAt: now } });
-    await appendSeasonEvents(tx, [{ type: "USER_PREFERENCES_UPDATED", playerId, payload: { _v: 1, userId, preferences: prefs } }]);
+    // Both statements in one round trip.
+    await Promise.all([
+      tx
+        .insert(userPreferences)
+        .values({ userId, ...prefs, updatedAt: now })
+        .onConflictDoUpdate({ target: userPreferences.userId, set: { ...prefs, updatedAt: now } })
+        .execute(),
+      appendSeasonEvents(tx, [{ type: "USER_PREFERENCES_UPDATED", playerId, payload: { _v: 1, userId, preferences: prefs } }]),
+    ]);
     return { preferences: prefs, updatedAt: now.toISOString() };
   });
 }

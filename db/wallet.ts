@@ -95,13 +95,15 @@ async function replayOf(tx: Transaction, req: TransferRequest, subject: string):
 }
 
 /**
- * Takes each side's account: player accounts locked in a fixed order (by player id, so two
- * transfers never wait on each other in a cycle), system accounts read without a lock.
+ * Takes each side's account: player accounts locked in a fixed order (by player id, one after
+ * the other, so two transfers never wait on each other in a cycle), system accounts read
+ * without a lock. With one player side, both are asked at once.
  */
 async function takeAccounts(tx: Transaction, currency: string, refs: readonly [AccountRef, AccountRef]): Promise<[{ id: string; balance: number }, { id: string; balance: number }]> {
   const take = (r: AccountRef) => (r.kind === "player" ? lockPlayerAccount(tx, currency, r.playerId) : peekSystemAccount(tx, currency, r.name));
   const [a, b] = refs;
-  if (a.kind === "player" && b.kind === "player" && b.playerId < a.playerId) {
+  if (a.kind !== "player" || b.kind !== "player") return Promise.all([take(a), take(b)]);
+  if (b.playerId < a.playerId) {
     const second = await take(b);
     return [await take(a), second];
   }
@@ -117,22 +119,26 @@ function asOverflow(err: unknown): never {
 
 async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
   const subject = subjectOf(req);
-  // The currency check and the transaction row go in one round trip; an unknown currency also
-  // fails the insert (foreign key), which the check's answer explains.
-  const [curs, ins] = await Promise.allSettled([
-    tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency)),
+  // The currency check, the transaction row and the accounts go in one round trip (a repeat of
+  // the key has then locked its player's account for nothing, and moves nothing). An unknown
+  // currency fails the insert (foreign key) and what follows; the check's answer explains it.
+  const [curs, ins, accounts] = await Promise.allSettled([
+    tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency)).execute(),
     tx
       .insert(transactions)
       .values({ currency: req.currency, kind: req.kind, amount: req.amount, playerId: subject, requestedBy: req.requestedBy, idempotencyKey: req.idempotencyKey, reason: req.reason ?? null })
       .onConflictDoNothing()
-      .returning(),
+      .returning()
+      .execute(),
+    takeAccounts(tx, req.currency, [req.from, req.to]),
   ]);
   if (curs.status === "fulfilled" && curs.value.length === 0) throw new SeasonRejection("wallet/unknown_currency", `no currency ${req.currency}`);
   if (curs.status === "rejected") throw curs.reason;
   if (ins.status === "rejected") throw ins.reason;
   const [inserted] = ins.value;
   if (inserted === undefined) return replayOf(tx, req, subject);
-  const [from, to] = await takeAccounts(tx, req.currency, [req.from, req.to]);
+  if (accounts.status === "rejected") throw accounts.reason;
+  const [from, to] = accounts.value;
   const cmd: TransferCommand = { transactionId: inserted.id, kind: req.kind, currency: req.currency, amount: req.amount, from: req.from, to: req.to };
   const d = decideTransfer({ fromBalance: from.balance, toBalance: to.balance }, cmd);
   if (!d.ok) throw new SeasonRejection(d.code);
