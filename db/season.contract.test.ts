@@ -227,4 +227,19 @@ describe.each(testBackends())("Season 0 storage on $name", (backend) => {
     await t.db.execute(sql`UPDATE wallet_accounts SET balance = balance - 1 WHERE player_id = ${p}`);
     await expectAuditClean(t);
   });
+
+  // Last: it adds a currency, which every later balance list would show.
+  it("a deposit that would take the mint past the safe range is wallet/overflow and moves nothing (the mint is not locked to decide)", async () => {
+    await t.db.execute(sql`INSERT INTO currencies (code, name) VALUES ('gems', 'Gems')`);
+    await t.db.execute(sql`INSERT INTO wallet_accounts (currency, system_name) VALUES ('gems', 'mint'), ('gems', 'sink'), ('gems', 'rewards')`);
+    const [a, b] = [await newPlayer("rich"), await newPlayer("late")];
+    expect((await transfer(t.db, { ...deposit(a, Number.MAX_SAFE_INTEGER), currency: "gems" })).ok).toBe(true);
+    expect(await transfer(t.db, { ...deposit(b, 1), currency: "gems" })).toMatchObject({ ok: false, code: "wallet/overflow" });
+    expect(await balancesOf(t.db, b)).toEqual([
+      { currency: "coins", balance: 0 },
+      { currency: "gems", balance: 0 },
+    ]);
+    expect((await readSeasonEvents(t.db, { limit: 10, playerId: b })).events).toEqual([]);
+    await expectAuditClean(t);
+  });
 });
