@@ -6,8 +6,9 @@
  * answers from the committed row without taking it.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { waitlist } from "./schema/index.js";
@@ -74,13 +75,17 @@ export async function joinWaitlist(db: Database, playerId: string): Promise<{ en
   });
 }
 
-/** One entry with its position, in one statement (the reads of a single entry). */
-async function entryWhere(db: Database, where: SQL): Promise<WaitlistView | null> {
-  // Qualified by hand: Drizzle writes a single table's columns unqualified, which the subquery would take as its own.
-  const position = sql<number | null>`CASE WHEN "waitlist"."status" = 'waiting' THEN (SELECT count(*) FROM waitlist AS ahead WHERE ahead.status = 'waiting' AND ahead.queue_seq <= "waitlist"."queue_seq") END`.mapWith(
-    (v: unknown) => (v === null ? null : Number(v)),
-  );
-  const [r] = await db.select({ row: waitlist, position }).from(waitlist).where(where);
+// Qualified by hand: Drizzle writes a single table's columns unqualified, which the subquery would take as its own.
+const positionColumn = sql<number | null>`CASE WHEN "waitlist"."status" = 'waiting' THEN (SELECT count(*) FROM waitlist AS ahead WHERE ahead.status = 'waiting' AND ahead.queue_seq <= "waitlist"."queue_seq") END`.mapWith(
+  (v: unknown) => (v === null ? null : Number(v)),
+);
+
+/** Selects entries with their positions (each entry and its position from one statement). */
+const selectWithPosition = (db: Database) => db.select({ row: waitlist, position: positionColumn }).from(waitlist);
+
+const byPlayerQuery = preparedPerDatabase((db) => selectWithPosition(db).where(eq(waitlist.playerId, sql.placeholder("playerId"))).prepare("season_waitlist_of_player"));
+
+function toView(r: { row: Row; position: number | null } | undefined): WaitlistView | null {
   if (r === undefined) return null;
   const w = r.row;
   return { id: w.id, playerId: w.playerId, status: w.status, position: r.position, queueSeq: w.queueSeq, joinedAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString() };
@@ -88,12 +93,14 @@ async function entryWhere(db: Database, where: SQL): Promise<WaitlistView | null
 
 /** The entry of a player, or null. */
 export async function waitlistOfPlayer(db: Database, playerId: string): Promise<WaitlistView | null> {
-  return entryWhere(db, eq(waitlist.playerId, playerId));
+  const [r] = await byPlayerQuery(db).execute({ playerId });
+  return toView(r);
 }
 
 /** An entry by id, or null. */
 export async function waitlistEntry(db: Database, id: string): Promise<WaitlistView | null> {
-  return entryWhere(db, eq(waitlist.id, id));
+  const [r] = await selectWithPosition(db).where(eq(waitlist.id, id));
+  return toView(r);
 }
 
 /** A page of entries in queue order, after `afterSeq`. */

@@ -13,6 +13,7 @@ import type { Database, Transaction } from "./client.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { currencies, postings, transactions, walletAccounts } from "./schema/index.js";
 import type { AccountRef } from "../src/season/events.js";
 import { decideTransfer, type TransferCommand, type TransferKind } from "../src/season/wallet.js";
@@ -172,14 +173,18 @@ export interface BalanceView {
   readonly balance: number;
 }
 
-/** A player's balance in every currency (0 where the account does not exist yet). */
-export async function balancesOf(db: Database, playerId: string): Promise<BalanceView[]> {
-  const rows = await db
+const balancesQuery = preparedPerDatabase((db) =>
+  db
     .select({ currency: currencies.code, balance: sql<number>`coalesce(${walletAccounts.balance}, 0)`.mapWith(Number) })
     .from(currencies)
-    .leftJoin(walletAccounts, and(eq(walletAccounts.currency, currencies.code), eq(walletAccounts.playerId, playerId)))
-    .orderBy(currencies.code);
-  return rows;
+    .leftJoin(walletAccounts, and(eq(walletAccounts.currency, currencies.code), eq(walletAccounts.playerId, sql.placeholder("playerId"))))
+    .orderBy(currencies.code)
+    .prepare("season_balances_of"),
+);
+
+/** A player's balance in every currency (0 where the account does not exist yet). */
+export async function balancesOf(db: Database, playerId: string): Promise<BalanceView[]> {
+  return balancesQuery(db).execute({ playerId });
 }
 
 /** Whether a currency exists. */
@@ -188,15 +193,28 @@ export async function currencyExists(db: Database, code: string): Promise<boolea
   return rows.length > 0;
 }
 
+const firstPageQuery = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(transactions)
+    .where(eq(transactions.playerId, sql.placeholder("playerId")))
+    .orderBy(desc(transactions.createdAt), desc(transactions.id))
+    .limit(sql.placeholder("limit"))
+    .prepare("season_transactions_first_page"),
+);
+
 /** A page of a player's transactions, newest first; the cursor is the last row's `(created_at, id)`. */
 export async function transactionsOf(db: Database, playerId: string, opts: { readonly limit: number; readonly before?: { at: Date; id: string } | undefined }): Promise<{ items: TransactionView[]; next: { at: Date; id: string } | null }> {
   const b = opts.before;
-  const rows = await db
-    .select()
-    .from(transactions)
-    .where(and(eq(transactions.playerId, playerId), b === undefined ? undefined : or(lt(transactions.createdAt, b.at), and(eq(transactions.createdAt, b.at), lt(transactions.id, b.id)))))
-    .orderBy(desc(transactions.createdAt), desc(transactions.id))
-    .limit(opts.limit + 1);
+  const rows =
+    b === undefined
+      ? await firstPageQuery(db).execute({ playerId, limit: opts.limit + 1 })
+      : await db
+          .select()
+          .from(transactions)
+          .where(and(eq(transactions.playerId, playerId), or(lt(transactions.createdAt, b.at), and(eq(transactions.createdAt, b.at), lt(transactions.id, b.id)))))
+          .orderBy(desc(transactions.createdAt), desc(transactions.id))
+          .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return { items: page.map(toView), next: rows.length > opts.limit && last !== undefined ? { at: last.createdAt, id: last.id } : null };
