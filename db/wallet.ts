@@ -150,12 +150,16 @@ async function transferIn(tx: Transaction, req: TransferRequest): Promise<Transf
     { ref: req.from, id: from.id, delta: -req.amount },
     { ref: req.to, id: to.id, delta: req.amount },
   ].sort((a, b) => Number(a.ref.kind === "system") - Number(b.ref.kind === "system") || (a.ref.kind === "system" && b.ref.kind === "system" ? a.id.localeCompare(b.id) : 0));
+  // `execute()` starts each statement here, so they are sent in this order (the events last).
   await Promise.all([
-    tx.insert(postings).values([
-      { transactionId: inserted.id, accountId: from.id, amount: -req.amount },
-      { transactionId: inserted.id, accountId: to.id, amount: req.amount },
-    ]),
-    ...moves.map((m) => move(m.id, m.delta)),
+    tx
+      .insert(postings)
+      .values([
+        { transactionId: inserted.id, accountId: from.id, amount: -req.amount },
+        { transactionId: inserted.id, accountId: to.id, amount: req.amount },
+      ])
+      .execute(),
+    ...moves.map((m) => move(m.id, m.delta).execute()),
     appendSeasonEvents(tx, d.events),
   ]).catch(asOverflow);
   const balance = req.to.kind === "player" && req.to.playerId === subject ? to.balance + req.amount : req.from.kind === "player" ? from.balance - req.amount : null;
