@@ -5,7 +5,8 @@
  * version and the events in one transaction. Concurrent writes with the same `If-Match` queue
  * on the row lock; the first moves the version on, so every other one is a version conflict.
  */
-import { asc, eq, and } from "drizzle-orm";
+import { and, asc, eq, sql, type Placeholder } from "drizzle-orm";
+import { preparedPerDatabase } from "./prepared.js";
 import type { Database, Transaction } from "./client.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
@@ -26,9 +27,11 @@ export interface InventoryView {
   readonly items: (ItemView & { readonly quantity: number })[];
 }
 
+const catalogueQuery = preparedPerDatabase((db) => db.select({ id: items.id, name: items.name, kind: items.kind }).from(items).orderBy(asc(items.id)).prepare("season_items"));
+
 /** The catalogue. */
 export async function listItems(db: Database): Promise<ItemView[]> {
-  return db.select({ id: items.id, name: items.name, kind: items.kind }).from(items).orderBy(asc(items.id));
+  return catalogueQuery(db).execute();
 }
 
 /** Adds a catalogue item; false when the id exists. */
@@ -37,16 +40,32 @@ export async function addItem(db: Database, item: ItemView): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** A player's inventory (version 0 and nothing held when it never had a write). */
-export async function inventoryOf(db: Database | Transaction, playerId: string): Promise<InventoryView> {
-  const [head] = await db.select({ version: inventory.version }).from(inventory).where(eq(inventory.playerId, playerId));
-  const held = await db
-    .select({ id: items.id, name: items.name, kind: items.kind, quantity: inventoryItems.quantity })
-    .from(inventoryItems)
-    .innerJoin(items, eq(items.id, inventoryItems.itemId))
-    .where(eq(inventoryItems.playerId, playerId))
+function inventoryQuery(db: Database | Transaction, playerId: string | Placeholder) {
+  return db
+    .select({ version: inventory.version, id: items.id, name: items.name, kind: items.kind, quantity: inventoryItems.quantity })
+    .from(sql`(SELECT 1) AS one`)
+    .leftJoin(inventory, eq(inventory.playerId, playerId))
+    .leftJoin(inventoryItems, eq(inventoryItems.playerId, playerId))
+    .leftJoin(items, eq(items.id, inventoryItems.itemId))
     .orderBy(asc(items.id));
-  return { playerId, version: head?.version ?? 0, items: held };
+}
+
+const preparedInventory = preparedPerDatabase((db) => inventoryQuery(db, sql.placeholder("playerId")).prepare("season_inventory_of"));
+
+type InventoryRow = Awaited<ReturnType<typeof inventoryQuery>>[number];
+
+function toInventory(playerId: string, rows: readonly InventoryRow[]): InventoryView {
+  const held: InventoryView["items"] = [];
+  for (const r of rows) if (r.id !== null && r.name !== null && r.kind !== null && r.quantity !== null) held.push({ id: r.id, name: r.name, kind: r.kind, quantity: r.quantity });
+  return { playerId, version: rows[0]?.version ?? 0, items: held };
+}
+
+/**
+ * A player's inventory (version 0 and nothing held when it never had a write): the version and
+ * the holdings in one statement, so they come from one snapshot (the version is the ETag).
+ */
+export async function inventoryOf(db: Database, playerId: string): Promise<InventoryView> {
+  return toInventory(playerId, await preparedInventory(db).execute({ playerId }));
 }
 
 async function applyIn(tx: Transaction, cmd: InventoryCommand): Promise<{ ok: true; inventory: InventoryView }> {
@@ -68,7 +87,7 @@ async function applyIn(tx: Transaction, cmd: InventoryCommand): Promise<{ ok: tr
       .onConflictDoUpdate({ target: [inventoryItems.playerId, inventoryItems.itemId], set: { quantity: d.held } });
   }
   await appendSeasonEvents(tx, d.events);
-  return { ok: true, inventory: await inventoryOf(tx, cmd.playerId) };
+  return { ok: true, inventory: toInventory(cmd.playerId, await inventoryQuery(tx, cmd.playerId)) };
 }
 
 /** Applies an add or remove, or says why not (changing nothing). */

@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBackends, type TestDatabase } from "../test/support/db.js";
 import { applyInventory, inventoryOf } from "./inventory.js";
 import { createPlayer } from "./players.js";
+import { DEFAULT_PREFERENCES } from "./preferences.js";
 import { pgErrorCode, SQLSTATE } from "./pgError.js";
 import { runSeasonAudit } from "./seasonAudit.js";
-import { readSeasonEvents } from "./seasonLog.js";
+import { appendSeasonEvents, readSeasonEvents, seasonLogHorizon } from "./seasonLog.js";
 import { advanceWaitlist, joinWaitlist, removeFromWaitlist, waitlistOfPlayer } from "./waitlist.js";
 import { balancesOf, transfer, type TransferRequest } from "./wallet.js";
 import { walletAccounts } from "./schema/index.js";
@@ -60,6 +61,37 @@ describe.each(testBackends())("Season 0 storage on $name", (backend) => {
     const refusedUpdate = await t.db.execute(sql`UPDATE season_events SET type = 'X'`).then(() => null, (e: unknown) => pgErrorCode(e));
     const refusedDelete = await t.db.execute(sql`DELETE FROM season_events`).then(() => null, (e: unknown) => pgErrorCode(e));
     expect([refusedUpdate, refusedDelete]).toEqual([SQLSTATE.restrictViolation, SQLSTATE.restrictViolation]);
+  });
+
+  it("a reader's horizon never passes a seq an open transaction holds (writers run side by side)", async () => {
+    const p = await newPlayer("horizon");
+    const ev = (n: number) => ({ type: "USER_PREFERENCES_UPDATED" as const, playerId: p, payload: { _v: 1 as const, userId: randomUUID(), preferences: { ...DEFAULT_PREFERENCES, sound: n % 2 === 0 } } });
+    const h0 = await seasonLogHorizon(t.db);
+    expect(h0).toBe((await readSeasonEvents(t.db, { limit: 1_000_000 })).lastSeq);
+    if (backend.name === "pglite") return; // one connection: a second transaction cannot be open beside the first
+    // A draws its seq first and stays open; B draws a later seq and commits.
+    let releaseA = (): void => undefined;
+    const held = new Promise<void>((r) => (releaseA = r));
+    let seqA = 0;
+    let drawn = (): void => undefined;
+    const aDrew = new Promise<void>((r) => (drawn = r));
+    const a = t.db.transaction(async (tx) => {
+      [seqA = 0] = await appendSeasonEvents(tx, [ev(1)]);
+      drawn();
+      await held;
+    });
+    await aDrew;
+    const [seqB = 0] = await t.db.transaction((tx) => appendSeasonEvents(tx, [ev(2)]));
+    expect(seqB).toBeGreaterThan(seqA);
+    // The horizon waits for A; A commits only once the horizon is waiting for it.
+    let waited = 0;
+    const h = await seasonLogHorizon(t.db, { onWait: () => (waited++ === 0 ? releaseA() : undefined) });
+    const seen = (await readSeasonEvents(t.db, { after: h0 ?? 0, upTo: h ?? 0, limit: 100, playerId: p })).events.map((e) => e.seq);
+    releaseA();
+    await a;
+    expect(waited).toBeGreaterThan(0);
+    expect(h).toBeGreaterThanOrEqual(seqB);
+    expect(seen).toEqual([seqA, seqB]);
   });
 
   it("100 concurrent waitlist joins get 100 distinct, gapless positions; a second join is idempotent", async () => {
@@ -193,6 +225,21 @@ describe.each(testBackends())("Season 0 storage on $name", (backend) => {
     const broken = checks.filter((c) => c.breaches.length > 0).map((c) => c.name);
     expect(broken).toEqual(["each currency's accounts sum to 0", "balances equal the fold of the log"]);
     await t.db.execute(sql`UPDATE wallet_accounts SET balance = balance - 1 WHERE player_id = ${p}`);
+    await expectAuditClean(t);
+  });
+
+  // Last: it adds a currency, which every later balance list would show.
+  it("a deposit that would take the mint past the safe range is wallet/overflow and moves nothing (the mint is not locked to decide)", async () => {
+    await t.db.execute(sql`INSERT INTO currencies (code, name) VALUES ('gems', 'Gems')`);
+    await t.db.execute(sql`INSERT INTO wallet_accounts (currency, system_name) VALUES ('gems', 'mint'), ('gems', 'sink'), ('gems', 'rewards')`);
+    const [a, b] = [await newPlayer("rich"), await newPlayer("late")];
+    expect((await transfer(t.db, { ...deposit(a, Number.MAX_SAFE_INTEGER), currency: "gems" })).ok).toBe(true);
+    expect(await transfer(t.db, { ...deposit(b, 1), currency: "gems" })).toMatchObject({ ok: false, code: "wallet/overflow" });
+    expect(await balancesOf(t.db, b)).toEqual([
+      { currency: "coins", balance: 0 },
+      { currency: "gems", balance: 0 },
+    ]);
+    expect((await readSeasonEvents(t.db, { limit: 10, playerId: b })).events).toEqual([]);
     await expectAuditClean(t);
   });
 });

@@ -1,44 +1,99 @@
 /**
- * The Season 0 event log (`season_events`): appending inside a writer's transaction, and
- * reading by `seq`.
+ * The Season 0 event log (`season_events`): appending inside a writer's transaction, reading by
+ * `seq`, and the horizon up to which a reader may read.
  *
- * `seq` must be gap-free in commit order, or a stream reader that has seen `seq = n` could miss
- * a row with a smaller `seq` that commits later. Every appender therefore takes one
- * transaction-level advisory lock right before it draws `seq` values; the lock is released at
- * commit, so rows become visible in `seq` order. Writers that must order their own state by
- * the log (waitlist joins) take it earlier with {@link lockSeasonLog}.
+ * `seq` values are drawn in one order and committed in another: two writers run side by side
+ * (nothing serializes them), so a row with `seq = n` can commit after one with `seq = n + 1`.
+ * A reader that resumes by `seq` must therefore not pass a `seq` that an open transaction still
+ * holds. Every appender holds a *shared* transaction-level advisory lock from just before it
+ * draws `seq` values until it commits (shared: appenders never wait for one another). A reader
+ * asks {@link seasonLogHorizon}: it reads the last `seq` drawn, then lists the transactions
+ * holding the lock, and waits until each of those has ended. Any transaction that drew a `seq`
+ * at or below that value took the lock before drawing, so by then it has committed (its rows are
+ * visible: PostgreSQL releases locks after a commit becomes visible) or rolled back (its `seq`
+ * is a gap forever). Reading `seq <= horizon` never misses a row that commits later. On PGlite
+ * (one connection) no other transaction can be open while the reader runs.
  */
-import { and, asc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Database, Transaction } from "./client.js";
 import { seasonEvents } from "./schema/index.js";
 import { parseSeasonEvent, type NewSeasonEvent, type RawSeasonEvent, type SeasonEvent, type SeasonEventType } from "../src/season/events.js";
 
-/** Arbitrary but fixed key of the advisory lock that orders `season_events` writers. */
-const SEASON_LOG_LOCK_KEY = 5_004_013_001;
-
-/** Takes the log's transaction-level lock (re-entrant within one transaction). */
-export async function lockSeasonLog(tx: Transaction | Database): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEASON_LOG_LOCK_KEY})`);
-}
+/**
+ * Arbitrary but fixed key of the advisory lock appenders hold shared (5_004_013_001): as
+ * `pg_locks` shows a bigint key, `classid` is its high 32 bits and `objid` its low 32 bits.
+ */
+const APPEND_LOCK_KEY = 5_004_013_001;
+const APPEND_LOCK_CLASSID = Math.floor(APPEND_LOCK_KEY / 2 ** 32);
+const APPEND_LOCK_OBJID = APPEND_LOCK_KEY % 2 ** 32;
 
 /** Appends events in the caller's transaction; returns their `seq` values. */
 export async function appendSeasonEvents(tx: Transaction, events: readonly NewSeasonEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
-  await lockSeasonLog(tx);
-  const rows = await tx
-    .insert(seasonEvents)
-    .values(events.map((e) => ({ type: e.type, playerId: e.playerId, payload: { ...e.payload } })))
-    .returning({ seq: seasonEvents.seq });
+  // Sent together (one round trip on PostgreSQL); the lock is granted before the insert draws `seq`.
+  const [, rows] = await Promise.all([
+    tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${APPEND_LOCK_KEY})`),
+    tx
+      .insert(seasonEvents)
+      .values(events.map((e) => ({ type: e.type, playerId: e.playerId, payload: { ...e.payload } })))
+      .returning({ seq: seasonEvents.seq }),
+  ]);
   return rows.map((r) => r.seq);
+}
+
+/** The transactions (virtual transaction ids) holding the append lock now. */
+async function appendersNow(db: Database): Promise<Set<string>> {
+  const rows = await db
+    .select({ vxid: sql<string>`virtualtransaction` })
+    .from(sql`pg_locks`)
+    .where(sql`locktype = 'advisory' AND classid = ${APPEND_LOCK_CLASSID} AND objid = ${APPEND_LOCK_OBJID} AND objsubid = 1`);
+  return new Set(rows.map((r) => r.vxid));
+}
+
+/** Options of {@link seasonLogHorizon}. */
+export interface HorizonOptions {
+  /** How often to look again while appenders are still open, ms (default 2). */
+  readonly pollMs?: number;
+  /** Stop waiting when this fires (the answer is then `null`). */
+  readonly signal?: AbortSignal;
+  /** Called each time it finds appenders still open and is about to wait (tests use it). */
+  readonly onWait?: (open: number) => void;
+}
+
+/**
+ * The `seq` a reader may read up to now: every row at or below it has committed or never will.
+ * Waits (polling `pg_locks`) for the appenders that were open when it looked to end; those are
+ * transactions a few statements from their commit, so the wait is short. `null` if aborted.
+ */
+export async function seasonLogHorizon(db: Database, opts: HorizonOptions = {}): Promise<number | null> {
+  const [last] = await db
+    .select({ v: sql<number | null>`pg_sequence_last_value(pg_get_serial_sequence('season_events', 'seq')::regclass)`.mapWith((v: unknown) => (v === null ? null : Number(v))) })
+    .from(sql`(SELECT 1) AS one`);
+  const horizon = last?.v ?? 0;
+  // Listed after the last value was read: whoever drew a seq <= horizon and is still open is here.
+  let open = await appendersNow(db);
+  while (open.size > 0) {
+    if (opts.signal?.aborted === true) return null;
+    opts.onWait?.(open.size);
+    await sleep(opts.pollMs ?? 2);
+    const now = await appendersNow(db);
+    open = new Set([...open].filter((v) => now.has(v)));
+  }
+  return horizon;
 }
 
 /** A page query over the log. */
 export interface SeasonEventQuery {
   /** Only rows with `seq` greater than this (default 0). */
   readonly after?: number;
+  /** Only rows with `seq` at most this (a {@link seasonLogHorizon}); default no bound. */
+  readonly upTo?: number;
   readonly limit: number;
   /** Only this player's events. */
   readonly playerId?: string;
+  /** Only these players' events (ignored when empty). */
+  readonly playerIds?: readonly string[];
   /** Only these types. */
   readonly types?: readonly SeasonEventType[];
 }
@@ -51,7 +106,9 @@ function toRaw(r: typeof seasonEvents.$inferSelect): RawSeasonEvent {
 /** Reads rows in `seq` order, unparsed. */
 export async function readRawSeasonEvents(db: Database, q: SeasonEventQuery): Promise<RawSeasonEvent[]> {
   const conds: SQL[] = [gt(seasonEvents.seq, q.after ?? 0)];
+  if (q.upTo !== undefined) conds.push(lte(seasonEvents.seq, q.upTo));
   if (q.playerId !== undefined) conds.push(eq(seasonEvents.playerId, q.playerId));
+  if (q.playerIds !== undefined && q.playerIds.length > 0) conds.push(inArray(seasonEvents.playerId, [...q.playerIds]));
   if (q.types !== undefined && q.types.length > 0) conds.push(inArray(seasonEvents.type, [...q.types]));
   const rows = await db
     .select()

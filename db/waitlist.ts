@@ -1,12 +1,15 @@
 /**
- * The Season 0 waitlist on `waitlist`. Joins and status changes hold the season log's lock
- * from their first statement (db/seasonLog.ts), so queue order, commit order and `seq` order
- * agree, and the position a join answers with is exact even under concurrent joins.
+ * The Season 0 waitlist on `waitlist`. Joins and status changes hold the waitlist's own
+ * transaction-level advisory lock from their first statement (only waitlist writes take it), so
+ * queue order, commit order and the order of their events' `seq` agree, and the position a join
+ * answers with is exact even under concurrent joins. A join of a player already on the list
+ * answers from the committed row without taking it.
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
-import { appendSeasonEvents, lockSeasonLog } from "./seasonLog.js";
+import { preparedPerDatabase } from "./prepared.js";
+import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { waitlist } from "./schema/index.js";
 import type { WaitlistStatus } from "../src/season/events.js";
@@ -26,6 +29,14 @@ export interface WaitlistView {
 
 type Row = typeof waitlist.$inferSelect;
 
+/** Arbitrary but fixed key of the advisory lock that orders waitlist writers. */
+const WAITLIST_LOCK_KEY = 5_004_013_002;
+
+/** Takes the waitlist's transaction-level lock (re-entrant within one transaction). */
+async function lockWaitlist(tx: Transaction): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${WAITLIST_LOCK_KEY})`);
+}
+
 async function positionOf(db: Database | Transaction, r: Row): Promise<number | null> {
   if (r.status !== "waiting") return null;
   const [c] = await db
@@ -43,8 +54,10 @@ const state = (r: Row): WaitlistEntryState => ({ id: r.id, playerId: r.playerId,
 
 /** Joins (or re-joins after removal); a live entry's join is idempotent (`created` false). */
 export async function joinWaitlist(db: Database, playerId: string): Promise<{ entry: WaitlistView; created: boolean }> {
+  const live = await waitlistOfPlayer(db, playerId);
+  if (live !== null && live.status !== "removed") return { entry: live, created: false };
   return db.transaction(async (tx) => {
-    await lockSeasonLog(tx);
+    await lockWaitlist(tx);
     const [existing] = await tx.select().from(waitlist).where(eq(waitlist.playerId, playerId)).for("update");
     if (existing !== undefined && existing.status !== "removed") return { entry: await view(tx, existing), created: false };
     const [seq] = await tx.select({ v: sql<number>`nextval('waitlist_queue_seq')`.mapWith(Number) }).from(sql`(SELECT 1) AS one`);
@@ -62,16 +75,32 @@ export async function joinWaitlist(db: Database, playerId: string): Promise<{ en
   });
 }
 
+// Qualified by hand: Drizzle writes a single table's columns unqualified, which the subquery would take as its own.
+const positionColumn = sql<number | null>`CASE WHEN "waitlist"."status" = 'waiting' THEN (SELECT count(*) FROM waitlist AS ahead WHERE ahead.status = 'waiting' AND ahead.queue_seq <= "waitlist"."queue_seq") END`.mapWith(
+  (v: unknown) => (v === null ? null : Number(v)),
+);
+
+/** Selects entries with their positions (each entry and its position from one statement). */
+const selectWithPosition = (db: Database) => db.select({ row: waitlist, position: positionColumn }).from(waitlist);
+
+const byPlayerQuery = preparedPerDatabase((db) => selectWithPosition(db).where(eq(waitlist.playerId, sql.placeholder("playerId"))).prepare("season_waitlist_of_player"));
+
+function toView(r: { row: Row; position: number | null } | undefined): WaitlistView | null {
+  if (r === undefined) return null;
+  const w = r.row;
+  return { id: w.id, playerId: w.playerId, status: w.status, position: r.position, queueSeq: w.queueSeq, joinedAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString() };
+}
+
 /** The entry of a player, or null. */
 export async function waitlistOfPlayer(db: Database, playerId: string): Promise<WaitlistView | null> {
-  const [r] = await db.select().from(waitlist).where(eq(waitlist.playerId, playerId));
-  return r === undefined ? null : view(db, r);
+  const [r] = await byPlayerQuery(db).execute({ playerId });
+  return toView(r);
 }
 
 /** An entry by id, or null. */
 export async function waitlistEntry(db: Database, id: string): Promise<WaitlistView | null> {
-  const [r] = await db.select().from(waitlist).where(eq(waitlist.id, id));
-  return r === undefined ? null : view(db, r);
+  const [r] = await selectWithPosition(db).where(eq(waitlist.id, id));
+  return toView(r);
 }
 
 /** A page of entries in queue order, after `afterSeq`. */
@@ -94,7 +123,7 @@ export async function removeFromWaitlist(db: Database, id: string, isSeated: (pl
   const seated = await isSeated(pre.playerId);
   return refusalsAsValues(() =>
     db.transaction(async (tx) => {
-      await lockSeasonLog(tx);
+      await lockWaitlist(tx);
       const [r] = await tx.select().from(waitlist).where(eq(waitlist.id, id)).for("update");
       if (r === undefined) throw new SeasonRejection("not_found", "no such waitlist entry");
       const d = decideRemove(state(r), seated);
@@ -112,7 +141,7 @@ export async function advanceWaitlist(db: Database, n: number, to: "invited" | "
   const from: WaitlistStatus[] = to === "invited" ? ["waiting"] : ["waiting", "invited"];
   return refusalsAsValues(() =>
     db.transaction(async (tx) => {
-      await lockSeasonLog(tx);
+      await lockWaitlist(tx);
       const rows = await tx.select().from(waitlist).where(inArray(waitlist.status, from)).orderBy(asc(waitlist.queueSeq)).limit(n).for("update");
       const d = decideAdvance(rows.map(state), to);
       if (!d.ok) throw new SeasonRejection(d.code);

@@ -12,6 +12,8 @@ import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
+import { pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { currencies, postings, transactions, walletAccounts } from "./schema/index.js";
 import type { AccountRef } from "../src/season/events.js";
 import { decideTransfer, type TransferCommand, type TransferKind } from "../src/season/wallet.js";
@@ -56,56 +58,110 @@ function subjectOf(req: TransferRequest): string {
   throw new SeasonRejection("validation/failed", "a transaction needs a player account on one side");
 }
 
-function accountWhere(currency: string, ref: AccountRef) {
-  return ref.kind === "player"
-    ? and(eq(walletAccounts.currency, currency), eq(walletAccounts.playerId, ref.playerId))
-    : and(eq(walletAccounts.currency, currency), eq(walletAccounts.systemName, ref.name));
-}
+const playerAccount = (currency: string, playerId: string) => and(eq(walletAccounts.currency, currency), eq(walletAccounts.playerId, playerId));
 
-/** Locks the account (creating a player's on first use); returns its id and balance. */
-async function lockAccount(tx: Transaction, currency: string, ref: AccountRef): Promise<{ id: string; balance: number }> {
-  if (ref.kind === "player") {
-    await tx.insert(walletAccounts).values({ currency, playerId: ref.playerId }).onConflictDoNothing();
-  }
-  const [row] = await tx.select({ id: walletAccounts.id, balance: walletAccounts.balance }).from(walletAccounts).where(accountWhere(currency, ref)).for("update");
-  if (row === undefined) throw new Error(`no ${ref.kind} account ${JSON.stringify(ref)} in ${currency}`);
+/** Locks a player's account (creating it on first use): two statements, sent together. */
+async function lockPlayerAccount(tx: Transaction, currency: string, playerId: string): Promise<{ id: string; balance: number }> {
+  const [, [row]] = await Promise.all([
+    tx.insert(walletAccounts).values({ currency, playerId }).onConflictDoNothing(),
+    tx.select({ id: walletAccounts.id, balance: walletAccounts.balance }).from(walletAccounts).where(playerAccount(currency, playerId)).for("update"),
+  ]);
+  if (row === undefined) throw new Error(`no account of player ${playerId} in ${currency}`);
   return row;
 }
 
-async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
-  const [cur] = await tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency));
-  if (cur === undefined) throw new SeasonRejection("wallet/unknown_currency", `no currency ${req.currency}`);
-  const subject = subjectOf(req);
-  const [inserted] = await tx
-    .insert(transactions)
-    .values({ currency: req.currency, kind: req.kind, amount: req.amount, playerId: subject, requestedBy: req.requestedBy, idempotencyKey: req.idempotencyKey, reason: req.reason ?? null })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted === undefined) {
-    const [first] = await tx.select().from(transactions).where(and(eq(transactions.requestedBy, req.requestedBy), eq(transactions.idempotencyKey, req.idempotencyKey)));
-    if (first === undefined) throw new Error("idempotency key conflicted but no transaction holds it");
-    if (first.kind !== req.kind || first.currency !== req.currency || first.amount !== req.amount || first.playerId !== subject) {
-      throw new SeasonRejection("idempotency/key_reused", "this key was used for a different transfer");
-    }
-    return { ok: true, transaction: toView(first), replayed: true, balance: null };
+/**
+ * A system account's id and its balance as last committed, without a lock. Every deposit moves
+ * the mint and every spend the sink: locking those rows early would queue all deposits (or all
+ * spends) behind one another for their whole transaction. Their balance only matters to the
+ * overflow rule, which the balance CHECK enforces when the row is updated last.
+ */
+async function peekSystemAccount(tx: Transaction, currency: string, name: Extract<AccountRef, { kind: "system" }>["name"]): Promise<{ id: string; balance: number }> {
+  const [row] = await tx
+    .select({ id: walletAccounts.id, balance: walletAccounts.balance })
+    .from(walletAccounts)
+    .where(and(eq(walletAccounts.currency, currency), eq(walletAccounts.systemName, name)));
+  if (row === undefined) throw new Error(`no system account ${name} in ${currency}`);
+  return row;
+}
+
+/** The first transaction of a repeated key (replay), or the refusal when the key was used otherwise. */
+async function replayOf(tx: Transaction, req: TransferRequest, subject: string): Promise<TransferResult> {
+  const [first] = await tx.select().from(transactions).where(and(eq(transactions.requestedBy, req.requestedBy), eq(transactions.idempotencyKey, req.idempotencyKey)));
+  if (first === undefined) throw new Error("idempotency key conflicted but no transaction holds it");
+  if (first.kind !== req.kind || first.currency !== req.currency || first.amount !== req.amount || first.playerId !== subject) {
+    throw new SeasonRejection("idempotency/key_reused", "this key was used for a different transfer");
   }
-  // Lock both accounts in a fixed order (by key) so two transfers never wait on each other in a cycle.
-  const refs = [req.from, req.to];
-  const order = refs.map((r, i) => ({ r, i, k: JSON.stringify(r) })).sort((a, b) => a.k.localeCompare(b.k));
-  const locked: { id: string; balance: number }[] = [];
-  for (const o of order) locked[o.i] = await lockAccount(tx, req.currency, o.r);
-  const [from, to] = locked;
-  if (from === undefined || to === undefined) throw new Error("accounts not locked");
+  return { ok: true, transaction: toView(first), replayed: true, balance: null };
+}
+
+/**
+ * Takes each side's account: player accounts locked in a fixed order (by player id, one after
+ * the other, so two transfers never wait on each other in a cycle), system accounts read
+ * without a lock. With one player side, both are asked at once.
+ */
+async function takeAccounts(tx: Transaction, currency: string, refs: readonly [AccountRef, AccountRef]): Promise<[{ id: string; balance: number }, { id: string; balance: number }]> {
+  const take = (r: AccountRef) => (r.kind === "player" ? lockPlayerAccount(tx, currency, r.playerId) : peekSystemAccount(tx, currency, r.name));
+  const [a, b] = refs;
+  if (a.kind !== "player" || b.kind !== "player") return Promise.all([take(a), take(b)]);
+  if (b.playerId < a.playerId) {
+    const second = await take(b);
+    return [await take(a), second];
+  }
+  const first = await take(a);
+  return [first, await take(b)];
+}
+
+/** The balance CHECK of a system account, mapped to the overflow rule. */
+function asOverflow(err: unknown): never {
+  if (pgErrorCode(err) === SQLSTATE.checkViolation && pgConstraintName(err) === "wallet_accounts_balance_safe_check") throw new SeasonRejection("wallet/overflow");
+  throw err;
+}
+
+async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
+  const subject = subjectOf(req);
+  // The currency check, the transaction row and the accounts go in one round trip (a repeat of
+  // the key has then locked its player's account for nothing, and moves nothing). An unknown
+  // currency fails the insert (foreign key) and what follows; the check's answer explains it.
+  const [curs, ins, accounts] = await Promise.allSettled([
+    tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency)).execute(),
+    tx
+      .insert(transactions)
+      .values({ currency: req.currency, kind: req.kind, amount: req.amount, playerId: subject, requestedBy: req.requestedBy, idempotencyKey: req.idempotencyKey, reason: req.reason ?? null })
+      .onConflictDoNothing()
+      .returning()
+      .execute(),
+    takeAccounts(tx, req.currency, [req.from, req.to]),
+  ]);
+  if (curs.status === "fulfilled" && curs.value.length === 0) throw new SeasonRejection("wallet/unknown_currency", `no currency ${req.currency}`);
+  if (curs.status === "rejected") throw curs.reason;
+  if (ins.status === "rejected") throw ins.reason;
+  const [inserted] = ins.value;
+  if (inserted === undefined) return replayOf(tx, req, subject);
+  if (accounts.status === "rejected") throw accounts.reason;
+  const [from, to] = accounts.value;
   const cmd: TransferCommand = { transactionId: inserted.id, kind: req.kind, currency: req.currency, amount: req.amount, from: req.from, to: req.to };
   const d = decideTransfer({ fromBalance: from.balance, toBalance: to.balance }, cmd);
   if (!d.ok) throw new SeasonRejection(d.code);
-  await tx.update(walletAccounts).set({ balance: sql`${walletAccounts.balance} - ${req.amount}` }).where(eq(walletAccounts.id, from.id));
-  await tx.update(walletAccounts).set({ balance: sql`${walletAccounts.balance} + ${req.amount}` }).where(eq(walletAccounts.id, to.id));
-  await tx.insert(postings).values([
-    { transactionId: inserted.id, accountId: from.id, amount: -req.amount },
-    { transactionId: inserted.id, accountId: to.id, amount: req.amount },
-  ]);
-  await appendSeasonEvents(tx, d.events);
+  const move = (id: string, delta: number) => tx.update(walletAccounts).set({ balance: sql`${walletAccounts.balance} + ${delta}` }).where(eq(walletAccounts.id, id));
+  // Player rows first (already locked), system rows last (in id order): a system row's lock is
+  // held only from here to the commit. All of it is sent in one round trip.
+  const moves = [
+    { ref: req.from, id: from.id, delta: -req.amount },
+    { ref: req.to, id: to.id, delta: req.amount },
+  ].sort((a, b) => Number(a.ref.kind === "system") - Number(b.ref.kind === "system") || (a.ref.kind === "system" && b.ref.kind === "system" ? a.id.localeCompare(b.id) : 0));
+  // `execute()` starts each statement here, so they are sent in this order (the events last).
+  await Promise.all([
+    tx
+      .insert(postings)
+      .values([
+        { transactionId: inserted.id, accountId: from.id, amount: -req.amount },
+        { transactionId: inserted.id, accountId: to.id, amount: req.amount },
+      ])
+      .execute(),
+    ...moves.map((m) => move(m.id, m.delta).execute()),
+    appendSeasonEvents(tx, d.events),
+  ]).catch(asOverflow);
   const balance = req.to.kind === "player" && req.to.playerId === subject ? to.balance + req.amount : req.from.kind === "player" ? from.balance - req.amount : null;
   return { ok: true, transaction: toView(inserted), replayed: false, balance };
 }
@@ -121,14 +177,18 @@ export interface BalanceView {
   readonly balance: number;
 }
 
-/** A player's balance in every currency (0 where the account does not exist yet). */
-export async function balancesOf(db: Database, playerId: string): Promise<BalanceView[]> {
-  const rows = await db
+const balancesQuery = preparedPerDatabase((db) =>
+  db
     .select({ currency: currencies.code, balance: sql<number>`coalesce(${walletAccounts.balance}, 0)`.mapWith(Number) })
     .from(currencies)
-    .leftJoin(walletAccounts, and(eq(walletAccounts.currency, currencies.code), eq(walletAccounts.playerId, playerId)))
-    .orderBy(currencies.code);
-  return rows;
+    .leftJoin(walletAccounts, and(eq(walletAccounts.currency, currencies.code), eq(walletAccounts.playerId, sql.placeholder("playerId"))))
+    .orderBy(currencies.code)
+    .prepare("season_balances_of"),
+);
+
+/** A player's balance in every currency (0 where the account does not exist yet). */
+export async function balancesOf(db: Database, playerId: string): Promise<BalanceView[]> {
+  return balancesQuery(db).execute({ playerId });
 }
 
 /** Whether a currency exists. */
@@ -137,15 +197,28 @@ export async function currencyExists(db: Database, code: string): Promise<boolea
   return rows.length > 0;
 }
 
+const firstPageQuery = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(transactions)
+    .where(eq(transactions.playerId, sql.placeholder("playerId")))
+    .orderBy(desc(transactions.createdAt), desc(transactions.id))
+    .limit(sql.placeholder("limit"))
+    .prepare("season_transactions_first_page"),
+);
+
 /** A page of a player's transactions, newest first; the cursor is the last row's `(created_at, id)`. */
 export async function transactionsOf(db: Database, playerId: string, opts: { readonly limit: number; readonly before?: { at: Date; id: string } | undefined }): Promise<{ items: TransactionView[]; next: { at: Date; id: string } | null }> {
   const b = opts.before;
-  const rows = await db
-    .select()
-    .from(transactions)
-    .where(and(eq(transactions.playerId, playerId), b === undefined ? undefined : or(lt(transactions.createdAt, b.at), and(eq(transactions.createdAt, b.at), lt(transactions.id, b.id)))))
-    .orderBy(desc(transactions.createdAt), desc(transactions.id))
-    .limit(opts.limit + 1);
+  const rows =
+    b === undefined
+      ? await firstPageQuery(db).execute({ playerId, limit: opts.limit + 1 })
+      : await db
+          .select()
+          .from(transactions)
+          .where(and(eq(transactions.playerId, playerId), or(lt(transactions.createdAt, b.at), and(eq(transactions.createdAt, b.at), lt(transactions.id, b.id)))))
+          .orderBy(desc(transactions.createdAt), desc(transactions.id))
+          .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return { items: page.map(toView), next: rows.length > opts.limit && last !== undefined ? { at: last.createdAt, id: last.id } : null };

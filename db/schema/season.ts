@@ -5,9 +5,10 @@ import { users } from "./users.js";
 
 /**
  * `season_events`: the one append-only log every Season 0 write inserts its events into, in
- * the same transaction as the state it changes. `seq` is global and strictly increasing in
- * commit order (writers take one transaction-level advisory lock just before they insert, so a
- * reader that has seen `seq = n` never later finds a committed row below `n`). `player_id` is
+ * the same transaction as the state it changes. `seq` is global and strictly increasing;
+ * writers run side by side, so readers that page by `seq` read only up to the log's horizon
+ * (db/seasonLog.ts), and a reader that has seen `seq = n` never later finds a committed row
+ * below `n`. `player_id` is
  * whose event it is (null for system-wide or anonymised rows; deliberately not a foreign key:
  * rows are never updated, so a deleted player cannot be nulled). `payload` carries `_v`.
  * A trigger refuses UPDATE, DELETE and TRUNCATE.

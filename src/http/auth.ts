@@ -83,6 +83,8 @@ export interface TokenServiceOptions {
   readonly botTtlSeconds?: number;
   /** Clock, ms since the epoch. */
   readonly now?: () => number;
+  /** How many verified tokens to remember (default 10,000; 0 turns the cache off). */
+  readonly verifiedCacheSize?: number;
 }
 
 const ISSUER = "pzo";
@@ -110,6 +112,12 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   keyReady.catch(() => undefined); // a failure surfaces on first use, not as an unhandled rejection
   const now = opts.now ?? Date.now;
   const botTtl = opts.botTtlSeconds ?? 24 * 3600;
+  // Verified tokens, oldest first. A token's verdict depends only on its signature (fixed) and
+  // its expiry (checked on every hit, as jose does), so a hit skips the HMAC: under load the
+  // WebCrypto verify (a thread-pool job per request) was the largest single CPU cost of a read.
+  const verified = new Map<string, AuthContext>();
+  const cacheSize = opts.verifiedCacheSize ?? 10_000;
+  const expired: AuthError = { ok: false, code: "auth/expired", message: "access token expired" };
 
   async function sign(p: Principal, ttl: number): Promise<IssuedAccessToken> {
     const iat = Math.floor(now() / 1000);
@@ -131,6 +139,12 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
       if (token === undefined || token === null || token === "") {
         return { ok: false, code: "auth/missing_token", message: "no access token" };
       }
+      const hit = verified.get(token);
+      if (hit !== undefined) {
+        if (hit.expiresAt > Math.floor(now() / 1000)) return hit;
+        verified.delete(token);
+        return expired;
+      }
       try {
         const { payload } = await jwtVerify(token, await keyReady, {
           algorithms: ["HS256"],
@@ -142,9 +156,14 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
         if (!claims.success) return { ok: false, code: "auth/invalid_token", message: "unexpected claims" };
         const c = claims.data;
         const userId = c.kind === "user" ? c.sub : null;
-        return { ok: true, sub: c.sub, userId, playerId: c.pid, role: c.role, kind: c.kind, sessionId: c.sid ?? null, expiresAt: c.exp };
+        const ctx: AuthContext = { ok: true, sub: c.sub, userId, playerId: c.pid, role: c.role, kind: c.kind, sessionId: c.sid ?? null, expiresAt: c.exp };
+        if (cacheSize > 0) {
+          if (verified.size >= cacheSize) verified.delete(verified.keys().next().value ?? "");
+          verified.set(token, ctx);
+        }
+        return ctx;
       } catch (err: unknown) {
-        if (err instanceof joseErrors.JWTExpired) return { ok: false, code: "auth/expired", message: "access token expired" };
+        if (err instanceof joseErrors.JWTExpired) return expired;
         return { ok: false, code: "auth/invalid_token", message: err instanceof Error ? err.message : "invalid token" };
       }
     },

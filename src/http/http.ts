@@ -23,6 +23,7 @@ import { createRequestLog } from "./requestLog.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
+import { SeasonFeed } from "./seasonFeed.js";
 import { sloFor } from "./slo.js";
 import { authRoutes } from "./routes/auth.js";
 import type { ReadinessCheck, RouteDeps } from "./routes/deps.js";
@@ -166,14 +167,19 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   ];
 
   let openapiDoc: unknown = null;
+  const season = createSeasonStore(deps.db);
+  const seasonFeed = new SeasonFeed(
+    { horizon: () => season.horizon(), read: (q) => season.readEvents(q) },
+    { pollMs: config.SEASON_STREAM_POLL_MS, logger },
+  );
   const routeDeps: RouteDeps = {
     accounts: createAccountStore(deps.db),
     sessions: createSessionStore(deps.db),
     games,
     ladder: deps.ladder,
-    season: createSeasonStore(deps.db),
+    season,
     seats: deps.seats,
-    seasonStreamPollMs: config.SEASON_STREAM_POLL_MS,
+    seasonFeed,
     tokens: deps.tokens,
     readEvents: deps.readEvents,
     verifyGame: deps.verifyGame,

@@ -49,7 +49,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +63,7 @@ import { ActionTokens } from "../../src/ladder/actionTokens.js";
 import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { passwordHashParams } from "../../src/http/http.js";
+import { cpuSecondsOf } from "./procCpu.js";
 import { openLoop, type OpenLoopRequest, type OpenLoopResult, type TagFigures } from "./openLoop.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -157,20 +157,6 @@ function startServer(url: string): Promise<{ proc: ChildProcess; base: string }>
     });
     proc.once("exit", (code) => reject(new Error(`bench server exited (${String(code)}): ${out}`)));
   });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc; null where /proc is missing. */
-function cpuSecondsOf(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks / 100 : null; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
 }
 
 interface BenchUser {

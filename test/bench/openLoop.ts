@@ -22,6 +22,8 @@ export interface OpenLoopRequest {
   readonly body?: string;
   /** A label to report this request's latency under (e.g. the endpoint, in a mix). */
   readonly tag?: string;
+  /** A second, coarser label (e.g. read or write) reported the same way in `byGroup`. */
+  readonly group?: string;
 }
 
 /** The latency of one tag's requests. */
@@ -41,6 +43,8 @@ export interface OpenLoopResult {
   readonly timeouts: number;
   /** Per tag (requests without a tag are left out). */
   readonly byTag: Readonly<Record<string, TagFigures>>;
+  /** Per group (requests without a group are left out). */
+  readonly byGroup: Readonly<Record<string, TagFigures>>;
 }
 
 /** Options of {@link openLoop}. */
@@ -92,6 +96,13 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const total = Math.max(1, Math.round(opts.rate * opts.seconds));
   const latencies = new Float64Array(total);
   const tagged = new Map<string, number[]>();
+  const grouped = new Map<string, number[]>();
+  const note = (m: Map<string, number[]>, k: string | undefined, ms: number): void => {
+    if (k === undefined) return;
+    const xs = m.get(k);
+    if (xs === undefined) m.set(k, [ms]);
+    else xs.push(ms);
+  };
   let completed = 0;
   let non2xx = 0;
   let errors = 0;
@@ -114,11 +125,8 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
           } else {
             const ms = performance.now() - due;
             latencies[completed++] = ms;
-            if (r0.tag !== undefined) {
-              const xs = tagged.get(r0.tag);
-              if (xs === undefined) tagged.set(r0.tag, [ms]);
-              else xs.push(ms);
-            }
+            note(tagged, r0.tag, ms);
+            note(grouped, r0.group, ms);
             if (r.status < 200 || r.status >= 300) non2xx++;
           }
           pending.delete(p);
@@ -134,13 +142,17 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const duration = (performance.now() - start) / 1000;
   agent.destroy();
   const sorted = latencies.slice(0, completed).sort();
-  const byTag: Record<string, TagFigures> = {};
-  for (const [tag, xs] of tagged) {
-    const t = Float64Array.from(xs).sort();
-    byTag[tag] = { count: t.length, p50: percentile(t, 0.5), p99: percentile(t, 0.99) };
-  }
+  const figures = (m: Map<string, number[]>): Record<string, TagFigures> => {
+    const out: Record<string, TagFigures> = {};
+    for (const [k, xs] of m) {
+      const t = Float64Array.from(xs).sort();
+      out[k] = { count: t.length, p50: percentile(t, 0.5), p99: percentile(t, 0.99) };
+    }
+    return out;
+  };
   return {
-    byTag,
+    byTag: figures(tagged),
+    byGroup: figures(grouped),
     latency: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) },
     requests: { total: completed },
     duration,

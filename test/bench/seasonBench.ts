@@ -9,8 +9,12 @@
  * and puts them on the waitlist, then offers a mix of reads and writes open-loop (requests
  * evenly spaced, latency timed from when each was due: test/bench/openLoop.ts) at BENCH_RATE
  * requests/s (default 500) for BENCH_SECONDS (default 10) over BENCH_CONNECTIONS (default 100)
- * open keep-alive connections. Prints p50/p99 per endpoint beside its SLO target, and the
- * machine's load average (the figures depend on it).
+ * open keep-alive connections. Prints the mix, p50/p99 per endpoint beside its SLO target and
+ * per kind (all reads, all writes) beside the issue's targets (reads 10 ms, writes 50 ms), the
+ * CPU each process used per 1000 requests (the API process, the scratch database's PostgreSQL
+ * backends and this load generator, from /proc), the API's event-loop delay, and the machine's
+ * load average (the latencies depend on it; the CPU figures much less). BENCH_SERVER_ARGS adds
+ * node flags to the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -21,6 +25,7 @@ import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { createTokenService } from "../../src/http/auth.js";
 import { sloFor } from "../../src/http/slo.js";
 import { openLoop, type OpenLoopRequest } from "./openLoop.js";
+import { backendCpu, backendCpuDelta, cpuSecondsOf } from "./procCpu.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const env = (k: string): string | undefined => (process.env[k] === undefined || process.env[k] === "" ? undefined : process.env[k]);
@@ -29,6 +34,7 @@ const RATE = num("BENCH_RATE", 500);
 const SECONDS = num("BENCH_SECONDS", 10);
 const CONNECTIONS = num("BENCH_CONNECTIONS", 100);
 const USERS = num("BENCH_USERS", 40);
+const SERVER_ARGS = (env("BENCH_SERVER_ARGS") ?? "").split(" ").filter((s) => s !== "");
 const admin = env("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const JWT_SECRET = randomBytes(32).toString("hex");
 
@@ -77,7 +83,7 @@ const MIX: readonly Endpoint[] = [
 ];
 
 function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
+  const proc = spawn(process.execPath, [...SERVER_ARGS, "--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
     cwd: root,
     env: {
       ...process.env,
@@ -151,6 +157,12 @@ async function main(): Promise<void> {
     const total = MIX.reduce((s, e) => s + e.weight, 0);
     const slots: Endpoint[] = MIX.flatMap((e) => Array.from({ length: e.weight }, () => e));
     const tagOf = (e: Endpoint): string => `${e.method.toUpperCase()} ${e.route}`;
+    const kindOf = (e: Endpoint): "read" | "write" => (e.method === "get" ? "read" : "write");
+    const share = (k: "read" | "write"): string => {
+      const parts = MIX.filter((e) => kindOf(e) === k);
+      const w = parts.reduce((s, e) => s + e.weight, 0);
+      return `${k}s ${Math.round((100 * w) / total)}% (${parts.map((e) => `${tagOf(e)} ${Math.round((100 * e.weight) / total)}%`).join(", ")})`;
+    };
     // Warm-up: one second at the same rate (connections, plans, JIT), not reported.
     const run = (seconds: number) =>
       openLoop({
@@ -162,23 +174,36 @@ async function main(): Promise<void> {
           const e = slots[(i * 7919) % total] ?? MIX[0];
           const u = users[i % users.length];
           if (e === undefined || u === undefined) throw new Error("empty mix");
-          return { ...e.make(u, adminToken), tag: tagOf(e) };
+          return { ...e.make(u, adminToken), tag: tagOf(e), group: kindOf(e) };
         },
       });
     await run(1);
+    await fetch(`${started.base}/bench/event-loop`);
     const load0 = loadavg()[0] ?? 0;
+    const cpu0 = { server: cpuSecondsOf(started.proc.pid), pg: await backendCpu(admin, scratch.name), client: process.cpuUsage() };
     const r = await run(SECONDS);
+    const cpu1 = { server: cpuSecondsOf(started.proc.pid), pg: await backendCpu(admin, scratch.name), client: process.cpuUsage(cpu0.client) };
     const load1 = loadavg()[0] ?? 0;
+    const loop: unknown = await (await fetch(`${started.base}/bench/event-loop`)).json();
+    const perK = (s: number | null): string => (s === null ? "-" : `${((s * 1000) / Math.max(1, r.requests.total)).toFixed(2)} s`);
     console.log(`\nbench:season: ${RATE} req/s offered open-loop for ${SECONDS} s over ${CONNECTIONS} open connections, ${USERS} users, PostgreSQL (scratch db), one API process`);
     console.log(`machine: ${cpus().length} cores, load average ${load0.toFixed(2)} before, ${load1.toFixed(2)} after (shared: other work on the machine moves these figures)`);
-    console.log(`answered ${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; overall p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`);
+    console.log(`mix: ${share("read")}; ${share("write")}; users taken round-robin, every write a fresh Idempotency-Key`);
+    console.log(`answered ${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; overall p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+    console.log(
+      `CPU per 1000 requests: API process ${perK(cpu0.server === null || cpu1.server === null ? null : cpu1.server - cpu0.server)}, PostgreSQL backends ${perK(backendCpuDelta(cpu0.pg, cpu1.pg))}, load generator ${perK((cpu1.client.user + cpu1.client.system) / 1e6)}; API event-loop delay p99 ${String(get(loop, "p99"))} ms, max ${String(get(loop, "max"))} ms\n`,
+    );
     console.log("| endpoint | kind | requests | p50 ms | p99 ms | SLO p99 | meets |");
     console.log("| --- | --- | ---: | ---: | ---: | ---: | --- |");
     for (const e of MIX) {
       const f = r.byTag[tagOf(e)];
       const slo = sloFor({ method: e.method, path: e.route }).p99Ms;
       const meets = f === undefined || slo === null ? "-" : f.p99 <= slo ? "yes" : "NO";
-      console.log(`| ${tagOf(e)} | ${e.method === "get" ? "read" : "write"} | ${f?.count ?? 0} | ${f?.p50 ?? "-"} | ${f?.p99 ?? "-"} | ${slo === null ? "none" : `${slo} ms`} | ${meets} |`);
+      console.log(`| ${tagOf(e)} | ${kindOf(e)} | ${f?.count ?? 0} | ${f?.p50 ?? "-"} | ${f?.p99 ?? "-"} | ${slo === null ? "none" : `${slo} ms`} | ${meets} |`);
+    }
+    for (const [k, target] of [["read", 10], ["write", 50]] as const) {
+      const g = r.byGroup[k];
+      console.log(`| all ${k}s | ${k} | ${g?.count ?? 0} | ${g?.p50 ?? "-"} | ${g?.p99 ?? "-"} | ${target} ms | ${g === undefined ? "-" : g.p99 <= target ? "yes" : "NO"} |`);
     }
   } finally {
     const proc = server;

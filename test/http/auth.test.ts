@@ -107,4 +107,19 @@ describe("access tokens", () => {
     expect(v).toMatchObject({ ok: true, sub: "bot:p-2", playerId: "p-2", kind: "bot", userId: null, role: "player" });
     expect(await tokens.verifyAccessToken(undefined)).toMatchObject({ ok: false, code: "auth/missing_token" });
   });
+
+  it("a token verified once (and remembered) still expires on time; a tampered one never passes", async () => {
+    let clock = 1_800_000_000_000;
+    const tokens = createTokenService({ secret: "s".repeat(40), accessTtlSeconds: 60, now: () => clock, verifiedCacheSize: 2 });
+    const { accessToken } = await tokens.issueAccessToken({ userId: "u-1", playerId: "p-1", role: "player", kind: "user" });
+    expect(await tokens.verifyAccessToken(accessToken)).toMatchObject({ ok: true, playerId: "p-1" });
+    expect(await tokens.verifyAccessToken(accessToken)).toMatchObject({ ok: true, playerId: "p-1" });
+    const tampered = `${accessToken.slice(0, -2)}${accessToken.endsWith("A") ? "B" : "A"}A`;
+    expect(await tokens.verifyAccessToken(tampered)).toMatchObject({ ok: false, code: "auth/invalid_token" });
+    clock += 59_000;
+    expect(await tokens.verifyAccessToken(accessToken)).toMatchObject({ ok: true });
+    clock += 1_000;
+    expect(await tokens.verifyAccessToken(accessToken)).toMatchObject({ ok: false, code: "auth/expired" });
+    expect(await tokens.verifyAccessToken(accessToken)).toMatchObject({ ok: false, code: "auth/expired" });
+  });
 });

@@ -5,6 +5,7 @@ import type { HttpMetrics } from "../httpMetrics.js";
 import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "../ports.js";
 import type { KeyedLimiter } from "../rateLimit.js";
 import type { RouteDef } from "../route.js";
+import type { SeasonFeed } from "../seasonFeed.js";
 import type { AccountStore } from "../stores/accounts.js";
 import type { GameStore } from "../stores/games.js";
 import type { SeasonStore } from "../stores/season.js";
@@ -28,8 +29,8 @@ export interface RouteDeps {
   readonly season: SeasonStore;
   /** Whether a player holds a seat at a live table (asks the rooms). */
   readonly seats: SeatCheck;
-  /** How often the season event stream polls the log for new rows (ms). */
-  readonly seasonStreamPollMs: number;
+  /** The one reader of the season log every open event stream subscribes to. */
+  readonly seasonFeed: SeasonFeed;
   readonly tokens: TokenService;
   readonly readEvents: ReadEvents;
   readonly verifyGame: VerifyGame;

@@ -4,7 +4,7 @@
 import type { Database } from "../../../db/client.js";
 import { addItem, applyInventory, inventoryOf, listItems } from "../../../db/inventory.js";
 import { preferencesOf, setPreferences } from "../../../db/preferences.js";
-import { readSeasonEvents, type SeasonEventQuery } from "../../../db/seasonLog.js";
+import { readSeasonEvents, seasonLogHorizon, type SeasonEventQuery } from "../../../db/seasonLog.js";
 import { advanceWaitlist, joinWaitlist, listWaitlist, removeFromWaitlist, waitlistEntry, waitlistOfPlayer } from "../../../db/waitlist.js";
 import { balancesOf, transactionsOf, transfer } from "../../../db/wallet.js";
 
@@ -27,6 +27,8 @@ export function createSeasonStore(db: Database) {
     preferencesOf: (userId: string) => preferencesOf(db, userId),
     setPreferences: (userId: string, playerId: string, prefs: Parameters<typeof setPreferences>[3]) => setPreferences(db, userId, playerId, prefs),
     readEvents: (q: SeasonEventQuery) => readSeasonEvents(db, q),
+    /** The `seq` a reader may read up to now (null if `signal` fired while waiting). */
+    horizon: (signal?: AbortSignal) => seasonLogHorizon(db, signal === undefined ? {} : { signal }),
   };
 }
 
