@@ -32,6 +32,8 @@ import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
 import { createRoomDirectory } from "../../db/roomDirectory.js";
 import { createGameCompletion } from "../../db/completion.js";
+import { ratingParticipant } from "../../db/ratings.js";
+import { register } from "../completion/pipeline.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
@@ -123,6 +125,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
+      participants: [register(ratingParticipant((changes) => ladder.service.applyChanges(changes)))],
       logger: logger.child({ component: "completion" }),
     }),
     roomDirectory: createRoomDirectory(storage.handle.db),

@@ -5,7 +5,8 @@
 import type { PlayerId } from "../game/types.js";
 import type { SequencedDelta } from "../ladder/deltas.js";
 import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
-import type { LadderService } from "../ladder/service.js";
+import { isProvisional } from "../ladder/rating.js";
+import type { LadderService, TierQuery } from "../ladder/service.js";
 import type { LadderPort, RankingView, ScoresPort } from "./ports.js";
 
 /** Where the SSE stream reads deltas: live subscription plus a bounded history (InProcessDeltaPublisher fits). */
@@ -14,9 +15,9 @@ export interface DeltaFeed {
   since(lastId: number): { readonly deltas: readonly SequencedDelta[]; readonly complete: boolean };
 }
 
-/** A ranked entry as the API shows it. */
-export function rankingView(r: RankedEntry): RankingView {
-  return {
+/** A ranked entry as the API shows it (the rating tier's entries say whether they are provisional). */
+export function rankingView(r: RankedEntry, tier: TierQuery["tier"] = "all_time"): RankingView {
+  const view = {
     rank: r.rank,
     playerId: r.entry.playerId,
     total: r.entry.total,
@@ -26,6 +27,7 @@ export function rankingView(r: RankedEntry): RankingView {
     wins: r.entry.wins,
     firstReachedAt: new Date(r.entry.firstReachedAt).toISOString(),
   };
+  return tier === "rating" ? { ...view, provisional: isProvisional(r.entry.games) } : view;
 }
 
 function pid(raw: string): PlayerId | null {
@@ -44,8 +46,8 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
       if (!page.ok) return null;
       return {
         tier: q.tier,
-        season: q.tier === "all_time" ? null : (q.season ?? null),
-        entries: page.value.entries.map(rankingView),
+        season: q.tier === "season" ? (q.season ?? null) : null,
+        entries: page.value.entries.map((e) => rankingView(e, q.tier)),
         nextCursor: page.value.nextCursor,
         total: count.ok ? count.value : 0,
       };
@@ -54,13 +56,13 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
       const id = pid(playerId);
       if (id === null) return null;
       const r = await service.rankOf(q, id);
-      return r.ok && r.value !== null ? rankingView(r.value) : null;
+      return r.ok && r.value !== null ? rankingView(r.value, q.tier) : null;
     },
     async around(q, playerId, radius) {
       const id = pid(playerId);
       if (id === null) return null;
       const r = await service.around(q, id, radius);
-      return r.ok && r.value !== null ? r.value.map(rankingView) : null;
+      return r.ok && r.value !== null ? r.value.map((e) => rankingView(e, q.tier)) : null;
     },
     scores,
     async resetSeason() {

@@ -24,12 +24,14 @@ export interface RankingView {
   readonly wins: number;
   /** ISO-8601 time the player first reached `total` (the tie-break). */
   readonly firstReachedAt: string;
+  /** Rating tier only: fewer than `PROVISIONAL_GAMES` rated games (src/ladder/rating.ts). */
+  readonly provisional?: boolean;
 }
 
 /** A page of rankings. */
 export interface RankingPage {
   readonly tier: ApiTier;
-  /** The season asked for; null for the all-time tier or the current season. */
+  /** The season asked for; null for the all-time and rating tiers or the current season. */
   readonly season: number | null;
   readonly entries: readonly RankingView[];
   readonly nextCursor: string | null;

@@ -301,7 +301,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     await r.cache.upsert("season:0", makeEntry(fields(pick(r.ids, 1), -5, 1, 99)), { force: true });
     const report = await r.service.checkDrift();
     expect(report.skipped).toBe(false);
-    expect(report.repairs).toEqual({ all_time: 5, "season:0": 1 });
+    expect(report.repairs).toEqual({ all_time: 5, "season:0": 1, rating: 0 });
     expect((await r.cache.snapshot(t, 100)).map((x) => x.entry)).toEqual((await dbTop(r.store, ALL, 100)).map((x) => x.entry));
     expect(await r.cache.snapshot("season:0", 100)).toEqual(await dbTop(r.store, S0, 100));
     expect(await counterValue(r.registry, "pzo_ladder_drift_repairs_total")).toBe(6);
@@ -316,7 +316,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
 
   it("admin rebuild replaces the cache with PostgreSQL's ladder", async () => {
     await r.cache.replaceAll("all_time", [[makeEntry(fields(pick(r.ids, 0), 5, 5))]]);
-    expect(await r.service.rebuild()).toEqual({ all_time: 30, "season:0": 30 });
+    expect(await r.service.rebuild()).toEqual({ all_time: 30, "season:0": 30, rating: 0 });
     expect(await r.cache.snapshot("all_time", 100)).toEqual(await dbTop(r.store, ALL, 100));
   });
 

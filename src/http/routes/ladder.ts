@@ -21,8 +21,8 @@ import {
 import type { RouteDeps } from "./deps.js";
 
 const radius = z.coerce.number().int().min(1).max(50).default(5);
-const tierOf = (q: { tier: "all_time" | "season"; season?: number | undefined }): TierQuery =>
-  q.tier === "all_time" ? { tier: "all_time" } : q.season === undefined ? { tier: "season" } : { tier: "season", season: q.season };
+const tierOf = (q: { tier: "all_time" | "season" | "rating"; season?: number | undefined }): TierQuery =>
+  q.tier !== "season" ? { tier: q.tier } : q.season === undefined ? { tier: "season" } : { tier: "season", season: q.season };
 
 /** SSE heartbeat interval: keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
