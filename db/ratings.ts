@@ -25,7 +25,7 @@ import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
 import type { PlayerId } from "../src/game/types.js";
 import type { LadderChange, LadderWrite } from "../src/ladder/ladderChange.js";
-import { initialRating, rateGame, shownRating, type RatedSeat, type Rating, type RatingUpdate } from "../src/ladder/rating.js";
+import { initialRating, rateGame, shownRating, type RatedSeat, type Rating, type RatingRebuildResult, type RatingUpdate } from "../src/ladder/rating.js";
 import type { Database, Transaction } from "./client.js";
 import { parseStored, summaryPlayersSchema } from "./domainSchemas.js";
 import { applyLadderWrites } from "./ladderWrites.js";
@@ -109,15 +109,7 @@ export function ratingParticipant(onCommitted: (changes: readonly LadderChange[]
   };
 }
 
-/** What a rebuild did. */
-export interface RatingRebuildResult {
-  /** Completed games replayed. */
-  readonly games: number;
-  /** Of them, games rated (at least two humans). */
-  readonly rated: number;
-  /** Players with a rating after the rebuild. */
-  readonly players: number;
-}
+export type { RatingRebuildResult } from "../src/ladder/rating.js";
 
 /** A player's state during a replay. */
 interface Replayed {

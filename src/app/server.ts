@@ -32,7 +32,7 @@ import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
 import { createRoomDirectory } from "../../db/roomDirectory.js";
 import { createGameCompletion } from "../../db/completion.js";
-import { ratingParticipant } from "../../db/ratings.js";
+import { ratingParticipant, rebuildRatings } from "../../db/ratings.js";
 import { register } from "../completion/pipeline.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
@@ -189,6 +189,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
           ladder.service,
           ladder.feed,
           createScoresPortFromConfig({ config, logger, db: storage.handle.db, ladder: ladder.service, registry }),
+          () => rebuildRatings(storage.handle.db),
         ),
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),

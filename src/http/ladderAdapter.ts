@@ -5,7 +5,7 @@
 import type { PlayerId } from "../game/types.js";
 import type { SequencedDelta } from "../ladder/deltas.js";
 import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
-import { isProvisional } from "../ladder/rating.js";
+import { isProvisional, type RatingRebuildResult } from "../ladder/rating.js";
 import type { LadderService, TierQuery } from "../ladder/service.js";
 import type { LadderPort, RankingView, ScoresPort } from "./ports.js";
 
@@ -38,8 +38,11 @@ function pid(raw: string): PlayerId | null {
   }
 }
 
-/** Builds the port. `scores` is null until action tokens are wired (the routes answer 503). */
-export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null): LadderPort {
+/**
+ * Builds the port. `scores` is null until action tokens are wired (the routes answer 503).
+ * `rebuildRatings` (db/ratings.ts over the database) runs first in an admin rebuild.
+ */
+export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null, rebuildRatings?: () => Promise<RatingRebuildResult>): LadderPort {
   return {
     async top(q, limit, cursor) {
       const [page, count] = await Promise.all([service.top(q, limit, cursor), service.count(q)]);
@@ -70,10 +73,11 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
       return { endedSeason: r.closed, currentSeason: r.opened };
     },
     async rebuild() {
+      const ratings = rebuildRatings === undefined ? null : await rebuildRatings();
       const r = await service.rebuild();
       let n = 0;
       for (const v of Object.values(r)) n += v ?? 0;
-      return n;
+      return { entries: n, ratings };
     },
     async removePlayer(playerId, deleteRows) {
       const id = pid(playerId);

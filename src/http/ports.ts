@@ -4,6 +4,7 @@
  * passes real implementations; each is kept to what the routes call.
  */
 import type { GameEvent, GameId } from "../game/types.js";
+import type { RatingRebuildResult } from "../ladder/rating.js";
 import type { TierQuery } from "../ladder/service.js";
 import type { LadderTier } from "../shared/ladderDelta.js";
 
@@ -106,8 +107,12 @@ export interface LadderPort {
   readonly scores: ScoresPort | null;
   /** Ends the current season (archived, still readable) and starts the next one. */
   resetSeason(): Promise<{ readonly endedSeason: number; readonly currentSeason: number }>;
-  /** Rebuilds the cache from PostgreSQL; returns the entries loaded. */
-  rebuild(): Promise<number>;
+  /**
+   * Recomputes every skill rating from the stored summaries (when wired), then rebuilds the
+   * cache of every active tier from PostgreSQL; returns the entries loaded and what the rating
+   * replay did (null when ratings are not wired).
+   */
+  rebuild(): Promise<{ readonly entries: number; readonly ratings: RatingRebuildResult | null }>;
   /**
    * Account deletion: notes the player's standings, runs `deleteRows` (which deletes the
    * player, so its ladder rows go by ON DELETE CASCADE), then removes its cache members and

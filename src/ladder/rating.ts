@@ -47,6 +47,16 @@ export function isProvisional(games: number): boolean {
   return games < PROVISIONAL_GAMES;
 }
 
+/** What a rating rebuild did (db/ratings.ts `rebuildRatings`). */
+export interface RatingRebuildResult {
+  /** Completed games replayed. */
+  readonly games: number;
+  /** Of them, games rated (at least two humans). */
+  readonly rated: number;
+  /** Players with a rating after the rebuild. */
+  readonly players: number;
+}
+
 /** One seat of a finished game, as the rating sees it. */
 export interface RatedSeat {
   readonly playerId: PlayerId;

@@ -251,7 +251,9 @@ export function ladderRoutes(deps: RouteDeps) {
   const rebuild = jsonRoute({
     method: "post",
     path: "/api/admin/ladder/rebuild",
-    summary: "Rebuild the ladder cache from PostgreSQL (admin)",
+    summary: "Recompute every skill rating from the stored summaries, then rebuild the ladder cache from PostgreSQL (admin)",
+    description:
+      "Replays every completed game in completion order from its stored summary (one transaction; completions that rate wait for it), replaces the ratings and the `rating` tier, then reloads every active tier's cache. `entries`: cache entries loaded over all tiers; `ratings`: games replayed, games rated, players rated. No ladder deltas are published.",
     tags: ["admin", "ladder"],
     access: "admin",
     group: "admin",
@@ -259,9 +261,12 @@ export function ladderRoutes(deps: RouteDeps) {
     params: none,
     query: none,
     body: none,
-    response: z.object({ entries: z.number().int() }),
+    response: z.object({
+      entries: z.number().int(),
+      ratings: z.object({ games: z.number().int(), rated: z.number().int(), players: z.number().int() }).nullable(),
+    }),
     async handler() {
-      return ok({ entries: await deps.ladder.rebuild() });
+      return ok(await deps.ladder.rebuild());
     },
   });
 
