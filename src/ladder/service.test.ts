@@ -59,7 +59,7 @@ class SwitchableCache implements LadderCache {
 }
 
 /** A committed change, shaped as completeGame returns it. */
-function change(tier: "all_time" | "season", season: number, before: LadderEntryFields | null, after: LadderEntryFields): LadderChange {
+function change(tier: LadderChange["tier"], season: number, before: LadderEntryFields | null, after: LadderEntryFields): LadderChange {
   const oldTotal = before?.total ?? 0;
   return {
     playerId: after.playerId,
@@ -239,6 +239,25 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
       expect.objectContaining({ type: "ladder.changed", tier: "season", season: 0, playerId: pid, oldRank: beforeS.rank, newRank: 1, total: 99_000, change: 99_000 - beforeS.entry.total }),
     ]);
     expect(await r.service.rankOf({ tier: "all_time" }, pid)).toMatchObject({ ok: true, source: "cache", value: { rank: 1, entry: makeEntry(afterAll) } });
+  });
+
+  it("the rating tier: same cache and order (equal totals: first reached first), reads, a delta with season null", async () => {
+    const RATING = { tier: "rating", season: null } as const;
+    const [a, b, c] = [pick(r.ids, 3), pick(r.ids, 4), pick(r.ids, 5)];
+    await putEntry(handle.db, RATING, fields(a, 1_250, 5_000, 6, 2));
+    await putEntry(handle.db, RATING, fields(b, 1_250, 4_000, 7, 1));
+    await r.service.rebuild("rating");
+    const newer = fields(c, 1_250, 6_000, 1, 1);
+    await putEntry(handle.db, RATING, newer);
+    const out = await r.service.applyChanges([change("rating", 0, null, newer)]);
+    expect(out).toEqual([expect.objectContaining({ type: "ladder.changed", tier: "rating", season: null, playerId: c, oldRank: null, newRank: 3, total: 1_250, change: 1_250 })]);
+    const top = await r.service.top({ tier: "rating" }, 10);
+    expect(top).toMatchObject({ ok: true, source: "cache" });
+    if (!top.ok) throw new Error("read");
+    expect(top.value.entries.map((e) => e.entry.playerId)).toEqual([b, a, c]);
+    expect((await r.store.top(RATING, 10, null)).map((e) => e.entry.playerId)).toEqual([b, a, c]);
+    expect(await r.service.rankOf({ tier: "rating" }, a)).toMatchObject({ ok: true, source: "cache", value: { rank: 2 } });
+    expect((await r.service.checkDrift()).repairs).toMatchObject({ rating: 0 });
   });
 
   it("a change that reaches the cache after a newer one sends no delta and does not roll it back", async () => {
