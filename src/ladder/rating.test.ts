@@ -56,5 +56,13 @@ describe("skill rating rules (pure)", () => {
     expect(l2!.after).toEqual(l1!.after);
     expect(shownRating(w!.after)).toBe(325);
     expect(shownRating(l1!.after)).toBe(-61);
+    // Game 2: the same three and a bot, totals w 10, bot 80, l1 45, l2 -5.
+    const now = new Map([w!, l1!, l2!].map((u) => [u.playerId, u.after] as const));
+    const second = rateGame([seat("w", 10), seat("bot", 80, true), seat("l1", 45), seat("l2", -5)], (id) => now.get(id) ?? null);
+    expect(second.map((u) => [u.playerId, u.place, u.after.mu.toFixed(4), u.after.sigma.toFixed(4), shownRating(u.after)])).toEqual([
+      ["w", 3, "26.9995", "7.9477", 316],
+      ["l1", 2, "25.2076", "7.9242", 144],
+      ["l2", 4, "20.1011", "7.8379", -341],
+    ]);
   });
 });
