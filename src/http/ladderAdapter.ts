@@ -6,7 +6,7 @@ import type { PlayerId } from "../game/types.js";
 import type { SequencedDelta } from "../ladder/deltas.js";
 import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
 import { isProvisional, type RatingRebuildResult } from "../ladder/rating.js";
-import type { LadderService, TierQuery } from "../ladder/service.js";
+import type { LadderService, SeasonReset, TierQuery } from "../ladder/service.js";
 import type { LadderPort, RankingView, ScoresPort } from "./ports.js";
 
 /** Where the SSE stream reads deltas: live subscription plus a bounded history (InProcessDeltaPublisher fits). */
@@ -38,11 +38,17 @@ function pid(raw: string): PlayerId | null {
   }
 }
 
-/**
- * Builds the port. `scores` is null until action tokens are wired (the routes answer 503).
- * `rebuildRatings` (db/ratings.ts over the database) runs first in an admin rebuild.
- */
-export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null, rebuildRatings?: () => Promise<RatingRebuildResult>): LadderPort {
+/** What the composition root adds to the port beside the ladder service. */
+export interface LadderPortExtras {
+  /** Runs first in an admin rebuild (db/ratings.ts `rebuildRatings` over the database). */
+  readonly rebuildRatings?: () => Promise<RatingRebuildResult>;
+  /** The admin season reset: the same path as a scheduled end, rewards included (src/app/seasons.ts). */
+  readonly endSeason?: () => Promise<SeasonReset>;
+}
+
+/** Builds the port. `scores` is null until action tokens are wired (the routes answer 503). */
+export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null, extras: LadderPortExtras = {}): LadderPort {
+  const { rebuildRatings } = extras;
   return {
     async top(q, limit, cursor) {
       const [page, count] = await Promise.all([service.top(q, limit, cursor), service.count(q)]);
@@ -69,7 +75,8 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
     },
     scores,
     async resetSeason() {
-      const r = await service.resetSeason();
+      const r = extras.endSeason === undefined ? await service.resetSeason() : await extras.endSeason();
+      if (r === null) throw new Error("season reset: an admin reset always ends the current season");
       return { endedSeason: r.closed, currentSeason: r.opened };
     },
     async rebuild() {

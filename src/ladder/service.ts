@@ -18,10 +18,10 @@ import type { PlayerId } from "../game/types.js";
 import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef, type UpsertResult } from "./cache.js";
 import type { DeltaPublisher, LadderDelta } from "./deltas.js";
 import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type RankedEntry } from "./ranking.js";
-import type { LadderStore, SeasonReset } from "./store.js";
+import type { LadderStore, SeasonEndRequest, SeasonReset } from "./store.js";
 import type { LadderChange } from "./ladderChange.js";
 
-export type { LadderStore, SeasonReset } from "./store.js";
+export type { LadderStore, SeasonEndRequest, SeasonReset } from "./store.js";
 
 /** Which ladder a read addresses. `season` omitted means the current season. */
 export type TierQuery = { readonly tier: "all_time" } | { readonly tier: "rating" } | { readonly tier: "season"; readonly season?: number };
@@ -649,8 +649,13 @@ export class LadderService {
    * Admin: archives the current season (it stays readable from PostgreSQL) and opens the next.
    * The new season's tier starts empty; the old one's cache keys are dropped.
    */
-  async resetSeason(): Promise<SeasonReset> {
-    const reset = await this.store.startNextSeason();
+  async resetSeason(request?: SeasonEndRequest): Promise<SeasonReset | null> {
+    const reset = await this.store.startNextSeason(request);
+    if (reset === null) {
+      // Someone else ended the season asked for: follow the current one.
+      await this.refreshSeason();
+      return null;
+    }
     const oldTier = tierKeyOf("season", reset.closed);
     this.season = reset.opened;
     this.logger.info({ closed: reset.closed, opened: reset.opened }, "ladder: season reset");

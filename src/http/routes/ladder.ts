@@ -233,6 +233,8 @@ export function ladderRoutes(deps: RouteDeps) {
     method: "post",
     path: "/api/admin/seasons",
     summary: "Season reset (admin): archive the current season's tier and start the next season",
+    description:
+      "The same path as a scheduled season end: the season's final standings are snapshotted, the next season opens, LEADERBOARD_RESET goes into the season event log, and the coin rewards by rank band are granted (idempotent per season and player).",
     tags: ["admin", "ladder"],
     access: "admin",
     group: "admin",

@@ -111,7 +111,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     logger,
     db,
     registry,
-    ladder: createLadderPort(ladder, feed, scores, () => rebuildRatings(db)),
+    ladder: createLadderPort(ladder, feed, scores, { rebuildRatings: () => rebuildRatings(db) }),
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
     seats: { isSeatedAtLiveTable: (playerId) => Promise.resolve(seated.has(playerId)) },
