@@ -140,6 +140,20 @@ export async function currentSeasonInfo(db: Database): Promise<{ readonly season
   return { season: row.id, startedAt: row.startedAt };
 }
 
+/** An ended season and its final standings page, for the API (null: the season has not ended). */
+export async function endedSeasonStandings(db: Database, season: number, limit: number, fromRank: number) {
+  const end = await seasonEndOf(db, season);
+  if (end === null) return null;
+  const rows = await seasonStandingsOf(db, season, limit, fromRank);
+  return { season, trigger: end.trigger, endedAt: end.endedAt.toISOString(), scheduledFor: end.scheduledFor?.toISOString() ?? null, standings: rows };
+}
+
+/** An ended season's end row (null: the season has not ended). */
+export async function seasonEndOf(db: Database, season: number): Promise<{ readonly trigger: SeasonEndTrigger; readonly endedAt: Date; readonly scheduledFor: Date | null } | null> {
+  const [row] = await db.select({ trigger: seasonEnds.trigger, endedAt: seasonEnds.endedAt, scheduledFor: seasonEnds.scheduledFor }).from(seasonEnds).where(eq(seasonEnds.season, season));
+  return row ?? null;
+}
+
 /** An ended season's final standings (rank 1 first), `limit` from rank `fromRank`. */
 export async function seasonStandingsOf(db: Database, season: number, limit: number, fromRank = 1) {
   return db

@@ -35,6 +35,7 @@ import { createGameCompletion } from "../../db/completion.js";
 import { ratingParticipant, rebuildRatings } from "../../db/ratings.js";
 import { parseRewardBands, parseSeasonSchedule } from "../ladder/seasonSchedule.js";
 import { SeasonScheduler } from "./seasons.js";
+import { endedSeasonStandings } from "../../db/seasonEnd.js";
 import { register } from "../completion/pipeline.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
@@ -198,7 +199,11 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
           ladder.service,
           ladder.feed,
           createScoresPortFromConfig({ config, logger, db: storage.handle.db, ladder: ladder.service, registry }),
-          { rebuildRatings: () => rebuildRatings(storage.handle.db), endSeason: () => seasons.endNow() },
+          {
+            rebuildRatings: () => rebuildRatings(storage.handle.db),
+            endSeason: () => seasons.endNow(),
+            seasonStandings: (season, limit, fromRank) => endedSeasonStandings(storage.handle.db, season, limit, fromRank),
+          },
         ),
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),

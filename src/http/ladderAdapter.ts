@@ -7,7 +7,7 @@ import type { SequencedDelta } from "../ladder/deltas.js";
 import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
 import { isProvisional, type RatingRebuildResult } from "../ladder/rating.js";
 import type { LadderService, SeasonReset, TierQuery } from "../ladder/service.js";
-import type { LadderPort, RankingView, ScoresPort } from "./ports.js";
+import type { LadderPort, RankingView, ScoresPort, SeasonStandingsView } from "./ports.js";
 
 /** Where the SSE stream reads deltas: live subscription plus a bounded history (InProcessDeltaPublisher fits). */
 export interface DeltaFeed {
@@ -44,6 +44,8 @@ export interface LadderPortExtras {
   readonly rebuildRatings?: () => Promise<RatingRebuildResult>;
   /** The admin season reset: the same path as a scheduled end, rewards included (src/app/seasons.ts). */
   readonly endSeason?: () => Promise<SeasonReset>;
+  /** An ended season's final standings (db/seasonEnd.ts); unset: none are served. */
+  readonly seasonStandings?: (season: number, limit: number, fromRank: number) => Promise<SeasonStandingsView | null>;
 }
 
 /** Builds the port. `scores` is null until action tokens are wired (the routes answer 503). */
@@ -74,6 +76,7 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
       return r.ok && r.value !== null ? r.value.map((e) => rankingView(e, q.tier)) : null;
     },
     scores,
+    seasonStandings: (season, limit, fromRank) => extras.seasonStandings?.(season, limit, fromRank) ?? Promise.resolve(null),
     async resetSeason() {
       const r = extras.endSeason === undefined ? await service.resetSeason() : await extras.endSeason();
       if (r === null) throw new Error("season reset: an admin reset always ends the current season");

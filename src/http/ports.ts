@@ -29,6 +29,16 @@ export interface RankingView {
   readonly provisional?: boolean;
 }
 
+/** An ended season's final standings, as the API shows them. */
+export interface SeasonStandingsView {
+  readonly season: number;
+  readonly trigger: "schedule" | "admin";
+  /** ISO-8601 */
+  readonly endedAt: string;
+  readonly scheduledFor: string | null;
+  readonly standings: readonly { readonly rank: number; readonly playerId: string; readonly total: number; readonly games: number; readonly wins: number }[];
+}
+
 /** A page of rankings. */
 export interface RankingPage {
   readonly tier: ApiTier;
@@ -105,6 +115,11 @@ export interface LadderPort {
   around(q: TierQuery, playerId: string, radius: number): Promise<readonly RankingView[] | null>;
   /** External scores with action tokens; null until the ladder provides them (routes answer 503). */
   readonly scores: ScoresPort | null;
+  /**
+   * An ended season's final standings snapshot (rank 1 first, `limit` from rank `fromRank`);
+   * null when the season has not ended (or the snapshot is not wired).
+   */
+  seasonStandings(season: number, limit: number, fromRank: number): Promise<SeasonStandingsView | null>;
   /** Ends the current season (archived, still readable) and starts the next one. */
   resetSeason(): Promise<{ readonly endedSeason: number; readonly currentSeason: number }>;
   /**

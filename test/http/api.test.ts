@@ -448,6 +448,15 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expect(field(season.json, "data")).toEqual([]);
       const archived = await req("GET", `/api/rankings?tier=season&season=${String(field(reset.json, "data", "endedSeason"))}`);
       expect((field(archived.json, "data") as unknown[]).length).toBeGreaterThan(0);
+      // The ended season's final standings, snapshotted by the reset.
+      const ended = String(field(reset.json, "data", "endedSeason"));
+      const standings = await req("GET", `/api/seasons/${ended}/standings?limit=2&fromRank=2`);
+      expect(standings.status).toBe(200);
+      expect(field(standings.json, "data", "trigger")).toBe("admin");
+      const rows = field(standings.json, "data", "standings") as { rank: number; playerId: string }[];
+      expect(rows.map((r) => r.rank)).toEqual([2, 3]);
+      expect(rows.map((r) => r.playerId)).toEqual((field(archived.json, "data") as { playerId: string }[]).slice(1, 3).map((r) => r.playerId));
+      expectProblem(await req("GET", `/api/seasons/${String(field(reset.json, "data", "currentSeason"))}/standings`), 404, "not_found");
     });
   });
 

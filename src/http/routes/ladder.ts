@@ -250,6 +250,31 @@ export function ladderRoutes(deps: RouteDeps) {
     },
   });
 
+  const standings = jsonRoute({
+    method: "get",
+    path: "/api/seasons/:season/standings",
+    summary: "An ended season's final standings, as snapshotted when it ended (rank 1 first)",
+    description: "`fromRank` (default 1) and `limit` page through them. 404 while the season has not ended.",
+    tags: ["ladder"],
+    access: "public",
+    group: "read",
+    errors: ["not_found"],
+    params: z.object({ season: z.coerce.number().int().min(0).max(999_999_999) }),
+    query: z.object({ limit, fromRank: z.coerce.number().int().min(1).max(2_000_000_000).default(1) }),
+    body: none,
+    response: z.object({
+      season: z.number().int(),
+      trigger: z.enum(["schedule", "admin"]),
+      endedAt: z.iso.datetime(),
+      scheduledFor: z.iso.datetime().nullable(),
+      standings: z.array(z.object({ rank: z.number().int(), playerId: z.string(), total: z.number().int(), games: z.number().int(), wins: z.number().int() })),
+    }),
+    async handler({ params, query }) {
+      const r = await deps.ladder.seasonStandings(params.season, query.limit, query.fromRank);
+      return r === null ? fail("not_found", `season ${params.season} has not ended`) : ok({ ...r, standings: [...r.standings] });
+    },
+  });
+
   const rebuild = jsonRoute({
     method: "post",
     path: "/api/admin/ladder/rebuild",
@@ -272,5 +297,5 @@ export function ladderRoutes(deps: RouteDeps) {
     },
   });
 
-  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, rebuild];
+  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, standings, rebuild];
 }

@@ -13,6 +13,7 @@ import type { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { createGameCompletion } from "../../../db/completion.js";
 import { ratingParticipant, rebuildRatings } from "../../../db/ratings.js";
+import { endedSeasonStandings } from "../../../db/seasonEnd.js";
 import { register } from "../../../src/completion/pipeline.js";
 import { GroupCommitEventLog } from "../../../db/eventLog.js";
 import { createGame, markStarted } from "../../../db/games.js";
@@ -111,7 +112,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     logger,
     db,
     registry,
-    ladder: createLadderPort(ladder, feed, scores, { rebuildRatings: () => rebuildRatings(db) }),
+    ladder: createLadderPort(ladder, feed, scores, { rebuildRatings: () => rebuildRatings(db), seasonStandings: (season, limit, fromRank) => endedSeasonStandings(db, season, limit, fromRank) }),
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
     seats: { isSeatedAtLiveTable: (playerId) => Promise.resolve(seated.has(playerId)) },
