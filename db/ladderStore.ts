@@ -18,7 +18,8 @@ import { ALL_TIME_SEASON, ladderEntries, seasons, type LadderEntryRow } from "./
 import type { PlayerId } from "../src/game/types.js";
 import type { TierRef } from "../src/ladder/cache.js";
 import { makeEntry, toPlayerId, type LadderEntry, type OrderKey, type RankedEntry } from "../src/ladder/ranking.js";
-import type { LadderStore, SeasonReset } from "../src/ladder/store.js";
+import type { LadderStore, SeasonEndRequest, SeasonReset } from "../src/ladder/store.js";
+import { endSeason } from "./seasonEnd.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -149,13 +150,9 @@ export class PgLadderStore implements LadderStore {
     return row.id;
   }
 
-  async startNextSeason(): Promise<SeasonReset> {
-    return this.db.transaction(async (tx) => {
-      const [cur] = await tx.select({ id: seasons.id }).from(seasons).where(isNull(seasons.endedAt)).for("update").limit(1);
-      if (cur === undefined) throw new Error("ladder: no current season to close");
-      await tx.update(seasons).set({ endedAt: sql`now()` }).where(eq(seasons.id, cur.id));
-      await tx.insert(seasons).values({ id: cur.id + 1 });
-      return { closed: cur.id, opened: cur.id + 1 };
-    });
+  /** The season end of db/seasonEnd.ts (SE1, SE2): every reset, scheduled or admin, goes through it. */
+  async startNextSeason(request: SeasonEndRequest = { trigger: "admin" }): Promise<SeasonReset | null> {
+    const ended = await endSeason(this.db, request);
+    return ended === null ? null : { closed: ended.closed, opened: ended.opened };
   }
 }

@@ -8,7 +8,7 @@
 import * as z from "zod/mini";
 
 export const TOP_N = 20;
-export const TIERS = ["all_time", "season"] as const;
+export const TIERS = ["all_time", "season", "rating"] as const;
 export type Tier = (typeof TIERS)[number];
 
 const row = z.object({
@@ -25,7 +25,7 @@ export type LadderRowData = z.infer<typeof row>;
 /** `ladder_snapshot` (src/shared/protocol.ts). */
 export const snapshotSchema = z.object({
   season: z.int(),
-  tiers: z.object({ all_time: z.array(row), season: z.array(row) }),
+  tiers: z.object({ all_time: z.array(row), season: z.array(row), rating: z.optional(z.array(row)) }),
   generatedAt: z.string(),
 });
 
@@ -66,11 +66,11 @@ export interface Ladder {
   readonly tiers: Readonly<Record<Tier, readonly LadderEntry[]>>;
 }
 
-export const EMPTY_LADDER: Ladder = { season: null, tiers: { all_time: [], season: [] } };
+export const EMPTY_LADDER: Ladder = { season: null, tiers: { all_time: [], season: [], rating: [] } };
 
 export function fromSnapshot(s: z.infer<typeof snapshotSchema>): Ladder {
   const top = (rows: readonly LadderRowData[]) => [...rows].sort((a, b) => a.rank - b.rank).slice(0, TOP_N);
-  return { season: s.season, tiers: { all_time: top(s.tiers.all_time), season: top(s.tiers.season) } };
+  return { season: s.season, tiers: { all_time: top(s.tiers.all_time), season: top(s.tiers.season), rating: top(s.tiers.rating ?? []) } };
 }
 
 /**
@@ -99,9 +99,9 @@ export function applyDelta(ladder: Ladder, d: LadderDeltaData, nameOf: (playerId
 /** Fills in a name learnt later for a row that came in by a delta. */
 export function withName(ladder: Ladder, playerId: string, name: string): Ladder {
   const fix = (rows: readonly LadderEntry[]) => rows.map((r) => (r.playerId === playerId ? { ...r, displayName: name } : r));
-  return { season: ladder.season, tiers: { all_time: fix(ladder.tiers.all_time), season: fix(ladder.tiers.season) } };
+  return { season: ladder.season, tiers: { all_time: fix(ladder.tiers.all_time), season: fix(ladder.tiers.season), rating: fix(ladder.tiers.rating) } };
 }
 
 export function tierTitle(tier: Tier, season: number | null): string {
-  return tier === "all_time" ? "All time" : season === null ? "This season" : `Season ${season}`;
+  return tier === "all_time" ? "All time" : tier === "rating" ? "Rating" : season === null ? "This season" : `Season ${season}`;
 }

@@ -13,3 +13,5 @@ export * from "./ladder.js";
 export * from "./scoreEvents.js";
 export * from "./actionTokens.js";
 export * from "./season.js";
+export * from "./ratings.js";
+export * from "./seasonEnds.js";

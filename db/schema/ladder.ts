@@ -2,8 +2,11 @@ import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { players } from "./players.js";
 
-/** The two ladder tiers: every game counts for both. */
-export const LADDER_TIERS = ["all_time", "season"] as const;
+/**
+ * The ladder tiers: every game counts for `all_time` and `season` (points); `rating` holds each
+ * human's shown skill rating (db/ratings.ts, docs/LADDER.md "Skill ratings").
+ */
+export const LADDER_TIERS = ["all_time", "season", "rating"] as const;
 /** One of {@link LADDER_TIERS}. */
 export type LadderTier = (typeof LADDER_TIERS)[number];
 
@@ -13,6 +16,9 @@ export type LadderTier = (typeof LADDER_TIERS)[number];
  * number, so always filter on `tier` as well as `season`.
  */
 export const ALL_TIME_SEASON = 0;
+
+/** The `season` value of every `rating` ladder row and score event (a CHECK enforces it). */
+export const RATING_SEASON = 0;
 
 /** Bound of every ladder total (a CHECK enforces it): totals stay exact JavaScript numbers. */
 export const LADDER_MAX_ABS_TOTAL = Number.MAX_SAFE_INTEGER;
@@ -68,8 +74,9 @@ export const ladderEntries = pgTable(
     // Leading column player_id: this also serves as the foreign key's index.
     unique("ladder_entries_player_tier_season_unique").on(t.playerId, t.tier, t.season),
     index("ladder_entries_rank_idx").on(t.tier, t.season, t.totalScore.desc(), t.scoreFirstReachedAt.asc(), t.playerId.asc()),
-    check("ladder_entries_tier_check", sql`${t.tier} IN ('all_time', 'season')`),
+    check("ladder_entries_tier_check", sql`${t.tier} IN ('all_time', 'season', 'rating')`),
     check("ladder_entries_all_time_season_check", sql`${t.tier} <> 'all_time' OR ${t.season} = 0`),
+    check("ladder_entries_rating_season_check", sql`${t.tier} <> 'rating' OR ${t.season} = 0`),
     check("ladder_entries_total_safe_check", sql`${t.totalScore} BETWEEN -9007199254740991 AND 9007199254740991`),
     check("ladder_entries_highest_safe_check", sql`${t.highestScore} BETWEEN -9007199254740991 AND 9007199254740991`),
   ],

@@ -35,7 +35,7 @@ export const scoreEvents = pgTable(
     uniqueIndex("score_events_game_player_tier_season_idx")
       .on(t.gameId, t.playerId, t.tier, t.season)
       .where(sql`${t.gameId} IS NOT NULL`),
-    check("score_events_tier_check", sql`${t.tier} IN ('all_time', 'season')`),
+    check("score_events_tier_check", sql`${t.tier} IN ('all_time', 'season', 'rating')`),
     check("score_events_source_check", sql`${t.source} IN ('game', 'external')`),
     check("score_events_source_game_check", sql`${t.source} <> 'game' OR ${t.gameId} IS NOT NULL`),
   ],

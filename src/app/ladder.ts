@@ -73,12 +73,13 @@ export function createLadder(options: {
 
   const facade: LadderFacade = {
     async snapshot(limit): Promise<LadderSnapshotMessage> {
-      const [allTime, season] = await Promise.all([service.top({ tier: "all_time" }, limit), service.top({ tier: "season" }, limit)]);
+      const [allTime, season, rating] = await Promise.all([service.top({ tier: "all_time" }, limit), service.top({ tier: "season" }, limit), service.top({ tier: "rating" }, limit)]);
       return {
         season: service.currentSeason(),
         tiers: {
           all_time: allTime.ok ? await rows(allTime.value.entries) : [],
           season: season.ok ? await rows(season.value.entries) : [],
+          rating: rating.ok ? await rows(rating.value.entries) : [],
         },
         generatedAt: new Date().toISOString(),
       };

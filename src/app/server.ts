@@ -32,6 +32,11 @@ import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
 import { createRoomDirectory } from "../../db/roomDirectory.js";
 import { createGameCompletion } from "../../db/completion.js";
+import { ratingParticipant, rebuildRatings } from "../../db/ratings.js";
+import { parseRewardBands, parseSeasonSchedule } from "../ladder/seasonSchedule.js";
+import { SeasonScheduler } from "./seasons.js";
+import { endedSeasonStandings } from "../../db/seasonEnd.js";
+import { register } from "../completion/pipeline.js";
 import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
@@ -112,6 +117,13 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const unsubscribeEventLogMetrics = registerEventLogMetrics(registry, storage.log);
   const deltaBus = new PresenceDeltaBus(presence, config.REDIS_PREFIX, (err) => logger.warn({ err }, "malformed ladder delta on presence"));
   const ladder = createLadder({ config, db: storage.handle.db, bus: deltaBus, registry, logger });
+  const seasons = new SeasonScheduler({
+    db: storage.handle.db,
+    ladder: ladder.service,
+    schedule: config.SEASON_SCHEDULE === undefined ? null : parseSeasonSchedule(config.SEASON_SCHEDULE, config.SEASON_TIME_ZONE),
+    rewardBands: parseRewardBands(config.SEASON_REWARD_BANDS),
+    logger: logger.child({ component: "seasons" }),
+  });
   const httpRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const botDirectory = createBotDirectory(tokens, storage.players);
   const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS, humanDelay: config.BOT_HUMAN_DELAY_MS });
@@ -123,6 +135,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
+      participants: [register(ratingParticipant((changes) => ladder.service.applyChanges(changes)))],
       logger: logger.child({ component: "completion" }),
     }),
     roomDirectory: createRoomDirectory(storage.handle.db),
@@ -186,6 +199,11 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
           ladder.service,
           ladder.feed,
           createScoresPortFromConfig({ config, logger, db: storage.handle.db, ladder: ladder.service, registry }),
+          {
+            rebuildRatings: () => rebuildRatings(storage.handle.db),
+            endSeason: () => seasons.endNow(),
+            seasonStandings: (season, limit, fromRank) => endedSeasonStandings(storage.handle.db, season, limit, fromRank),
+          },
         ),
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),
@@ -233,6 +251,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     transportKind: kind,
     async listen() {
       await ladder.start();
+      await seasons.start();
       uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
       await server.listen(config.PORT, config.HOST);
       listening = true;
@@ -252,6 +271,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         if (listening) await server.gracefullyShutdown(false);
         uninstallQuickPlay?.();
         await bots.stop();
+        await seasons.stop();
         await ladder.stop();
         httpRedis?.disconnect();
         await storage.close();

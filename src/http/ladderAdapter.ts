@@ -5,8 +5,9 @@
 import type { PlayerId } from "../game/types.js";
 import type { SequencedDelta } from "../ladder/deltas.js";
 import { toPlayerId, type RankedEntry } from "../ladder/ranking.js";
-import type { LadderService } from "../ladder/service.js";
-import type { LadderPort, RankingView, ScoresPort } from "./ports.js";
+import { isProvisional, type RatingRebuildResult } from "../ladder/rating.js";
+import type { LadderService, SeasonReset, TierQuery } from "../ladder/service.js";
+import type { LadderPort, RankingView, ScoresPort, SeasonStandingsView } from "./ports.js";
 
 /** Where the SSE stream reads deltas: live subscription plus a bounded history (InProcessDeltaPublisher fits). */
 export interface DeltaFeed {
@@ -14,9 +15,9 @@ export interface DeltaFeed {
   since(lastId: number): { readonly deltas: readonly SequencedDelta[]; readonly complete: boolean };
 }
 
-/** A ranked entry as the API shows it. */
-export function rankingView(r: RankedEntry): RankingView {
-  return {
+/** A ranked entry as the API shows it (the rating tier's entries say whether they are provisional). */
+export function rankingView(r: RankedEntry, tier: TierQuery["tier"] = "all_time"): RankingView {
+  const view = {
     rank: r.rank,
     playerId: r.entry.playerId,
     total: r.entry.total,
@@ -26,6 +27,7 @@ export function rankingView(r: RankedEntry): RankingView {
     wins: r.entry.wins,
     firstReachedAt: new Date(r.entry.firstReachedAt).toISOString(),
   };
+  return tier === "rating" ? { ...view, provisional: isProvisional(r.entry.games) } : view;
 }
 
 function pid(raw: string): PlayerId | null {
@@ -36,16 +38,27 @@ function pid(raw: string): PlayerId | null {
   }
 }
 
+/** What the composition root adds to the port beside the ladder service. */
+export interface LadderPortExtras {
+  /** Runs first in an admin rebuild (db/ratings.ts `rebuildRatings` over the database). */
+  readonly rebuildRatings?: () => Promise<RatingRebuildResult>;
+  /** The admin season reset: the same path as a scheduled end, rewards included (src/app/seasons.ts). */
+  readonly endSeason?: () => Promise<SeasonReset>;
+  /** An ended season's final standings (db/seasonEnd.ts); unset: none are served. */
+  readonly seasonStandings?: (season: number, limit: number, fromRank: number) => Promise<SeasonStandingsView | null>;
+}
+
 /** Builds the port. `scores` is null until action tokens are wired (the routes answer 503). */
-export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null): LadderPort {
+export function createLadderPort(service: LadderService, feed: DeltaFeed, scores: ScoresPort | null, extras: LadderPortExtras = {}): LadderPort {
+  const { rebuildRatings } = extras;
   return {
     async top(q, limit, cursor) {
       const [page, count] = await Promise.all([service.top(q, limit, cursor), service.count(q)]);
       if (!page.ok) return null;
       return {
         tier: q.tier,
-        season: q.tier === "all_time" ? null : (q.season ?? null),
-        entries: page.value.entries.map(rankingView),
+        season: q.tier === "season" ? (q.season ?? null) : null,
+        entries: page.value.entries.map((e) => rankingView(e, q.tier)),
         nextCursor: page.value.nextCursor,
         total: count.ok ? count.value : 0,
       };
@@ -54,24 +67,27 @@ export function createLadderPort(service: LadderService, feed: DeltaFeed, scores
       const id = pid(playerId);
       if (id === null) return null;
       const r = await service.rankOf(q, id);
-      return r.ok && r.value !== null ? rankingView(r.value) : null;
+      return r.ok && r.value !== null ? rankingView(r.value, q.tier) : null;
     },
     async around(q, playerId, radius) {
       const id = pid(playerId);
       if (id === null) return null;
       const r = await service.around(q, id, radius);
-      return r.ok && r.value !== null ? r.value.map(rankingView) : null;
+      return r.ok && r.value !== null ? r.value.map((e) => rankingView(e, q.tier)) : null;
     },
     scores,
+    seasonStandings: (season, limit, fromRank) => extras.seasonStandings?.(season, limit, fromRank) ?? Promise.resolve(null),
     async resetSeason() {
-      const r = await service.resetSeason();
+      const r = extras.endSeason === undefined ? await service.resetSeason() : await extras.endSeason();
+      if (r === null) throw new Error("season reset: an admin reset always ends the current season");
       return { endedSeason: r.closed, currentSeason: r.opened };
     },
     async rebuild() {
+      const ratings = rebuildRatings === undefined ? null : await rebuildRatings();
       const r = await service.rebuild();
       let n = 0;
       for (const v of Object.values(r)) n += v ?? 0;
-      return n;
+      return { entries: n, ratings };
     },
     async removePlayer(playerId, deleteRows) {
       const id = pid(playerId);

@@ -3,7 +3,8 @@
  * (src/ladder), the event log (db/) and the fairness check (src/game). The composition root
  * passes real implementations; each is kept to what the routes call.
  */
-import type { GameEvent } from "../game/types.js";
+import type { GameEvent, GameId } from "../game/types.js";
+import type { RatingRebuildResult } from "../ladder/rating.js";
 import type { TierQuery } from "../ladder/service.js";
 import type { LadderTier } from "../shared/ladderDelta.js";
 import type { EventLog } from "../platform/eventLog.js";
@@ -25,12 +26,24 @@ export interface RankingView {
   readonly wins: number;
   /** ISO-8601 time the player first reached `total` (the tie-break). */
   readonly firstReachedAt: string;
+  /** Rating tier only: fewer than `PROVISIONAL_GAMES` rated games (src/ladder/rating.ts). */
+  readonly provisional?: boolean;
+}
+
+/** An ended season's final standings, as the API shows them. */
+export interface SeasonStandingsView {
+  readonly season: number;
+  readonly trigger: "schedule" | "admin";
+  /** ISO-8601 */
+  readonly endedAt: string;
+  readonly scheduledFor: string | null;
+  readonly standings: readonly { readonly rank: number; readonly playerId: string; readonly total: number; readonly games: number; readonly wins: number }[];
 }
 
 /** A page of rankings. */
 export interface RankingPage {
   readonly tier: ApiTier;
-  /** The season asked for; null for the all-time tier or the current season. */
+  /** The season asked for; null for the all-time and rating tiers or the current season. */
   readonly season: number | null;
   readonly entries: readonly RankingView[];
   readonly nextCursor: string | null;
@@ -103,10 +116,19 @@ export interface LadderPort {
   around(q: TierQuery, playerId: string, radius: number): Promise<readonly RankingView[] | null>;
   /** External scores with action tokens; null until the ladder provides them (routes answer 503). */
   readonly scores: ScoresPort | null;
+  /**
+   * An ended season's final standings snapshot (rank 1 first, `limit` from rank `fromRank`);
+   * null when the season has not ended (or the snapshot is not wired).
+   */
+  seasonStandings(season: number, limit: number, fromRank: number): Promise<SeasonStandingsView | null>;
   /** Ends the current season (archived, still readable) and starts the next one. */
   resetSeason(): Promise<{ readonly endedSeason: number; readonly currentSeason: number }>;
-  /** Rebuilds the cache from PostgreSQL; returns the entries loaded. */
-  rebuild(): Promise<number>;
+  /**
+   * Recomputes every skill rating from the stored summaries (when wired), then rebuilds the
+   * cache of every active tier from PostgreSQL; returns the entries loaded and what the rating
+   * replay did (null when ratings are not wired).
+   */
+  rebuild(): Promise<{ readonly entries: number; readonly ratings: RatingRebuildResult | null }>;
   /**
    * Account deletion: notes the player's standings, runs `deleteRows` (which deletes the
    * player, so its ladder rows go by ON DELETE CASCADE), then removes its cache members and

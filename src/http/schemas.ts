@@ -231,7 +231,7 @@ export const verdictSchema = z.object({
 
 /** Ladder tier query: `tier` (default all_time) and, for `season`, an optional season number. */
 export const tierQuery = z.object({
-  tier: z.enum(["all_time", "season"]).default("all_time"),
+  tier: z.enum(["all_time", "season", "rating"]).default("all_time").describe("`rating`: the shown skill rating (docs/LADDER.md, Skill ratings)"),
   season: z.coerce.number().int().min(0).optional().describe("Season number (tier=season); default the current season"),
 });
 
@@ -245,6 +245,7 @@ export const rankingSchema = z.object({
   games: z.number().int(),
   wins: z.number().int(),
   firstReachedAt: z.iso.datetime(),
+  provisional: z.boolean().optional().describe("Rating tier only: fewer than 5 rated games"),
 });
 
 /** `POST /api/actions` body. */

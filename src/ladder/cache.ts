@@ -10,8 +10,8 @@ import type { PlayerId } from "../game/types.js";
 import { LADDER_TIERS, type LadderEntry, type LadderTier, type OrderKey, type RankedEntry } from "./ranking.js";
 import { inKeyRange } from "./sortKey.js";
 
-/** Identifies one ladder: the all-time tier, or one season's tier. */
-export type TierKey = "all_time" | `season:${number}`;
+/** Identifies one ladder: the all-time tier, the rating tier, or one season's tier. */
+export type TierKey = "all_time" | "rating" | `season:${number}`;
 
 /** The tier and season a key names (`season` is null for the all-time tier). */
 export interface TierRef {
@@ -19,19 +19,19 @@ export interface TierRef {
   readonly season: number | null;
 }
 
-/** The cache key of a tier: `all_time`, or `season:<n>`. */
+/** The cache key of a tier: `all_time`, `rating`, or `season:<n>`. */
 export function tierKeyOf(tier: LadderTier, season: number): TierKey {
   if (!Number.isSafeInteger(season) || season < 0) throw new RangeError(`season must be a non-negative integer, got ${season}`);
-  return tier === "all_time" ? "all_time" : `season:${season}`;
+  return tier === "season" ? `season:${season}` : tier;
 }
 
-const tierKeySchema = z.union([z.literal("all_time"), z.string().regex(/^season:(0|[1-9]\d{0,8})$/)]);
+const tierKeySchema = z.union([z.literal("all_time"), z.literal("rating"), z.string().regex(/^season:(0|[1-9]\d{0,8})$/)]);
 
 /** Parses a tier key (e.g. from a query string); null when it is not one. */
 export function parseTierKey(raw: string): TierRef | null {
   const parsed = tierKeySchema.safeParse(raw);
   if (!parsed.success) return null;
-  if (parsed.data === "all_time") return { tier: "all_time", season: null };
+  if (parsed.data === "all_time" || parsed.data === "rating") return { tier: parsed.data, season: null };
   return { tier: "season", season: Number(parsed.data.slice("season:".length)) };
 }
 

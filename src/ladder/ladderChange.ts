@@ -32,6 +32,11 @@ export interface LadderWrite {
   readonly season: number;
   readonly delta: number;
   readonly won: boolean;
+  /**
+   * The value `highest_score` is raised to (GREATEST). Default `delta`: a game's score. The
+   * rating tier passes the new shown rating (its highest is the best rating shown).
+   */
+  readonly highest?: number;
 }
 
 /** The season numbers of a finished game's two tiers (storage numbers the all-time tier too). */

@@ -59,7 +59,7 @@ class SwitchableCache implements LadderCache {
 }
 
 /** A committed change, shaped as completeGame returns it. */
-function change(tier: "all_time" | "season", season: number, before: LadderEntryFields | null, after: LadderEntryFields): LadderChange {
+function change(tier: LadderChange["tier"], season: number, before: LadderEntryFields | null, after: LadderEntryFields): LadderChange {
   const oldTotal = before?.total ?? 0;
   return {
     playerId: after.playerId,
@@ -241,6 +241,25 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     expect(await r.service.rankOf({ tier: "all_time" }, pid)).toMatchObject({ ok: true, source: "cache", value: { rank: 1, entry: makeEntry(afterAll) } });
   });
 
+  it("the rating tier: same cache and order (equal totals: first reached first), reads, a delta with season null", async () => {
+    const RATING = { tier: "rating", season: null } as const;
+    const [a, b, c] = [pick(r.ids, 3), pick(r.ids, 4), pick(r.ids, 5)];
+    await putEntry(handle.db, RATING, fields(a, 1_250, 5_000, 6, 2));
+    await putEntry(handle.db, RATING, fields(b, 1_250, 4_000, 7, 1));
+    await r.service.rebuild("rating");
+    const newer = fields(c, 1_250, 6_000, 1, 1);
+    await putEntry(handle.db, RATING, newer);
+    const out = await r.service.applyChanges([change("rating", 0, null, newer)]);
+    expect(out).toEqual([expect.objectContaining({ type: "ladder.changed", tier: "rating", season: null, playerId: c, oldRank: null, newRank: 3, total: 1_250, change: 1_250 })]);
+    const top = await r.service.top({ tier: "rating" }, 10);
+    expect(top).toMatchObject({ ok: true, source: "cache" });
+    if (!top.ok) throw new Error("read");
+    expect(top.value.entries.map((e) => e.entry.playerId)).toEqual([b, a, c]);
+    expect((await r.store.top(RATING, 10, null)).map((e) => e.entry.playerId)).toEqual([b, a, c]);
+    expect(await r.service.rankOf({ tier: "rating" }, a)).toMatchObject({ ok: true, source: "cache", value: { rank: 2 } });
+    expect((await r.service.checkDrift()).repairs).toMatchObject({ rating: 0 });
+  });
+
   it("a change that reaches the cache after a newer one sends no delta and does not roll it back", async () => {
     const pid = pick(r.ids, 8);
     const base = await r.store.rankOf(ALL, pid);
@@ -301,7 +320,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
     await r.cache.upsert("season:0", makeEntry(fields(pick(r.ids, 1), -5, 1, 99)), { force: true });
     const report = await r.service.checkDrift();
     expect(report.skipped).toBe(false);
-    expect(report.repairs).toEqual({ all_time: 5, "season:0": 1 });
+    expect(report.repairs).toEqual({ all_time: 5, "season:0": 1, rating: 0 });
     expect((await r.cache.snapshot(t, 100)).map((x) => x.entry)).toEqual((await dbTop(r.store, ALL, 100)).map((x) => x.entry));
     expect(await r.cache.snapshot("season:0", 100)).toEqual(await dbTop(r.store, S0, 100));
     expect(await counterValue(r.registry, "pzo_ladder_drift_repairs_total")).toBe(6);
@@ -316,7 +335,7 @@ function serviceSuite(makeCache: () => LadderCache, teardown: () => Promise<void
 
   it("admin rebuild replaces the cache with PostgreSQL's ladder", async () => {
     await r.cache.replaceAll("all_time", [[makeEntry(fields(pick(r.ids, 0), 5, 5))]]);
-    expect(await r.service.rebuild()).toEqual({ all_time: 30, "season:0": 30 });
+    expect(await r.service.rebuild()).toEqual({ all_time: 30, "season:0": 30, rating: 0 });
     expect(await r.cache.snapshot("all_time", 100)).toEqual(await dbTop(r.store, ALL, 100));
   });
 

@@ -18,13 +18,13 @@ import type { PlayerId } from "../game/types.js";
 import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef, type UpsertResult } from "./cache.js";
 import type { DeltaPublisher, LadderDelta } from "./deltas.js";
 import { makeEntry, sameEntry, type LadderEntry, type LadderLogger, type RankedEntry } from "./ranking.js";
-import type { LadderStore, SeasonReset } from "./store.js";
+import type { LadderStore, SeasonEndRequest, SeasonReset } from "./store.js";
 import type { LadderChange } from "./ladderChange.js";
 
-export type { LadderStore, SeasonReset } from "./store.js";
+export type { LadderStore, SeasonEndRequest, SeasonReset } from "./store.js";
 
 /** Which ladder a read addresses. `season` omitted means the current season. */
-export type TierQuery = { readonly tier: "all_time" } | { readonly tier: "season"; readonly season?: number };
+export type TierQuery = { readonly tier: "all_time" } | { readonly tier: "rating" } | { readonly tier: "season"; readonly season?: number };
 
 /** Where a read was answered from. */
 export type ReadSource = "cache" | "db";
@@ -53,11 +53,13 @@ export function entryAfter(change: LadderChange): LadderEntry {
   });
 }
 
-/** A player's standing in both active tiers. */
+/** A player's standing in the active tiers. */
 export interface Standings {
   readonly allTime: RankedEntry | null;
   readonly season: RankedEntry | null;
   readonly seasonNumber: number;
+  /** The rating tier (absent: not known). */
+  readonly rating?: RankedEntry | null;
 }
 
 /** What a drift check found and did. */
@@ -250,11 +252,11 @@ export class LadderService {
   }
 
   private activeTiers(): TierKey[] {
-    return ["all_time", tierKeyOf("season", this.season)];
+    return ["all_time", tierKeyOf("season", this.season), "rating"];
   }
 
   private refOf(tier: TierKey): TierRef {
-    return tier === "all_time" ? { tier: "all_time", season: null } : { tier: "season", season: Number(tier.slice("season:".length)) };
+    return tier === "all_time" || tier === "rating" ? { tier, season: null } : { tier: "season", season: Number(tier.slice("season:".length)) };
   }
 
   /** The cache serves reads only while it has every committed write this process knows of. */
@@ -267,7 +269,7 @@ export class LadderService {
   // -------------------------------------------------------------------------------------------
 
   private resolveTier(q: TierQuery): { ok: true; tier: TierKey; ref: TierRef; cached: boolean } | { ok: false; message: string } {
-    if (q.tier === "all_time") return { ok: true, tier: "all_time", ref: { tier: "all_time", season: null }, cached: true };
+    if (q.tier === "all_time" || q.tier === "rating") return { ok: true, tier: q.tier, ref: { tier: q.tier, season: null }, cached: true };
     const season = q.season ?? this.season;
     if (!Number.isSafeInteger(season) || season < 0) return { ok: false, message: `bad season ${season}` };
     // Only the current season lives in the cache; past seasons are read from PostgreSQL.
@@ -338,11 +340,15 @@ export class LadderService {
     return { ok: true, ...r };
   }
 
-  /** A player's standing in both active tiers (e.g. before deleting the account). */
+  /** A player's standing in the active tiers (e.g. before deleting the account). */
   async standingsOf(playerId: PlayerId): Promise<Standings> {
     const seasonNumber = this.season;
-    const [a, s] = await Promise.all([this.rankOf({ tier: "all_time" }, playerId), this.rankOf({ tier: "season", season: seasonNumber }, playerId)]);
-    return { allTime: a.ok ? a.value : null, season: s.ok ? s.value : null, seasonNumber };
+    const [a, s, r] = await Promise.all([
+      this.rankOf({ tier: "all_time" }, playerId),
+      this.rankOf({ tier: "season", season: seasonNumber }, playerId),
+      this.rankOf({ tier: "rating" }, playerId),
+    ]);
+    return { allTime: a.ok ? a.value : null, season: s.ok ? s.value : null, seasonNumber, rating: r.ok ? r.value : null };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -368,11 +374,11 @@ export class LadderService {
 
   /** One change of {@link applyChanges}: the cache, then its delta (null when none is sent). */
   private async applyChange(change: LadderChange): Promise<LadderDelta | null> {
-    const tier = change.tier === "all_time" ? "all_time" : tierKeyOf("season", change.season);
+    const tier = tierKeyOf(change.tier, change.season);
     const after = entryAfter(change);
     const isNew = change.gamesPlayed <= 1;
     let ranks: { oldRank: number | null; newRank: number } | null = null;
-    if (tier === "all_time" || change.season === this.season) {
+    if (change.tier !== "season" || change.season === this.season) {
       const written = await this.writeCache({ kind: "upsert", tier, entry: after, force: false });
       if (written !== null && !written.applied) {
         // A newer change for this player reached the cache first, and its delta went out.
@@ -392,7 +398,7 @@ export class LadderService {
     const delta: LadderDelta = {
       type: "ladder.changed",
       tier: change.tier,
-      season: change.tier === "all_time" ? null : change.season,
+      season: change.tier === "season" ? change.season : null,
       playerId: after.playerId,
       oldRank: isNew ? null : ranks.oldRank,
       newRank: ranks.newRank,
@@ -549,7 +555,7 @@ export class LadderService {
         const n = await this.repairTier(tier);
         repairs[tier] = n;
         if (n > 0) {
-          this.driftRepairs.inc({ tier: tier === "all_time" ? "all_time" : "season" }, n);
+          this.driftRepairs.inc({ tier: this.refOf(tier).tier }, n);
           this.logger.warn({ tier, repairs: n, alert: n > 1 }, "ladder: drift repaired");
         }
         const [cached, truth] = await Promise.all([this.cache.count(tier), this.store.count(this.refOf(tier))]);
@@ -643,8 +649,13 @@ export class LadderService {
    * Admin: archives the current season (it stays readable from PostgreSQL) and opens the next.
    * The new season's tier starts empty; the old one's cache keys are dropped.
    */
-  async resetSeason(): Promise<SeasonReset> {
-    const reset = await this.store.startNextSeason();
+  async resetSeason(request?: SeasonEndRequest): Promise<SeasonReset | null> {
+    const reset = await this.store.startNextSeason(request);
+    if (reset === null) {
+      // Someone else ended the season asked for: follow the current one.
+      await this.refreshSeason();
+      return null;
+    }
     const oldTier = tierKeyOf("season", reset.closed);
     this.season = reset.opened;
     this.logger.info({ closed: reset.closed, opened: reset.opened }, "ladder: season reset");
@@ -678,7 +689,7 @@ export class LadderService {
         this.enqueue({ kind: "remove", tier, playerId });
       }
       if (known !== undefined) {
-        const k = ref.tier === "all_time" ? known.allTime : known.seasonNumber === ref.season ? known.season : null;
+        const k = ref.tier === "all_time" ? known.allTime : ref.tier === "rating" ? (known.rating ?? null) : known.seasonNumber === ref.season ? known.season : null;
         removed ??= k;
       }
       if (removed !== null && removed.rank <= TOP10) {

@@ -15,6 +15,17 @@ export interface SeasonReset {
   readonly opened: number;
 }
 
+/** How a season end was asked for (db/seasonEnd.ts, rules SE1-SE3). */
+export interface SeasonEndRequest {
+  readonly trigger: "schedule" | "admin";
+  /** End this season only if it is still the current one (the scheduler passes the one it saw). */
+  readonly expectedSeason?: number;
+  /** The scheduled time the end was due at (schedule only). */
+  readonly scheduledFor?: Date | null;
+  /** When the next season starts (schedule: the latest schedule time not after now); default the database clock. */
+  readonly nextStartsAt?: Date;
+}
+
 /** PostgreSQL-backed ladder reads (all ranks 1-based, ladder order of `ranking.ts`). */
 export interface LadderStore {
   /** Up to `limit` entries strictly after `after` (from the top when null), with their ranks. */
@@ -36,6 +47,10 @@ export interface LadderStore {
   allEntries(tier: TierRef, batchSize: number): AsyncIterable<readonly LadderEntry[]>;
   /** The current season's number. */
   currentSeason(): Promise<number>;
-  /** Closes the current season and opens the next, in one transaction. */
-  startNextSeason(): Promise<SeasonReset>;
+  /**
+   * Ends the current season (snapshot, close, open the next, `LEADERBOARD_RESET`), in one
+   * transaction, once per season: null when `expectedSeason` is no longer current. Default: an
+   * admin reset.
+   */
+  startNextSeason(request?: SeasonEndRequest): Promise<SeasonReset | null>;
 }

@@ -115,6 +115,18 @@ export const envSchema = z.object({
   EVENTLOG_MAX_WAIT_MS: z.coerce.number().min(0).default(2),
   LADDER_DRIFT_INTERVAL_MS: positiveInt.default(5 * 60_000),
   /**
+   * When seasons end: a cron expression (5-7 fields, read by croner), e.g. `0 0 1 * *` for the
+   * first of every month at midnight. Unset: seasons end only by admin reset.
+   */
+  SEASON_SCHEDULE: z.string().min(1).optional(),
+  /** The IANA time zone the schedule is read in. */
+  SEASON_TIME_ZONE: z.string().min(1).default("UTC"),
+  /** End-of-season coins by final rank: `upTo:coins,...` with increasing ranks; empty: none. */
+  SEASON_REWARD_BANDS: z
+    .string()
+    .regex(/^$|^\d{1,9}:\d{1,15}(,\d{1,9}:\d{1,15})*$/, "upTo:coins[,upTo:coins...]")
+    .default("1:500,3:300,10:100"),
+  /**
    * How often consumed action ids whose tokens have all expired are deleted, ms (0: never).
    * A token lives at most 24 h, so the table holds about a day of submissions.
    */

@@ -59,6 +59,9 @@ export const SEASON_EVENT_PAYLOADS = {
       postings: z.array(z.object({ account: accountRefSchema, amount: z.number().int() })).length(2),
     })
     .describe("A ledger transaction committed: its two postings, which sum to 0"),
+  LEADERBOARD_RESET: z
+    .object({ _v: v1, endedSeason: count, openedSeason: count, trigger: z.enum(["schedule", "admin"]), scheduledFor: z.iso.datetime().nullable(), standings: count })
+    .describe("A season ended (on its schedule, or by an admin reset): its tier archived, `standings` final entries snapshotted, the next season opened"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -86,6 +89,7 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("CURRENCY_DEPOSITED"),
   row("CURRENCY_WITHDRAWN"),
   row("TRANSACTION_COMPLETED"),
+  row("LEADERBOARD_RESET"),
 ]);
 
 /** A Season 0 event to append: whose it is (null: nobody's), its type and payload. */

@@ -7,14 +7,17 @@
 import { z } from "zod";
 import { asPlayerId } from "./identity.js";
 
-/** The two ladders. `season` is the current season's tier; `all_time` never resets. */
-export const LADDER_TIERS = ["all_time", "season"] as const;
+/**
+ * The ladders. `season` is the current season's tier; `all_time` never resets; `rating` ranks
+ * the shown skill rating (docs/LADDER.md, "Skill ratings").
+ */
+export const LADDER_TIERS = ["all_time", "season", "rating"] as const;
 export type LadderTier = (typeof LADDER_TIERS)[number];
 
 /** Fields every delta carries. */
 const base = {
   tier: z.enum(LADDER_TIERS),
-  /** The season of a `season` delta; null for the all-time tier. */
+  /** The season of a `season` delta; null for the all-time and rating tiers. */
   season: z.number().int().nullable(),
   playerId: z.string().min(1).max(256).transform(asPlayerId),
   /** The player's total after the change (for a removal: the total it had). */

@@ -297,7 +297,7 @@ export interface LadderRow {
 /** `ladder_snapshot`: the top rows of each tier (`all_time`, and the current `season`). */
 export interface LadderSnapshotMessage {
   readonly season: number;
-  readonly tiers: { readonly all_time: readonly LadderRow[]; readonly season: readonly LadderRow[] };
+  readonly tiers: { readonly all_time: readonly LadderRow[]; readonly season: readonly LadderRow[]; readonly rating: readonly LadderRow[] };
   readonly generatedAt: string;
 }
 

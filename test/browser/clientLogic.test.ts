@@ -38,6 +38,13 @@ describe("ladder deltas in the lobby", () => {
     expect(next.tiers.all_time[2]?.move).toBeUndefined();
   });
 
+  it("a snapshot without a rating tier (an older server) reads as an empty one; a rating delta moves only the rating tier", () => {
+    expect(snapshot.tiers.rating).toEqual([]);
+    const next = applyDelta(snapshot, { ...changed("p-b", null, 1, 325, 325), tier: "rating" }, () => "?", 1);
+    expect(next.tiers.rating.map((r) => `${r.rank}:${r.playerId}:${r.total}`)).toEqual(["1:p-b:325"]);
+    expect(names(next)).toEqual(names(snapshot));
+  });
+
   it("a newcomer is inserted at its rank with a name looked up for it", () => {
     const next = applyDelta(snapshot, changed("p-new", null, 3, 75, 75), (id) => `name of ${id}`, 1);
     expect(names(next)).toEqual(["1:a", "2:b", "3:name of p-new", "4:c", "5:d"]);

@@ -327,6 +327,29 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expectProblem(await req("GET", "/api/rankings?cursor=AAAA"), 400, "validation/failed");
     });
 
+    it("the rating tier: the same routes, shown ratings as totals, provisional flags; the admin rebuild recomputes them", async () => {
+      const r = await req("GET", "/api/rankings?tier=rating");
+      expect(r.status).toBe(200);
+      const rows = field(r.json, "data") as { rank: number; playerId: string; total: number; games: number; provisional: boolean }[];
+      expect(rows.map((e) => e.rank)).toEqual([1, 2, 3, 4]);
+      expect(rows.every((e) => e.games === 1 && e.provisional)).toBe(true);
+      expect(field(r.json, "meta", "total")).toBe(4);
+      const one = await req("GET", `/api/rankings/${alice.playerId}?tier=rating`);
+      expect(field(one.json, "data", "provisional")).toBe(true);
+      const points = await req("GET", `/api/rankings/${alice.playerId}?tier=all_time`);
+      expect(field(points.json, "data")).not.toHaveProperty("provisional");
+      const around = await req("GET", `/api/ladder/around-me?tier=rating&radius=1`, { token: alice.token });
+      expect((field(around.json, "data") as unknown[]).length).toBeGreaterThanOrEqual(2);
+      const rebuilt = await req("POST", "/api/admin/ladder/rebuild", { token: admin });
+      expect(rebuilt.status).toBe(200);
+      expect(field(rebuilt.json, "data", "ratings")).toEqual({ games: 1, rated: 1, players: 4 });
+      const again = await req("GET", "/api/rankings?tier=rating");
+      // Equal totals may order differently (the rebuild's tie-break time is the game's completion time).
+      const byId = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : 1);
+      const pairs = (xs: { playerId: string; total: number }[]) => xs.map((e): [string, number] => [e.playerId, e.total]).sort(byId);
+      expect(pairs(field(again.json, "data") as { playerId: string; total: number }[])).toEqual(pairs(rows));
+    });
+
     it("GET /api/ladder/around-me needs a token", async () => {
       expectProblem(await req("GET", "/api/ladder/around-me"), 401, "auth/missing_token");
       const me = await req("GET", "/api/ladder/around-me?radius=2", { token: alice.token });
@@ -425,6 +448,15 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expect(field(season.json, "data")).toEqual([]);
       const archived = await req("GET", `/api/rankings?tier=season&season=${String(field(reset.json, "data", "endedSeason"))}`);
       expect((field(archived.json, "data") as unknown[]).length).toBeGreaterThan(0);
+      // The ended season's final standings, snapshotted by the reset.
+      const ended = String(field(reset.json, "data", "endedSeason"));
+      const standings = await req("GET", `/api/seasons/${ended}/standings?limit=2&fromRank=2`);
+      expect(standings.status).toBe(200);
+      expect(field(standings.json, "data", "trigger")).toBe("admin");
+      const rows = field(standings.json, "data", "standings") as { rank: number; playerId: string }[];
+      expect(rows.map((r) => r.rank)).toEqual([2, 3]);
+      expect(rows.map((r) => r.playerId)).toEqual((field(archived.json, "data") as { playerId: string }[]).slice(1, 3).map((r) => r.playerId));
+      expectProblem(await req("GET", `/api/seasons/${String(field(reset.json, "data", "currentSeason"))}/standings`), 404, "not_found");
     });
   });
 

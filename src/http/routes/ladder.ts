@@ -21,8 +21,8 @@ import {
 import type { RouteDeps } from "./deps.js";
 
 const radius = z.coerce.number().int().min(1).max(50).default(5);
-const tierOf = (q: { tier: "all_time" | "season"; season?: number | undefined }): TierQuery =>
-  q.tier === "all_time" ? { tier: "all_time" } : q.season === undefined ? { tier: "season" } : { tier: "season", season: q.season };
+const tierOf = (q: { tier: "all_time" | "season" | "rating"; season?: number | undefined }): TierQuery =>
+  q.tier !== "season" ? { tier: q.tier } : q.season === undefined ? { tier: "season" } : { tier: "season", season: q.season };
 
 /** SSE heartbeat interval: keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -233,6 +233,8 @@ export function ladderRoutes(deps: RouteDeps) {
     method: "post",
     path: "/api/admin/seasons",
     summary: "Season reset (admin): archive the current season's tier and start the next season",
+    description:
+      "The same path as a scheduled season end: the season's final standings are snapshotted, the next season opens, LEADERBOARD_RESET goes into the season event log, and the coin rewards by rank band are granted (idempotent per season and player).",
     tags: ["admin", "ladder"],
     access: "admin",
     group: "admin",
@@ -248,10 +250,37 @@ export function ladderRoutes(deps: RouteDeps) {
     },
   });
 
+  const standings = jsonRoute({
+    method: "get",
+    path: "/api/seasons/:season/standings",
+    summary: "An ended season's final standings, as snapshotted when it ended (rank 1 first)",
+    description: "`fromRank` (default 1) and `limit` page through them. 404 while the season has not ended.",
+    tags: ["ladder"],
+    access: "public",
+    group: "read",
+    errors: ["not_found"],
+    params: z.object({ season: z.coerce.number().int().min(0).max(999_999_999) }),
+    query: z.object({ limit, fromRank: z.coerce.number().int().min(1).max(2_000_000_000).default(1) }),
+    body: none,
+    response: z.object({
+      season: z.number().int(),
+      trigger: z.enum(["schedule", "admin"]),
+      endedAt: z.iso.datetime(),
+      scheduledFor: z.iso.datetime().nullable(),
+      standings: z.array(z.object({ rank: z.number().int(), playerId: z.string(), total: z.number().int(), games: z.number().int(), wins: z.number().int() })),
+    }),
+    async handler({ params, query }) {
+      const r = await deps.ladder.seasonStandings(params.season, query.limit, query.fromRank);
+      return r === null ? fail("not_found", `season ${params.season} has not ended`) : ok({ ...r, standings: [...r.standings] });
+    },
+  });
+
   const rebuild = jsonRoute({
     method: "post",
     path: "/api/admin/ladder/rebuild",
-    summary: "Rebuild the ladder cache from PostgreSQL (admin)",
+    summary: "Recompute every skill rating from the stored summaries, then rebuild the ladder cache from PostgreSQL (admin)",
+    description:
+      "Replays every completed game in completion order from its stored summary (one transaction; completions that rate wait for it), replaces the ratings and the `rating` tier, then reloads every active tier's cache. `entries`: cache entries loaded over all tiers; `ratings`: games replayed, games rated, players rated. No ladder deltas are published.",
     tags: ["admin", "ladder"],
     access: "admin",
     group: "admin",
@@ -259,11 +288,14 @@ export function ladderRoutes(deps: RouteDeps) {
     params: none,
     query: none,
     body: none,
-    response: z.object({ entries: z.number().int() }),
+    response: z.object({
+      entries: z.number().int(),
+      ratings: z.object({ games: z.number().int(), rated: z.number().int(), players: z.number().int() }).nullable(),
+    }),
     async handler() {
-      return ok({ entries: await deps.ladder.rebuild() });
+      return ok(await deps.ladder.rebuild());
     },
   });
 
-  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, rebuild];
+  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, standings, rebuild];
 }

@@ -17,13 +17,18 @@
  *   players, then the cache path above on this backend's cache. At concurrency 1 and 16, with
  *   the CPU per submission of this process and of the PostgreSQL backends. This is the figure
  *   the submissions target (p99 <= 20 ms) is about;
+ * - the rating tier (`tier: "rating"`, skill ratings as totals: many equal totals, so the
+ *   first-reached tie-break is exercised): top-10 and rank-of-player alternating request by
+ *   request with the same all-time read, and around-me; the p99 ratio rating / all-time is the
+ *   "rating reads within 2x of the points tiers" figure;
  * - raw: `ZREVRANGE key 0 9` and `ZREVRANK key member` on the same sorted set, the member
  *   computed beforehand. Service and raw requests alternate one by one (top-10 with
  *   ZREVRANGE, rank with ZREVRANK), so the overhead ratio compares like with like even when
  *   other work on the machine comes and goes.
  *
- * Seeding: 1,000,000 players in the all-time tier and 200,000 of them in the season tier
- * (a season is younger than all time), through `replaceAll` (pipelined variadic commands).
+ * Seeding: 1,000,000 players in the all-time tier, 200,000 of them in the season tier
+ * (a season is younger than all time) and 500,000 in the rating tier (shown ratings -2,500 ..
+ * 4,500), through `replaceAll` (pipelined variadic commands).
  * Redis keys use their own random prefix and are deleted at the end.
  *
  * PostgreSQL (when DATABASE_URL is set): its own database, dropped at the end, seeded with the
@@ -56,6 +61,7 @@ import { formatWholePath, makePlayers, mulberry32, runSubmissions, seedBenchDb }
 
 const PLAYERS = Number(process.env["LADDER_BENCH_PLAYERS"] ?? 1_000_000);
 const SEASON_PLAYERS = Math.min(PLAYERS, Math.max(1, Math.floor(PLAYERS / 5)));
+const RATING_PLAYERS = Math.min(PLAYERS, Math.max(1, Math.floor(PLAYERS / 2)));
 const OPS = Number(process.env["LADDER_BENCH_OPS"] ?? 20_000);
 const SUBMISSIONS = Math.max(1_000, Math.floor(OPS / 4));
 /** Whole-path submissions per concurrency (1 and 16), and accounts submitting them per backend. */
@@ -63,6 +69,16 @@ const WHOLE_SUBMISSIONS = Number(process.env["LADDER_BENCH_WHOLE_OPS"] ?? 3_000)
 const WHOLE_SUBMITTERS = 2_000;
 const WARMUP = 1_000;
 const RADIUS = 5;
+
+/** The rating tier's entries: shown ratings in -2,500 .. 4,500 (deterministic), so many totals are equal. */
+function ratingEntries(players: readonly LadderEntry[]): LadderEntry[] {
+  const rand = mulberry32(7);
+  return players.slice(0, RATING_PLAYERS).map((p) => {
+    const total = Math.floor(rand() * 7_001) - 2_500;
+    const games = 1 + Math.floor(rand() * 200);
+    return makeEntry({ playerId: p.playerId, total, highest: total + Math.floor(rand() * 300), games, wins: Math.floor(games / 4), firstReachedAt: p.firstReachedAt });
+  });
+}
 
 function* batches(entries: readonly LadderEntry[], size: number): Generator<readonly LadderEntry[]> {
   for (let i = 0; i < entries.length; i += size) yield entries.slice(i, i + size);
@@ -145,6 +161,8 @@ async function benchBackend(name: string, cache: LadderCache, players: readonly 
   const t0 = performance.now();
   await cache.replaceAll("all_time", batches(players, 10_000));
   await cache.replaceAll("season:0", batches(players.slice(0, SEASON_PLAYERS), 10_000));
+  const rated = ratingEntries(players);
+  await cache.replaceAll("rating", batches(rated, 10_000));
   console.log(`[${name}] seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s; count=${await cache.count("all_time")}`);
   // Let the collector finish with the seeding garbage before timing (seeding allocates GBs).
   await sleep(3_000);
@@ -185,6 +203,20 @@ async function benchBackend(name: string, cache: LadderCache, players: readonly 
     rows.push({ backend: name, op: "service/raw overhead (p99)", stat: { p50: Math.max(top.p50 / rawTopStat.p50, rank.p50 / rawRankStat.p50), p99: Math.max(top.p99 / rawTopStat.p99, rank.p99 / rawRankStat.p99), n: 0 }, target: "<= 2x", pass: okTop && okRank });
   }
   report(name, `service around-me (r=${RADIUS})`, await measure(OPS, async () => expectOk(await service.around({ tier: "all_time" }, pick().playerId, RADIUS))), 2);
+
+  // The rating tier: the same cache and ordering code. Its reads alternate with the all-time
+  // tier's, request by request, so the ratio compares like with like.
+  const pickRated = (): LadderEntry => rated[Math.floor(rand() * rated.length)] ?? pick();
+  const [ratingTop, pointsTop] = await measurePair(OPS, async () => expectOk(await service.top({ tier: "rating" }, 10)), serviceTop);
+  const [ratingRank, pointsRank] = await measurePair(OPS, async () => expectOk(await service.rankOf({ tier: "rating" }, pickRated().playerId)), serviceRank);
+  report(name, "rating top-10", ratingTop, 2);
+  report(name, "rating rank-of-player", ratingRank, 2);
+  report(name, `rating around-me (r=${RADIUS})`, await measure(OPS, async () => expectOk(await service.around({ tier: "rating" }, pickRated().playerId, RADIUS))), 2);
+  const okRating = ratingTop.p99 / pointsTop.p99 <= 2 && ratingRank.p99 / pointsRank.p99 <= 2;
+  console.log(
+    `  ${name.padEnd(10)} rating vs all-time (alternating): top-10 p99 ${(ratingTop.p99 / pointsTop.p99).toFixed(2)}x, rank p99 ${(ratingRank.p99 / pointsRank.p99).toFixed(2)}x   (target <= 2x: ${okRating ? "PASS" : "FAIL"})`,
+  );
+  rows.push({ backend: name, op: "rating/points overhead (p99)", stat: { p50: Math.max(ratingTop.p50 / pointsTop.p50, ratingRank.p50 / pointsRank.p50), p99: Math.max(ratingTop.p99 / pointsTop.p99, ratingRank.p99 / pointsRank.p99), n: 0 }, target: "<= 2x", pass: okRating });
 
   const tokens = new ActionTokens(randomBytes(32));
   const now = Date.now();
@@ -267,7 +299,7 @@ async function main(): Promise<void> {
     await pg?.handle.close();
   }
 
-  console.log("\nsummary (targets: reads p99 <= 2 ms; submissions p99 <= 20 ms; service/raw Redis <= 2x)");
+  console.log("\nsummary (targets: reads p99 <= 2 ms; submissions p99 <= 20 ms; service/raw Redis <= 2x; rating/all-time reads <= 2x)");
   for (const r of rows) {
     const verdict = r.pass === null ? "" : r.pass ? "PASS" : "FAIL";
     const fig = r.op.includes("overhead") ? `${r.stat.p99.toFixed(2)}x` : `p50 ${r.stat.p50.toFixed(3)} ms, p99 ${r.stat.p99.toFixed(3)} ms`;
@@ -288,6 +320,7 @@ async function benchCaches(players: readonly LadderEntry[], pg: PgBench | null):
     } finally {
       await cache.drop("all_time");
       await cache.drop("season:0");
+      await cache.drop("rating");
       let cursor = "0";
       do {
         const [next, left] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);

@@ -11,7 +11,10 @@ import path from "node:path";
 import express from "express";
 import type { Redis } from "ioredis";
 import { Registry } from "prom-client";
-import { completeGame } from "../../../db/completion.js";
+import { createGameCompletion } from "../../../db/completion.js";
+import { ratingParticipant, rebuildRatings } from "../../../db/ratings.js";
+import { endedSeasonStandings } from "../../../db/seasonEnd.js";
+import { register } from "../../../src/completion/pipeline.js";
 import { GroupCommitEventLog } from "../../../db/eventLog.js";
 import { createGame, markStarted } from "../../../db/games.js";
 import { playGame } from "../../../db/testing/fixtures.js";
@@ -97,6 +100,11 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
           tokens: new ActionTokens("http-test-action-token-secret-0123456789"),
           submission: new ScoreSubmissionService({ db, tokens: new ActionTokens("http-test-action-token-secret-0123456789"), ladder, logger, registry }),
         });
+  const completion = createGameCompletion(db, {
+    onLadderChanges: (changes) => ladder.applyChanges(changes),
+    participants: [register(ratingParticipant((changes) => ladder.applyChanges(changes)))],
+    logger,
+  });
   const app = express();
   const seated = new Set<string>();
   const api = registerHttpRoutes(app, {
@@ -104,7 +112,7 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     logger,
     db,
     registry,
-    ladder: createLadderPort(ladder, feed, scores),
+    ladder: createLadderPort(ladder, feed, scores, { rebuildRatings: () => rebuildRatings(db), seasonStandings: (season, limit, fromRank) => endedSeasonStandings(db, season, limit, fromRank) }),
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
     seats: { isSeatedAtLiveTable: (playerId) => Promise.resolve(seated.has(playerId)) },
@@ -144,13 +152,13 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
       await createGame(db, { created });
       await markStarted(db, played.gameId, new Date());
       await eventLog.append(played.gameId, rest);
-      const result = await completeGame(db, {
+      // As the server completes a game (src/app/server.ts): the built-in participants and ratings.
+      await completion.complete({
         gameId: played.gameId,
         completedAt: new Date(),
         summary: summarize(played.state),
         deltas: lifetimeDeltas(played.state),
       });
-      if (result.applied) await ladder.applyChanges(result.ladderChanges);
       return played.gameId;
     },
     async close() {

@@ -1,0 +1,165 @@
+/**
+ * Ending a season, exactly once, whoever asks: the scheduler of any process or an admin reset
+ * (docs/LADDER.md, "Seasons on a schedule"). Rules:
+ *
+ * - SE1 one transaction: lock the current `seasons` row, insert the season's `season_ends` row
+ *   (its primary key is the season: a second end of one season inserts nothing and does
+ *   nothing), snapshot the season tier's final standings into `season_standings` (ladder order,
+ *   rank 1 first), close the season, open the next, and append `LEADERBOARD_RESET` to
+ *   `season_events`.
+ * - SE2 a scheduled end names the season it saw as current; when that season has already ended
+ *   (another process, or an admin, got there first) nothing happens and the call returns null.
+ * - SE3 rewards come after the commit, one wallet deposit (mint -> player, `coins`) per rewarded
+ *   rank, each with the idempotency key `season-reward:<season>:<playerId>`, so a retry or a
+ *   second process pays nothing twice; `season_ends.rewards_granted_at` is set when all are in.
+ *   A process that starts finds seasons whose rewards are not all granted and grants them.
+ */
+import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import { rewardFor, SEASON_REWARD_REQUESTER, seasonRewardKey, type RewardBand } from "../src/ladder/seasonSchedule.js";
+import type { SeasonReset } from "../src/ladder/store.js";
+import type { Database, Transaction } from "./client.js";
+import { appendSeasonEvents } from "./seasonLog.js";
+import { ladderEntries, seasons } from "./schema/ladder.js";
+import { seasonEnds, seasonStandings, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
+import { transfer } from "./wallet.js";
+
+/** What ended a season. */
+export type SeasonEndTrigger = (typeof SEASON_END_TRIGGERS)[number];
+
+/** How a season end was asked for. */
+export interface SeasonEndOptions {
+  readonly trigger: SeasonEndTrigger;
+  /** SE2: end this season only if it is still the current one (the scheduler passes it). */
+  readonly expectedSeason?: number;
+  /** The scheduled time the end was due at (schedule only). */
+  readonly scheduledFor?: Date | null;
+  /** When the next season starts (default: the database clock). */
+  readonly nextStartsAt?: Date;
+}
+
+/** A season end that happened. */
+export interface SeasonEnded extends SeasonReset {
+  /** Entries snapshotted into `season_standings`. */
+  readonly standings: number;
+}
+
+async function currentSeasonRow(tx: Transaction): Promise<{ id: number } | undefined> {
+  const [cur] = await tx.select({ id: seasons.id }).from(seasons).where(isNull(seasons.endedAt)).for("update").limit(1);
+  return cur;
+}
+
+/** SE1, SE2: ends the current season (null: the expected season had already ended). */
+export async function endSeason(db: Database, options: SeasonEndOptions): Promise<SeasonEnded | null> {
+  return db.transaction(async (tx) => {
+    // A concurrent end that committed while this statement waited for the row lock leaves no
+    // row matching `ended_at IS NULL` in its snapshot: read again, in a new statement.
+    const cur = (await currentSeasonRow(tx)) ?? (await currentSeasonRow(tx));
+    if (cur === undefined) throw new Error("season end: no current season");
+    if (options.expectedSeason !== undefined && cur.id !== options.expectedSeason) return null;
+    const claimed = await tx
+      .insert(seasonEnds)
+      .values({ season: cur.id, trigger: options.trigger, scheduledFor: options.scheduledFor ?? null })
+      .onConflictDoNothing()
+      .returning({ season: seasonEnds.season });
+    if (claimed.length === 0) return null;
+    const snap = await tx.execute(sql`
+      INSERT INTO ${seasonStandings} (season, rank, player_id, total, games, wins)
+      SELECT ${cur.id}, row_number() OVER (ORDER BY ${ladderEntries.totalScore} DESC, ${ladderEntries.scoreFirstReachedAt} ASC, ${ladderEntries.playerId} ASC),
+             ${ladderEntries.playerId}, ${ladderEntries.totalScore}, ${ladderEntries.gamesPlayed}, ${ladderEntries.wins}
+      FROM ${ladderEntries} WHERE ${ladderEntries.tier} = 'season' AND ${ladderEntries.season} = ${cur.id}
+      RETURNING 1`);
+    const standings = Array.isArray(snap) ? snap.length : ((snap as { rows?: unknown[] }).rows?.length ?? 0);
+    await tx.update(seasons).set({ endedAt: sql`now()` }).where(eq(seasons.id, cur.id));
+    await tx.insert(seasons).values({ id: cur.id + 1, ...(options.nextStartsAt === undefined ? {} : { startedAt: options.nextStartsAt }) });
+    await appendSeasonEvents(tx, [
+      {
+        type: "LEADERBOARD_RESET",
+        playerId: null,
+        payload: { _v: 1, endedSeason: cur.id, openedSeason: cur.id + 1, trigger: options.trigger, scheduledFor: options.scheduledFor?.toISOString() ?? null, standings },
+      },
+    ]);
+    return { closed: cur.id, opened: cur.id + 1, standings };
+  });
+}
+
+/** What granting a season's rewards did. */
+export interface SeasonRewards {
+  readonly season: number;
+  /** Deposits made now (not replays of earlier ones). */
+  readonly paid: number;
+  /** Deposits that were already made (idempotent replays). */
+  readonly replayed: number;
+  readonly coins: number;
+}
+
+/** SE3: grants a season's rewards by rank band; safe to run again (and concurrently). */
+export async function grantSeasonRewards(db: Database, season: number, bands: readonly RewardBand[]): Promise<SeasonRewards> {
+  const last = bands[bands.length - 1]?.upTo ?? 0;
+  const rows = await db
+    .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId })
+    .from(seasonStandings)
+    .where(and(eq(seasonStandings.season, season), lte(seasonStandings.rank, last)))
+    .orderBy(asc(seasonStandings.rank));
+  let paid = 0;
+  let replayed = 0;
+  let coins = 0;
+  for (const r of rows) {
+    const amount = rewardFor(r.rank, bands);
+    if (amount <= 0) continue;
+    const result = await transfer(db, {
+      kind: "deposit",
+      currency: "coins",
+      amount,
+      from: { kind: "system", name: "mint" },
+      to: { kind: "player", playerId: r.playerId },
+      requestedBy: SEASON_REWARD_REQUESTER,
+      idempotencyKey: seasonRewardKey(season, r.playerId),
+      reason: `season ${season} reward, final rank ${r.rank}`,
+    });
+    if (!result.ok) throw new Error(`season ${season} reward for ${r.playerId} refused: ${JSON.stringify(result)}`);
+    if (result.replayed) replayed++;
+    else {
+      paid++;
+      coins += amount;
+    }
+  }
+  await db.update(seasonEnds).set({ rewardsGrantedAt: sql`now()` }).where(and(eq(seasonEnds.season, season), isNull(seasonEnds.rewardsGrantedAt)));
+  return { season, paid, replayed, coins };
+}
+
+/** SE3: ended seasons whose rewards are not all granted yet, oldest first. */
+export async function seasonsAwaitingRewards(db: Database): Promise<number[]> {
+  const rows = await db.select({ season: seasonEnds.season }).from(seasonEnds).where(isNull(seasonEnds.rewardsGrantedAt)).orderBy(asc(seasonEnds.season));
+  return rows.map((r) => r.season);
+}
+
+/** The current season's number and start. */
+export async function currentSeasonInfo(db: Database): Promise<{ readonly season: number; readonly startedAt: Date }> {
+  const [row] = await db.select({ id: seasons.id, startedAt: seasons.startedAt }).from(seasons).where(isNull(seasons.endedAt)).orderBy(desc(seasons.id)).limit(1);
+  if (row === undefined) throw new Error("no current season");
+  return { season: row.id, startedAt: row.startedAt };
+}
+
+/** An ended season and its final standings page, for the API (null: the season has not ended). */
+export async function endedSeasonStandings(db: Database, season: number, limit: number, fromRank: number) {
+  const end = await seasonEndOf(db, season);
+  if (end === null) return null;
+  const rows = await seasonStandingsOf(db, season, limit, fromRank);
+  return { season, trigger: end.trigger, endedAt: end.endedAt.toISOString(), scheduledFor: end.scheduledFor?.toISOString() ?? null, standings: rows };
+}
+
+/** An ended season's end row (null: the season has not ended). */
+export async function seasonEndOf(db: Database, season: number): Promise<{ readonly trigger: SeasonEndTrigger; readonly endedAt: Date; readonly scheduledFor: Date | null } | null> {
+  const [row] = await db.select({ trigger: seasonEnds.trigger, endedAt: seasonEnds.endedAt, scheduledFor: seasonEnds.scheduledFor }).from(seasonEnds).where(eq(seasonEnds.season, season));
+  return row ?? null;
+}
+
+/** An ended season's final standings (rank 1 first), `limit` from rank `fromRank`. */
+export async function seasonStandingsOf(db: Database, season: number, limit: number, fromRank = 1) {
+  return db
+    .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
+    .from(seasonStandings)
+    .where(and(eq(seasonStandings.season, season), sql`${seasonStandings.rank} >= ${fromRank}`))
+    .orderBy(asc(seasonStandings.rank))
+    .limit(limit);
+}
