@@ -102,24 +102,25 @@ const CHUNK_BYTES = 256;
 /**
  * v2: the deal stream of round `round`: the RFC 8439 ChaCha20 keystream with key = the deal key's
  * 32 bytes, nonce = `roundNonceV2(round)` and block counter from 0; each call returns its next 4
- * bytes as a big-endian unsigned 32-bit integer. Made 256 bytes at a time, in order.
+ * bytes as a big-endian unsigned 32-bit integer. Made 256 bytes at a time, in order: one cipher
+ * call covers a whole shuffle (51 words plus up to 13 rejected draws; a deck's draw is rejected
+ * with probability below 2^-26).
  */
 export function dealRngV2(dealKey: string, round: number): Uint32Source {
   const key = fromHex(dealKey);
   const nonce = roundNonceV2(round);
-  let block = 0;
-  let view: DataView = new DataView(new ArrayBuffer(0));
+  let bytes = chacha20Keystream(key, nonce, CHUNK_BYTES, 0);
+  let block = CHUNK_BYTES / 64;
   let offset = 0;
   return () => {
-    if (offset === view.byteLength) {
-      const bytes = chacha20Keystream(key, nonce, CHUNK_BYTES, block);
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (offset === CHUNK_BYTES) {
+      bytes = chacha20Keystream(key, nonce, CHUNK_BYTES, block);
       block += CHUNK_BYTES / 64;
       offset = 0;
     }
-    const word = view.getUint32(offset);
+    const o = offset;
     offset += 4;
-    return word;
+    return ((bytes[o] as number) * 0x1000000 + (((bytes[o + 1] as number) << 16) | ((bytes[o + 2] as number) << 8) | (bytes[o + 3] as number)));
   };
 }
 

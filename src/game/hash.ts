@@ -7,14 +7,24 @@ import { chacha20 } from "@noble/ciphers/chacha.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 
-/** The UTF-8 bytes of `text`. */
+/**
+ * The UTF-8 bytes of `text`. ASCII text (every string the engine hashes: hex seeds, digits and
+ * fixed prefixes) is copied byte by byte, which for short strings is several times faster than
+ * `TextEncoder`; anything else goes through `utf8ToBytes`.
+ */
 export function utf8Encode(text: string): Uint8Array {
-  return utf8ToBytes(text);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return utf8ToBytes(text);
+    bytes[i] = code;
+  }
+  return bytes;
 }
 
 /** SHA-256 of `data` (a string is hashed as its UTF-8 bytes). */
 export function sha256Bytes(data: string | Uint8Array): Uint8Array {
-  return sha256(typeof data === "string" ? utf8ToBytes(data) : data);
+  return sha256(typeof data === "string" ? utf8Encode(data) : data);
 }
 
 /** SHA-256 of `data` as 64 lowercase hex characters (a string is hashed as its UTF-8 bytes). */

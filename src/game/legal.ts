@@ -34,7 +34,8 @@ export function playableCards(hand: readonly Card[], currentTrick: readonly Tric
   const lead = currentTrick[0];
   if (lead === undefined) return hand;
   const ledSuit = suitOf(lead.card);
-  const following = hand.filter((card) => suitOf(card) === ledSuit);
+  const following: Card[] = [];
+  for (const card of hand) if (suitOf(card) === ledSuit) following.push(card);
   return following.length > 0 ? following : hand;
 }
 
