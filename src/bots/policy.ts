@@ -10,11 +10,11 @@
  *   it ducks (the highest card that still loses, or when every card wins, the cheapest winner,
  *   or the highest card when it plays last and must win anyway).
  */
-import { beats, rankIndex, SUITS, suitIndex, suitOf, trickWinner, type Card, type Command, type GameView, type Suit } from "../game/index.js";
+import { beats, isOfSuit, rankIndex, SUITS, suitIndex, suitOf, trickWinner, type Card, type Command, type GameView, type Suit } from "../game/index.js";
 
 /** Strength within one trick: any trump over any side card, then rank. */
 function strength(card: Card, trump: Suit): number {
-  return (suitOf(card) === trump ? 13 : 0) + rankIndex(card);
+  return (isOfSuit(card, trump) ? 13 : 0) + rankIndex(card);
 }
 
 /** The expected number of tricks a hand takes, by a simple card-by-card heuristic. */

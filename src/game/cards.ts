@@ -63,6 +63,16 @@ export function suitOf(card: Card): Suit {
   return card.charAt(1) as Suit;
 }
 
+/** True when `card` is of `suit` (compares character codes: cheaper than `suitOf(card) === suit` in hot loops). */
+export function isOfSuit(card: Card, suit: Suit): boolean {
+  return card.charCodeAt(1) === suit.charCodeAt(0);
+}
+
+/** True when two cards are of the same suit. */
+export function sameSuit(a: Card, b: Card): boolean {
+  return a.charCodeAt(1) === b.charCodeAt(1);
+}
+
 /** 0 for `2` up to 12 for an ace. */
 export function rankIndex(card: Card): number {
   return RANK_BY_CODE[card.charCodeAt(0)] ?? -1;

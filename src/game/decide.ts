@@ -173,7 +173,7 @@ function play(state: GameState, seat: SeatIndex, card: Card, auto: boolean): Dec
   if (!followsSuit(hand, state.currentTrick, card)) {
     return reject("rules/must_follow_suit", "you must follow the led suit");
   }
-  return accept(...cardEvents(state, seat, card, auto));
+  return { ok: true, events: cardEvents(state, seat, card, auto) };
 }
 
 /** card_played, and when it completes a trick, trick_won, round_scored and round_started or game_completed. */

@@ -319,8 +319,11 @@ function trickWon(state: GameState, event: TrickWonEvent): GameState {
   if (event.round !== state.round || event.trick !== state.trick) fail(state, event, `round ${event.round} trick ${event.trick} is not current`);
   const plays = state.currentTrick;
   if (plays.length !== state.config.seats) fail(state, event, "the trick is not complete");
-  const samePlays = event.plays.length === plays.length && event.plays.every((p, i) => p.seat === plays[i]?.seat && p.card === plays[i]?.card);
-  if (!samePlays) fail(state, event, "plays differ from the cards played");
+  if (event.plays.length !== plays.length) fail(state, event, "plays differ from the cards played");
+  for (let i = 0; i < plays.length; i++) {
+    const p = event.plays[i];
+    if (p?.seat !== plays[i]?.seat || p?.card !== plays[i]?.card) fail(state, event, "plays differ from the cards played");
+  }
   const trump = state.trumpCard;
   if (trump === null || event.seat !== trickWinner(plays, suitOf(trump)).seat) fail(state, event, `seat ${event.seat} did not win the trick`);
   const roundOver = state.trick === state.round;

@@ -37,7 +37,12 @@ export function sha256Hex(data: string | Uint8Array): string {
  * starting at 64-byte block `counter` (the keystream is ChaCha20 applied to zero bytes).
  */
 export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, length: number, counter: number): Uint8Array {
-  const out = new Uint8Array(length);
+  return chacha20KeystreamInto(key, nonce, new Uint8Array(length), counter);
+}
+
+/** `chacha20Keystream` written into `out` (its whole length; `out` is overwritten). Returns `out`. */
+export function chacha20KeystreamInto(key: Uint8Array, nonce: Uint8Array, out: Uint8Array, counter: number): Uint8Array {
+  out.fill(0);
   return chacha20(key, nonce, out, out, counter); // XOR into zeros, in place: the keystream
 }
 

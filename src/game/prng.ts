@@ -59,7 +59,9 @@ export function randomIntUnchecked(next: Uint32Source, bound: number): number {
   const limit = SMALL_LIMITS[bound] ?? TWO_32 - (TWO_32 % bound);
   for (;;) {
     const x = next();
-    if (x < limit) return x % bound;
+    // For bounds up to 2^16, `x % bound` in two integer steps: a float remainder (what `%` is for
+    // numbers above 2^31) is several times slower. Same value: x = hi * 2^16 + lo.
+    if (x < limit) return bound <= 0x10000 ? (((x >>> 16) % bound) * 0x10000 + (x & 0xffff)) % bound : x % bound;
   }
 }
 
