@@ -180,8 +180,9 @@ function play(state: GameState, seat: SeatIndex, card: Card, auto: boolean): Dec
 function cardEvents(state: GameState, seat: SeatIndex, card: Card, auto: boolean): GameEvent[] {
   const { round, trick } = state;
   const n = state.config.seats;
-  const events: GameEvent[] = [{ _v: EVENT_VERSION, type: "card_played", round, trick, seat, card, auto }];
-  if (state.currentTrick.length + 1 < n) return events;
+  const played: GameEvent = { _v: EVENT_VERSION, type: "card_played", round, trick, seat, card, auto };
+  if (state.currentTrick.length + 1 < n) return [played];
+  const events: GameEvent[] = [played];
   if (state.trumpCard === null) throw new InvariantError("a trick is played without a trump card");
   const plays = [...state.currentTrick, { seat, card }];
   const winner = trickWinner(plays, suitOf(state.trumpCard)).seat;

@@ -303,8 +303,7 @@ function cardPlayed(state: GameState, event: CardPlayedEvent): GameState {
   if (at < 0) fail(state, event, `card ${event.card} is not in seat ${event.seat}'s hand`);
   if (!followsSuit(hand, state.currentTrick, event.card)) fail(state, event, `card ${event.card} does not follow suit`);
   const currentTrick = [...state.currentTrick, { seat: event.seat, card: event.card }];
-  const rest: Card[] = [];
-  for (let i = 0; i < hand.length; i++) if (i !== at) rest.push(hand[i] as Card);
+  const rest = hand.filter((_, i) => i !== at);
   return {
     ...state,
     hands: replaceAt(state.hands, event.seat, rest),

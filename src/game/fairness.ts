@@ -114,6 +114,7 @@ export function dealRngV2(dealKey: string, round: number): Uint32Source {
   const bytes = new Uint8Array(buffer, 0, CHUNK_BYTES);
   const nonce = roundNonceV2(round, new Uint8Array(buffer, CHUNK_BYTES, 12));
   chacha20KeystreamInto(key, nonce, bytes, 0);
+  const words = new DataView(buffer, 0, CHUNK_BYTES);
   let block = CHUNK_BYTES / 64;
   let offset = 0;
   return () => {
@@ -122,9 +123,9 @@ export function dealRngV2(dealKey: string, round: number): Uint32Source {
       block += CHUNK_BYTES / 64;
       offset = 0;
     }
-    const o = offset;
+    const word = words.getUint32(offset); // big-endian
     offset += 4;
-    return ((bytes[o] as number) * 0x1000000 + (((bytes[o + 1] as number) << 16) | ((bytes[o + 2] as number) << 8) | (bytes[o + 3] as number)));
+    return word;
   };
 }
 

@@ -1,6 +1,6 @@
 /** What each side may see: one pure projection of the state, for seats, spectators and bots. */
 import { legalBids, legalCards } from "./legal.js";
-import type { GameState, GameView, SeatState, SeatView, Viewer } from "./types.js";
+import type { GameState, GameView, SeatView, Viewer } from "./types.js";
 
 /**
  * The view of `state` for `viewer` (a seat index or `"spectator"`). A seat sees its own hand
@@ -13,19 +13,15 @@ export function viewFor(state: GameState, viewer: Viewer): GameView {
   if (isSeat && !(Number.isInteger(viewer) && viewer >= 0 && viewer < state.config.seats)) {
     throw new RangeError(`viewer ${viewer} is not a seat at this table`);
   }
-  const seats: SeatView[] = [];
-  for (let i = 0; i < state.seats.length; i++) {
-    const seat = state.seats[i] as SeatState;
-    seats.push({
-      seat: i,
-      occupant: seat.occupant,
-      away: seat.away,
-      handSize: state.hands[i]?.length ?? 0,
-      bid: state.bids[i] ?? null,
-      tricks: state.tricksWon[i] ?? 0,
-      score: state.scores[i] ?? 0,
-    });
-  }
+  const seats: SeatView[] = state.seats.map((seat, i) => ({
+    seat: i,
+    occupant: seat.occupant,
+    away: seat.away,
+    handSize: state.hands[i]?.length ?? 0,
+    bid: state.bids[i] ?? null,
+    tricks: state.tricksWon[i] ?? 0,
+    score: state.scores[i] ?? 0,
+  }));
   return {
     gameId: state.gameId,
     config: state.config,
