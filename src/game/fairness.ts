@@ -9,7 +9,7 @@
  *   under the deal key, with the round number as the nonce. The house commits to its seed before any client seed is known, so it cannot
  *   pick a seed that deals a chosen hand.
  */
-import { chacha20KeystreamInto, fromHex, sha256Bytes, sha256Hex } from "./hash.js";
+import { chacha20KeystreamWords, fromHex, sha256Bytes, sha256Hex } from "./hash.js";
 import { sfc32FromBytes, type Uint32Source } from "./prng.js";
 import { FAIRNESS_SCHEMES, type FairnessScheme, type GameEvent, type GameState } from "./types.js";
 
@@ -86,9 +86,9 @@ export function dealKeyV2(serverSeed: string, clientSeeds: readonly string[]): s
   return sha256Hex(dealKeyTextV2(serverSeed, clientSeeds));
 }
 
-/** v2: round `round`'s ChaCha20 nonce: 12 bytes, bytes 0..7 zero, bytes 8..11 `round` big-endian (written into `nonce` when given). */
-export function roundNonceV2(round: number, nonce: Uint8Array = new Uint8Array(12)): Uint8Array {
-  nonce.fill(0);
+/** v2: round `round`'s ChaCha20 nonce: 12 bytes, bytes 0..7 zero, bytes 8..11 `round` big-endian */
+export function roundNonceV2(round: number): Uint8Array {
+  const nonce = new Uint8Array(12);
   nonce[8] = (round >>> 24) & 0xff;
   nonce[9] = (round >>> 16) & 0xff;
   nonce[10] = (round >>> 8) & 0xff;
@@ -96,8 +96,8 @@ export function roundNonceV2(round: number, nonce: Uint8Array = new Uint8Array(1
   return nonce;
 }
 
-/** Keystream bytes made per refill: 4 ChaCha20 blocks, 64 words (a shuffle needs 51 plus rejections). */
-const CHUNK_BYTES = 256;
+/** Keystream words made per refill: 4 ChaCha20 blocks (a shuffle needs 51 words plus rejections). */
+const CHUNK_WORDS = 64;
 
 /**
  * v2: the deal stream of round `round`: the RFC 8439 ChaCha20 keystream with key = the deal key's
@@ -108,24 +108,17 @@ const CHUNK_BYTES = 256;
  */
 export function dealRngV2(dealKey: string, round: number): Uint32Source {
   const key = fromHex(dealKey);
-  // The keystream and the nonce share one buffer: one allocation, which the cipher views as
-  // 32-bit words without first moving small arrays off the JavaScript heap.
-  const buffer = new ArrayBuffer(CHUNK_BYTES + 12);
-  const bytes = new Uint8Array(buffer, 0, CHUNK_BYTES);
-  const nonce = roundNonceV2(round, new Uint8Array(buffer, CHUNK_BYTES, 12));
-  chacha20KeystreamInto(key, nonce, bytes, 0);
-  const words = new DataView(buffer, 0, CHUNK_BYTES);
-  let block = CHUNK_BYTES / 64;
-  let offset = 0;
+  const nonce = roundNonceV2(round);
+  let words = chacha20KeystreamWords(key, nonce, CHUNK_WORDS, 0);
+  let block = CHUNK_WORDS / 16;
+  let at = 0;
   return () => {
-    if (offset === CHUNK_BYTES) {
-      chacha20KeystreamInto(key, nonce, bytes, block);
-      block += CHUNK_BYTES / 64;
-      offset = 0;
+    if (at === CHUNK_WORDS) {
+      words = chacha20KeystreamWords(key, nonce, CHUNK_WORDS, block);
+      block += CHUNK_WORDS / 16;
+      at = 0;
     }
-    const word = words.getUint32(offset); // big-endian
-    offset += 4;
-    return word;
+    return words[at++] as number;
   };
 }
 

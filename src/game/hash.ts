@@ -8,23 +8,43 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 
 /**
- * The UTF-8 bytes of `text`. ASCII text (every string the engine hashes: hex seeds, digits and
- * fixed prefixes) is copied byte by byte, which for short strings is several times faster than
- * `TextEncoder`; anything else goes through `utf8ToBytes`.
+ * Scratch space, so the hot path allocates no array buffer of its own (each costs far more than
+ * the short hash or keystream it would hold): the text being hashed and one keystream chunk with
+ * its nonce. Safe to share because everything here is synchronous and every caller is done with
+ * the scratch before it returns: the hash copies its digest out, the keystream is decoded into
+ * plain numbers.
  */
+const SCRATCH = new ArrayBuffer(1024);
+const TEXT = new Uint8Array(SCRATCH, 0, 640);
+const KEYSTREAM_MAX = 256;
+const KEYSTREAM = new Uint8Array(SCRATCH, 640, KEYSTREAM_MAX);
+const KEYSTREAM_WORDS = new DataView(SCRATCH, 640, KEYSTREAM_MAX);
+const NONCE = new Uint8Array(SCRATCH, 640 + KEYSTREAM_MAX, 12);
+
+/** The UTF-8 bytes of `text` (a new array). */
 export function utf8Encode(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) return utf8ToBytes(text);
-    bytes[i] = code;
-  }
-  return bytes;
+  return utf8ToBytes(text);
 }
 
-/** SHA-256 of `data` (a string is hashed as its UTF-8 bytes). */
+/** True when `text` is ASCII and was copied into `TEXT` (it fits). */
+function asciiIntoScratch(text: string): boolean {
+  if (text.length > TEXT.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return false;
+    TEXT[i] = code;
+  }
+  return true;
+}
+
+/**
+ * SHA-256 of `data` (a string is hashed as its UTF-8 bytes). ASCII text up to 640 characters
+ * (every string the engine hashes: hex seeds, digits and fixed prefixes) is copied into scratch
+ * space rather than encoded into a new array.
+ */
 export function sha256Bytes(data: string | Uint8Array): Uint8Array {
-  return sha256(typeof data === "string" ? utf8Encode(data) : data);
+  if (typeof data !== "string") return sha256(data);
+  return asciiIntoScratch(data) ? sha256(TEXT.subarray(0, data.length)) : sha256(utf8ToBytes(data));
 }
 
 /** SHA-256 of `data` as 64 lowercase hex characters (a string is hashed as its UTF-8 bytes). */
@@ -37,13 +57,23 @@ export function sha256Hex(data: string | Uint8Array): string {
  * starting at 64-byte block `counter` (the keystream is ChaCha20 applied to zero bytes).
  */
 export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, length: number, counter: number): Uint8Array {
-  return chacha20KeystreamInto(key, nonce, new Uint8Array(length), counter);
+  const out = new Uint8Array(length);
+  return chacha20(key, nonce, out, out, counter); // XOR into zeros, in place: the keystream
 }
 
-/** `chacha20Keystream` written into `out` (its whole length; `out` is overwritten). Returns `out`. */
-export function chacha20KeystreamInto(key: Uint8Array, nonce: Uint8Array, out: Uint8Array, counter: number): Uint8Array {
-  out.fill(0);
-  return chacha20(key, nonce, out, out, counter); // XOR into zeros, in place: the keystream
+/**
+ * The same keystream as `count` big-endian unsigned 32-bit words (`count` up to 64, a multiple of
+ * 16: whole 64-byte blocks), starting at block `counter`.
+ */
+export function chacha20KeystreamWords(key: Uint8Array, nonce: Uint8Array, count: number, counter: number): number[] {
+  if (count > KEYSTREAM_MAX / 4 || count % 16 !== 0) throw new RangeError(`keystream words: ${count} is not 16, 32, 48 or 64`);
+  const bytes = count === KEYSTREAM_MAX / 4 ? KEYSTREAM : KEYSTREAM.subarray(0, count * 4);
+  bytes.fill(0);
+  NONCE.set(nonce);
+  chacha20(key, NONCE, bytes, bytes, counter); // XOR into zeros, in place: the keystream
+  const words: number[] = [];
+  for (let i = 0; i < count; i++) words.push(KEYSTREAM_WORDS.getUint32(4 * i));
+  return words;
 }
 
 /** Lowercase hex of `bytes`. */
