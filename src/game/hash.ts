@@ -9,10 +9,10 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 
 /**
  * Scratch space, so the hot path allocates no array buffer of its own (each costs far more than
- * the short hash or keystream it would hold): the text being hashed and one keystream chunk with
- * its nonce. Safe to share because everything here is synchronous and every caller is done with
- * the scratch before it returns: the hash copies its digest out, the keystream is decoded into
- * plain numbers.
+ * the short hash or keystream it would hold): the text being hashed, its digest, and one
+ * keystream chunk with its nonce. Safe to share because everything here is synchronous and no
+ * function returns a view of it: digests are copied or written out as hex, keystreams decoded
+ * into plain numbers.
  */
 const SCRATCH = new ArrayBuffer(1024);
 const TEXT = new Uint8Array(SCRATCH, 0, 640);
@@ -20,6 +20,29 @@ const KEYSTREAM_MAX = 256;
 const KEYSTREAM = new Uint8Array(SCRATCH, 640, KEYSTREAM_MAX);
 const KEYSTREAM_WORDS = new DataView(SCRATCH, 640, KEYSTREAM_MAX);
 const NONCE = new Uint8Array(SCRATCH, 640 + KEYSTREAM_MAX, 12);
+const DIGEST = new Uint8Array(SCRATCH, 640 + KEYSTREAM_MAX + 16, 32);
+
+/**
+ * One SHA-256 instance reused for every hash: each starts as a copy of a never-updated instance
+ * (`_cloneInto`, which `@noble/hashes` documents for reusing an instance) and finishes into
+ * `DIGEST`, so a hash allocates no hasher, buffers or views of its own.
+ */
+const SHA256_INITIAL = sha256.create();
+const SHA256_WORK = sha256.create();
+
+/** SHA-256 of `bytes` into `DIGEST` (valid until the next hash). */
+function sha256IntoScratch(bytes: Uint8Array): Uint8Array {
+  SHA256_INITIAL._cloneInto(SHA256_WORK);
+  SHA256_WORK.update(bytes);
+  SHA256_WORK.digestInto(DIGEST);
+  return DIGEST;
+}
+
+/** SHA-256 of `data` into `DIGEST`; a string is hashed as its UTF-8 bytes. */
+function sha256Scratch(data: string | Uint8Array): Uint8Array {
+  if (typeof data !== "string") return sha256IntoScratch(data);
+  return sha256IntoScratch(asciiIntoScratch(data) ? TEXT.subarray(0, data.length) : utf8ToBytes(data));
+}
 
 /** The UTF-8 bytes of `text` (a new array). */
 export function utf8Encode(text: string): Uint8Array {
@@ -43,13 +66,12 @@ function asciiIntoScratch(text: string): boolean {
  * space rather than encoded into a new array.
  */
 export function sha256Bytes(data: string | Uint8Array): Uint8Array {
-  if (typeof data !== "string") return sha256(data);
-  return asciiIntoScratch(data) ? sha256(TEXT.subarray(0, data.length)) : sha256(utf8ToBytes(data));
+  return sha256Scratch(data).slice();
 }
 
 /** SHA-256 of `data` as 64 lowercase hex characters (a string is hashed as its UTF-8 bytes). */
 export function sha256Hex(data: string | Uint8Array): string {
-  return bytesToHex(sha256Bytes(data));
+  return bytesToHex(sha256Scratch(data));
 }
 
 /**
