@@ -22,7 +22,8 @@
  * round trip (send -> the client's own state shows the move) p50/p99 over the merged raw samples
  * of all workers, each worker's and the coordinator's own event-loop delay (if these are high,
  * the round trip measures the harness, not the server), the server's /stats HTTP latency, CPU
- * (share of one core; CPU-seconds and CPU-seconds per 1000 moves) and RSS, the lobby delay (receive time - `at` of every `ladder_delta` at a few lobby clients,
+ * (share of one core; CPU-seconds and CPU-seconds per 1000 moves) and RSS, its CPU per move over the play window (first move to last) and its peak RSS (VmHWM,
+ * for servers the harness started), the lobby delay (receive time - `at` of every `ladder_delta` at a few lobby clients,
  * same clock), and then checks every game's log through `GET /api/games/:id/events`: gapless,
  * completed, and holding every event a client was shown.
  */
@@ -39,7 +40,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
-import { formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, percentile, schedstat, workerMessageSchema, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
+import { cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -369,7 +370,15 @@ async function main(): Promise<number> {
   if (cluster !== null) await probeJoins(cluster, parsed.data["join-probes"]);
   const lobby = await openLobbies(endpoint, parsed.data["lobby-clients"]);
 
-  const before = await serverStats(statsHttps);
+  // Cumulative server CPU (every server summed), stamped halfway between asking and the answer.
+  const cpuSamples: CpuSample[] = [];
+  const sampleStats = async (): Promise<Stats | null> => {
+    const askedAt = Date.now();
+    const s = await serverStats(statsHttps);
+    if (s !== null) cpuSamples.push({ at: (askedAt + Date.now()) / 2, cpuSeconds: (s.cpuUserMicros + s.cpuSystemMicros) / 1e6 });
+    return s;
+  };
+  const before = await sampleStats();
   spawned?.child.kill("SIGUSR2"); // the probe's histogram starts now
   const serverSchedBefore = spawned?.child.pid === undefined ? null : schedstat(spawned.child.pid);
   const t0 = performance.now();
@@ -378,7 +387,7 @@ async function main(): Promise<number> {
   const statsLatency: number[] = [];
   const sampler = setInterval(() => {
     const sent = performance.now();
-    void serverStats(statsHttps).then((s) => {
+    void sampleStats().then((s) => {
       if (s === null) return;
       statsLatency.push(performance.now() - sent);
       maxRss = Math.max(maxRss, s.rssBytes);
@@ -411,7 +420,7 @@ async function main(): Promise<number> {
   // Deltas of the last games are published right after their completion commits: give them a moment.
   await new Promise((r) => setTimeout(r, 1_000));
   harnessLoop.disable();
-  const after = await serverStats(statsHttps);
+  const after = await sampleStats();
   const serverSchedAfter = spawned?.child.pid === undefined ? null : schedstat(spawned.child.pid);
 
   const connected = reports.reduce((n, r) => n + r.connected, 0);
@@ -436,6 +445,20 @@ async function main(): Promise<number> {
     console.log(`server: CPU ${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core on average, RSS max ${(Math.max(maxRss, after.rssBytes) / 1048576).toFixed(0)} MB`);
     console.log(`server CPU: ${cpuSeconds.toFixed(1)} s (user + system) for ${roundTrips.length} moves = ${((cpuSeconds / roundTrips.length) * 1000).toFixed(2)} s per 1000 moves`);
   }
+  const playCpu = firsts.length > 0 && lasts.length > 0 ? cpuBetween(cpuSamples, Math.min(...firsts), Math.max(...lasts)) : null;
+  console.log(
+    playCpu === null
+      ? "server CPU over the play window: unknown (no /stats readings around the first and the last move)"
+      : `server CPU over the play window (first move to last, ${playSeconds.toFixed(1)} s; /stats read every second, interpolated): ` +
+          `${playCpu.toFixed(2)} s = ${((playCpu * 1000) / roundTrips.length).toFixed(3)} ms per move (${roundTrips.length} moves)`,
+  );
+  const servers = cluster?.servers ?? (spawned === null ? [] : [spawned]);
+  const peaks = servers.map((server) => (server.child.pid === undefined ? null : peakRssBytes(server.child.pid)));
+  console.log(
+    servers.length === 0
+      ? "server peak RSS (VmHWM): unknown (a server this harness did not start, --url)"
+      : `server peak RSS (VmHWM in /proc/<pid>/status, since the process started): ${peaks.map((b) => (b === null ? "unknown (no /proc)" : `${(b / 1048576).toFixed(0)} MB`)).join(", ")}`,
+  );
   if (spawned !== null) {
     console.log(`server main thread over the run (${seconds.toFixed(0)} s): ${formatSched(serverSchedBefore, serverSchedAfter)}`);
   }
@@ -459,7 +482,7 @@ async function main(): Promise<number> {
   console.log(`logs checked: ${completed}/${tables} completed games, ${lost} with lost or missing events`);
   console.log(`load average at end (1/5/15 min): ${loadLine()}`);
 
-  for (const server of cluster?.servers ?? (spawned === null ? [] : [spawned])) {
+  for (const server of servers) {
     server.child.kill("SIGTERM");
     await new Promise((r) => server.child.once("exit", r));
     rmSync(server.dataDir, { recursive: true, force: true });

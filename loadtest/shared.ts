@@ -88,6 +88,51 @@ export function formatSched(a: { onCpu: number; waiting: number } | null, b: { o
   return `on a CPU ${(b.onCpu - a.onCpu).toFixed(1)} s, runnable but waiting for a CPU ${(b.waiting - a.waiting).toFixed(1)} s`;
 }
 
+/** The peak resident set size (`VmHWM`) in a `/proc/<pid>/status` text, bytes; null when absent. */
+export function vmHwmBytes(status: string): number | null {
+  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+  return match?.[1] === undefined ? null : Number(match[1]) * 1024;
+}
+
+/** A process's peak resident set size since it started (`VmHWM`), bytes; null without /proc. */
+export function peakRssBytes(pid: number): number | null {
+  try {
+    return vmHwmBytes(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** A reading of a cumulative CPU counter: `cpuSeconds` used up to epoch ms `at`. */
+export interface CpuSample {
+  readonly at: number;
+  readonly cpuSeconds: number;
+}
+
+/**
+ * CPU seconds used between epoch ms `from` and `to`, reading the cumulative counter at each end
+ * by linear interpolation between the samples around it. Null when the samples do not cover both
+ * ends (at least one sample at or before `from` and one at or after `to`) or `to < from`.
+ */
+export function cpuBetween(samples: readonly CpuSample[], from: number, to: number): number | null {
+  if (!(to >= from)) return null;
+  const sorted = samples.slice().sort((a, b) => a.at - b.at);
+  const at = (t: number): number | null => {
+    for (let i = 0; i < sorted.length; i++) {
+      const b = sorted[i] as CpuSample;
+      if (b.at < t) continue;
+      if (b.at === t) return b.cpuSeconds;
+      const a = sorted[i - 1];
+      if (a === undefined) return null;
+      return a.cpuSeconds + ((b.cpuSeconds - a.cpuSeconds) * (t - a.at)) / (b.at - a.at);
+    }
+    return null;
+  };
+  const start = at(from);
+  const end = at(to);
+  return start === null || end === null ? null : end - start;
+}
+
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

@@ -4,7 +4,7 @@
  * the commit -> evolve -> completion -> publish, strictly in order). Timers, listing, directory,
  * bot seats and the completion hand-off live in rooms/table/.
  */
-import { CloseCode, Room, ServerError, type AuthContext } from "@colyseus/core";
+import { CloseCode, Room, type AuthContext } from "@colyseus/core";
 import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
 import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
@@ -26,6 +26,7 @@ import { SeatConnections } from "./table/seatConnections.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
+import { logRoomException } from "./roomFaults.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -217,11 +218,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   override onUncaughtException(error: Error, methodName: string): void {
-    // A join we refused on purpose (bad options, seat taken, …) is the client's answer, not a fault.
-    if (methodName === "onJoin" && error.cause instanceof ServerError) {
-      return this.log.debug({ gameId: this.roomId, code: error.cause.code, message: error.cause.message }, "join refused");
-    }
-    this.log.error({ err: error, methodName, gameId: this.roomId }, "uncaught room error");
+    logRoomException(this.log, error, methodName, this.roomId);
   }
 
   /**

@@ -10,6 +10,7 @@ import { tableCreateOptionsSchema, tableJoinOptionsSchema, type JoinErrorCode, t
 import type { RoomDeps } from "../ports.js";
 import type { BotReservations } from "./botSeats.js";
 import { newInviteCode } from "../privateAccess.js";
+import { creatorJoinRefusal, type ParsedJoinOptions } from "./creatorJoin.js";
 
 /** Options that only the server's own restore path can produce (it knows the restore key). */
 export const restoreOptionsSchema = z.object({ restoreGameId: z.string().uuid(), restoreKey: z.string().min(16) });
@@ -28,7 +29,10 @@ export type CreatedTable =
     }
   | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string };
 
-/** Parses the create options and writes the new game (and a public table's directory row). */
+/**
+ * Parses the create options and writes the new game (and a public table's directory row). Options
+ * that would refuse the table, or the creator's own join, are refused before anything is written.
+ */
 export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roomDirectory" | "now" | "randomUuid" | "randomSeed">, rawOptions: unknown): Promise<CreatedTable> {
   const parsed = tableCreateOptionsSchema.safeParse(rawOptions ?? {});
   if (!parsed.success) return { ok: false, code: "join/invalid_options", detail: z.prettifyError(parsed.error) };
@@ -36,6 +40,8 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   const seats = options.seats ?? DEFAULT_SEATS;
   const bots = options.bots ?? 0;
   if (bots > seats) return { ok: false, code: "join/invalid_options", detail: "bots must not exceed seats" };
+  const refusal = creatorJoinRefusal(parseJoinOptions(rawOptions), seats, bots); // checked before anything is written
+  if (refusal !== null) return { ok: false, ...refusal };
   const isPublic = options.isPublic ?? true;
   const gameId = asGameId(deps.randomUuid());
   const created = deps.engine.createGame({ gameId, config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS }, sessionSeed: deps.randomSeed() });
@@ -52,7 +58,7 @@ export type JoinRequest =
   | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string };
 
 /** Join options, parsed (or why not). */
-export function parseJoinOptions(rawOptions: unknown): { readonly ok: true; readonly options: TableJoinOptions } | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string } {
+export function parseJoinOptions(rawOptions: unknown): ParsedJoinOptions {
   const parsed = tableJoinOptionsSchema.safeParse(rawOptions ?? {});
   if (!parsed.success) return { ok: false, code: "join/invalid_options", detail: z.prettifyError(parsed.error) };
   const seed = chooseClientSeed(parsed.data.clientSeed);

@@ -27,6 +27,7 @@ import { createLogger, type Logger } from "../platform/logger.js";
 import { createRoomRouter, type RoomRouter } from "./roomRouting.js";
 import { installQuickPlay } from "./quickPlay.js";
 import { selectTransport } from "./transport.js";
+import { colyseusLogger } from "./colyseusLog.js";
 import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
 import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
@@ -173,7 +174,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     publicAddress: publicAddressOf(config),
     greet: false,
     gracefullyShutdown: false,
-    logger: logger.child({ component: "colyseus" }),
+    logger: colyseusLogger(logger.child({ component: "colyseus" })),
     express: async (app) => {
       // Browser headers first, so every response below carries them (src/http/browserHeaders.ts).
       const corsOrigins = parseCorsOrigins(config.CORS_ORIGINS);

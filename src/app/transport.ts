@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import type { BeforeUpgradeHandler, Transport } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { Logger } from "../platform/logger.js";
+import { MAX_MESSAGE_BYTES } from "../shared/protocol.js";
 import { forwardUpgrade, type RoomRouter } from "./roomRouting.js";
 
 /** The transport chosen, and why. */
@@ -38,13 +39,16 @@ async function choose(force: "uws" | "ws" | undefined, logger: Logger, router: R
   }
   const beforeUpgrade = chainUpgradeChecks(guard, router?.mode === "fly-replay" ? flyReplayHandler(router) : undefined);
   const options = beforeUpgrade === undefined ? {} : { beforeUpgrade };
-  if (force === "ws") return { transport: new WebSocketTransport(options), kind: "ws", reason: "forced by TRANSPORT=ws" };
+  // Both transports default to 4 KiB; every room allows MAX_MESSAGE_BYTES (docs/PROTOCOL.md, Limits).
+  const wsOptions = { ...options, maxPayload: MAX_MESSAGE_BYTES };
+  if (force === "ws") return { transport: new WebSocketTransport(wsOptions), kind: "ws", reason: "forced by TRANSPORT=ws" };
   try {
     const mod = await import("@colyseus/uwebsockets-transport");
-    return { transport: new mod.uWebSocketsTransport(options), kind: "uws", reason: force === "uws" ? "forced by TRANSPORT=uws" : "uWebSockets.js loaded" };
+    const transport = new mod.uWebSocketsTransport({ ...options, maxPayloadLength: MAX_MESSAGE_BYTES });
+    return { transport, kind: "uws", reason: force === "uws" ? "forced by TRANSPORT=uws" : "uWebSockets.js loaded" };
   } catch (err) {
     if (force === "uws") throw new Error(`TRANSPORT=uws but uWebSockets.js cannot load: ${firstLine(err)}`, { cause: err });
-    return { transport: new WebSocketTransport(options), kind: "ws", reason: `uWebSockets.js cannot load here, fell back to ws: ${firstLine(err)}` };
+    return { transport: new WebSocketTransport(wsOptions), kind: "ws", reason: `uWebSockets.js cannot load here, fell back to ws: ${firstLine(err)}` };
   }
 }
 
@@ -81,7 +85,7 @@ function pathOf(req: http.IncomingMessage): string {
  */
 export class RoutingWebSocketTransport extends WebSocketTransport {
   constructor(router: RoomRouter, logger: Logger, beforeUpgrade?: BeforeUpgradeHandler) {
-    super(beforeUpgrade === undefined ? { noServer: true } : { noServer: true, beforeUpgrade });
+    super(beforeUpgrade === undefined ? { noServer: true, maxPayload: MAX_MESSAGE_BYTES } : { noServer: true, maxPayload: MAX_MESSAGE_BYTES, beforeUpgrade });
     const server = http.createServer();
     server.on("error", (err) => logger.error({ err }, "HTTP server error"));
     this.attachToServer(server, { filter: (req) => router.servesLocally(pathOf(req), req.headers) });

@@ -10,26 +10,28 @@
  *   it ducks (the highest card that still loses, or when every card wins, the cheapest winner,
  *   or the highest card when it plays last and must win anyway).
  */
-import { beats, rankIndex, suitOf, trickWinner, type Card, type Command, type GameView, type Suit } from "../game/index.js";
+import { beats, isOfSuit, rankIndex, SUITS, suitIndex, suitOf, trickWinner, type Card, type Command, type GameView, type Suit } from "../game/index.js";
 
 /** Strength within one trick: any trump over any side card, then rank. */
 function strength(card: Card, trump: Suit): number {
-  return (suitOf(card) === trump ? 13 : 0) + rankIndex(card);
+  return (isOfSuit(card, trump) ? 13 : 0) + rankIndex(card);
 }
 
 /** The expected number of tricks a hand takes, by a simple card-by-card heuristic. */
 export function estimateTricks(hand: readonly Card[], trump: Suit, seats: number): number {
   const crowd = seats - 3; // every extra player makes a side-suit winner less safe
-  const bySuit = new Map<Suit, number>();
-  for (const card of hand) bySuit.set(suitOf(card), (bySuit.get(suitOf(card)) ?? 0) + 1);
-  const trumps = bySuit.get(trump) ?? 0;
+  const trumpIndex = SUITS.indexOf(trump);
+  const bySuit = [0, 0, 0, 0]; // cards held per suit index (C, D, H, S)
+  for (const card of hand) bySuit[suitIndex(card)] = (bySuit[suitIndex(card)] ?? 0) + 1;
+  const trumps = bySuit[trumpIndex] ?? 0;
   let estimate = 0;
   for (const card of hand) {
     const rank = rankIndex(card); // 12 = ace
-    if (suitOf(card) === trump) {
+    const suit = suitIndex(card);
+    if (suit === trumpIndex) {
       estimate += rank >= 12 ? 0.95 : rank === 11 ? 0.8 : rank === 10 ? 0.65 : rank === 9 ? 0.5 : rank >= 6 ? 0.35 : 0.2;
     } else {
-      const length = bySuit.get(suitOf(card)) ?? 0;
+      const length = bySuit[suit] ?? 0;
       const long = length >= 4 ? 0.15 : 0; // long side suits get ruffed before the king wins
       if (rank === 12) estimate += 0.8 - 0.07 * crowd - long;
       else if (rank === 11) estimate += 0.45 - 0.08 * crowd - long;
@@ -38,8 +40,8 @@ export function estimateTricks(hand: readonly Card[], trump: Suit, seats: number
   }
   // Spare trumps ruff short side suits.
   let shortSuits = 0;
-  for (const suit of ["C", "D", "H", "S"] as const) {
-    if (suit !== trump && (bySuit.get(suit) ?? 0) <= 1) shortSuits++;
+  for (let suit = 0; suit < 4; suit++) {
+    if (suit !== trumpIndex && (bySuit[suit] ?? 0) <= 1) shortSuits++;
   }
   if (hand.length >= 3) estimate += Math.min(shortSuits, Math.max(0, trumps - 1)) * 0.3;
   return estimate;
@@ -63,19 +65,22 @@ function chooseCard(view: GameView, seat: number, trump: Suit): Card | null {
   // take the trick as it stands; strongest card that would not; strongest side-suit ace/king.
   const ledSuit = lead === undefined ? null : suitOf(lead.card);
   const best = lead === undefined ? null : trickWinner(view.currentTrick, trump).card;
+  // Each card is kept with its strength (`…S`), so no strength is computed twice.
   let weakest: Card | null = null, strongest: Card | null = null;
   let cheapWin: Card | null = null, topWin: Card | null = null, topLose: Card | null = null, sideHigh: Card | null = null;
+  let weakestS = 0, strongestS = 0, cheapWinS = 0, topWinS = 0, topLoseS = 0, sideHighS = 0;
   for (const card of legal) {
     const s = strength(card, trump);
-    if (weakest === null || s < strength(weakest, trump)) weakest = card;
-    if (strongest === null || s > strength(strongest, trump)) strongest = card;
-    if (suitOf(card) !== trump && rankIndex(card) >= 11 && (sideHigh === null || s > strength(sideHigh, trump))) sideHigh = card;
+    if (weakest === null || s < weakestS) { weakest = card; weakestS = s; }
+    if (strongest === null || s > strongestS) { strongest = card; strongestS = s; }
+    if (s < 13 && rankIndex(card) >= 11 && (sideHigh === null || s > sideHighS)) { sideHigh = card; sideHighS = s; }
     if (best === null || ledSuit === null) continue;
     if (beats(card, best, ledSuit, trump)) {
-      if (cheapWin === null || s < strength(cheapWin, trump)) cheapWin = card;
-      if (topWin === null || s > strength(topWin, trump)) topWin = card;
-    } else if (topLose === null || s > strength(topLose, trump)) {
+      if (cheapWin === null || s < cheapWinS) { cheapWin = card; cheapWinS = s; }
+      if (topWin === null || s > topWinS) { topWin = card; topWinS = s; }
+    } else if (topLose === null || s > topLoseS) {
       topLose = card;
+      topLoseS = s;
     }
   }
   if (weakest === null || strongest === null) return null;

@@ -24,12 +24,10 @@ export const DECK: readonly Card[] = Object.freeze(
 
 /** True when `value` is one of the 52 cards, written exactly as `TD`, `AS`, ... */
 export function isCard(value: unknown): value is Card {
-  return (
-    typeof value === "string" &&
-    value.length === 2 &&
-    RANK_CHARS.includes(value.charAt(0)) &&
-    SUIT_CHARS.includes(value.charAt(1))
-  );
+  if (typeof value !== "string" || value.length !== 2) return false;
+  const rank = value.charCodeAt(0);
+  const suit = value.charCodeAt(1);
+  return rank < 128 && suit < 128 && (RANK_BY_CODE[rank] as number) >= 0 && (SUIT_BY_CODE[suit] as number) >= 0;
 }
 
 /** The card of `rank` and `suit`. */
@@ -65,6 +63,16 @@ export function suitOf(card: Card): Suit {
   return card.charAt(1) as Suit;
 }
 
+/** True when `card` is of `suit` (compares character codes: cheaper than `suitOf(card) === suit` in hot loops). */
+export function isOfSuit(card: Card, suit: Suit): boolean {
+  return card.charCodeAt(1) === suit.charCodeAt(0);
+}
+
+/** True when two cards are of the same suit. */
+export function sameSuit(a: Card, b: Card): boolean {
+  return a.charCodeAt(1) === b.charCodeAt(1);
+}
+
 /** 0 for `2` up to 12 for an ace. */
 export function rankIndex(card: Card): number {
   return RANK_BY_CODE[card.charCodeAt(0)] ?? -1;
@@ -87,7 +95,24 @@ export function compareByRank(a: Card, b: Card): number {
 
 /** A new array of `cards` in display order (suit, then rank). */
 export function sortForDisplay(cards: readonly Card[]): Card[] {
-  return cards.slice().sort(compareForDisplay);
+  // Insertion sort: hands hold at most 10 cards, where it beats `Array.prototype.sort`.
+  const out: Card[] = [];
+  for (const card of cards) {
+    const key = cardIndex(card);
+    let at = out.length;
+    out.push(card);
+    while (at > 0 && cardIndex(out[at - 1] as Card) > key) {
+      out[at] = out[at - 1] as Card;
+      at--;
+    }
+    out[at] = card;
+  }
+  return out;
+}
+
+/** A card's position in display order and in `DECK`: 0 = `2C` .. 51 = `AS`. */
+export function cardIndex(card: Card): number {
+  return suitIndex(card) * 13 + rankIndex(card);
 }
 
 /**

@@ -173,15 +173,16 @@ function play(state: GameState, seat: SeatIndex, card: Card, auto: boolean): Dec
   if (!followsSuit(hand, state.currentTrick, card)) {
     return reject("rules/must_follow_suit", "you must follow the led suit");
   }
-  return accept(...cardEvents(state, seat, card, auto));
+  return { ok: true, events: cardEvents(state, seat, card, auto) };
 }
 
 /** card_played, and when it completes a trick, trick_won, round_scored and round_started or game_completed. */
 function cardEvents(state: GameState, seat: SeatIndex, card: Card, auto: boolean): GameEvent[] {
   const { round, trick } = state;
   const n = state.config.seats;
-  const events: GameEvent[] = [{ _v: EVENT_VERSION, type: "card_played", round, trick, seat, card, auto }];
-  if (state.currentTrick.length + 1 < n) return events;
+  const played: GameEvent = { _v: EVENT_VERSION, type: "card_played", round, trick, seat, card, auto };
+  if (state.currentTrick.length + 1 < n) return [played];
+  const events: GameEvent[] = [played];
   if (state.trumpCard === null) throw new InvariantError("a trick is played without a trump card");
   const plays = [...state.currentTrick, { seat, card }];
   const winner = trickWinner(plays, suitOf(state.trumpCard)).seat;

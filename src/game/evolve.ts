@@ -10,7 +10,7 @@
  * State hands are kept in display order (suit, then rank), whatever the deal order in
  * `round_started`, so views and legal-card lists need no sorting.
  */
-import { isCard, sortForDisplay, suitOf } from "./cards.js";
+import { cardIndex, isCard, sortForDisplay, suitOf } from "./cards.js";
 import { dealerForRound, nextSeat } from "./deal.js";
 import { isValidConfig } from "./createGame.js";
 import { InvariantError } from "./invariant.js";
@@ -242,13 +242,21 @@ function roundStarted(state: GameState, event: RoundStartedEvent): GameState {
   if (event.dealer !== dealerForRound(event.round, n)) fail(state, event, `round ${event.round} is dealt by seat ${dealerForRound(event.round, n)}`);
   if (!isCard(event.trumpCard)) fail(state, event, "malformed trump card");
   if (event.hands.length !== n) fail(state, event, "one hand per seat");
-  const seen = new Set<Card>([event.trumpCard]);
+  // Cards seen so far, one bit per card by its display index (0..51) over two 26-bit words.
+  const seen = [0, 0];
+  const see = (card: Card): void => {
+    const at = cardIndex(card);
+    const bit = 1 << (at % 26);
+    const word = at < 26 ? 0 : 1;
+    if (((seen[word] as number) & bit) !== 0) fail(state, event, `card ${card} dealt twice`);
+    seen[word] = (seen[word] as number) | bit;
+  };
+  see(event.trumpCard);
   for (const hand of event.hands) {
     if (hand.length !== event.round) fail(state, event, `every hand has ${event.round} cards`);
     for (const card of hand) {
       if (!isCard(card)) fail(state, event, `malformed card ${String(card)}`);
-      if (seen.has(card)) fail(state, event, `card ${card} dealt twice`);
-      seen.add(card);
+      see(card);
     }
   }
   return {
@@ -295,8 +303,7 @@ function cardPlayed(state: GameState, event: CardPlayedEvent): GameState {
   if (at < 0) fail(state, event, `card ${event.card} is not in seat ${event.seat}'s hand`);
   if (!followsSuit(hand, state.currentTrick, event.card)) fail(state, event, `card ${event.card} does not follow suit`);
   const currentTrick = [...state.currentTrick, { seat: event.seat, card: event.card }];
-  const rest = hand.slice();
-  rest.splice(at, 1);
+  const rest = hand.filter((_, i) => i !== at);
   return {
     ...state,
     hands: replaceAt(state.hands, event.seat, rest),
@@ -311,8 +318,11 @@ function trickWon(state: GameState, event: TrickWonEvent): GameState {
   if (event.round !== state.round || event.trick !== state.trick) fail(state, event, `round ${event.round} trick ${event.trick} is not current`);
   const plays = state.currentTrick;
   if (plays.length !== state.config.seats) fail(state, event, "the trick is not complete");
-  const samePlays = event.plays.length === plays.length && event.plays.every((p, i) => p.seat === plays[i]?.seat && p.card === plays[i]?.card);
-  if (!samePlays) fail(state, event, "plays differ from the cards played");
+  if (event.plays.length !== plays.length) fail(state, event, "plays differ from the cards played");
+  for (let i = 0; i < plays.length; i++) {
+    const p = event.plays[i];
+    if (p?.seat !== plays[i]?.seat || p?.card !== plays[i]?.card) fail(state, event, "plays differ from the cards played");
+  }
   const trump = state.trumpCard;
   if (trump === null || event.seat !== trickWinner(plays, suitOf(trump)).seat) fail(state, event, `seat ${event.seat} did not win the trick`);
   const roundOver = state.trick === state.round;

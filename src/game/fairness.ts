@@ -9,7 +9,7 @@
  *   under the deal key, with the round number as the nonce. The house commits to its seed before any client seed is known, so it cannot
  *   pick a seed that deals a chosen hand.
  */
-import { chacha20Keystream, fromHex, sha256Bytes, sha256Hex } from "./hash.js";
+import { chacha20KeystreamWords, fromHex, sha256Bytes, sha256Hex } from "./hash.js";
 import { sfc32FromBytes, type Uint32Source } from "./prng.js";
 import { FAIRNESS_SCHEMES, type FairnessScheme, type GameEvent, type GameState } from "./types.js";
 
@@ -86,7 +86,7 @@ export function dealKeyV2(serverSeed: string, clientSeeds: readonly string[]): s
   return sha256Hex(dealKeyTextV2(serverSeed, clientSeeds));
 }
 
-/** v2: round `round`'s ChaCha20 nonce: 12 bytes, bytes 0..7 zero, bytes 8..11 `round` big-endian. */
+/** v2: round `round`'s ChaCha20 nonce: 12 bytes, bytes 0..7 zero, bytes 8..11 `round` big-endian */
 export function roundNonceV2(round: number): Uint8Array {
   const nonce = new Uint8Array(12);
   nonce[8] = (round >>> 24) & 0xff;
@@ -96,30 +96,29 @@ export function roundNonceV2(round: number): Uint8Array {
   return nonce;
 }
 
-/** Keystream bytes made per refill: 4 ChaCha20 blocks, 64 words (a shuffle needs 51 plus rejections). */
-const CHUNK_BYTES = 256;
+/** Keystream words made per refill: 4 ChaCha20 blocks (a shuffle needs 51 words plus rejections). */
+const CHUNK_WORDS = 64;
 
 /**
  * v2: the deal stream of round `round`: the RFC 8439 ChaCha20 keystream with key = the deal key's
  * 32 bytes, nonce = `roundNonceV2(round)` and block counter from 0; each call returns its next 4
- * bytes as a big-endian unsigned 32-bit integer. Made 256 bytes at a time, in order.
+ * bytes as a big-endian unsigned 32-bit integer. Made 256 bytes at a time, in order: one cipher
+ * call covers a whole shuffle (51 words plus up to 13 rejected draws; a deck's draw is rejected
+ * with probability below 2^-26).
  */
 export function dealRngV2(dealKey: string, round: number): Uint32Source {
   const key = fromHex(dealKey);
   const nonce = roundNonceV2(round);
-  let block = 0;
-  let view: DataView = new DataView(new ArrayBuffer(0));
-  let offset = 0;
+  let words = chacha20KeystreamWords(key, nonce, CHUNK_WORDS, 0);
+  let block = CHUNK_WORDS / 16;
+  let at = 0;
   return () => {
-    if (offset === view.byteLength) {
-      const bytes = chacha20Keystream(key, nonce, CHUNK_BYTES, block);
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      block += CHUNK_BYTES / 64;
-      offset = 0;
+    if (at === CHUNK_WORDS) {
+      words = chacha20KeystreamWords(key, nonce, CHUNK_WORDS, block);
+      block += CHUNK_WORDS / 16;
+      at = 0;
     }
-    const word = view.getUint32(offset);
-    offset += 4;
-    return word;
+    return words[at++] as number;
   };
 }
 

@@ -1,5 +1,5 @@
 /** Legal moves: the bids and cards a seat may play now. Used by decide, views, timeouts and bots. */
-import { suitOf } from "./cards.js";
+import { sameSuit } from "./cards.js";
 import type { Card, GameState, SeatIndex, TrickPlay } from "./types.js";
 
 /**
@@ -33,8 +33,8 @@ export function legalBids(state: GameState, seat: SeatIndex): number[] {
 export function playableCards(hand: readonly Card[], currentTrick: readonly TrickPlay[]): readonly Card[] {
   const lead = currentTrick[0];
   if (lead === undefined) return hand;
-  const ledSuit = suitOf(lead.card);
-  const following = hand.filter((card) => suitOf(card) === ledSuit);
+  const following: Card[] = [];
+  for (const card of hand) if (sameSuit(card, lead.card)) following.push(card);
   return following.length > 0 ? following : hand;
 }
 
@@ -45,9 +45,8 @@ export function playableCards(hand: readonly Card[], currentTrick: readonly Tric
 export function followsSuit(hand: readonly Card[], currentTrick: readonly TrickPlay[], card: Card): boolean {
   const lead = currentTrick[0];
   if (lead === undefined) return true;
-  const ledSuit = suitOf(lead.card);
-  if (suitOf(card) === ledSuit) return true;
-  for (const held of hand) if (suitOf(held) === ledSuit) return false;
+  if (sameSuit(card, lead.card)) return true;
+  for (const held of hand) if (sameSuit(held, lead.card)) return false;
   return true;
 }
 

@@ -6,7 +6,9 @@ import { randomIntUnchecked, type Uint32Source } from "./prng.js";
  * swap positions `i` and `j`. Every permutation is equally likely given a uniform source.
  */
 export function shuffle<T>(items: readonly T[], next: Uint32Source): T[] {
-  const out = items.slice();
+  // A plain copy loop: `slice` of a frozen array (such as `DECK`) takes a slow path.
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i++) out.push(items[i] as T);
   for (let i = out.length - 1; i >= 1; i--) {
     const j = randomIntUnchecked(next, i + 1); // 2 <= i + 1 <= length: always a valid bound
     const tmp = out[i] as T;

@@ -1,5 +1,5 @@
 /** Who wins a trick. */
-import { rankIndex, suitOf } from "./cards.js";
+import { isOfSuit, rankIndex, suitOf } from "./cards.js";
 import type { Card, Suit, TrickPlay } from "./types.js";
 
 /**
@@ -8,11 +8,9 @@ import type { Card, Suit, TrickPlay } from "./types.js";
  * the led suit. Any other card never wins.
  */
 export function beats(card: Card, best: Card, ledSuit: Suit, trumpSuit: Suit): boolean {
-  const suit = suitOf(card);
-  const bestSuit = suitOf(best);
-  if (suit === trumpSuit) return bestSuit !== trumpSuit || rankIndex(card) > rankIndex(best);
-  if (bestSuit === trumpSuit) return false;
-  return suit === ledSuit && (bestSuit !== ledSuit || rankIndex(card) > rankIndex(best));
+  if (isOfSuit(card, trumpSuit)) return !isOfSuit(best, trumpSuit) || rankIndex(card) > rankIndex(best);
+  if (isOfSuit(best, trumpSuit)) return false;
+  return isOfSuit(card, ledSuit) && (!isOfSuit(best, ledSuit) || rankIndex(card) > rankIndex(best));
 }
 
 /**

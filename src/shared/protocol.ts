@@ -50,6 +50,19 @@ export const JOIN_CODE_LENGTH = 6;
 /** A well-formed join code, e.g. `K7QX2P`. */
 export const JOIN_CODE_PATTERN = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
+/**
+ * Largest WebSocket message (frame payload) the server accepts, bytes, in every room: the
+ * transport enforces it (ws `maxPayload`, uWebSockets.js `maxPayloadLength`). Every legal client
+ * message is far smaller (the largest, a `join` with a 128-character client seed and an
+ * invitation, is a few hundred bytes); the room's own validation answers anything under this
+ * limit that is malformed with a `result` and a reason, keeping the connection. Over it, ws
+ * closes the connection with {@link MESSAGE_TOO_BIG_CLOSE_CODE}; uWebSockets.js drops the socket
+ * without a close frame (the client sees 1006). docs/PROTOCOL.md, Limits.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** The close code of a message over {@link MAX_MESSAGE_BYTES} (RFC 6455 "message too big"; ws transport). */
+export const MESSAGE_TOO_BIG_CLOSE_CODE = 1009;
+
 /** Longest accepted `invite` join option (invitations are 22 characters of base64url). */
 export const INVITE_MAX_LENGTH = 64;
 

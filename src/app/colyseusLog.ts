@@ -1,0 +1,48 @@
+/**
+ * Colyseus's own log lines, onto the process logger. The ws transport reports a client's bad
+ * frame (over the size limit, or not a valid WebSocket frame) as an error with a stack; those
+ * are client faults (issue 19, item 4): one info line without a stack, rate-limited per process
+ * (src/platform/clientFaults.ts). Everything else passes through at its own level.
+ */
+import { clientFaults, firstLine, type ClientFaultLog } from "../platform/clientFaults.js";
+import type { Logger } from "../platform/logger.js";
+
+/** First lines of the `ws` receiver's errors for a frame the client got wrong. */
+const CLIENT_FRAME_FAULT = /^(Max payload size exceeded|Invalid WebSocket frame|Unsupported WebSocket frame|Invalid UTF-8 sequence)/;
+
+/** The logger interface Colyseus calls (`setLogger`). */
+export interface ColyseusLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  trace(...args: unknown[]): void;
+}
+
+function show(arg: unknown): string {
+  if (typeof arg === "string") return arg;
+  if (arg instanceof Error) return arg.stack ?? arg.message;
+  try {
+    return JSON.stringify(arg) ?? String(arg);
+  } catch {
+    return String(arg);
+  }
+}
+
+const text = (args: readonly unknown[]): string => args.map(show).join(" ");
+
+/** Colyseus's logger over `logger`, with client frame faults turned into rate-limited info lines. */
+export function colyseusLogger(logger: Logger, faults: ClientFaultLog = clientFaults): ColyseusLogger {
+  return {
+    debug: (...args) => logger.debug(text(args)),
+    info: (...args) => logger.info(text(args)),
+    warn: (...args) => logger.warn(text(args)),
+    trace: (...args) => logger.trace(text(args)),
+    error: (...args) => {
+      const message = text(args);
+      const first = firstLine(message);
+      if (CLIENT_FRAME_FAULT.test(first)) return faults.log(logger, { fault: first }, "client frame refused");
+      logger.error(message);
+    },
+  };
+}
