@@ -3,7 +3,7 @@
  * (src/ladder), the event log (db/) and the fairness check (src/game). The composition root
  * passes real implementations; each is kept to what the routes call.
  */
-import type { GameEvent, GameId } from "../game/types.js";
+import type { GameEvent } from "../game/types.js";
 import type { RatingRebuildResult } from "../ladder/rating.js";
 import type { TierQuery } from "../ladder/service.js";
 import type { LadderTier } from "../shared/ladderDelta.js";
