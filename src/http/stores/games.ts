@@ -60,6 +60,14 @@ export interface LifetimeStatsView {
   readonly totalTricksWon: number;
   readonly mostConsecutiveWins: number;
   readonly mostConsecutiveLosses: number;
+  /** Rounds played in completed games. */
+  readonly roundsPlayed: number;
+  /** Rounds that took exactly the tricks bid. */
+  readonly bidsMade: number;
+  /** Rounds bid 0 that took no trick. */
+  readonly zeroBidsMade: number;
+  /** Games whose seat was abandoned (docs/LADDER.md, L8): counted as lost, no ladder points. */
+  readonly gamesAbandoned: number;
   readonly lastGameAt: string | null;
 }
 
@@ -356,6 +364,10 @@ export function createGameStore(db: Database): GameStore {
           totalTricksWon: s?.totalTricksWon ?? 0,
           mostConsecutiveWins: s?.mostConsecutiveWins ?? 0,
           mostConsecutiveLosses: s?.mostConsecutiveLosses ?? 0,
+          roundsPlayed: s?.roundsPlayed ?? 0,
+          bidsMade: s?.bidsMade ?? 0,
+          zeroBidsMade: s?.zeroBidsMade ?? 0,
+          gamesAbandoned: s?.gamesAbandoned ?? 0,
           lastGameAt: iso(s?.lastGameAt ?? null),
         },
       };
