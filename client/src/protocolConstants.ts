@@ -17,6 +17,7 @@ export const JOIN_ERRORS = {
   "join/invalid_client_seed": 422,
   "auth/unauthorized": 401,
   "table/game_in_progress": 403,
+  "table/invitation_required": 403,
   "replay/not_found": 404,
   "replay/not_finished": 409,
   "table/seat_unavailable": 423,
@@ -28,6 +29,7 @@ export const CLOSE_CODES = {
   SERVER_SHUTDOWN: 4001,
   WITH_ERROR: 4002,
   FAILED_TO_RECONNECT: 4003,
+  RATE_LIMITED: 4029,
   MAY_TRY_RECONNECT: 4010,
 } as const satisfies typeof protocol.CLOSE_CODES;
 

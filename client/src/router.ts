@@ -1,8 +1,8 @@
-/** Hash routes: `#/lobby`, `#/rules`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
+/** Hash routes: `#/lobby`, `#/rules`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1][&invite=…]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
 
 export type Route =
   | { readonly name: "lobby" }
-  | { readonly name: "table"; readonly roomId: string; readonly spectate: boolean }
+  | { readonly name: "table"; readonly roomId: string; readonly spectate: boolean; readonly invite: string | null }
   | { readonly name: "replay"; readonly gameId: string; readonly at: number | null }
   | { readonly name: "profile"; readonly playerId: string }
   | { readonly name: "verify"; readonly gameId: string }
@@ -15,7 +15,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/").filter((p) => p !== "").map((p) => decodeURIComponent(p));
   const [head, arg] = parts;
   if (head === "table" && arg !== undefined) {
-    return { name: "table", roomId: arg, spectate: params.get("spectate") === "1" || params.get("spectate") === "true" };
+    const invite = params.get("invite");
+    return { name: "table", roomId: arg, spectate: params.get("spectate") === "1" || params.get("spectate") === "true", invite: invite === null || invite === "" ? null : invite };
   }
   if (head === "replay" && arg !== undefined) {
     const at = Number(params.get("at"));

@@ -22,6 +22,8 @@ const welcomeSchema = z.object({
   seat: z.nullable(z.int()),
   playerId: z.nullable(z.string()),
   eventCount: z.int(),
+  /** A private table's invitation, sent to its seated players (docs/PROTOCOL.md). */
+  invite: z.optional(z.nullable(z.string())),
 });
 
 const resultSchema = z.union([
@@ -92,6 +94,8 @@ export interface Snapshot {
   readonly autoRejoin: boolean;
   /** Quick-chat phrases of the last few seconds, oldest first. */
   readonly emotes: readonly ShownEmote[];
+  /** A private table's invitation (seated players only), to pass on in the share link. */
+  readonly invite: string | null;
 }
 
 const historySchema = z.object({ events: z.array(z.unknown()) });
@@ -127,6 +131,7 @@ export class TableConnection {
   /** The last state that could not be read (a protocol mismatch), cleared by the next good one. */
   private stateError: string | null = null;
   private emotes: ShownEmote[] = [];
+  private invite: string | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly stateListener: (state: unknown) => void;
 
@@ -144,6 +149,7 @@ export class TableConnection {
       if (!w.success) return;
       this.mySeat = w.data.seat;
       this.role = w.data.role;
+      this.invite = w.data.invite ?? null;
       this.saveToken();
       this.emit();
     });
@@ -318,6 +324,7 @@ export class TableConnection {
       closedReason: this.closedReason,
       autoRejoin: this.autoRejoin,
       emotes: this.emotes,
+      invite: this.invite,
     };
   }
 

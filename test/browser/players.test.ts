@@ -9,7 +9,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { TestServer } from "../support/server.js";
-import { buildClient, launchBrowser, makeMove, nextOffer, readTable, screenshot, startServer } from "./support.js";
+import { fold } from "../../src/game/evolve.js";
+import { lifetimeDeltas } from "../../src/game/summary.js";
+import { buildClient, fetchLog, launchBrowser, makeMove, nextOffer, readTable, screenshot, startServer } from "./support.js";
 
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 1026 },
@@ -140,7 +142,7 @@ describe("the table as players judge it", () => {
   }, 120_000);
 
   for (const viewport of WIDTHS) {
-    it(`${viewport.name}: every table, private too, shows a short code and a link; a private table's code lets no stranger in`, async () => {
+    it(`${viewport.name}: every table, private too, shows a short code and a link; a private table's code lets no stranger in, its invitation link lets a friend in`, async () => {
       const host = await open(viewport, "/#/lobby");
       await host.getByTestId("create-form").waitFor();
       await host.getByTestId("create-bots").fill("0");
@@ -150,8 +152,11 @@ describe("the table as players judge it", () => {
       const code = z.string().regex(/^[0-9A-F]{8}$/).parse(await host.getByTestId("table-code").textContent());
       const roomId = z.string().parse(await host.getByTestId("table-code").getAttribute("data-room-id"));
       expect(roomId.toUpperCase().startsWith(code)).toBe(true);
+      // A private table's link carries its invitation (welcome.invite of its seated players).
+      await host.waitForSelector('[data-testid="share-link"][data-private="true"]');
       const link = z.string().parse(await host.getByTestId("share-link").getAttribute("href"));
-      expect(link).toBe(`${server.httpUrl}/#/table/${code}`);
+      expect(link).toMatch(new RegExp(`^${server.httpUrl}/#/table/${code}\\?invite=[A-Za-z0-9_-]{22}$`));
+      expect(await host.getByTestId("copy-link").textContent()).toBe("Copy invite link");
       await screenshot(host, `${viewport.name}-private-table-code`);
       // A private table needs its invitation (docs/PROTOCOL.md, Private tables): a stranger who
       // has only the code, as a link or typed in the lobby, is neither seated nor let watch.
@@ -163,6 +168,18 @@ describe("the table as players judge it", () => {
       await third.getByTestId("watch-code-submit").click();
       await third.waitForSelector('[data-testid="join-error"][data-reason="none"]');
       expect(await third.getByTestId("spectator-badge").count()).toBe(0);
+      // The invited friend: the link seats them; pasted into the lobby's code field, it lets
+      // another watch.
+      const friend = await open(viewport, link.slice(server.httpUrl.length));
+      await friend.locator(".seat.mine").waitFor();
+      expect(friend.url()).toContain(`#/table/${roomId}`);
+      await screenshot(friend, `${viewport.name}-private-table-invited-friend`);
+      await third.goto(`${server.httpUrl}/#/lobby`);
+      await third.getByTestId("join-code").fill(link);
+      await third.getByTestId("watch-code-submit").click();
+      await third.getByTestId("spectator-badge").waitFor();
+      expect(await third.locator(".seat.mine").count()).toBe(0);
+      await friend.context().close();
       // A public table's code opens it for anyone.
       await host.goto(`${server.httpUrl}/#/lobby`);
       await host.getByTestId("create-form").waitFor();
@@ -374,7 +391,7 @@ describe("the table as players judge it", () => {
       await page.context().close();
     }, 60_000);
 
-    it(`${viewport.name}: the profile labels its figures as what they are`, async () => {
+    it(`${viewport.name}: the profile labels its figures as what they are, bid figures included`, async () => {
       if (finished === null) throw new Error("needs the finished game of the first test");
       const page = await open(viewport, `/#/profile/${finished.playerId}`);
       await page.getByTestId("profile-stats").waitFor();
@@ -382,6 +399,16 @@ describe("the table as players judge it", () => {
       expect(await label("mostConsecutiveWins")).toBe("Longest winning streak (games)");
       expect(await label("mostConsecutiveLosses")).toBe("Longest losing streak (games)");
       expect(await page.textContent("body")).not.toMatch(/run of (made|missed) bids/);
+      // Bid figures, recomputed here from the game's log by the engine.
+      const delta = lifetimeDeltas(fold((await fetchLog(server.httpUrl, finished.gameId)).map((l) => l.event))).find((d) => d.playerId === finished?.playerId);
+      if (delta === undefined) throw new Error("the player is not in the finished game");
+      const value = async (stat: string): Promise<string> => (await page.locator(`[data-stat="${stat}"] dd`).textContent()) ?? "";
+      expect(await label("bidsMade")).toBe("Bids made / rounds played");
+      expect(await value("bidsMade")).toBe(`${delta.bidsMade} / 10 (${Math.round(delta.bidsMade * 10)}%)`);
+      expect(await label("zeroBidsMade")).toBe("Zero bids made (bid 0, took 0)");
+      expect(await value("zeroBidsMade")).toBe(String(delta.zeroBidsMade));
+      expect(await label("gamesAbandoned")).toBe("Games abandoned (counted as lost)");
+      expect(await value("gamesAbandoned")).toBe("0");
       await expectFits(page, "the profile");
       await page.setViewportSize({ width: 360, height: 740 });
       await expectFits(page, "the profile at 360 px");
