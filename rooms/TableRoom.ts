@@ -4,10 +4,10 @@
  * the commit -> evolve -> completion -> publish, strictly in order). Timers, listing, directory,
  * bot seats and the completion hand-off live in rooms/table/.
  */
-import { CloseCode, Room, ServerError, type AuthContext } from "@colyseus/core";
+import { CloseCode, matchMaker, Room, ServerError, type AuthContext } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
-import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
+import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type ReasonCode, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
@@ -29,6 +29,7 @@ import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
+import { PlayAgain } from "./table/playAgain.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -70,6 +71,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private readonly timers: TableTimers;
   private readonly handoff: CompletionHandoff;
   private readonly seats: SeatHandover;
+  private readonly again: PlayAgain;
   private shuttingDown = false;
   private disposed = false;
 
@@ -80,6 +82,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.reservations = new BotReservations(deps.now);
     this.timers = new TableTimers({ setTimeout: (callback, ms) => this.clock.setTimeout(callback, ms) }, deps.now);
     this.handoff = new CompletionHandoff(deps, this.log);
+    this.again = new PlayAgain((options) => matchMaker.createRoom(ROOM_NAMES.table, options), deps.restoreKey);
     const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.seatClients.has(seat) };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
   }
@@ -264,7 +267,14 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
     const ctx = { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now };
-    handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message) }, client, type, raw);
+    handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message), playAgain: () => this.playAgain() }, client, type, raw);
+  }
+
+  /** `play_again`: the next table (opened once), told to every seated player. */
+  private async playAgain(): Promise<{ ok: true } | { ok: false; code: ReasonCode; message: string }> {
+    const outcome = await this.again.request(this.game, this.reconnectSeconds);
+    if (outcome.ok) for (const client of this.seatClients.values()) client.send("play_again", outcome.next);
+    return outcome.ok ? { ok: true } : outcome;
   }
 
   /** The completion hand-off; once it committed, the room goes when its last client leaves. */

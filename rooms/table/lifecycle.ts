@@ -10,6 +10,7 @@ import { tableCreateOptionsSchema, tableJoinOptionsSchema, type JoinErrorCode, t
 import type { RoomDeps } from "../ports.js";
 import type { BotReservations } from "./botSeats.js";
 import { newInviteCode } from "../privateAccess.js";
+import { playAgainOptionsSchema } from "./playAgain.js";
 
 /** Options that only the server's own restore path can produce (it knows the restore key). */
 export const restoreOptionsSchema = z.object({ restoreGameId: z.string().uuid(), restoreKey: z.string().min(16) });
@@ -29,7 +30,7 @@ export type CreatedTable =
   | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string };
 
 /** Parses the create options and writes the new game (and a public table's directory row). */
-export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roomDirectory" | "now" | "randomUuid" | "randomSeed">, rawOptions: unknown): Promise<CreatedTable> {
+export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roomDirectory" | "now" | "randomUuid" | "randomSeed" | "restoreKey">, rawOptions: unknown): Promise<CreatedTable> {
   const parsed = tableCreateOptionsSchema.safeParse(rawOptions ?? {});
   if (!parsed.success) return { ok: false, code: "join/invalid_options", detail: z.prettifyError(parsed.error) };
   const options = parsed.data;
@@ -40,7 +41,10 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   const gameId = asGameId(deps.randomUuid());
   const created = deps.engine.createGame({ gameId, config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS }, sessionSeed: deps.randomSeed() });
   const joinCode = isPublic ? deps.roomDirectory.newJoinCode() : null;
-  const inviteCode = isPublic ? null : newInviteCode();
+  // A next table opened by "play again" comes with the invitation its players were told (rooms/table/playAgain.ts).
+  const again = playAgainOptionsSchema.safeParse(rawOptions);
+  const givenInvite = again.success && again.data.playAgain.key === deps.restoreKey ? again.data.playAgain.invite : null;
+  const inviteCode = isPublic ? null : (givenInvite ?? newInviteCode());
   await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
   return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds };
 }

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { TestServer } from "../support/server.js";
 import { fold } from "../../src/game/evolve.js";
 import { lifetimeDeltas } from "../../src/game/summary.js";
-import { buildClient, fetchLog, launchBrowser, makeMove, nextOffer, readTable, screenshot, startServer } from "./support.js";
+import { buildClient, fetchLog, launchBrowser, makeMove, nextOffer, playTogether, readTable, screenshot, startServer } from "./support.js";
 
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 1026 },
@@ -195,6 +195,51 @@ describe("the table as players judge it", () => {
       expect(errors).toEqual([]);
       await Promise.all([host.context().close(), guest.context().close(), third.context().close()]);
     }, 90_000);
+    it(`${viewport.name}: play again: the same two humans and the bot move to a new table together, and play it`, async () => {
+      const host = await open(viewport, "/#/lobby");
+      await host.getByTestId("create-form").waitFor();
+      await host.getByTestId("create-seats").selectOption("3");
+      await host.getByTestId("create-bots").fill("1");
+      await host.getByTestId("create-public").uncheck();
+      await host.getByTestId("create-submit").click();
+      await host.waitForSelector('[data-testid="share-link"][data-private="true"]');
+      const link = z.string().parse(await host.getByTestId("share-link").getAttribute("href"));
+      const guest = await open(viewport, link.slice(server.httpUrl.length));
+      const first = roomIdOf(host);
+      for (const page of [host, guest]) await page.waitForSelector('[data-testid="table"][data-phase="bidding"]');
+      const humanNames = async (page: Page): Promise<string[]> =>
+        z.array(z.string()).parse(await page.evaluate(`[...document.querySelectorAll("li.seat")].filter((li) => ![...li.querySelectorAll(".badge")].some((b) => b.textContent === "bot")).map((li) => li.querySelector('[data-testid="seat-name"]').textContent.trim()).sort()`));
+      const humans = await humanNames(host);
+      expect(humans).toHaveLength(2);
+      await playTogether([host, guest]);
+      for (const page of [host, guest]) await page.getByTestId("final-scores").waitFor();
+      const BOT_SEATS = `[...document.querySelectorAll("li.seat")].filter((li) => [...li.querySelectorAll(".badge")].some((b) => b.textContent === "bot")).length`;
+      expect(await host.evaluate(BOT_SEATS)).toBe(1);
+      await screenshot(guest, `${viewport.name}-play-again-offered`);
+      // One player asks; both move to the same new, private table, which starts with the bot.
+      await guest.getByTestId("play-again").click();
+      for (const page of [host, guest]) await page.waitForURL((url) => /#\/table\/[^?]+/.test(url.hash) && !url.hash.includes(first), { timeout: 20_000 });
+      const next = roomIdOf(guest);
+      expect(roomIdOf(host)).toBe(next);
+      expect(next).not.toBe(first);
+      for (const page of [host, guest]) {
+        await page.waitForSelector('[data-testid="table"][data-phase="bidding"]', { timeout: 20_000 });
+        await page.locator(".seat.mine").waitFor();
+      }
+      const seats = (await readTable(host)).seats;
+      expect(seats).toHaveLength(3);
+      expect(await host.evaluate(BOT_SEATS)).toBe(1);
+      expect(await humanNames(host)).toEqual(humans);
+      expect((await readTable(host)).mySeat).not.toBe((await readTable(guest)).mySeat);
+      expect(await host.getByTestId("share-link").getAttribute("data-private")).toBe("true");
+      await screenshot(host, `${viewport.name}-play-again-next-table`);
+      // The next table plays like any other.
+      const offer = await nextOffer(host);
+      if (offer !== "done") await makeMove(host, offer);
+      expect(errors).toEqual([]);
+      await Promise.all([host.context().close(), guest.context().close()]);
+    }, 360_000);
+
     it(`${viewport.name}: the last trick stays until the next starts, cards animate unless reduced motion is asked for; sound is off until turned on, and remembered`, async () => {
       const animationOf = async (page: Page, selector: string): Promise<string> =>
         z.string().parse(await page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).animationName`));

@@ -104,6 +104,41 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean, 
   };
 
   const trickList = h("ol", { class: "trick-history", "aria-label": "Tricks this round", "data-testid": "trick-history" });
+  const againBar = h("div", { class: "play-again" });
+  let askedAgain = false;
+  let movedOn = false;
+  /** At the end, a seated player may ask for the next table; when it is open, every seated player moves there. */
+  const drawPlayAgain = (s: Snapshot, mine: boolean): void => {
+    const over = s.model?.phase === "completed";
+    if (mine && s.nextTable !== null && !movedOn) {
+      movedOn = true;
+      window.location.hash = `#/table/${s.nextTable.roomId}?invite=${encodeURIComponent(s.nextTable.invite)}`;
+      return;
+    }
+    keepFocus(againBar, () =>
+      mount(
+        againBar,
+        over && mine
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "primary",
+                "data-testid": "play-again",
+                "data-key": "play-again",
+                disabled: askedAgain,
+                onclick: () => {
+                  askedAgain = true;
+                  conn?.playAgain();
+                  if (last !== null) draw(last);
+                },
+              },
+              askedAgain ? "Opening the next table…" : "Play again (same players and bots)",
+            )
+          : null,
+      ),
+    );
+  };
 
   const draw = (s: Snapshot): void => {
     const mine = s.mySeat !== null && s.role !== "spectator";
@@ -225,6 +260,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean, 
           ),
     );
     drawEmotes(s, mine);
+    drawPlayAgain(s, mine);
     soundsFor(last, s, mine);
     last = s;
   };
@@ -302,7 +338,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean, 
     if (conn !== null && conn !== c) conn.detach();
     conn = c;
     mount(hintsHost, spectate ? null : hintBox(() => mount(hintsHost)));
-    mount(root, statusBar, alert, hintsHost, host, deviceCheck, h("section", { class: "emotes" }, emoteFeed, emoteBar), h(
+    mount(root, statusBar, alert, hintsHost, host, againBar, deviceCheck, h("section", { class: "emotes" }, emoteFeed, emoteBar), h(
         "section",
         { class: "log-box" },
         h("h2", { class: "caption" }, "Tricks this round"),
