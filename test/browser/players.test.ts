@@ -240,6 +240,50 @@ describe("the table as players judge it", () => {
       await Promise.all([host.context().close(), guest.context().close()]);
     }, 360_000);
 
+    it(`${viewport.name}: a player who leaves and lets a bot play the seat gets a loss and no ladder entry (docs/LADDER.md L8)`, async () => {
+      const page = await open(viewport);
+      await page.getByTestId("play-now").click();
+      await page.waitForSelector('[data-testid="table"][data-phase="bidding"]');
+      const playerId = z.string().parse(await page.getByTestId("nav-identity").getAttribute("data-player-id"));
+      const gameId = roomIdOf(page);
+      // Leave at once: a bot takes the seat for good and makes every one of its moves.
+      page.once("dialog", (d) => void d.accept());
+      await page.getByTestId("leave-link").click();
+      await page.getByTestId("play-now").waitFor();
+      await expect.poll(async () => z.object({ data: z.object({ status: z.string() }) }).parse(await (await fetch(`${server.httpUrl}/api/games/${gameId}`)).json()).data.status, { timeout: 120_000, interval: 250 }).toBe("completed");
+      expect(await page.locator(`[data-testid="ladder-row"][data-player-id="${playerId}"]`).count()).toBe(0);
+      expect((await fetch(`${server.httpUrl}/api/rankings/${playerId}`)).status).toBe(404);
+      await page.goto(`${server.httpUrl}/#/profile/${playerId}`);
+      await page.getByTestId("profile-stats").waitFor();
+      const value = async (stat: string): Promise<string> => (await page.locator(`[data-stat="${stat}"] dd`).textContent()) ?? "";
+      expect(await value("gamesPlayed")).toBe("1");
+      expect(await value("gamesWon")).toBe("0 (0%)");
+      expect(await value("gamesAbandoned")).toBe("1");
+      await screenshot(page, `${viewport.name}-profile-abandoned-seat`);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }, 180_000);
+
+    it(`${viewport.name}: the dealer's forbidden bid is greyed out and a line says why`, async () => {
+      const page = await open(viewport);
+      await page.getByTestId("play-now").click();
+      await page.getByTestId("table").waitFor();
+      let reason: string | null = null;
+      for (;;) {
+        const offer = await nextOffer(page);
+        if (offer === "done") break;
+        if (offer === "bid" && (await page.locator('[data-testid="bid-button"][data-legal="false"]').count()) > 0) {
+          reason = await page.getByTestId("bid-hook-reason").textContent();
+          await screenshot(page, `${viewport.name}-dealer-hook`);
+          break;
+        }
+        await makeMove(page, offer);
+      }
+      expect(reason).toMatch(/you may not bid \d+: the bids may not add up to \d+/i);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }, 300_000);
+
     it(`${viewport.name}: the last trick stays until the next starts, cards animate unless reduced motion is asked for; sound is off until turned on, and remembered`, async () => {
       const animationOf = async (page: Page, selector: string): Promise<string> =>
         z.string().parse(await page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).animationName`));
