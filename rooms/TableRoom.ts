@@ -29,7 +29,7 @@ import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
-import { PlayAgain } from "./table/playAgain.js";
+import { afterPlayAgainWait, PLAY_AGAIN_WAIT_MS, PlayAgain } from "./table/playAgain.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -100,7 +100,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     if (!table.ok) throw joinError(table.code, table.detail);
     const { created, bots } = table;
     ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
-    this.awaitingCreator = true;
+    this.awaitingCreator = table.hasCreator;
+    if (!table.hasCreator) this.waitForPlayers();
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
     await this.updateListing();
     // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
@@ -268,6 +269,16 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
     const ctx = { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now };
     handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message), playAgain: () => this.playAgain() }, client, type, raw);
+  }
+
+  /** A "play again" table, opened by the server, waits for its players (rooms/table/playAgain.ts). */
+  private waitForPlayers(): void {
+    this.autoDispose = false;
+    this.clock.setTimeout(() => {
+      const next = afterPlayAgainWait(this.game);
+      if (next === "close") void this.disconnect();
+      else if (next === "auto_dispose") this.autoDispose = true;
+    }, PLAY_AGAIN_WAIT_MS);
   }
 
   /** `play_again`: the next table (opened once), told to every seated player. */

@@ -26,6 +26,11 @@ export type CreatedTable =
       readonly inviteCode: string | null;
       readonly bots: number;
       readonly reconnectSeconds: number | undefined;
+      /**
+       * A client's `create` made it, so its first human join is the creator's (no invitation
+       * needed). False for a "play again" table, which the server opened: everyone needs the invitation.
+       */
+      readonly hasCreator: boolean;
     }
   | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string };
 
@@ -46,7 +51,7 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   const givenInvite = again.success && again.data.playAgain.key === deps.restoreKey ? again.data.playAgain.invite : null;
   const inviteCode = isPublic ? null : (givenInvite ?? newInviteCode());
   await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
-  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds };
+  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds, hasCreator: givenInvite === null };
 }
 
 /** What a join asks for: watch, come back to one's seat, or sit at a free seat. */

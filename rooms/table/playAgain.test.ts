@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { startedGame, run, type Game } from "../../src/game/testkit.js";
+import { newGame, startedGame, run, testJoin, type Game } from "../../src/game/testkit.js";
 import type { PlayerId } from "../../src/game/types.js";
-import { nextTableOptions, PlayAgain, type NextTableOptions } from "./playAgain.js";
+import { afterPlayAgainWait, nextTableOptions, PlayAgain, type NextTableOptions } from "./playAgain.js";
 
 const KEY = "restore-key-restore-key-0123456789";
 
@@ -38,5 +38,11 @@ describe("play again (docs/PROTOCOL.md, play_again)", () => {
     expect(a).toMatchObject({ ok: true, next: { roomId: "room-2", bots: 0 } });
     expect(opened).toHaveLength(2);
     if (a.ok) expect(a.next.invite).toBe(opened[1]?.playAgain.invite);
+  });
+
+  it("after the wait: a table no human sat at closes; one still waiting closes when empty like any table; a started one stays", () => {
+    expect(afterPlayAgainWait(newGame(3).state)).toBe("close");
+    expect(afterPlayAgainWait(run(newGame(3), testJoin(0)).state)).toBe("auto_dispose");
+    expect(afterPlayAgainWait(startedGame(3).state)).toBe("keep");
   });
 });

@@ -15,6 +15,18 @@ import type { GameState } from "../../src/game/types.js";
 import type { PlayAgainMessage, ReasonCode, TableCreateOptions } from "../../src/shared/protocol.js";
 import { newInviteCode } from "../privateAccess.js";
 
+/**
+ * How long a next table waits for its players: until then no refused join (a stranger without
+ * the invitation) closes it while it is empty; if no human has sat down by then, it closes.
+ */
+export const PLAY_AGAIN_WAIT_MS = 60_000;
+
+/** After the wait: close the table (no human came), let it close when empty (as any table), or leave it be (started). */
+export function afterPlayAgainWait(game: GameState): "close" | "auto_dispose" | "keep" {
+  if (!game.seats.some((s) => s.occupant !== null && !s.occupant.isBot)) return "close";
+  return game.phase === "waiting" ? "auto_dispose" : "keep";
+}
+
 /** The server-only part of a next table's create options: its invitation, under the restore key. */
 export const playAgainOptionsSchema = z.object({ playAgain: z.object({ key: z.string().min(16), invite: z.string().min(16).max(64) }) });
 
