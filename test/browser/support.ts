@@ -199,7 +199,7 @@ export async function makeMove(page: Page, offer: "bid" | "card"): Promise<void>
 const logLine = z.object({ index: z.number().int(), createdAt: z.string(), event: gameEventSchema });
 
 /** Reads `/api/games/:id/events` (NDJSON, `{ index, createdAt, event }` per line), validated. */
-export async function fetchLog(httpUrl: string, gameId: string): Promise<{ index: number; event: GameEvent }[]> {
+export async function fetchLog(httpUrl: string, gameId: string): Promise<{ index: number; createdAt: string; event: GameEvent }[]> {
   const res = await fetch(`${httpUrl}/api/games/${gameId}/events`);
   if (!res.ok) throw new Error(`GET events: ${res.status} ${await res.text()}`);
   const text = await res.text();
@@ -208,6 +208,6 @@ export async function fetchLog(httpUrl: string, gameId: string): Promise<{ index
     .filter((l) => l.trim() !== "")
     .map((l) => {
       const line = logLine.parse(JSON.parse(l));
-      return { index: line.index, event: line.event };
+      return { index: line.index, createdAt: line.createdAt, event: line.event };
     });
 }
