@@ -7,7 +7,7 @@
 import { CloseCode, matchMaker, Room, ServerError, type AuthContext } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
-import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type ReasonCode, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
+import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableClientMessageType, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
@@ -29,7 +29,7 @@ import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
-import { afterPlayAgainWait, PLAY_AGAIN_WAIT_MS, PlayAgain } from "./table/playAgain.js";
+import { PlayAgain, waitForPlayers } from "./table/playAgain.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -101,7 +101,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     const { created, bots } = table;
     ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
     this.awaitingCreator = table.hasCreator;
-    if (!table.hasCreator) this.waitForPlayers();
+    if (!table.hasCreator) waitForPlayers({ setTimeout: (cb, ms) => this.clock.setTimeout(cb, ms), game: () => this.game, setAutoDispose: (on) => (this.autoDispose = on), close: () => void this.disconnect() });
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
     await this.updateListing();
     // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
@@ -268,24 +268,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   private onClientMessage(client: TableClient, type: TableClientMessageType, raw: unknown): void {
     const ctx = { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now };
-    handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message), playAgain: () => this.playAgain() }, client, type, raw);
-  }
-
-  /** A "play again" table, opened by the server, waits for its players (rooms/table/playAgain.ts). */
-  private waitForPlayers(): void {
-    this.autoDispose = false;
-    this.clock.setTimeout(() => {
-      const next = afterPlayAgainWait(this.game);
-      if (next === "close") void this.disconnect();
-      else if (next === "auto_dispose") this.autoDispose = true;
-    }, PLAY_AGAIN_WAIT_MS);
-  }
-
-  /** `play_again`: the next table (opened once), told to every seated player. */
-  private async playAgain(): Promise<{ ok: true } | { ok: false; code: ReasonCode; message: string }> {
-    const outcome = await this.again.request(this.game, this.reconnectSeconds);
-    if (outcome.ok) for (const client of this.seatClients.values()) client.send("play_again", outcome.next);
-    return outcome.ok ? { ok: true } : outcome;
+    // `play_again`: the next table (rooms/table/playAgain.ts), told to every seated player.
+    const playAgain = () => this.again.request(this.game, this.reconnectSeconds, (next) => this.seatClients.forEach((c) => c.send("play_again", next)));
+    handleClientMessage({ ...ctx, broadcastEmote: (message) => this.broadcast("emote", message), playAgain }, client, type, raw);
   }
 
   /** The completion hand-off; once it committed, the room goes when its last client leaves. */

@@ -19,28 +19,3 @@ export function shareLink(gameId: string, invite: string | null = null): string 
   const query = invite === null ? "" : `?invite=${encodeURIComponent(invite)}`;
   return `${window.location.origin}${window.location.pathname}#/table/${shortCode(gameId)}${query}`;
 }
-
-/**
- * What someone typed or pasted in the lobby's code field: a short code, a game id, or a whole
- * table link (`…#/table/CODE?invite=…`), as the hash route to open.
- */
-export function tableRouteOf(input: string, spectate: boolean): string | null {
-  const text = input.trim();
-  if (text === "") return null;
-  const link = /#\/table\/([^?#\s]+)(?:\?([^#\s]*))?/.exec(text);
-  const code = link?.[1] ?? text;
-  const invite = new URLSearchParams(link?.[2] ?? "").get("invite");
-  const query = new URLSearchParams();
-  if (spectate) query.set("spectate", "1");
-  if (invite !== null && invite !== "") query.set("invite", invite);
-  const q = query.toString();
-  return `#/table/${encodeURIComponent(safeDecode(code))}${q === "" ? "" : `?${q}`}`;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

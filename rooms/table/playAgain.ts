@@ -27,6 +27,24 @@ export function afterPlayAgainWait(game: GameState): "close" | "auto_dispose" | 
   return game.phase === "waiting" ? "auto_dispose" : "keep";
 }
 
+/** What a next table's room lends {@link waitForPlayers}. */
+export interface WaitingRoom {
+  setTimeout(callback: () => void, ms: number): void;
+  game(): GameState;
+  setAutoDispose(on: boolean): void;
+  close(): void;
+}
+
+/** A next table, opened by the server, waits {@link PLAY_AGAIN_WAIT_MS} for its players. */
+export function waitForPlayers(room: WaitingRoom): void {
+  room.setAutoDispose(false);
+  room.setTimeout(() => {
+    const next = afterPlayAgainWait(room.game());
+    if (next === "close") room.close();
+    else if (next === "auto_dispose") room.setAutoDispose(true);
+  }, PLAY_AGAIN_WAIT_MS);
+}
+
 /** The server-only part of a next table's create options: its invitation, under the restore key. */
 export const playAgainOptionsSchema = z.object({ playAgain: z.object({ key: z.string().min(16), invite: z.string().min(16).max(64) }) });
 
@@ -61,8 +79,11 @@ export class PlayAgain {
     private readonly restoreKey: string,
   ) {}
 
-  /** The next table of `game`, opened now if it is the first request. A failed opening may be asked again. */
-  async request(game: GameState, reconnectSeconds: number): Promise<PlayAgainOutcome> {
+  /**
+   * The next table of `game`, opened now if it is the first request, and told to the seated
+   * players (`tell`). A failed opening rejects, and may be asked again.
+   */
+  async request(game: GameState, reconnectSeconds: number, tell: (next: PlayAgainMessage) => void = () => undefined): Promise<PlayAgainOutcome> {
     if (game.phase !== "completed") return { ok: false, code: "table/game_not_over", message: "play again once the game is over" };
     if (this.next === null) {
       const options = nextTableOptions(game, this.restoreKey, reconnectSeconds);
@@ -74,6 +95,8 @@ export class PlayAgain {
         },
       );
     }
-    return { ok: true, next: await this.next };
+    const next = await this.next;
+    tell(next);
+    return { ok: true, next };
   }
 }

@@ -9,8 +9,7 @@ import { applyDelta, fromSnapshot, type LadderDeltaData } from "../../client/src
 import { modelFromRoomState } from "../../client/src/model.js";
 import { parseLog } from "../../client/src/events.js";
 import { reasonText } from "../../client/src/reasons.js";
-import { parseRoute } from "../../client/src/router.js";
-import { tableRouteOf } from "../../client/src/tableCode.js";
+import { parseRoute, tableRouteOf } from "../../client/src/router.js";
 import { REASON_CODES } from "../../src/shared/protocol.js";
 
 const row = (rank: number, name: string, total: number) => ({ rank, playerId: `p-${name}`, displayName: name, total, highest: total, games: 1, wins: 0 });

@@ -11,7 +11,8 @@ import { EMPTY_LADDER, TIERS, applyDelta, deltaSchema, fromSnapshot, snapshotSch
 import { request } from "../http.js";
 import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
 import { identity } from "../session.js";
-import { shortCode, tableRouteOf } from "../tableCode.js";
+import { shortCode } from "../tableCode.js";
+import { tableRouteOf } from "../router.js";
 import { TableConnection, handOver } from "../tableConnection.js";
 
 const listingSchema = z.object({
