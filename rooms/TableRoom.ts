@@ -82,7 +82,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.reservations = new BotReservations(deps.now);
     this.timers = new TableTimers({ setTimeout: (callback, ms) => this.clock.setTimeout(callback, ms) }, deps.now);
     this.handoff = new CompletionHandoff(deps, this.log);
-    this.again = new PlayAgain((options) => matchMaker.createRoom(ROOM_NAMES.table, options), deps.restoreKey);
+    // On this process: the invitation travels under this process's restore key.
+    this.again = new PlayAgain((options) => matchMaker.handleCreateRoom(ROOM_NAMES.table, options), deps.restoreKey);
     const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.seatClients.has(seat) };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
   }

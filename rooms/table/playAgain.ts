@@ -7,8 +7,9 @@
  * each seated player the new room id and invitation (`play_again`), and their clients join it.
  *
  * What the next table is is a pure decision ({@link nextTableOptions}); opening it is the
- * matchmaker's `createRoom`, passed in. Options the server alone may give a new table (its
- * invitation) are guarded by the server's restore key ({@link playAgainOptionsSchema}).
+ * matchmaker's `handleCreateRoom` on this process, passed in. Options the server alone may give
+ * a new table (its invitation) are guarded by the restore key ({@link playAgainOptionsSchema}),
+ * which is per process: hence this process.
  */
 import { z } from "zod";
 import type { GameState } from "../../src/game/types.js";
@@ -67,7 +68,7 @@ export function nextTableOptions(game: GameState, restoreKey: string, reconnectS
 /** What a `play_again` request comes to. */
 export type PlayAgainOutcome = { readonly ok: true; readonly next: PlayAgainMessage } | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
 
-/** Opens a table and says its room id (the matchmaker's `createRoom`). */
+/** Opens a table on this process and says its room id (the matchmaker's `handleCreateRoom`). */
 export type OpenTable = (options: NextTableOptions) => Promise<{ readonly roomId: string }>;
 
 /** The next table of one finished table: opened once, on the first request. */
