@@ -1,5 +1,5 @@
 /**
- * Contract suite of game completion (rules C1-C6 in completion.ts) and of the database's
+ * Contract suite of game completion (rules C1-C7 in completion.ts) and of the database's
  * integrity rules (spec 004 §10, retention), run against every available backend in the same
  * run: PGlite always, PostgreSQL when DATABASE_URL is set.
  */
@@ -15,7 +15,7 @@ import { GameNotFoundError } from "./errors.js";
 import { createGame, getGame, getSummary, listSummariesInCompletionOrder, markStarted } from "./games.js";
 import { getLifetimeStatsMany, type LifetimeStats } from "./players.js";
 import { pgErrorCode } from "./pgError.js";
-import { ALL_TIME_SEASON, gameEvents, gameSummaries, games, ladderEntries, playerLifetimeStats, scoreEvents, seasons } from "./schema/index.js";
+import { ALL_TIME_SEASON, gameEvents, gameSummaries, games, ladderEntries, playerLifetimeStats, players, scoreEvents, seasons } from "./schema/index.js";
 import { createOccupants, gameIdFor, playGame, type PlayedGame } from "./testing/fixtures.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -105,6 +105,46 @@ describe.each(testBackends())("completion contract on $name", (backend) => {
     for (const a of audit) expect(a).toMatchObject({ source: "game", actionId: null });
   });
 
+  it("C7: an abandoned seat counts as a lost game with no ladder points; an unranked test client gets no ladder entry; bid figures are added", async () => {
+    const fresh = await createOccupants(t.db, `cc7-${backend.name}`, 4, 1);
+    const [quitter, tester, stayer, bot] = fresh as [SeatOccupant, SeatOccupant, SeatOccupant, SeatOccupant];
+    await t.db.update(players).set({ unranked: true }).where(eq(players.id, tester.playerId));
+    const game = await startedGame("c7", [quitter, tester, stayer, bot]);
+    const base = inputFor(game);
+    // The quitter's seat: a bot made 33 of its 65 moves (more than half); say it won.
+    const deltas = base.deltas.map((d) => (d.playerId === quitter.playerId ? { ...d, won: true, moves: { moves: 65, notOwn: 33 } } : d));
+    const summary: GameSummary = { ...base.summary, players: base.summary.players.map((p) => (p.playerId === quitter.playerId ? { ...p, won: true } : p)) };
+    const result = await completeGame(t.db, { ...base, summary, deltas });
+    expect(result.applied).toBe(true);
+    const stats = await getLifetimeStatsMany(t.db, fresh.map((p) => p.playerId));
+    const statOf = (p: SeatOccupant) => stats.find((x) => x.playerId === p.playerId);
+    expect(statOf(quitter)).toMatchObject({ gamesPlayed: 1, gamesWon: 0, gamesAbandoned: 1, currentLossStreak: 1, mostConsecutiveLosses: 1 });
+    for (const d of base.deltas) {
+      const results = game.state.roundResults.map((r) => r.find((x) => x.seat === base.summary.players.find((p) => p.playerId === d.playerId)?.seat));
+      expect(stats.find((x) => x.playerId === d.playerId)).toMatchObject({
+        roundsPlayed: 10,
+        bidsMade: results.filter((r) => r !== undefined && r.bid === r.tricks).length,
+        zeroBidsMade: results.filter((r) => r !== undefined && r.bid === 0 && r.tricks === 0).length,
+      });
+    }
+    expect(statOf(stayer)?.gamesAbandoned).toBe(0);
+    // Only the player who stayed is ranked: not the quitter, not the test client, not the bot.
+    expect(result.applied && result.ladderChanges.map((c) => c.playerId)).toEqual([stayer.playerId, stayer.playerId]);
+    const ranked = await t.db.select({ playerId: ladderEntries.playerId }).from(ladderEntries).where(inArray(ladderEntries.playerId, fresh.map((p) => p.playerId)));
+    expect(ranked.map((r) => r.playerId)).toEqual([stayer.playerId, stayer.playerId]);
+    expect((await t.db.select().from(scoreEvents).where(eq(scoreEvents.gameId, game.gameId))).map((e) => e.playerId)).toEqual([stayer.playerId, stayer.playerId]);
+  });
+
+  it("C6: bid figures or move counts that do not fit are refused, and nothing is written", async () => {
+    const game = await startedGame("c6-bids", [humans[0]!, humans[1]!, bots[0]!]);
+    const input = inputFor(game);
+    const first = input.deltas[0]!;
+    for (const bad of [{ ...first, bidsMade: first.roundsPlayed + 1 }, { ...first, zeroBidsMade: first.bidsMade + 1 }, { ...first, moves: { moves: 3, notOwn: 4 } }, { ...first, roundsPlayed: -1 }]) {
+      await expect(completeGame(t.db, { ...input, deltas: [bad, ...input.deltas.slice(1)] })).rejects.toBeInstanceOf(CompletionInputError);
+    }
+    expect((await getGame(t.db, game.gameId))?.status).toBe("in_progress");
+  });
+
   it("C2: completing twice applies once, sequentially and concurrently", async () => {
     const seats = [humans[3]!, humans[4]!, bots[1]!];
     const game = await startedGame("c2", seats);
@@ -151,6 +191,7 @@ describe.each(testBackends())("completion contract on $name", (backend) => {
         const curW = p.won ? (prev?.currentWinStreak ?? 0) + 1 : 0;
         const curL = p.won ? 0 : (prev?.currentLossStreak ?? 0) + 1;
         const at = completedAt.get(summary.gameId) ?? null;
+        const mine = summary.rounds.flatMap((r) => r.results.filter((x) => x.seat === p.seat));
         stats.set(p.playerId, {
           playerId: p.playerId,
           gamesPlayed: (prev?.gamesPlayed ?? 0) + 1,
@@ -163,6 +204,10 @@ describe.each(testBackends())("completion contract on $name", (backend) => {
           currentLossStreak: curL,
           mostConsecutiveWins: Math.max(prev?.mostConsecutiveWins ?? 0, curW),
           mostConsecutiveLosses: Math.max(prev?.mostConsecutiveLosses ?? 0, curL),
+          roundsPlayed: (prev?.roundsPlayed ?? 0) + mine.length,
+          bidsMade: (prev?.bidsMade ?? 0) + mine.filter((r) => r.bid === r.tricks).length,
+          zeroBidsMade: (prev?.zeroBidsMade ?? 0) + mine.filter((r) => r.bid === 0 && r.tricks === 0).length,
+          gamesAbandoned: prev?.gamesAbandoned ?? 0,
           lastGameAt: prev?.lastGameAt === null || prev?.lastGameAt === undefined || (at !== null && at > prev.lastGameAt) ? at : prev.lastGameAt,
         });
         if (p.isBot) continue;

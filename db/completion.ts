@@ -16,13 +16,18 @@
  * - C4 streaks: a game counts as won when `LifetimeStatDelta.won` is true. The current
  *   win/loss streaks and the longest ones follow the order in which completions applied (the
  *   order of `game_summaries.completion_seq`).
- * - C5 ladder: only human players (not bots) get ladder entries and score events. A total
+ * - C5 ladder: only ranked human players (not bots; C7) get ladder entries and score events. A total
  *   that would leave the safe integer range is refused with `ladder/score_overflow` and
  *   nothing is written. `score_first_reached_at` is set to the database clock (truncated to
  *   milliseconds, taken under the row lock) whenever the total changes; a 0 delta keeps it.
  * - C6 consistency: the input is checked before anything is written (the summary belongs to
  *   the game, one delta per summary player with the same score and bot flag, every player
- *   exists with the same bot flag, safe integers).
+ *   exists with the same bot flag, safe integers, bid figures and move counts that fit:
+ *   `zeroBidsMade <= bidsMade <= roundsPlayed`, `notOwn <= moves`).
+ * - C7 abandoned seats and test clients (docs/LADDER.md L8, src/ladder/seatStanding.ts): a seat
+ *   whose player made at most half of its moves counts as a lost game in the lifetime stats
+ *   (`games_abandoned` + 1) and gets no ladder entry or score event; nor does a player flagged
+ *   `unranked` (a test client's guest). Bid figures are added for every seat.
  *
  * The transaction is a {@link CompletionPipeline} (src/completion): {@link claimGame} (C2, C6)
  * then the participants {@link lifetimeStatsParticipant}, {@link gameSummaryParticipant} and
@@ -42,6 +47,7 @@ import { players } from "./schema/players.js";
 import { applyLadderWrites, type LadderChange } from "./ladderWrites.js";
 import { CompletionPipeline, register, type CompletionParticipant, type FinishedGame, type GameCompletion, type RegisteredParticipant, type TransactionRunner } from "../src/completion/pipeline.js";
 import { gameLadderWrites } from "../src/ladder/ladderChange.js";
+import { seatStanding } from "../src/ladder/seatStanding.js";
 import type { Logger } from "../src/platform/logger.js";
 
 /** What {@link completeGame} writes: a finished game (src/completion). */
@@ -102,6 +108,12 @@ function validate(input: CompleteGameInput): void {
       if (!Number.isSafeInteger(value)) fail(`delta ${name} of ${d.playerId} is not a safe integer`);
     }
     if (d.tricksWon < 0) fail(`delta tricksWon of ${d.playerId} is negative`);
+    const counts = [["roundsPlayed", d.roundsPlayed], ["bidsMade", d.bidsMade], ["zeroBidsMade", d.zeroBidsMade], ["moves", d.moves.moves], ["notOwn", d.moves.notOwn]] as const;
+    for (const [name, value] of counts) {
+      if (!Number.isSafeInteger(value) || value < 0) fail(`delta ${name} of ${d.playerId} is not a non-negative safe integer`);
+    }
+    if (d.zeroBidsMade > d.bidsMade || d.bidsMade > d.roundsPlayed) fail(`the bid figures of ${d.playerId} do not fit (zero bids made <= bids made <= rounds played)`);
+    if (d.moves.notOwn > d.moves.moves) fail(`delta moves of ${d.playerId}: more moves not its own than moves`);
     const line = summary.players.find((p) => p.playerId === d.playerId);
     if (line === undefined) fail(`player ${d.playerId} is not in the summary`);
     else if (line.isBot !== d.isBot || line.score !== d.score || line.won !== d.won || line.tricksWon !== d.tricksWon) {
@@ -148,11 +160,15 @@ export async function claimGame(tx: Transaction, input: FinishedGame): Promise<b
   return true;
 }
 
-/** C3/C4: every seat's lifetime stats, one atomic multi-row upsert, rows in player id order. */
+/** C3/C4/C7: every seat's lifetime stats, one atomic multi-row upsert, rows in player id order. */
 export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> = {
   name: "lifetime_stats",
   async write(tx, input) {
-    const deltas = [...input.deltas].sort(byPlayerId);
+    // C7: an abandoned seat's game is a loss (whether a player is unranked does not matter here).
+    const deltas = [...input.deltas].sort(byPlayerId).map((d) => {
+      const standing = seatStanding(d, { unranked: false });
+      return { ...d, won: standing.won, abandoned: standing.abandoned };
+    });
     const { completedAt } = input;
     const ex = (column: string) => sql.raw(`excluded.${column}`);
     const won = sql`${ex("games_won")} = 1`;
@@ -163,6 +179,10 @@ export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> 
           playerId: d.playerId,
           gamesPlayed: 1,
           gamesWon: d.won ? 1 : 0,
+          roundsPlayed: d.roundsPlayed,
+          bidsMade: d.bidsMade,
+          zeroBidsMade: d.zeroBidsMade,
+          gamesAbandoned: d.abandoned ? 1 : 0,
           highestScore: d.score,
           lowestScore: d.score,
           totalPoints: d.score,
@@ -183,6 +203,10 @@ export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> 
           lowestScore: sql`LEAST(${playerLifetimeStats.lowestScore}, ${ex("lowest_score")})`,
           totalPoints: sql`${playerLifetimeStats.totalPoints} + ${ex("total_points")}`,
           totalTricksWon: sql`${playerLifetimeStats.totalTricksWon} + ${ex("total_tricks_won")}`,
+          roundsPlayed: sql`${playerLifetimeStats.roundsPlayed} + ${ex("rounds_played")}`,
+          bidsMade: sql`${playerLifetimeStats.bidsMade} + ${ex("bids_made")}`,
+          zeroBidsMade: sql`${playerLifetimeStats.zeroBidsMade} + ${ex("zero_bids_made")}`,
+          gamesAbandoned: sql`${playerLifetimeStats.gamesAbandoned} + ${ex("games_abandoned")}`,
           currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
           currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
           mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
@@ -227,7 +251,10 @@ export interface LadderCompletion {
 /** C5 writes, inside the transaction: the game's ladder rule (src/ladder), overflow refused. */
 async function writeGameLadder(tx: Transaction, input: FinishedGame): Promise<LadderCompletion> {
   const season = await currentSeason(tx, input.gameId);
-  const writes = gameLadderWrites(input.deltas, { allTime: ALL_TIME_SEASON, current: season });
+  // C7: test clients' guests are never ranked.
+  const humans = input.deltas.filter((d) => !d.isBot).map((d) => d.playerId);
+  const flagged = humans.length === 0 ? [] : await tx.select({ id: players.id }).from(players).where(and(inArray(players.id, humans), eq(players.unranked, true)));
+  const writes = gameLadderWrites(input.deltas, { allTime: ALL_TIME_SEASON, current: season }, new Set(flagged.map((p) => p.id)));
   if (writes.length === 0) return { season, changes: [] };
   const tierKey = or(...[{ tier: "all_time" as const, season: ALL_TIME_SEASON }, { tier: "season" as const, season }].map((t) => and(eq(ladderEntries.tier, t.tier), eq(ladderEntries.season, t.season))));
   const current = await tx

@@ -81,6 +81,12 @@ export interface LifetimeStats {
   readonly mostConsecutiveLosses: number;
   readonly currentWinStreak: number;
   readonly currentLossStreak: number;
+  /** Bid figures: rounds played, rounds that took exactly the tricks bid, zero bids that took none. */
+  readonly roundsPlayed: number;
+  readonly bidsMade: number;
+  readonly zeroBidsMade: number;
+  /** Games whose seat was abandoned (docs/LADDER.md, L8); each also counts as lost. */
+  readonly gamesAbandoned: number;
   readonly lastGameAt: Date | null;
 }
 

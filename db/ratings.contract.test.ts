@@ -15,7 +15,7 @@ import { testBackends, type TestDatabase } from "../test/support/db.js";
 import { createGameCompletion } from "./completion.js";
 import { createGame, markStarted } from "./games.js";
 import { getRating, ratingParticipant, rebuildRatings } from "./ratings.js";
-import { ladderEntries, playerRatings, ratingUpdates, scoreEvents } from "./schema/index.js";
+import { ladderEntries, playerRatings, players, ratingUpdates, scoreEvents } from "./schema/index.js";
 import { createOccupants, playGame } from "./testing/fixtures.js";
 
 const silent = { error: () => undefined };
@@ -185,5 +185,16 @@ describe.each(testBackends())("skill ratings on $name", (backend) => {
     // A second rebuild is the same again.
     await rebuildRatings(t.db);
     expect(strip(await ratingRows())).toEqual(live.ratings);
+  });
+
+  it("L8: a test client's guest (players.unranked) is rated as a bot is: never rated, never on the rating tier", async () => {
+    const guest = humans[5]!;
+    await t.db.update(players).set({ unranked: true }).where(eq(players.id, guest.playerId));
+    const before = await getRating(t.db, guest.playerId);
+    const game = await finishedGame("unranked guest", [guest, humans[3]!, humans[4]!]);
+    expect(await completion.complete(game)).toEqual({ applied: true });
+    const rated = await t.db.select({ playerId: ratingUpdates.playerId }).from(ratingUpdates).where(eq(ratingUpdates.gameId, game.gameId));
+    expect(rated.map((r) => r.playerId).sort()).toEqual([humans[3]!.playerId, humans[4]!.playerId].sort());
+    expect(await getRating(t.db, guest.playerId)).toEqual(before);
   });
 });

@@ -43,9 +43,20 @@ export interface RatingCompletion {
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The seats of a summary, in the summary's order (the order every rating of it uses). */
-function seatsOf(summaryPlayers: readonly { playerId: PlayerId; isBot: boolean; score: number }[]): RatedSeat[] {
-  return summaryPlayers.map((p) => ({ playerId: p.playerId, isBot: p.isBot, score: p.score }));
+/**
+ * The seats of a summary, in the summary's order (the order every rating of it uses). A test
+ * client's guest (`players.unranked`, docs/LADDER.md L8) takes part as a bot does: with the fixed
+ * bot rating, never rated, never on the `rating` tier.
+ */
+function seatsOf(summaryPlayers: readonly { playerId: PlayerId; isBot: boolean; score: number }[], unranked: ReadonlySet<string>): RatedSeat[] {
+  return summaryPlayers.map((p) => ({ playerId: p.playerId, isBot: p.isBot || unranked.has(p.playerId), score: p.score }));
+}
+
+/** Of these players, the ones flagged `unranked`. */
+async function unrankedOf(tx: Transaction, ids: readonly PlayerId[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.select({ id: players.id }).from(players).where(and(inArray(players.id, [...ids]), eq(players.unranked, true)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The rating tier's ladder write of one update (RS1, RS3). */
@@ -56,7 +67,7 @@ function ratingWrite(u: RatingUpdate): LadderWrite {
 
 /** RS1: rates one finished game inside the completion transaction. */
 export async function writeGameRatings(tx: Transaction, game: FinishedGame): Promise<RatingCompletion> {
-  const seats = seatsOf(game.summary.players);
+  const seats = seatsOf(game.summary.players, await unrankedOf(tx, game.summary.players.filter((p) => !p.isBot).map((p) => p.playerId)));
   const humans = [...new Set(seats.filter((s) => !s.isBot).map((s) => s.playerId))].sort(byId);
   if (rateGame(seats, () => null).length === 0) return { updates: [], changes: [] };
   const start = initialRating();
@@ -131,6 +142,7 @@ async function insertChunks<T>(rows: readonly T[], insert: (chunk: T[]) => Promi
 /** RS4: the replay, inside the rebuild's transaction. */
 async function replay(tx: Transaction): Promise<{ state: Map<PlayerId, Replayed>; updates: { gameId: string; u: RatingUpdate }[]; games: number; rated: number }> {
   const state = new Map<PlayerId, Replayed>();
+  const unranked = new Set((await tx.select({ id: players.id }).from(players).where(eq(players.unranked, true))).map((r) => r.id));
   const updates: { gameId: string; u: RatingUpdate }[] = [];
   let after = 0;
   let gamesSeen = 0;
@@ -146,7 +158,7 @@ async function replay(tx: Transaction): Promise<{ state: Map<PlayerId, Replayed>
     for (const row of batch) {
       after = row.seq;
       gamesSeen++;
-      const seats = seatsOf(parseStored(summaryPlayersSchema, row.players, "game_summaries.players"));
+      const seats = seatsOf(parseStored(summaryPlayersSchema, row.players, "game_summaries.players"), unranked);
       const done = rateGame(seats, (id) => state.get(id)?.rating ?? null);
       if (done.length > 0) rated++;
       const at = row.completedAt ?? new Date(0);

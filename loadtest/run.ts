@@ -11,7 +11,8 @@
  * and prints both (p50/p99): the difference is what the routing adds to a join.
  *
  * Runs N bot clients (the house policy, Colyseus SDK over real WebSockets, guest sessions from
- * the REST API; guests are ordinary players, so finished games move the ladder) at M tables of
+ * the REST API; on the harness's own server guests are ordinary players, so finished games move
+ * the ladder; against `--url` they log in unranked, docs/LADDER.md L8) at M tables of
  * N/M seats each, spread over K worker processes (loadtest/worker.ts; default one per core) so
  * that one client process's event loop does not dominate the figures. Each bot waits a random
  * think time before each move. Without `--url` it starts a server process itself
@@ -410,7 +411,7 @@ async function main(): Promise<number> {
   const started = Array.from({ length: workers }, (_, w) => {
     const firstTable = Math.floor((w * tables) / workers);
     const tableCount = Math.floor(((w + 1) * tables) / workers) - firstTable;
-    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline, totalTables: tables, rampMs: parsed.data["ramp-seconds"] * 1000, rampStartAt }, onProgress);
+    return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline, totalTables: tables, rampMs: parsed.data["ramp-seconds"] * 1000, rampStartAt, unranked: parsed.data.url !== undefined }, onProgress);
   });
   const killer = setTimeout(() => started.forEach((s) => s.child.kill("SIGKILL")), parsed.data["max-seconds"] * 1000 + 60_000);
   const reports = (await Promise.all(started.map((s) => s.report))).filter((r): r is WorkerReport => r !== null);

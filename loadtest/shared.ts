@@ -24,6 +24,11 @@ export const workerJobSchema = z.object({
   rampStartAt: z.number(),
   /** Epoch ms after which the worker stops waiting for games and reports. */
   deadline: z.number(),
+  /**
+   * Log the clients in as unranked guests (docs/LADDER.md, L8): true against someone else's
+   * server (`--url`); false on the harness's own server, whose lobby delay needs ladder deltas.
+   */
+  unranked: z.boolean(),
 });
 export type WorkerJob = z.infer<typeof workerJobSchema>;
 

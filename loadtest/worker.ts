@@ -55,7 +55,7 @@ async function run(job: WorkerJob): Promise<WorkerReport> {
 
   const accounts = await pool(clients, 20, async (i) => {
     try {
-      return await guestLogin(http, `load-${job.firstTable * job.seats + i}`);
+      return await guestLogin(http, `load-${job.firstTable * job.seats + i}`, { unranked: job.unranked });
     } catch (err) {
       failed(err, 1);
       return null;

@@ -4,7 +4,7 @@
  * the commit -> evolve -> completion -> publish, strictly in order). Timers, listing, directory,
  * bot seats and the completion hand-off live in rooms/table/.
  */
-import { CloseCode, Room, type AuthContext } from "@colyseus/core";
+import { CloseCode, matchMaker, Room, type AuthContext } from "@colyseus/core";
 import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
 import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
@@ -27,6 +27,7 @@ import { decidePrivateAccess } from "./privateAccess.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
 import { logRoomException } from "./roomFaults.js";
+import { PlayAgain, waitForPlayers } from "./table/playAgain.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -68,6 +69,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private readonly timers: TableTimers;
   private readonly handoff: CompletionHandoff;
   private readonly seats: SeatHandover;
+  private readonly again: PlayAgain;
   private shuttingDown = false;
   private disposed = false;
   private messageContext: MessageContext | undefined;
@@ -80,6 +82,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.reservations = new BotReservations(deps.now);
     this.timers = new TableTimers({ setTimeout: (callback, ms) => this.clock.setTimeout(callback, ms) }, deps.now);
     this.handoff = new CompletionHandoff(deps, this.log);
+    // On this process: the invitation travels under this process's restore key.
+    this.again = new PlayAgain((options) => matchMaker.handleCreateRoom(ROOM_NAMES.table, options), deps.restoreKey);
     const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.connections.has(seat) };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
   }
@@ -97,7 +101,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     if (!table.ok) throw joinError(table.code, table.detail);
     const { created, bots } = table;
     ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
-    this.awaitingCreator = true;
+    this.awaitingCreator = table.hasCreator;
+    if (!table.hasCreator) waitForPlayers({ setTimeout: (cb, ms) => this.clock.setTimeout(cb, ms), game: () => this.game, setAutoDispose: (on) => (this.autoDispose = on), close: () => void this.disconnect() });
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
     await this.updateListing();
     // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
@@ -242,10 +247,15 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Every client message spends the client's budget, then goes through the one table of schemas and handlers. */
   private registerMessages(): void {
     // Built once per room, not per message (this runs on every move); the pipeline exists once onCreate ran.
-    const context = (): MessageContext => (this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, broadcastEmote: (message) => this.broadcast("emote", message) });
+    const context = (): MessageContext => (this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, broadcastEmote: (message) => this.broadcast("emote", message), playAgain: () => this.playAgain() });
     const handlers = tableMessageHandlers(this.deps.messageLimits, () => this.clock.currentTime, context);
     for (const type of TABLE_CLIENT_MESSAGE_TYPES) this.onMessage(type, handlers.known(type));
     this.onMessage("*", handlers.unknown);
+  }
+
+  /** `play_again`: the next table (rooms/table/playAgain.ts), told to every seated player. */
+  private playAgain(): ReturnType<PlayAgain["request"]> {
+    return this.again.request(this.game, this.reconnectSeconds, (next) => this.connections.forEachClient((c) => c.send("play_again", next)));
   }
 
   /** The completion hand-off; once it committed, the room goes when its last client leaves. */

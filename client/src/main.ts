@@ -50,7 +50,7 @@ function show(route: Route): void {
       break;
     case "table":
       document.title = route.spectate ? "PZO · Watching" : "PZO · Table";
-      cleanup = tablePage(main, route.roomId, route.spectate);
+      cleanup = tablePage(main, route.roomId, route.spectate, route.invite);
       break;
     case "replay":
       document.title = "PZO · Replay";

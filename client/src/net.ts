@@ -80,7 +80,7 @@ const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
   "join/invalid_client_seed": "Your browser's fairness seed was not accepted.",
   "auth/unauthorized": "You are not signed in (or your session expired).",
   "table/game_in_progress": "That game has already started; you can spectate it.",
-  "table/invitation_required": "That table is private: it needs its invitation link.",
+  "table/invitation_required": "That table is private: open it with the invitation link one of its players shares.",
   "replay/not_found": "There is no such game.",
   "replay/not_finished": "That game has not finished yet.",
   "table/seat_unavailable": "That seat is not available.",

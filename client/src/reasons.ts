@@ -30,6 +30,7 @@ const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   "table/no_free_seat": "There is no free seat.",
   "table/bots_unavailable": "No bot can join right now.",
   "table/emote_rate_limited": "Easy there: one quick message a second, three every ten seconds.",
+  "table/game_not_over": "You can play again once this game is over.",
   "server/shutting_down": "The server is restarting; your seat is kept.",
   "server/internal_error": "Something went wrong on the server; try again.",
   rate_limited: "Too many messages at once; wait a moment.",

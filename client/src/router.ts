@@ -1,8 +1,8 @@
-/** Hash routes: `#/lobby`, `#/rules`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
+/** Hash routes: `#/lobby`, `#/rules`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1][&invite=…]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
 
 export type Route =
   | { readonly name: "lobby" }
-  | { readonly name: "table"; readonly roomId: string; readonly spectate: boolean }
+  | { readonly name: "table"; readonly roomId: string; readonly spectate: boolean; readonly invite: string | null }
   | { readonly name: "replay"; readonly gameId: string; readonly at: number | null }
   | { readonly name: "profile"; readonly playerId: string }
   | { readonly name: "verify"; readonly gameId: string }
@@ -15,7 +15,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/").filter((p) => p !== "").map((p) => decodeURIComponent(p));
   const [head, arg] = parts;
   if (head === "table" && arg !== undefined) {
-    return { name: "table", roomId: arg, spectate: params.get("spectate") === "1" || params.get("spectate") === "true" };
+    const invite = params.get("invite");
+    return { name: "table", roomId: arg, spectate: params.get("spectate") === "1" || params.get("spectate") === "true", invite: invite === null || invite === "" ? null : invite };
   }
   if (head === "replay" && arg !== undefined) {
     const at = Number(params.get("at"));
@@ -26,4 +27,29 @@ export function parseRoute(hash: string): Route {
   if (head === "rules") return { name: "rules" };
   if (head === "account") return { name: "account" };
   return { name: "lobby" };
+}
+
+/**
+ * What someone typed or pasted in the lobby's code field: a short code, a game id, or a whole
+ * table link (`…#/table/CODE?invite=…`), as the hash route to open.
+ */
+export function tableRouteOf(input: string, spectate: boolean): string | null {
+  const text = input.trim();
+  if (text === "") return null;
+  const link = /#\/table\/([^?#\s]+)(?:\?([^#\s]*))?/.exec(text);
+  const code = link?.[1] ?? text;
+  const invite = new URLSearchParams(link?.[2] ?? "").get("invite");
+  const query = new URLSearchParams();
+  if (spectate) query.set("spectate", "1");
+  if (invite !== null && invite !== "") query.set("invite", invite);
+  const q = query.toString();
+  return `#/table/${encodeURIComponent(safeDecode(code))}${q === "" ? "" : `?${q}`}`;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -22,6 +22,8 @@ const welcomeSchema = z.object({
   seat: z.nullable(z.int()),
   playerId: z.nullable(z.string()),
   eventCount: z.int(),
+  /** A private table's invitation, sent to its seated players (docs/PROTOCOL.md). */
+  invite: z.optional(z.nullable(z.string())),
 });
 
 const resultSchema = z.union([
@@ -36,6 +38,15 @@ const resultSchema = z.union([
 ]);
 
 const noticeSchema = z.object({ code: z.string(), message: z.string() });
+
+/** `play_again`: the next table of the same humans and bots (docs/PROTOCOL.md). */
+const playAgainSchema = z.object({ roomId: z.string(), invite: z.string(), bots: z.int() });
+
+/** Where the table's players go next, once one of them asked to play again. */
+export interface NextTable {
+  readonly roomId: string;
+  readonly invite: string;
+}
 
 const emoteSchema = z.object({ seat: z.int(), emote: z.enum(EMOTE_IDS), at: z.number() });
 
@@ -92,6 +103,10 @@ export interface Snapshot {
   readonly autoRejoin: boolean;
   /** Quick-chat phrases of the last few seconds, oldest first. */
   readonly emotes: readonly ShownEmote[];
+  /** A private table's invitation (seated players only), to pass on in the share link. */
+  readonly invite: string | null;
+  /** The next table, once a player asked to play again. */
+  readonly nextTable: NextTable | null;
 }
 
 const historySchema = z.object({ events: z.array(z.unknown()) });
@@ -127,6 +142,8 @@ export class TableConnection {
   /** The last state that could not be read (a protocol mismatch), cleared by the next good one. */
   private stateError: string | null = null;
   private emotes: ShownEmote[] = [];
+  private invite: string | null = null;
+  private nextTable: NextTable | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly stateListener: (state: unknown) => void;
 
@@ -144,6 +161,7 @@ export class TableConnection {
       if (!w.success) return;
       this.mySeat = w.data.seat;
       this.role = w.data.role;
+      this.invite = w.data.invite ?? null;
       this.saveToken();
       this.emit();
     });
@@ -157,6 +175,12 @@ export class TableConnection {
     room.onMessage("notice", (payload: unknown) => {
       const n = noticeSchema.safeParse(payload);
       if (n.success) this.notice = n.data.message;
+      this.emit();
+    });
+    room.onMessage("play_again", (payload: unknown) => {
+      const p = playAgainSchema.safeParse(payload);
+      if (!p.success) return;
+      this.nextTable = { roomId: p.data.roomId, invite: p.data.invite };
       this.emit();
     });
     room.onMessage("emote", (payload: unknown) => {
@@ -318,6 +342,8 @@ export class TableConnection {
       closedReason: this.closedReason,
       autoRejoin: this.autoRejoin,
       emotes: this.emotes,
+      invite: this.invite,
+      nextTable: this.nextTable,
     };
   }
 
@@ -338,7 +364,7 @@ export class TableConnection {
     this.pendingTimer = null;
   }
 
-  private send(type: "bid" | "play" | "start" | "add_bot" | "emote", payload: Record<string, unknown>, blocking: boolean): void {
+  private send(type: "bid" | "play" | "start" | "add_bot" | "emote" | "play_again", payload: Record<string, unknown>, blocking: boolean): void {
     const id = this.nextId++;
     if (blocking) {
       this.clearPending();
@@ -367,6 +393,10 @@ export class TableConnection {
   }
   emote(id: EmoteId): void {
     this.send("emote", { emote: id }, false);
+  }
+  /** Asks for the next table of the same humans and bots (answered by `play_again`). */
+  playAgain(): void {
+    this.send("play_again", {}, false);
   }
 
   /** Leaves on purpose (the seat is given up) and forgets the reconnection token. */

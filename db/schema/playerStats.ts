@@ -10,6 +10,11 @@ import { players } from "./players.js";
  * ending with the latest completion; `most_consecutive_wins` / `most_consecutive_losses` are
  * the longest such runs ever. (`game_summaries` uses the same names for runs of rounds within
  * one game: a different figure.)
+ *
+ * Bid figures (additions): `rounds_played` (every round of every completed game),
+ * `bids_made` (rounds that took exactly the tricks bid), `zero_bids_made` (rounds bid 0 that
+ * took no trick). `games_abandoned` counts games whose seat was abandoned (docs/LADDER.md, rule
+ * L8): such a game counts as lost.
  */
 export const playerLifetimeStats = pgTable(
   "player_lifetime_stats",
@@ -29,6 +34,10 @@ export const playerLifetimeStats = pgTable(
     mostConsecutiveLosses: integer("most_consecutive_losses").notNull().default(0),
     currentWinStreak: integer("current_win_streak").notNull().default(0),
     currentLossStreak: integer("current_loss_streak").notNull().default(0),
+    roundsPlayed: integer("rounds_played").notNull().default(0),
+    bidsMade: integer("bids_made").notNull().default(0),
+    zeroBidsMade: integer("zero_bids_made").notNull().default(0),
+    gamesAbandoned: integer("games_abandoned").notNull().default(0),
     lastGameAt: timestamp("last_game_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [index("pls_last_game_idx").on(t.lastGameAt)],

@@ -11,6 +11,7 @@ import type { RoomDeps } from "../ports.js";
 import type { BotReservations } from "./botSeats.js";
 import { newInviteCode } from "../privateAccess.js";
 import { creatorJoinRefusal, type ParsedJoinOptions } from "./creatorJoin.js";
+import { playAgainOptionsSchema } from "./playAgain.js";
 
 /** Options that only the server's own restore path can produce (it knows the restore key). */
 export const restoreOptionsSchema = z.object({ restoreGameId: z.string().uuid(), restoreKey: z.string().min(16) });
@@ -26,6 +27,11 @@ export type CreatedTable =
       readonly inviteCode: string | null;
       readonly bots: number;
       readonly reconnectSeconds: number | undefined;
+      /**
+       * A client's `create` made it, so its first human join is the creator's (no invitation
+       * needed). False for a "play again" table, which the server opened: everyone needs the invitation.
+       */
+      readonly hasCreator: boolean;
     }
   | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string };
 
@@ -33,7 +39,7 @@ export type CreatedTable =
  * Parses the create options and writes the new game (and a public table's directory row). Options
  * that would refuse the table, or the creator's own join, are refused before anything is written.
  */
-export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roomDirectory" | "now" | "randomUuid" | "randomSeed">, rawOptions: unknown): Promise<CreatedTable> {
+export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roomDirectory" | "now" | "randomUuid" | "randomSeed" | "restoreKey">, rawOptions: unknown): Promise<CreatedTable> {
   const parsed = tableCreateOptionsSchema.safeParse(rawOptions ?? {});
   if (!parsed.success) return { ok: false, code: "join/invalid_options", detail: z.prettifyError(parsed.error) };
   const options = parsed.data;
@@ -46,9 +52,12 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   const gameId = asGameId(deps.randomUuid());
   const created = deps.engine.createGame({ gameId, config: { seats, turnSeconds: options.turnSeconds ?? DEFAULT_TURN_SECONDS }, sessionSeed: deps.randomSeed() });
   const joinCode = isPublic ? deps.roomDirectory.newJoinCode() : null;
-  const inviteCode = isPublic ? null : newInviteCode();
+  // A next table opened by "play again" comes with the invitation its players were told (rooms/table/playAgain.ts).
+  const again = playAgainOptionsSchema.safeParse(rawOptions);
+  const givenInvite = again.success && again.data.playAgain.key === deps.restoreKey ? again.data.playAgain.invite : null;
+  const inviteCode = isPublic ? null : (givenInvite ?? newInviteCode());
   await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
-  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds };
+  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds, hasCreator: givenInvite === null };
 }
 
 /** What a join asks for: watch, come back to one's seat, or sit at a free seat. */

@@ -27,6 +27,8 @@ export interface MessageContext {
   readonly log: Logger;
   readonly now: () => Date;
   readonly broadcastEmote: (message: EmoteMessage) => void;
+  /** `play_again`: opens (once) the next table and tells the seated players (rooms/table/playAgain.ts). */
+  readonly playAgain: () => Promise<Outcome | { ok: true }>;
 }
 
 /** Handles one message of a known type from `client`, and answers it. */
@@ -41,7 +43,11 @@ export function handleClientMessage(ctx: MessageContext, client: TableClient, ty
     return answer(client, said.ok ? { ok: true, type, id } : { ok: false, type, id, code: said.code, message: said.message });
   }
   const run: Promise<Outcome | { ok: true }> =
-    action.kind === "command" ? ctx.pipeline.submit(action.command) : ctx.pipeline.enqueue(() => Promise.resolve(ctx.seats.addBot(action.seat)));
+    action.kind === "command"
+      ? ctx.pipeline.submit(action.command)
+      : action.kind === "play_again"
+        ? ctx.playAgain()
+        : ctx.pipeline.enqueue(() => Promise.resolve(ctx.seats.addBot(action.seat)));
   void run.then(
     (outcome) => answer(client, resultOf(type, id, outcome)),
     (err: unknown) => {

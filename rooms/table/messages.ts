@@ -13,7 +13,8 @@ import { tableClientMessages, TABLE_CLIENT_MESSAGE_TYPES, type EmoteId, type Mov
 export type TableAction =
   | { readonly kind: "command"; readonly command: Command }
   | { readonly kind: "add_bot"; readonly seat: SeatIndex | null }
-  | { readonly kind: "emote"; readonly seat: SeatIndex; readonly emote: EmoteId };
+  | { readonly kind: "emote"; readonly seat: SeatIndex; readonly emote: EmoteId }
+  | { readonly kind: "play_again" };
 
 /** A parsed message, or why it is refused. */
 export type Routed = { readonly ok: true; readonly action: TableAction } | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
@@ -42,6 +43,7 @@ export const TABLE_MESSAGES: { readonly [K in TableClientMessageType]: MessageRo
   start: route(tableClientMessages.start, "only a seated player can start the game", () => ({ kind: "command", command: { type: "start" } })),
   add_bot: route(tableClientMessages.add_bot, "only a seated player can add a bot", (msg) => ({ kind: "add_bot", seat: msg?.seat ?? null })),
   emote: route(tableClientMessages.emote, "only a seated player can send an emote", (msg, seat) => ({ kind: "emote", seat, emote: msg.emote })),
+  play_again: route(tableClientMessages.play_again, "only a seated player can ask to play again", () => ({ kind: "play_again" })),
 };
 
 /** The refusal of a message type the table does not know. */

@@ -20,6 +20,11 @@ export class SeatConnections {
     return this.bySeat.has(seat);
   }
 
+  /** Calls `fn` with every seated connection. */
+  forEachClient(fn: (client: TableClient) => void): void {
+    this.bySeat.forEach((client) => fn(client));
+  }
+
   /** Whether `client` is the connection that plays `seat`. */
   isCurrent(seat: SeatIndex, client: TableClient): boolean {
     return this.bySeat.get(seat) === client;

@@ -32,7 +32,8 @@ async function loginWithBackoff(http: string, displayName: string): Promise<{ to
   const giveUpAt = performance.now() + maxLoginWaitMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await guestLogin(http, displayName);
+      // Bot tables are tests of a server, not players: their guests never enter the ladder.
+      return await guestLogin(http, displayName, { unranked: true });
     } catch (err) {
       if (!(err instanceof GuestLoginError) || err.status !== 429) throw err;
       const waitMs = (err.retryAfterSeconds ?? Math.min(60, 2 ** attempt)) * 1000 + Math.random() * 1000;

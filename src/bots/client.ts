@@ -91,12 +91,15 @@ export class GuestLoginError extends Error {
   }
 }
 
-/** A guest session from the REST API (`POST /api/auth/guest`): how bots and load clients get tokens. */
-export async function guestLogin(httpUrl: string, displayName: string): Promise<{ token: string; playerId: string }> {
+/**
+ * A guest session from the REST API (`POST /api/auth/guest`): how bots and load clients get
+ * tokens. `unranked` makes it a test client's guest, never on the ladder (docs/LADDER.md, L8).
+ */
+export async function guestLogin(httpUrl: string, displayName: string, options: { readonly unranked?: boolean } = {}): Promise<{ token: string; playerId: string }> {
   const response = await fetch(new URL("/api/auth/guest", httpUrl), {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ displayName }),
+    body: JSON.stringify({ displayName, unranked: options.unranked ?? false }),
   });
   if (!response.ok) {
     const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);

@@ -34,6 +34,8 @@ import {
   type PlayerLeftEvent,
   type RoundScoredEvent,
   type RoundStartedEvent,
+  type SeatIndex,
+  type SeatMoveCount,
   type SeatState,
   type SeatTakenByBotEvent,
   type TrickWonEvent,
@@ -139,6 +141,7 @@ function created(event: GameCreatedEvent): GameState {
     winners: [],
     originalOccupants: [],
     trumpHistory: [],
+    moveCounts: seats.map(() => ({ moves: 0, notOwn: 0 })),
     eventCount: 1,
   };
 }
@@ -277,6 +280,16 @@ function roundStarted(state: GameState, event: RoundStartedEvent): GameState {
   };
 }
 
+/**
+ * Counts a seat's move, and whether its original occupant did not make it: a move made on
+ * timeout, or while someone else (a replacement bot) held the seat.
+ */
+function countMove(state: GameState, seat: SeatIndex, auto: boolean): SeatMoveCount[] {
+  const before = state.moveCounts[seat] ?? { moves: 0, notOwn: 0 };
+  const own = !auto && state.seats[seat]?.occupant?.playerId === state.originalOccupants[seat]?.playerId;
+  return replaceAt(state.moveCounts, seat, { moves: before.moves + 1, notOwn: before.notOwn + (own ? 0 : 1) });
+}
+
 function bidPlaced(state: GameState, event: BidPlacedEvent): GameState {
   if (state.phase !== "bidding") fail(state, event, "not the bidding phase");
   if (event.round !== state.round) fail(state, event, `round ${event.round} is not the current round`);
@@ -290,6 +303,7 @@ function bidPlaced(state: GameState, event: BidPlacedEvent): GameState {
     phase: last ? "playing" : "bidding",
     bids: replaceAt(state.bids, event.seat, event.bid),
     turn: nextSeat(event.seat, n),
+    moveCounts: countMove(state, event.seat, event.auto),
     eventCount: state.eventCount + 1,
   };
 }
@@ -309,6 +323,7 @@ function cardPlayed(state: GameState, event: CardPlayedEvent): GameState {
     hands: replaceAt(state.hands, event.seat, rest),
     currentTrick,
     turn: currentTrick.length === state.config.seats ? null : nextSeat(event.seat, state.config.seats),
+    moveCounts: countMove(state, event.seat, event.auto),
     eventCount: state.eventCount + 1,
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./hash.js";
 import { lifetimeDeltas, summarize } from "./summary.js";
 import { run, startedGame, type Game } from "./testing/testkit.js";
+import { legalBids, legalCards } from "./legal.js";
 import { winnersOf } from "./scoring.js";
 import { roundPoints } from "./scoring.js";
 import type { PlayerId } from "./types.js";
@@ -9,6 +10,18 @@ import type { PlayerId } from "./types.js";
 function playOut(game: Game): Game {
   let g = game;
   while (g.state.phase !== "completed") g = run(g, { type: "timeout", seat: g.state.turn ?? -1 });
+  return g;
+}
+
+/** Plays to the end with each seat's first legal move, made by the seat itself (not on timeout). */
+function playOwnMoves(game: Game): Game {
+  let g = game;
+  while (g.state.phase !== "completed") {
+    const seat = g.state.turn ?? -1;
+    const bid = legalBids(g.state, seat)[0];
+    const card = legalCards(g.state, seat)[0];
+    g = g.state.phase === "bidding" && bid !== undefined ? run(g, { type: "bid", seat, bid }) : run(g, { type: "play", seat, card: card ?? "2C" });
+  }
   return g;
 }
 
@@ -88,13 +101,45 @@ describe("summarize and lifetimeDeltas", () => {
     expect(Object.keys(s.finalScores)).not.toContain("bot-9");
     const deltas = lifetimeDeltas(g.state);
     expect(deltas.map((d) => d.playerId)).toEqual(["p0", "p1", "p2", "p3"]);
+    const results = g.state.roundResults.map((r) => r[2]);
     expect(deltas[2]).toEqual({
       playerId: "p2",
       isBot: false,
       score: g.state.scores[2],
       won: g.state.winners.includes(2),
       tricksWon: s.players[2]?.tricksWon,
+      roundsPlayed: 10,
+      bidsMade: results.filter((r) => r?.bid === r?.tricks).length,
+      zeroBidsMade: results.filter((r) => r?.bid === 0 && r.tricks === 0).length,
+      // 10 bids and 55 cards, every one made by the bot that took the seat before its first move.
+      moves: { moves: 65, notOwn: 65 },
     });
+  });
+
+  it("moves: every bid and card a seat made counts; those made on timeout or by a replacement bot are not its player's own", () => {
+    let g = startedGame(4);
+    const firstBidder = g.state.turn ?? -1;
+    g = run(g, { type: "timeout", seat: firstBidder });
+    g = run(g, { type: "leave", seat: 3, reason: "left" });
+    g = run(g, { type: "replace_with_bot", seat: 3, botPlayerId: "bot-3" as PlayerId, botName: "Bot" });
+    g = playOwnMoves(g);
+    const deltas = lifetimeDeltas(g.state);
+    expect(deltas.map((d) => d.moves.moves)).toEqual([65, 65, 65, 65]);
+    // Round 1's first bidder timed out once; every move of seat 3 was the bot's.
+    expect(deltas.map((d) => d.moves.notOwn)).toEqual([0, 1, 2, 3].map((seat) => (seat === 3 ? 65 : seat === firstBidder ? 1 : 0)));
+  });
+
+  it("bid figures: rounds played, bids made exactly, zero bids made (rule: a made bid takes exactly the tricks bid)", () => {
+    const g = playOut(startedGame(3));
+    const deltas = lifetimeDeltas(g.state);
+    for (const [seat, d] of deltas.entries()) {
+      const results = g.state.roundResults.map((r) => r[seat]);
+      expect(d.roundsPlayed).toBe(10);
+      expect(d.bidsMade).toBe(results.filter((r) => r !== undefined && r.bid === r.tricks).length);
+      expect(d.zeroBidsMade).toBe(results.filter((r) => r !== undefined && r.bid === 0 && r.tricks === 0).length);
+      expect(d.zeroBidsMade).toBeLessThanOrEqual(d.bidsMade);
+    }
+    expect(deltas.reduce((n, d) => n + d.bidsMade, 0)).toBeGreaterThan(0);
   });
 
   it("a game that is not completed has no summary", () => {

@@ -92,6 +92,17 @@ export function lifetimeDeltas(state: GameState): LifetimeStatDelta[] {
   const tricks = tricksBySeat(state);
   return state.scores.map((score, seat) => {
     const o = originalOccupant(state, seat);
-    return { playerId: o.playerId, isBot: o.isBot, score, won: state.winners.includes(seat), tricksWon: tricks[seat] ?? 0 };
+    const results = state.roundResults.map((r) => r[seat]).filter((r) => r !== undefined);
+    return {
+      playerId: o.playerId,
+      isBot: o.isBot,
+      score,
+      won: state.winners.includes(seat),
+      tricksWon: tricks[seat] ?? 0,
+      roundsPlayed: results.length,
+      bidsMade: results.filter((r) => r.bid === r.tricks).length,
+      zeroBidsMade: results.filter((r) => r.bid === 0 && r.tricks === 0).length,
+      moves: state.moveCounts[seat] ?? { moves: 0, notOwn: 0 },
+    };
   });
 }

@@ -363,6 +363,12 @@ export interface GameState {
   readonly originalOccupants: readonly SeatOccupant[];
   /** The trump card of every round started so far, in round order (for the summary). */
   readonly trumpHistory: readonly Card[];
+  /**
+   * Per seat, the bids and cards played since the start, and how many of them the seat's
+   * original occupant did not make itself: made on timeout (`auto`) or by a replacement bot
+   * (docs/LADDER.md, abandoned seats).
+   */
+  readonly moveCounts: readonly SeatMoveCount[];
   /** How many events have been folded: the next event's `event_index`. */
   readonly eventCount: number;
 }
@@ -456,6 +462,13 @@ export interface GameSummary {
   readonly highestMisplay: number;
 }
 
+/** One seat's moves (bids and cards) in a game, and how many its original occupant did not make. */
+export interface SeatMoveCount {
+  readonly moves: number;
+  /** Moves made on timeout or by a replacement bot. */
+  readonly notOwn: number;
+}
+
 /** What one finished game adds to one player's lifetime stats. */
 export interface LifetimeStatDelta {
   readonly playerId: PlayerId;
@@ -463,4 +476,12 @@ export interface LifetimeStatDelta {
   readonly score: number;
   readonly won: boolean;
   readonly tricksWon: number;
+  /** Rounds the seat played (every round of a completed game). */
+  readonly roundsPlayed: number;
+  /** Rounds in which the seat took exactly the tricks it bid. */
+  readonly bidsMade: number;
+  /** Rounds in which the seat bid 0 and took no trick. */
+  readonly zeroBidsMade: number;
+  /** The seat's moves, and how many its player did not make (timeouts, a replacement bot). */
+  readonly moves: SeatMoveCount;
 }

@@ -56,7 +56,11 @@ export const registerBody = z.object({ username, email, password });
 /** `POST /api/auth/login`: username or email, and password. */
 export const loginBody = z.object({ login: z.string().trim().min(1).max(254).describe("Username or email"), password: z.string().min(1).max(256) });
 /** `POST /api/auth/guest`. */
-export const guestBody = z.object({ displayName: displayName.optional() });
+export const guestBody = z.object({
+  displayName: displayName.optional(),
+  /** A test client (`npm run bots`, `npm run loadtest`): plays like anyone, never enters the ladder (docs/LADDER.md, L8). */
+  unranked: z.boolean().optional(),
+});
 /** `POST /api/auth/refresh` and `POST /api/auth/logout`. */
 export const refreshBody = z.object({ refreshToken: z.string().min(16).max(256) });
 /** `PUT /api/users/:id`: any subset; `role` only by an admin. */
@@ -133,6 +137,10 @@ const statsSchema = z.object({
   totalTricksWon: z.number().int(),
   mostConsecutiveWins: z.number().int(),
   mostConsecutiveLosses: z.number().int(),
+  roundsPlayed: z.number().int().describe("rounds played in completed games"),
+  bidsMade: z.number().int().describe("rounds that took exactly the tricks bid"),
+  zeroBidsMade: z.number().int().describe("rounds bid 0 that took no trick"),
+  gamesAbandoned: z.number().int().describe("games whose seat was abandoned (docs/LADDER.md, L8): counted as lost, no ladder points"),
   lastGameAt: z.iso.datetime().nullable(),
 });
 

@@ -5,6 +5,7 @@
  */
 import type { LifetimeStatDelta, PlayerId } from "../game/types.js";
 import type { LadderTier } from "../shared/ladderDelta.js";
+import { seatStanding } from "./seatStanding.js";
 
 /** One ladder entry changed by a completion or a score submission, for the cache and the published delta. */
 export interface LadderChange {
@@ -46,12 +47,15 @@ export interface GameSeasons {
 }
 
 /**
- * The ladder rule of a finished game: only human players (never bots) are ranked, and each gets
+ * The ladder rule of a finished game: only ranked seats count (rule L8, src/ladder/seatStanding.ts:
+ * never a bot, a test client's guest listed in `unranked`, or an abandoned seat), and each gets
  * the game's score in both tiers (all-time and the current season), ordered by player id, then
  * tier, which is the lock order every ladder writer follows.
  */
-export function gameLadderWrites(deltas: readonly LifetimeStatDelta[], seasons: GameSeasons): LadderWrite[] {
-  const humans = deltas.filter((d) => !d.isBot).sort((a, b) => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0));
+export function gameLadderWrites(deltas: readonly LifetimeStatDelta[], seasons: GameSeasons, unranked: ReadonlySet<string> = new Set()): LadderWrite[] {
+  const humans = deltas
+    .filter((d) => seatStanding(d, { unranked: unranked.has(d.playerId) }).ranked)
+    .sort((a, b) => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0));
   const tiers = [
     { tier: "all_time", season: seasons.allTime },
     { tier: "season", season: seasons.current },

@@ -154,6 +154,8 @@ export const tableClientMessages = {
   start: z.object({ id: requestId }).strict().optional(),
   add_bot: z.object({ seat: z.number().int().min(0).max(MAX_SEATS - 1).optional(), id: requestId }).strict().optional(),
   emote: z.object({ emote: z.enum(EMOTE_IDS), id: requestId }).strict(),
+  /** After the game: move the table's humans and bots to a new table together (`play_again` answer). */
+  play_again: z.object({ id: requestId }).strict().optional(),
 } as const;
 export type TableClientMessageType = keyof typeof tableClientMessages;
 export const TABLE_CLIENT_MESSAGE_TYPES = Object.keys(tableClientMessages) as TableClientMessageType[];
@@ -179,6 +181,8 @@ export const PROTOCOL_REASONS = [
   "table/no_free_seat",
   "table/bots_unavailable",
   "table/emote_rate_limited",
+  /** `play_again` before the game is over. */
+  "table/game_not_over",
   "server/shutting_down",
   "server/internal_error",
   /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
@@ -229,6 +233,19 @@ export interface WelcomeMessage {
   readonly invite: string | null;
 }
 
+/**
+ * `play_again` (table, server -> each seated player): the next table of the same humans and
+ * bots is open. Join it: `joinById(roomId, { invite })`.
+ */
+export interface PlayAgainMessage {
+  /** The new table's room id (= its game id). */
+  readonly roomId: string;
+  /** The new table's invitation: the next table is always private. */
+  readonly invite: string;
+  /** Seats the new table gave to bots (its last seats), as many as ended the game as bots. */
+  readonly bots: number;
+}
+
 /** One appended event, redacted for the receiver (other seats' hands and the live seed removed). */
 export interface EventMessage {
   readonly index: number;
@@ -261,7 +278,7 @@ export type ReplayResult =
   | { readonly ok: false; readonly type: string; readonly code: ReasonCode; readonly message: string };
 
 /** Server -> client message types, by room. */
-export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice", "emote", "history"] as const;
+export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice", "emote", "history", "play_again"] as const;
 export const REPLAY_SERVER_MESSAGES = ["event", "replay_status", "replay_result"] as const;
 export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "live", "ladder_snapshot", "ladder_delta"] as const;
 

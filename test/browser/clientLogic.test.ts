@@ -1,13 +1,15 @@
 /**
  * The browser client's pure parts, without a browser: ladder deltas move ranks the way the
  * server does, the table state is read with the schema's defaults for unset fields, every
- * reason code has words, and the replay reads the API's NDJSON framing.
+ * reason code has words, the replay reads the API's NDJSON framing, and table codes and share
+ * links become routes.
  */
 import { describe, expect, it } from "vitest";
 import { applyDelta, fromSnapshot, type LadderDeltaData } from "../../client/src/ladder.js";
 import { modelFromRoomState } from "../../client/src/model.js";
 import { parseLog } from "../../client/src/events.js";
 import { reasonText } from "../../client/src/reasons.js";
+import { parseRoute, tableRouteOf } from "../../client/src/router.js";
 import { REASON_CODES } from "../../src/shared/protocol.js";
 
 const row = (rank: number, name: string, total: number) => ({ rank, playerId: `p-${name}`, displayName: name, total, highest: total, games: 1, wins: 0 });
@@ -107,5 +109,20 @@ describe("the replay's log reader", () => {
     expect(ok.ok && ok.events.map((e) => e.type)).toEqual(["game_created"]);
     const bad = parseLog(`${JSON.stringify({ index: 0, event: { type: "card_played", _v: 1 } })}\n`);
     expect(bad.ok).toBe(false);
+  });
+});
+
+describe("table codes and links", () => {
+  it("the lobby's code field takes a short code, a game id, or a whole link whose invitation it keeps", () => {
+    expect(tableRouteOf("  da7064d4 ", false)).toBe("#/table/da7064d4");
+    expect(tableRouteOf("DA7064D4", true)).toBe("#/table/DA7064D4?spectate=1");
+    expect(tableRouteOf("http://host:2567/#/table/DA7064D4?invite=abc_-9", false)).toBe("#/table/DA7064D4?invite=abc_-9");
+    expect(tableRouteOf("http://host:2567/#/table/DA7064D4?invite=abc_-9", true)).toBe("#/table/DA7064D4?spectate=1&invite=abc_-9");
+    expect(tableRouteOf("   ", false)).toBeNull();
+  });
+
+  it("a table route keeps the invitation of a share link", () => {
+    expect(parseRoute("#/table/DA7064D4?invite=abc")).toEqual({ name: "table", roomId: "DA7064D4", spectate: false, invite: "abc" });
+    expect(parseRoute("#/table/DA7064D4?spectate=1")).toEqual({ name: "table", roomId: "DA7064D4", spectate: true, invite: null });
   });
 });

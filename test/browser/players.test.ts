@@ -9,7 +9,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { TestServer } from "../support/server.js";
-import { buildClient, launchBrowser, makeMove, nextOffer, readTable, screenshot, startServer } from "./support.js";
+import { fold } from "../../src/game/evolve.js";
+import { lifetimeDeltas } from "../../src/game/summary.js";
+import { buildClient, fetchLog, launchBrowser, makeMove, nextOffer, playTogether, readTable, screenshot, startServer } from "./support.js";
 
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 1026 },
@@ -140,7 +142,7 @@ describe("the table as players judge it", () => {
   }, 120_000);
 
   for (const viewport of WIDTHS) {
-    it(`${viewport.name}: every table, private too, shows a short code and a link; a private table's code lets no stranger in`, async () => {
+    it(`${viewport.name}: every table, private too, shows a short code and a link; a private table's code lets no stranger in, its invitation link lets a friend in`, async () => {
       const host = await open(viewport, "/#/lobby");
       await host.getByTestId("create-form").waitFor();
       await host.getByTestId("create-bots").fill("0");
@@ -150,8 +152,11 @@ describe("the table as players judge it", () => {
       const code = z.string().regex(/^[0-9A-F]{8}$/).parse(await host.getByTestId("table-code").textContent());
       const roomId = z.string().parse(await host.getByTestId("table-code").getAttribute("data-room-id"));
       expect(roomId.toUpperCase().startsWith(code)).toBe(true);
+      // A private table's link carries its invitation (welcome.invite of its seated players).
+      await host.waitForSelector('[data-testid="share-link"][data-private="true"]');
       const link = z.string().parse(await host.getByTestId("share-link").getAttribute("href"));
-      expect(link).toBe(`${server.httpUrl}/#/table/${code}`);
+      expect(link).toMatch(new RegExp(`^${server.httpUrl}/#/table/${code}\\?invite=[A-Za-z0-9_-]{22}$`));
+      expect(await host.getByTestId("copy-link").textContent()).toBe("Copy invite link");
       await screenshot(host, `${viewport.name}-private-table-code`);
       // A private table needs its invitation (docs/PROTOCOL.md, Private tables): a stranger who
       // has only the code, as a link or typed in the lobby, is neither seated nor let watch.
@@ -163,6 +168,18 @@ describe("the table as players judge it", () => {
       await third.getByTestId("watch-code-submit").click();
       await third.waitForSelector('[data-testid="join-error"][data-reason="none"]');
       expect(await third.getByTestId("spectator-badge").count()).toBe(0);
+      // The invited friend: the link seats them; pasted into the lobby's code field, it lets
+      // another watch.
+      const friend = await open(viewport, link.slice(server.httpUrl.length));
+      await friend.locator(".seat.mine").waitFor();
+      expect(friend.url()).toContain(`#/table/${roomId}`);
+      await screenshot(friend, `${viewport.name}-private-table-invited-friend`);
+      await third.goto(`${server.httpUrl}/#/lobby`);
+      await third.getByTestId("join-code").fill(link);
+      await third.getByTestId("watch-code-submit").click();
+      await third.getByTestId("spectator-badge").waitFor();
+      expect(await third.locator(".seat.mine").count()).toBe(0);
+      await friend.context().close();
       // A public table's code opens it for anyone.
       await host.goto(`${server.httpUrl}/#/lobby`);
       await host.getByTestId("create-form").waitFor();
@@ -178,6 +195,95 @@ describe("the table as players judge it", () => {
       expect(errors).toEqual([]);
       await Promise.all([host.context().close(), guest.context().close(), third.context().close()]);
     }, 90_000);
+    it(`${viewport.name}: play again: the same two humans and the bot move to a new table together, and play it`, async () => {
+      const host = await open(viewport, "/#/lobby");
+      await host.getByTestId("create-form").waitFor();
+      await host.getByTestId("create-seats").selectOption("3");
+      await host.getByTestId("create-bots").fill("1");
+      await host.getByTestId("create-public").uncheck();
+      await host.getByTestId("create-submit").click();
+      await host.waitForSelector('[data-testid="share-link"][data-private="true"]');
+      const link = z.string().parse(await host.getByTestId("share-link").getAttribute("href"));
+      const guest = await open(viewport, link.slice(server.httpUrl.length));
+      const first = roomIdOf(host);
+      for (const page of [host, guest]) await page.waitForSelector('[data-testid="table"][data-phase="bidding"]');
+      const humanNames = async (page: Page): Promise<string[]> =>
+        z.array(z.string()).parse(await page.evaluate(`[...document.querySelectorAll("li.seat")].filter((li) => ![...li.querySelectorAll(".badge")].some((b) => b.textContent === "bot")).map((li) => li.querySelector('[data-testid="seat-name"]').textContent.trim()).sort()`));
+      const humans = await humanNames(host);
+      expect(humans).toHaveLength(2);
+      await playTogether([host, guest]);
+      for (const page of [host, guest]) await page.getByTestId("final-scores").waitFor();
+      const BOT_SEATS = `[...document.querySelectorAll("li.seat")].filter((li) => [...li.querySelectorAll(".badge")].some((b) => b.textContent === "bot")).length`;
+      expect(await host.evaluate(BOT_SEATS)).toBe(1);
+      await screenshot(guest, `${viewport.name}-play-again-offered`);
+      // One player asks; both move to the same new, private table, which starts with the bot.
+      await guest.getByTestId("play-again").click();
+      for (const page of [host, guest]) await page.waitForURL((url) => /#\/table\/[^?]+/.test(url.hash) && !url.hash.includes(first), { timeout: 20_000 });
+      const next = roomIdOf(guest);
+      expect(roomIdOf(host)).toBe(next);
+      expect(next).not.toBe(first);
+      for (const page of [host, guest]) {
+        await page.waitForSelector('[data-testid="table"][data-phase="bidding"]', { timeout: 20_000 });
+        await page.locator(".seat.mine").waitFor();
+      }
+      const seats = (await readTable(host)).seats;
+      expect(seats).toHaveLength(3);
+      expect(await host.evaluate(BOT_SEATS)).toBe(1);
+      expect(await humanNames(host)).toEqual(humans);
+      expect((await readTable(host)).mySeat).not.toBe((await readTable(guest)).mySeat);
+      expect(await host.getByTestId("share-link").getAttribute("data-private")).toBe("true");
+      await screenshot(host, `${viewport.name}-play-again-next-table`);
+      // The next table plays like any other.
+      const offer = await nextOffer(host);
+      if (offer !== "done") await makeMove(host, offer);
+      expect(errors).toEqual([]);
+      await Promise.all([host.context().close(), guest.context().close()]);
+    }, 360_000);
+
+    it(`${viewport.name}: a player who leaves and lets a bot play the seat gets a loss and no ladder entry (docs/LADDER.md L8)`, async () => {
+      const page = await open(viewport);
+      await page.getByTestId("play-now").click();
+      await page.waitForSelector('[data-testid="table"][data-phase="bidding"]');
+      const playerId = z.string().parse(await page.getByTestId("nav-identity").getAttribute("data-player-id"));
+      const gameId = roomIdOf(page);
+      // Leave at once: a bot takes the seat for good and makes every one of its moves.
+      page.once("dialog", (d) => void d.accept());
+      await page.getByTestId("leave-link").click();
+      await page.getByTestId("play-now").waitFor();
+      await expect.poll(async () => z.object({ data: z.object({ status: z.string() }) }).parse(await (await fetch(`${server.httpUrl}/api/games/${gameId}`)).json()).data.status, { timeout: 120_000, interval: 250 }).toBe("completed");
+      expect(await page.locator(`[data-testid="ladder-row"][data-player-id="${playerId}"]`).count()).toBe(0);
+      expect((await fetch(`${server.httpUrl}/api/rankings/${playerId}`)).status).toBe(404);
+      await page.goto(`${server.httpUrl}/#/profile/${playerId}`);
+      await page.getByTestId("profile-stats").waitFor();
+      const value = async (stat: string): Promise<string> => (await page.locator(`[data-stat="${stat}"] dd`).textContent()) ?? "";
+      expect(await value("gamesPlayed")).toBe("1");
+      expect(await value("gamesWon")).toBe("0 (0%)");
+      expect(await value("gamesAbandoned")).toBe("1");
+      await screenshot(page, `${viewport.name}-profile-abandoned-seat`);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }, 180_000);
+
+    it(`${viewport.name}: the dealer's forbidden bid is greyed out and a line says why`, async () => {
+      const page = await open(viewport);
+      await page.getByTestId("play-now").click();
+      await page.getByTestId("table").waitFor();
+      let reason: string | null = null;
+      for (;;) {
+        const offer = await nextOffer(page);
+        if (offer === "done") break;
+        if (offer === "bid" && (await page.locator('[data-testid="bid-button"][data-legal="false"]').count()) > 0) {
+          reason = await page.getByTestId("bid-hook-reason").textContent();
+          await screenshot(page, `${viewport.name}-dealer-hook`);
+          break;
+        }
+        await makeMove(page, offer);
+      }
+      expect(reason).toMatch(/you may not bid \d+: the bids may not add up to \d+/i);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }, 300_000);
+
     it(`${viewport.name}: the last trick stays until the next starts, cards animate unless reduced motion is asked for; sound is off until turned on, and remembered`, async () => {
       const animationOf = async (page: Page, selector: string): Promise<string> =>
         z.string().parse(await page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).animationName`));
@@ -374,7 +480,7 @@ describe("the table as players judge it", () => {
       await page.context().close();
     }, 60_000);
 
-    it(`${viewport.name}: the profile labels its figures as what they are`, async () => {
+    it(`${viewport.name}: the profile labels its figures as what they are, bid figures included`, async () => {
       if (finished === null) throw new Error("needs the finished game of the first test");
       const page = await open(viewport, `/#/profile/${finished.playerId}`);
       await page.getByTestId("profile-stats").waitFor();
@@ -382,6 +488,16 @@ describe("the table as players judge it", () => {
       expect(await label("mostConsecutiveWins")).toBe("Longest winning streak (games)");
       expect(await label("mostConsecutiveLosses")).toBe("Longest losing streak (games)");
       expect(await page.textContent("body")).not.toMatch(/run of (made|missed) bids/);
+      // Bid figures, recomputed here from the game's log by the engine.
+      const delta = lifetimeDeltas(fold((await fetchLog(server.httpUrl, finished.gameId)).map((l) => l.event))).find((d) => d.playerId === finished?.playerId);
+      if (delta === undefined) throw new Error("the player is not in the finished game");
+      const value = async (stat: string): Promise<string> => (await page.locator(`[data-stat="${stat}"] dd`).textContent()) ?? "";
+      expect(await label("bidsMade")).toBe("Bids made / rounds played");
+      expect(await value("bidsMade")).toBe(`${delta.bidsMade} / 10 (${Math.round(delta.bidsMade * 10)}%)`);
+      expect(await label("zeroBidsMade")).toBe("Zero bids made (bid 0, took 0)");
+      expect(await value("zeroBidsMade")).toBe(String(delta.zeroBidsMade));
+      expect(await label("gamesAbandoned")).toBe("Games abandoned (counted as lost)");
+      expect(await value("gamesAbandoned")).toBe("0");
       await expectFits(page, "the profile");
       await page.setViewportSize({ width: 360, height: 740 });
       await expectFits(page, "the profile at 360 px");

@@ -154,6 +154,36 @@ export async function nextOffer(page: Page, timeoutMs = 60_000): Promise<Offer> 
   return z.enum(["bid", "card", "done"]).parse(await handle.jsonValue());
 }
 
+/** What the page offers right now, without waiting (null: nothing yet). */
+export async function offerNow(page: Page): Promise<Offer | null> {
+  const raw: unknown = await page.evaluate(OFFER);
+  return raw === false ? null : z.enum(["bid", "card", "done"]).parse(raw);
+}
+
+/**
+ * Plays one game to the end from several pages seated at the same table: whichever page may
+ * move, moves (its first legal bid or card); between checks it waits for the page whose turn
+ * is next to offer something.
+ */
+export async function playTogether(pages: readonly Page[], timeoutMs = 240_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    const offers = await Promise.all(pages.map((p) => offerNow(p)));
+    if (offers.every((o) => o === "done")) return;
+    const i = offers.findIndex((o) => o === "bid" || o === "card");
+    const page = pages[i];
+    const offer = offers[i];
+    if (page !== undefined && (offer === "bid" || offer === "card")) {
+      await makeMove(page, offer);
+      continue;
+    }
+    if (Date.now() > giveUpAt) throw new Error(`no page could move for ${timeoutMs} ms`);
+    // Nobody may move yet (a bot's turn): wait until one of the pages offers a move or ends.
+    const waiting = pages.filter((_, k) => offers[k] !== "done");
+    await Promise.any(waiting.map((p) => p.waitForFunction(OFFER, undefined, { timeout: 2_000, polling: 50 }))).catch(() => undefined);
+  }
+}
+
 const EVENT_COUNT = `Number(document.querySelector('[data-testid="table"]')?.getAttribute("data-event-count") ?? -1)`;
 
 /** Clicks the first legal bid or card and waits until the page shows the move's events. */
@@ -169,7 +199,7 @@ export async function makeMove(page: Page, offer: "bid" | "card"): Promise<void>
 const logLine = z.object({ index: z.number().int(), createdAt: z.string(), event: gameEventSchema });
 
 /** Reads `/api/games/:id/events` (NDJSON, `{ index, createdAt, event }` per line), validated. */
-export async function fetchLog(httpUrl: string, gameId: string): Promise<{ index: number; event: GameEvent }[]> {
+export async function fetchLog(httpUrl: string, gameId: string): Promise<{ index: number; createdAt: string; event: GameEvent }[]> {
   const res = await fetch(`${httpUrl}/api/games/${gameId}/events`);
   if (!res.ok) throw new Error(`GET events: ${res.status} ${await res.text()}`);
   const text = await res.text();
@@ -178,6 +208,6 @@ export async function fetchLog(httpUrl: string, gameId: string): Promise<{ index
     .filter((l) => l.trim() !== "")
     .map((l) => {
       const line = logLine.parse(JSON.parse(l));
-      return { index: line.index, event: line.event };
+      return { index: line.index, createdAt: line.createdAt, event: line.event };
     });
 }

@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refreshTokens, scoreEvents } from "../../db/schema/index.js";
+import { players, refreshTokens, scoreEvents } from "../../db/schema/index.js";
 import { createTokenService } from "../../src/http/auth.js";
 import type { SeatOccupant } from "../../src/game/types.js";
 import { testBackends } from "../support/db.js";
@@ -119,6 +119,17 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expect(field(me.json, "data", "kind")).toBe("guest");
       expect(field(me.json, "data", "userId")).toBeNull();
       expect((await req("GET", `/api/players/${str(g.json, "data", "playerId")}`)).status).toBe(200);
+    });
+
+    it("guest login with unranked: true makes a test client's guest (players.unranked, never on the ladder: docs/LADDER.md L8)", async () => {
+      const flagOf = async (playerId: string): Promise<boolean | undefined> =>
+        (await t.database.db.select({ unranked: players.unranked }).from(players).where(eq(players.id, playerId)))[0]?.unranked;
+      const tester = await req("POST", "/api/auth/guest", { body: { displayName: "cli-bot-0-0", unranked: true } });
+      expect(tester.status).toBe(201);
+      expect(await flagOf(str(tester.json, "data", "playerId"))).toBe(true);
+      const visitor = await req("POST", "/api/auth/guest", { body: { displayName: "cli-bot-0-1" } });
+      expect(await flagOf(str(visitor.json, "data", "playerId"))).toBe(false);
+      expectProblem(await req("POST", "/api/auth/guest", { body: { unranked: "yes" } }), 400, "validation/failed");
     });
 
     it("guest login returns a refresh token; refresh renews the same guest and rotates; logout kills it", async () => {

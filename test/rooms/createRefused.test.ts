@@ -35,6 +35,7 @@ describe.each(testBackends())("a refused create writes nothing ($name)", (backen
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),
+    restoreKey: "create-refused-test-restore-key",
   });
   const rows = async (): Promise<number[]> =>
     Promise.all([games, gameEvents, roomDirectory].map(async (table) => (await database.db.select({ n: count() }).from(table))[0]?.n ?? -1));

@@ -181,6 +181,54 @@ describe("table: a full game with a spectator, then its replay", () => {
   });
 });
 
+describe("table: play again (docs/PROTOCOL.md, Play again)", () => {
+  it("a finished table's players ask for the next table: one private table for all, told to each seated player only", async () => {
+    const [ann, bob, stranger] = await players(["Ann2", "Bob2", "Stranger2"]);
+    const bots = await createTable(ts.client(ann!), { seats: 3, bots: 1, turnSeconds: 600 });
+    const gameId = bots.room.roomId;
+    const b = await joinTable(ts.client(bob!), gameId);
+    const watcher = await joinTable(ts.client(stranger!), gameId, { spectate: true });
+    // Two humans and a bot: the humans play their own first legal moves until the end.
+    const seated = [bots, b];
+    await waitUntil(() => bots.room.state.phase === "bidding", 10_000, "the game starts");
+    b.room.send("play_again", {});
+    await b.waitFor(() => b.of("result").some((r) => isRecord(r) && r["type"] === "play_again" && r["code"] === "table/game_not_over"), 5_000, "refused before the end");
+    const seatOf = (r: Recorder): unknown => r.of("welcome").map((w) => (isRecord(w) ? w["seat"] : null))[0];
+    for (;;) {
+      const me = await bots.waitFor(() => (bots.room.state.phase === "completed" ? "done" : seated.find((r) => seatOf(r) === bots.room.state.turn)), 20_000, "a human's turn");
+      if (me === "done") break;
+      const seat = Number(seatOf(me));
+      // The mover's own state: its turn, with its legal moves.
+      const hand = await me.waitFor(() => {
+        const h = me.room.state.hands.get(String(seat));
+        return me.room.state.turn === seat && h !== undefined && (h.legalBids.length > 0 || h.legalCards.length > 0) ? h : undefined;
+      }, 10_000, "the mover's legal moves");
+      const before = me.room.state.eventCount;
+      const card = hand.legalCards[0];
+      const bid = hand.legalBids[0];
+      if (me.room.state.phase === "bidding" && bid !== undefined) me.room.send("bid", { bid });
+      else if (card !== undefined) me.room.send("play", { card });
+      await me.waitFor(() => me.room.state.eventCount > before || me.room.state.phase === "completed", 10_000, "the move lands");
+    }
+    bots.room.send("play_again", { id: 1 });
+    b.room.send("play_again", { id: 2 });
+    const told = await Promise.all(seated.map((r) => r.waitFor(() => r.of("play_again").at(-1), 10_000, "play_again")));
+    const next = told.map((m) => (isRecord(m) ? m : {}));
+    expect(next[0]).toEqual(next[1]);
+    expect(next[0]).toMatchObject({ bots: 1 });
+    expect(next[0]!["roomId"]).not.toBe(gameId);
+    expect(watcher.of("play_again")).toHaveLength(0);
+    const roomId = String(next[0]!["roomId"]);
+    const invite = String(next[0]!["invite"]);
+    // The next table is private: a stranger needs its invitation; the players sit with it.
+    await expect(joinTable(ts.client(stranger!), roomId, { spectate: true })).rejects.toMatchObject({ code: JOIN_ERRORS["table/invitation_required"] });
+    const again = await Promise.all([ann, bob].map((p) => joinTable(ts.client(p!), roomId, { invite })));
+    await again[0]!.waitFor(() => again[0]!.room.state.phase === "bidding", 15_000, "the next game starts with its bot");
+    expect(again[0]!.room.state.seats.filter((s) => s.isBot)).toHaveLength(1);
+    for (const r of [...again, ...seated, watcher]) await r.room.leave();
+  }, 120_000);
+});
+
 describe("table: bad input, reconnection, timeouts, takeover", () => {
   it("a player sending 1,000 malformed and illegal messages keeps the seat; the state is unchanged; each got a reason", async () => {
     const ps = await players(["M1", "M2", "M3", "M4"]);

@@ -12,6 +12,7 @@ import { request } from "../http.js";
 import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
 import { identity } from "../session.js";
 import { shortCode } from "../tableCode.js";
+import { tableRouteOf } from "../router.js";
 import { TableConnection, handOver } from "../tableConnection.js";
 
 const listingSchema = z.object({
@@ -139,12 +140,13 @@ export function lobbyPage(root: HTMLElement): () => void {
 
   const codeInput = h("input", { id: "join-code", name: "code", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "join-code" });
   const byCode = (spectate: boolean): void => {
-    const code = codeInput.value.trim();
-    if (code === "") {
+    // A short code, a game id, or a pasted table link (a private table's carries its invitation).
+    const route = tableRouteOf(codeInput.value, spectate);
+    if (route === null) {
       say("Type a table code first.");
       return;
     }
-    window.location.hash = `#/table/${encodeURIComponent(code)}${spectate ? "?spectate=1" : ""}`;
+    window.location.hash = route;
   };
   const joinForm = h(
     "form",
@@ -156,7 +158,7 @@ export function lobbyPage(root: HTMLElement): () => void {
       },
     },
     h("h2", null, "Join or watch by code"),
-    h("label", { for: "join-code" }, "Table code"),
+    h("label", { for: "join-code" }, "Table code or link"),
     h(
       "div",
       { class: "row" },

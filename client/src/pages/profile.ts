@@ -23,6 +23,10 @@ const profileSchema = z.object({
     totalTricksWon: z.number(),
     mostConsecutiveWins: z.number(),
     mostConsecutiveLosses: z.number(),
+    roundsPlayed: z.number(),
+    bidsMade: z.number(),
+    zeroBidsMade: z.number(),
+    gamesAbandoned: z.number(),
     lastGameAt: z.nullable(z.string()),
   }),
 });
@@ -48,8 +52,11 @@ const STAT_LABELS: readonly (readonly [keyof Stats, string])[] = [
   ["highestScore", "Best game"],
   ["lowestScore", "Worst game"],
   ["totalTricksWon", "Tricks won"],
+  ["bidsMade", "Bids made / rounds played"],
+  ["zeroBidsMade", "Zero bids made (bid 0, took 0)"],
   ["mostConsecutiveWins", "Longest winning streak (games)"],
   ["mostConsecutiveLosses", "Longest losing streak (games)"],
+  ["gamesAbandoned", "Games abandoned (counted as lost)"],
   ["lastGameAt", "Last game"],
 ];
 
@@ -64,6 +71,8 @@ function statText(key: keyof Stats, stats: Stats): string {
   if (v === null) return "–";
   if (key === "lastGameAt") return when(String(v));
   if (key === "gamesWon" && stats.gamesPlayed > 0) return `${v} (${Math.round((stats.gamesWon / stats.gamesPlayed) * 100)}%)`;
+  // Bids made exactly out of the rounds played, e.g. "14 / 30 (47%)".
+  if (key === "bidsMade") return stats.roundsPlayed > 0 ? `${v} / ${stats.roundsPlayed} (${Math.round((stats.bidsMade / stats.roundsPlayed) * 100)}%)` : `${v} / 0`;
   return String(v);
 }
 

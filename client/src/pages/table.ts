@@ -18,7 +18,7 @@ import { deviceVerdictText, rememberedClientSeed, verifyOnThisDevice } from "../
 
 const STATUS_TEXT = { connected: "Connected", reconnecting: "Reconnecting…", disconnected: "Disconnected" } as const;
 
-async function connect(roomId: string, spectate: boolean): Promise<TableConnection> {
+async function connect(roomId: string, spectate: boolean, invite: string | null): Promise<TableConnection> {
   const handed = takeHandoff(roomId);
   if (handed !== null) return handed;
   const saved = remembered(roomId);
@@ -32,9 +32,10 @@ async function connect(roomId: string, spectate: boolean): Promise<TableConnecti
   }
   // Ask first what the code matches: a join by an unknown id fails with a framework error (and
   // a failed request in the console); the lookup always answers.
-  const found = await lookupTable(roomId);
+  const found = await lookupTable(roomId, invite);
   if (found.kind !== "live") throw new NoTableError(found);
-  const room = await joinTable(roomId, spectate ? { spectate: true } : {});
+  const withInvite = invite === null ? {} : { invite };
+  const room = await joinTable(roomId, spectate ? { spectate: true, ...withInvite } : withInvite);
   return new TableConnection(room, spectate ? { seat: null, spectator: true } : null);
 }
 
@@ -49,8 +50,9 @@ type Lookup =
   | { readonly kind: "none"; readonly code: string }
   | { readonly kind: "over"; readonly gameId: string };
 
-async function lookupTable(code: string): Promise<Lookup> {
-  const r = await request(`/api/tables/${encodeURIComponent(code)}`, lookupSchema);
+async function lookupTable(code: string, invite: string | null): Promise<Lookup> {
+  const query = invite === null ? "" : `?invite=${encodeURIComponent(invite)}`;
+  const r = await request(`/api/tables/${encodeURIComponent(code)}${query}`, lookupSchema);
   if (!r.ok) return { kind: "live", gameId: null };
   if (!r.data.found) return { kind: "none", code };
   return r.data.status === "completed" ? { kind: "over", gameId: r.data.gameId } : { kind: "live", gameId: r.data.gameId };
@@ -69,7 +71,7 @@ class NoTableError extends Error {
 }
 
 /** Mounts the table page; returns its cleanup. */
-export function tablePage(root: HTMLElement, roomId: string, spectate: boolean): () => void {
+export function tablePage(root: HTMLElement, roomId: string, spectate: boolean, invite: string | null = null): () => void {
   let conn: TableConnection | null = null;
   let closed = false;
   let last: Snapshot | null = null;
@@ -102,6 +104,41 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
   };
 
   const trickList = h("ol", { class: "trick-history", "aria-label": "Tricks this round", "data-testid": "trick-history" });
+  const againBar = h("div", { class: "play-again" });
+  let askedAgain = false;
+  let movedOn = false;
+  /** At the end, a seated player may ask for the next table; when it is open, every seated player moves there. */
+  const drawPlayAgain = (s: Snapshot, mine: boolean): void => {
+    const over = s.model?.phase === "completed";
+    if (mine && s.nextTable !== null && !movedOn) {
+      movedOn = true;
+      window.location.hash = `#/table/${s.nextTable.roomId}?invite=${encodeURIComponent(s.nextTable.invite)}`;
+      return;
+    }
+    keepFocus(againBar, () =>
+      mount(
+        againBar,
+        over && mine
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "primary",
+                "data-testid": "play-again",
+                "data-key": "play-again",
+                disabled: askedAgain,
+                onclick: () => {
+                  askedAgain = true;
+                  conn?.playAgain();
+                  if (last !== null) draw(last);
+                },
+              },
+              askedAgain ? "Opening the next table…" : "Play again (same players and bots)",
+            )
+          : null,
+      ),
+    );
+  };
 
   const draw = (s: Snapshot): void => {
     const mine = s.mySeat !== null && s.role !== "spectator";
@@ -124,10 +161,15 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       ),
       s.role === "spectator" ? h("span", { class: "badge", "data-testid": "spectator-badge" }, "Spectating") : null,
       mine && s.mySeat !== null ? h("span", { class: "muted" }, `Seat ${s.mySeat + 1}`) : null,
-      h("span", { class: "muted" }, "Table code ", code),
+      h("span", { class: "muted" }, s.invite === null ? "Table code " : "Private table code ", code),
       h("button", { type: "button", "data-testid": "copy-code", "aria-label": "Copy the table code", onclick: copy(shortCode(s.roomId), "Copied") }, "Copy code"),
-      h("button", { type: "button", "data-testid": "copy-link", "aria-label": "Copy a link to this table", onclick: copy(shareLink(s.roomId), "Link copied") }, "Copy link"),
-      h("a", { href: shareLink(s.roomId), "data-testid": "share-link", class: "sr-only" }, "Link to this table"),
+      // A private table's link carries its invitation: the code alone lets nobody in.
+      h(
+        "button",
+        { type: "button", "data-testid": "copy-link", "aria-label": s.invite === null ? "Copy a link to this table" : "Copy an invitation link to this private table", onclick: copy(shareLink(s.roomId, s.invite), "Link copied") },
+        s.invite === null ? "Copy link" : "Copy invite link",
+      ),
+      h("a", { href: shareLink(s.roomId, s.invite), "data-testid": "share-link", "data-private": s.invite !== null ? "true" : "false", class: "sr-only" }, s.invite === null ? "Link to this table" : "Invitation link to this table"),
       h("a", { href: "#/rules", "data-testid": "rules-link", target: "_blank" }, "Rules"),
       h(
         "button",
@@ -218,6 +260,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
           ),
     );
     drawEmotes(s, mine);
+    drawPlayAgain(s, mine);
     soundsFor(last, s, mine);
     last = s;
   };
@@ -295,7 +338,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
     if (conn !== null && conn !== c) conn.detach();
     conn = c;
     mount(hintsHost, spectate ? null : hintBox(() => mount(hintsHost)));
-    mount(root, statusBar, alert, hintsHost, host, deviceCheck, h("section", { class: "emotes" }, emoteFeed, emoteBar), h(
+    mount(root, statusBar, alert, hintsHost, host, againBar, deviceCheck, h("section", { class: "emotes" }, emoteFeed, emoteBar), h(
         "section",
         { class: "log-box" },
         h("h2", { class: "caption" }, "Tricks this round"),
@@ -318,7 +361,7 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
       await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 500 * 2 ** attempt)));
       if (closed) break;
       try {
-        const c = await connect(roomId, spectate);
+        const c = await connect(roomId, spectate, invite);
         if (closed) {
           void c.leave();
           break;
@@ -366,14 +409,17 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean):
     try {
       if (!isGameId(roomId)) {
         // A short code or a shared link: find the game, then open its page under its id.
-        const found = await lookupTable(roomId);
+        const found = await lookupTable(roomId, invite);
         if (closed) return;
         if (found.kind !== "live") throw new NoTableError(found);
         if (found.gameId === null) throw new Error("The table could not be looked up; try again.");
-        window.location.replace(`#/table/${found.gameId}${spectate ? "?spectate=1" : ""}`);
+        const query = new URLSearchParams();
+        if (spectate) query.set("spectate", "1");
+        if (invite !== null) query.set("invite", invite);
+        window.location.replace(`#/table/${found.gameId}${query.size > 0 ? `?${query.toString()}` : ""}`);
         return;
       }
-      const c = await connect(roomId, spectate);
+      const c = await connect(roomId, spectate, invite);
       if (closed) {
         // The page was left while joining.
         void c.leave();

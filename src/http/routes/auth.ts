@@ -133,7 +133,7 @@ export function authRoutes(deps: RouteDeps) {
     body: guestBody,
     response: sessionSchema,
     async handler({ body }): Promise<Reply<Session>> {
-      const player = await deps.accounts.createPlayer({ displayName: body.displayName ?? `Guest-${randomInt(1_000_000)}`, isBot: false });
+      const player = await deps.accounts.createPlayer({ displayName: body.displayName ?? `Guest-${randomInt(1_000_000)}`, isBot: false, unranked: body.unranked ?? false });
       return ok(await openSession(deps, guestPrincipal(player.id), null), { status: 201 });
     },
   });

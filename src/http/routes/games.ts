@@ -7,6 +7,7 @@
 import { once } from "node:events";
 import { z } from "zod";
 import { fairnessOf } from "../../game/fairness.js";
+import { INVITE_MAX_LENGTH } from "../../shared/protocol.js";
 import type { GameEvent } from "../../game/types.js";
 import { problem } from "../problem.js";
 import { fail, jsonRoute, none, ok, rawRoute, type Reply } from "../route.js";
@@ -183,24 +184,27 @@ export function gameRoutes(deps: RouteDeps) {
     path: "/api/tables/:code",
     summary: "What a table code matches: the game and its status, or nothing",
     description:
-      "A code is a game id, or its short form: the id's first 8 characters, which match a game not yet completed (and only when exactly one does). Any case. A live private table matches only for its players and admins (others join it with its invitation, docs/PROTOCOL.md). Always 200: `{ found: false }` when the code matches nothing, so a page can say so without a failed request.",
+      "A code is a game id, or its short form: the id's first 8 characters, which match a game not yet completed (and only when exactly one does). Any case. A live private table matches only for its players and admins, or with `?invite=` its invitation (docs/PROTOCOL.md, Private tables: what a shared invitation link carries). Always 200: `{ found: false }` when the code matches nothing, so a page can say so without a failed request.",
     tags: ["games"],
     access: "public",
     group: "read",
     errors: [],
     params: z.object({ code: z.string().max(100) }),
-    query: none,
+    query: z.object({ invite: z.string().min(1).max(INVITE_MAX_LENGTH).optional().describe("a private table's invitation (welcome.invite)") }),
     body: none,
     response: tableLookupSchema,
-    async handler({ params, auth }) {
+    async handler({ params, query, auth }) {
       const code = params.code.trim().toLowerCase();
       if (uuid.safeParse(code).success) {
         const game = await deps.games.getGame(code, readerOf(auth));
-        return ok(game === null ? { found: false as const } : { found: true as const, gameId: game.id, status: game.status });
+        if (game !== null) return ok({ found: true as const, gameId: game.id, status: game.status });
+        // A live private table this reader may not see: its invitation opens it.
+        const [invited] = query.invite === undefined ? [] : await deps.games.liveByPrefix(code, readerOf(auth), query.invite);
+        return ok(invited === undefined ? { found: false as const } : { found: true as const, gameId: invited.id, status: invited.status });
       }
       // A short code: the first 8 characters of a game id, matching exactly one game not completed.
       if (!SHORT_CODE.test(code)) return ok({ found: false as const });
-      const matches = await deps.games.liveByPrefix(code, readerOf(auth));
+      const matches = await deps.games.liveByPrefix(code, readerOf(auth), query.invite);
       const [only] = matches;
       return ok(matches.length === 1 && only !== undefined ? { found: true as const, gameId: only.id, status: only.status } : { found: false as const });
     },

@@ -57,8 +57,8 @@ export interface AccountStore {
    * tokens go with the user. Games, summaries and events are kept (infinite retention).
    */
   deleteUser(id: string): Promise<boolean>;
-  /** Creates a player without a user (a guest) or a bot player. */
-  createPlayer(input: { displayName: string; isBot: boolean }): Promise<PlayerIdentity>;
+  /** Creates a player without a user (a guest) or a bot player; `unranked` marks a test client's guest (never on the ladder). */
+  createPlayer(input: { displayName: string; isBot: boolean; unranked?: boolean }): Promise<PlayerIdentity>;
   getPlayer(id: string): Promise<PlayerIdentity | null>;
 }
 
@@ -219,7 +219,7 @@ export function createAccountStore(db: Database): AccountStore {
     async createPlayer(input) {
       const [p] = await db
         .insert(players)
-        .values({ userId: null, displayName: input.displayName, isBot: input.isBot, ...newAppearance() })
+        .values({ userId: null, displayName: input.displayName, isBot: input.isBot, unranked: input.unranked ?? false, ...newAppearance() })
         .returning();
       if (p === undefined) throw new Error("insert into players returned no row");
       return toPlayer(p);

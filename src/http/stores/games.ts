@@ -60,6 +60,14 @@ export interface LifetimeStatsView {
   readonly totalTricksWon: number;
   readonly mostConsecutiveWins: number;
   readonly mostConsecutiveLosses: number;
+  /** Rounds played in completed games. */
+  readonly roundsPlayed: number;
+  /** Rounds that took exactly the tricks bid. */
+  readonly bidsMade: number;
+  /** Rounds bid 0 that took no trick. */
+  readonly zeroBidsMade: number;
+  /** Games whose seat was abandoned (docs/LADDER.md, L8): counted as lost, no ladder points. */
+  readonly gamesAbandoned: number;
   readonly lastGameAt: string | null;
 }
 
@@ -126,9 +134,11 @@ export interface GameStore {
   profile(playerId: string): Promise<ProfileView | null>;
   /** The status of a game, or null when unknown. */
   statusOf(id: string): Promise<GameStatus | null>;
-  /** Up to two games not completed whose id starts with `prefix` (lowercase hex): a short table code. */
-  /** Games not completed whose id starts with `prefix` (at most 2), among those `reader` may see. */
-  liveByPrefix(prefix: string, reader: Reader): Promise<{ id: string; status: GameStatus }[]>;
+  /**
+   * Games not completed whose id starts with `prefix` (lowercase hex, or a whole id; at most 2),
+   * among those `reader` may see, and the private one whose invitation is `invite` when given.
+   */
+  liveByPrefix(prefix: string, reader: Reader, invite?: string): Promise<{ id: string; status: GameStatus }[]>;
   /** A cheap query for readiness. */
   ping(): Promise<void>;
 }
@@ -356,6 +366,10 @@ export function createGameStore(db: Database): GameStore {
           totalTricksWon: s?.totalTricksWon ?? 0,
           mostConsecutiveWins: s?.mostConsecutiveWins ?? 0,
           mostConsecutiveLosses: s?.mostConsecutiveLosses ?? 0,
+          roundsPlayed: s?.roundsPlayed ?? 0,
+          bidsMade: s?.bidsMade ?? 0,
+          zeroBidsMade: s?.zeroBidsMade ?? 0,
+          gamesAbandoned: s?.gamesAbandoned ?? 0,
           lastGameAt: iso(s?.lastGameAt ?? null),
         },
       };
@@ -366,12 +380,13 @@ export function createGameStore(db: Database): GameStore {
       return rows[0]?.status ?? null;
     },
 
-    async liveByPrefix(prefix, reader) {
-      if (!/^[0-9a-f]{1,32}$/.test(prefix)) return [];
+    async liveByPrefix(prefix, reader, invite) {
+      if (!/^[0-9a-f-]{1,36}$/.test(prefix)) return [];
+      const visible = invite === undefined ? visibleTo(reader) : or(visibleTo(reader), eq(games.inviteCode, invite));
       return db
         .select({ id: games.id, status: games.status })
         .from(games)
-        .where(and(sql`${games.id}::text like ${`${prefix}%`}`, sql`${games.status} <> 'completed'`, visibleTo(reader)))
+        .where(and(sql`${games.id}::text like ${`${prefix}%`}`, sql`${games.status} <> 'completed'`, visible))
         .limit(2);
     },
 
