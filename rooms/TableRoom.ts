@@ -22,13 +22,16 @@ import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js
 import { echoId, unknownMessage } from "./table/messages.js";
 import { answer, handleClientMessage } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
-import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
+import { followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
+import { stampCreator, type TableLease } from "./admission.js";
+import { admitConnection } from "./admissionGate.js";
+import { createLimitedTable } from "./table/tableLimits.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -38,8 +41,11 @@ export const JOIN_CODE_FILTER = ["joinCode"] as const;
 /** Builds the `table` room class over the given dependencies (no module-level state). */
 export function createTableRoom(deps: RoomDeps) {
   return class extends TableRoom {
-    static override onAuth(token: string | undefined, _options: unknown, _context: AuthContext): Promise<Identity> {
-      return authenticate(deps.tokens, token);
+    static override async onAuth(token: string | undefined, options: unknown, _context: AuthContext): Promise<Identity> {
+      const identity = await authenticate(deps.tokens, token);
+      // A `create` runs onCreate with these options next: the table is counted to this player.
+      stampCreator(options, identity.playerId);
+      return identity;
     }
 
     constructor() {
@@ -72,6 +78,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private readonly seats: SeatHandover;
   private shuttingDown = false;
   private disposed = false;
+  /** What this table holds against its creator's limits (rooms/admission.ts), until it goes. */
+  private tableLease: TableLease | null = null;
 
   constructor(private readonly deps: RoomDeps) {
     super();
@@ -93,8 +101,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.registerMessages();
     const restore = restoreOptionsSchema.safeParse(rawOptions);
     if (restore.success && restore.data.restoreKey === this.deps.restoreKey) return this.restore(restore.data.restoreGameId);
-    const table = await createTable(this.deps, rawOptions);
-    if (!table.ok) throw joinError(table.code, table.detail);
+    const { table, lease } = await createLimitedTable(this.deps, rawOptions);
+    this.tableLease = lease;
     const { created, bots } = table;
     ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
     this.awaitingCreator = true;
@@ -147,7 +155,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.deps.metrics.track(this, ROOM_NAMES.table, () => censusOf(this.clients));
   }
 
-  override onJoin(client: TableClient, rawOptions: unknown): Promise<void> {
+  override async onJoin(client: TableClient, rawOptions: unknown): Promise<void> {
+    await admitConnection(this.deps.admission, client);
     const identity = identitySchema.parse(client.auth);
     const parsed = parseJoinOptions(rawOptions);
     if (!parsed.ok) return Promise.reject(joinError(parsed.code, parsed.detail));
@@ -193,6 +202,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   override async onLeave(client: TableClient, code?: number): Promise<void> {
     this.deps.sessionOwners.release(client.sessionId);
+    await this.deps.admission.leave(client.sessionId);
     const seat = client.userData?.seat ?? null;
     if (seat === null || this.seatClients.get(seat) !== client) return;
     this.seatClients.delete(seat);
@@ -215,6 +225,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.disposed = true;
     this.timers.clearAll();
     this.deps.metrics.untrack(this);
+    if (this.tableLease !== null) void this.deps.admission.closeTable(this.tableLease);
     // A room whose onCreate failed has no pipeline and no directory row.
     return this.pipeline === undefined ? Promise.resolve() : this.pipeline.close().then(() => this.directory.remove());
   }

@@ -36,6 +36,9 @@ import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
 import { createRoomMetrics } from "../../rooms/roomMetrics.js";
+import { Admission, ClientAddresses } from "../../rooms/admission.js";
+import { createConcurrencyLimiter } from "../http/rateLimit.js";
+import { installUpgradeAddresses, noteUpgradeAddress, trustOf } from "./clientAddress.js";
 import { checkReconnectionUpgrade, createSessionOwners } from "../../rooms/reconnectionGuard.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
@@ -43,6 +46,12 @@ import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins, webSocketOrigin } from "../http/browserHeaders.js";
 import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
+
+/**
+ * How long a key's count of live connections or tables lives in the limiter store from its first
+ * place: a process that dies holding places frees them after this, at the latest.
+ */
+const ADMISSION_LEASE_SECONDS = 6 * 3600;
 
 /** Optional replacements for the parts the composition root would build itself. */
 /** The built browser client: `client/dist` at the package root, from source or from `dist/`. */
@@ -116,6 +125,19 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const botDirectory = createBotDirectory(tokens, storage.players);
   const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS, humanDelay: config.BOT_HUMAN_DELAY_MS });
   const metrics: ProcessMetrics = { startedAt: Date.now() };
+  const trust = trustOf(config.TRUST_PROXY);
+  const addresses = new ClientAddresses(Date.now);
+  const limiterBackend = { redis: httpRedis, prefix: config.REDIS_PREFIX, logger };
+  const admission = new Admission(
+    {
+      connectionsPerPlayer: config.ROOM_CONNECTIONS_PER_PLAYER,
+      connectionsPerAddress: config.ROOM_CONNECTIONS_PER_ADDRESS,
+      tablesPerPlayer: config.TABLES_PER_PLAYER,
+      botsPerPlayer: config.BOTS_PER_PLAYER,
+    },
+    (name, max) => createConcurrencyLimiter(name, { max, leaseSeconds: ADMISSION_LEASE_SECONDS }, limiterBackend),
+    addresses,
+  );
 
   const deps: RoomDeps = {
     engine: overrides.engine ?? engine,
@@ -135,6 +157,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     metrics: createRoomMetrics(registry),
     sessionOwners: createSessionOwners(),
     messageLimits: { perSecond: config.ROOM_MESSAGES_PER_SECOND, closeAfterWindows: config.ROOM_FLOOD_CLOSE_SECONDS },
+    admission,
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
     now: () => new Date(),
@@ -142,11 +165,20 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     randomSeed: () => randomBytes(32).toString("hex"),
   };
 
-  // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner.
+  // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner,
+  // and the client's address is noted for the per-address limits (src/app/clientAddress.ts).
+  let headersNormalized = false;
+  const noteAddress = noteUpgradeAddress(addresses, config.TRUST_PROXY, trust, () => headersNormalized);
   const { transport, kind } = await selectTransport(config.TRANSPORT, logger, router, async (request, context) => {
-    const refused = await checkReconnectionUpgrade(new URL(request.url), context.token, deps.sessionOwners, deps.tokens);
-    return refused === null ? undefined : new Response(refused.body, { status: refused.status, headers: { "content-type": "text/plain" } });
+    const url = new URL(request.url);
+    const refused = await checkReconnectionUpgrade(url, context.token, deps.sessionOwners, deps.tokens);
+    if (refused !== null) return new Response(refused.body, { status: refused.status, headers: { "content-type": "text/plain" } });
+    return noteAddress(url, context);
   });
+  if (kind === "ws" && transport.server !== undefined) {
+    installUpgradeAddresses(transport.server, trust);
+    headersNormalized = true;
+  }
 
   const server = defineServer({
     rooms: {

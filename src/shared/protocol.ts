@@ -325,6 +325,9 @@ export const JOIN_ERRORS = {
   "replay/not_found": 404,
   "replay/not_finished": 409,
   "table/seat_unavailable": 423,
+  "limits/too_many_connections": 429,
+  "limits/too_many_tables": 429,
+  "limits/too_many_bots": 429,
   "server/shutting_down": 503,
 } as const;
 export type JoinErrorCode = keyof typeof JOIN_ERRORS;
