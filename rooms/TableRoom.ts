@@ -231,8 +231,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   }
 
   override onUncaughtException(error: Error, methodName: string): void {
-    // A join we refused on purpose (bad options, seat taken, …) is the client's answer, not a fault.
-    if (methodName === "onJoin" && error.cause instanceof ServerError) {
+    // A join or create we refused on purpose (bad options, seat taken, a limit, …) is the client's answer, not a fault.
+    if ((methodName === "onJoin" || methodName === "onCreate") && error.cause instanceof ServerError) {
       return this.log.debug({ gameId: this.roomId, code: error.cause.code, message: error.cause.message }, "join refused");
     }
     this.log.error({ err: error, methodName, gameId: this.roomId }, "uncaught room error");
