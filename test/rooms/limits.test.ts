@@ -14,7 +14,7 @@ import { CLOSE_CODES, JOIN_ERRORS } from "../../src/shared/protocol.js";
 import { adminUrl } from "../support/db.js";
 import { openTestRedis, redisMissing, redisSuiteName, type TestRedis } from "../support/redis.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
-import { createTable, waitUntil } from "./recorder.js";
+import { createTable } from "./recorder.js";
 
 const LIMITS = { ROOM_CONNECTIONS_PER_PLAYER: "3", ROOM_CONNECTIONS_PER_ADDRESS: "6", TABLES_PER_PLAYER: "2", BOTS_PER_PLAYER: "3" } as const;
 
