@@ -26,6 +26,7 @@ import { roomRoutingMode, type Config } from "../platform/config.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { createRoomRouter, type RoomRouter } from "./roomRouting.js";
 import { installQuickPlay } from "./quickPlay.js";
+import { installJoinErrorCodes } from "./matchmakeErrors.js";
 import { selectTransport } from "./transport.js";
 import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
 import { openStorage, type Storage } from "./storage.js";
@@ -234,6 +235,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   let listening = false;
   let stopping: Promise<void> | null = null;
   let uninstallQuickPlay: (() => void) | null = null;
+  let uninstallJoinErrorCodes: (() => void) | null = null;
 
   async function restoreInProgressGames(): Promise<void> {
     if (!config.RESTORE_GAMES) return;
@@ -266,6 +268,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     async listen() {
       await ladder.start();
       uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
+      uninstallJoinErrorCodes = installJoinErrorCodes();
       await server.listen(config.PORT, config.HOST);
       listening = true;
       const address = transport.server?.address();
@@ -282,6 +285,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger.info("shutting down: no new tables; finishing moves in flight");
         if (listening) await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
+        uninstallJoinErrorCodes?.();
         uninstallQuickPlay?.();
         await bots.stop();
         await ladder.stop();
