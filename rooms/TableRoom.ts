@@ -202,7 +202,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   override async onLeave(client: TableClient, code?: number): Promise<void> {
     this.deps.sessionOwners.release(client.sessionId);
-    await this.deps.admission.leave(client.sessionId);
+    void this.deps.admission.leave(client.sessionId);
     const seat = client.userData?.seat ?? null;
     if (seat === null || this.seatClients.get(seat) !== client) return;
     this.seatClients.delete(seat);
