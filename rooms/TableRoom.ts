@@ -23,7 +23,7 @@ import { echoId, unknownMessage } from "./table/messages.js";
 import { answer, handleClientMessage } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
 import { followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
-import { SeatHandover } from "./table/seatHandover.js";
+import { SeatHandover, type SeatHandoverPorts } from "./table/seatHandover.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
@@ -88,8 +88,19 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.reservations = new BotReservations(deps.now);
     this.timers = new TableTimers({ setTimeout: (callback, ms) => this.clock.setTimeout(callback, ms) }, deps.now);
     this.handoff = new CompletionHandoff(deps, this.log);
-    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.seatClients.has(seat) };
+    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.seatClients.has(seat), ...this.botCounting() };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
+  }
+
+  /** `add_bot` bots count against the creator's bots limit with the table's lease (none: a restored table). */
+  private botCounting(): Pick<SeatHandoverPorts, "countBot" | "uncountBot"> {
+    return {
+      countBot: async () => {
+        const refused = this.tableLease === null ? null : await this.deps.admission.addBots(this.tableLease, 1);
+        return refused === null ? null : { ok: false, code: refused.code, message: refused.detail };
+      },
+      uncountBot: () => (this.tableLease === null ? Promise.resolve() : this.deps.admission.removeBots(this.tableLease, 1)),
+    };
   }
 
   private get game(): GameState {

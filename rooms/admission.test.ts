@@ -69,6 +69,27 @@ describe("Admission", () => {
     expect(c.held("bots-player", "p")).toBe(0);
     expect(isRefusal(await admission.openTable("p", 2))).toBe(false);
   });
+
+  it("counts add_bot bots against the table's creator, held with the table: refused past the cap, given back with it or when not asked for after all", async () => {
+    const c = caps();
+    const admission = new Admission({ ...limits, tablesPerPlayer: 2, botsPerPlayer: 3 }, c.make, new ClientAddresses(() => 0));
+    const lease = await admission.openTable("p", 1);
+    if (isRefusal(lease)) throw new Error("expected a lease");
+    expect(await admission.addBots(lease, 1)).toBeNull();
+    expect(await admission.addBots(lease, 1)).toBeNull();
+    expect(await admission.addBots(lease, 1)).toMatchObject({ code: "limits/too_many_bots" });
+    expect(c.held("bots-player", "p")).toBe(3);
+    // The creator's other tables meet the same cap.
+    expect(await admission.openTable("p", 1)).toMatchObject({ code: "limits/too_many_bots" });
+    await admission.removeBots(lease, 1);
+    expect(c.held("bots-player", "p")).toBe(2);
+    await admission.closeTable(lease);
+    expect(c.held("bots-player", "p")).toBe(0);
+    expect(c.held("tables-player", "p")).toBe(0);
+    // A bot counted after the table went is given back at once.
+    expect(await admission.addBots(lease, 1)).toBeNull();
+    expect(c.held("bots-player", "p")).toBe(0);
+  });
 });
 
 describe("ClientAddresses", () => {

@@ -4,8 +4,10 @@
  * server bots asked for on them) per creating player. Counts go through the concurrency caps the
  * composition root hands in (rate-limiter-flexible, in-process or Redis: with Redis every process
  * shares them), are taken when a connection joins or a table is created, and are given back when
- * the connection leaves or the table's room goes. The server's own bots are not counted: they are
- * accounted to the table that asked for them.
+ * the connection leaves or the table's room goes. The server's own bots are not counted as
+ * connections: they are accounted to the table that asked for them, against its creator's bots
+ * cap (asked for at creation or with `add_bot`; a bot taking over a seat a person left replaces
+ * that person and is not counted).
  */
 import { z } from "zod";
 import { MAX_SEATS } from "../src/game/types.js";
@@ -26,7 +28,7 @@ export interface AdmissionLimits {
   readonly connectionsPerAddress: number;
   /** Live tables one player created (TABLES_PER_PLAYER). */
   readonly tablesPerPlayer: number;
-  /** Server bots asked for (`bots` create option) on one player's live tables (BOTS_PER_PLAYER). */
+  /** Server bots asked for (`bots` create option, `add_bot`) on one player's live tables (BOTS_PER_PLAYER). */
   readonly botsPerPlayer: number;
 }
 
@@ -54,9 +56,15 @@ interface Held {
   readonly n: number;
 }
 
-/** What a live table holds against its creator's limits; given back when its room goes. */
+/**
+ * What a live table holds against its creator's limits (the table itself, the bots asked for at
+ * creation and by `add_bot`); given back, all at once, when its room goes.
+ */
 export interface TableLease {
-  readonly held: readonly Held[];
+  readonly creator: string;
+  readonly held: Held[];
+  /** The room went: places taken from now on are given back at once. */
+  closed: boolean;
 }
 
 /** How long an address noted at a WebSocket upgrade waits for its join. */
@@ -179,16 +187,46 @@ export class Admission {
     if (botCap !== null && bots > 0) {
       if (!(await botCap.acquire(creator, bots))) {
         await giveBack(held);
-        return { code: "limits/too_many_bots", detail: `a player's live tables may ask for at most ${this.limits.botsPerPlayer} server bots in all` };
+        return this.tooManyBots();
       }
       held.push({ counter: botCap, key: creator, n: bots });
     }
-    return { held };
+    return { creator, held, closed: false };
+  }
+
+  /**
+   * Counts `n` more server bots asked for on a live table (`add_bot`) against its creator's cap,
+   * held with the table until its room goes, or says why not.
+   */
+  async addBots(lease: TableLease, n: number): Promise<(AdmissionRefusal & { readonly code: "limits/too_many_bots" }) | null> {
+    const botCap = this.caps.bots;
+    if (botCap === null || n <= 0 || lease.closed) return null;
+    if (!(await botCap.acquire(lease.creator, n))) return this.tooManyBots();
+    const held = { counter: botCap, key: lease.creator, n };
+    // The room may have gone while the store answered: nothing is left to hold these.
+    if (lease.closed) await giveBack([held]);
+    else lease.held.push(held);
+    return null;
+  }
+
+  /** Gives back `n` bots taken by {@link addBots} that were not asked for after all. */
+  async removeBots(lease: TableLease, n: number): Promise<void> {
+    const botCap = this.caps.bots;
+    if (botCap === null || n <= 0 || lease.closed) return;
+    const index = lease.held.findIndex((h) => h.counter === botCap && h.n === n);
+    if (index < 0) return;
+    lease.held.splice(index, 1);
+    await botCap.release(lease.creator, n);
   }
 
   /** The table's room went: its places go back. */
   async closeTable(lease: TableLease): Promise<void> {
-    await giveBack(lease.held);
+    lease.closed = true;
+    await giveBack(lease.held.splice(0));
+  }
+
+  private tooManyBots(): AdmissionRefusal & { readonly code: "limits/too_many_bots" } {
+    return { code: "limits/too_many_bots", detail: `a player's live tables may ask for at most ${this.limits.botsPerPlayer} server bots in all` };
   }
 }
 

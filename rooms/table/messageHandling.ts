@@ -37,7 +37,7 @@ export function handleClientMessage(ctx: MessageContext, client: TableClient, ty
     return answer(client, said.ok ? { ok: true, type, id } : { ok: false, type, id, code: said.code, message: said.message });
   }
   const run: Promise<Outcome | { ok: true }> =
-    action.kind === "command" ? ctx.pipeline.submit(action.command) : ctx.pipeline.enqueue(() => Promise.resolve(ctx.seats.addBot(action.seat)));
+    action.kind === "command" ? ctx.pipeline.submit(action.command) : ctx.pipeline.enqueue(() => ctx.seats.addBot(action.seat));
   void run.then(
     (outcome) => answer(client, resultOf(type, id, outcome)),
     (err: unknown) => {

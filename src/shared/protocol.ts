@@ -170,6 +170,8 @@ export const PROTOCOL_REASONS = [
   "server/internal_error",
   /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
   "rate_limited",
+  /** `add_bot` past BOTS_PER_PLAYER of the table's creator (docs/PROTOCOL.md, Limits). */
+  "limits/too_many_bots",
 ] as const;
 export type ProtocolReasonCode = (typeof PROTOCOL_REASONS)[number];
 /** Every reason code a `result` can carry. */

@@ -35,6 +35,9 @@ const legs: readonly Leg[] = [
   { name: redisSuiteName(postgresMissing ? "PostgreSQL, Redis limiter (SKIPPED: DATABASE_URL not set)" : "PostgreSQL, Redis limiter"), skip: redisMissing || postgresMissing, database: "postgres", redis: true },
 ];
 
+/** A `result` answering an `add_bot`. */
+const addBotResultSchema = z.object({ ok: z.boolean(), type: z.string(), id: z.union([z.string(), z.number()]).optional(), code: z.string().optional(), message: z.string().optional() });
+
 /** What a refused join rejects with. */
 const joinErrorSchema = z.object({ code: z.number(), message: z.string() });
 
@@ -140,6 +143,24 @@ describe.each(legs)("abuse limits on $name (issue 15, item 4)", (leg) => {
     await first.room.leave();
     const third = await eventually(() => createTable(client, { seats: 3, turnSeconds: 600 }));
     for (const r of [second, third]) await r.room.leave();
+  });
+
+  it.skipIf(leg.skip)("add_bot counts against the table creator's BOTS_PER_PLAYER: past it the result is limits/too_many_bots (nothing launched), and the creator's next bot table is refused", async () => {
+    const client = ts.client(await player("BotAdder"));
+    const table = await createTable(client, { seats: 5, bots: 2, turnSeconds: 600 });
+    const bots = (): number => table.room.state.seats.filter((s) => s.isBot && s.occupied).length;
+    const resultFor = (id: string) => table.waitFor(() => table.of("result").map((r) => addBotResultSchema.parse(r)).find((r) => r.id === id), 20_000, `the result of ${id}`);
+    table.room.send("add_bot", { id: "third" });
+    expect(await resultFor("third")).toMatchObject({ ok: true, type: "add_bot" });
+    await table.waitFor(() => bots() === 3, 20_000, "three bots seated");
+    table.room.send("add_bot", { id: "fourth" });
+    const refused = await resultFor("fourth");
+    expect(refused).toMatchObject({ ok: false, type: "add_bot", code: "limits/too_many_bots" });
+    expect(refused.message).toMatch(/at most 3 server bots/);
+    // A seat was free: the refusal is the limit, and no bot came.
+    expect(table.room.state.seats.filter((s) => s.occupied).length).toBe(4);
+    expect((await refusal(client.create("table", { seats: 3, bots: 1 }))).message).toMatch(/^limits\/too_many_bots/);
+    await table.room.leave();
   });
 
   it.skipIf(leg.skip)("server bots past BOTS_PER_PLAYER are refused with limits/too_many_bots; a table its creator left counts until its game ends, then a replay flood is closed with 4029", async () => {
