@@ -52,14 +52,17 @@ export function clientAddressOf(peer: string, forwardedFor: string | null | unde
   return chain[chain.length - 1] ?? peer;
 }
 
+/** Rewrites a request's forwarding headers: `X-Real-IP` becomes the trusted address, the others go. */
+export function normalizeForwarding(req: IncomingMessage, trust: TrustFn): void {
+  const forwarded = req.headers["x-forwarded-for"];
+  const address = clientAddressOf(req.socket.remoteAddress ?? "unknown", Array.isArray(forwarded) ? forwarded.join(",") : forwarded, trust);
+  for (const name of FORWARDING_HEADERS) delete req.headers[name];
+  req.headers["x-real-ip"] = address;
+}
+
 /** ws transport: rewrites each upgrade's forwarding headers to the trusted address (runs before Colyseus's listener). */
 export function installUpgradeAddresses(server: Server, trust: TrustFn): void {
-  server.prependListener("upgrade", (req: IncomingMessage) => {
-    const forwarded = req.headers["x-forwarded-for"];
-    const address = clientAddressOf(req.socket.remoteAddress ?? "unknown", Array.isArray(forwarded) ? forwarded.join(",") : forwarded, trust);
-    for (const name of FORWARDING_HEADERS) delete req.headers[name];
-    req.headers["x-real-ip"] = address;
-  });
+  server.prependListener("upgrade", (req: IncomingMessage) => normalizeForwarding(req, trust));
 }
 
 /**

@@ -27,6 +27,7 @@ import { createLogger, type Logger } from "../platform/logger.js";
 import { createRoomRouter, type RoomRouter } from "./roomRouting.js";
 import { installQuickPlay } from "./quickPlay.js";
 import { installJoinErrorCodes } from "./matchmakeErrors.js";
+import { installMatchmakeAddresses, installMatchmakeBudget } from "./matchmakeBudget.js";
 import { selectTransport } from "./transport.js";
 import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
 import { openStorage, type Storage } from "./storage.js";
@@ -38,7 +39,7 @@ import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
 import { createRoomMetrics } from "../../rooms/roomMetrics.js";
 import { Admission, ClientAddresses } from "../../rooms/admission.js";
-import { createConcurrencyLimiter } from "../http/rateLimit.js";
+import { createConcurrencyLimiter, createKeyedLimiter, parseBudget } from "../http/rateLimit.js";
 import { installUpgradeAddresses, noteUpgradeAddress, trustOf } from "./clientAddress.js";
 import { checkReconnectionUpgrade, createSessionOwners } from "../../rooms/reconnectionGuard.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
@@ -236,6 +237,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   let stopping: Promise<void> | null = null;
   let uninstallQuickPlay: (() => void) | null = null;
   let uninstallJoinErrorCodes: (() => void) | null = null;
+  let uninstallMatchmakeBudget: (() => void) | null = null;
+  const matchmakeBudget = parseBudget(config.MATCHMAKE_RATE_LIMIT);
 
   async function restoreInProgressGames(): Promise<void> {
     if (!config.RESTORE_GAMES) return;
@@ -271,6 +274,16 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       uninstallJoinErrorCodes = installJoinErrorCodes();
       await server.listen(config.PORT, config.HOST);
       listening = true;
+      if (matchmakeBudget !== null) {
+        // After listen: Colyseus's request listener is in place, the address rewrite goes before it.
+        const removeAddresses = kind === "ws" && transport.server !== undefined ? installMatchmakeAddresses(transport.server, trust) : () => undefined;
+        const addressing = { normalized: kind === "ws", trustProxy: config.TRUST_PROXY, trust };
+        const removeBudget = installMatchmakeBudget(createKeyedLimiter("matchmake", matchmakeBudget, limiterBackend), matchmakeBudget, addressing);
+        uninstallMatchmakeBudget = () => {
+          removeBudget();
+          removeAddresses();
+        };
+      }
       const address = transport.server?.address();
       const port = address !== null && typeof address === "object" ? address.port : config.PORT;
       const url = `ws://127.0.0.1:${port}`;
@@ -285,6 +298,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger.info("shutting down: no new tables; finishing moves in flight");
         if (listening) await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
+        uninstallMatchmakeBudget?.();
         uninstallJoinErrorCodes?.();
         uninstallQuickPlay?.();
         await bots.stop();

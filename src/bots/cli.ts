@@ -12,7 +12,9 @@
  * On a server you run for bot play, raise `RATE_LIMIT_AUTH` (e.g. `RATE_LIMIT_AUTH=100000/60`).
  * Every bot here is a room connection from this one address: the server's cap
  * (`ROOM_CONNECTIONS_PER_ADDRESS`, default 100) holds 25 tables of 4 at once, and joins past it
- * are refused with `limits/too_many_connections`; raise it (or set 0) on such a server too.
+ * are refused with `limits/too_many_connections`; raise it (or set 0) on such a server too. Each
+ * bot makes one matchmaking request per table, within the per-address budget
+ * (`MATCHMAKE_RATE_LIMIT`, default 300/60: 75 tables of 4 a minute).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";

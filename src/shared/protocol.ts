@@ -330,6 +330,7 @@ export const JOIN_ERRORS = {
   "limits/too_many_connections": 429,
   "limits/too_many_tables": 429,
   "limits/too_many_bots": 429,
+  "limits/too_many_requests": 429,
   "server/shutting_down": 503,
 } as const;
 export type JoinErrorCode = keyof typeof JOIN_ERRORS;

@@ -192,3 +192,38 @@ describe.each(legs)("abuse limits on $name (issue 15, item 4)", (leg) => {
     expect(limited).toBeGreaterThanOrEqual(1);
   }, 180_000);
 });
+
+describe.each(legs)("matchmaking request budget per address on $name (issue 15, item 4)", (leg) => {
+  let ts: TestServer;
+  let redis: TestRedis | undefined;
+
+  beforeAll(async () => {
+    if (leg.skip) return;
+    redis = leg.redis ? await openTestRedis() : undefined;
+    const budget = { MATCHMAKE_RATE_LIMIT: "5/600" };
+    const env = redis === undefined ? budget : { ...budget, REDIS_URL: process.env["REDIS_URL"] ?? "", REDIS_PREFIX: redis.prefix };
+    ts = await startTestServer({ env, database: leg.database });
+  });
+  afterAll(async () => {
+    if (leg.skip) return;
+    await ts.close();
+    await redis?.cleanup();
+  });
+
+  it.skipIf(leg.skip)("one address's 6th matchmaking request is refused with HTTP 429 limits/too_many_requests, whatever X-Forwarded-For says and whichever method; the SDK rejects with code 429", async () => {
+    const create = (headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(`${ts.httpUrl}/matchmake/create/lobby`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" });
+    // Five rooms created and never joined: each answered with a seat reservation.
+    for (let i = 0; i < 5; i++) expect((await create()).status).toBe(200);
+    const refused = await create();
+    expect(refused.status).toBe(429);
+    const body = z.object({ code: z.number(), error: z.string() }).parse(await refused.json());
+    expect(body.code).toBe(429);
+    expect(body.error).toMatch(/^limits\/too_many_requests: one address may make at most 5 matchmaking requests per 600 s; retry in \d+ s$/);
+    expect((await create({ "x-forwarded-for": "203.0.113.9", "x-real-ip": "203.0.113.10" })).status).toBe(429);
+    const sdk = await refusal(new Client(ts.url).joinOrCreate("lobby"));
+    expect(sdk.code).toBe(JOIN_ERRORS["limits/too_many_requests"]);
+    expect(sdk.message).toMatch(/^limits\/too_many_requests: /);
+    expect((await refusal(new Client(ts.url).create("replay", { gameId: "00000000-0000-4000-8000-000000000000" }))).code).toBe(429);
+  });
+});
