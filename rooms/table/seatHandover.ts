@@ -51,7 +51,8 @@ export class SeatHandover {
    */
   async addBot(requested: SeatIndex | null): Promise<{ readonly ok: true } | Refusal> {
     const seatFor = () => this.ports.reservations.seatForBot(this.ports.engine, this.ports.pipeline().state, requested);
-    if (!seatFor().ok) return seatFor();
+    const free = seatFor();
+    if (!free.ok) return free;
     const refused = await this.ports.countBot();
     if (refused !== null) return refused;
     // The seat may have gone while the count was taken.
