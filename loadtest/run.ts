@@ -17,7 +17,9 @@
  * that one client process's event loop does not dominate the figures. Each bot waits a random
  * think time before each move. Without `--url` it starts a server process itself
  * (src/app/main.ts with the pinned Node; PGlite in a temporary directory, or DATABASE_URL /
- * REDIS_URL from the environment) with the guest-login rate limit raised for the run.
+ * REDIS_URL from the environment) with the guest-login rate limit raised and the per-address room connection cap and
+ * matchmaking budget off (ROOM_CONNECTIONS_PER_ADDRESS=0, MATCHMAKE_RATE_LIMIT=0) for the run: every client comes from one address. A server
+ * given with `--url` needs the same (docs/OPERATIONS.md, Running bots and load).
  *
  * Prints: load average at start and end, connected clients, moves/s and the pacing used, move
  * round trip (send -> the client's own state shows the move) p50/p99 over the merged raw samples
@@ -116,6 +118,10 @@ async function startServer(cpuProfDir: string | undefined, extraEnv: (port: numb
       RESTORE_GAMES: "false",
       RATE_LIMIT_AUTH: "1000000/60",
       RATE_LIMIT_READ: "1000000/60",
+      // Every client of the run comes from this one address: no per-address connection cap and
+      // no per-address matchmaking budget.
+      ROOM_CONNECTIONS_PER_ADDRESS: "0",
+      MATCHMAKE_RATE_LIMIT: "0",
       SERVE_CLIENT: "false",
       ...extraEnv(port),
     },

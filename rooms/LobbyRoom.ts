@@ -3,12 +3,14 @@
  * presence), plus the ladder: a snapshot (top 20 per tier) on join, then a delta each time a
  * finished game changes it. Deltas arrive over presence, so they cross processes with Redis.
  */
-import { matchMaker, Room, subscribeLobby, type Client } from "@colyseus/core";
+import { matchMaker, Room, subscribeLobby, type AuthContext, type Client } from "@colyseus/core";
 import { z } from "zod";
 import { ROOM_NAMES, type LadderDeltaMessage, type LiveTable, type MoveResult } from "../src/shared/protocol.js";
 import type { RoomDeps } from "./ports.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
+import { admitConnection, optionalIdentity } from "./admissionGate.js";
+import type { Identity } from "../src/shared/identity.js";
 
 /** One open table as the lobby lists it. */
 export interface TableListing {
@@ -157,7 +159,13 @@ export function createLobbyRoom(deps: RoomDeps) {
       }
     }
 
+    /** Anyone may watch the lobby; a token, when sent, counts the connection to its player too. */
+    override onAuth(_client: Client, _options: unknown, context: AuthContext): Promise<Identity | true> {
+      return optionalIdentity(deps.tokens, context.token);
+    }
+
     override async onJoin(client: Client): Promise<void> {
+      await admitConnection(deps.admission, client);
       client.send("rooms", [...this.tables.values()]);
       client.send("live", this.live);
       try {
@@ -165,6 +173,10 @@ export function createLobbyRoom(deps: RoomDeps) {
       } catch (err) {
         log.error({ err }, "ladder snapshot failed");
       }
+    }
+
+    override onLeave(client: Client): Promise<void> {
+      return deps.admission.leave(client.sessionId);
     }
 
     override onDispose(): void {

@@ -3,7 +3,7 @@
  * every hand revealed (a finished game's log is public). Controls: `speed`, `pause`, `resume`,
  * `seek {index}`; seeking rebuilds the state with `fold` of the log prefix.
  */
-import { Room, type Client, type Delayed } from "@colyseus/core";
+import { Room, type AuthContext, type Client, type Delayed } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { z } from "zod";
 import type { GameEvent, GameState } from "../src/game/types.js";
@@ -17,7 +17,8 @@ import {
   type ReplayStatusMessage,
 } from "../src/shared/protocol.js";
 import type { RoomDeps } from "./ports.js";
-import { asGameId } from "../src/shared/identity.js";
+import { asGameId, type Identity } from "../src/shared/identity.js";
+import { admitConnection, optionalIdentity } from "./admissionGate.js";
 import { handOf, initTableState, projectGame } from "./projection.js";
 import { joinError } from "./table/clients.js";
 import { admitMessage } from "./messageGate.js";
@@ -78,7 +79,13 @@ export class ReplayRoom extends Room<{ state: TableState }> {
     this.log.debug({ gameId, events: this.events.length }, "replay created");
   }
 
-  override onJoin(client: Client): void {
+  /** Anyone may watch a replay; a token, when sent, counts the connection to its player too. */
+  override onAuth(_client: Client, _options: unknown, context: AuthContext): Promise<Identity | true> {
+    return optionalIdentity(this.deps.tokens, context.token);
+  }
+
+  override async onJoin(client: Client): Promise<void> {
+    await admitConnection(this.deps.admission, client);
     const view = new StateView();
     for (let seat = 0; seat < this.game.config.seats; seat++) {
       const hand = handOf(this.state, seat);
@@ -88,6 +95,10 @@ export class ReplayRoom extends Room<{ state: TableState }> {
     this.events.slice(0, this.position).forEach((event, index) => client.send("event", { index, event }));
     client.send("replay_status", this.status());
     this.schedule();
+  }
+
+  override onLeave(client: Client): Promise<void> {
+    return this.deps.admission.leave(client.sessionId);
   }
 
   override onDispose(): void {

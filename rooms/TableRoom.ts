@@ -20,14 +20,17 @@ import { sendEvents } from "./table/eventFrames.js";
 import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js";
 import { tableMessageHandlers, type MessageContext } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
-import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
-import { SeatHandover } from "./table/seatHandover.js";
+import { followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
+import { SeatHandover, type SeatHandoverPorts } from "./table/seatHandover.js";
 import { SeatConnections } from "./table/seatConnections.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
 import { logRoomException } from "./roomFaults.js";
 import { PlayAgain, waitForPlayers } from "./table/playAgain.js";
+import { stampCreator, type TableLease } from "./admission.js";
+import { admitConnection } from "./admissionGate.js";
+import { createLimitedTable } from "./table/tableLimits.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -37,8 +40,11 @@ export const JOIN_CODE_FILTER = ["joinCode"] as const;
 /** Builds the `table` room class over the given dependencies (no module-level state). */
 export function createTableRoom(deps: RoomDeps) {
   return class extends TableRoom {
-    static override onAuth(token: string | undefined, _options: unknown, _context: AuthContext): Promise<Identity> {
-      return authenticate(deps.tokens, token);
+    static override async onAuth(token: string | undefined, options: unknown, _context: AuthContext): Promise<Identity> {
+      const identity = await authenticate(deps.tokens, token);
+      // A `create` runs onCreate with these options next: the table is counted to this player.
+      stampCreator(options, identity.playerId);
+      return identity;
     }
 
     constructor() {
@@ -73,6 +79,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private shuttingDown = false;
   private disposed = false;
   private messageContext: MessageContext | undefined;
+  /** What this table holds against its creator's limits (rooms/admission.ts), until it goes. */
+  private tableLease: TableLease | null = null;
 
   constructor(private readonly deps: RoomDeps) {
     super();
@@ -84,8 +92,19 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.handoff = new CompletionHandoff(deps, this.log);
     // On this process: the invitation travels under this process's restore key.
     this.again = new PlayAgain((options) => matchMaker.handleCreateRoom(ROOM_NAMES.table, options), deps.restoreKey);
-    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.connections.has(seat) };
+    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.connections.has(seat), ...this.botCounting() };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
+  }
+
+  /** `add_bot` bots count against the creator's bots limit with the table's lease (none: a restored table). */
+  private botCounting(): Pick<SeatHandoverPorts, "countBot" | "uncountBot"> {
+    return {
+      countBot: async () => {
+        const refused = this.tableLease === null ? null : await this.deps.admission.addBots(this.tableLease, 1);
+        return refused === null ? null : { ok: false, code: refused.code, message: refused.detail };
+      },
+      uncountBot: () => (this.tableLease === null ? Promise.resolve() : this.deps.admission.removeBots(this.tableLease, 1)),
+    };
   }
 
   private get game(): GameState {
@@ -97,8 +116,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.registerMessages();
     const restore = restoreOptionsSchema.safeParse(rawOptions);
     if (restore.success && restore.data.restoreKey === this.deps.restoreKey) return this.restore(restore.data.restoreGameId);
-    const table = await createTable(this.deps, rawOptions);
-    if (!table.ok) throw joinError(table.code, table.detail);
+    const { table, lease } = await createLimitedTable(this.deps, rawOptions);
+    this.tableLease = lease;
     const { created, bots } = table;
     ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
     this.awaitingCreator = table.hasCreator;
@@ -153,7 +172,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.deps.metrics.track(this, ROOM_NAMES.table, () => censusOf(this.clients));
   }
 
-  override onJoin(client: TableClient, rawOptions: unknown): Promise<void> {
+  override async onJoin(client: TableClient, rawOptions: unknown): Promise<void> {
+    await admitConnection(this.deps.admission, client);
     const identity = identitySchema.parse(client.auth);
     const parsed = parseJoinOptions(rawOptions);
     if (!parsed.ok) return Promise.reject(joinError(parsed.code, parsed.detail));
@@ -198,6 +218,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   override async onLeave(client: TableClient, code?: number): Promise<void> {
     this.deps.sessionOwners.release(client.sessionId);
+    void this.deps.admission.leave(client.sessionId);
     const seat = client.userData?.seat ?? null;
     if (seat === null || !this.connections.detach(seat, client)) return;
     if (this.shuttingDown || this.disposed) return;
@@ -218,6 +239,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.disposed = true;
     this.timers.clearAll();
     this.deps.metrics.untrack(this);
+    if (this.tableLease !== null) void this.deps.admission.closeTable(this.tableLease);
     // A room whose onCreate failed has no pipeline and no directory row.
     return this.pipeline === undefined ? Promise.resolve() : this.pipeline.close().then(() => this.directory.remove());
   }

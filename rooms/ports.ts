@@ -23,6 +23,7 @@ import type { Logger } from "../src/platform/logger.js";
 import type { EventLog } from "../src/platform/eventLog.js";
 import type { RoomMetrics } from "./roomMetrics.js";
 import type { MessageLimitConfig } from "./messageLimits.js";
+import type { Admission } from "./admission.js";
 import type { Identity } from "../src/shared/identity.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
 
@@ -130,6 +131,8 @@ export interface RoomDeps {
   readonly sessionOwners: SessionOwners;
   /** Messages per client per second, in every room (rooms/messageLimits.ts). */
   readonly messageLimits: MessageLimitConfig;
+  /** Connections per player and per address, tables and bots per player (rooms/admission.ts). */
+  readonly admission: Admission;
   /** Default reconnection window, seconds. */
   readonly reconnectSeconds: number;
   /** A per-process secret that only server-side restore calls know. */

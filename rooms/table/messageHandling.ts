@@ -47,7 +47,7 @@ export function handleClientMessage(ctx: MessageContext, client: TableClient, ty
       ? ctx.pipeline.submit(action.command)
       : action.kind === "play_again"
         ? ctx.playAgain()
-        : ctx.pipeline.enqueue(() => Promise.resolve(ctx.seats.addBot(action.seat)));
+        : ctx.pipeline.enqueue(() => ctx.seats.addBot(action.seat));
   void run.then(
     (outcome) => answer(client, resultOf(type, id, outcome)),
     (err: unknown) => {

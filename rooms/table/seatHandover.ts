@@ -19,6 +19,10 @@ export interface SeatHandoverPorts {
   readonly roomId: () => string;
   /** True while a connection holds the seat (a player who came back). */
   readonly isConnected: (seat: SeatIndex) => boolean;
+  /** Counts one bot asked for with `add_bot` against the table creator's bots limit, or the refusal. */
+  readonly countBot: () => Promise<Refusal | null>;
+  /** Gives back a bot counted by `countBot` that was not asked for after all. */
+  readonly uncountBot: () => Promise<void>;
   readonly log: Logger;
 }
 
@@ -41,15 +45,30 @@ export class SeatHandover {
     }
   }
 
-  /** `add_bot`: a bot is asked for the requested (or first possible) seat, or the refusal. */
-  addBot(requested: SeatIndex | null): { readonly ok: true } | Refusal {
-    const found = this.ports.reservations.seatForBot(this.ports.engine, this.ports.pipeline().state, requested);
-    if (!found.ok) return found;
+  /**
+   * `add_bot`: a bot is asked for the requested (or first possible) seat, counted against the
+   * table creator's bots limit, or the refusal (`limits/too_many_bots` past it).
+   */
+  async addBot(requested: SeatIndex | null): Promise<{ readonly ok: true } | Refusal> {
+    const seatFor = () => this.ports.reservations.seatForBot(this.ports.engine, this.ports.pipeline().state, requested);
+    const free = seatFor();
+    if (!free.ok) return free;
+    const refused = await this.ports.countBot();
+    if (refused !== null) return refused;
+    // The seat may have gone while the count was taken.
+    const found = seatFor();
+    if (!found.ok) {
+      await this.ports.uncountBot();
+      return found;
+    }
     this.requestBot(found.seat);
     return { ok: true };
   }
 
-  /** A seated player is gone for good: the seat is left and, in a started game, a bot takes it over. */
+  /**
+   * A seated player is gone for good: the seat is left and, in a started game, a bot takes it over
+   * (a replacement, not counted against anyone's bots limit).
+   */
   async vacate(seat: SeatIndex, reason: "left" | "disconnected"): Promise<void> {
     if (this.ports.isConnected(seat)) return; // came back on another connection meanwhile
     const pipeline = this.ports.pipeline();

@@ -5,7 +5,8 @@
  * `table/game_in_progress`. Here, before the reservation is handed out, the candidate table is
  * asked to hold a seat for it (`holdSeat`, in rooms/TableRoom.ts); a table that cannot leaves
  * matchmaking and the call is retried: another table, or a new one. After a few refusals the
- * caller gets a table of their own (`create`), so the answer is always a seat.
+ * caller gets a table of their own (`create`), so the answer is always a seat, unless that new
+ * table would pass the caller's abuse limits (`limits/too_many_tables`, rooms/admission.ts).
  *
  * Colyseus routes every matchmaking request through `matchMaker.controller.invokeMethod`, which
  * it documents as replaceable; this wraps it once per process (Colyseus keeps its matchmaker in

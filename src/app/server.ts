@@ -26,6 +26,8 @@ import { roomRoutingMode, type Config } from "../platform/config.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { createRoomRouter, type RoomRouter } from "./roomRouting.js";
 import { installQuickPlay } from "./quickPlay.js";
+import { installJoinErrorCodes } from "./matchmakeErrors.js";
+import { installMatchmakeAddresses, installMatchmakeBudget } from "./matchmakeBudget.js";
 import { selectTransport } from "./transport.js";
 import { colyseusLogger } from "./colyseusLog.js";
 import { createBotDirectory, createTokenVerifier } from "./identityAdapters.js";
@@ -42,6 +44,9 @@ import { createReplayRoom } from "../../rooms/ReplayRoom.js";
 import { createLobbyRoom } from "../../rooms/LobbyRoom.js";
 import { PresenceDeltaBus } from "../../rooms/presenceBus.js";
 import { createRoomMetrics } from "../../rooms/roomMetrics.js";
+import { Admission, ClientAddresses } from "../../rooms/admission.js";
+import { createConcurrencyLimiter, createKeyedLimiter, parseBudget } from "../http/rateLimit.js";
+import { installUpgradeAddresses, noteUpgradeAddress, trustOf } from "./clientAddress.js";
 import { checkReconnectionUpgrade, createSessionOwners } from "../../rooms/reconnectionGuard.js";
 import type { Engine, RoomDeps } from "../../rooms/ports.js";
 import { createLadder, type LadderWiring } from "./ladder.js";
@@ -49,6 +54,12 @@ import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins, webSocketOrigin } from "../http/browserHeaders.js";
 import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
+
+/**
+ * How long a key's count of live connections or tables lives in the limiter store from its first
+ * place: a process that dies holding places frees them after this, at the latest.
+ */
+const ADMISSION_LEASE_SECONDS = 6 * 3600;
 
 /** Optional replacements for the parts the composition root would build itself. */
 /** The built browser client: `client/dist` at the package root, from source or from `dist/`. */
@@ -129,6 +140,19 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const botDirectory = createBotDirectory(tokens, storage.players);
   const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS, humanDelay: config.BOT_HUMAN_DELAY_MS });
   const metrics: ProcessMetrics = { startedAt: Date.now() };
+  const trust = trustOf(config.TRUST_PROXY);
+  const addresses = new ClientAddresses(Date.now);
+  const limiterBackend = { redis: httpRedis, prefix: config.REDIS_PREFIX, logger };
+  const admission = new Admission(
+    {
+      connectionsPerPlayer: config.ROOM_CONNECTIONS_PER_PLAYER,
+      connectionsPerAddress: config.ROOM_CONNECTIONS_PER_ADDRESS,
+      tablesPerPlayer: config.TABLES_PER_PLAYER,
+      botsPerPlayer: config.BOTS_PER_PLAYER,
+    },
+    (name, max) => createConcurrencyLimiter(name, { max, leaseSeconds: ADMISSION_LEASE_SECONDS }, limiterBackend),
+    addresses,
+  );
 
   const deps: RoomDeps = {
     engine: overrides.engine ?? engine,
@@ -149,6 +173,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     metrics: createRoomMetrics(registry),
     sessionOwners: createSessionOwners(),
     messageLimits: { perSecond: config.ROOM_MESSAGES_PER_SECOND, closeAfterWindows: config.ROOM_FLOOD_CLOSE_SECONDS },
+    admission,
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
     now: () => new Date(),
@@ -156,11 +181,20 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     randomSeed: () => randomBytes(32).toString("hex"),
   };
 
-  // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner.
+  // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner,
+  // and the client's address is noted for the per-address limits (src/app/clientAddress.ts).
+  let headersNormalized = false;
+  const noteAddress = noteUpgradeAddress(addresses, config.TRUST_PROXY, trust, () => headersNormalized);
   const { transport, kind } = await selectTransport(config.TRANSPORT, logger, router, async (request, context) => {
-    const refused = await checkReconnectionUpgrade(new URL(request.url), context.token, deps.sessionOwners, deps.tokens);
-    return refused === null ? undefined : new Response(refused.body, { status: refused.status, headers: { "content-type": "text/plain" } });
+    const url = new URL(request.url);
+    const refused = await checkReconnectionUpgrade(url, context.token, deps.sessionOwners, deps.tokens);
+    if (refused !== null) return new Response(refused.body, { status: refused.status, headers: { "content-type": "text/plain" } });
+    return noteAddress(url, context);
   });
+  if (kind === "ws" && transport.server !== undefined) {
+    installUpgradeAddresses(transport.server, trust);
+    headersNormalized = true;
+  }
 
   const server = defineServer({
     rooms: {
@@ -221,6 +255,9 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   let listening = false;
   let stopping: Promise<void> | null = null;
   let uninstallQuickPlay: (() => void) | null = null;
+  let uninstallJoinErrorCodes: (() => void) | null = null;
+  let uninstallMatchmakeBudget: (() => void) | null = null;
+  const matchmakeBudget = parseBudget(config.MATCHMAKE_RATE_LIMIT);
 
   async function restoreInProgressGames(): Promise<void> {
     if (!config.RESTORE_GAMES) return;
@@ -254,8 +291,19 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       await ladder.start();
       await seasons.start();
       uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
+      uninstallJoinErrorCodes = installJoinErrorCodes();
       await server.listen(config.PORT, config.HOST);
       listening = true;
+      if (matchmakeBudget !== null) {
+        // After listen: Colyseus's request listener is in place, the address rewrite goes before it.
+        const removeAddresses = kind === "ws" && transport.server !== undefined ? installMatchmakeAddresses(transport.server, trust) : () => undefined;
+        const addressing = { normalized: kind === "ws", trustProxy: config.TRUST_PROXY, trust };
+        const removeBudget = installMatchmakeBudget(createKeyedLimiter("matchmake", matchmakeBudget, limiterBackend), matchmakeBudget, addressing);
+        uninstallMatchmakeBudget = () => {
+          removeBudget();
+          removeAddresses();
+        };
+      }
       const address = transport.server?.address();
       const port = address !== null && typeof address === "object" ? address.port : config.PORT;
       const url = `ws://127.0.0.1:${port}`;
@@ -270,6 +318,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger.info("shutting down: no new tables; finishing moves in flight");
         if (listening) await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
+        uninstallMatchmakeBudget?.();
+        uninstallJoinErrorCodes?.();
         uninstallQuickPlay?.();
         await bots.stop();
         await seasons.stop();

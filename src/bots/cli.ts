@@ -10,6 +10,11 @@
  * more than 7 tables of 4 from one address meet HTTP 429: the CLI then says so once and waits as
  * long as the server's `Retry-After` asks (up to `--max-login-wait` seconds in all, default 300).
  * On a server you run for bot play, raise `RATE_LIMIT_AUTH` (e.g. `RATE_LIMIT_AUTH=100000/60`).
+ * Every bot here is a room connection from this one address: the server's cap
+ * (`ROOM_CONNECTIONS_PER_ADDRESS`, default 100) holds 25 tables of 4 at once, and joins past it
+ * are refused with `limits/too_many_connections`; raise it (or set 0) on such a server too. Each
+ * bot makes one matchmaking request per table, within the per-address budget
+ * (`MATCHMAKE_RATE_LIMIT`, default 300/60: 75 tables of 4 a minute).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTestRedis, redisMissing, redisSuiteName, type TestRedis } from "../../test/support/redis.js";
-import { createKeyedLimiter, type LimiterBackend } from "./rateLimit.js";
+import { createConcurrencyLimiter, createKeyedLimiter, type LimiterBackend } from "./rateLimit.js";
 
 const logger = pino({ enabled: false });
 
@@ -86,5 +86,48 @@ describe.each(legs)("rate limiter contract on $name", (leg) => {
     const third = await first.consume("alice");
     // In-process limiters each keep their own memory; Redis limiters share the key.
     expect(third.allowed).toBe(leg.name === "in-process");
+  });
+
+  it.skipIf(leg.skip)("C1: a concurrency cap admits `max` places per key; a refused acquire takes nothing; a release makes room again", async () => {
+    const cap = createConcurrencyLimiter("c1", { max: 2, leaseSeconds: 600 }, await leg.backend());
+    expect(await cap.acquire("alice")).toBe(true);
+    expect(await cap.acquire("alice")).toBe(true);
+    expect(await cap.acquire("alice")).toBe(false);
+    expect(await cap.acquire("alice")).toBe(false);
+    expect(await cap.held("alice")).toBe(2);
+    expect(await cap.acquire("bob")).toBe(true);
+    await cap.release("alice");
+    expect(await cap.held("alice")).toBe(1);
+    expect(await cap.acquire("alice")).toBe(true);
+    expect(await cap.acquire("alice")).toBe(false);
+  });
+
+  it.skipIf(leg.skip)("C2: several places at once are all or nothing; releases never go below zero", async () => {
+    const cap = createConcurrencyLimiter("c2", { max: 5, leaseSeconds: 600 }, await leg.backend());
+    expect(await cap.acquire("alice", 4)).toBe(true);
+    expect(await cap.acquire("alice", 2)).toBe(false);
+    expect(await cap.held("alice")).toBe(4);
+    await cap.release("alice", 4);
+    await cap.release("alice", 3);
+    expect(await cap.held("alice")).toBe(0);
+    expect(await cap.acquire("alice", 5)).toBe(true);
+  });
+
+  it.skipIf(leg.skip)("C3: concurrent acquires never pass the cap", async () => {
+    const cap = createConcurrencyLimiter("c3", { max: 3, leaseSeconds: 600 }, await leg.backend());
+    const taken = await Promise.all(Array.from({ length: 12 }, () => cap.acquire("alice")));
+    expect(taken.filter(Boolean)).toHaveLength(3);
+    expect(await cap.held("alice")).toBe(3);
+  });
+
+  it.skipIf(leg.skip)("C4: caps of one name share their count through Redis (several processes), and keep their own in-process", async () => {
+    const backend = await leg.backend();
+    const first = createConcurrencyLimiter("c4", { max: 1, leaseSeconds: 600 }, backend);
+    const second = createConcurrencyLimiter("c4", { max: 1, leaseSeconds: 600 }, backend);
+    expect(await first.acquire("alice")).toBe(true);
+    expect(await second.acquire("alice")).toBe(leg.name === "in-process");
+    // Through Redis, the first process's release frees the place for the second.
+    await first.release("alice");
+    if (leg.name !== "in-process") expect(await second.acquire("alice")).toBe(true);
   });
 });

@@ -97,3 +97,68 @@ export function createKeyedLimiter(name: string, budget: RateBudget, backend: Li
     },
   };
 }
+
+/** A cap on places held at once (live connections, live tables), keyed by caller. */
+export interface ConcurrencyLimiter {
+  /** Takes `n` places for `key`; false, and nothing taken, when that would pass the cap. */
+  acquire(key: string, n?: number): Promise<boolean>;
+  /** Gives `n` places of `key` back (never below zero). */
+  release(key: string, n?: number): Promise<void>;
+  /** Places `key` holds now. */
+  held(key: string): Promise<number>;
+}
+
+/** A cap: at most `max` places per key; a key's count is forgotten `leaseSeconds` after its first place. */
+export interface ConcurrencyBudget {
+  readonly max: number;
+  readonly leaseSeconds: number;
+}
+
+/**
+ * A concurrency cap over the same rate-limiter-flexible stores as the rate limits: acquiring is
+ * `consume`, releasing is `reward`, so with Redis every process shares one count per key. A
+ * refused acquire gives back what it took. A key's count lives `leaseSeconds` from its first
+ * place (the store's expiry): a process that dies holding places frees them then, at the latest.
+ * A store failure lets the caller through (and is logged), like the rate limits.
+ */
+export function createConcurrencyLimiter(name: string, budget: ConcurrencyBudget, backend: LimiterBackend): ConcurrencyLimiter {
+  const keyPrefix = `${backend.prefix}cc:${name}`;
+  const options = { keyPrefix, points: budget.max, duration: budget.leaseSeconds };
+  const memory = new RateLimiterMemory(options);
+  const limiter: RateLimiterAbstract = backend.redis === undefined ? memory : new RateLimiterRedis({ ...options, storeClient: backend.redis, insuranceLimiter: memory });
+  const failed = (err: unknown, what: string): void => backend.logger.error({ err, limiter: name }, `concurrency limiter store failed to ${what}`);
+  const held = async (key: string): Promise<number> => Math.max(0, (await limiter.get(key))?.consumedPoints ?? 0);
+
+  return {
+    async acquire(key, n = 1) {
+      try {
+        await limiter.consume(key, n);
+        return true;
+      } catch (err: unknown) {
+        if (!(err instanceof RateLimiterRes)) {
+          failed(err, "count; letting the caller through");
+          return true;
+        }
+        // consume counted the refused places too: give them back.
+        await limiter.reward(key, n).catch((e: unknown) => failed(e, "undo a refused acquire"));
+        return false;
+      }
+    },
+    async release(key, n = 1) {
+      try {
+        const now = await held(key);
+        if (now > 0) await limiter.reward(key, Math.min(n, now));
+      } catch (err: unknown) {
+        failed(err, "release");
+      }
+    },
+    async held(key) {
+      try {
+        return await held(key);
+      } catch (err: unknown) {
+        failed(err, "read");
+        return 0;
+      }
+    },
+  };
+}

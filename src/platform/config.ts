@@ -136,6 +136,16 @@ export const envSchema = z.object({
   ROOM_MESSAGES_PER_SECOND: positiveInt.default(20),
   /** Consecutive over-budget seconds before a client is disconnected (close code 4029). */
   ROOM_FLOOD_CLOSE_SECONDS: positiveInt.default(5),
+  /** Matchmaking requests (`/matchmake` create/join/joinById/joinOrCreate) per client address, `points/seconds` (`0`: no limit). */
+  MATCHMAKE_RATE_LIMIT: z.union([z.literal("0"), rateBudget]).default("300/60"),
+  /** Live room connections one player may hold at once, all rooms together (0: no limit). */
+  ROOM_CONNECTIONS_PER_PLAYER: z.coerce.number().int().min(0).default(10),
+  /** Live room connections from one client address (TRUST_PROXY rules) at once (0: no limit). */
+  ROOM_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
+  /** Live tables one player may have created (0: no limit). */
+  TABLES_PER_PLAYER: z.coerce.number().int().min(0).default(3),
+  /** Server bots (`bots` create option) on one player's live tables, in all (0: no limit). */
+  BOTS_PER_PLAYER: z.coerce.number().int().min(0).default(12),
   /** Delay before each move of a server bot, ms (0 in tests and load runs). */
   BOT_MOVE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   /**

@@ -187,6 +187,8 @@ export const PROTOCOL_REASONS = [
   "server/internal_error",
   /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
   "rate_limited",
+  /** `add_bot` past BOTS_PER_PLAYER of the table's creator (docs/PROTOCOL.md, Limits). */
+  "limits/too_many_bots",
 ] as const;
 export type ProtocolReasonCode = (typeof PROTOCOL_REASONS)[number];
 /** Every reason code a `result` can carry. */
@@ -355,6 +357,10 @@ export const JOIN_ERRORS = {
   "replay/not_found": 404,
   "replay/not_finished": 409,
   "table/seat_unavailable": 423,
+  "limits/too_many_connections": 429,
+  "limits/too_many_tables": 429,
+  "limits/too_many_bots": 429,
+  "limits/too_many_requests": 429,
   "server/shutting_down": 503,
 } as const;
 export type JoinErrorCode = keyof typeof JOIN_ERRORS;

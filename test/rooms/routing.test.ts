@@ -105,6 +105,10 @@ async function deploy(mode: Mode): Promise<Deployment> {
     RATE_LIMIT_READ: "100000/60",
     RATE_LIMIT_WRITE: "100000/60",
     RATE_LIMIT_STREAM: "100000/60",
+    // Ten tables per creator, all from one address: this suite is about routing, not the abuse limits.
+    TABLES_PER_PLAYER: "0",
+    ROOM_CONNECTIONS_PER_PLAYER: "0",
+    ROOM_CONNECTIONS_PER_ADDRESS: "0",
   };
   const routing = (machineId: string, port: number): Record<string, string> =>
     mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };

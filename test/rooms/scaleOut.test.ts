@@ -65,6 +65,9 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
       BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
       RESTORE_GAMES: "false",
+      // One player opens up to eight tables here until they land where wanted: not a limits test.
+      TABLES_PER_PLAYER: "0",
+      ROOM_CONNECTIONS_PER_PLAYER: "0",
     };
     const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` });
     cleanups.push(() => a.stop());

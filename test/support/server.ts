@@ -41,12 +41,14 @@ export interface TestServer {
 export interface TestServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly overrides?: Omit<PzoServerOverrides, "storage">;
+  /** The database backend (default: PostgreSQL when DATABASE_URL is set, else PGlite). */
+  readonly database?: "pglite" | "postgres";
 }
 
 /** The database backend tests run on: PostgreSQL when DATABASE_URL is set, else PGlite. */
-function backend() {
+function backend(name?: "pglite" | "postgres") {
   const backends = testBackends();
-  const chosen = backends.find((b) => b.name === "postgres") ?? backends[0];
+  const chosen = backends.find((b) => b.name === (name ?? "postgres")) ?? backends[0];
   if (chosen === undefined) throw new Error("no test database backend");
   return chosen;
 }
@@ -69,7 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const logger = createLogger(config.LOG_LEVEL, { test: true });
-  const database = await backend().create();
+  const database = await backend(options.database).create();
   const storage = databaseStorage(database.handle, { maxBatch: config.EVENTLOG_MAX_BATCH, maxWaitMs: config.EVENTLOG_MAX_WAIT_MS, logger, ownsHandle: false });
   const server = await createPzoServer(config, { ...options.overrides, storage, logger });
   const { port } = await server.listen();
