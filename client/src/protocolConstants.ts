@@ -22,6 +22,10 @@ export const JOIN_ERRORS = {
   "replay/not_finished": 409,
   "table/seat_unavailable": 423,
   "server/shutting_down": 503,
+  "limits/too_many_connections": 429,
+  "limits/too_many_tables": 429,
+  "limits/too_many_bots": 429,
+  "limits/too_many_requests": 429,
 } as const satisfies typeof protocol.JOIN_ERRORS;
 
 export const CLOSE_CODES = {

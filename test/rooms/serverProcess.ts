@@ -55,7 +55,14 @@ export async function startServerProcess(port: number, env: Readonly<Record<stri
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      // The child's error-level lines go to the test's stderr, so a failure shows its cause.
+      const errors = out.split("\n").filter((line) => /"level":(50|60)/.test(line));
+      if (errors.length > 0) console.error(`server on port ${port} logged ${errors.length} error line(s):\n${errors.slice(0, 20).join("\n")}`);
+      resolve(code);
+    }),
+  );
   const deadline = Date.now() + timeoutMs;
   while (!out.includes("PZO listening")) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
