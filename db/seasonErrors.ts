@@ -3,6 +3,7 @@
  * rolls back and changes nothing) as a {@link SeasonRejection}, and the repository's public
  * function turns it into a value `{ ok: false, code }`.
  */
+import type { UnlockRejection } from "../src/season/achievements.js";
 import type { InventoryRejection } from "../src/season/inventory.js";
 import type { WaitlistRejection } from "../src/season/waitlist.js";
 import type { TransferRejection } from "../src/season/wallet.js";
@@ -12,6 +13,7 @@ export type SeasonCode =
   | TransferRejection
   | InventoryRejection
   | WaitlistRejection
+  | UnlockRejection
   | "wallet/unknown_currency"
   | "inventory/unknown_item"
   | "idempotency/key_reused"

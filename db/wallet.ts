@@ -63,7 +63,7 @@ function accountWhere(currency: string, ref: AccountRef) {
 }
 
 /** Locks the account (creating a player's on first use); returns its id and balance. */
-async function lockAccount(tx: Transaction, currency: string, ref: AccountRef): Promise<{ id: string; balance: number }> {
+export async function lockAccount(tx: Transaction, currency: string, ref: AccountRef): Promise<{ id: string; balance: number }> {
   if (ref.kind === "player") {
     await tx.insert(walletAccounts).values({ currency, playerId: ref.playerId }).onConflictDoNothing();
   }
@@ -72,7 +72,8 @@ async function lockAccount(tx: Transaction, currency: string, ref: AccountRef): 
   return row;
 }
 
-async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
+/** A transfer inside the caller's transaction (a refusal throws {@link SeasonRejection}). */
+export async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
   const [cur] = await tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency));
   if (cur === undefined) throw new SeasonRejection("wallet/unknown_currency", `no currency ${req.currency}`);
   const subject = subjectOf(req);

@@ -13,3 +13,4 @@ export * from "./ladder.js";
 export * from "./scoreEvents.js";
 export * from "./actionTokens.js";
 export * from "./season.js";
+export * from "./seasonAchievements.js";

@@ -53,6 +53,8 @@ export const PROBLEM_CODES = {
   "waitlist/in_game": { status: 409, title: "The player holds a seat at a live table: leave after the game ends" },
   "waitlist/already_removed": { status: 409, title: "The waitlist entry was already removed" },
   "waitlist/bad_transition": { status: 409, title: "Waitlist statuses only move forward" },
+  "achievements/condition_not_met": { status: 409, title: "The player does not meet the achievement's condition" },
+  "achievements/disabled": { status: 409, title: "The achievement is disabled" },
   "service/disabled": { status: 503, title: "This route is disabled by configuration" },
   rate_limited: { status: 429, title: "Too many requests" },
   unavailable: { status: 503, title: "A dependency is unavailable" },

@@ -59,6 +59,9 @@ export const SEASON_EVENT_PAYLOADS = {
       postings: z.array(z.object({ account: accountRefSchema, amount: z.number().int() })).length(2),
     })
     .describe("A ledger transaction committed: its two postings, which sum to 0"),
+  ACHIEVEMENT_UNLOCKED: z
+    .object({ _v: v1, achievementId: z.string(), source: z.enum(["game", "admin", "service"]), gameId: uuid.nullable(), rewardCoins: count, transactionId: uuid.nullable() })
+    .describe("A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -86,6 +89,7 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("CURRENCY_DEPOSITED"),
   row("CURRENCY_WITHDRAWN"),
   row("TRANSACTION_COMPLETED"),
+  row("ACHIEVEMENT_UNLOCKED"),
 ]);
 
 /** A Season 0 event to append: whose it is (null: nobody's), its type and payload. */

@@ -101,6 +101,7 @@ export function foldEvent(fold: SeasonFold, e: NewSeasonEvent & { readonly seq?:
     case "USER_PREFERENCES_UPDATED":
     case "CURRENCY_DEPOSITED":
     case "CURRENCY_WITHDRAWN":
+    case "ACHIEVEMENT_UNLOCKED":
       // Facts with no state of their own here (balances follow TRANSACTION_COMPLETED).
       return;
   }
