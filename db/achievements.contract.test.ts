@@ -87,7 +87,7 @@ describe.each(testBackends())("achievements on $name", (backend) => {
       expect(await coins(p)).toBe(expected);
     }
     const rewardTx = await t.db.select().from(transactions).where(eq(transactions.requestedBy, "system:achievements"));
-    expect(rewardTx.filter((x) => humans.includes(x.playerId))).toHaveLength(rows.length);
+    expect(rewardTx.filter((x) => (humans as readonly string[]).includes(x.playerId))).toHaveLength(rows.length);
     expect(rewardTx.every((x) => x.idempotencyKey.startsWith(`achievement:game:${game.gameId}:`))).toBe(true);
     // afterCommit (the live notification) ran once, with exactly the committed unlocks.
     expect(notified).toHaveLength(1);

@@ -13,6 +13,7 @@ import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { Identity, RoomDeps } from "./ports.js";
 import { handOf, initTableState, projectGame } from "./projection.js";
+import { announceUnlocks, type PlayerUnlock } from "./table/achievements.js";
 import { BotReservations } from "./table/botSeats.js";
 import { authenticate, censusOf, joinError, type TableClient } from "./table/clients.js";
 import { CommandPipeline } from "./table/commandPipeline.js";
@@ -243,6 +244,11 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Whether `playerId` holds a seat in a game being played (the waitlist asks, via remoteRoomCall). */
   holdsLiveSeat(playerId: string): boolean {
     return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
+  }
+
+  /** Achievements the completion of this table's game unlocked (src/app/achievementNotices.ts, via remoteRoomCall). */
+  announceAchievements(unlocks: readonly PlayerUnlock[]): number {
+    return announceUnlocks(this.clients, unlocks);
   }
 
   /** Every client message goes through the one table of schemas and handlers (rooms/table/messages.ts). */

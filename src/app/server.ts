@@ -43,6 +43,9 @@ import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins, webSocketOrigin } from "../http/browserHeaders.js";
 import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
+import { createAchievementNotifier } from "./achievementNotices.js";
+import { achievementsParticipant } from "../../db/achievements.js";
+import { register } from "../completion/pipeline.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
 /** The built browser client: `client/dist` at the package root, from source or from `dist/`. */
@@ -123,6 +126,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
+      participants: [register(achievementsParticipant(createAchievementNotifier(logger.child({ component: "achievements" }))))],
       logger: logger.child({ component: "completion" }),
     }),
     roomDirectory: createRoomDirectory(storage.handle.db),

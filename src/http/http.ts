@@ -31,6 +31,7 @@ import { ladderRoutes } from "./routes/ladder.js";
 import { inventoryRoutes } from "./routes/inventory.js";
 import { preferenceRoutes } from "./routes/preferences.js";
 import { seasonEventRoutes } from "./routes/seasonEvents.js";
+import { achievementRoutes } from "./routes/achievements.js";
 import { systemRoutes } from "./routes/system.js";
 import { userRoutes } from "./routes/users.js";
 import { waitlistRoutes } from "./routes/waitlist.js";
@@ -200,6 +201,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ...walletRoutes(routeDeps),
     ...inventoryRoutes(routeDeps),
     ...seasonEventRoutes(routeDeps),
+    ...achievementRoutes(routeDeps),
   ];
   for (const r of routes) {
     const slo = sloFor(r);

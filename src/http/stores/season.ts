@@ -2,6 +2,7 @@
  * The Season 0 repositories (db/), bound to one database: what the season routes call.
  */
 import type { Database } from "../../../db/client.js";
+import { achievementsFor, getAchievement, putAchievement, unlockExplicitly } from "../../../db/achievements.js";
 import { addItem, applyInventory, inventoryOf, listItems } from "../../../db/inventory.js";
 import { preferencesOf, setPreferences } from "../../../db/preferences.js";
 import { readSeasonEvents, type SeasonEventQuery } from "../../../db/seasonLog.js";
@@ -27,6 +28,10 @@ export function createSeasonStore(db: Database) {
     preferencesOf: (userId: string) => preferencesOf(db, userId),
     setPreferences: (userId: string, playerId: string, prefs: Parameters<typeof setPreferences>[3]) => setPreferences(db, userId, playerId, prefs),
     readEvents: (q: SeasonEventQuery) => readSeasonEvents(db, q),
+    achievementsFor: (playerId: string | null) => achievementsFor(db, playerId),
+    getAchievement: (id: string) => getAchievement(db, id),
+    putAchievement: (def: Parameters<typeof putAchievement>[1]) => putAchievement(db, def),
+    unlockAchievement: (req: Parameters<typeof unlockExplicitly>[1]) => unlockExplicitly(db, req),
   };
 }
 
