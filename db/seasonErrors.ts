@@ -4,6 +4,7 @@
  * function turns it into a value `{ ok: false, code }`.
  */
 import type { UnlockRejection } from "../src/season/achievements.js";
+import type { CosmeticRejection, EquipRejection } from "../src/season/cosmetics.js";
 import type { InventoryRejection } from "../src/season/inventory.js";
 import type { WaitlistRejection } from "../src/season/waitlist.js";
 import type { TransferRejection } from "../src/season/wallet.js";
@@ -14,6 +15,8 @@ export type SeasonCode =
   | InventoryRejection
   | WaitlistRejection
   | UnlockRejection
+  | CosmeticRejection
+  | EquipRejection
   | "wallet/unknown_currency"
   | "inventory/unknown_item"
   | "idempotency/key_reused"

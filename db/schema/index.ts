@@ -14,3 +14,4 @@ export * from "./scoreEvents.js";
 export * from "./actionTokens.js";
 export * from "./season.js";
 export * from "./seasonAchievements.js";
+export * from "./seasonCosmetics.js";

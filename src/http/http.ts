@@ -32,6 +32,7 @@ import { inventoryRoutes } from "./routes/inventory.js";
 import { preferenceRoutes } from "./routes/preferences.js";
 import { seasonEventRoutes } from "./routes/seasonEvents.js";
 import { achievementRoutes } from "./routes/achievements.js";
+import { cosmeticRoutes } from "./routes/cosmetics.js";
 import { systemRoutes } from "./routes/system.js";
 import { userRoutes } from "./routes/users.js";
 import { waitlistRoutes } from "./routes/waitlist.js";
@@ -172,7 +173,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     sessions: createSessionStore(deps.db),
     games,
     ladder: deps.ladder,
-    season: createSeasonStore(deps.db),
+    season: createSeasonStore(deps.db, { founderLimit: config.FOUNDER_COSMETIC_LIMIT }),
     seats: deps.seats,
     seasonStreamPollMs: config.SEASON_STREAM_POLL_MS,
     tokens: deps.tokens,
@@ -202,6 +203,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ...inventoryRoutes(routeDeps),
     ...seasonEventRoutes(routeDeps),
     ...achievementRoutes(routeDeps),
+    ...cosmeticRoutes(routeDeps),
   ];
   for (const r of routes) {
     const slo = sloFor(r);

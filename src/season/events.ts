@@ -62,6 +62,12 @@ export const SEASON_EVENT_PAYLOADS = {
   ACHIEVEMENT_UNLOCKED: z
     .object({ _v: v1, achievementId: z.string(), source: z.enum(["game", "admin", "service"]), gameId: uuid.nullable(), rewardCoins: count, transactionId: uuid.nullable() })
     .describe("A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none"),
+  COSMETIC_UNLOCKED: z
+    .object({ _v: v1, cosmeticId: z.string(), source: z.enum(["purchase", "claim", "founder", "grant"]), priceCoins: count, transactionId: uuid.nullable() })
+    .describe("A player came to own a cosmetic (bought, claimed free, or granted); `transactionId` is the purchase, null when nothing was paid"),
+  COSMETICS_EQUIPPED: z
+    .object({ _v: v1, card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() })
+    .describe("A player's equipped cosmetics changed: the whole new set (null: an empty slot)"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -90,6 +96,8 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("CURRENCY_WITHDRAWN"),
   row("TRANSACTION_COMPLETED"),
   row("ACHIEVEMENT_UNLOCKED"),
+  row("COSMETIC_UNLOCKED"),
+  row("COSMETICS_EQUIPPED"),
 ]);
 
 /** A Season 0 event to append: whose it is (null: nobody's), its type and payload. */

@@ -102,6 +102,8 @@ export function foldEvent(fold: SeasonFold, e: NewSeasonEvent & { readonly seq?:
     case "CURRENCY_DEPOSITED":
     case "CURRENCY_WITHDRAWN":
     case "ACHIEVEMENT_UNLOCKED":
+    case "COSMETIC_UNLOCKED":
+    case "COSMETICS_EQUIPPED":
       // Facts with no state of their own here (balances follow TRANSACTION_COMPLETED).
       return;
   }
