@@ -25,6 +25,7 @@ import { answer, handleClientMessage } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
 import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
+import { loadSeatCosmetics, updateSeatCosmetics } from "./table/seatCosmetics.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
@@ -117,6 +118,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     // A directory row left by a process that died is removed with this room.
     this.open(this.deps.engine.fold(events), true);
     this.autoDispose = this.game.phase === "completed";
+    await loadSeatCosmetics(this.state, this.game.gameId, this.deps.seasonSeats, this.log);
     await this.updateListing();
     this.log.info({ gameId: this.game.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
     if (this.game.phase === "completed") {
@@ -304,6 +306,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     }
     for (const notice of followUps.notices) this.broadcast("notice", notice);
     if (followUps.seatsChanged) await this.directory.setPlayers(this.game);
+    if (followUps.seatsChanged) await updateSeatCosmetics(this.state, this.game.gameId, events, this.deps.seasonSeats, this.log);
     await this.updateListing();
   }
 

@@ -45,6 +45,7 @@ import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
 import { createAchievementNotifier } from "./achievementNotices.js";
 import { achievementsParticipant } from "../../db/achievements.js";
+import { recordSeatTaken, seatCosmeticsOf } from "../../db/seasonSeats.js";
 import { register } from "../completion/pipeline.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
@@ -141,6 +142,10 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     messageLimits: { perSecond: config.ROOM_MESSAGES_PER_SECOND, closeAfterWindows: config.ROOM_FLOOD_CLOSE_SECONDS },
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
+    seasonSeats: {
+      seatTaken: (gameId, seat, playerId) => recordSeatTaken(storage.handle.db, gameId, seat, playerId),
+      seatsOf: (gameId) => seatCosmeticsOf(storage.handle.db, gameId),
+    },
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),

@@ -68,6 +68,9 @@ export const SEASON_EVENT_PAYLOADS = {
   COSMETICS_EQUIPPED: z
     .object({ _v: v1, card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() })
     .describe("A player's equipped cosmetics changed: the whole new set (null: an empty slot)"),
+  GAME_JOINED: z
+    .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), cosmetics: z.object({ card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() }) })
+    .describe("A person took a seat at a table (any entry: WebSocket, quick play or REST); `cosmetics` is what they had equipped, shown on the seat for that game and its replay"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -98,6 +101,7 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("ACHIEVEMENT_UNLOCKED"),
   row("COSMETIC_UNLOCKED"),
   row("COSMETICS_EQUIPPED"),
+  row("GAME_JOINED"),
 ]);
 
 /** A Season 0 event to append: whose it is (null: nobody's), its type and payload. */

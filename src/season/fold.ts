@@ -104,6 +104,7 @@ export function foldEvent(fold: SeasonFold, e: NewSeasonEvent & { readonly seq?:
     case "ACHIEVEMENT_UNLOCKED":
     case "COSMETIC_UNLOCKED":
     case "COSMETICS_EQUIPPED":
+    case "GAME_JOINED":
       // Facts with no state of their own here (balances follow TRANSACTION_COMPLETED).
       return;
   }
