@@ -7,7 +7,7 @@ import type { Database } from "./client.js";
 import { equippedOf } from "./cosmetics.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { seasonEvents } from "./schema/index.js";
-import { SEASON_EVENT_PAYLOADS } from "../src/season/events.js";
+import { SEASON_EVENT_PAYLOADS, type NewSeasonEvent } from "../src/season/events.js";
 
 /** What a seat shows. */
 export interface SeatCosmeticsView {
@@ -37,4 +37,9 @@ export async function seatCosmeticsOf(db: Database, gameId: string): Promise<Map
     if (p.success) out.set(p.data.seat, { cardBack: p.data.cosmetics.card_back, seatFrame: p.data.cosmetics.seat_frame });
   }
   return out;
+}
+
+/** Appends one table event (`GAME_CREATED`, `GAME_STARTED`, `GAME_LEFT`) in its own transaction. */
+export async function recordTableEvent(db: Database, event: NewSeasonEvent): Promise<void> {
+  await db.transaction((tx) => appendSeasonEvents(tx, [event]));
 }

@@ -25,7 +25,8 @@ import { answer, handleClientMessage } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
 import { createTable, followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover } from "./table/seatHandover.js";
-import { loadSeatCosmetics, updateSeatCosmetics } from "./table/seatCosmetics.js";
+import { loadSeatCosmetics, recordTableEvent, updateSeatCosmetics } from "./table/seatCosmetics.js";
+import { restSeatCheck } from "./table/restEntry.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
@@ -101,6 +102,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
     this.awaitingCreator = true;
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
+    await recordTableEvent(this.deps.seasonSeats, { type: "GAME_CREATED", playerId: null, payload: { _v: 1, gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.isPublic } }, this.log);
     await this.updateListing();
     // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
     // join through matchmaking, which needs the room registered: after onCreate.
@@ -248,6 +250,21 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
   }
 
+  /** REST join (src/app/tableEntry.ts): null when `playerId` can be seated now, else why not. */
+  restSeatCheck(playerId: string, seat: number | null): ReturnType<typeof restSeatCheck> {
+    return restSeatCheck(this.game, this.reservations, playerId, seat);
+  }
+
+  /** REST leave: the person leaves their seat as a consented leave would; false when they hold none. */
+  async restLeave(playerId: string): Promise<boolean> {
+    const seat = this.game.seats.findIndex((s) => s.occupant?.playerId === playerId && !s.away);
+    if (seat === -1 || this.game.phase === "completed") return false;
+    const client = this.seatClients.get(seat);
+    if (client !== undefined) client.leave(CloseCode.CONSENTED);
+    else await this.pipeline.enqueue(() => this.seats.vacate(seat, "left"));
+    return true;
+  }
+
   /** Achievements the completion of this table's game unlocked (src/app/achievementNotices.ts, via remoteRoomCall). */
   announceAchievements(unlocks: readonly PlayerUnlock[]): number {
     return announceUnlocks(this.clients, unlocks);
@@ -306,7 +323,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     }
     for (const notice of followUps.notices) this.broadcast("notice", notice);
     if (followUps.seatsChanged) await this.directory.setPlayers(this.game);
-    if (followUps.seatsChanged) await updateSeatCosmetics(this.state, this.game.gameId, events, this.deps.seasonSeats, this.log);
+    await updateSeatCosmetics(this.state, this.game.gameId, events, this.deps.seasonSeats, this.log);
     await this.updateListing();
   }
 

@@ -7,7 +7,7 @@
 import type { GameEvent } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
 import type { TableState } from "../../src/shared/schema/TableState.js";
-import type { SeasonSeats, SeatCosmetics } from "../ports.js";
+import type { SeasonSeats, SeatCosmetics, TableSeasonEvent } from "../ports.js";
 
 /** Sets one seat's cosmetics in the state. */
 export function showSeatCosmetics(state: TableState, seat: number, c: SeatCosmetics | null): void {
@@ -17,9 +17,27 @@ export function showSeatCosmetics(state: TableState, seat: number, c: SeatCosmet
   s.seatFrame = c?.seatFrame ?? "";
 }
 
-/** Applies the seat changes among `events` to the seats' cosmetics. */
+/** Appends a table event to the Season log; a failure is logged, never thrown (the game goes on). */
+export async function recordTableEvent(port: SeasonSeats | undefined, event: TableSeasonEvent, log: Logger): Promise<void> {
+  if (port === undefined) return;
+  try {
+    await port.record(event);
+  } catch (err) {
+    log.warn({ err, type: event.type, gameId: event.payload.gameId }, "season log: could not record a table event");
+  }
+}
+
+/**
+ * Applies the seat changes among `events`: the seats' cosmetics (and `GAME_JOINED`), and
+ * `GAME_LEFT` / `GAME_STARTED` in the Season log.
+ */
 export async function updateSeatCosmetics(state: TableState, gameId: string, events: readonly GameEvent[], port: SeasonSeats | undefined, log: Logger): Promise<void> {
   for (const e of events) {
+    if (e.type === "game_started") {
+      const playerIds = state.seats.map((s) => s.playerId).filter((id) => id !== "");
+      await recordTableEvent(port, { type: "GAME_STARTED", playerId: null, payload: { _v: 1, gameId, playerIds } }, log);
+    }
+    if (e.type === "player_left") await recordTableEvent(port, { type: "GAME_LEFT", playerId: e.playerId, payload: { _v: 1, gameId, seat: e.seat, reason: e.reason } }, log);
     if (e.type === "player_left" || e.type === "seat_taken_by_bot") showSeatCosmetics(state, e.seat, null);
     if (e.type !== "player_joined") continue;
     if (e.isBot || port === undefined) {

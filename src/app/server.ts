@@ -44,8 +44,9 @@ import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins
 import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
 import { createAchievementNotifier } from "./achievementNotices.js";
+import { createTableEntry } from "./tableEntry.js";
 import { achievementsParticipant } from "../../db/achievements.js";
-import { recordSeatTaken, seatCosmeticsOf } from "../../db/seasonSeats.js";
+import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
 import { register } from "../completion/pipeline.js";
 
 /** Optional replacements for the parts the composition root would build itself. */
@@ -145,6 +146,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     seasonSeats: {
       seatTaken: (gameId, seat, playerId) => recordSeatTaken(storage.handle.db, gameId, seat, playerId),
       seatsOf: (gameId) => seatCosmeticsOf(storage.handle.db, gameId),
+      record: (event) => recordTableEvent(storage.handle.db, event),
     },
     now: () => new Date(),
     randomUuid: () => randomUUID(),
@@ -199,6 +201,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),
         seats: createRoomSeatCheck(),
+        tables: createTableEntry(),
         redis: httpRedis,
         tokens,
       });

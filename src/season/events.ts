@@ -68,9 +68,16 @@ export const SEASON_EVENT_PAYLOADS = {
   COSMETICS_EQUIPPED: z
     .object({ _v: v1, card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() })
     .describe("A player's equipped cosmetics changed: the whole new set (null: an empty slot)"),
+  GAME_CREATED: z
+    .object({ _v: v1, gameId: uuid, seats: z.number().int().min(2).max(10), bots: z.number().int().min(0).max(10), isPublic: z.boolean() })
+    .describe("A table was created (WebSocket create, quick play or `POST /api/games/start`)"),
   GAME_JOINED: z
     .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), cosmetics: z.object({ card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() }) })
     .describe("A person took a seat at a table (any entry: WebSocket, quick play or REST); `cosmetics` is what they had equipped, shown on the seat for that game and its replay"),
+  GAME_STARTED: z.object({ _v: v1, gameId: uuid, playerIds: z.array(uuid) }).describe("A table's game started; `playerIds` are its seats' occupants in seat order, bots included"),
+  GAME_LEFT: z
+    .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), reason: z.enum(["left", "disconnected"]) })
+    .describe("A person left their seat (a leave, `POST /api/games/leave`, or the end of the reconnection window)"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -101,7 +108,10 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("ACHIEVEMENT_UNLOCKED"),
   row("COSMETIC_UNLOCKED"),
   row("COSMETICS_EQUIPPED"),
+  row("GAME_CREATED"),
   row("GAME_JOINED"),
+  row("GAME_STARTED"),
+  row("GAME_LEFT"),
 ]);
 
 /** A Season 0 event to append: whose it is (null: nobody's), its type and payload. */

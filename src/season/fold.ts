@@ -104,7 +104,10 @@ export function foldEvent(fold: SeasonFold, e: NewSeasonEvent & { readonly seq?:
     case "ACHIEVEMENT_UNLOCKED":
     case "COSMETIC_UNLOCKED":
     case "COSMETICS_EQUIPPED":
+    case "GAME_CREATED":
     case "GAME_JOINED":
+    case "GAME_STARTED":
+    case "GAME_LEFT":
       // Facts with no state of their own here (balances follow TRANSACTION_COMPLETED).
       return;
   }

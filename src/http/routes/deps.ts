@@ -2,7 +2,7 @@
 import type { Registry } from "prom-client";
 import type { PasswordHashParams, TokenService } from "../auth.js";
 import type { HttpMetrics } from "../httpMetrics.js";
-import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "../ports.js";
+import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "../ports.js";
 import type { KeyedLimiter } from "../rateLimit.js";
 import type { RouteDef } from "../route.js";
 import type { AccountStore } from "../stores/accounts.js";
@@ -28,6 +28,8 @@ export interface RouteDeps {
   readonly season: SeasonStore;
   /** Whether a player holds a seat at a live table (asks the rooms). */
   readonly seats: SeatCheck;
+  /** The REST game service (absent: its routes answer 503 service/disabled). */
+  readonly tables?: TableEntry | undefined;
   /** How often the season event stream polls the log for new rows (ms). */
   readonly seasonStreamPollMs: number;
   readonly tokens: TokenService;
