@@ -46,6 +46,7 @@ import { createRoomSeatCheck } from "./seats.js";
 import { createAchievementNotifier } from "./achievementNotices.js";
 import { createTableEntry } from "./tableEntry.js";
 import { achievementsParticipant } from "../../db/achievements.js";
+import { leaderboardEventsParticipant } from "../../db/leaderboardEvents.js";
 import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
 import { register } from "../completion/pipeline.js";
 
@@ -128,7 +129,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
-      participants: [register(achievementsParticipant(createAchievementNotifier(logger.child({ component: "achievements" }))))],
+      participants: [register(leaderboardEventsParticipant), register(achievementsParticipant(createAchievementNotifier(logger.child({ component: "achievements" }))))],
       logger: logger.child({ component: "completion" }),
     }),
     roomDirectory: createRoomDirectory(storage.handle.db),

@@ -78,6 +78,10 @@ export const SEASON_EVENT_PAYLOADS = {
   GAME_LEFT: z
     .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), reason: z.enum(["left", "disconnected"]) })
     .describe("A person left their seat (a leave, `POST /api/games/leave`, or the end of the reconnection window)"),
+  LEADERBOARD_UPDATED: z
+    .object({ _v: v1, gameId: uuid, tier: z.enum(["all_time", "season"]), season: z.number().int().min(0), delta: z.number().int(), totalAfter: z.number().int() })
+    .describe("A finished game changed a player's ladder entry in one tier (same transaction as the completion)"),
+  LEADERBOARD_RESET: z.object({ _v: v1, endedSeason: z.number().int().min(0), currentSeason: z.number().int().min(1) }).describe("An admin reset the season ladder: `endedSeason` is archived, `currentSeason` starts empty"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -112,6 +116,8 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("GAME_JOINED"),
   row("GAME_STARTED"),
   row("GAME_LEFT"),
+  row("LEADERBOARD_UPDATED"),
+  row("LEADERBOARD_RESET"),
 ]);
 
 /** A Season 0 event to append: whose it is (null: nobody's), its type and payload. */

@@ -108,6 +108,8 @@ export function foldEvent(fold: SeasonFold, e: NewSeasonEvent & { readonly seq?:
     case "GAME_JOINED":
     case "GAME_STARTED":
     case "GAME_LEFT":
+    case "LEADERBOARD_UPDATED":
+    case "LEADERBOARD_RESET":
       // Facts with no state of their own here (balances follow TRANSACTION_COMPLETED).
       return;
   }

@@ -233,6 +233,7 @@ export function ladderRoutes(deps: RouteDeps) {
     method: "post",
     path: "/api/admin/seasons",
     summary: "Season reset (admin): archive the current season's tier and start the next season",
+    description: "Only administrators may reset (spec 001's edge case: anyone else is 403 auth/forbidden). Appends LEADERBOARD_RESET to season_events after the reset committed.",
     tags: ["admin", "ladder"],
     access: "admin",
     group: "admin",
@@ -243,8 +244,11 @@ export function ladderRoutes(deps: RouteDeps) {
     query: none,
     body: none,
     response: z.object({ endedSeason: z.number().int(), currentSeason: z.number().int() }),
-    async handler() {
-      return ok(await deps.ladder.resetSeason(), { status: 201 });
+    async handler({ log }) {
+      const reset = await deps.ladder.resetSeason();
+      // The spec's LEADERBOARD_RESET, after the reset committed (a failure here is logged: the reset stands).
+      await deps.season.recordLeaderboardReset(reset).catch((err: unknown) => log.error({ err }, "season log: could not record LEADERBOARD_RESET"));
+      return ok(reset, { status: 201 });
     },
   });
 
@@ -265,5 +269,9 @@ export function ladderRoutes(deps: RouteDeps) {
     },
   });
 
-  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, rebuild];
+  // The spec's Leaderboard Service paths: aliases of the same routes (one implementation).
+  const leaderboard = { ...rankings, path: "/api/leaderboard", summary: `${rankings.summary} (alias of GET /api/rankings)` };
+  const leaderboardOf = { ...rankOf, path: "/api/leaderboard/:playerId", summary: `${rankOf.summary} (alias of GET /api/rankings/:playerId)` };
+  const leaderboardReset = { ...seasonReset, path: "/api/leaderboard/reset", summary: `${seasonReset.summary} (alias of POST /api/admin/seasons)` };
+  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, rebuild, leaderboard, leaderboardOf, leaderboardReset];
 }

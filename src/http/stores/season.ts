@@ -4,6 +4,7 @@
 import type { Database } from "../../../db/client.js";
 import { achievementsFor, getAchievement, putAchievement, unlockExplicitly } from "../../../db/achievements.js";
 import { cosmeticsFor, equipCosmetics, equippedOf, grantFounders, unlockCosmetic } from "../../../db/cosmetics.js";
+import { recordLeaderboardReset } from "../../../db/leaderboardEvents.js";
 import { addItem, applyInventory, inventoryOf, listItems } from "../../../db/inventory.js";
 import { preferencesOf, setPreferences } from "../../../db/preferences.js";
 import { readSeasonEvents, type SeasonEventQuery } from "../../../db/seasonLog.js";
@@ -29,6 +30,7 @@ export function createSeasonStore(db: Database, options: { readonly founderLimit
     preferencesOf: (userId: string) => preferencesOf(db, userId),
     setPreferences: (userId: string, playerId: string, prefs: Parameters<typeof setPreferences>[3]) => setPreferences(db, userId, playerId, prefs),
     readEvents: (q: SeasonEventQuery) => readSeasonEvents(db, q),
+    recordLeaderboardReset: (reset: Parameters<typeof recordLeaderboardReset>[1]) => recordLeaderboardReset(db, reset),
     achievementsFor: (playerId: string | null) => achievementsFor(db, playerId),
     getAchievement: (id: string) => getAchievement(db, id),
     putAchievement: (def: Parameters<typeof putAchievement>[1]) => putAchievement(db, def),
