@@ -58,7 +58,8 @@ describe.each(testBackends())("cosmetics over HTTP on $name", (backend) => {
     await fund(ann, 50);
     const first = await buy(ann, "midnight_back");
     expect(first.status).toBe(201);
-    expect(field(first.json, "data")).toMatchObject({ cosmeticId: "midnight_back", alreadyOwned: false, balance: 10, transactionId: expect.any(String) });
+    expect(field(first.json, "data")).toMatchObject({ cosmeticId: "midnight_back", alreadyOwned: false, balance: 10 });
+    expect(typeof field(first.json, "data", "transactionId")).toBe("string");
     const again = await buy(ann, "midnight_back");
     expect(again.status).toBe(200);
     expect(field(again.json, "data")).toMatchObject({ alreadyOwned: true, transactionId: null });
