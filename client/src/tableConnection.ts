@@ -36,6 +36,7 @@ const resultSchema = z.union([
 ]);
 
 const noticeSchema = z.object({ code: z.string(), message: z.string() });
+const achievementSchema = z.object({ achievementId: z.string(), name: z.string(), rewardCoins: z.number() });
 
 const emoteSchema = z.object({ seat: z.int(), emote: z.enum(EMOTE_IDS), at: z.number() });
 
@@ -157,6 +158,13 @@ export class TableConnection {
     room.onMessage("notice", (payload: unknown) => {
       const n = noticeSchema.safeParse(payload);
       if (n.success) this.notice = n.data.message;
+      this.emit();
+    });
+    // An achievement this game unlocked for us (docs/PROTOCOL.md): shown as the table's notice.
+    room.onMessage("achievement", (payload: unknown) => {
+      const a = achievementSchema.safeParse(payload);
+      if (!a.success) return;
+      this.notice = `Achievement unlocked: ${a.data.name}${a.data.rewardCoins > 0 ? ` (+${a.data.rewardCoins} coins)` : ""}`;
       this.emit();
     });
     room.onMessage("emote", (payload: unknown) => {
