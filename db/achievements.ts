@@ -117,6 +117,40 @@ export async function figuresOf(db: Reader, playerIds: readonly string[]): Promi
   return out;
 }
 
+/** Figures and unlocked ids of several players in one query (the completion's hot path). */
+async function figuresAndHeld(db: Reader, playerIds: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Map<string, Date>> }> {
+  const rows = await db
+    .select({
+      playerId: players.id,
+      gamesPlayed: playerLifetimeStats.gamesPlayed,
+      gamesWon: playerLifetimeStats.gamesWon,
+      highestScore: playerLifetimeStats.highestScore,
+      longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
+      perfectGames: playerAchievementStats.perfectGames,
+      exactZeroBids: playerAchievementStats.exactZeroBids,
+      held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
+    })
+    .from(players)
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
+    .where(inArray(players.id, [...playerIds]));
+  const figures = new Map<string, PlayerFigures>(playerIds.map((id) => [id, NO_FIGURES]));
+  const held = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
+  const epoch = new Date(0);
+  for (const r of rows) {
+    figures.set(r.playerId, {
+      gamesPlayed: r.gamesPlayed ?? 0,
+      gamesWon: r.gamesWon ?? 0,
+      highestScore: Math.max(0, r.highestScore ?? 0),
+      longestWinStreak: r.longestWinStreak ?? 0,
+      perfectGames: r.perfectGames ?? 0,
+      exactZeroBids: r.exactZeroBids ?? 0,
+    });
+    held.set(r.playerId, new Map((r.held ?? []).map((id) => [id, epoch])));
+  }
+  return { figures, held };
+}
+
 /** Each player's unlocked achievement ids with their times. */
 async function heldBy(db: Reader, playerIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
   const out = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
@@ -208,19 +242,22 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
 export async function unlockForGame(tx: Transaction, game: FinishedGame): Promise<Unlock[]> {
   const humans = [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
   if (humans.length === 0) return [];
-  for (const playerId of humans) {
-    const g = gameFiguresOf(game.summary, playerId);
-    await tx
-      .insert(playerAchievementStats)
-      .values({ playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids })
-      .onConflictDoUpdate({
-        target: playerAchievementStats.playerId,
-        set: { perfectGames: sql`${playerAchievementStats.perfectGames} + ${g.perfect ? 1 : 0}`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + ${g.exactZeroBids}` },
-      });
-  }
+  // One multi-row upsert, rows in player-id order (the lock order).
+  await tx
+    .insert(playerAchievementStats)
+    .values(
+      humans.map((playerId) => {
+        const g = gameFiguresOf(game.summary, playerId);
+        return { playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids };
+      }),
+    )
+    .onConflictDoUpdate({
+      target: playerAchievementStats.playerId,
+      set: { perfectGames: sql`${playerAchievementStats.perfectGames} + excluded.perfect_games`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + excluded.exact_zero_bids` },
+    });
   const defs = (await listAchievements(tx)).filter((d) => d.enabled && d.condition.kind !== "manual");
   if (defs.length === 0) return [];
-  const [figures, held] = await Promise.all([figuresOf(tx, humans), heldBy(tx, humans)]);
+  const { figures, held } = await figuresAndHeld(tx, humans);
   const decided = decideUnlocks(
     defs,
     humans.map((playerId) => ({ playerId, figures: figures.get(playerId) ?? NO_FIGURES, held: new Set((held.get(playerId) ?? new Map()).keys()) })),
