@@ -26,13 +26,13 @@ afterAll(async () => {
 
 describe("table: equipped cosmetics are public on the seat", () => {
   it("others at the table see the seat's card back and frame; GAME_JOINED records them; the replay shows them", async () => {
-    const [ann, bob, spec] = await Promise.all(["Ann", "Bob", "Spec"].map((n) => ts.createPlayer(n)));
+    const [ann, bob, spec, cid, dee] = await Promise.all(["Ann", "Bob", "Spec", "Cid", "Dee"].map((n) => ts.createPlayer(n)));
     const db = ts.database.db;
     expect((await transfer(db, { kind: "deposit", currency: "coins", amount: 200, from: { kind: "system", name: "mint" }, to: { kind: "player", playerId: ann!.playerId }, requestedBy: "admin:test", idempotencyKey: randomUUID() })).ok).toBe(true);
     for (const id of ["midnight_back", "silver_frame"]) expect(await unlockCosmetic(db, ann!.playerId, id)).toMatchObject({ ok: true });
     expect(await equipCosmetics(db, ann!.playerId, { card_back: "midnight_back", seat_frame: "silver_frame" })).toMatchObject({ ok: true });
 
-    const first = await startBotClient({ endpoint: ts.url, token: ann!.token, target: { kind: "create", options: { seats: 4, bots: 2 } }, policy: smartPolicy });
+    const first = await startBotClient({ endpoint: ts.url, token: ann!.token, target: { kind: "create", options: { seats: 4 } }, policy: smartPolicy });
     const gameId = first.room.roomId;
     const watcher = await joinTable(ts.client(spec!), gameId, { spectate: true });
     const second = await startBotClient({ endpoint: ts.url, token: bob!.token, target: { kind: "join", roomId: gameId, seat: null }, policy: smartPolicy });
@@ -42,7 +42,8 @@ describe("table: equipped cosmetics are public on the seat", () => {
     await watcher.waitFor(() => second.room.state.seats.some((s) => s.playerId === ann!.playerId && s.cardBack === "midnight_back"), 20_000, "Bob sees Ann's card back");
     const bobSeat = second.room.state.seats.find((s) => s.playerId === bob!.playerId);
     expect({ cardBack: bobSeat?.cardBack, seatFrame: bobSeat?.seatFrame }).toEqual({ cardBack: "", seatFrame: "" });
-    for (const o of await Promise.all([first.done, second.done])) expect(o.completed).toBe(true);
+    const others = await Promise.all([cid!, dee!].map((p) => startBotClient({ endpoint: ts.url, token: p.token, target: { kind: "join", roomId: gameId, seat: null }, policy: smartPolicy })));
+    for (const o of await Promise.all([first, second, ...others].map((h) => h.done))) expect(o.completed).toBe(true);
 
     const joined = await db.select().from(seasonEvents).where(and(eq(seasonEvents.type, "GAME_JOINED"), eq(seasonEvents.playerId, ann!.playerId)));
     expect(joined.map((e) => e.payload)).toEqual([{ _v: 1, gameId, seat: annSeat.seat, cosmetics: { card_back: "midnight_back", seat_frame: "silver_frame", table_felt: null } }]);
@@ -52,5 +53,5 @@ describe("table: equipped cosmetics are public on the seat", () => {
     expect({ cardBack: shown.cardBack, seatFrame: shown.seatFrame }).toEqual({ cardBack: "midnight_back", seatFrame: "silver_frame" });
     await replay.room.leave();
     await watcher.room.leave();
-  });
+  }, 120_000);
 });

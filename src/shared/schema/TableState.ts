@@ -50,8 +50,8 @@ export const SeatState = schema({
   tricks: t.uint8(),
   score: t.int16(),
   /** The seated person's equipped card back and seat frame (Season 0 cosmetics); empty string: none. */
-  cardBack: t.string(),
-  seatFrame: t.string(),
+  cardBack: t.string().default(""),
+  seatFrame: t.string().default(""),
 }, "Seat");
 export type SeatState = SchemaType<typeof SeatState>;
 
