@@ -3,6 +3,8 @@
  * rolls back and changes nothing) as a {@link SeasonRejection}, and the repository's public
  * function turns it into a value `{ ok: false, code }`.
  */
+import type { UnlockRejection } from "../src/season/achievements.js";
+import type { CosmeticRejection, EquipRejection } from "../src/season/cosmetics.js";
 import type { InventoryRejection } from "../src/season/inventory.js";
 import type { WaitlistRejection } from "../src/season/waitlist.js";
 import type { TransferRejection } from "../src/season/wallet.js";
@@ -12,6 +14,9 @@ export type SeasonCode =
   | TransferRejection
   | InventoryRejection
   | WaitlistRejection
+  | UnlockRejection
+  | CosmeticRejection
+  | EquipRejection
   | "wallet/unknown_currency"
   | "inventory/unknown_item"
   | "idempotency/key_reused"

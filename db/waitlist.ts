@@ -137,7 +137,13 @@ export async function removeFromWaitlist(db: Database, id: string, isSeated: (pl
 }
 
 /** Moves the next `count` entries (queue order) that can reach `to` there, in one transaction. */
-export async function advanceWaitlist(db: Database, n: number, to: "invited" | "admitted"): Promise<{ ok: true; entries: WaitlistView[] } | Refused> {
+export async function advanceWaitlist(
+  db: Database,
+  n: number,
+  to: "invited" | "admitted",
+  /** Runs in the same transaction with the admitted players in queue order (the Founder grant). */
+  onAdmitted?: (tx: Transaction, playerIds: readonly string[]) => Promise<unknown>,
+): Promise<{ ok: true; entries: WaitlistView[] } | Refused> {
   const from: WaitlistStatus[] = to === "invited" ? ["waiting"] : ["waiting", "invited"];
   return refusalsAsValues(() =>
     db.transaction(async (tx) => {
@@ -149,6 +155,7 @@ export async function advanceWaitlist(db: Database, n: number, to: "invited" | "
       const updated = ids.length === 0 ? [] : await tx.update(waitlist).set({ status: to, updatedAt: new Date() }).where(inArray(waitlist.id, ids)).returning();
       await appendSeasonEvents(tx, d.events);
       updated.sort((a, b) => a.queueSeq - b.queueSeq);
+      if (to === "admitted" && onAdmitted !== undefined) await onAdmitted(tx, updated.map((r) => r.playerId));
       return { ok: true as const, entries: await Promise.all(updated.map((r) => view(tx, r))) };
     }),
   );

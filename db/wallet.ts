@@ -71,6 +71,21 @@ async function lockPlayerAccount(tx: Transaction, currency: string, playerId: st
 }
 
 /**
+ * Locks an account (creating a player's on first use), for a caller that makes several transfers
+ * in one transaction and takes its locks up front in a fixed order (db/achievements.ts).
+ */
+export async function lockAccount(tx: Transaction, currency: string, ref: AccountRef): Promise<{ id: string; balance: number }> {
+  if (ref.kind === "player") return lockPlayerAccount(tx, currency, ref.playerId);
+  const [row] = await tx
+    .select({ id: walletAccounts.id, balance: walletAccounts.balance })
+    .from(walletAccounts)
+    .where(and(eq(walletAccounts.currency, currency), eq(walletAccounts.systemName, ref.name)))
+    .for("update");
+  if (row === undefined) throw new Error(`no system account ${ref.name} in ${currency}`);
+  return row;
+}
+
+/**
  * A system account's id and its balance as last committed, without a lock. Every deposit moves
  * the mint and every spend the sink: locking those rows early would queue all deposits (or all
  * spends) behind one another for their whole transaction. Their balance only matters to the
@@ -118,7 +133,8 @@ function asOverflow(err: unknown): never {
   throw err;
 }
 
-async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
+/** A transfer inside the caller's transaction (a refusal throws {@link SeasonRejection}). */
+export async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
   const subject = subjectOf(req);
   // The currency check, the transaction row and the accounts go in one round trip (a repeat of
   // the key has then locked its player's account for nothing, and moves nothing). An unknown

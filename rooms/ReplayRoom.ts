@@ -20,6 +20,7 @@ import type { RoomDeps } from "./ports.js";
 import { asGameId, type Identity } from "../src/shared/identity.js";
 import { admitConnection, optionalIdentity } from "./admissionGate.js";
 import { handOf, initTableState, projectGame } from "./projection.js";
+import { loadSeatCosmetics } from "./table/seatCosmetics.js";
 import { joinError } from "./table/clients.js";
 import { admitMessage } from "./messageGate.js";
 import { RATE_LIMITED_MESSAGE } from "./messageLimits.js";
@@ -73,6 +74,8 @@ export class ReplayRoom extends Room<{ state: TableState }> {
     this.position = 1;
     initTableState(this.state, gameId, this.game.config.seats);
     this.project();
+    // What each seat's person wore in this game (their GAME_JOINED in the Season log).
+    await loadSeatCosmetics(this.state, gameId, this.deps.seasonSeats, this.log);
     await this.setMatchmaking({ private: true, unlisted: true });
     this.registerMessages();
     this.deps.metrics.track(this, ROOM_NAMES.replay, () => ({ spectator: this.clients.length }));

@@ -12,6 +12,7 @@ import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { Identity, RoomDeps } from "./ports.js";
 import { initTableState, projectGame } from "./projection.js";
+import { announceUnlocks, type PlayerUnlock } from "./table/achievements.js";
 import { BotReservations } from "./table/botSeats.js";
 import { authenticate, censusOf, joinError, type TableClient } from "./table/clients.js";
 import { CommandPipeline } from "./table/commandPipeline.js";
@@ -23,6 +24,8 @@ import { TableTimers } from "./table/timers.js";
 import { followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
 import { SeatHandover, type SeatHandoverPorts } from "./table/seatHandover.js";
 import { SeatConnections } from "./table/seatConnections.js";
+import { loadSeatCosmetics, recordTableEvent, updateSeatCosmetics } from "./table/seatCosmetics.js";
+import { restSeatCheck } from "./table/restEntry.js";
 import { decidePrivateAccess } from "./privateAccess.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
@@ -123,6 +126,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.awaitingCreator = table.hasCreator;
     if (!table.hasCreator) waitForPlayers({ setTimeout: (cb, ms) => this.clock.setTimeout(cb, ms), game: () => this.game, setAutoDispose: (on) => (this.autoDispose = on), close: () => void this.disconnect() });
     this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
+    await recordTableEvent(this.deps.seasonSeats, { type: "GAME_CREATED", playerId: null, payload: { _v: 1, gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.isPublic } }, this.log);
     await this.updateListing();
     // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
     // join through matchmaking, which needs the room registered: after onCreate.
@@ -140,6 +144,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     // A directory row left by a process that died is removed with this room.
     this.open(this.deps.engine.fold(events), true);
     this.autoDispose = this.game.phase === "completed";
+    await loadSeatCosmetics(this.state, this.game.gameId, this.deps.seasonSeats, this.log);
     await this.updateListing();
     this.log.info({ gameId: this.game.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
     if (this.game.phase === "completed") {
@@ -266,6 +271,26 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     return (this.game.phase === "bidding" || this.game.phase === "playing") && this.game.seats.some((s) => s.occupant?.playerId === playerId);
   }
 
+  /** REST join (src/app/tableEntry.ts): null when `playerId` can be seated now, else why not. */
+  restSeatCheck(playerId: string, seat: number | null): ReturnType<typeof restSeatCheck> {
+    return restSeatCheck(this.game, this.reservations, playerId, seat);
+  }
+
+  /** REST leave: the person leaves their seat as a consented leave would; false when they hold none. */
+  async restLeave(playerId: string): Promise<boolean> {
+    const seat = this.game.seats.findIndex((s) => s.occupant?.playerId === playerId && !s.away);
+    if (seat === -1 || this.game.phase === "completed") return false;
+    const client = this.connections.clientOf(seat);
+    if (client !== undefined) client.leave(CloseCode.CONSENTED);
+    else await this.pipeline.enqueue(() => this.seats.vacate(seat, "left"));
+    return true;
+  }
+
+  /** Achievements the completion of this table's game unlocked (src/app/achievementNotices.ts, via remoteRoomCall). */
+  announceAchievements(unlocks: readonly PlayerUnlock[]): number {
+    return announceUnlocks(this.clients, unlocks);
+  }
+
   /** Every client message spends the client's budget, then goes through the one table of schemas and handlers. */
   private registerMessages(): void {
     // Built once per room, not per message (this runs on every move); the pipeline exists once onCreate ran.
@@ -306,6 +331,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     }
     for (const notice of followUps.notices) this.broadcast("notice", notice);
     if (followUps.seatsChanged) await this.directory.setPlayers(this.game);
+    await updateSeatCosmetics(this.state, this.game.gameId, events, this.deps.seasonSeats, this.log);
     await this.updateListing();
   }
 

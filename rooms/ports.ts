@@ -19,6 +19,7 @@ import type {
 } from "../src/game/types.js";
 import type { LadderDeltaMessage, LadderSnapshotMessage } from "../src/shared/protocol.js";
 import type { GameCompletion } from "../src/completion/pipeline.js";
+import type { NewSeasonEvent } from "../src/season/events.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { EventLog } from "../src/platform/eventLog.js";
 import type { RoomMetrics } from "./roomMetrics.js";
@@ -110,6 +111,25 @@ export interface PlayerDirectory {
   create(input: { readonly displayName: string; readonly isBot: boolean }): Promise<PlayerId>;
 }
 
+/** What a seated person wears (Season 0 cosmetics); null: nothing in that slot. */
+export interface SeatCosmetics {
+  readonly cardBack: string | null;
+  readonly seatFrame: string | null;
+}
+
+/** The table events the rooms write into the Season log besides `GAME_JOINED`. */
+export type TableSeasonEvent = Extract<NewSeasonEvent, { type: "GAME_CREATED" | "GAME_STARTED" | "GAME_LEFT" }>;
+
+/** Season 0 at the table: a person taking a seat is recorded (`GAME_JOINED`) with what they wear. */
+export interface SeasonSeats {
+  /** Appends `GAME_JOINED` with the player's equipped cosmetics and returns them. */
+  seatTaken(gameId: string, seat: number, playerId: string): Promise<SeatCosmetics>;
+  /** The cosmetics each seat's person wore in a game, from its `GAME_JOINED` events (the replay's source). */
+  seatsOf(gameId: string): Promise<ReadonlyMap<number, SeatCosmetics>>;
+  /** Appends a table's other Season events (`GAME_CREATED`, `GAME_STARTED`, `GAME_LEFT`). */
+  record(event: TableSeasonEvent): Promise<void>;
+}
+
 /** Everything the rooms need, wired once in the composition root. */
 export interface RoomDeps {
   readonly engine: Engine;
@@ -137,6 +157,8 @@ export interface RoomDeps {
   readonly reconnectSeconds: number;
   /** A per-process secret that only server-side restore calls know. */
   readonly restoreKey: string;
+  /** Season 0 seats and cosmetics; absent: seats show no cosmetics and nothing is recorded. */
+  readonly seasonSeats?: SeasonSeats;
   /** Wall clock (injectable for tests). */
   readonly now: () => Date;
   /** Fresh ids and seeds. */

@@ -19,6 +19,9 @@ export interface SeatModel {
   readonly bid: number | null;
   readonly tricks: number;
   readonly score: number;
+  /** The seated person's equipped card back and seat frame (Season 0 cosmetics); null: none. */
+  readonly cardBack: string | null;
+  readonly seatFrame: string | null;
 }
 
 export interface TableModel {
@@ -87,6 +90,8 @@ const tableStateJson = z.object({
       bid: int(-1),
       tricks: int(),
       score: int(),
+      cardBack: str(),
+      seatFrame: str(),
     }),
   ),
   currentTrick: list(trickPlay),
@@ -181,6 +186,8 @@ export function modelFromRoomState(state: unknown, mySeat: number | null): Model
         bid: x.bid < 0 ? null : x.bid,
         tricks: x.tricks,
         score: x.score,
+        cardBack: x.cardBack === "" ? null : x.cardBack,
+        seatFrame: x.seatFrame === "" ? null : x.seatFrame,
       })),
       currentTrick: s.currentTrick,
       lastTrick: s.lastTrickSeat < 0 ? null : { seat: s.lastTrickSeat, plays: s.lastTrick },
@@ -224,6 +231,8 @@ export function modelFromGameState(g: GameState): TableModel {
       bid: g.bids[seat] ?? null,
       tricks: g.tricksWon[seat] ?? 0,
       score: g.scores[seat] ?? 0,
+      cardBack: null,
+      seatFrame: null,
     })),
     currentTrick: g.currentTrick,
     lastTrick: g.lastTrick,

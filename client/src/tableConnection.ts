@@ -38,6 +38,7 @@ const resultSchema = z.union([
 ]);
 
 const noticeSchema = z.object({ code: z.string(), message: z.string() });
+const achievementSchema = z.object({ achievementId: z.string(), name: z.string(), rewardCoins: z.number() });
 
 /** `play_again`: the next table of the same humans and bots (docs/PROTOCOL.md). */
 const playAgainSchema = z.object({ roomId: z.string(), invite: z.string(), bots: z.int() });
@@ -181,6 +182,13 @@ export class TableConnection {
       const p = playAgainSchema.safeParse(payload);
       if (!p.success) return;
       this.nextTable = { roomId: p.data.roomId, invite: p.data.invite };
+      this.emit();
+    });
+    // An achievement this game unlocked for us (docs/PROTOCOL.md): shown as the table's notice.
+    room.onMessage("achievement", (payload: unknown) => {
+      const a = achievementSchema.safeParse(payload);
+      if (!a.success) return;
+      this.notice = `Achievement unlocked: ${a.data.name}${a.data.rewardCoins > 0 ? ` (+${a.data.rewardCoins} coins)` : ""}`;
       this.emit();
     });
     room.onMessage("emote", (payload: unknown) => {

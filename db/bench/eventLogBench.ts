@@ -34,6 +34,7 @@ import { createDatabase, migrate, PGLITE_MEMORY, type DatabaseHandle } from "../
 import { GroupCommitEventLog, type EventLogFaults, type FlushAttempt, type StorageLogger } from "../eventLog.js";
 import { createGame } from "../games.js";
 import { createScratchDatabase, type ScratchDatabase } from "../testing/scratchDatabase.js";
+import { measureCompletionCost } from "./completionCost.js";
 import { chunkEvents, createOccupants, gameIdFor, playGame } from "../testing/fixtures.js";
 
 const num = (name: string, fallback: number): number => {
@@ -486,6 +487,9 @@ async function main(): Promise<void> {
           `(${Math.round(perFlush)} µs per flush: at this rate the per-flush cost, a commit each, dominates)`,
       );
     }
+    console.log(`  load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    // Season 0: what the achievements completion participant costs a finished game.
+    await measureCompletionCost(handle.db, Number(process.env["BENCH_COMPLETION_GAMES"] ?? 60));
     console.log(`  load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   } finally {
     await handle.close();

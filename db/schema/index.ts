@@ -15,3 +15,5 @@ export * from "./actionTokens.js";
 export * from "./season.js";
 export * from "./ratings.js";
 export * from "./seasonEnds.js";
+export * from "./seasonAchievements.js";
+export * from "./seasonCosmetics.js";

@@ -20,6 +20,11 @@ export class SeatConnections {
     return this.bySeat.has(seat);
   }
 
+  /** The connection that plays `seat`, if any. */
+  clientOf(seat: SeatIndex): TableClient | undefined {
+    return this.bySeat.get(seat);
+  }
+
   /** Calls `fn` with every seated connection. */
   forEachClient(fn: (client: TableClient) => void): void {
     this.bySeat.forEach((client) => fn(client));

@@ -54,6 +54,12 @@ import { registerOperationalRoutes, type ProcessMetrics } from "./routes.js";
 import { browserHeaders, contentSecurityPolicy, corsHeadersFor, parseCorsOrigins, webSocketOrigin } from "../http/browserHeaders.js";
 import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
+import { createAchievementNotifier } from "./achievementNotices.js";
+import { createTableEntry } from "./tableEntry.js";
+import { achievementsParticipant } from "../../db/achievements.js";
+import { leaderboardEventsParticipant } from "../../db/leaderboardEvents.js";
+import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
+import { register } from "../completion/pipeline.js";
 
 /**
  * How long a key's count of live connections or tables lives in the limiter store from its first
@@ -160,7 +166,12 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
-      participants: [register(ratingParticipant((changes) => ladder.service.applyChanges(changes)))],
+      participants: [
+        register(ratingParticipant((changes) => ladder.service.applyChanges(changes))),
+        // After every ladder writer: it reads back what they wrote (LEADERBOARD_UPDATED).
+        register(leaderboardEventsParticipant),
+        register(achievementsParticipant(createAchievementNotifier(logger.child({ component: "achievements" })))),
+      ],
       logger: logger.child({ component: "completion" }),
     }),
     roomDirectory: createRoomDirectory(storage.handle.db),
@@ -176,6 +187,11 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     admission,
     reconnectSeconds: config.RECONNECT_SECONDS,
     restoreKey: randomBytes(24).toString("hex"),
+    seasonSeats: {
+      seatTaken: (gameId, seat, playerId) => recordSeatTaken(storage.handle.db, gameId, seat, playerId),
+      seatsOf: (gameId) => seatCosmeticsOf(storage.handle.db, gameId),
+      record: (event) => recordTableEvent(storage.handle.db, event),
+    },
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),
@@ -243,6 +259,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         readEvents: (gameId, fromIndex) => storage.log.read(gameId, fromIndex),
         verifyGame: (events) => engine.verifyGame(events),
         seats: createRoomSeatCheck(),
+        tables: createTableEntry(),
         redis: httpRedis,
         tokens,
       });

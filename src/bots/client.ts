@@ -44,6 +44,8 @@ export interface BotClientOptions {
   readonly onError?: (error: unknown) => void;
   /** Every `event` message the bot receives (index and redacted event), in order. */
   readonly onEvent?: (message: unknown) => void;
+  /** Every `achievement` message (an unlock of this player's, after the game completed). */
+  readonly onAchievement?: (message: unknown) => void;
   /** Let the SDK reconnect after a dropped connection (default true). */
   readonly reconnect?: boolean;
   /**
@@ -244,6 +246,7 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
   // Quick chat and the round history on joining are for people; a bot reads the state.
   room.onMessage("emote", () => undefined);
   room.onMessage("history", () => undefined);
+  room.onMessage("achievement", (raw: unknown) => options.onAchievement?.(raw));
   room.onStateChange(() => {
     try {
       think();

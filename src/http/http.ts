@@ -17,7 +17,7 @@ import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecre
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
 import { createHttpMetrics, type HttpMetrics } from "./httpMetrics.js";
 import { buildOpenApi } from "./openapi.js";
-import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "./ports.js";
+import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";
 import { createRequestLog } from "./requestLog.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
@@ -32,6 +32,9 @@ import { ladderRoutes } from "./routes/ladder.js";
 import { inventoryRoutes } from "./routes/inventory.js";
 import { preferenceRoutes } from "./routes/preferences.js";
 import { seasonEventRoutes } from "./routes/seasonEvents.js";
+import { achievementRoutes } from "./routes/achievements.js";
+import { cosmeticRoutes } from "./routes/cosmetics.js";
+import { tableRoutes } from "./routes/tables.js";
 import { systemRoutes } from "./routes/system.js";
 import { userRoutes } from "./routes/users.js";
 import { waitlistRoutes } from "./routes/waitlist.js";
@@ -55,6 +58,8 @@ export interface HttpDeps {
   readonly verifyGame: VerifyGame;
   /** Asks the rooms whether a player is seated at a live table (the waitlist's removal rule). */
   readonly seats: SeatCheck;
+  /** The REST game service (absent: its routes answer 503 service/disabled). */
+  readonly tables?: TableEntry | undefined;
   /** Redis, when REDIS_URL is set: rate limits and idempotency keys live there. */
   readonly redis?: Redis | undefined;
   /** The token service shared with the rooms' onAuth (see {@link createTokenServiceFromConfig}). */
@@ -180,6 +185,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     season,
     seats: deps.seats,
     seasonFeed,
+    tables: deps.tables,
     tokens: deps.tokens,
     readEvents: deps.readEvents,
     verifyGame: deps.verifyGame,
@@ -206,6 +212,9 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ...walletRoutes(routeDeps),
     ...inventoryRoutes(routeDeps),
     ...seasonEventRoutes(routeDeps),
+    ...achievementRoutes(routeDeps),
+    ...cosmeticRoutes(routeDeps),
+    ...tableRoutes(routeDeps),
   ];
   for (const r of routes) {
     const slo = sloFor(r);

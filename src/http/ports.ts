@@ -158,3 +158,25 @@ export type ReadEvents = EventLog["read"];
 export interface SeatCheck {
   isSeatedAtLiveTable(playerId: string): Promise<boolean>;
 }
+
+/** Why the REST game service refuses (docs/API.md, Game service). */
+export type TableEntryCode = "table/full" | "table/game_in_progress" | "table/invitation_required" | "table/not_seated" | "not_found" | "validation/failed" | "unavailable";
+
+/** A Colyseus seat reservation: the client passes it to `client.consumeSeatReservation`. */
+export type SeatReservation = Readonly<Record<string, unknown>> & { readonly roomId: string; readonly sessionId: string };
+
+/** The outcome of a REST start or join. */
+export type TableEntryResult = { readonly ok: true; readonly gameId: string; readonly reservation: SeatReservation } | { readonly ok: false; readonly code: TableEntryCode; readonly detail: string };
+
+/**
+ * The Game Service over REST: the same matchmaker as a WebSocket `create` / `joinById` (the
+ * composition root implements it over Colyseus's matchMaker, src/app/tableEntry.ts).
+ */
+export interface TableEntry {
+  /** Creates a table with these room options and reserves the caller's seat. */
+  start(caller: { readonly token: string; readonly ip: string }, options: Readonly<Record<string, unknown>>): Promise<TableEntryResult>;
+  /** Reserves the caller's seat at a table, after the table says it can seat them. */
+  join(caller: { readonly token: string; readonly ip: string; readonly playerId: string }, gameId: string, options: Readonly<Record<string, unknown>>): Promise<TableEntryResult>;
+  /** Leaves the caller's seat (as a consented WebSocket leave would). */
+  leave(playerId: string, gameId: string): Promise<{ readonly ok: true } | { readonly ok: false; readonly code: TableEntryCode; readonly detail: string }>;
+}

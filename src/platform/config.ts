@@ -81,6 +81,8 @@ export const envSchema = z.object({
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
   /** How often an open season event stream polls `season_events` for new rows (ms). */
   SEASON_STREAM_POLL_MS: positiveInt.default(250),
+  /** How many players admitted from the waitlist get the Founder cosmetic (the first N; 0: none). */
+  FOUNDER_COSMETIC_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(100),
   /**
    * Algorithm of new password hashes: argon2id (OWASP's first choice) or scrypt. Unset: argon2id
    * where Node has `crypto.argon2` (24.7 and later), else scrypt with a warning. Stored hashes of

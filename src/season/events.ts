@@ -62,6 +62,28 @@ export const SEASON_EVENT_PAYLOADS = {
   LEADERBOARD_RESET: z
     .object({ _v: v1, endedSeason: count, openedSeason: count, trigger: z.enum(["schedule", "admin"]), scheduledFor: z.iso.datetime().nullable(), standings: count })
     .describe("A season ended (on its schedule, or by an admin reset): its tier archived, `standings` final entries snapshotted, the next season opened"),
+  ACHIEVEMENT_UNLOCKED: z
+    .object({ _v: v1, achievementId: z.string(), source: z.enum(["game", "admin", "service"]), gameId: uuid.nullable(), rewardCoins: count, transactionId: uuid.nullable() })
+    .describe("A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none"),
+  COSMETIC_UNLOCKED: z
+    .object({ _v: v1, cosmeticId: z.string(), source: z.enum(["purchase", "claim", "founder", "grant"]), priceCoins: count, transactionId: uuid.nullable() })
+    .describe("A player came to own a cosmetic (bought, claimed free, or granted); `transactionId` is the purchase, null when nothing was paid"),
+  COSMETICS_EQUIPPED: z
+    .object({ _v: v1, card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() })
+    .describe("A player's equipped cosmetics changed: the whole new set (null: an empty slot)"),
+  GAME_CREATED: z
+    .object({ _v: v1, gameId: uuid, seats: z.number().int().min(2).max(10), bots: z.number().int().min(0).max(10), isPublic: z.boolean() })
+    .describe("A table was created (WebSocket create, quick play or `POST /api/games/start`)"),
+  GAME_JOINED: z
+    .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), cosmetics: z.object({ card_back: z.string().nullable(), seat_frame: z.string().nullable(), table_felt: z.string().nullable() }) })
+    .describe("A person took a seat at a table (any entry: WebSocket, quick play or REST); `cosmetics` is what they had equipped, shown on the seat for that game and its replay"),
+  GAME_STARTED: z.object({ _v: v1, gameId: uuid, playerIds: z.array(uuid) }).describe("A table's game started; `playerIds` are its seats' occupants in seat order, bots included"),
+  GAME_LEFT: z
+    .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), reason: z.enum(["left", "disconnected"]) })
+    .describe("A person left their seat (a leave, `POST /api/games/leave`, or the end of the reconnection window)"),
+  LEADERBOARD_UPDATED: z
+    .object({ _v: v1, gameId: uuid, tier: z.enum(["all_time", "season", "rating"]), season: z.number().int().min(0), delta: z.number().int(), totalAfter: z.number().int() })
+    .describe("A finished game changed a player's ladder entry in one tier (same transaction as the completion)"),
 } as const;
 
 /** Every Season 0 event type. */
@@ -89,6 +111,14 @@ export const newSeasonEventSchema = z.discriminatedUnion("type", [
   row("CURRENCY_DEPOSITED"),
   row("CURRENCY_WITHDRAWN"),
   row("TRANSACTION_COMPLETED"),
+  row("ACHIEVEMENT_UNLOCKED"),
+  row("COSMETIC_UNLOCKED"),
+  row("COSMETICS_EQUIPPED"),
+  row("GAME_CREATED"),
+  row("GAME_JOINED"),
+  row("GAME_STARTED"),
+  row("GAME_LEFT"),
+  row("LEADERBOARD_UPDATED"),
   row("LEADERBOARD_RESET"),
 ]);
 

@@ -101,6 +101,14 @@ export function foldEvent(fold: SeasonFold, e: NewSeasonEvent & { readonly seq?:
     case "USER_PREFERENCES_UPDATED":
     case "CURRENCY_DEPOSITED":
     case "CURRENCY_WITHDRAWN":
+    case "ACHIEVEMENT_UNLOCKED":
+    case "COSMETIC_UNLOCKED":
+    case "COSMETICS_EQUIPPED":
+    case "GAME_CREATED":
+    case "GAME_JOINED":
+    case "GAME_STARTED":
+    case "GAME_LEFT":
+    case "LEADERBOARD_UPDATED":
     case "LEADERBOARD_RESET":
       // Facts with no state of their own here (balances follow TRANSACTION_COMPLETED).
       return;

@@ -279,8 +279,24 @@ export type ReplayResult =
   | { readonly ok: true; readonly type: string }
   | { readonly ok: false; readonly type: string; readonly code: ReasonCode; readonly message: string };
 
+/**
+ * `achievement` (table, server -> the unlocking player's own clients): an achievement the game
+ * just finished unlocked, sent after the completion committed. The same unlock is in the Season
+ * event stream as `ACHIEVEMENT_UNLOCKED` with this `seq`.
+ */
+export interface AchievementMessage {
+  readonly achievementId: string;
+  readonly name: string;
+  /** Coins paid from the rewards account (0: none). */
+  readonly rewardCoins: number;
+  /** The reward's ledger transaction, null when there is no coin reward. */
+  readonly transactionId: string | null;
+  /** The `season_events` seq of its `ACHIEVEMENT_UNLOCKED`. */
+  readonly seq: number;
+}
+
 /** Server -> client message types, by room. */
-export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice", "emote", "history", "play_again"] as const;
+export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice", "emote", "history", "play_again", "achievement"] as const;
 export const REPLAY_SERVER_MESSAGES = ["event", "replay_status", "replay_result"] as const;
 export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "live", "ladder_snapshot", "ladder_delta"] as const;
 

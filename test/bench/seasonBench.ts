@@ -52,6 +52,9 @@ interface Endpoint {
   make(u: User, adminToken: string): OpenLoopRequest;
 }
 
+/** Shop cosmetics without an achievement gate (the seeded catalogue, docs/SEASON0.md). */
+const SHOP = ["midnight_back", "royal_back", "silver_frame", "green_felt"] as const;
+
 const json = (token: string, extra: Record<string, string> = {}): Record<string, string> => ({ authorization: `Bearer ${token}`, "content-type": "application/json", ...extra });
 
 const MIX: readonly Endpoint[] = [
@@ -80,6 +83,23 @@ const MIX: readonly Endpoint[] = [
     make: (u) => ({ method: "PUT", path: `/api/users/${u.userId}/preferences`, headers: json(u.token), body: JSON.stringify({ cardStyle: "modern", sound: false, locale: "en", colourBlindDeck: true }) }),
   },
   { method: "post", route: "/api/waitlist", weight: 5, make: (u) => ({ method: "POST", path: "/api/waitlist", headers: json(u.token) }) },
+  // Season 0 part 2: achievements and cosmetics.
+  { method: "get", route: "/api/achievements", weight: 5, make: (u) => ({ method: "GET", path: "/api/achievements", headers: json(u.token) }) },
+  { method: "get", route: "/api/cosmetics", weight: 5, make: (u) => ({ method: "GET", path: "/api/cosmetics", headers: json(u.token) }) },
+  {
+    method: "post",
+    route: "/api/cosmetics/unlock",
+    weight: 4,
+    // A shop cosmetic at random: the first unlock of each buys it (a ledger withdrawal), later ones find it owned.
+    make: (u) => ({ method: "POST", path: "/api/cosmetics/unlock", headers: json(u.token), body: JSON.stringify({ cosmeticId: SHOP[Math.floor(Math.random() * SHOP.length)] }) }),
+  },
+  {
+    method: "put",
+    route: "/api/cosmetics/equipped",
+    weight: 4,
+    // Every user owns midnight_back (set-up): equip or empty the slot, a real change about half the time.
+    make: (u) => ({ method: "PUT", path: "/api/cosmetics/equipped", headers: json(u.token), body: JSON.stringify({ card_back: Math.random() < 0.5 ? "midnight_back" : null }) }),
+  },
 ];
 
 function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
@@ -143,6 +163,7 @@ async function setUp(base: string): Promise<{ users: User[]; adminToken: string 
   for (const u of users) {
     await post(base, "/api/currency/deposit", json(adminToken, { "idempotency-key": randomUUID() }), { playerId: u.playerId, currency: "coins", amount: 1_000_000 });
     await post(base, "/api/waitlist", json(u.token));
+    await post(base, "/api/cosmetics/unlock", json(u.token), { cosmeticId: "midnight_back" });
   }
   return { users, adminToken };
 }

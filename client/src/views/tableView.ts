@@ -69,6 +69,8 @@ function seatPanel(model: TableModel, s: SeatModel, opts: TableViewOptions): HTM
     s.away ? h("span", { class: "badge warn" }, "away") : null,
     s.occupied && !s.connected && !s.isBot && !s.away ? h("span", { class: "badge warn" }, "offline") : null,
     won ? h("span", { class: "badge win" }, "winner") : null,
+    s.seatFrame === null ? null : h("span", { class: "badge cosmetic", title: "seat frame" }, s.seatFrame.replace(/_/g, " ")),
+    s.cardBack === null ? null : h("span", { class: "badge cosmetic", title: "card back" }, s.cardBack.replace(/_/g, " ")),
   ];
   const bidText = s.bid === null ? "–" : String(s.bid);
   return h(
@@ -77,6 +79,8 @@ function seatPanel(model: TableModel, s: SeatModel, opts: TableViewOptions): HTM
       class: `seat${isTurn ? " turn" : ""}${isMe ? " mine" : ""}${won ? " won" : ""}`,
       "data-testid": `seat-${s.seat}`,
       "data-seat": s.seat,
+      "data-card-back": s.cardBack,
+      "data-seat-frame": s.seatFrame,
       "aria-current": isTurn ? "true" : null,
     },
     h("div", { class: "seat-head" }, h("span", { class: "seat-name", "data-testid": "seat-name" }, s.occupied ? s.displayName : "(empty seat)"), badges),

@@ -2,7 +2,7 @@
 import type { Registry } from "prom-client";
 import type { PasswordHashParams, TokenService } from "../auth.js";
 import type { HttpMetrics } from "../httpMetrics.js";
-import type { LadderPort, ReadEvents, SeatCheck, VerifyGame } from "../ports.js";
+import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "../ports.js";
 import type { KeyedLimiter } from "../rateLimit.js";
 import type { RouteDef } from "../route.js";
 import type { SeasonFeed } from "../seasonFeed.js";
@@ -31,6 +31,8 @@ export interface RouteDeps {
   readonly seats: SeatCheck;
   /** The one reader of the season log every open event stream subscribes to. */
   readonly seasonFeed: SeasonFeed;
+  /** The REST game service (absent: its routes answer 503 service/disabled). */
+  readonly tables?: TableEntry | undefined;
   readonly tokens: TokenService;
   readonly readEvents: ReadEvents;
   readonly verifyGame: VerifyGame;

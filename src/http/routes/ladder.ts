@@ -234,7 +234,7 @@ export function ladderRoutes(deps: RouteDeps) {
     path: "/api/admin/seasons",
     summary: "Season reset (admin): archive the current season's tier and start the next season",
     description:
-      "The same path as a scheduled season end: the season's final standings are snapshotted, the next season opens, LEADERBOARD_RESET goes into the season event log, and the coin rewards by rank band are granted (idempotent per season and player).",
+      "Only administrators may reset (spec 001's edge case: anyone else is 403 auth/forbidden). The same path as a scheduled season end: the season's final standings are snapshotted, the next season opens, LEADERBOARD_RESET goes into the season event log, and the coin rewards by rank band are granted (idempotent per season and player).",
     tags: ["admin", "ladder"],
     access: "admin",
     group: "admin",
@@ -297,5 +297,9 @@ export function ladderRoutes(deps: RouteDeps) {
     },
   });
 
-  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, standings, rebuild];
+  // The spec's Leaderboard Service paths: aliases of the same routes (one implementation).
+  const leaderboard = { ...rankings, path: "/api/leaderboard", summary: `${rankings.summary} (alias of GET /api/rankings)` };
+  const leaderboardOf = { ...rankOf, path: "/api/leaderboard/:playerId", summary: `${rankOf.summary} (alias of GET /api/rankings/:playerId)` };
+  const leaderboardReset = { ...seasonReset, path: "/api/leaderboard/reset", summary: `${seasonReset.summary} (alias of POST /api/admin/seasons)` };
+  return [rankings, around, rankOf, top, aroundMe, actions, scores, stream, seasonReset, standings, rebuild, leaderboard, leaderboardOf, leaderboardReset];
 }

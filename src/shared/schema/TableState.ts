@@ -49,6 +49,9 @@ export const SeatState = schema({
   bid: t.int8().default(-1),
   tricks: t.uint8(),
   score: t.int16(),
+  /** The seated person's equipped card back and seat frame (Season 0 cosmetics); empty string: none. */
+  cardBack: t.string().default(""),
+  seatFrame: t.string().default(""),
 }, "Seat");
 export type SeatState = SchemaType<typeof SeatState>;
 

@@ -1,0 +1,150 @@
+/**
+ * Achievements in the completion transaction (db/achievements.ts), on PGlite and PostgreSQL in
+ * the same run: a retried or concurrent completion awards each achievement once and moves each
+ * reward once; two games of one player completing at once unlock a shared achievement once;
+ * bots earn nothing; explicit unlocks are refused when the condition is not met. Each test ends
+ * with a clean Season 0 audit (ledger sums, balances equal to the fold of the log).
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lifetimeDeltas, summarize, type SeatOccupant } from "../src/game/index.js";
+import { register, type FinishedGame } from "../src/completion/pipeline.js";
+import { testBackends, type TestDatabase } from "../test/support/db.js";
+import { achievementsParticipant, achievementsFor, listAchievements, putAchievement, unlockExplicitly, type Unlock } from "./achievements.js";
+import { createGameCompletion } from "./completion.js";
+import { createGame, markStarted } from "./games.js";
+import { playerAchievements, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
+import { runSeasonAudit } from "./seasonAudit.js";
+import { balancesOf } from "./wallet.js";
+import { createOccupants, playGame } from "./testing/fixtures.js";
+
+const silent = { error: () => undefined };
+
+describe.each(testBackends())("achievements on $name", (backend) => {
+  let t: TestDatabase;
+  let pool: SeatOccupant[];
+
+  const finishedGame = async (label: string, seats: readonly SeatOccupant[]): Promise<FinishedGame> => {
+    const played = playGame(`${backend.name}:achievements:${label}`, seats);
+    const created = played.events[0];
+    if (created?.type !== "game_created") throw new Error("fixture: first event is not game_created");
+    await createGame(t.db, { created });
+    await markStarted(t.db, played.gameId, new Date());
+    return { gameId: played.gameId, completedAt: new Date(), summary: summarize(played.state), deltas: lifetimeDeltas(played.state) };
+  };
+  const completionWith = (notified: (readonly Unlock[])[]) =>
+    createGameCompletion(t.db, {
+      onLadderChanges: () => Promise.resolve(),
+      participants: [register(achievementsParticipant((u) => Promise.resolve(void notified.push(u))))],
+      logger: silent,
+    });
+  const coins = async (playerId: string): Promise<number> => (await balancesOf(t.db, playerId)).find((b) => b.currency === "coins")?.balance ?? 0;
+  const unlockRows = (ids: readonly string[]) => t.db.select().from(playerAchievements).where(inArray(playerAchievements.playerId, [...ids]));
+  const unlockEvents = (ids: readonly string[]) =>
+    t.db
+      .select()
+      .from(seasonEvents)
+      .where(and(eq(seasonEvents.type, "ACHIEVEMENT_UNLOCKED"), inArray(seasonEvents.playerId, [...ids])));
+  const expectAuditClean = async () => {
+    const checks = await runSeasonAudit(t.db);
+    expect(checks.filter((c) => c.breaches.length > 0)).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    t = await backend.create();
+    pool = await createOccupants(t.db, `ach-${backend.name}`, 12, 2);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("the migration seeds the six definitions", async () => {
+    expect((await listAchievements(t.db)).map((d) => d.id)).toEqual(["centurion", "first_win", "hat_trick", "perfect_game", "regular", "zero_hero"]);
+  });
+
+  it("3 concurrent completions of one game award each achievement once and move each reward once", async () => {
+    const seats = [pool[0]!, pool[1]!, pool[2]!, pool[10]!];
+    const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
+    const game = await finishedGame("concurrent", seats);
+    const winners = game.deltas.filter((d) => d.won && !d.isBot).map((d) => d.playerId);
+    expect(winners.length).toBeGreaterThan(0); // the fixture game is won by a human
+    const notified: (readonly Unlock[])[] = [];
+    const completion = completionWith(notified);
+    const results = await Promise.all([completion.complete(game), completion.complete(game), completion.complete(game)]);
+    expect(results.filter((r) => r.applied)).toHaveLength(1);
+
+    const rows = await unlockRows(humans);
+    const keys = rows.map((r) => `${r.playerId}:${r.achievementId}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const w of winners) expect(keys).toContain(`${w}:first_win`);
+    for (const r of rows) expect(r.gameId).toBe(game.gameId);
+    // Each unlock: one event, one reward transaction, the balance equal to the sum of rewards.
+    const events = await unlockEvents(humans);
+    expect(events).toHaveLength(rows.length);
+    const defs = new Map((await listAchievements(t.db)).map((d) => [d.id, d.rewardCoins]));
+    for (const p of humans) {
+      const expected = rows.filter((r) => r.playerId === p).reduce((sum, r) => sum + (defs.get(r.achievementId) ?? 0), 0);
+      expect(await coins(p)).toBe(expected);
+    }
+    const rewardTx = await t.db.select().from(transactions).where(eq(transactions.requestedBy, "system:achievements"));
+    expect(rewardTx.filter((x) => (humans as readonly string[]).includes(x.playerId))).toHaveLength(rows.length);
+    expect(rewardTx.every((x) => x.idempotencyKey.startsWith(`achievement:game:${game.gameId}:`))).toBe(true);
+    // afterCommit (the live notification) ran once, with exactly the committed unlocks.
+    expect(notified).toHaveLength(1);
+    expect(notified[0]?.map((u) => `${u.playerId}:${u.achievementId}`).sort()).toEqual([...keys].sort());
+    // A later retry changes nothing.
+    expect(await completion.complete(game)).toEqual({ applied: false });
+    expect(await unlockRows(humans)).toHaveLength(rows.length);
+    await expectAuditClean();
+  });
+
+  it("two games of the same players completing at once unlock a shared achievement once (UNIQUE per player and achievement)", async () => {
+    const seats = [pool[3]!, pool[4]!, pool[5]!, pool[11]!];
+    const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
+    // Nine games played each: whichever game commits first reaches 10 and unlocks `regular`.
+    await t.db.insert(playerLifetimeStats).values(humans.map((playerId) => ({ playerId, gamesPlayed: 9 })));
+    const [a, b] = [await finishedGame("pair-a", seats), await finishedGame("pair-b", seats)];
+    const notified: (readonly Unlock[])[] = [];
+    const completion = completionWith(notified);
+    const results = await Promise.all([completion.complete(a), completion.complete(b)]);
+    expect(results.every((r) => r.applied)).toBe(true);
+    const regular = (await unlockRows(humans)).filter((r) => r.achievementId === "regular");
+    expect(regular.map((r) => r.playerId).sort()).toEqual([...humans].sort());
+    const regularEvents = (await unlockEvents(humans)).filter((e) => e.payload["achievementId"] === "regular");
+    expect(regularEvents).toHaveLength(humans.length);
+    const rewards = await t.db.select().from(transactions).where(and(eq(transactions.requestedBy, "system:achievements"), inArray(transactions.playerId, humans), sql`${transactions.reason} = 'achievement regular'`));
+    expect(rewards).toHaveLength(humans.length);
+    expect(notified.flat().filter((u) => u.achievementId === "regular")).toHaveLength(humans.length);
+    await expectAuditClean();
+  });
+
+  it("bots earn nothing", async () => {
+    const bots = pool.filter((p) => p.isBot).map((p) => p.playerId);
+    expect(await unlockRows(bots)).toEqual([]);
+    expect(await coins(bots[0]!)).toBe(0);
+  });
+
+  it("an explicit unlock is refused when the condition is not met (nothing changes), allowed for a manual one, and idempotent", async () => {
+    const p = pool[6]!.playerId;
+    const refused = await unlockExplicitly(t.db, { playerId: p, achievementId: "zero_hero", by: "admin" });
+    expect(refused).toMatchObject({ ok: false, code: "achievements/condition_not_met" });
+    expect(await unlockRows([p])).toEqual([]);
+    expect(await unlockEvents([p])).toEqual([]);
+    expect(await unlockExplicitly(t.db, { playerId: p, achievementId: "nope", by: "admin" })).toMatchObject({ ok: false, code: "not_found" });
+
+    await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, enabled: true });
+    const first = await unlockExplicitly(t.db, { playerId: p, achievementId: "beta_tester", by: "service" });
+    expect(first).toMatchObject({ ok: true, unlocked: true, unlock: { achievementId: "beta_tester", rewardCoins: 10, gameId: null } });
+    const again = await unlockExplicitly(t.db, { playerId: p, achievementId: "beta_tester", by: "admin" });
+    expect(again).toEqual({ ok: true, unlocked: false, unlock: null });
+    expect(await coins(p)).toBe(10);
+    expect(await unlockEvents([p])).toHaveLength(1);
+
+    const view = await achievementsFor(t.db, p);
+    expect(view.find((v) => v.id === "beta_tester")).toMatchObject({ progress: { current: 1, target: 1, met: true } });
+    expect(view.find((v) => v.id === "regular")).toMatchObject({ progress: { current: 0, target: 10, met: false }, unlockedAt: null });
+    await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, enabled: false });
+    expect(await unlockExplicitly(t.db, { playerId: pool[7]!.playerId, achievementId: "beta_tester", by: "admin" })).toMatchObject({ ok: false, code: "achievements/disabled" });
+    await expectAuditClean();
+  });
+});

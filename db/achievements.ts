@@ -1,0 +1,304 @@
+/**
+ * Achievements on `achievements` (definitions), `player_achievements` (unlocks, one per player
+ * and achievement) and `player_achievement_stats` (counters only achievements need).
+ *
+ * A finished game unlocks through {@link achievementsParticipant}, a completion-pipeline
+ * participant, inside the completion transaction: never missed (it commits with the game) and
+ * never twice (the completion claim plus the primary key of `player_achievements`; an
+ * `INSERT ... ON CONFLICT DO NOTHING` waits for a concurrent unlock of the same pair and then
+ * skips it). A reward is a ledger transfer `rewards -> player` whose idempotency key is derived
+ * from the game, the achievement and the player, and `ACHIEVEMENT_UNLOCKED` is appended in the
+ * same transaction.
+ *
+ * Lock order (no deadlock with other completions or Season 0 writers): stats rows by player id
+ * (after the built-in participants' rows), unlock rows by (player, achievement), then the wallet
+ * accounts: the players' by id, then `rewards`; the season log's advisory lock comes last.
+ */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Transaction } from "./client.js";
+import { appendSeasonEvents } from "./seasonLog.js";
+import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
+import { achievements, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
+import { lockAccount, transferIn } from "./wallet.js";
+import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
+import {
+  ACHIEVEMENT_REQUESTER,
+  achievementConditionSchema,
+  decideExplicitUnlock,
+  decideUnlocks,
+  gameFiguresOf,
+  NO_FIGURES,
+  progressOf,
+  rewardIdempotencyKey,
+  type AchievementDefinition,
+  type DecidedUnlock,
+  type PlayerFigures,
+  type Progress,
+} from "../src/season/achievements.js";
+import type { NewSeasonEvent } from "../src/season/events.js";
+
+/** The currency rewards are paid in. */
+export const REWARD_CURRENCY = "coins";
+
+/** An unlock that committed. */
+export interface Unlock {
+  readonly playerId: string;
+  readonly achievementId: string;
+  readonly name: string;
+  readonly gameId: string | null;
+  readonly rewardCoins: number;
+  readonly transactionId: string | null;
+  readonly seq: number;
+}
+
+/** A definition with a player's progress and unlock time (null: not unlocked). */
+export interface AchievementView extends AchievementDefinition {
+  readonly progress: Progress | null;
+  readonly unlockedAt: string | null;
+}
+
+type Reader = Database | Transaction;
+
+function toDefinition(r: typeof achievements.$inferSelect): AchievementDefinition {
+  const condition = achievementConditionSchema.parse(r.condition);
+  return { id: r.id, name: r.name, description: r.description, condition, rewardCoins: r.rewardCoins, enabled: r.enabled };
+}
+
+/** Every definition, by id. */
+export async function listAchievements(db: Reader): Promise<AchievementDefinition[]> {
+  const rows = await db.select().from(achievements).orderBy(asc(achievements.id));
+  return rows.map(toDefinition);
+}
+
+/** One definition, or null. */
+export async function getAchievement(db: Reader, id: string): Promise<AchievementDefinition | null> {
+  const [row] = await db.select().from(achievements).where(eq(achievements.id, id));
+  return row === undefined ? null : toDefinition(row);
+}
+
+/** Creates or replaces a definition (admin); true when it was created. Unlocks already made stay. */
+export async function putAchievement(db: Database, def: AchievementDefinition): Promise<{ created: boolean; definition: AchievementDefinition }> {
+  const [row] = await db
+    .insert(achievements)
+    .values({ ...def })
+    .onConflictDoUpdate({ target: achievements.id, set: { name: def.name, description: def.description, condition: def.condition, rewardCoins: def.rewardCoins, enabled: def.enabled, updatedAt: sql`now()` } })
+    .returning({ created: sql<boolean>`(xmax = 0)` });
+  return { created: row?.created === true, definition: def };
+}
+
+/** Players' lifetime figures as conditions read them (zeroes for a player with no games). */
+export async function figuresOf(db: Reader, playerIds: readonly string[]): Promise<Map<string, PlayerFigures>> {
+  const out = new Map<string, PlayerFigures>(playerIds.map((id) => [id, NO_FIGURES]));
+  if (playerIds.length === 0) return out;
+  const rows = await db
+    .select({
+      playerId: players.id,
+      gamesPlayed: playerLifetimeStats.gamesPlayed,
+      gamesWon: playerLifetimeStats.gamesWon,
+      highestScore: playerLifetimeStats.highestScore,
+      longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
+      perfectGames: playerAchievementStats.perfectGames,
+      exactZeroBids: playerAchievementStats.exactZeroBids,
+    })
+    .from(players)
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
+    .where(inArray(players.id, [...playerIds]));
+  for (const r of rows) {
+    out.set(r.playerId, {
+      gamesPlayed: r.gamesPlayed ?? 0,
+      gamesWon: r.gamesWon ?? 0,
+      highestScore: Math.max(0, r.highestScore ?? 0),
+      longestWinStreak: r.longestWinStreak ?? 0,
+      perfectGames: r.perfectGames ?? 0,
+      exactZeroBids: r.exactZeroBids ?? 0,
+    });
+  }
+  return out;
+}
+
+/** Figures and unlocked ids of several players in one query (the completion's hot path). */
+async function figuresAndHeld(db: Reader, playerIds: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Map<string, Date>> }> {
+  const rows = await db
+    .select({
+      playerId: players.id,
+      gamesPlayed: playerLifetimeStats.gamesPlayed,
+      gamesWon: playerLifetimeStats.gamesWon,
+      highestScore: playerLifetimeStats.highestScore,
+      longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
+      perfectGames: playerAchievementStats.perfectGames,
+      exactZeroBids: playerAchievementStats.exactZeroBids,
+      held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
+    })
+    .from(players)
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
+    .where(inArray(players.id, [...playerIds]));
+  const figures = new Map<string, PlayerFigures>(playerIds.map((id) => [id, NO_FIGURES]));
+  const held = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
+  const epoch = new Date(0);
+  for (const r of rows) {
+    figures.set(r.playerId, {
+      gamesPlayed: r.gamesPlayed ?? 0,
+      gamesWon: r.gamesWon ?? 0,
+      highestScore: Math.max(0, r.highestScore ?? 0),
+      longestWinStreak: r.longestWinStreak ?? 0,
+      perfectGames: r.perfectGames ?? 0,
+      exactZeroBids: r.exactZeroBids ?? 0,
+    });
+    held.set(r.playerId, new Map((r.held ?? []).map((id) => [id, epoch])));
+  }
+  return { figures, held };
+}
+
+/** Each player's unlocked achievement ids with their times. */
+async function heldBy(db: Reader, playerIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
+  const out = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
+  if (playerIds.length === 0) return out;
+  const rows = await db
+    .select({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId, unlockedAt: playerAchievements.unlockedAt })
+    .from(playerAchievements)
+    .where(inArray(playerAchievements.playerId, [...playerIds]));
+  for (const r of rows) out.get(r.playerId)?.set(r.achievementId, r.unlockedAt);
+  return out;
+}
+
+/** Definitions with `playerId`'s progress (null player: no progress). */
+export async function achievementsFor(db: Database, playerId: string | null): Promise<AchievementView[]> {
+  const defs = await listAchievements(db);
+  if (playerId === null) return defs.map((d) => ({ ...d, progress: null, unlockedAt: null }));
+  const [figures, held] = await Promise.all([figuresOf(db, [playerId]), heldBy(db, [playerId])]);
+  const f = figures.get(playerId) ?? NO_FIGURES;
+  const h = held.get(playerId) ?? new Map<string, Date>();
+  return defs.map((d) => {
+    const at = h.get(d.id);
+    const progress = progressOf(d.condition, f);
+    return { ...d, progress: at !== undefined ? { ...progress, current: progress.target, met: true } : progress, unlockedAt: at?.toISOString() ?? null };
+  });
+}
+
+/** A player's unlocked achievements, oldest first. */
+export async function unlocksOf(db: Reader, playerId: string): Promise<{ achievementId: string; gameId: string | null; transactionId: string | null; unlockedAt: Date }[]> {
+  return db
+    .select({ achievementId: playerAchievements.achievementId, gameId: playerAchievements.gameId, transactionId: playerAchievements.transactionId, unlockedAt: playerAchievements.unlockedAt })
+    .from(playerAchievements)
+    .where(eq(playerAchievements.playerId, playerId))
+    .orderBy(asc(playerAchievements.unlockedAt), asc(playerAchievements.achievementId));
+}
+
+/** Where an unlock comes from. */
+type UnlockSource = { readonly kind: "game"; readonly gameId: string } | { readonly kind: "admin" | "service"; readonly requestKey: string };
+
+/**
+ * Records decided unlocks in the caller's transaction: the rows (skipping any a concurrent
+ * transaction made first), the rewards and the events. Returns the unlocks that committed here.
+ */
+async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[], source: UnlockSource, names: ReadonlyMap<string, string>): Promise<Unlock[]> {
+  const gameId = source.kind === "game" ? source.gameId : null;
+  const inserted: DecidedUnlock[] = [];
+  for (const u of decided) {
+    const rows = await tx.insert(playerAchievements).values({ playerId: u.playerId, achievementId: u.achievementId, gameId }).onConflictDoNothing().returning({ playerId: playerAchievements.playerId });
+    if (rows.length > 0) inserted.push(u);
+  }
+  const paid = inserted.filter((u) => u.rewardCoins > 0);
+  // Wallet rows in a fixed order before any transfer (players by id, then `rewards`), so the
+  // transfers below only re-lock rows this transaction already holds.
+  for (const playerId of [...new Set(paid.map((u) => u.playerId))].sort()) await lockAccount(tx, REWARD_CURRENCY, { kind: "player", playerId });
+  if (paid.length > 0) await lockAccount(tx, REWARD_CURRENCY, { kind: "system", name: "rewards" });
+  const out: Unlock[] = [];
+  for (const u of inserted) {
+    let transactionId: string | null = null;
+    if (u.rewardCoins > 0) {
+      const keySource = source.kind === "game" ? `game:${source.gameId}` : `${source.kind}:${source.requestKey}`;
+      const r = await transferIn(tx, {
+        kind: "transfer",
+        currency: REWARD_CURRENCY,
+        amount: u.rewardCoins,
+        from: { kind: "system", name: "rewards" },
+        to: { kind: "player", playerId: u.playerId },
+        requestedBy: ACHIEVEMENT_REQUESTER,
+        idempotencyKey: rewardIdempotencyKey(keySource, u.achievementId, u.playerId),
+        reason: `achievement ${u.achievementId}`,
+      });
+      if (!r.ok) throw new SeasonRejection(r.code, r.detail);
+      transactionId = r.transaction.id;
+      await tx.update(playerAchievements).set({ transactionId }).where(and(eq(playerAchievements.playerId, u.playerId), eq(playerAchievements.achievementId, u.achievementId)));
+    }
+    const event: NewSeasonEvent = {
+      type: "ACHIEVEMENT_UNLOCKED",
+      playerId: u.playerId,
+      payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId },
+    };
+    const [seq] = await appendSeasonEvents(tx, [event]);
+    out.push({ playerId: u.playerId, achievementId: u.achievementId, name: names.get(u.achievementId) ?? u.achievementId, gameId, rewardCoins: u.rewardCoins, transactionId, seq: seq ?? 0 });
+  }
+  return out;
+}
+
+/**
+ * Evaluates a finished game's human seats (bots earn nothing): updates their achievement
+ * counters, then unlocks what they now meet. Runs inside the completion transaction.
+ */
+export async function unlockForGame(tx: Transaction, game: FinishedGame): Promise<Unlock[]> {
+  const humans = [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
+  if (humans.length === 0) return [];
+  // One multi-row upsert, rows in player-id order (the lock order).
+  await tx
+    .insert(playerAchievementStats)
+    .values(
+      humans.map((playerId) => {
+        const g = gameFiguresOf(game.summary, playerId);
+        return { playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids };
+      }),
+    )
+    .onConflictDoUpdate({
+      target: playerAchievementStats.playerId,
+      set: { perfectGames: sql`${playerAchievementStats.perfectGames} + excluded.perfect_games`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + excluded.exact_zero_bids` },
+    });
+  const defs = (await listAchievements(tx)).filter((d) => d.enabled && d.condition.kind !== "manual");
+  if (defs.length === 0) return [];
+  const { figures, held } = await figuresAndHeld(tx, humans);
+  const decided = decideUnlocks(
+    defs,
+    humans.map((playerId) => ({ playerId, figures: figures.get(playerId) ?? NO_FIGURES, held: new Set((held.get(playerId) ?? new Map()).keys()) })),
+  );
+  if (decided.length === 0) return [];
+  return recordUnlocks(tx, decided, { kind: "game", gameId: game.gameId }, new Map(defs.map((d) => [d.id, d.name])));
+}
+
+/** The achievements completion participant; `notify` runs once after the commit with what unlocked. */
+export function achievementsParticipant(notify: (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>): CompletionParticipant<Transaction, readonly Unlock[]> {
+  return {
+    name: "achievements",
+    write: (tx, game) => unlockForGame(tx, game),
+    afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
+  };
+}
+
+/** Codes an explicit unlock is refused with. */
+export type ExplicitUnlockCode = "not_found" | "achievements/condition_not_met" | "achievements/disabled";
+
+/** The outcome of {@link unlockExplicitly}. */
+export type ExplicitUnlockResult = { readonly ok: true; readonly unlocked: boolean; readonly unlock: Unlock | null } | Refused;
+
+/**
+ * Unlocks an achievement for a player on an admin's or a trusted service's word: a `manual`
+ * condition always, any other only when the player's figures meet it now
+ * (`achievements/condition_not_met`, nothing changed). Already unlocked: `unlocked: false`,
+ * nothing changed.
+ */
+export async function unlockExplicitly(db: Database, req: { readonly playerId: string; readonly achievementId: string; readonly by: "admin" | "service" }): Promise<ExplicitUnlockResult> {
+  return refusalsAsValues(() =>
+    db.transaction(async (tx) => {
+      const def = await getAchievement(tx, req.achievementId);
+      if (def === null) throw new SeasonRejection("not_found", `no achievement ${req.achievementId}`);
+      const [player] = await tx.select({ id: players.id }).from(players).where(eq(players.id, req.playerId));
+      if (player === undefined) throw new SeasonRejection("not_found", `no player ${req.playerId}`);
+      const figures = (await figuresOf(tx, [req.playerId])).get(req.playerId) ?? NO_FIGURES;
+      const d = decideExplicitUnlock(def, figures);
+      if (!d.ok) throw new SeasonRejection(d.code, d.detail);
+      const [unlock] = await recordUnlocks(tx, [{ playerId: req.playerId, achievementId: def.id, rewardCoins: def.rewardCoins }], { kind: req.by, requestKey: "explicit" }, new Map([[def.id, def.name]]));
+      return { ok: true as const, unlocked: unlock !== undefined, unlock: unlock ?? null };
+    }),
+  );
+}

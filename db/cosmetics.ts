@@ -1,0 +1,173 @@
+/**
+ * Cosmetics on `cosmetics` (the catalogue), `player_cosmetics` (ownership, one row per player
+ * and cosmetic) and `equipped_cosmetics` (one row per filled slot; its foreign key to
+ * `player_cosmetics` means only an owned cosmetic can be equipped).
+ *
+ * An unlock is one transaction: the ownership row is inserted first (a concurrent repeat of the
+ * same unlock waits on its primary key, then finds it owned and moves nothing), the price is a
+ * ledger withdrawal `player -> sink` (no overdraft: `wallet/insufficient_funds` rolls the whole
+ * unlock back), and `COSMETIC_UNLOCKED` is appended. Lock order: ownership row, wallet rows
+ * (player, then sink), the log lock last.
+ */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Transaction } from "./client.js";
+import { appendSeasonEvents } from "./seasonLog.js";
+import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
+import { cosmetics, equippedCosmetics, playerAchievements, playerCosmetics } from "./schema/index.js";
+import { transferIn } from "./wallet.js";
+import { COSMETIC_SLOTS, cosmeticUnlockedEvent, decideCosmeticUnlock, decideEquip, NOTHING_EQUIPPED, type Cosmetic, type CosmeticSlot, type Equipped } from "../src/season/cosmetics.js";
+
+/** The currency cosmetics are priced in. */
+export const COSMETIC_CURRENCY = "coins";
+/** The `requested_by` of cosmetic purchases (the idempotency key names the cosmetic and player). */
+export const COSMETIC_REQUESTER = "system:cosmetics";
+/** The cosmetic granted to the first admitted players. */
+export const FOUNDER_COSMETIC = "founder_frame";
+
+type Reader = Database | Transaction;
+
+/** A catalogue entry with the caller's ownership (null without a caller). */
+export interface CosmeticView extends Cosmetic {
+  readonly owned: boolean | null;
+  readonly equipped: boolean | null;
+}
+
+const columns = { id: cosmetics.id, name: cosmetics.name, kind: cosmetics.kind, availability: cosmetics.availability, priceCoins: cosmetics.priceCoins, requiredAchievementId: cosmetics.requiredAchievementId };
+
+/** The catalogue, by id. */
+export async function listCosmetics(db: Reader): Promise<Cosmetic[]> {
+  return db.select(columns).from(cosmetics).orderBy(asc(cosmetics.id));
+}
+
+/** What a player has equipped (empty slots null). */
+export async function equippedOf(db: Reader, playerId: string): Promise<Equipped> {
+  const rows = await db.select({ slot: equippedCosmetics.slot, cosmeticId: equippedCosmetics.cosmeticId }).from(equippedCosmetics).where(eq(equippedCosmetics.playerId, playerId));
+  const out: Record<CosmeticSlot, string | null> = { ...NOTHING_EQUIPPED };
+  for (const r of rows) out[r.slot] = r.cosmeticId;
+  return out;
+}
+
+/** Several players' equipment, keyed by player id (players with nothing equipped included). */
+export async function equippedOfMany(db: Reader, playerIds: readonly string[]): Promise<Map<string, Equipped>> {
+  const out = new Map<string, Record<CosmeticSlot, string | null>>(playerIds.map((id) => [id, { ...NOTHING_EQUIPPED }]));
+  if (playerIds.length === 0) return out;
+  const rows = await db.select().from(equippedCosmetics).where(inArray(equippedCosmetics.playerId, [...playerIds]));
+  for (const r of rows) {
+    const e = out.get(r.playerId);
+    if (e !== undefined) e[r.slot] = r.cosmeticId;
+  }
+  return out;
+}
+
+/** The cosmetics a player owns, by id. */
+async function ownedBy(db: Reader, playerId: string): Promise<Map<string, Cosmetic>> {
+  const rows = await db.select(columns).from(playerCosmetics).innerJoin(cosmetics, eq(cosmetics.id, playerCosmetics.cosmeticId)).where(eq(playerCosmetics.playerId, playerId));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The catalogue with `playerId`'s ownership and equipment (null player: both null). */
+export async function cosmeticsFor(db: Database, playerId: string | null): Promise<CosmeticView[]> {
+  const all = await listCosmetics(db);
+  if (playerId === null) return all.map((c) => ({ ...c, owned: null, equipped: null }));
+  const [owned, equipped] = await Promise.all([ownedBy(db, playerId), equippedOf(db, playerId)]);
+  const worn = new Set(Object.values(equipped));
+  return all.map((c) => ({ ...c, owned: owned.has(c.id), equipped: worn.has(c.id) }));
+}
+
+/** The outcome of {@link unlockCosmetic}. */
+export type CosmeticUnlockResult =
+  | { readonly ok: true; readonly alreadyOwned: boolean; readonly cosmeticId: string; readonly transactionId: string | null; readonly balance: number | null }
+  | Refused;
+
+/**
+ * Buys or claims a cosmetic for a player, in one transaction; already owned: nothing changes
+ * (`alreadyOwned: true`). Refusals (`not_found`, `cosmetics/not_for_sale`,
+ * `cosmetics/requires_achievement`, `wallet/insufficient_funds`) change nothing.
+ */
+export async function unlockCosmetic(db: Database, playerId: string, cosmeticId: string): Promise<CosmeticUnlockResult> {
+  return refusalsAsValues(() =>
+    db.transaction(async (tx) => {
+      const [cosmetic] = await tx.select(columns).from(cosmetics).where(eq(cosmetics.id, cosmeticId));
+      if (cosmetic === undefined) throw new SeasonRejection("not_found", `no cosmetic ${cosmeticId}`);
+      const needed = cosmetic.requiredAchievementId;
+      const held = needed === null ? [] : await tx.select({ id: playerAchievements.achievementId }).from(playerAchievements).where(and(eq(playerAchievements.playerId, playerId), eq(playerAchievements.achievementId, needed)));
+      const achievements = new Set(held.map((h) => h.id));
+      const ownedNow = await tx.select({ id: playerCosmetics.cosmeticId }).from(playerCosmetics).where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.cosmeticId, cosmeticId)));
+      const d = decideCosmeticUnlock(cosmetic, { owned: ownedNow.length > 0, achievements });
+      if (!d.ok) throw new SeasonRejection(d.code, d.detail);
+      const alreadyOwned = { ok: true as const, alreadyOwned: true, cosmeticId, transactionId: null, balance: null };
+      if (d.owned) return alreadyOwned;
+      // The ownership row before the money: a concurrent repeat waits on its key, then finds it owned.
+      const inserted = await tx.insert(playerCosmetics).values({ playerId, cosmeticId, source: d.source }).onConflictDoNothing().returning({ playerId: playerCosmetics.playerId });
+      if (inserted.length === 0) return alreadyOwned;
+      let transactionId: string | null = null;
+      let balance: number | null = null;
+      if (d.priceCoins > 0) {
+        const paid = await transferIn(tx, {
+          kind: "withdrawal",
+          currency: COSMETIC_CURRENCY,
+          amount: d.priceCoins,
+          from: { kind: "player", playerId },
+          to: { kind: "system", name: "sink" },
+          requestedBy: COSMETIC_REQUESTER,
+          idempotencyKey: `cosmetic:${cosmeticId}:${playerId}`,
+          reason: `cosmetic ${cosmeticId}`,
+        });
+        if (!paid.ok) throw new SeasonRejection(paid.code, paid.detail);
+        transactionId = paid.transaction.id;
+        balance = paid.balance;
+        await tx.update(playerCosmetics).set({ transactionId }).where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.cosmeticId, cosmeticId)));
+      }
+      await appendSeasonEvents(tx, [cosmeticUnlockedEvent(playerId, cosmeticId, d.source, d.priceCoins, transactionId)]);
+      return { ok: true as const, alreadyOwned: false, cosmeticId, transactionId, balance };
+    }),
+  );
+}
+
+/**
+ * Equips owned cosmetics (slots not named keep theirs; null empties one) and appends
+ * `COSMETICS_EQUIPPED` with the whole new set when it changed. Refused with
+ * `cosmetics/not_owned` or `cosmetics/wrong_slot`, nothing changed.
+ */
+export async function equipCosmetics(db: Database, playerId: string, request: Partial<Record<CosmeticSlot, string | null>>): Promise<{ ok: true; equipped: Equipped } | Refused> {
+  return refusalsAsValues(() =>
+    db.transaction(async (tx) => {
+      // Serialize one player's equips (two requests at once must not interleave their rows).
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`equip:${playerId}`}))`);
+      const [current, owned] = await Promise.all([equippedOf(tx, playerId), ownedBy(tx, playerId)]);
+      const d = decideEquip(current, request, owned);
+      if (!d.ok) throw new SeasonRejection(d.code, d.detail);
+      const changed = COSMETIC_SLOTS.some((s) => d.equipped[s] !== current[s]);
+      if (!changed) return { ok: true as const, equipped: current };
+      for (const slot of COSMETIC_SLOTS) {
+        const id = d.equipped[slot];
+        if (id === current[slot]) continue;
+        if (id === null) await tx.delete(equippedCosmetics).where(and(eq(equippedCosmetics.playerId, playerId), eq(equippedCosmetics.slot, slot)));
+        else await tx.insert(equippedCosmetics).values({ playerId, slot, cosmeticId: id }).onConflictDoUpdate({ target: [equippedCosmetics.playerId, equippedCosmetics.slot], set: { cosmeticId: id, updatedAt: sql`now()` } });
+      }
+      await appendSeasonEvents(tx, [{ type: "COSMETICS_EQUIPPED", playerId, payload: { _v: 1, ...d.equipped } }]);
+      return { ok: true as const, equipped: d.equipped };
+    }),
+  );
+}
+
+/**
+ * Grants the Founder cosmetic, inside an admission transaction (db/waitlist.ts), to the admitted
+ * players in queue order while fewer than `limit` players hold it. The caller holds the log lock
+ * (admissions serialize on it), so the count cannot race. Returns who got it.
+ */
+export async function grantFounders(tx: Transaction, admittedInOrder: readonly string[], limit: number): Promise<string[]> {
+  if (limit <= 0 || admittedInOrder.length === 0) return [];
+  const [row] = await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(playerCosmetics).where(and(eq(playerCosmetics.cosmeticId, FOUNDER_COSMETIC), eq(playerCosmetics.source, "founder")));
+  const room = Math.max(0, limit - (row?.n ?? 0));
+  const granted: string[] = [];
+  for (const playerId of admittedInOrder.slice(0, room)) {
+    const ins = await tx.insert(playerCosmetics).values({ playerId, cosmeticId: FOUNDER_COSMETIC, source: "founder" }).onConflictDoNothing().returning({ playerId: playerCosmetics.playerId });
+    if (ins.length > 0) granted.push(playerId);
+  }
+  await appendSeasonEvents(
+    tx,
+    granted.map((playerId) => cosmeticUnlockedEvent(playerId, FOUNDER_COSMETIC, "founder", 0, null)),
+  );
+  return granted;
+}

@@ -1,0 +1,63 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { games } from "./games.js";
+import { players } from "./players.js";
+import type { AchievementCondition } from "../../src/season/achievements.js";
+
+/**
+ * `achievements`: the definitions, as data (seeded by a migration; admins create and edit them
+ * with `PUT /api/admin/achievements/:id`). `condition` is an `AchievementCondition`
+ * (src/season/achievements.ts); `reward_coins` is paid from the `rewards` account on unlock.
+ */
+export const achievements = pgTable(
+  "achievements",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull(),
+    condition: jsonb("condition").$type<AchievementCondition>().notNull(),
+    rewardCoins: bigint("reward_coins", { mode: "number" }).notNull().default(0),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [check("achievements_reward_coins_check", sql`${t.rewardCoins} >= 0 AND ${t.rewardCoins} <= 9007199254740991`)],
+);
+
+/**
+ * `player_achievements`: who unlocked what. The primary key (player, achievement) is what makes
+ * an achievement unlock at most once, whatever retries or concurrent completions do.
+ * `game_id` is the game that unlocked it (null for an explicit unlock).
+ */
+export const playerAchievements = pgTable(
+  "player_achievements",
+  {
+    playerId: uuid("player_id")
+      .notNull()
+      .references(() => players.id, { onDelete: "cascade" }),
+    achievementId: text("achievement_id")
+      .notNull()
+      .references(() => achievements.id),
+    gameId: uuid("game_id").references(() => games.id, { onDelete: "set null" }),
+    transactionId: uuid("transaction_id"),
+    unlockedAt: timestamp("unlocked_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.playerId, t.achievementId] }), index("player_achievements_achievement_idx").on(t.achievementId)],
+);
+
+/**
+ * `player_achievement_stats`: lifetime counters that only achievements need and
+ * `player_lifetime_stats` does not hold (humans only), updated by the achievements completion
+ * participant in the completion transaction.
+ */
+export const playerAchievementStats = pgTable(
+  "player_achievement_stats",
+  {
+    playerId: uuid("player_id")
+      .primaryKey()
+      .references(() => players.id, { onDelete: "cascade" }),
+    perfectGames: integer("perfect_games").notNull().default(0),
+    exactZeroBids: integer("exact_zero_bids").notNull().default(0),
+  },
+  (t) => [check("player_achievement_stats_nonnegative_check", sql`${t.perfectGames} >= 0 AND ${t.exactZeroBids} >= 0`)],
+);

@@ -1,0 +1,105 @@
+/**
+ * The achievement rules, one test per seeded definition. The definitions are read from the seed
+ * migration itself, so the tests cover what the database actually holds.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { GameSummary, SeatRoundResult } from "../game/types.js";
+import { achievementConditionSchema, decideExplicitUnlock, decideUnlocks, gameFiguresOf, NO_FIGURES, progressOf, type AchievementDefinition, type PlayerFigures } from "./achievements.js";
+
+const seedSql = readFileSync(new URL("../../drizzle/20261207030548_season0_achievements_seed.sql", import.meta.url), "utf8");
+const SEEDED: AchievementDefinition[] = [...seedSql.matchAll(/\('([a-z_]+)', '([^']+)', '([^']+)', '(\{[^']+\})', (\d+)\)/g)].map((m) => ({
+  id: m[1] ?? "",
+  name: m[2] ?? "",
+  description: m[3] ?? "",
+  condition: achievementConditionSchema.parse(JSON.parse(m[4] ?? "null")),
+  rewardCoins: Number(m[5]),
+  enabled: true,
+}));
+const def = (id: string): AchievementDefinition => {
+  const d = SEEDED.find((x) => x.id === id);
+  if (d === undefined) throw new Error(`no seeded ${id}`);
+  return d;
+};
+const fig = (f: Partial<PlayerFigures>): PlayerFigures => ({ ...NO_FIGURES, ...f });
+const meets = (id: string, f: Partial<PlayerFigures>): boolean => progressOf(def(id).condition, fig(f)).met;
+
+describe("seeded achievement definitions", () => {
+  it("are the six of the issue, each with a coin reward", () => {
+    expect(SEEDED.map((d) => d.id).sort()).toEqual(["centurion", "first_win", "hat_trick", "perfect_game", "regular", "zero_hero"]);
+    for (const d of SEEDED) expect(d.rewardCoins).toBeGreaterThan(0);
+  });
+
+  it("regular: games played >= 10", () => {
+    expect(meets("regular", { gamesPlayed: 9 })).toBe(false);
+    expect(meets("regular", { gamesPlayed: 10 })).toBe(true);
+    expect(progressOf(def("regular").condition, fig({ gamesPlayed: 4 }))).toEqual({ current: 4, target: 10, met: false });
+  });
+
+  it("first_win: the first won game", () => {
+    expect(meets("first_win", { gamesPlayed: 5 })).toBe(false);
+    expect(meets("first_win", { gamesPlayed: 5, gamesWon: 1 })).toBe(true);
+  });
+
+  it("perfect_game: one game with every bid made", () => {
+    expect(meets("perfect_game", {})).toBe(false);
+    expect(meets("perfect_game", { perfectGames: 1 })).toBe(true);
+  });
+
+  it("centurion: a score >= 100 in one game", () => {
+    expect(meets("centurion", { highestScore: 99 })).toBe(false);
+    expect(meets("centurion", { highestScore: 100 })).toBe(true);
+  });
+
+  it("hat_trick: a win streak of 3", () => {
+    expect(meets("hat_trick", { longestWinStreak: 2, gamesWon: 9 })).toBe(false);
+    expect(meets("hat_trick", { longestWinStreak: 3 })).toBe(true);
+  });
+
+  it("zero_hero: ten exact zero bids", () => {
+    expect(meets("zero_hero", { exactZeroBids: 9 })).toBe(false);
+    expect(meets("zero_hero", { exactZeroBids: 10 })).toBe(true);
+    expect(progressOf(def("zero_hero").condition, fig({ exactZeroBids: 25 }))).toEqual({ current: 10, target: 10, met: true });
+  });
+});
+
+const round = (n: number, results: [number, number][]) => ({ round: n, dealer: 0, trumpCard: "AS", results: results.map(([bid, tricks], seat): SeatRoundResult => ({ seat, bid, tricks, points: 0, misplay: Math.abs(bid - tricks) })) });
+const summary = (rounds: [number, number][][]): GameSummary =>
+  ({
+    gameId: "g",
+    players: [0, 1].map((seat) => ({ playerId: `p${seat}`, displayName: `P${seat}`, seat, isBot: false, score: 0, tricksWon: 0, won: false })),
+    rounds: rounds.map((r, i) => round(i + 1, r)),
+  }) as unknown as GameSummary;
+
+describe("gameFiguresOf", () => {
+  it("counts a perfect game and exact zero bids per seat", () => {
+    const s = summary([
+      [[0, 0], [1, 0]],
+      [[2, 2], [0, 0]],
+      [[0, 0], [1, 1]],
+    ]);
+    expect(gameFiguresOf(s, "p0")).toEqual({ perfect: true, exactZeroBids: 2 });
+    expect(gameFiguresOf(s, "p1")).toEqual({ perfect: false, exactZeroBids: 1 });
+    expect(gameFiguresOf(s, "nobody")).toEqual({ perfect: false, exactZeroBids: 0 });
+  });
+});
+
+describe("decideUnlocks", () => {
+  it("unlocks what is met and not held, in player then id order; disabled and manual never", () => {
+    const defs = [...SEEDED, { id: "beta_tester", name: "Beta", description: "", condition: { kind: "manual" as const }, rewardCoins: 5, enabled: true }, { ...def("regular"), id: "zz_disabled", enabled: false }];
+    const out = decideUnlocks(defs, [
+      { playerId: "b", figures: fig({ gamesPlayed: 10, gamesWon: 1 }), held: new Set(["first_win"]) },
+      { playerId: "a", figures: fig({ gamesWon: 3, longestWinStreak: 3, gamesPlayed: 3 }), held: new Set() },
+    ]);
+    expect(out.map((u) => `${u.playerId}:${u.achievementId}`)).toEqual(["a:first_win", "a:hat_trick", "b:regular"]);
+  });
+});
+
+describe("decideExplicitUnlock", () => {
+  it("allows a manual condition, refuses an unmet one and a disabled one", () => {
+    expect(decideExplicitUnlock({ ...def("regular"), condition: { kind: "manual" } }, NO_FIGURES)).toEqual({ ok: true });
+    expect(decideExplicitUnlock(def("regular"), fig({ gamesPlayed: 3 }))).toMatchObject({ ok: false, code: "achievements/condition_not_met" });
+    expect(decideExplicitUnlock(def("regular"), fig({ gamesPlayed: 30 }))).toEqual({ ok: true });
+    expect(decideExplicitUnlock({ ...def("regular"), enabled: false }, fig({ gamesPlayed: 30 }))).toMatchObject({ ok: false, code: "achievements/disabled" });
+  });
+});
