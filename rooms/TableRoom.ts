@@ -5,7 +5,7 @@
  * bot seats and the completion hand-off live in rooms/table/.
  */
 import { CloseCode, matchMaker, Room, type AuthContext } from "@colyseus/core";
-import type { GameEvent, GameState, SeatIndex } from "../src/game/types.js";
+import type { GameState, SeatIndex } from "../src/game/types.js";
 import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
 import { TableState } from "../src/shared/schema/TableState.js";
@@ -17,23 +17,23 @@ import { BotReservations } from "./table/botSeats.js";
 import { authenticate, censusOf, joinError, type TableClient } from "./table/clients.js";
 import { CommandPipeline } from "./table/commandPipeline.js";
 import { CompletionHandoff } from "./table/completionHandoff.js";
-import { sendEvents } from "./table/eventFrames.js";
-import { ListingTracker, listingOf, TableDirectoryRow } from "./table/listing.js";
+import { listingOf, TableDirectoryRow } from "./table/listing.js";
+import { TablePublication } from "./table/publication.js";
 import { tableMessageHandlers, type MessageContext } from "./table/messageHandling.js";
 import { TableTimers } from "./table/timers.js";
-import { followUpsOf, joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
-import { SeatHandover, type SeatHandoverPorts } from "./table/seatHandover.js";
+import { joinRequest, parseJoinOptions, restoreOptionsSchema, tableNotices } from "./table/lifecycle.js";
+import { SeatHandover } from "./table/seatHandover.js";
 import { SeatConnections } from "./table/seatConnections.js";
-import { loadSeatCosmetics, recordTableEvent, updateSeatCosmetics } from "./table/seatCosmetics.js";
-import { restSeatCheck } from "./table/restEntry.js";
-import { decidePrivateAccess } from "./privateAccess.js";
+import { loadSeatCosmetics, recordTableEvent } from "./table/seatCosmetics.js";
+import { restLeave, restSeatCheck } from "./table/restEntry.js";
+import { TableAccess } from "./table/access.js";
 import { EmoteLimiter } from "./emotes.js";
 import { sendHistory } from "./history.js";
 import { logRoomException } from "./roomFaults.js";
 import { PlayAgain, waitForPlayers } from "./table/playAgain.js";
 import { stampCreator, type TableLease } from "./admission.js";
 import { admitConnection } from "./admissionGate.js";
-import { createLimitedTable } from "./table/tableLimits.js";
+import { createLimitedTable, leaseBotCounting } from "./table/tableLimits.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -63,14 +63,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Set by onCreate (a new game or a restored one). */
   private pipeline!: CommandPipeline;
   private directory!: TableDirectoryRow;
-  private isPublic = true;
-  /** The public table's code in the room directory, or null (private or restored tables). */
-  private joinCode: string | null = null;
-  /** A private table's invitation secret (rooms/privateAccess.ts), null for a public one. */
-  private inviteCode: string | null = null;
-  /** The creator's join has not happened yet (it needs no invitation). */
-  private awaitingCreator = false;
-  private readonly listing = new ListingTracker();
+  private access = TableAccess.restored(null);
+  private publication!: TablePublication;
   private readonly emotes = new EmoteLimiter();
   private reconnectSeconds: number;
   private readonly connections: SeatConnections;
@@ -95,19 +89,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.handoff = new CompletionHandoff(deps, this.log);
     // On this process: the invitation travels under this process's restore key.
     this.again = new PlayAgain((options) => matchMaker.handleCreateRoom(ROOM_NAMES.table, options), deps.restoreKey);
-    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.connections.has(seat), ...this.botCounting() };
+    const room = { pipeline: () => this.pipeline, roomId: () => this.roomId, isConnected: (seat: SeatIndex) => this.connections.has(seat), ...leaseBotCounting(deps.admission, () => this.tableLease) };
     this.seats = new SeatHandover({ ...room, engine: deps.engine, bots: deps.bots, launcher: deps.botLauncher, reservations: this.reservations, log: this.log });
-  }
-
-  /** `add_bot` bots count against the creator's bots limit with the table's lease (none: a restored table). */
-  private botCounting(): Pick<SeatHandoverPorts, "countBot" | "uncountBot"> {
-    return {
-      countBot: async () => {
-        const refused = this.tableLease === null ? null : await this.deps.admission.addBots(this.tableLease, 1);
-        return refused === null ? null : { ok: false, code: refused.code, message: refused.detail };
-      },
-      uncountBot: () => (this.tableLease === null ? Promise.resolve() : this.deps.admission.removeBots(this.tableLease, 1)),
-    };
   }
 
   private get game(): GameState {
@@ -122,42 +105,34 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     const { table, lease } = await createLimitedTable(this.deps, rawOptions);
     this.tableLease = lease;
     const { created, bots } = table;
-    ({ isPublic: this.isPublic, joinCode: this.joinCode, inviteCode: this.inviteCode, reconnectSeconds: this.reconnectSeconds = this.reconnectSeconds } = table);
-    this.awaitingCreator = table.hasCreator;
+    this.access = TableAccess.created(table);
+    this.reconnectSeconds = table.reconnectSeconds ?? this.reconnectSeconds;
     if (!table.hasCreator) waitForPlayers({ setTimeout: (cb, ms) => this.clock.setTimeout(cb, ms), game: () => this.game, setAutoDispose: (on) => (this.autoDispose = on), close: () => void this.disconnect() });
-    this.open(this.deps.engine.evolve(null, created), this.joinCode !== null);
-    await recordTableEvent(this.deps.seasonSeats, { type: "GAME_CREATED", playerId: null, payload: { _v: 1, gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.isPublic } }, this.log);
-    await this.updateListing();
-    // The last `bots` seats are promised to bots now, so quick play never hands them out; bots
-    // join through matchmaking, which needs the room registered: after onCreate.
-    const botSeats = Array.from({ length: bots }, (_, i) => created.config.seats - 1 - i);
-    botSeats.forEach((seat) => this.reservations.reserve(seat));
-    if (bots > 0) this.clock.setTimeout(() => botSeats.forEach((seat) => this.seats.requestBot(seat)), 0);
-    this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.isPublic }, "table created");
+    this.open(this.deps.engine.evolve(null, created), this.access.joinCode !== null);
+    await recordTableEvent(this.deps.seasonSeats, { type: "GAME_CREATED", playerId: null, payload: { _v: 1, gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic } }, this.log);
+    await this.publication.updateListing();
+    this.seats.promiseBots(created.config.seats, bots, (fn) => this.clock.setTimeout(fn, 0));
+    this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic }, "table created");
   }
 
   /** Rebuilds a game from its log after a restart. */
   private async restore(gameId: string): Promise<void> {
     const events = await this.deps.eventLog.readAll(asGameId(gameId));
-    this.inviteCode = await this.deps.games.inviteCode(asGameId(gameId));
-    this.isPublic = this.inviteCode === null;
+    this.access = TableAccess.restored(await this.deps.games.inviteCode(asGameId(gameId)));
     // A directory row left by a process that died is removed with this room.
     this.open(this.deps.engine.fold(events), true);
     this.autoDispose = this.game.phase === "completed";
     await loadSeatCosmetics(this.state, this.game.gameId, this.deps.seasonSeats, this.log);
-    await this.updateListing();
+    await this.publication.updateListing();
     this.log.info({ gameId: this.game.gameId, events: events.length, phase: this.game.phase }, "table restored from its log");
     if (this.game.phase === "completed") {
       this.clock.setTimeout(() => void this.pipeline.enqueue(() => this.complete(this.game)), 0);
       return;
     }
     this.armTurnTimer(this.game);
-    this.game.seats.forEach(({ occupant }, seat) => {
-      if (occupant === null) return;
-      if (occupant.isBot) this.clock.setTimeout(() => void this.seats.reconnectBot(seat, occupant), 0);
-      // A seat nobody reclaimed within the window goes to a bot (vacate skips a seat whose player is back).
-      else this.timers.startAbsence(seat, this.reconnectSeconds, () => void this.pipeline.enqueue(() => this.seats.vacate(seat, "disconnected")));
-    });
+    // A seat nobody reclaimed within the window goes to a bot (vacate skips a seat whose player is back).
+    const awaitPerson = (seat: SeatIndex) => this.timers.startAbsence(seat, this.reconnectSeconds, () => void this.pipeline.enqueue(() => this.seats.vacate(seat, "disconnected")));
+    this.seats.resume((fn) => this.clock.setTimeout(fn, 0), awaitPerson);
   }
 
   /** Starts the pipeline over `game`, projects it and counts the table in the metrics. */
@@ -167,11 +142,17 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
       ...{ engine, eventLog, metrics, log: this.log },
       completion: { handOff: (finished) => this.complete(finished) },
       timers: { rearm: (next) => this.armTurnTimer(next) },
-      publisher: { publish: (events, firstIndex, next) => this.publish(events, firstIndex, next) },
-      afterPublish: (events) => this.afterPublish(events),
+      publisher: { publish: (events, firstIndex, next) => this.publication.publish(events, firstIndex, next) },
+      afterPublish: (events) => this.publication.after(events, this.game),
     });
     this.roomId = game.gameId;
-    this.directory = new TableDirectoryRow(this.deps.roomDirectory, this.log, game.gameId, this.joinCode !== null, mayBeListed);
+    this.directory = new TableDirectoryRow(this.deps.roomDirectory, this.log, game.gameId, this.access.joinCode !== null, mayBeListed);
+    this.publication = new TablePublication({
+      ...{ deps: this.deps, state: this.state, log: this.log, directory: this.directory, clients: () => this.clients },
+      ...{ broadcastPatch: () => this.broadcastPatch(), notify: (notice) => this.broadcast("notice", notice), started: () => (this.autoDispose = false) },
+      listing: () => listingOf(this.game, this.access.isPublic, this.access.joinCode, this.reservations.openSeat(this.game) !== null),
+      setMatchmaking: (listing) => this.setMatchmaking({ private: listing.private, metadata: listing.metadata }),
+    });
     initTableState(this.state, game.gameId, game.config.seats);
     projectGame(this.state, game, this.deps.engine);
     this.deps.metrics.track(this, ROOM_NAMES.table, () => censusOf(this.clients));
@@ -184,25 +165,14 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     if (!parsed.ok) return Promise.reject(joinError(parsed.code, parsed.detail));
     if (this.shuttingDown) return Promise.reject(joinError("server/shutting_down", "the server is shutting down"));
     return this.pipeline.enqueue(async () => {
-      const isCreator = this.awaitingCreator && !identity.isBot;
-      const seatedHere = this.game.seats.some((s) => s.occupant?.playerId === identity.playerId);
-      const access = decidePrivateAccess({ inviteCode: this.inviteCode, identity, seatedHere, isCreator, presented: parsed.options.invite });
-      if (!access.ok) throw joinError("table/invitation_required", access.detail);
-      if (isCreator) this.awaitingCreator = false;
+      this.access.admit(this.game, identity, parsed.options.invite);
       const request = joinRequest(parsed.options, identity, this.game, this.reservations, client.sessionId);
       if (!request.ok) throw joinError(request.code, request.detail);
       if (request.kind !== "sit") return this.attach(client, request.seat, identity);
-      // Held while the join is written, so quick play cannot hand the seat out meanwhile.
-      this.reservations.hold(client.sessionId, request.seat, this.seatReservationTimeout * 1000);
       const join = { type: "join", seat: request.seat, playerId: identity.playerId, displayName: identity.displayName, isBot: identity.isBot, clientSeed: parsed.options.clientSeed ?? null } as const;
-      const outcome = await this.pipeline.apply(join).finally(() => this.reservations.releaseHold(client.sessionId));
-      if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
-      this.reservations.release(request.seat);
+      await this.seats.sit(join, client.sessionId, this.seatReservationTimeout * 1000);
       this.attach(client, request.seat, identity);
-      if (this.game.phase === "waiting" && this.game.seats.every((s) => s.occupant !== null)) {
-        const started = await this.pipeline.apply({ type: "start" });
-        if (!started.ok) this.log.warn({ gameId: this.game.gameId, code: started.code }, "auto-start refused");
-      }
+      await this.seats.startWhenFull();
     });
   }
 
@@ -261,8 +231,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   async holdSeat(sessionId: string): Promise<boolean> {
     const ttlMs = this.seatReservationTimeout * 1000;
     const held = !this.shuttingDown && !this.disposed && this.reservations.holdOpenSeat(this.game, sessionId, ttlMs);
-    if (held) this.clock.setTimeout(() => void this.updateListing(), ttlMs + 50);
-    await this.updateListing();
+    if (held) this.clock.setTimeout(() => void this.publication.updateListing(), ttlMs + 50);
+    await this.publication.updateListing();
     return held;
   }
 
@@ -276,14 +246,14 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     return restSeatCheck(this.game, this.reservations, playerId, seat);
   }
 
-  /** REST leave: the person leaves their seat as a consented leave would; false when they hold none. */
-  async restLeave(playerId: string): Promise<boolean> {
-    const seat = this.game.seats.findIndex((s) => s.occupant?.playerId === playerId && !s.away);
-    if (seat === -1 || this.game.phase === "completed") return false;
-    const client = this.connections.clientOf(seat);
-    if (client !== undefined) client.leave(CloseCode.CONSENTED);
-    else await this.pipeline.enqueue(() => this.seats.vacate(seat, "left"));
-    return true;
+  /** REST leave (rooms/table/restEntry.ts): false when the person holds no seat in a game being played. */
+  restLeave(playerId: string): Promise<boolean> {
+    const leaveConnection = (seat: number) => {
+      const client = this.connections.clientOf(seat);
+      client?.leave(CloseCode.CONSENTED);
+      return client !== undefined;
+    };
+    return restLeave(this.game, playerId, { leaveConnection, vacate: (seat) => this.pipeline.enqueue(() => this.seats.vacate(seat, "left")) });
   }
 
   /** Achievements the completion of this table's game unlocked (src/app/achievementNotices.ts, via remoteRoomCall). */
@@ -316,38 +286,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     });
   }
 
-  /** Projects the new state, sends every event redacted per receiver, then the patch. */
-  private publish(events: readonly GameEvent[], firstIndex: number, game: GameState): void {
-    projectGame(this.state, game, this.deps.engine);
-    sendEvents(this.clients, (client) => client.userData?.seat ?? "spectator", events, firstIndex, this.deps.engine);
-    this.broadcastPatch();
-  }
-
-  private async afterPublish(events: readonly GameEvent[]): Promise<void> {
-    const followUps = followUpsOf(events);
-    if (followUps.started) {
-      this.autoDispose = false;
-      await this.deps.games.markStarted(this.game.gameId, this.deps.now());
-    }
-    for (const notice of followUps.notices) this.broadcast("notice", notice);
-    if (followUps.seatsChanged) await this.directory.setPlayers(this.game);
-    await updateSeatCosmetics(this.state, this.game.gameId, events, this.deps.seasonSeats, this.log);
-    await this.updateListing();
-  }
-
-  /** Hands the listing to the matchmaker when it changed (rooms/table/listing.ts). */
-  private async updateListing(): Promise<void> {
-    const listing = listingOf(this.game, this.isPublic, this.joinCode, this.reservations.openSeat(this.game) !== null);
-    if (this.listing.changed(listing)) await this.setMatchmaking({ private: listing.private, metadata: listing.metadata });
-  }
-
   private attach(client: TableClient, seat: SeatIndex | null, identity: Identity): void {
     this.connections.attach(client, seat, identity.playerId);
     if (seat !== null) {
       this.deps.sessionOwners.bind(client.sessionId, identity.playerId);
       this.timers.clearAbsence(seat);
     }
-    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: seat === null ? null : identity.playerId, eventCount: this.game.eventCount, joinCode: this.joinCode, invite: seat === null ? null : this.inviteCode };
+    const welcome: WelcomeMessage = { gameId: this.game.gameId, role: seat === null ? "spectator" : "player", seat, playerId: seat === null ? null : identity.playerId, eventCount: this.game.eventCount, ...this.access.welcomeFields(seat !== null) };
     client.send("welcome", welcome);
     void sendHistory(client, seat ?? "spectator", this.game.gameId, this.deps, this.log);
   }

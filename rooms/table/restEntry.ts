@@ -22,3 +22,14 @@ export function restSeatCheck(game: GameState, reservations: BotReservations, pl
   if (r.code === "table/game_in_progress") return { code: r.code, detail: r.detail };
   return { code: "table/full", detail: r.detail };
 }
+
+/**
+ * REST leave: the person leaves their seat as a consented leave would (their connection is closed,
+ * or with none the seat is vacated at once); false when they hold no seat in a game being played.
+ */
+export async function restLeave(game: GameState, playerId: string, ports: { readonly leaveConnection: (seat: number) => boolean; readonly vacate: (seat: number) => Promise<void> }): Promise<boolean> {
+  const seat = game.seats.findIndex((s) => s.occupant?.playerId === playerId && !s.away);
+  if (seat === -1 || game.phase === "completed") return false;
+  if (!ports.leaveConnection(seat)) await ports.vacate(seat);
+  return true;
+}

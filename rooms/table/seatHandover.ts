@@ -3,11 +3,12 @@
  * out) is replaced by a bot in a started game, and bots are asked for (`add_bot`, bot tables,
  * restores). Runs inside the table's pipeline queue.
  */
-import type { PlayerId, SeatIndex } from "../../src/game/types.js";
+import type { Command, PlayerId, SeatIndex } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
 import type { BotAccount, BotDirectory, BotLauncher, Engine } from "../ports.js";
 import type { BotReservations, Refusal } from "./botSeats.js";
 import type { CommandPipeline } from "./commandPipeline.js";
+import { joinError } from "./clients.js";
 
 /** What the hand-over needs from its table. */
 export interface SeatHandoverPorts {
@@ -34,6 +35,49 @@ export class SeatHandover {
   requestBot(seat: SeatIndex | null, account: BotAccount | null = null): void {
     if (seat !== null && account === null) this.ports.reservations.reserve(seat);
     this.ports.launcher.launch({ roomId: this.ports.roomId(), seat, account });
+  }
+
+  /**
+   * A new table's `bots` last seats are promised to bots now, so quick play never hands them out;
+   * the bots are asked for `later` (they join through matchmaking, which needs the room registered).
+   */
+  promiseBots(seats: number, bots: number, later: (fn: () => void) => void): void {
+    const botSeats = Array.from({ length: bots }, (_, i) => seats - 1 - i);
+    botSeats.forEach((seat) => this.ports.reservations.reserve(seat));
+    if (bots > 0) later(() => botSeats.forEach((seat) => this.requestBot(seat)));
+  }
+
+  /**
+   * After a restore: each bot reconnects `later`, and each person's seat waits for them
+   * (`awaitPerson`: the absence window, after which the seat goes to a bot).
+   */
+  resume(later: (fn: () => void) => void, awaitPerson: (seat: SeatIndex) => void): void {
+    this.ports.pipeline().state.seats.forEach(({ occupant }, seat) => {
+      if (occupant === null) return;
+      if (occupant.isBot) later(() => void this.reconnectBot(seat, occupant));
+      else awaitPerson(seat);
+    });
+  }
+
+  /**
+   * A person sits down: the seat is held for their session while the join is written (so quick
+   * play cannot hand it out meanwhile), and is no longer promised once it is theirs. A refused join
+   * throws `table/seat_unavailable`.
+   */
+  async sit(join: Extract<Command, { type: "join" }>, sessionId: string, holdMs: number): Promise<void> {
+    const { reservations } = this.ports;
+    reservations.hold(sessionId, join.seat, holdMs);
+    const outcome = await this.ports.pipeline().apply(join).finally(() => reservations.releaseHold(sessionId));
+    if (!outcome.ok) throw joinError("table/seat_unavailable", `${outcome.code}: ${outcome.message}`);
+    reservations.release(join.seat);
+  }
+
+  /** Starts the game once every seat is taken. */
+  async startWhenFull(): Promise<void> {
+    const game = this.ports.pipeline().state;
+    if (game.phase !== "waiting" || game.seats.some((s) => s.occupant === null)) return;
+    const started = await this.ports.pipeline().apply({ type: "start" });
+    if (!started.ok) this.ports.log.warn({ gameId: game.gameId, code: started.code }, "auto-start refused");
   }
 
   /** After a restore: the bot that held `seat` reconnects with a fresh token. */

@@ -8,6 +8,7 @@ import type { RoomDeps } from "../ports.js";
 import { botsAskedFor, creatorOf, isRefusal, type TableLease } from "../admission.js";
 import { joinError } from "./clients.js";
 import { createTable, type CreatedTable } from "./lifecycle.js";
+import type { SeatHandoverPorts } from "./seatHandover.js";
 
 /** A created table and the lease it holds (null: opened by the server itself, e.g. a restore). */
 export interface LimitedTable {
@@ -32,4 +33,19 @@ export async function createLimitedTable(deps: Pick<RoomDeps, "admission" | "eng
     throw joinError(table.code, table.detail);
   }
   return { table, lease };
+}
+
+/** `add_bot` bots count against the creator's bots limit with the table's lease (none: a restored or server-opened table). */
+export function leaseBotCounting(admission: RoomDeps["admission"], lease: () => TableLease | null): Pick<SeatHandoverPorts, "countBot" | "uncountBot"> {
+  return {
+    countBot: async () => {
+      const held = lease();
+      const refused = held === null ? null : await admission.addBots(held, 1);
+      return refused === null ? null : { ok: false, code: refused.code, message: refused.detail };
+    },
+    uncountBot: () => {
+      const held = lease();
+      return held === null ? Promise.resolve() : admission.removeBots(held, 1);
+    },
+  };
 }

@@ -59,7 +59,6 @@ import { createTableEntry } from "./tableEntry.js";
 import { achievementsParticipant } from "../../db/achievements.js";
 import { leaderboardEventsParticipant } from "../../db/leaderboardEvents.js";
 import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
-import { register } from "../completion/pipeline.js";
 
 /**
  * How long a key's count of live connections or tables lives in the limiter store from its first

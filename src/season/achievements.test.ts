@@ -2,12 +2,15 @@
  * The achievement rules, one test per seeded definition. The definitions are read from the seed
  * migration itself, so the tests cover what the database actually holds.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GameSummary, SeatRoundResult } from "../game/types.js";
 import { achievementConditionSchema, decideExplicitUnlock, decideUnlocks, gameFiguresOf, NO_FIGURES, progressOf, type AchievementDefinition, type PlayerFigures } from "./achievements.js";
 
-const seedSql = readFileSync(new URL("../../drizzle/20261207030548_season0_achievements_seed.sql", import.meta.url), "utf8");
+const drizzleDir = new URL("../../drizzle/", import.meta.url);
+const seedFile = readdirSync(drizzleDir).find((f) => f.endsWith("_season0_achievements_seed.sql"));
+if (seedFile === undefined) throw new Error("no *_season0_achievements_seed.sql migration in drizzle/");
+const seedSql = readFileSync(new URL(seedFile, drizzleDir), "utf8");
 const SEEDED: AchievementDefinition[] = [...seedSql.matchAll(/\('([a-z_]+)', '([^']+)', '([^']+)', '(\{[^']+\})', (\d+)\)/g)].map((m) => ({
   id: m[1] ?? "",
   name: m[2] ?? "",
