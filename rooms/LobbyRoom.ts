@@ -96,6 +96,29 @@ function toOpenTable(raw: unknown): TableListing | null {
   return { roomId: l.roomId, clients: l.clients, metadata: l.metadata };
 }
 
+/** The live tables a lobby lists: the most watched first, then the furthest on. */
+async function liveTablesNow(): Promise<LiveTable[]> {
+  const rooms = await matchMaker.query({ name: ROOM_NAMES.table });
+  return rooms
+    .map(toLiveTable)
+    .filter((t): t is LiveTable => t !== null)
+    .sort((a, b) => b.spectators - a.spectators || b.round - a.round || a.roomId.localeCompare(b.roomId))
+    .slice(0, LIVE_LIST_SIZE);
+}
+
+/** The lobby takes no messages: each spends the client's budget, then is answered `protocol/unknown_message`. */
+function refuseMessages(limits: RoomDeps["messageLimits"], now: () => number): (client: Client, type: string | number, raw: unknown) => void {
+  const admitted = admitMessage(limits, now, (client: Client, type) => {
+    const limited: MoveResult = { ok: false, type, code: "rate_limited", message: RATE_LIMITED_MESSAGE };
+    client.send("result", limited);
+  });
+  return (client, type, raw) => {
+    if (!admitted(client, String(type), raw)) return;
+    const result: MoveResult = { ok: false, type: String(type), code: "protocol/unknown_message", message: "the lobby takes no messages" };
+    client.send("result", result);
+  };
+}
+
 /** Builds the `lobby` room class over the given dependencies. */
 export function createLobbyRoom(deps: RoomDeps) {
   const log = deps.logger.child({ room: "lobby" });
@@ -109,15 +132,7 @@ export function createLobbyRoom(deps: RoomDeps) {
     override async onCreate(): Promise<void> {
       // Listed for joinOrCreate (one lobby serves many clients), but never in a lobby itself.
       await this.setMatchmaking({ unlisted: true });
-      const admitted = admitMessage(deps.messageLimits, () => this.clock.currentTime, (client: Client, type) => {
-        const limited: MoveResult = { ok: false, type, code: "rate_limited", message: RATE_LIMITED_MESSAGE };
-        client.send("result", limited);
-      });
-      this.onMessage("*", (client: Client, type: string | number, raw: unknown) => {
-        if (!admitted(client, String(type), raw)) return;
-        const result: MoveResult = { ok: false, type: String(type), code: "protocol/unknown_message", message: "the lobby takes no messages" };
-        client.send("result", result);
-      });
+      this.onMessage("*", refuseMessages(deps.messageLimits, () => this.clock.currentTime));
       const unsubscribeLobby = await subscribeLobby((roomId, listing) => {
         const open = listing === null || listing === undefined ? null : toOpenTable(listing);
         if (open === null) {
@@ -143,12 +158,7 @@ export function createLobbyRoom(deps: RoomDeps) {
     /** Re-reads the live tables; broadcasts `live` when the list changed. */
     private async refreshLive(): Promise<void> {
       try {
-        const rooms = await matchMaker.query({ name: ROOM_NAMES.table });
-        const live = rooms
-          .map(toLiveTable)
-          .filter((t): t is LiveTable => t !== null)
-          .sort((a, b) => b.spectators - a.spectators || b.round - a.round || a.roomId.localeCompare(b.roomId))
-          .slice(0, LIVE_LIST_SIZE);
+        const live = await liveTablesNow();
         const key = JSON.stringify(live);
         if (key === this.liveKey) return;
         this.live = live;
