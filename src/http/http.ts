@@ -172,7 +172,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   ];
 
   let openapiDoc: unknown = null;
-  const season = createSeasonStore(deps.db);
+  const season = createSeasonStore(deps.db, { founderLimit: config.FOUNDER_COSMETIC_LIMIT });
   const seasonFeed = new SeasonFeed(
     { horizon: () => season.horizon(), read: (q) => season.readEvents(q) },
     { pollMs: config.SEASON_STREAM_POLL_MS, logger },

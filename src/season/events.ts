@@ -59,9 +59,6 @@ export const SEASON_EVENT_PAYLOADS = {
       postings: z.array(z.object({ account: accountRefSchema, amount: z.number().int() })).length(2),
     })
     .describe("A ledger transaction committed: its two postings, which sum to 0"),
-  LEADERBOARD_RESET: z
-    .object({ _v: v1, endedSeason: count, openedSeason: count, trigger: z.enum(["schedule", "admin"]), scheduledFor: z.iso.datetime().nullable(), standings: count })
-    .describe("A season ended (on its schedule, or by an admin reset): its tier archived, `standings` final entries snapshotted, the next season opened"),
   ACHIEVEMENT_UNLOCKED: z
     .object({ _v: v1, achievementId: z.string(), source: z.enum(["game", "admin", "service"]), gameId: uuid.nullable(), rewardCoins: count, transactionId: uuid.nullable() })
     .describe("A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none"),
@@ -84,6 +81,9 @@ export const SEASON_EVENT_PAYLOADS = {
   LEADERBOARD_UPDATED: z
     .object({ _v: v1, gameId: uuid, tier: z.enum(["all_time", "season", "rating"]), season: z.number().int().min(0), delta: z.number().int(), totalAfter: z.number().int() })
     .describe("A finished game changed a player's ladder entry in one tier (same transaction as the completion)"),
+  LEADERBOARD_RESET: z
+    .object({ _v: v1, endedSeason: count, openedSeason: count, trigger: z.enum(["schedule", "admin"]), scheduledFor: z.iso.datetime().nullable(), standings: count })
+    .describe("A season ended (on its schedule, or by an admin reset): its tier archived, `standings` final entries snapshotted, the next season opened"),
 } as const;
 
 /** Every Season 0 event type. */
