@@ -86,34 +86,40 @@ export async function putAchievement(db: Database, def: AchievementDefinition): 
   return { created: row?.created === true, definition: def };
 }
 
+/** The columns of a player's figures (lifetime stats and achievement counters, left-joined to `players`). */
+const figureColumns = {
+  playerId: players.id,
+  gamesPlayed: playerLifetimeStats.gamesPlayed,
+  gamesWon: playerLifetimeStats.gamesWon,
+  highestScore: playerLifetimeStats.highestScore,
+  longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
+  perfectGames: playerAchievementStats.perfectGames,
+  exactZeroBids: playerAchievementStats.exactZeroBids,
+};
+
+/** A row of {@link figureColumns} as conditions read it (zeroes for a player with no games). */
+function toFigures(r: { readonly [K in keyof PlayerFigures]: number | null }): PlayerFigures {
+  return {
+    gamesPlayed: r.gamesPlayed ?? 0,
+    gamesWon: r.gamesWon ?? 0,
+    highestScore: Math.max(0, r.highestScore ?? 0),
+    longestWinStreak: r.longestWinStreak ?? 0,
+    perfectGames: r.perfectGames ?? 0,
+    exactZeroBids: r.exactZeroBids ?? 0,
+  };
+}
+
 /** Players' lifetime figures as conditions read them (zeroes for a player with no games). */
 export async function figuresOf(db: Reader, playerIds: readonly string[]): Promise<Map<string, PlayerFigures>> {
   const out = new Map<string, PlayerFigures>(playerIds.map((id) => [id, NO_FIGURES]));
   if (playerIds.length === 0) return out;
   const rows = await db
-    .select({
-      playerId: players.id,
-      gamesPlayed: playerLifetimeStats.gamesPlayed,
-      gamesWon: playerLifetimeStats.gamesWon,
-      highestScore: playerLifetimeStats.highestScore,
-      longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
-      perfectGames: playerAchievementStats.perfectGames,
-      exactZeroBids: playerAchievementStats.exactZeroBids,
-    })
+    .select(figureColumns)
     .from(players)
     .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
     .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
     .where(inArray(players.id, [...playerIds]));
-  for (const r of rows) {
-    out.set(r.playerId, {
-      gamesPlayed: r.gamesPlayed ?? 0,
-      gamesWon: r.gamesWon ?? 0,
-      highestScore: Math.max(0, r.highestScore ?? 0),
-      longestWinStreak: r.longestWinStreak ?? 0,
-      perfectGames: r.perfectGames ?? 0,
-      exactZeroBids: r.exactZeroBids ?? 0,
-    });
-  }
+  for (const r of rows) out.set(r.playerId, toFigures(r));
   return out;
 }
 
@@ -121,13 +127,7 @@ export async function figuresOf(db: Reader, playerIds: readonly string[]): Promi
 async function figuresAndHeld(db: Reader, playerIds: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Map<string, Date>> }> {
   const rows = await db
     .select({
-      playerId: players.id,
-      gamesPlayed: playerLifetimeStats.gamesPlayed,
-      gamesWon: playerLifetimeStats.gamesWon,
-      highestScore: playerLifetimeStats.highestScore,
-      longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
-      perfectGames: playerAchievementStats.perfectGames,
-      exactZeroBids: playerAchievementStats.exactZeroBids,
+      ...figureColumns,
       held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
     })
     .from(players)
@@ -138,14 +138,7 @@ async function figuresAndHeld(db: Reader, playerIds: readonly string[]): Promise
   const held = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
   const epoch = new Date(0);
   for (const r of rows) {
-    figures.set(r.playerId, {
-      gamesPlayed: r.gamesPlayed ?? 0,
-      gamesWon: r.gamesWon ?? 0,
-      highestScore: Math.max(0, r.highestScore ?? 0),
-      longestWinStreak: r.longestWinStreak ?? 0,
-      perfectGames: r.perfectGames ?? 0,
-      exactZeroBids: r.exactZeroBids ?? 0,
-    });
+    figures.set(r.playerId, toFigures(r));
     held.set(r.playerId, new Map((r.held ?? []).map((id) => [id, epoch])));
   }
   return { figures, held };

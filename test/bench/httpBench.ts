@@ -47,11 +47,9 @@
  * BENCH_ONLY (comma list of read,write,single,register; default all), BENCH_SERVER_ARGS
  * (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon, { type AutocannonRequest, type AutocannonRequestSpec, type AutocannonResult } from "autocannon";
 import { createDatabase, migrate } from "../../db/client.js";
 import { completeGame } from "../../db/completion.js";
@@ -64,9 +62,9 @@ import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { passwordHashParams } from "../../src/http/http.js";
 import { cpuSecondsOf } from "./procCpu.js";
+import { startBenchServer } from "./benchServer.js";
 import { openLoop, type OpenLoopRequest, type OpenLoopResult, type TagFigures } from "./openLoop.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const env = (k: string): string | undefined => (process.env[k] === undefined || process.env[k] === "" ? undefined : process.env[k]);
 const num = (k: string, d: number): number => Number(env(k) ?? d);
 const list = (k: string, d: string): number[] =>
@@ -83,7 +81,6 @@ const WRITE_RATES = list("BENCH_WRITE_RATES", "100,250,500,1000");
 const REGISTER_EVERY = num("BENCH_REGISTER_EVERY", 50);
 const REGISTER_RATE = num("BENCH_REGISTER_RATE", 4);
 const ONLY = new Set((env("BENCH_ONLY") ?? "read,write,single,register").split(",").map((s) => s.trim()));
-const SERVER_ARGS = (env("BENCH_SERVER_ARGS") ?? "").split(" ").filter((s) => s !== "");
 const BENCH_USERS = 20;
 const admin = env("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const JWT_SECRET = randomBytes(32).toString("hex");
@@ -127,36 +124,7 @@ async function seed(url: string): Promise<{ players: string[]; games: string[] }
 }
 
 function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, [...SERVER_ARGS, "--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: url,
-      REDIS_URL: "",
-      JWT_SECRET,
-      ACTION_TOKEN_SECRET: ACTION_SECRET,
-      SERVICE_KEY,
-      RATE_LIMIT_AUTH: "100000000/60",
-      RATE_LIMIT_READ: "100000000/60",
-      RATE_LIMIT_WRITE: "100000000/60",
-      RATE_LIMIT_SCORES: "100000000/60",
-      RATE_LIMIT_SYSTEM: "100000000/60",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m !== null) resolve({ proc, base: `http://127.0.0.1:${m[1] ?? ""}` });
-    });
-    proc.once("exit", (code) => reject(new Error(`bench server exited (${String(code)}): ${out}`)));
-  });
+  return startBenchServer(url, { JWT_SECRET, ACTION_TOKEN_SECRET: ACTION_SECRET, SERVICE_KEY });
 }
 
 interface BenchUser {

@@ -16,25 +16,22 @@
  * load average (the latencies depend on it; the CPU figures much less). BENCH_SERVER_ARGS adds
  * node flags to the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { loadavg, cpus } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { createTokenService } from "../../src/http/auth.js";
 import { sloFor } from "../../src/http/slo.js";
+import { startBenchServer } from "./benchServer.js";
 import { openLoop, type OpenLoopRequest } from "./openLoop.js";
 import { backendCpu, backendCpuDelta, cpuSecondsOf } from "./procCpu.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const env = (k: string): string | undefined => (process.env[k] === undefined || process.env[k] === "" ? undefined : process.env[k]);
 const num = (k: string, d: number): number => Number(env(k) ?? d);
 const RATE = num("BENCH_RATE", 500);
 const SECONDS = num("BENCH_SECONDS", 10);
 const CONNECTIONS = num("BENCH_CONNECTIONS", 100);
 const USERS = num("BENCH_USERS", 40);
-const SERVER_ARGS = (env("BENCH_SERVER_ARGS") ?? "").split(" ").filter((s) => s !== "");
 const admin = env("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const JWT_SECRET = randomBytes(32).toString("hex");
 
@@ -103,37 +100,8 @@ const MIX: readonly Endpoint[] = [
 ];
 
 function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, [...SERVER_ARGS, "--import", "tsx", path.join(root, "test/bench/httpServer.ts")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: url,
-      REDIS_URL: "",
-      JWT_SECRET,
-      ACTION_TOKEN_SECRET: randomBytes(32).toString("hex"),
-      // Registration is not measured here: cheap hashes keep the set-up short.
-      PASSWORD_HASH: "scrypt",
-      PASSWORD_SCRYPT_N: "1024",
-      RATE_LIMIT_AUTH: "100000000/60",
-      RATE_LIMIT_READ: "100000000/60",
-      RATE_LIMIT_WRITE: "100000000/60",
-      RATE_LIMIT_ADMIN: "100000000/60",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m !== null) resolve({ proc, base: `http://127.0.0.1:${m[1] ?? ""}` });
-    });
-    proc.once("exit", (code) => reject(new Error(`bench server exited (${String(code)}): ${out}`)));
-  });
+  // Registration is not measured here: cheap hashes keep the set-up short.
+  return startBenchServer(url, { JWT_SECRET, ACTION_TOKEN_SECRET: randomBytes(32).toString("hex"), PASSWORD_HASH: "scrypt", PASSWORD_SCRYPT_N: "1024" });
 }
 
 async function post(base: string, p: string, headers: Record<string, string>, body?: unknown): Promise<unknown> {
