@@ -5,7 +5,7 @@
  * stable `data-testid`s.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -21,12 +21,60 @@ export const CLIENT_DIST = path.join(root, "client", "dist");
 export const SCREENSHOT_DIR = path.join(root, "test-results", "screenshots");
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 
-/** Builds client/dist with Vite (about a second); throws with Vite's output on failure. */
+/** What the client bundle is built from: a change under any of these makes client/dist stale. */
+const CLIENT_INPUTS = ["client/src", "client/index.html", "client/vite.config.ts", "src/shared", "src/game"].map((p) => path.join(root, p));
+const BUILD_STAMP = path.join(CLIENT_DIST, ".built-at");
+const BUILD_LOCK = path.join(root, "client", ".build-lock");
+/** A lock older than this was left by a process that died while building. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** The newest modification time under the client's inputs (ms). */
+function newestInput(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(p).reduce((m, name) => Math.max(m, newestInput(path.join(p, name))), st.mtimeMs);
+}
+
+function buildIsFresh(): boolean {
+  if (!existsSync(BUILD_STAMP)) return false;
+  return statSync(BUILD_STAMP).mtimeMs >= Math.max(...CLIENT_INPUTS.map(newestInput));
+}
+
+/** Takes the build lock (a directory, so taking it is atomic across the test workers). */
+function takeBuildLock(): void {
+  const deadline = Date.now() + STALE_LOCK_MS;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      return;
+    } catch {
+      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`could not take ${BUILD_LOCK} within 5 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
+/**
+ * Builds client/dist with Vite when it is older than the client's sources (else leaves it as it
+ * is); throws with Vite's output on failure. Test files run in parallel workers, and a build
+ * empties client/dist first, so one file's build would pull the assets from under another
+ * file's open pages: the build is taken under a lock, and a file that finds the bundle fresh
+ * does not build again.
+ */
 export function buildClient(): void {
-  const node = path.join(root, "node_modules", ".bin", "node");
-  const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
-  const r = spawnSync(existsSync(node) ? node : process.execPath, [vite, "build", "client", "--logLevel", "warn"], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  takeBuildLock();
+  try {
+    if (buildIsFresh()) return;
+    const node = path.join(root, "node_modules", ".bin", "node");
+    const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
+    const r = spawnSync(existsSync(node) ? node : process.execPath, [vite, "build", "client", "--logLevel", "warn"], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    writeFileSync(BUILD_STAMP, new Date().toISOString());
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** A server on a free port that serves the built client at `/`. */
