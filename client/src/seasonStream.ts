@@ -5,7 +5,6 @@
  * server resumes after it; anything at or below that `seq` that arrives anyway is dropped here,
  * so each event is delivered once.
  */
-import type { ApiProblem } from "./http.js";
 import { streamEventSchema, type StreamEvent } from "./season.js";
 
 /** One SSE message. */
@@ -46,6 +45,13 @@ export function parseSse(buffer: string): { messages: SseMessage[]; rest: string
 }
 
 export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
+
+/** Why a connection failed (an `ApiProblem` of client/src/http.ts). */
+export interface ApiProblem {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
 
 export interface SeasonStreamOptions {
   /** Opens the stream, resuming after `lastEventId` when it is not null. */

@@ -86,12 +86,18 @@ export function seasonPage(root: HTMLElement): () => void {
     return undefined;
   };
 
+  let positionPolled = false;
   async function readWaitlist(): Promise<void> {
     const w = await request("/api/waitlist/status", waitlistEntrySchema);
     if (closed) return;
     if (w.ok) take({ waitlist: w.data });
-    else if (w.problem.code === "waitlist/not_joined") take({ waitlist: null });
-    if (state.waitlist?.status === "waiting") later(() => void readWaitlist(), POSITION_POLL_MS);
+    if (state.waitlist?.status === "waiting" && !positionPolled) {
+      positionPolled = true;
+      later(() => {
+        positionPolled = false;
+        void readWaitlist();
+      }, POSITION_POLL_MS);
+    }
   }
 
   let progressQueued = false;
@@ -127,7 +133,8 @@ export function seasonPage(root: HTMLElement): () => void {
       cosmetics: opt(cosmetics),
       equipped: opt(equipped),
     });
-    await readWaitlist();
+    // The waitlist entry comes from the log (the stream's history: WAITLIST_ADDED and after),
+    // which then reads the position; asking first would answer 404 to everyone not on it.
     loaded = true;
     scheduleDraw();
   }
@@ -154,6 +161,9 @@ export function seasonPage(root: HTMLElement): () => void {
   /** Runs one action: buttons off meanwhile, its problem in words, the page drawn after. */
   async function act<T>(run: () => Promise<ApiResult<T>>, done: (data: T) => void): Promise<void> {
     if (busy) return;
+    // Disabled buttons drop focus: it goes back to the same control (`data-key`) after.
+    const active = document.activeElement;
+    const key = active instanceof HTMLElement && root.contains(active) ? active.dataset["key"] : undefined;
     busy = true;
     error = null;
     draw();
@@ -163,6 +173,12 @@ export function seasonPage(root: HTMLElement): () => void {
     if (r.ok) done(r.data);
     else error = wordsOf(r.problem);
     draw();
+    if (key !== undefined && !root.contains(document.activeElement)) {
+      // A bought cosmetic's Buy becomes Equip; Join becomes Leave and back.
+      const swap: Readonly<Record<string, string>> = { "waitlist-join": "waitlist-leave", "waitlist-leave": "waitlist-join" };
+      const next = [key, swap[key] ?? key.replace(/^buy-/, "equip-")];
+      next.map((k) => root.querySelector<HTMLElement>(`[data-key="${CSS.escape(k)}"]`)).find((el) => el !== null)?.focus();
+    }
   }
 
   function join(): void {

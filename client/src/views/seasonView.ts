@@ -100,7 +100,7 @@ function achievementRow(a: Achievement): HTMLElement {
   const unlocked = a.unlockedAt !== null;
   const p = a.progress;
   const label = p === null ? "" : `${p.current} of ${p.target}`;
-  return h("li", { class: unlocked ? "achievement unlocked" : "achievement", "data-testid": "achievement", "data-achievement-id": a.id, "data-unlocked": unlocked },
+  return h("li", { class: unlocked ? "achievement unlocked" : "achievement", "data-testid": "achievement", "data-achievement-id": a.id, "data-unlocked": String(unlocked) },
     h("div", { class: "achievement-head" },
       h("strong", null, a.name),
       unlocked ? h("span", { class: "badge unlocked-badge" }, "Unlocked") : null,
@@ -133,7 +133,7 @@ function cosmeticRow(s: SeasonState, c: Cosmetic, o: SeasonViewOptions): HTMLEle
   const needs = c.requiredAchievementId === null ? null : s.achievements.find((a) => a.id === c.requiredAchievementId)?.name ?? c.requiredAchievementId;
   const owned = c.owned === true;
   const worn = c.equipped === true;
-  return h("li", { class: `cosmetic-row kind-${c.kind}`, "data-testid": "cosmetic", "data-cosmetic-id": c.id, "data-owned": owned, "data-equipped": worn },
+  return h("li", { class: `cosmetic-row kind-${c.kind}`, "data-testid": "cosmetic", "data-cosmetic-id": c.id, "data-owned": String(owned), "data-equipped": String(worn) },
     h("span", { class: `swatch swatch-${c.id}`, "aria-hidden": "true" }),
     h("div", { class: "cosmetic-text" },
       h("strong", null, c.name),
@@ -147,7 +147,7 @@ function cosmeticRow(s: SeasonState, c: Cosmetic, o: SeasonViewOptions): HTMLEle
             type: "button",
             "data-key": `equip-${c.id}`,
             "data-testid": "cosmetic-equip",
-            "aria-pressed": worn,
+            "aria-pressed": String(worn),
             "aria-label": `${worn ? "Unequip" : "Equip"} ${c.name}`,
             disabled: o.busy,
             onclick: () => o.onEquip(c.kind, worn ? null : c.id),
@@ -183,7 +183,7 @@ function shopBox(s: SeasonState, o: SeasonViewOptions): HTMLElement {
 
 /** The whole page. */
 export function seasonView(s: SeasonState, o: SeasonViewOptions): HTMLElement {
-  return h("div", { class: "season", "data-testid": "season", "data-last-seq": s.lastSeq, "data-loaded": o.loaded },
+  return h("div", { class: "season", "data-testid": "season", "data-last-seq": s.lastSeq, "data-loaded": String(o.loaded) },
     h("div", { class: "season-head" },
       h("h1", null, "Season 0"),
       h("span", { class: `conn ${o.stream === "live" ? "connected" : o.stream === "closed" ? "disconnected" : "reconnecting"}`, "data-testid": "season-stream", "data-state": o.stream, role: "status" },
