@@ -130,7 +130,6 @@ function price(c: Cosmetic): string {
 
 function cosmeticRow(s: SeasonState, c: Cosmetic, o: SeasonViewOptions): HTMLElement {
   const why = cannotBuy(s, c);
-  const needs = c.requiredAchievementId === null ? null : s.achievements.find((a) => a.id === c.requiredAchievementId)?.name ?? c.requiredAchievementId;
   const owned = c.owned === true;
   const worn = c.equipped === true;
   return h("li", { class: `cosmetic-row kind-${c.kind}`, "data-testid": "cosmetic", "data-cosmetic-id": c.id, "data-owned": String(owned), "data-equipped": String(worn) },
@@ -138,7 +137,6 @@ function cosmeticRow(s: SeasonState, c: Cosmetic, o: SeasonViewOptions): HTMLEle
     h("div", { class: "cosmetic-text" },
       h("strong", null, c.name),
       h("span", { class: "muted small" }, ` · ${SLOT_NAMES[c.kind]} · ${price(c)}`),
-      needs === null ? null : h("span", { class: "small" }, ` · needs ${needs}`),
       owned ? h("span", { class: "badge" }, worn ? "Equipped" : "Owned") : null,
       !owned && why !== null ? h("p", { class: "small muted", id: `why-${c.id}` }, why) : null),
     h("div", { class: "cosmetic-actions" },
