@@ -40,6 +40,45 @@ const PROGRESS_DEBOUNCE_MS = 300;
 
 const wordsOf = (p: ApiProblem): string => problemText(p.code, p.message);
 
+/** The REST side of the page, read at once; the first problem in words (the rest still shows). */
+async function readSnapshot(playerId: string): Promise<{ snapshot: SeasonSnapshot; error: string | null }> {
+  const get = <T,>(path: string, schema: z.ZodMiniType<T>): Promise<ApiResult<T>> => request(path, schema);
+  const [balances, transactions, inventory, items, achievements, cosmetics, equipped] = await Promise.all([
+    get("/api/currency", balancesSchema),
+    get(`/api/currency/${encodeURIComponent(playerId)}/transactions?limit=10`, transactionsSchema),
+    get("/api/inventory", inventorySchema),
+    get("/api/items", itemsSchema),
+    get("/api/achievements", achievementsSchema),
+    get("/api/cosmetics", cosmeticsSchema),
+    get("/api/cosmetics/equipped", equippedSchema),
+  ]);
+  let error: string | null = null;
+  const opt = <T,>(r: ApiResult<T>): T | undefined => {
+    if (r.ok) return r.data;
+    error ??= wordsOf(r.problem);
+    return undefined;
+  };
+  const snapshot: SeasonSnapshot = {
+    balances: opt(balances),
+    transactions: opt(transactions),
+    inventory: opt(inventory),
+    items: opt(items),
+    achievements: opt(achievements),
+    cosmetics: opt(cosmetics),
+    equipped: opt(equipped),
+  };
+  return { snapshot, error };
+}
+
+/** Puts focus back after an action whose buttons were disabled (which drops focus). */
+function restoreFocus(root: HTMLElement, key: string | undefined): void {
+  if (key === undefined || root.contains(document.activeElement)) return;
+  // A bought cosmetic's Buy becomes Equip; Join becomes Leave and back.
+  const swap: Readonly<Record<string, string>> = { "waitlist-join": "waitlist-leave", "waitlist-leave": "waitlist-join" };
+  const next = [key, swap[key] ?? key.replace(/^buy-/, "equip-")];
+  next.map((k) => root.querySelector<HTMLElement>(`[data-key="${CSS.escape(k)}"]`)).find((el) => el !== null)?.focus();
+}
+
 export function seasonPage(root: HTMLElement): () => void {
   const me = identity();
   if (me === null) {
@@ -80,11 +119,6 @@ export function seasonPage(root: HTMLElement): () => void {
     state = withSnapshot(state, snap);
     scheduleDraw();
   };
-  const opt = <T,>(r: ApiResult<T>): T | undefined => {
-    if (r.ok) return r.data;
-    error ??= wordsOf(r.problem);
-    return undefined;
-  };
 
   let positionPolled = false;
   async function readWaitlist(): Promise<void> {
@@ -113,26 +147,10 @@ export function seasonPage(root: HTMLElement): () => void {
   }
 
   async function load(): Promise<void> {
-    const get = <T,>(path: string, schema: z.ZodMiniType<T>): Promise<ApiResult<T>> => request(path, schema);
-    const [balances, transactions, inventory, items, achievements, cosmetics, equipped] = await Promise.all([
-      get("/api/currency", balancesSchema),
-      get(`/api/currency/${encodeURIComponent(me?.playerId ?? "")}/transactions?limit=10`, transactionsSchema),
-      get("/api/inventory", inventorySchema),
-      get("/api/items", itemsSchema),
-      get("/api/achievements", achievementsSchema),
-      get("/api/cosmetics", cosmeticsSchema),
-      get("/api/cosmetics/equipped", equippedSchema),
-    ]);
+    const r = await readSnapshot(me?.playerId ?? "");
     if (closed) return;
-    take({
-      balances: opt(balances),
-      transactions: opt(transactions),
-      inventory: opt(inventory),
-      items: opt(items),
-      achievements: opt(achievements),
-      cosmetics: opt(cosmetics),
-      equipped: opt(equipped),
-    });
+    error ??= r.error;
+    take(r.snapshot);
     // The waitlist entry comes from the log (the stream's history: WAITLIST_ADDED and after),
     // which then reads the position; asking first would answer 404 to everyone not on it.
     loaded = true;
@@ -173,12 +191,7 @@ export function seasonPage(root: HTMLElement): () => void {
     if (r.ok) done(r.data);
     else error = wordsOf(r.problem);
     draw();
-    if (key !== undefined && !root.contains(document.activeElement)) {
-      // A bought cosmetic's Buy becomes Equip; Join becomes Leave and back.
-      const swap: Readonly<Record<string, string>> = { "waitlist-join": "waitlist-leave", "waitlist-leave": "waitlist-join" };
-      const next = [key, swap[key] ?? key.replace(/^buy-/, "equip-")];
-      next.map((k) => root.querySelector<HTMLElement>(`[data-key="${CSS.escape(k)}"]`)).find((el) => el !== null)?.focus();
-    }
+    restoreFocus(root, key);
   }
 
   function join(): void {
