@@ -63,12 +63,16 @@ export interface RequestOptions {
   readonly body?: unknown;
   /** Send the access token (default true when a session exists). */
   readonly auth?: boolean;
+  /** Extra request headers (e.g. `Accept`, `Last-Event-ID`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Aborts the request (and a streamed body). */
+  readonly signal?: AbortSignal;
 }
 
 /** A raw response (for NDJSON), after auth and refresh. */
 export async function fetchRaw(path: string, opts: RequestOptions = {}): Promise<Response | ApiProblem> {
   const send = async (): Promise<Response> => {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.auth !== false && tokens) {
       const t = await tokens.accessToken();
@@ -78,6 +82,7 @@ export async function fetchRaw(path: string, opts: RequestOptions = {}): Promise
       method: opts.method ?? "GET",
       headers,
       body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      signal: opts.signal ?? null,
     });
   };
   try {

@@ -10,6 +10,7 @@ import { lobbyPage } from "./pages/lobby.js";
 import { profilePage } from "./pages/profile.js";
 import { replayPage } from "./pages/replay.js";
 import { rulesPage } from "./pages/rules.js";
+import { seasonPage } from "./pages/season.js";
 import { tablePage } from "./pages/table.js";
 import { parseRoute, type Route } from "./router.js";
 import { ensureSession, identity, onIdentity } from "./session.js";
@@ -28,6 +29,7 @@ function drawNav(): void {
     h("a", { href: "#/lobby", class: "brand", "data-testid": "nav-lobby" }, "PZO"),
     h("a", { href: "#/lobby" }, "Lobby"),
     h("a", { href: "#/rules", "data-testid": "nav-rules" }, "Rules"),
+    h("a", { href: "#/season", "data-testid": "nav-season" }, "Season 0"),
     me ? h("a", { href: `#/profile/${me.playerId}`, "data-testid": "nav-profile" }, "Profile") : null,
     h("span", { class: "spacer" }),
     me
@@ -67,6 +69,10 @@ function show(route: Route): void {
     case "rules":
       document.title = "PZO · Rules";
       cleanup = rulesPage(main);
+      break;
+    case "season":
+      document.title = "PZO · Season 0";
+      cleanup = seasonPage(main);
       break;
     case "account":
       document.title = "PZO · Account";

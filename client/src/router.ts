@@ -1,4 +1,4 @@
-/** Hash routes: `#/lobby`, `#/rules`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1][&invite=…]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
+/** Hash routes: `#/lobby`, `#/rules`, `#/season`, `#/verify/:gameId`, `#/table/:roomId[?spectate=1][&invite=…]`, `#/replay/:gameId[?at=N]`, `#/profile/:playerId`, `#/account`. */
 
 export type Route =
   | { readonly name: "lobby" }
@@ -7,6 +7,7 @@ export type Route =
   | { readonly name: "profile"; readonly playerId: string }
   | { readonly name: "verify"; readonly gameId: string }
   | { readonly name: "rules" }
+  | { readonly name: "season" }
   | { readonly name: "account" };
 
 export function parseRoute(hash: string): Route {
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (head === "profile" && arg !== undefined) return { name: "profile", playerId: arg };
   if (head === "verify" && arg !== undefined) return { name: "verify", gameId: arg };
   if (head === "rules") return { name: "rules" };
+  if (head === "season") return { name: "season" };
   if (head === "account") return { name: "account" };
   return { name: "lobby" };
 }

@@ -314,7 +314,7 @@ export function lobbyPage(root: HTMLElement): () => void {
         "section",
         { class: "panel hero" },
         h("h1", null, "PZO"),
-        h("p", null, "Ten rounds. Bid exactly the tricks you will take. ", h("a", { href: "#/rules", "data-testid": "rules-link" }, "How to play")),
+        h("p", null, "Ten rounds. Bid exactly the tricks you will take. ", h("a", { href: "#/rules", "data-testid": "rules-link" }, "How to play"), " · ", h("a", { href: "#/season", "data-testid": "season-link" }, "Season 0: waitlist, achievements, cosmetics")),
         playNow,
         message,
       ),
