@@ -60,8 +60,19 @@ export const SEASON_EVENT_PAYLOADS = {
     })
     .describe("A ledger transaction committed: its two postings, which sum to 0"),
   ACHIEVEMENT_UNLOCKED: z
-    .object({ _v: v1, achievementId: z.string(), source: z.enum(["game", "admin", "service"]), gameId: uuid.nullable(), rewardCoins: count, transactionId: uuid.nullable() })
-    .describe("A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none"),
+    .object({
+      _v: v1,
+      achievementId: z.string(),
+      source: z.enum(["game", "admin", "service"]),
+      gameId: uuid.nullable(),
+      rewardCoins: count,
+      transactionId: uuid.nullable(),
+      rewardItemId: z.string().nullable().optional(),
+      rewardQuantity: count.optional(),
+    })
+    .describe(
+      "A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none; `rewardItemId` and `rewardQuantity` its item reward (null and 0 when none; absent on rows written before item rewards), added to the inventory just before (`ITEM_ADDED`, `INVENTORY_UPDATED`)",
+    ),
   COSMETIC_UNLOCKED: z
     .object({ _v: v1, cosmeticId: z.string(), source: z.enum(["purchase", "claim", "founder", "grant"]), priceCoins: count, transactionId: uuid.nullable() })
     .describe("A player came to own a cosmetic (bought, claimed free, or granted); `transactionId` is the purchase, null when nothing was paid"),
