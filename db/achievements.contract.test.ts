@@ -188,4 +188,29 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await putAchievement(t.db, { id: "gold_debut", name: "Gold debut", description: "Finish a game.", condition: { kind: "games_played", atLeast: 1 }, rewardCoins: 5, rewardItemId: "card_back_gold", rewardQuantity: 2, enabled: false });
     await expectAuditClean();
   });
+  it("the audit catches an unlock row without its ACHIEVEMENT_UNLOCKED and an unlock whose reward row does not match the log", async () => {
+    const p = pool[7]!.playerId;
+    await t.db.insert(playerAchievements).values({ playerId: p, achievementId: "centurion", gameId: null });
+    let broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => [c.name, c.breaches])).toEqual([["every achievement unlock row has exactly one ACHIEVEMENT_UNLOCKED, and every event its row", [`${p}|centurion: unlock row without an ACHIEVEMENT_UNLOCKED`]]]);
+    await t.db.delete(playerAchievements).where(and(eq(playerAchievements.playerId, p), eq(playerAchievements.achievementId, "centurion")));
+
+    // A paid unlock (beta_tester, 10 coins, above) whose row points at another transaction.
+    const q = pool[6]!.playerId;
+    const [row] = await t.db.select().from(playerAchievements).where(and(eq(playerAchievements.playerId, q), eq(playerAchievements.achievementId, "beta_tester")));
+    expect(row?.transactionId).toEqual(expect.any(String));
+    await t.db.update(playerAchievements).set({ transactionId: null }).where(and(eq(playerAchievements.playerId, q), eq(playerAchievements.achievementId, "beta_tester")));
+    broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => [c.name, c.breaches])).toEqual([["every achievement reward (coin transfer, item grant) matches the log", [`${q}|beta_tester: unlock row transaction none, event ${row?.transactionId ?? ""}`]]]);
+    await t.db.update(playerAchievements).set({ transactionId: row?.transactionId ?? null }).where(and(eq(playerAchievements.playerId, q), eq(playerAchievements.achievementId, "beta_tester")));
+
+    // An item grant the log never announced.
+    await t.db.insert(inventoryGrants).values({ idempotencyKey: `achievement:admin:explicit:regular:${p}`, playerId: p, itemId: "emote_pack_1", quantity: 1 });
+    broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => [c.name, c.breaches])).toEqual([
+      ["every achievement reward (coin transfer, item grant) matches the log", [`inventory_grants achievement:admin:explicit:regular:${p}: 1 x emote_pack_1 without an ACHIEVEMENT_UNLOCKED naming it`]],
+    ]);
+    await t.db.delete(inventoryGrants).where(eq(inventoryGrants.playerId, p));
+    await expectAuditClean();
+  });
 });
