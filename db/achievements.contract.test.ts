@@ -14,7 +14,7 @@ import { achievementsParticipant, achievementsFor, listAchievements, putAchievem
 import { createGameCompletion } from "./completion.js";
 import { createGame, markStarted } from "./games.js";
 import { equipCosmetics } from "./cosmetics.js";
-import { inventoryOf } from "./inventory.js";
+import { grantItemsIn, inventoryOf } from "./inventory.js";
 import { inventoryGrants, playerAchievements, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
 import { runSeasonAudit } from "./seasonAudit.js";
 import { balancesOf } from "./wallet.js";
@@ -185,6 +185,18 @@ describe.each(testBackends())("achievements on $name", (backend) => {
       // Equippable like any other card back.
       expect(await equipCosmetics(t.db, p, { card_back: "card_back_gold" })).toEqual({ ok: true, equipped: { card_back: "card_back_gold", seat_frame: null, table_felt: null } });
     }
+    // The key itself, beyond the completion claim: 3 concurrent grants under the reward's key add nothing more.
+    const p0 = humans[0]!;
+    const key = { playerId: p0, itemId: "card_back_gold", quantity: 2, idempotencyKey: `achievement:game:${game.gameId}:gold_debut:${p0}` };
+    const again = await Promise.all([1, 2, 3].map(() => t.db.transaction((tx) => grantItemsIn(tx, key))));
+    expect(again.map((r) => r.granted)).toEqual([false, false, false]);
+    expect((await inventoryOf(t.db, p0)).items.map((i) => i.quantity)).toEqual([2]);
+    // A fresh key granted 3 times at once applies once.
+    const fresh = { playerId: p0, itemId: "emote_pack_1", quantity: 1, idempotencyKey: `test:fresh:${p0}` };
+    const first = await Promise.all([1, 2, 3].map(() => t.db.transaction((tx) => grantItemsIn(tx, fresh))));
+    expect(first.map((r) => r.granted).sort()).toEqual([false, false, true]);
+    expect((await inventoryOf(t.db, p0)).items.map((i) => `${i.id}:${i.quantity}`)).toEqual(["card_back_gold:2", "emote_pack_1:1"]);
+    await t.db.delete(inventoryGrants).where(eq(inventoryGrants.idempotencyKey, fresh.idempotencyKey)); // not an achievement's: the audit would flag it
     await putAchievement(t.db, { id: "gold_debut", name: "Gold debut", description: "Finish a game.", condition: { kind: "games_played", atLeast: 1 }, rewardCoins: 5, rewardItemId: "card_back_gold", rewardQuantity: 2, enabled: false });
     await expectAuditClean();
   });
