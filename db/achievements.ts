@@ -12,7 +12,8 @@
  *
  * Lock order (no deadlock with other completions or Season 0 writers): stats rows by player id
  * (after the built-in participants' rows), unlock rows by (player, achievement), then the wallet
- * accounts: the players' by id, then `rewards`; the season log's advisory lock comes last.
+ * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
+ * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
