@@ -5,7 +5,7 @@
  * bots earn nothing; explicit unlocks are refused when the condition is not met. Each test ends
  * with a clean Season 0 audit (ledger sums, balances equal to the fold of the log).
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lifetimeDeltas, summarize, type SeatOccupant } from "../src/game/index.js";
 import { register, type FinishedGame } from "../src/completion/pipeline.js";
@@ -13,7 +13,9 @@ import { testBackends, type TestDatabase } from "../test/support/db.js";
 import { achievementsParticipant, achievementsFor, listAchievements, putAchievement, unlockExplicitly, type Unlock } from "./achievements.js";
 import { createGameCompletion } from "./completion.js";
 import { createGame, markStarted } from "./games.js";
-import { playerAchievements, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
+import { equipCosmetics } from "./cosmetics.js";
+import { grantItemsIn, inventoryOf } from "./inventory.js";
+import { inventoryGrants, playerAchievements, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
 import { runSeasonAudit } from "./seasonAudit.js";
 import { balancesOf } from "./wallet.js";
 import { createOccupants, playGame } from "./testing/fixtures.js";
@@ -60,6 +62,7 @@ describe.each(testBackends())("achievements on $name", (backend) => {
 
   it("the migration seeds the six definitions", async () => {
     expect((await listAchievements(t.db)).map((d) => d.id)).toEqual(["centurion", "first_win", "hat_trick", "perfect_game", "regular", "zero_hero"]);
+    expect((await listAchievements(t.db)).find((d) => d.id === "perfect_game")).toMatchObject({ rewardCoins: 100, rewardItemId: "card_back_gold", rewardQuantity: 1 });
   });
 
   it("3 concurrent completions of one game award each achievement once and move each reward once", async () => {
@@ -132,7 +135,7 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     expect(await unlockEvents([p])).toEqual([]);
     expect(await unlockExplicitly(t.db, { playerId: p, achievementId: "nope", by: "admin" })).toMatchObject({ ok: false, code: "not_found" });
 
-    await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, enabled: true });
+    await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, rewardItemId: null, rewardQuantity: 0, enabled: true });
     const first = await unlockExplicitly(t.db, { playerId: p, achievementId: "beta_tester", by: "service" });
     expect(first).toMatchObject({ ok: true, unlocked: true, unlock: { achievementId: "beta_tester", rewardCoins: 10, gameId: null } });
     const again = await unlockExplicitly(t.db, { playerId: p, achievementId: "beta_tester", by: "admin" });
@@ -143,8 +146,83 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     const view = await achievementsFor(t.db, p);
     expect(view.find((v) => v.id === "beta_tester")).toMatchObject({ progress: { current: 1, target: 1, met: true } });
     expect(view.find((v) => v.id === "regular")).toMatchObject({ progress: { current: 0, target: 10, met: false }, unlockedAt: null });
-    await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, enabled: false });
+    await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, rewardItemId: null, rewardQuantity: 0, enabled: false });
     expect(await unlockExplicitly(t.db, { playerId: pool[7]!.playerId, achievementId: "beta_tester", by: "admin" })).toMatchObject({ ok: false, code: "achievements/disabled" });
+    await expectAuditClean();
+  });
+  // Last: its definition is met by every game, which the tests above count on not existing.
+  it("an item reward goes into the inventory once under 3 concurrent completions of one game, its events right before ACHIEVEMENT_UNLOCKED, and its card back can be equipped", async () => {
+    expect(await putAchievement(t.db, { id: "gold_debut", name: "Gold debut", description: "Finish a game.", condition: { kind: "games_played", atLeast: 1 }, rewardCoins: 0, rewardItemId: "nope", rewardQuantity: 1, enabled: true })).toMatchObject({
+      ok: false,
+      code: "inventory/unknown_item",
+    });
+    expect((await listAchievements(t.db)).map((d) => d.id)).not.toContain("gold_debut");
+    await putAchievement(t.db, { id: "gold_debut", name: "Gold debut", description: "Finish a game.", condition: { kind: "games_played", atLeast: 1 }, rewardCoins: 5, rewardItemId: "card_back_gold", rewardQuantity: 2, enabled: true });
+    const seats = [pool[8]!, pool[9]!, pool[10]!, pool[11]!];
+    const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
+    const game = await finishedGame("item-reward", seats);
+    const completion = completionWith([]);
+    const results = await Promise.all([completion.complete(game), completion.complete(game), completion.complete(game)]);
+    expect(results.filter((r) => r.applied)).toHaveLength(1);
+    expect(await completion.complete(game)).toEqual({ applied: false });
+
+    for (const p of humans) {
+      // Held once (2 = one grant of quantity 2), one grant row under the derived key.
+      expect((await inventoryOf(t.db, p)).items).toEqual([{ id: "card_back_gold", name: "Gold card back", kind: "card_back", quantity: 2 }]);
+      const grants = await t.db.select().from(inventoryGrants).where(eq(inventoryGrants.playerId, p));
+      expect(grants.map((g) => [g.idempotencyKey, g.itemId, g.quantity])).toEqual([[`achievement:game:${game.gameId}:gold_debut:${p}`, "card_back_gold", 2]]);
+      // The player's own events: ITEM_ADDED, INVENTORY_UPDATED right before ACHIEVEMENT_UNLOCKED, then the conferred cosmetic.
+      const mine = await t.db.select().from(seasonEvents).where(eq(seasonEvents.playerId, p)).orderBy(asc(seasonEvents.seq));
+      const at = mine.findIndex((e) => e.type === "ACHIEVEMENT_UNLOCKED" && e.payload["achievementId"] === "gold_debut");
+      expect(at).toBeGreaterThanOrEqual(2);
+      expect(mine.slice(at - 2, at + 2).map((e) => [e.type, e.payload])).toEqual([
+        ["ITEM_ADDED", { _v: 1, itemId: "card_back_gold", quantity: 2, held: 2 }],
+        ["INVENTORY_UPDATED", { _v: 1, version: 1 }],
+        ["ACHIEVEMENT_UNLOCKED", expect.objectContaining({ achievementId: "gold_debut", gameId: game.gameId, rewardCoins: 5, rewardItemId: "card_back_gold", rewardQuantity: 2 })],
+        ["COSMETIC_UNLOCKED", { _v: 1, cosmeticId: "card_back_gold", source: "grant", priceCoins: 0, transactionId: null }],
+      ]);
+      expect(mine.filter((e) => e.type === "ITEM_ADDED")).toHaveLength(1);
+      // Equippable like any other card back.
+      expect(await equipCosmetics(t.db, p, { card_back: "card_back_gold" })).toEqual({ ok: true, equipped: { card_back: "card_back_gold", seat_frame: null, table_felt: null } });
+    }
+    // The key itself, beyond the completion claim: 3 concurrent grants under the reward's key add nothing more.
+    const p0 = humans[0]!;
+    const key = { playerId: p0, itemId: "card_back_gold", quantity: 2, idempotencyKey: `achievement:game:${game.gameId}:gold_debut:${p0}` };
+    const again = await Promise.all([1, 2, 3].map(() => t.db.transaction((tx) => grantItemsIn(tx, key))));
+    expect(again.map((r) => r.granted)).toEqual([false, false, false]);
+    expect((await inventoryOf(t.db, p0)).items.map((i) => i.quantity)).toEqual([2]);
+    // A fresh key granted 3 times at once applies once.
+    const fresh = { playerId: p0, itemId: "emote_pack_1", quantity: 1, idempotencyKey: `test:fresh:${p0}` };
+    const first = await Promise.all([1, 2, 3].map(() => t.db.transaction((tx) => grantItemsIn(tx, fresh))));
+    expect(first.map((r) => r.granted).sort()).toEqual([false, false, true]);
+    expect((await inventoryOf(t.db, p0)).items.map((i) => `${i.id}:${i.quantity}`)).toEqual(["card_back_gold:2", "emote_pack_1:1"]);
+    await t.db.delete(inventoryGrants).where(eq(inventoryGrants.idempotencyKey, fresh.idempotencyKey)); // not an achievement's: the audit would flag it
+    await putAchievement(t.db, { id: "gold_debut", name: "Gold debut", description: "Finish a game.", condition: { kind: "games_played", atLeast: 1 }, rewardCoins: 5, rewardItemId: "card_back_gold", rewardQuantity: 2, enabled: false });
+    await expectAuditClean();
+  });
+  it("the audit catches an unlock row without its ACHIEVEMENT_UNLOCKED and an unlock whose reward row does not match the log", async () => {
+    const p = pool[7]!.playerId;
+    await t.db.insert(playerAchievements).values({ playerId: p, achievementId: "centurion", gameId: null });
+    let broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => [c.name, c.breaches])).toEqual([["every achievement unlock row has exactly one ACHIEVEMENT_UNLOCKED, and every event its row", [`${p}|centurion: unlock row without an ACHIEVEMENT_UNLOCKED`]]]);
+    await t.db.delete(playerAchievements).where(and(eq(playerAchievements.playerId, p), eq(playerAchievements.achievementId, "centurion")));
+
+    // A paid unlock (beta_tester, 10 coins, above) whose row points at another transaction.
+    const q = pool[6]!.playerId;
+    const [row] = await t.db.select().from(playerAchievements).where(and(eq(playerAchievements.playerId, q), eq(playerAchievements.achievementId, "beta_tester")));
+    expect(row?.transactionId).toEqual(expect.any(String));
+    await t.db.update(playerAchievements).set({ transactionId: null }).where(and(eq(playerAchievements.playerId, q), eq(playerAchievements.achievementId, "beta_tester")));
+    broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => [c.name, c.breaches])).toEqual([["every achievement reward (coin transfer, item grant) matches the log", [`${q}|beta_tester: unlock row transaction none, event ${row?.transactionId ?? ""}`]]]);
+    await t.db.update(playerAchievements).set({ transactionId: row?.transactionId ?? null }).where(and(eq(playerAchievements.playerId, q), eq(playerAchievements.achievementId, "beta_tester")));
+
+    // An item grant the log never announced.
+    await t.db.insert(inventoryGrants).values({ idempotencyKey: `achievement:admin:explicit:regular:${p}`, playerId: p, itemId: "emote_pack_1", quantity: 1 });
+    broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => [c.name, c.breaches])).toEqual([
+      ["every achievement reward (coin transfer, item grant) matches the log", [`inventory_grants achievement:admin:explicit:regular:${p}: 1 x emote_pack_1 without an ACHIEVEMENT_UNLOCKED naming it`]],
+    ]);
+    await t.db.delete(inventoryGrants).where(eq(inventoryGrants.playerId, p));
     await expectAuditClean();
   });
 });

@@ -12,13 +12,15 @@
  *
  * Lock order (no deadlock with other completions or Season 0 writers): stats rows by player id
  * (after the built-in participants' rows), unlock rows by (player, achievement), then the wallet
- * accounts: the players' by id, then `rewards`; the season log's advisory lock comes last.
+ * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
+ * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
-import { achievements, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
+import { grantItemsIn } from "./inventory.js";
+import { achievements, items, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
 import { lockAccount, transferIn } from "./wallet.js";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
 import {
@@ -30,6 +32,8 @@ import {
   NO_FIGURES,
   progressOf,
   rewardIdempotencyKey,
+  rewardItemOf,
+  unlockOf,
   type AchievementDefinition,
   type DecidedUnlock,
   type PlayerFigures,
@@ -48,6 +52,9 @@ export interface Unlock {
   readonly gameId: string | null;
   readonly rewardCoins: number;
   readonly transactionId: string | null;
+  /** The item reward added to the inventory (null: none) and its quantity (0 when none). */
+  readonly rewardItemId: string | null;
+  readonly rewardQuantity: number;
   readonly seq: number;
 }
 
@@ -61,7 +68,7 @@ type Reader = Database | Transaction;
 
 function toDefinition(r: typeof achievements.$inferSelect): AchievementDefinition {
   const condition = achievementConditionSchema.parse(r.condition);
-  return { id: r.id, name: r.name, description: r.description, condition, rewardCoins: r.rewardCoins, enabled: r.enabled };
+  return { id: r.id, name: r.name, description: r.description, condition, rewardCoins: r.rewardCoins, rewardItemId: r.rewardItemId, rewardQuantity: r.rewardQuantity, enabled: r.enabled };
 }
 
 /** Every definition, by id. */
@@ -76,14 +83,28 @@ export async function getAchievement(db: Reader, id: string): Promise<Achievemen
   return row === undefined ? null : toDefinition(row);
 }
 
-/** Creates or replaces a definition (admin); true when it was created. Unlocks already made stay. */
-export async function putAchievement(db: Database, def: AchievementDefinition): Promise<{ created: boolean; definition: AchievementDefinition }> {
-  const [row] = await db
-    .insert(achievements)
-    .values({ ...def })
-    .onConflictDoUpdate({ target: achievements.id, set: { name: def.name, description: def.description, condition: def.condition, rewardCoins: def.rewardCoins, enabled: def.enabled, updatedAt: sql`now()` } })
-    .returning({ created: sql<boolean>`(xmax = 0)` });
-  return { created: row?.created === true, definition: def };
+/**
+ * Creates or replaces a definition (admin); true when it was created. Unlocks already made stay.
+ * An item reward naming no catalogue item is refused (`inventory/unknown_item`), nothing changed.
+ */
+export async function putAchievement(db: Database, def: AchievementDefinition): Promise<{ ok: true; created: boolean; definition: AchievementDefinition } | Refused> {
+  const stored = { ...def, ...rewardItemOf(def) };
+  return refusalsAsValues(() =>
+    db.transaction(async (tx) => {
+      if (stored.rewardItemId !== null && (await tx.select({ id: items.id }).from(items).where(eq(items.id, stored.rewardItemId))).length === 0) {
+        throw new SeasonRejection("inventory/unknown_item", `no item ${stored.rewardItemId}`);
+      }
+      const [row] = await tx
+        .insert(achievements)
+        .values(stored)
+        .onConflictDoUpdate({
+          target: achievements.id,
+          set: { name: def.name, description: def.description, condition: def.condition, rewardCoins: def.rewardCoins, rewardItemId: stored.rewardItemId, rewardQuantity: stored.rewardQuantity, enabled: def.enabled, updatedAt: sql`now()` },
+        })
+        .returning({ created: sql<boolean>`(xmax = 0)` });
+      return { ok: true as const, created: row?.created === true, definition: stored };
+    }),
+  );
 }
 
 /** The columns of a player's figures (lifetime stats and achievement counters, left-joined to `players`). */
@@ -182,6 +203,21 @@ export async function unlocksOf(db: Reader, playerId: string): Promise<{ achieve
 /** Where an unlock comes from. */
 type UnlockSource = { readonly kind: "game"; readonly gameId: string } | { readonly kind: "admin" | "service"; readonly requestKey: string };
 
+/** The part of a reward's idempotency key that names where the unlock came from. */
+function keySourceOf(source: UnlockSource): string {
+  return source.kind === "game" ? `game:${source.gameId}` : `${source.kind}:${source.requestKey}`;
+}
+
+/**
+ * Adds an unlock's item reward to the player's inventory (db/inventory.ts `grantItemsIn`), once
+ * per idempotency key (the same key as the coin reward's: game or request, achievement, player).
+ */
+async function grantRewardItem(tx: Transaction, u: DecidedUnlock, keySource: string): Promise<{ deferred: NewSeasonEvent[] }> {
+  if (u.rewardItemId === null || u.rewardQuantity <= 0) return { deferred: [] };
+  const r = await grantItemsIn(tx, { playerId: u.playerId, itemId: u.rewardItemId, quantity: u.rewardQuantity, idempotencyKey: rewardIdempotencyKey(keySource, u.achievementId, u.playerId) });
+  return { deferred: r.deferred };
+}
+
 /**
  * Records decided unlocks in the caller's transaction: the rows (skipping any a concurrent
  * transaction made first), the rewards and the events. Returns the unlocks that committed here.
@@ -202,7 +238,7 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
   for (const u of inserted) {
     let transactionId: string | null = null;
     if (u.rewardCoins > 0) {
-      const keySource = source.kind === "game" ? `game:${source.gameId}` : `${source.kind}:${source.requestKey}`;
+      const keySource = keySourceOf(source);
       const r = await transferIn(tx, {
         kind: "transfer",
         currency: REWARD_CURRENCY,
@@ -217,13 +253,16 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
       transactionId = r.transaction.id;
       await tx.update(playerAchievements).set({ transactionId }).where(and(eq(playerAchievements.playerId, u.playerId), eq(playerAchievements.achievementId, u.achievementId)));
     }
+    // The item reward through the inventory's write path (ITEM_ADDED, INVENTORY_UPDATED), right
+    // before ACHIEVEMENT_UNLOCKED; a cosmetic the item confers is unlocked after it.
+    const item = await grantRewardItem(tx, u, keySourceOf(source));
     const event: NewSeasonEvent = {
       type: "ACHIEVEMENT_UNLOCKED",
       playerId: u.playerId,
-      payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId },
+      payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity },
     };
-    const [seq] = await appendSeasonEvents(tx, [event]);
-    out.push({ playerId: u.playerId, achievementId: u.achievementId, name: names.get(u.achievementId) ?? u.achievementId, gameId, rewardCoins: u.rewardCoins, transactionId, seq: seq ?? 0 });
+    const [seq] = await appendSeasonEvents(tx, [event, ...item.deferred]);
+    out.push({ playerId: u.playerId, achievementId: u.achievementId, name: names.get(u.achievementId) ?? u.achievementId, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity, seq: seq ?? 0 });
   }
   return out;
 }
@@ -290,7 +329,7 @@ export async function unlockExplicitly(db: Database, req: { readonly playerId: s
       const figures = (await figuresOf(tx, [req.playerId])).get(req.playerId) ?? NO_FIGURES;
       const d = decideExplicitUnlock(def, figures);
       if (!d.ok) throw new SeasonRejection(d.code, d.detail);
-      const [unlock] = await recordUnlocks(tx, [{ playerId: req.playerId, achievementId: def.id, rewardCoins: def.rewardCoins }], { kind: req.by, requestKey: "explicit" }, new Map([[def.id, def.name]]));
+      const [unlock] = await recordUnlocks(tx, [unlockOf(def, req.playerId)], { kind: req.by, requestKey: "explicit" }, new Map([[def.id, def.name]]));
       return { ok: true as const, unlocked: unlock !== undefined, unlock: unlock ?? null };
     }),
   );

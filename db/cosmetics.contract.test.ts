@@ -6,12 +6,14 @@
  * with a clean Season 0 audit.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBackends, type TestDatabase } from "../test/support/db.js";
 import { cosmeticsFor, equipCosmetics, equippedOf, FOUNDER_COSMETIC, grantFounders, unlockCosmetic } from "./cosmetics.js";
+import { applyInventory } from "./inventory.js";
 import { createPlayer } from "./players.js";
-import { playerAchievements, playerCosmetics, seasonEvents, transactions } from "./schema/index.js";
+import { unlockExplicitly } from "./achievements.js";
+import { playerAchievementStats, playerCosmetics, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
 import { runSeasonAudit } from "./seasonAudit.js";
 import { advanceWaitlist, joinWaitlist } from "./waitlist.js";
 import { balancesOf, transfer } from "./wallet.js";
@@ -73,10 +75,14 @@ describe.each(testBackends())("cosmetics on $name", (backend) => {
     expect(await unlockCosmetic(t.db, p, "nope")).toMatchObject({ ok: false, code: "not_found" });
     expect(await coins(p)).toBe(100);
     expect(await events(p, "COSMETIC_UNLOCKED")).toHaveLength(0);
-    await t.db.insert(playerAchievements).values([{ playerId: p, achievementId: "hat_trick" }, { playerId: p, achievementId: "perfect_game" }]);
-    expect(await unlockCosmetic(t.db, p, "streak_frame")).toMatchObject({ ok: true, alreadyOwned: false, balance: 75 });
+    // Earn both achievements the way the log knows (an explicit unlock on met figures): rewards
+    // 75 + 100 coins, and perfect_game's Gold card back.
+    await t.db.insert(playerLifetimeStats).values({ playerId: p, mostConsecutiveWins: 3 });
+    await t.db.insert(playerAchievementStats).values({ playerId: p, perfectGames: 1 });
+    for (const achievementId of ["hat_trick", "perfect_game"]) expect(await unlockExplicitly(t.db, { playerId: p, achievementId, by: "admin" })).toMatchObject({ ok: true, unlocked: true });
+    expect(await unlockCosmetic(t.db, p, "streak_frame")).toMatchObject({ ok: true, alreadyOwned: false, balance: 250 });
     expect(await unlockCosmetic(t.db, p, "perfect_back")).toMatchObject({ ok: true, alreadyOwned: false, transactionId: null });
-    expect(await coins(p)).toBe(75);
+    expect(await coins(p)).toBe(250);
     await expectAuditClean();
   });
 
@@ -111,6 +117,36 @@ describe.each(testBackends())("cosmetics on $name", (backend) => {
     expect(await events(ps[3]!, "COSMETIC_UNLOCKED")).toEqual([]);
     // Founders equip it like any owned cosmetic.
     expect(await equipCosmetics(t.db, ps[0]!, { seat_frame: FOUNDER_COSMETIC })).toMatchObject({ ok: true });
+    await expectAuditClean();
+  });
+  it("an item that confers a cosmetic grants it when added to the inventory (once), and it equips like any card back", async () => {
+    const p = await newPlayer("gilded");
+    expect(await equipCosmetics(t.db, p, { card_back: "card_back_gold" })).toMatchObject({ ok: false, code: "cosmetics/not_owned" });
+    expect(await unlockCosmetic(t.db, p, "card_back_gold")).toMatchObject({ ok: false, code: "cosmetics/not_for_sale" });
+    expect((await applyInventory(t.db, { kind: "add", playerId: p, itemId: "card_back_gold", quantity: 1, expectedVersion: 0 })).ok).toBe(true);
+    expect((await applyInventory(t.db, { kind: "add", playerId: p, itemId: "card_back_gold", quantity: 1, expectedVersion: 1 })).ok).toBe(true);
+    expect((await events(p, "COSMETIC_UNLOCKED")).map((e) => e.payload)).toEqual([{ _v: 1, cosmeticId: "card_back_gold", source: "grant", priceCoins: 0, transactionId: null }]);
+    expect(await t.db.select({ source: playerCosmetics.source }).from(playerCosmetics).where(eq(playerCosmetics.playerId, p))).toEqual([{ source: "grant" }]);
+    expect(await equipCosmetics(t.db, p, { card_back: "card_back_gold" })).toEqual({ ok: true, equipped: { card_back: "card_back_gold", seat_frame: null, table_felt: null } });
+    // Removing the items does not take the cosmetic back.
+    expect((await applyInventory(t.db, { kind: "remove", playerId: p, itemId: "card_back_gold", quantity: 2, expectedVersion: 2 })).ok).toBe(true);
+    expect((await cosmeticsFor(t.db, p)).find((c) => c.id === "card_back_gold")).toMatchObject({ owned: true, equipped: true });
+    await expectAuditClean();
+  });
+
+  it("the audit catches an ownership row without its COSMETIC_UNLOCKED and an equipped cosmetic the log never gave", async () => {
+    const p = await newPlayer("forger");
+    await t.db.insert(playerCosmetics).values({ playerId: p, cosmeticId: "royal_back", source: "purchase" });
+    await t.db.execute(sql`INSERT INTO equipped_cosmetics (player_id, slot, cosmetic_id) VALUES (${p}, 'card_back', 'royal_back')`);
+    const broken = (await runSeasonAudit(t.db)).filter((c) => c.breaches.length > 0);
+    expect(broken.map((c) => c.name)).toEqual([
+      "owned cosmetics (and how they were obtained) equal the fold of COSMETIC_UNLOCKED",
+      "equipped cosmetics equal the fold of COSMETICS_EQUIPPED and are owned per the log",
+    ]);
+    expect(broken[0]?.breaches).toEqual([`${p}|royal_back: table purchase, log not owned`]);
+    expect(broken[1]?.breaches).toEqual([`${p}|card_back: table royal_back, log empty`, `${p}|card_back: royal_back is equipped but not owned per the log`]);
+    await t.db.execute(sql`DELETE FROM equipped_cosmetics WHERE player_id = ${p}`);
+    await t.db.delete(playerCosmetics).where(eq(playerCosmetics.playerId, p));
     await expectAuditClean();
   });
 });

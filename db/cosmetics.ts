@@ -15,6 +15,7 @@ import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { cosmetics, equippedCosmetics, playerAchievements, playerCosmetics } from "./schema/index.js";
 import { transferIn } from "./wallet.js";
+import type { NewSeasonEvent } from "../src/season/events.js";
 import { COSMETIC_SLOTS, cosmeticUnlockedEvent, decideCosmeticUnlock, decideEquip, NOTHING_EQUIPPED, type Cosmetic, type CosmeticSlot, type Equipped } from "../src/season/cosmetics.js";
 
 /** The currency cosmetics are priced in. */
@@ -149,6 +150,22 @@ export async function equipCosmetics(db: Database, playerId: string, request: Pa
       return { ok: true as const, equipped: d.equipped };
     }),
   );
+}
+
+/**
+ * Grants the cosmetics `itemId` confers (`cosmetics.item_id`) to a player who was just given that
+ * item, in the caller's transaction (the inventory's add, db/inventory.ts): an ownership row with
+ * `source` `grant` unless already owned. Returns their `COSMETIC_UNLOCKED` for the caller to
+ * append. Removing the item later does not take the cosmetic back.
+ */
+export async function grantItemCosmeticsIn(tx: Transaction, playerId: string, itemId: string): Promise<NewSeasonEvent[]> {
+  const conferred = await tx.select({ id: cosmetics.id }).from(cosmetics).where(eq(cosmetics.itemId, itemId));
+  const events: NewSeasonEvent[] = [];
+  for (const c of conferred) {
+    const ins = await tx.insert(playerCosmetics).values({ playerId, cosmeticId: c.id, source: "grant" }).onConflictDoNothing().returning({ playerId: playerCosmetics.playerId });
+    if (ins.length > 0) events.push(cosmeticUnlockedEvent(playerId, c.id, "grant", 0, null));
+  }
+  return events;
 }
 
 /**

@@ -23,6 +23,7 @@ import { parseStored, playerIdSchema } from "./domainSchemas.js";
 import { ALL_TIME_SEASON, ladderEntries } from "./schema/ladder.js";
 import { scoreEvents } from "./schema/scoreEvents.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
+import { SEASON_APPEND_LOCK_SQL } from "./seasonLog.js";
 import type { LadderChange, LadderWrite } from "../src/ladder/ladderChange.js";
 
 export type { LadderChange, LadderWrite } from "../src/ladder/ladderChange.js";
@@ -191,6 +192,9 @@ const NUMERIC_VALUE_OUT_OF_RANGE = "22003";
  * - both tiers are upserted ({@link applyLadderWrites}' rule), rows in tier order, which takes
  *   the row locks in completeGame's order (player, then tier);
  * - one `score_events` row per tier (source `external`, with the action id);
+ * - one `LEADERBOARD_UPDATED` per tier in `season_events` (`gameId` null, the action id), after
+ *   the log's shared append lock (db/seasonLog.ts), which the insert's rows are joined to so it is
+ *   taken before any `seq` is drawn;
  * - the action id is inserted into `consumed_action_tokens` with the response. It is inserted
  *   last and WITHOUT `ON CONFLICT`: a concurrent duplicate waits (on the ladder row locks or the
  *   unique index) until the first commits, then fails on the unique index, and its whole
@@ -219,6 +223,13 @@ export function externalScoreWriter(response: ExternalScoreResponse): (db: Datab
     ), audit AS (
       INSERT INTO score_events (player_id, tier, season, source, action_id, delta, total_after)
       SELECT player_id, tier, season, 'external', ${actionId}, ${delta}, total_score FROM up
+    ), log_lock AS (
+      SELECT ${SEASON_APPEND_LOCK_SQL} AS taken
+    ), log AS (
+      INSERT INTO season_events (type, player_id, payload)
+      SELECT 'LEADERBOARD_UPDATED', up.player_id,
+        jsonb_build_object('_v', 1, 'gameId', NULL::text, 'tier', up.tier, 'season', up.season, 'delta', ${delta}, 'totalAfter', up.total_score, 'actionId', ${actionId})
+      FROM up CROSS JOIN log_lock
     ), tok AS (
       INSERT INTO consumed_action_tokens (action_id, user_id, response, created_at)
       SELECT ${actionId}, ${userId}::uuid, ${stored}, ${consumedAt}::timestamptz

@@ -28,6 +28,13 @@ const APPEND_LOCK_KEY = 5_004_013_001;
 const APPEND_LOCK_CLASSID = Math.floor(APPEND_LOCK_KEY / 2 ** 32);
 const APPEND_LOCK_OBJID = APPEND_LOCK_KEY % 2 ** 32;
 
+/**
+ * The shared append lock as an SQL expression, for a writer that appends in one hand-written
+ * statement (the external score submission, db/ladderWrites.ts): the statement must evaluate it
+ * before its INSERT draws `seq` values (join the insert's rows to it).
+ */
+export const SEASON_APPEND_LOCK_SQL: SQL = sql`pg_advisory_xact_lock_shared(${sql.raw(String(APPEND_LOCK_KEY))})`;
+
 /** Appends events in the caller's transaction; returns their `seq` values. */
 export async function appendSeasonEvents(tx: Transaction, events: readonly NewSeasonEvent[]): Promise<number[]> {
   if (events.length === 0) return [];

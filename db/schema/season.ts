@@ -179,6 +179,27 @@ export const inventoryItems = pgTable(
   (t) => [primaryKey({ columns: [t.playerId, t.itemId] }), check("inventory_items_quantity_check", sql`${t.quantity} > 0 AND ${t.quantity} <= 9007199254740991`)],
 );
 
+/**
+ * `inventory_grants`: items given by the system (an achievement's item reward), one row per
+ * idempotency key, inserted in the transaction that adds the items: a repeat of the key finds
+ * the row and adds nothing.
+ */
+export const inventoryGrants = pgTable(
+  "inventory_grants",
+  {
+    idempotencyKey: text("idempotency_key").primaryKey(),
+    playerId: uuid("player_id")
+      .notNull()
+      .references(() => players.id, { onDelete: "cascade" }),
+    itemId: text("item_id")
+      .notNull()
+      .references(() => items.id),
+    quantity: bigint("quantity", { mode: "number" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("inventory_grants_player_id_idx").on(t.playerId), check("inventory_grants_quantity_check", sql`${t.quantity} > 0 AND ${t.quantity} <= 9007199254740991`)],
+);
+
 /** Card styles a player can pick. */
 export const CARD_STYLES = ["classic", "modern", "large_print"] as const;
 

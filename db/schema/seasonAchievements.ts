@@ -2,12 +2,15 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { games } from "./games.js";
 import { players } from "./players.js";
+import { items } from "./season.js";
 import type { AchievementCondition } from "../../src/season/achievements.js";
 
 /**
  * `achievements`: the definitions, as data (seeded by a migration; admins create and edit them
  * with `PUT /api/admin/achievements/:id`). `condition` is an `AchievementCondition`
- * (src/season/achievements.ts); `reward_coins` is paid from the `rewards` account on unlock.
+ * (src/season/achievements.ts); `reward_coins` is paid from the `rewards` account on unlock, and
+ * `reward_quantity` of the catalogue item `reward_item_id` (null: no item; then the quantity is 0)
+ * goes into the player's inventory.
  */
 export const achievements = pgTable(
   "achievements",
@@ -17,11 +20,16 @@ export const achievements = pgTable(
     description: text("description").notNull(),
     condition: jsonb("condition").$type<AchievementCondition>().notNull(),
     rewardCoins: bigint("reward_coins", { mode: "number" }).notNull().default(0),
+    rewardItemId: text("reward_item_id").references(() => items.id),
+    rewardQuantity: integer("reward_quantity").notNull().default(0),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [check("achievements_reward_coins_check", sql`${t.rewardCoins} >= 0 AND ${t.rewardCoins} <= 9007199254740991`)],
+  (t) => [
+    check("achievements_reward_coins_check", sql`${t.rewardCoins} >= 0 AND ${t.rewardCoins} <= 9007199254740991`),
+    check("achievements_reward_item_check", sql`(${t.rewardItemId} IS NULL AND ${t.rewardQuantity} = 0) OR (${t.rewardItemId} IS NOT NULL AND ${t.rewardQuantity} BETWEEN 1 AND 1000000)`),
+  ],
 );
 
 /**

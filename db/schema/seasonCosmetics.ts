@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, foreignKey, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { players } from "./players.js";
+import { items } from "./season.js";
 import { achievements } from "./seasonAchievements.js";
 
 /** Cosmetic kinds; each is also the equip slot it fills. */
@@ -13,7 +14,9 @@ export const COSMETIC_SOURCES = ["purchase", "claim", "founder", "grant"] as con
 /**
  * `cosmetics`: the catalogue (seeded by a migration). `availability` `shop`: bought with
  * `price_coins` (0: free to claim) and/or claimed once `required_achievement_id` is unlocked;
- * `grant`: never sold (the Founder frame, granted at admission).
+ * `grant`: never sold (the Founder frame, granted at admission). `item_id` (nullable, unique): the
+ * inventory item that confers this cosmetic: adding that item to a player's inventory (an
+ * achievement's item reward, or `POST /api/inventory/add`) also grants the cosmetic.
  */
 export const cosmetics = pgTable(
   "cosmetics",
@@ -24,6 +27,9 @@ export const cosmetics = pgTable(
     availability: text("availability", { enum: COSMETIC_AVAILABILITY }).notNull().default("shop"),
     priceCoins: bigint("price_coins", { mode: "number" }).notNull().default(0),
     requiredAchievementId: text("required_achievement_id").references(() => achievements.id),
+    itemId: text("item_id")
+      .references(() => items.id)
+      .unique("cosmetics_item_id_unique"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,7 +1,8 @@
 /**
  * `npm run season:audit`: re-folds `season_events` and checks every Season 0 invariant against
  * the tables (each currency sums to 0, no player balance below 0, every transaction balanced,
- * balances, inventories and waitlist entries and positions equal the fold). Prints each check
+ * balances, inventories and waitlist entries and positions equal the fold; achievement unlocks,
+ * their rewards, and owned and equipped cosmetics match the log). Prints each check
  * and what it looked at; exits 1 on any breach, 2 on a usage or connection error.
  *
  * Reads `DATABASE_URL` (PostgreSQL) or, when unset, `DATA_DIR` (PGlite in `DATA_DIR/pglite`).

@@ -4,12 +4,13 @@
  * changed) and 100 concurrent submissions of one token applying exactly once.
  */
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../db/client.js";
 import type { PlayerId } from "../game/types.js";
-import { consumedActionTokens, ladderEntries, scoreEvents, users } from "../../db/schema/index.js";
+import { consumedActionTokens, ladderEntries, scoreEvents, seasonEvents, users } from "../../db/schema/index.js";
+import { parseSeasonEvent } from "../season/events.js";
 import { ActionTokens, type ActionTokenClaims } from "./actionTokens.js";
 import { InProcessDeltaPublisher, type LadderDelta } from "./deltas.js";
 import { MemoryLadderCache } from "./memoryCache.js";
@@ -50,6 +51,20 @@ async function count(r: Rig, table: "score_events" | "consumed_action_tokens" | 
   return row?.n ?? -1;
 }
 
+/** A player's `LEADERBOARD_UPDATED` rows in `season_events`, parsed against the event's schema. */
+async function leaderboardEvents(r: Rig, playerId: string) {
+  const rows = await r.handle.db
+    .select()
+    .from(seasonEvents)
+    .where(and(eq(seasonEvents.type, "LEADERBOARD_UPDATED"), eq(seasonEvents.playerId, playerId)))
+    .orderBy(asc(seasonEvents.seq));
+  return rows.map((row) => {
+    const parsed = parseSeasonEvent({ ...row, createdAt: row.createdAt.toISOString() });
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.event;
+  });
+}
+
 async function rejectionCount(r: Rig, code: string): Promise<number> {
   const m = await r.registry.getSingleMetric("pzo_score_rejections_total")?.get();
   return m?.values.find((v) => v.labels["code"] === code)?.value ?? 0;
@@ -86,6 +101,16 @@ function submissionSuite(open: () => Promise<DatabaseHandle>): void {
       expect.objectContaining({ type: "ladder.changed", tier: "all_time", playerId: u.playerId, oldRank: null, total: 250, change: 250 }),
       expect.objectContaining({ type: "ladder.changed", tier: "season", season: 0, playerId: u.playerId, oldRank: null, total: 250, change: 250 }),
     ]);
+    // One LEADERBOARD_UPDATED per ladder entry changed (both tiers), as for a finished game, with
+    // the action id instead of a game, and matching the score_events rows of the same statement.
+    if (res.status !== "applied") throw new Error("unreachable");
+    const logged = await leaderboardEvents(r, u.playerId);
+    expect(logged.map((e) => e.payload)).toEqual([
+      { _v: 1, gameId: null, tier: "all_time", season: 0, delta: 250, totalAfter: 250, actionId: res.response.actionId },
+      { _v: 1, gameId: null, tier: "season", season: 0, delta: 250, totalAfter: 250, actionId: res.response.actionId },
+    ]);
+    const audited = await r.handle.db.select().from(scoreEvents).where(eq(scoreEvents.actionId, res.response.actionId));
+    expect(audited.map((a) => `${a.tier}:${a.totalAfter}`).sort()).toEqual(logged.map((e) => (e.type === "LEADERBOARD_UPDATED" ? `${e.payload.tier}:${e.payload.totalAfter}` : "")).sort());
     const rank = await r.ladder.rankOf({ tier: "all_time" }, u.playerId);
     expect(rank).toMatchObject({ ok: true, source: "cache", value: { entry: { total: 250, games: 1 } } });
   });
@@ -98,12 +123,14 @@ function submissionSuite(open: () => Promise<DatabaseHandle>): void {
     const events = await count(r, "score_events");
     const deltas = r.deltas.length;
     const replays0 = await rejectionCount(r, "token/replayed");
+    const logged = await leaderboardEvents(r, u.playerId);
     const again = await r.submissions.submit({ token, callerUserId: u.userId, delta: 10 });
     if (first.status !== "applied") throw new Error("unreachable");
     expect(again).toEqual({ status: "replay", code: "token/replayed", response: first.response });
     // Even a different delta with the same token changes nothing.
     expect(await r.submissions.submit({ token, callerUserId: u.userId, delta: 999 })).toMatchObject({ status: "replay" });
     expect(await count(r, "score_events")).toBe(events);
+    expect(await leaderboardEvents(r, u.playerId)).toEqual(logged);
     expect(r.deltas.length).toBe(deltas);
     expect(await rejectionCount(r, "token/replayed")).toBe(replays0 + 2);
   });
@@ -151,6 +178,7 @@ function submissionSuite(open: () => Promise<DatabaseHandle>): void {
     expect(res).toMatchObject({ status: "rejected", code: "ladder/score_overflow" });
     expect(r.alerts.length).toBeGreaterThan(alerts0);
     expect(r.alerts.at(-1)).toMatchObject({ alert: true, code: "ladder/score_overflow" });
+    expect(await leaderboardEvents(r, u.playerId)).toEqual([]);
     expect(await r.submissions.submit({ token: r.tokens.issue(claimsFor(u.userId)), callerUserId: u.userId, delta: 5 })).toMatchObject({ status: "applied", response: { totals: { allTime: Number.MAX_SAFE_INTEGER } } });
   });
 
@@ -213,6 +241,7 @@ function submissionSuite(open: () => Promise<DatabaseHandle>): void {
     if (first?.status !== "applied") throw new Error("unreachable");
     for (const x of replays) expect(x).toEqual({ status: "replay", code: "token/replayed", response: first.response });
     expect(await count(r, "score_events")).toBe(events0 + 2);
+    expect(await leaderboardEvents(r, u.playerId)).toHaveLength(2);
     const standing = await r.ladder.standingsOf(u.playerId);
     expect(standing.allTime?.entry).toMatchObject({ total: 7, games: 1 });
     expect(standing.season?.entry).toMatchObject({ total: 7, games: 1 });

@@ -5,18 +5,28 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GameSummary, SeatRoundResult } from "../game/types.js";
-import { achievementConditionSchema, decideExplicitUnlock, decideUnlocks, gameFiguresOf, NO_FIGURES, progressOf, type AchievementDefinition, type PlayerFigures } from "./achievements.js";
+import { achievementConditionSchema, decideExplicitUnlock, decideUnlocks, gameFiguresOf, NO_FIGURES, progressOf, rewardItemOf, unlockOf, type AchievementDefinition, type PlayerFigures } from "./achievements.js";
 
 const drizzleDir = new URL("../../drizzle/", import.meta.url);
 const seedFile = readdirSync(drizzleDir).find((f) => f.endsWith("_season0_achievements_seed.sql"));
 if (seedFile === undefined) throw new Error("no *_season0_achievements_seed.sql migration in drizzle/");
 const seedSql = readFileSync(new URL(seedFile, drizzleDir), "utf8");
+// Item rewards are seeded by their own migration (an UPDATE per definition).
+const itemSeedFile = readdirSync(drizzleDir).find((f) => f.endsWith("_season0_item_rewards_seed.sql"));
+if (itemSeedFile === undefined) throw new Error("no *_season0_item_rewards_seed.sql migration in drizzle/");
+const ITEM_REWARDS = new Map(
+  [...readFileSync(new URL(itemSeedFile, drizzleDir), "utf8").matchAll(/UPDATE achievements SET reward_item_id = '([a-z0-9_]+)', reward_quantity = (\d+) WHERE id = '([a-z_]+)'/g)].map((m) => [
+    m[3] ?? "",
+    { rewardItemId: m[1] ?? null, rewardQuantity: Number(m[2]) },
+  ]),
+);
 const SEEDED: AchievementDefinition[] = [...seedSql.matchAll(/\('([a-z_]+)', '([^']+)', '([^']+)', '(\{[^']+\})', (\d+)\)/g)].map((m) => ({
   id: m[1] ?? "",
   name: m[2] ?? "",
   description: m[3] ?? "",
   condition: achievementConditionSchema.parse(JSON.parse(m[4] ?? "null")),
   rewardCoins: Number(m[5]),
+  ...(ITEM_REWARDS.get(m[1] ?? "") ?? { rewardItemId: null, rewardQuantity: 0 }),
   enabled: true,
 }));
 const def = (id: string): AchievementDefinition => {
@@ -89,12 +99,26 @@ describe("gameFiguresOf", () => {
 
 describe("decideUnlocks", () => {
   it("unlocks what is met and not held, in player then id order; disabled and manual never", () => {
-    const defs = [...SEEDED, { id: "beta_tester", name: "Beta", description: "", condition: { kind: "manual" as const }, rewardCoins: 5, enabled: true }, { ...def("regular"), id: "zz_disabled", enabled: false }];
+    const defs = [...SEEDED, { id: "beta_tester", name: "Beta", description: "", condition: { kind: "manual" as const }, rewardCoins: 5, rewardItemId: null, rewardQuantity: 0, enabled: true }, { ...def("regular"), id: "zz_disabled", enabled: false }];
     const out = decideUnlocks(defs, [
       { playerId: "b", figures: fig({ gamesPlayed: 10, gamesWon: 1 }), held: new Set(["first_win"]) },
       { playerId: "a", figures: fig({ gamesWon: 3, longestWinStreak: 3, gamesPlayed: 3 }), held: new Set() },
     ]);
     expect(out.map((u) => `${u.playerId}:${u.achievementId}`)).toEqual(["a:first_win", "a:hat_trick", "b:regular"]);
+  });
+
+  it("carries each definition's rewards: perfect_game gives its coins and one Gold card back (the item-reward seed)", () => {
+    expect(def("perfect_game")).toMatchObject({ rewardCoins: 100, rewardItemId: "card_back_gold", rewardQuantity: 1 });
+    const [perfect] = decideUnlocks([def("perfect_game")], [{ playerId: "a", figures: fig({ perfectGames: 1 }), held: new Set() }]);
+    expect(perfect).toEqual({ playerId: "a", achievementId: "perfect_game", rewardCoins: 100, rewardItemId: "card_back_gold", rewardQuantity: 1 });
+    const [coinsOnly] = decideUnlocks([def("first_win")], [{ playerId: "a", figures: fig({ gamesWon: 1 }), held: new Set() }]);
+    expect(coinsOnly).toMatchObject({ rewardItemId: null, rewardQuantity: 0 });
+  });
+
+  it("an item reward with quantity 0 (or a quantity without an item) is no item reward", () => {
+    expect(rewardItemOf({ rewardItemId: "card_back_gold", rewardQuantity: 0 })).toEqual({ rewardItemId: null, rewardQuantity: 0 });
+    expect(rewardItemOf({ rewardItemId: null, rewardQuantity: 3 })).toEqual({ rewardItemId: null, rewardQuantity: 0 });
+    expect(unlockOf({ ...def("regular"), rewardItemId: "emote_pack_1", rewardQuantity: 2 }, "p")).toMatchObject({ rewardItemId: "emote_pack_1", rewardQuantity: 2 });
   });
 });
 

@@ -33,6 +33,9 @@ export type ConditionKind = AchievementCondition["kind"];
 /** What an unlock gives: coins from the `rewards` account (0: none). */
 export const achievementRewardSchema = z.object({ coins: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 
+/** The most of one item an achievement may give (`achievements_reward_item_check`). */
+export const MAX_REWARD_QUANTITY = 1_000_000;
+
 /** An achievement definition. */
 export interface AchievementDefinition {
   readonly id: string;
@@ -40,6 +43,10 @@ export interface AchievementDefinition {
   readonly description: string;
   readonly condition: AchievementCondition;
   readonly rewardCoins: number;
+  /** The catalogue item given on unlock (null: none). */
+  readonly rewardItemId: string | null;
+  /** How many of `rewardItemId` (0 when none). */
+  readonly rewardQuantity: number;
   /** A disabled definition is listed but never unlocked. */
   readonly enabled: boolean;
 }
@@ -104,6 +111,19 @@ export interface DecidedUnlock {
   readonly playerId: string;
   readonly achievementId: string;
   readonly rewardCoins: number;
+  /** The item reward (null: none) and its quantity (0 when none). */
+  readonly rewardItemId: string | null;
+  readonly rewardQuantity: number;
+}
+
+/** A definition's item reward, normalised: an item with a quantity >= 1, or null and 0. */
+export function rewardItemOf(definition: Pick<AchievementDefinition, "rewardItemId" | "rewardQuantity">): { rewardItemId: string | null; rewardQuantity: number } {
+  return definition.rewardItemId !== null && definition.rewardQuantity > 0 ? { rewardItemId: definition.rewardItemId, rewardQuantity: definition.rewardQuantity } : { rewardItemId: null, rewardQuantity: 0 };
+}
+
+/** The unlock of `definition` for a player, carrying its rewards. */
+export function unlockOf(definition: AchievementDefinition, playerId: string): DecidedUnlock {
+  return { playerId, achievementId: definition.id, rewardCoins: definition.rewardCoins, ...rewardItemOf(definition) };
 }
 
 /**
@@ -119,7 +139,7 @@ export function decideUnlocks(
   const ordered = [...players].sort((a, b) => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0));
   for (const p of ordered) {
     for (const d of defs) {
-      if (!p.held.has(d.id) && progressOf(d.condition, p.figures).met) out.push({ playerId: p.playerId, achievementId: d.id, rewardCoins: d.rewardCoins });
+      if (!p.held.has(d.id) && progressOf(d.condition, p.figures).met) out.push(unlockOf(d, p.playerId));
     }
   }
   return out;

@@ -60,8 +60,19 @@ export const SEASON_EVENT_PAYLOADS = {
     })
     .describe("A ledger transaction committed: its two postings, which sum to 0"),
   ACHIEVEMENT_UNLOCKED: z
-    .object({ _v: v1, achievementId: z.string(), source: z.enum(["game", "admin", "service"]), gameId: uuid.nullable(), rewardCoins: count, transactionId: uuid.nullable() })
-    .describe("A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none"),
+    .object({
+      _v: v1,
+      achievementId: z.string(),
+      source: z.enum(["game", "admin", "service"]),
+      gameId: uuid.nullable(),
+      rewardCoins: count,
+      transactionId: uuid.nullable(),
+      rewardItemId: z.string().nullable().optional(),
+      rewardQuantity: count.optional(),
+    })
+    .describe(
+      "A player unlocked an achievement (by a finished game, or explicitly); `transactionId` is its coin reward, null when none; `rewardItemId` and `rewardQuantity` its item reward (null and 0 when none; absent on rows written before item rewards), added to the inventory just before (`ITEM_ADDED`, `INVENTORY_UPDATED`)",
+    ),
   COSMETIC_UNLOCKED: z
     .object({ _v: v1, cosmeticId: z.string(), source: z.enum(["purchase", "claim", "founder", "grant"]), priceCoins: count, transactionId: uuid.nullable() })
     .describe("A player came to own a cosmetic (bought, claimed free, or granted); `transactionId` is the purchase, null when nothing was paid"),
@@ -79,8 +90,18 @@ export const SEASON_EVENT_PAYLOADS = {
     .object({ _v: v1, gameId: uuid, seat: z.number().int().min(0).max(9), reason: z.enum(["left", "disconnected"]) })
     .describe("A person left their seat (a leave, `POST /api/games/leave`, or the end of the reconnection window)"),
   LEADERBOARD_UPDATED: z
-    .object({ _v: v1, gameId: uuid, tier: z.enum(["all_time", "season", "rating"]), season: z.number().int().min(0), delta: z.number().int(), totalAfter: z.number().int() })
-    .describe("A finished game changed a player's ladder entry in one tier (same transaction as the completion)"),
+    .object({
+      _v: v1,
+      gameId: uuid.nullable(),
+      tier: z.enum(["all_time", "season", "rating"]),
+      season: z.number().int().min(0),
+      delta: z.number().int(),
+      totalAfter: z.number().int(),
+      actionId: z.string().optional(),
+    })
+    .describe(
+      "A finished game (`gameId`) or a verified score submission from outside a game (`gameId` null, its `actionId`; `POST /api/ladder/scores`) changed a player's ladder entry in one tier (same transaction as the ladder write)",
+    ),
   LEADERBOARD_RESET: z
     .object({ _v: v1, endedSeason: count, openedSeason: count, trigger: z.enum(["schedule", "admin"]), scheduledFor: z.iso.datetime().nullable(), standings: count })
     .describe("A season ended (on its schedule, or by an admin reset): its tier archived, `standings` final entries snapshotted, the next season opened"),

@@ -113,6 +113,12 @@ describe.each(testBackends())("achievements over HTTP on $name", (backend) => {
     expect((await req("PUT", "/api/admin/achievements/beta_tester", { token: admin, body: def })).status).toBe(200);
     expectProblem(await req("PUT", "/api/admin/achievements/beta_tester", { token: admin, body: { ...def, condition: { kind: "games_played", atLeast: 0 } } }), 400, "validation/failed");
     expectProblem(await req("PUT", "/api/admin/achievements/beta_tester", { token: bob.token, body: def }), 403, "auth/forbidden");
+    // An item reward must name a catalogue item (422, nothing changed); a known one is stored.
+    expectProblem(await req("PUT", "/api/admin/achievements/beta_tester", { token: admin, body: { ...def, rewardItemId: "no_such_item" } }), 422, "inventory/unknown_item");
+    expect(field((await req("GET", "/api/achievements/beta_tester")).json, "data")).toMatchObject({ rewardItemId: null, rewardQuantity: 0 });
+    const withItem = await req("PUT", "/api/admin/achievements/beta_tester", { token: admin, body: { ...def, rewardItemId: "emote_pack_1" } });
+    expect(field(withItem.json, "data")).toMatchObject({ rewardItemId: "emote_pack_1", rewardQuantity: 1 });
+    expect((await req("PUT", "/api/admin/achievements/beta_tester", { token: admin, body: def })).status).toBe(200);
     const body = { playerId: bob.playerId, achievementId: "beta_tester" };
     const first = await req("POST", "/api/service/achievements/unlock", { body, headers: { "x-service-key": SERVICE_KEY } });
     expect(first.status).toBe(201);

@@ -44,7 +44,7 @@ describe.each(testBackends())("cosmetics over HTTP on $name", (backend) => {
 
   it("lists the catalogue (ownership with a token); one by id; unknown is not_found", async () => {
     const anon = await req("GET", "/api/cosmetics");
-    expect(field(anon.json, "data", "length")).toBe(7);
+    expect(field(anon.json, "data", "length")).toBe(8);
     expect(field(anon.json, "data", 0, "owned")).toBeNull();
     const one = await req("GET", "/api/cosmetics/midnight_back");
     expect(field(one.json, "data")).toMatchObject({ id: "midnight_back", kind: "card_back", priceCoins: 40, availability: "shop", requiredAchievementId: null });

@@ -5,7 +5,7 @@
  * Games unlock achievements by themselves, in the completion transaction (db/achievements.ts).
  */
 import { z } from "zod";
-import { achievementConditionSchema } from "../../season/achievements.js";
+import { achievementConditionSchema, MAX_REWARD_QUANTITY } from "../../season/achievements.js";
 import { fail, jsonRoute, none, ok } from "../route.js";
 import { uuid } from "../schemas.js";
 import type { RouteDeps } from "./deps.js";
@@ -19,6 +19,8 @@ export const achievementSchema = z.object({
   description: z.string(),
   condition: achievementConditionSchema,
   rewardCoins: z.number().int().min(0).describe("Coins paid from the rewards account on unlock"),
+  rewardItemId: z.string().nullable().describe("The catalogue item added to the player's inventory on unlock; null when none"),
+  rewardQuantity: z.number().int().min(0).describe("How many of rewardItemId (0 when none)"),
   enabled: z.boolean().describe("A disabled achievement is listed but never unlocked"),
   progress: z
     .object({ current: z.number().int(), target: z.number().int(), met: z.boolean() })
@@ -33,6 +35,13 @@ export const achievementBody = z.object({
   description: z.string().trim().max(280),
   condition: achievementConditionSchema,
   rewardCoins: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  rewardItemId: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, "an item id such as card_back_gold")
+    .nullable()
+    .default(null)
+    .describe("A catalogue item given on unlock (null: none; unknown: 422 inventory/unknown_item)"),
+  rewardQuantity: z.number().int().min(1).max(MAX_REWARD_QUANTITY).default(1).describe("How many of rewardItemId (ignored, stored as 0, without an item)"),
   enabled: z.boolean().default(true),
 });
 
@@ -115,7 +124,7 @@ export function achievementRoutes(deps: RouteDeps) {
     tags: ["achievements", "admin"],
     access: "admin",
     group: "admin",
-    errors: [],
+    errors: ["inventory/unknown_item"],
     status: 201,
     params: z.object({ id: achievementId }),
     query: none,
@@ -123,6 +132,7 @@ export function achievementRoutes(deps: RouteDeps) {
     response: achievementSchema.omit({ progress: true, unlockedAt: true }),
     async handler({ params, body }) {
       const r = await deps.season.putAchievement({ id: params.id, ...body });
+      if (!r.ok) return fail(r.code, r.detail);
       return ok(r.definition, { status: r.created ? 201 : 200 });
     },
   });

@@ -76,7 +76,7 @@ export function inventoryRoutes(deps: RouteDeps) {
       method: "post",
       path: `/api/inventory/${kind}`,
       summary: kind === "add" ? "Add items to a player's inventory (admin; If-Match required)" : "Remove items from the caller's inventory (or, for an admin, any player's; If-Match required)",
-      description: `Send If-Match with the ETag of GET /api/inventory. A stale version is 412 inventory/version_conflict; a missing If-Match is 428. Events: ${kind === "add" ? "ITEM_ADDED" : "ITEM_REMOVED"}, INVENTORY_UPDATED.`,
+      description: `Send If-Match with the ETag of GET /api/inventory. A stale version is 412 inventory/version_conflict; a missing If-Match is 428. Events: ${kind === "add" ? "ITEM_ADDED, INVENTORY_UPDATED, and COSMETIC_UNLOCKED when the item confers a cosmetic the player did not own (granted with it)" : "ITEM_REMOVED, INVENTORY_UPDATED"}.`,
       tags: ["inventory"],
       access: kind === "add" ? "admin" : "player",
       group: "write",
