@@ -16,6 +16,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { achievements, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
@@ -166,29 +167,41 @@ async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonl
   return { figures, held };
 }
 
-/** Each player's unlocked achievement ids with their times. */
-async function heldBy(db: Reader, playerIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
-  const out = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
-  if (playerIds.length === 0) return out;
-  const rows = await db
-    .select({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId, unlockedAt: playerAchievements.unlockedAt })
-    .from(playerAchievements)
-    .where(inArray(playerAchievements.playerId, [...playerIds]));
-  for (const r of rows) out.get(r.playerId)?.set(r.achievementId, r.unlockedAt);
-  return out;
-}
+/**
+ * Every definition with one player's unlock time and figures, in one statement prepared once
+ * per database handle (a hot read: `GET /api/achievements`).
+ */
+const achievementsForQuery = preparedPerDatabase((db) => {
+  const playerId = sql.placeholder("playerId");
+  const f = db
+    .select(figureColumns)
+    .from(players)
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
+    .where(eq(players.id, playerId))
+    .as("f");
+  return db
+    .select({
+      definition: achievements,
+      unlockedAt: playerAchievements.unlockedAt,
+      figures: { gamesPlayed: f.gamesPlayed, gamesWon: f.gamesWon, highestScore: f.highestScore, longestWinStreak: f.longestWinStreak, perfectGames: f.perfectGames, exactZeroBids: f.exactZeroBids },
+    })
+    .from(achievements)
+    .leftJoin(playerAchievements, and(eq(playerAchievements.achievementId, achievements.id), eq(playerAchievements.playerId, playerId)))
+    .leftJoin(f, sql`true`)
+    .orderBy(asc(achievements.id))
+    .prepare("season_achievements_for");
+});
 
 /** Definitions with `playerId`'s progress (null player: no progress). */
 export async function achievementsFor(db: Database, playerId: string | null): Promise<AchievementView[]> {
-  const defs = await listAchievements(db);
-  if (playerId === null) return defs.map((d) => ({ ...d, progress: null, unlockedAt: null }));
-  const [figures, held] = await Promise.all([figuresOf(db, [playerId]), heldBy(db, [playerId])]);
-  const f = figures.get(playerId) ?? NO_FIGURES;
-  const h = held.get(playerId) ?? new Map<string, Date>();
-  return defs.map((d) => {
-    const at = h.get(d.id);
-    const progress = progressOf(d.condition, f);
-    return { ...d, progress: at !== undefined ? { ...progress, current: progress.target, met: true } : progress, unlockedAt: at?.toISOString() ?? null };
+  if (playerId === null) return (await listAchievements(db)).map((d) => ({ ...d, progress: null, unlockedAt: null }));
+  const rows = await achievementsForQuery(db).execute({ playerId });
+  return rows.map((r) => {
+    const d = toDefinition(r.definition);
+    const at = r.unlockedAt;
+    const progress = progressOf(d.condition, r.figures === null ? NO_FIGURES : toFigures(r.figures));
+    return { ...d, progress: at !== null ? { ...progress, current: progress.target, met: true } : progress, unlockedAt: at?.toISOString() ?? null };
   });
 }
 
