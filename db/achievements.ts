@@ -17,6 +17,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { grantItemsIn } from "./inventory.js";
@@ -144,50 +145,84 @@ export async function figuresOf(db: Reader, playerIds: readonly string[]): Promi
   return out;
 }
 
-/** Figures and unlocked ids of several players in one query (the completion's hot path). */
-async function figuresAndHeld(db: Reader, playerIds: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Map<string, Date>> }> {
-  const rows = await db
+/**
+ * The completion's hot path in one statement: adds the game's achievement counters of `humans`
+ * (one multi-row upsert, rows in player-id order: the lock order) and reads back each player's
+ * figures and unlocked ids. The counters come from the upsert's RETURNING (the statement's own
+ * snapshot does not see its CTE's writes); the lifetime stats were written earlier in the
+ * transaction by the built-in participant.
+ */
+async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Set<string>> }> {
+  const counted = tx.$with("counted").as(
+    tx
+      .insert(playerAchievementStats)
+      .values(
+        humans.map((playerId) => {
+          const g = gameFiguresOf(game.summary, playerId);
+          return { playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids };
+        }),
+      )
+      .onConflictDoUpdate({
+        target: playerAchievementStats.playerId,
+        set: { perfectGames: sql`${playerAchievementStats.perfectGames} + excluded.perfect_games`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + excluded.exact_zero_bids` },
+      })
+      .returning({ playerId: playerAchievementStats.playerId, perfectGames: playerAchievementStats.perfectGames, exactZeroBids: playerAchievementStats.exactZeroBids }),
+  );
+  const rows = await tx
+    .with(counted)
     .select({
       ...figureColumns,
+      perfectGames: counted.perfectGames,
+      exactZeroBids: counted.exactZeroBids,
       held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
     })
     .from(players)
-    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
-    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
-    .where(inArray(players.id, [...playerIds]));
-  const figures = new Map<string, PlayerFigures>(playerIds.map((id) => [id, NO_FIGURES]));
-  const held = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
-  const epoch = new Date(0);
+    .innerJoin(counted, eq(counted.playerId, players.id))
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id));
+  const figures = new Map<string, PlayerFigures>(humans.map((id) => [id, NO_FIGURES]));
+  const held = new Map<string, Set<string>>(humans.map((id) => [id, new Set()]));
   for (const r of rows) {
     figures.set(r.playerId, toFigures(r));
-    held.set(r.playerId, new Map((r.held ?? []).map((id) => [id, epoch])));
+    held.set(r.playerId, new Set(r.held ?? []));
   }
   return { figures, held };
 }
 
-/** Each player's unlocked achievement ids with their times. */
-async function heldBy(db: Reader, playerIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
-  const out = new Map<string, Map<string, Date>>(playerIds.map((id) => [id, new Map()]));
-  if (playerIds.length === 0) return out;
-  const rows = await db
-    .select({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId, unlockedAt: playerAchievements.unlockedAt })
-    .from(playerAchievements)
-    .where(inArray(playerAchievements.playerId, [...playerIds]));
-  for (const r of rows) out.get(r.playerId)?.set(r.achievementId, r.unlockedAt);
-  return out;
-}
+/**
+ * Every definition with one player's unlock time and figures, in one statement prepared once
+ * per database handle (a hot read: `GET /api/achievements`).
+ */
+const achievementsForQuery = preparedPerDatabase((db) => {
+  const playerId = sql.placeholder("playerId");
+  const f = db
+    .select(figureColumns)
+    .from(players)
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
+    .where(eq(players.id, playerId))
+    .as("f");
+  return db
+    .select({
+      definition: achievements,
+      unlockedAt: playerAchievements.unlockedAt,
+      figures: { gamesPlayed: f.gamesPlayed, gamesWon: f.gamesWon, highestScore: f.highestScore, longestWinStreak: f.longestWinStreak, perfectGames: f.perfectGames, exactZeroBids: f.exactZeroBids },
+    })
+    .from(achievements)
+    .leftJoin(playerAchievements, and(eq(playerAchievements.achievementId, achievements.id), eq(playerAchievements.playerId, playerId)))
+    .leftJoin(f, sql`true`)
+    .orderBy(asc(achievements.id))
+    .prepare("season_achievements_for");
+});
 
 /** Definitions with `playerId`'s progress (null player: no progress). */
 export async function achievementsFor(db: Database, playerId: string | null): Promise<AchievementView[]> {
-  const defs = await listAchievements(db);
-  if (playerId === null) return defs.map((d) => ({ ...d, progress: null, unlockedAt: null }));
-  const [figures, held] = await Promise.all([figuresOf(db, [playerId]), heldBy(db, [playerId])]);
-  const f = figures.get(playerId) ?? NO_FIGURES;
-  const h = held.get(playerId) ?? new Map<string, Date>();
-  return defs.map((d) => {
-    const at = h.get(d.id);
-    const progress = progressOf(d.condition, f);
-    return { ...d, progress: at !== undefined ? { ...progress, current: progress.target, met: true } : progress, unlockedAt: at?.toISOString() ?? null };
+  if (playerId === null) return (await listAchievements(db)).map((d) => ({ ...d, progress: null, unlockedAt: null }));
+  const rows = await achievementsForQuery(db).execute({ playerId });
+  return rows.map((r) => {
+    const d = toDefinition(r.definition);
+    const at = r.unlockedAt;
+    const progress = progressOf(d.condition, r.figures === null ? NO_FIGURES : toFigures(r.figures));
+    return { ...d, progress: at !== null ? { ...progress, current: progress.target, met: true } : progress, unlockedAt: at?.toISOString() ?? null };
   });
 }
 
@@ -274,25 +309,13 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
 export async function unlockForGame(tx: Transaction, game: FinishedGame): Promise<Unlock[]> {
   const humans = [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
   if (humans.length === 0) return [];
-  // One multi-row upsert, rows in player-id order (the lock order).
-  await tx
-    .insert(playerAchievementStats)
-    .values(
-      humans.map((playerId) => {
-        const g = gameFiguresOf(game.summary, playerId);
-        return { playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids };
-      }),
-    )
-    .onConflictDoUpdate({
-      target: playerAchievementStats.playerId,
-      set: { perfectGames: sql`${playerAchievementStats.perfectGames} + excluded.perfect_games`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + excluded.exact_zero_bids` },
-    });
-  const defs = (await listAchievements(tx)).filter((d) => d.enabled && d.condition.kind !== "manual");
+  // Both statements are sent together: one round trip when nothing unlocks.
+  const [all, { figures, held }] = await Promise.all([listAchievements(tx), countAndRead(tx, game, humans)]);
+  const defs = all.filter((d) => d.enabled && d.condition.kind !== "manual");
   if (defs.length === 0) return [];
-  const { figures, held } = await figuresAndHeld(tx, humans);
   const decided = decideUnlocks(
     defs,
-    humans.map((playerId) => ({ playerId, figures: figures.get(playerId) ?? NO_FIGURES, held: new Set((held.get(playerId) ?? new Map()).keys()) })),
+    humans.map((playerId) => ({ playerId, figures: figures.get(playerId) ?? NO_FIGURES, held: held.get(playerId) ?? new Set<string>() })),
   );
   if (decided.length === 0) return [];
   return recordUnlocks(tx, decided, { kind: "game", gameId: game.gameId }, new Map(defs.map((d) => [d.id, d.name])));

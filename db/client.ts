@@ -85,7 +85,7 @@ export async function createDatabase(opts: CreateDatabaseOptions = {}): Promise<
       // Notices (e.g. "schema already exists, skipping") are not errors; keep them off stdout.
       onnotice: () => undefined,
     });
-    driver = { kind: "postgres", db: drizzlePostgres({ client, schema }), client, url: opts.url };
+    driver = { kind: "postgres", db: drizzlePostgres({ client: preparedStatements(client), schema }), client, url: opts.url };
   } else {
     const dir = opts.pgliteDir ?? DEFAULT_PGLITE_DIR;
     if (dir !== PGLITE_MEMORY && !dir.startsWith("memory://") && !existsSync(dir)) {
@@ -105,6 +105,51 @@ export async function createDatabase(opts: CreateDatabaseOptions = {}): Promise<
   };
   drivers.set(handle, driver);
   return handle;
+}
+
+/**
+ * Statements with more parameters than this run unnamed (parsed on every call) instead of
+ * being kept prepared on the connection: large one-off statements (a bulk insert of an unusual
+ * size) would only fill the connection's statement cache.
+ */
+export const MAX_PREPARED_PARAMETERS = 256;
+
+/** The postgres.js calls that hand a transaction-scoped client to a callback. */
+const SCOPED = new Set<PropertyKey>(["begin", "savepoint"]);
+
+/**
+ * A postgres.js client whose every statement is a named prepared statement (up to
+ * {@link MAX_PREPARED_PARAMETERS} parameters), in transactions and savepoints too.
+ *
+ * Why: Drizzle sends its queries through `sql.unsafe(text, params, { prepare: false })` unless
+ * the query was made with `.prepare(name)`. postgres.js then runs an unnamed statement with
+ * parameters as Parse/Describe, waits for the parameter types, then Bind/Execute: two round
+ * trips per statement. A named statement is described once per connection; every later call
+ * is one Bind/Execute: one round trip. postgres.js keeps the statements per connection and
+ * re-prepares one that a schema change invalidated; a connection (and its cache) is replaced
+ * after `max_lifetime` (30 to 60 minutes by default). This needs a session-level connection
+ * to PostgreSQL (no transaction-pooling pgbouncer in between), which is how PZO connects.
+ */
+export function preparedStatements<S extends postgres.Sql>(sql: S): S {
+  return new Proxy(sql, {
+    get(target, prop) {
+      if (prop === "unsafe") {
+        const unsafe = (text: string, params?: Parameters<S["unsafe"]>[1], options?: postgres.UnsafeQueryOptions): ReturnType<S["unsafe"]> =>
+          target.unsafe(text, params, { ...options, prepare: (params?.length ?? 0) <= MAX_PREPARED_PARAMETERS }) as ReturnType<S["unsafe"]>;
+        return unsafe;
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      if (SCOPED.has(prop) && typeof value === "function") {
+        // begin(cb) / begin(options, cb), savepoint(cb) / savepoint(name, cb): wrap the scoped client.
+        return (...args: unknown[]): unknown => {
+          const cb = args.pop();
+          if (typeof cb !== "function") return Reflect.apply(value, target, [...args, cb]);
+          return Reflect.apply(value, target, [...args, (inner: postgres.Sql) => Reflect.apply(cb, undefined, [preparedStatements(inner)]) as unknown]);
+        };
+      }
+      return value;
+    },
+  });
 }
 
 /** Arbitrary but fixed key of the advisory lock that serializes migrations across processes. */

@@ -11,6 +11,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { cosmetics, equippedCosmetics, playerAchievements, playerCosmetics } from "./schema/index.js";
@@ -66,13 +67,28 @@ async function ownedBy(db: Reader, playerId: string): Promise<Map<string, Cosmet
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/**
+ * The catalogue with one player's ownership and equipment, in one statement prepared once per
+ * database handle (a hot read: `GET /api/cosmetics`).
+ */
+const catalogueForQuery = preparedPerDatabase((db) => {
+  const playerId = sql.placeholder("playerId");
+  return db
+    .select({
+      ...columns,
+      owned: sql<boolean>`(${playerCosmetics.playerId} IS NOT NULL)`,
+      equipped: sql<boolean>`EXISTS (SELECT 1 FROM ${equippedCosmetics} WHERE ${equippedCosmetics.playerId} = ${playerId} AND ${equippedCosmetics.cosmeticId} = ${cosmetics.id})`,
+    })
+    .from(cosmetics)
+    .leftJoin(playerCosmetics, and(eq(playerCosmetics.cosmeticId, cosmetics.id), eq(playerCosmetics.playerId, playerId)))
+    .orderBy(asc(cosmetics.id))
+    .prepare("season_cosmetics_for");
+});
+
 /** The catalogue with `playerId`'s ownership and equipment (null player: both null). */
 export async function cosmeticsFor(db: Database, playerId: string | null): Promise<CosmeticView[]> {
-  const all = await listCosmetics(db);
-  if (playerId === null) return all.map((c) => ({ ...c, owned: null, equipped: null }));
-  const [owned, equipped] = await Promise.all([ownedBy(db, playerId), equippedOf(db, playerId)]);
-  const worn = new Set(Object.values(equipped));
-  return all.map((c) => ({ ...c, owned: owned.has(c.id), equipped: worn.has(c.id) }));
+  if (playerId === null) return (await listCosmetics(db)).map((c) => ({ ...c, owned: null, equipped: null }));
+  return catalogueForQuery(db).execute({ playerId });
 }
 
 /** The outcome of {@link unlockCosmetic}. */

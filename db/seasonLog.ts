@@ -49,6 +49,31 @@ export async function appendSeasonEvents(tx: Transaction, events: readonly NewSe
   return rows.map((r) => r.seq);
 }
 
+/** The rows a raw statement returned: postgres.js answers an array, PGlite `{ rows }`. */
+function returnedRows(result: unknown): unknown[] {
+  if (Array.isArray(result)) return result;
+  if (typeof result === "object" && result !== null && "rows" in result && Array.isArray(result.rows)) return result.rows;
+  throw new Error("season log: the driver returned no rows array");
+}
+
+/**
+ * Appends the events a query selects, in the caller's transaction, in one round trip on
+ * PostgreSQL: the append lock and an `INSERT ... SELECT` are sent together, so the events are
+ * never read into the process first. `select` yields the columns `type`, `player_id` and
+ * `payload` in that order (rows get `seq` in the select's order); the caller answers for the
+ * payloads matching their zod schemas (src/season/events.ts). Returns the new `seq` values.
+ */
+export async function appendSeasonEventsSelected(tx: Transaction, select: SQL): Promise<number[]> {
+  const column = (c: { readonly name: string }) => sql.identifier(c.name);
+  const [, result] = await Promise.all([
+    tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${APPEND_LOCK_KEY})`),
+    tx.execute(
+      sql`INSERT INTO ${seasonEvents} (${column(seasonEvents.type)}, ${column(seasonEvents.playerId)}, ${column(seasonEvents.payload)}) ${select} RETURNING ${column(seasonEvents.seq)}`,
+    ),
+  ]);
+  return returnedRows(result).map((r) => Number(typeof r === "object" && r !== null && "seq" in r ? r.seq : NaN));
+}
+
 /** The transactions (virtual transaction ids) holding the append lock now. */
 async function appendersNow(db: Database): Promise<Set<string>> {
   const rows = await db
