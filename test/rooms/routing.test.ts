@@ -19,7 +19,7 @@ import { TableState } from "../../src/shared/schema/TableState.js";
 import { getListing } from "../../db/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
 import { testBackends, type TestDatabase } from "../support/db.js";
-import { openTestRedis } from "../support/redis.js";
+import { claimRedisDatabase } from "../support/redis.js";
 import { startFlyProxy, type FlyProxy } from "../support/flyProxy.js";
 import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
 import { waitUntil } from "./recorder.js";
@@ -36,22 +36,6 @@ const statsSchema = z.object({ processId: z.string(), roomIds: z.array(z.string(
 async function roomIdsOf(server: ServerProcess): Promise<readonly string[]> {
   const response = await fetch(`${server.httpUrl}/stats`);
   return statsSchema.parse(await response.json()).roomIds;
-}
-
-/**
- * Colyseus keeps its room listings and process registry in Redis without a key prefix, so two
- * suites sharing one Redis database could place rooms on each other's processes. Each run gets
- * a database number of its own (Colyseus removes its own keys at graceful shutdown; the test's
- * prefixed keys are deleted from that database afterwards).
- */
-function redisDatabase(): number {
-  return 1 + Math.floor(Math.random() * 15);
-}
-
-function redisUrlFor(url: string, db: number): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${db}`;
-  return parsed.toString();
 }
 
 /** Runs `task` over `items`, at most `width` at a time; collects each outcome. */
@@ -90,16 +74,17 @@ async function deploy(mode: Mode): Promise<Deployment> {
   const postgres = testBackends().find((b) => b.name === "postgres");
   if (postgres === undefined) throw new Error("no PostgreSQL backend");
   const db = await postgres.create();
-  const redisDb = redisDatabase();
-  const testRedis = await openTestRedis({ db: redisDb });
+  // Colyseus keeps its room listings and process registry in Redis without a key prefix: a
+  // database of its own keeps other runs' processes and rooms out of this deployment.
+  const redisDb = await claimRedisDatabase();
   const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-route-a-")), mkdtempSync(path.join(tmpdir(), "pzo-route-b-"))] as const;
   const [portA, portB] = [await freePort(), await freePort()];
   const common = {
     DATABASE_URL: db.url ?? "",
-    REDIS_URL: redisUrlFor(redisUrl ?? "", redisDb),
-    REDIS_PREFIX: testRedis.prefix,
+    REDIS_URL: redisDb.url,
     JWT_SECRET: "route-test-secret-route-test-secret-0123456789",
     BOT_MOVE_DELAY_MS: "0",
+    BOT_HUMAN_DELAY_MS: "0",
     RESTORE_GAMES: "false",
     RATE_LIMIT_AUTH: "100000/60",
     RATE_LIMIT_READ: "100000/60",
@@ -130,7 +115,7 @@ async function deploy(mode: Mode): Promise<Deployment> {
       await proxy.close();
       await a.stop();
       await b.stop();
-      await testRedis.cleanup();
+      await redisDb.release();
       await db.close();
       for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
     },
