@@ -56,6 +56,9 @@ async function pooled<T, R>(items: readonly T[], width: number, task: (item: T, 
   return results;
 }
 
+/** How many times `server` logged that it served an upgrade for a room elsewhere locally. */
+const localFallbacks = (server: ServerProcess): number => server.output().split("\n").filter((line) => line.includes("room routing: host not found")).length;
+
 const failures = <R>(results: readonly PromiseSettledResult<R>[]): string[] =>
   results.flatMap((r) => (r.status === "rejected" ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
 
@@ -215,7 +218,10 @@ async function exercise(mode: Mode): Promise<void> {
     rejoinsById: `${rejoins.length - failures(rejoins).length}/20`,
     lobbies: `${lobbies.length - failures(lobbies).length}/4`,
     replays: `${replays.length - failures(replays).length}/4`,
-    quickPlay: `${quick.length - failures(quick).length}/12`,
+    quickPlaySeated: `${quick.length - failures(quick).length}/12`,
+    quickPlayRefused: failures(quick).length,
+    // Upgrades for a room elsewhere that were served locally after every registry lookup failed.
+    localFallbacks: localFallbacks(d.a) + localFallbacks(d.b),
     tablesOnA: split.onA,
     tablesOnB: split.onB,
     proxy: d.proxy.counts,
