@@ -143,8 +143,16 @@ async function seated(room: { readonly state: TableState }, playerId: string): P
 }
 
 async function exercise(mode: Mode): Promise<void> {
+  const phasesMs: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
   const d = await deploy(mode);
   cleanups.push(() => d.stop());
+  phase("deploy");
   const creators = await Promise.all([0, 1, 2, 3].map((i) => guest(d.proxy, `Creator${i}`)));
 
   // 40 creates through the one address.
@@ -157,6 +165,7 @@ async function exercise(mode: Mode): Promise<void> {
   });
   const rooms = created.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const [onA, onB] = [await roomIdsOf(d.a), await roomIdsOf(d.b)];
+  phase("creates");
   const split = { onA: rooms.filter((r) => onA.includes(r.roomId)).length, onB: rooms.filter((r) => onB.includes(r.roomId)).length };
 
   // 20 joins by code, then 20 rejoins by id (a consented leave, then joinById).
@@ -171,6 +180,7 @@ async function exercise(mode: Mode): Promise<void> {
     await seated(room, coder.playerId);
     return room;
   });
+  phase("joinsByCode");
   const rejoins = await pooled(byCode, 8, async (joined, i) => {
     const coder = coders[i];
     if (joined.status !== "fulfilled" || coder === undefined) throw new Error("nothing to rejoin");
@@ -180,6 +190,7 @@ async function exercise(mode: Mode): Promise<void> {
     return room;
   });
 
+  phase("rejoins");
   // Lobbies, a finished game and its replays, the SSE stream.
   const lobbies = await pooled([0, 1, 2, 3], 4, async (i) => {
     const lobby: Room = await (creators[i]?.client ?? new Client(d.proxy.url)).create("lobby");
@@ -195,6 +206,7 @@ async function exercise(mode: Mode): Promise<void> {
     policy: smartPolicy,
   });
   const outcome = await game.done;
+  phase("lobbiesAndGame");
   expect(outcome.completed).toBe(true);
   const replays = await pooled([0, 1, 2, 3], 4, async (i) => {
     const replay: Room = await (creators[i]?.client ?? new Client(d.proxy.url)).create("replay", { gameId: outcome.gameId, speed: 1000 });
@@ -208,6 +220,7 @@ async function exercise(mode: Mode): Promise<void> {
     await seated(room, q.playerId);
     return room;
   });
+  phase("replaysAndQuickPlay");
   const sse = await fetch(`${d.proxy.httpUrl}/api/ladder/stream`);
   const sseType = sse.headers.get("content-type");
   await sse.body?.cancel();
@@ -225,6 +238,7 @@ async function exercise(mode: Mode): Promise<void> {
     tablesOnA: split.onA,
     tablesOnB: split.onB,
     proxy: d.proxy.counts,
+    phasesMs,
   };
   console.log(`[routing ${mode}] ${JSON.stringify(figures)}`);
   expect(failures(created)).toEqual([]);
