@@ -100,8 +100,11 @@ async function deploy(mode: Mode): Promise<Deployment> {
   };
   const routing = (machineId: string, port: number): Record<string, string> =>
     mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
-  const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) });
-  const b = await startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) });
+  // Both start at once (each registers its routing entry before it accepts rooms).
+  const [a, b] = await Promise.all([
+    startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) }),
+    startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) }),
+  ]);
   const proxy = await startFlyProxy({
     backends: [
       { machineId: "m-a", port: portA },
