@@ -101,10 +101,18 @@ async function deploy(mode: Mode): Promise<Deployment> {
   const routing = (machineId: string, port: number): Record<string, string> =>
     mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
   // Both start at once (each registers its routing entry before it accepts rooms).
-  const [a, b] = await Promise.all([
+  const started = await Promise.allSettled([
     startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) }),
     startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) }),
   ]);
+  const [a, b] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined));
+  if (a === undefined || b === undefined) {
+    // One did not start: stop the other, give the database back, report why.
+    await Promise.all([a?.kill(), b?.kill()]);
+    await redisDb.release();
+    await db.close();
+    throw started.find((s) => s.status === "rejected")?.reason;
+  }
   const proxy = await startFlyProxy({
     backends: [
       { machineId: "m-a", port: portA },
