@@ -64,6 +64,12 @@ const failures = <R>(results: readonly PromiseSettledResult<R>[]): string[] =>
 
 type Mode = "fly-replay" | "forward";
 
+/**
+ * Two processes compile and start at once, next to other suites on a busy machine (a start took
+ * over 60 s at a load average of 20 on 2 cores): a generous bound, not a figure.
+ */
+const START_TIMEOUT_MS = 180_000;
+
 interface Deployment {
   readonly db: TestDatabase;
   readonly a: ServerProcess;
@@ -102,8 +108,8 @@ async function deploy(mode: Mode): Promise<Deployment> {
     mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
   // Both start at once (each registers its routing entry before it accepts rooms).
   const started = await Promise.allSettled([
-    startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) }),
-    startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) }),
+    startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) }, START_TIMEOUT_MS),
+    startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) }, START_TIMEOUT_MS),
   ]);
   const [a, b] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined));
   if (a === undefined || b === undefined) {
@@ -274,9 +280,9 @@ async function exercise(mode: Mode): Promise<void> {
 describe.skipIf(!ready)(ready ? "room routing behind one address (PostgreSQL + Redis)" : "room routing (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
   it("fly-replay (default with FLY_MACHINE_ID): every create, join by code, rejoin by id, lobby and replay reaches its room", async () => {
     await exercise("fly-replay");
-  }, 300_000);
+  }, 420_000);
 
   it("forward (ROOM_ROUTING=forward, the proxy ignores fly-replay): the same, piped over the private network", async () => {
     await exercise("forward");
-  }, 300_000);
+  }, 420_000);
 });
