@@ -187,12 +187,15 @@ async function exercise(mode: Mode): Promise<void> {
 
   // 20 joins by code, then 20 rejoins by id (a consented leave, then joinById).
   const coders = await Promise.all(Array.from({ length: 20 }, (_, i) => guest(d.proxy, `Coder${i}`)));
+  // The codes are read first, one query after another: eight at once would open eight connections
+  // to a shared PostgreSQL that other suites may have filled ("too many clients").
+  const joinCodes: (string | undefined)[] = [];
+  for (const table of rooms.slice(0, coders.length)) joinCodes.push((await getListing(d.db.db, table.roomId as GameId))?.joinCode);
   const byCode = await pooled(coders, 8, async (coder, i) => {
     const table = rooms[i];
-    if (table === undefined) throw new Error("no table to join");
-    const listing = await getListing(d.db.db, table.roomId as GameId);
-    if (listing === null || listing === undefined) throw new Error("no listing");
-    const room = await coder.client.join<TableRoomLike>("table", { joinCode: listing.joinCode }, TableState);
+    const joinCode = joinCodes[i];
+    if (table === undefined || joinCode === undefined) throw new Error("no table or listing to join");
+    const room = await coder.client.join<TableRoomLike>("table", { joinCode }, TableState);
     expect(room.roomId).toBe(table.roomId);
     await seated(room, coder.playerId);
     return room;
