@@ -192,11 +192,14 @@ interface Cluster {
   readonly proxy: FlyProxy;
 }
 
+/** The join prober is one player holding up to 20 open tables it created: no per-player caps for it. */
+const PROBER_LIMITS_OFF = { TABLES_PER_PLAYER: "0", ROOM_CONNECTIONS_PER_PLAYER: "0" } as const;
+
 async function startCluster(mode: "fly-replay" | "forward", cpuProfDir: string | undefined, redisEnv: Readonly<Record<string, string>>): Promise<Cluster> {
   const env =
     (machineId: string) =>
     (port: number): Record<string, string> =>
-      mode === "fly-replay" ? { ...redisEnv, FLY_MACHINE_ID: machineId } : { ...redisEnv, ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
+      mode === "fly-replay" ? { ...redisEnv, ...PROBER_LIMITS_OFF, FLY_MACHINE_ID: machineId } : { ...redisEnv, ...PROBER_LIMITS_OFF, ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
   const a = await startServer(cpuProfDir, env("m-a"), true);
   const b = await startServer(undefined, env("m-b"), false);
   const proxy = await startFlyProxy({ backends: [{ machineId: "m-a", port: a.port }, { machineId: "m-b", port: b.port }], honourReplay: mode === "fly-replay" });
