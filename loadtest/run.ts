@@ -364,6 +364,7 @@ async function main(): Promise<number> {
   // The servers the harness starts get a Redis database of their own: Colyseus's presence and
   // driver keys carry no prefix, so other runs' processes on the same database would take rooms.
   const redisDb = parsed.data.url === undefined && hasEnv("REDIS_URL") ? await claimRedisDatabase() : null;
+  if (redisDb !== null) releaseRedisOnError = () => redisDb.release();
   const redisEnv: Record<string, string> = redisDb === null ? {} : { REDIS_URL: redisDb.url };
   const cluster = routing === undefined ? null : await startCluster(routing, parsed.data["server-cpu-prof"], redisEnv);
   const spawned = cluster?.servers[0] ?? (parsed.data.url === undefined ? await startServer(parsed.data["server-cpu-prof"], () => redisEnv) : null);
@@ -508,10 +509,14 @@ async function main(): Promise<number> {
   return lost === 0 && !timedOut && reports.length === workers ? 0 : 1;
 }
 
+/** Gives the claimed Redis database back when the run fails part way (set once it is claimed). */
+let releaseRedisOnError: (() => Promise<void>) | undefined;
+
 main().then(
   (code) => process.exit(code),
-  (err: unknown) => {
+  async (err: unknown) => {
     console.error(err);
+    await releaseRedisOnError?.().catch(() => undefined);
     process.exit(1);
   },
 );
