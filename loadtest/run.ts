@@ -17,7 +17,8 @@
  * that one client process's event loop does not dominate the figures. Each bot waits a random
  * think time before each move. Without `--url` it starts a server process itself
  * (src/app/main.ts with the pinned Node; PGlite in a temporary directory, or DATABASE_URL /
- * REDIS_URL from the environment) with the guest-login rate limit raised and the per-address room connection cap and
+ * REDIS_URL from the environment; with REDIS_URL its servers use a Redis logical database the run
+ * claims for itself and flushes at the end, test/support/redis.ts claimRedisDatabase) with the guest-login rate limit raised and the per-address room connection cap and
  * matchmaking budget off (ROOM_CONNECTIONS_PER_ADDRESS=0, MATCHMAKE_RATE_LIMIT=0) for the run: every client comes from one address. A server
  * given with `--url` needs the same (docs/OPERATIONS.md, Running bots and load).
  *
@@ -43,6 +44,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
+import { claimRedisDatabase } from "../test/support/redis.js";
 import { cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -190,11 +192,14 @@ interface Cluster {
   readonly proxy: FlyProxy;
 }
 
-async function startCluster(mode: "fly-replay" | "forward", cpuProfDir: string | undefined): Promise<Cluster> {
+/** The join prober is one player holding up to 20 open tables it created: no per-player caps for it. */
+const PROBER_LIMITS_OFF = { TABLES_PER_PLAYER: "0", ROOM_CONNECTIONS_PER_PLAYER: "0" } as const;
+
+async function startCluster(mode: "fly-replay" | "forward", cpuProfDir: string | undefined, redisEnv: Readonly<Record<string, string>>): Promise<Cluster> {
   const env =
     (machineId: string) =>
     (port: number): Record<string, string> =>
-      mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
+      mode === "fly-replay" ? { ...redisEnv, ...PROBER_LIMITS_OFF, FLY_MACHINE_ID: machineId } : { ...redisEnv, ...PROBER_LIMITS_OFF, ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
   const a = await startServer(cpuProfDir, env("m-a"), true);
   const b = await startServer(undefined, env("m-b"), false);
   const proxy = await startFlyProxy({ backends: [{ machineId: "m-a", port: a.port }, { machineId: "m-b", port: b.port }], honourReplay: mode === "fly-replay" });
@@ -351,13 +356,18 @@ async function main(): Promise<number> {
   const routing = parsed.data.routing;
   const hasEnv = (name: string): boolean => process.env[name] !== undefined && process.env[name] !== "";
   if (routing !== undefined && (parsed.data.url !== undefined || !hasEnv("DATABASE_URL") || !hasEnv("REDIS_URL"))) {
-    console.error("--routing starts two server processes itself: it needs DATABASE_URL and REDIS_URL (a Redis database of its own: Colyseus keys carry no prefix) and no --url");
+    console.error("--routing starts two server processes itself: it needs DATABASE_URL and REDIS_URL (it claims a Redis logical database of its own there: Colyseus keys carry no prefix) and no --url");
     return 2;
   }
 
   console.log(`load average at start (1/5/15 min): ${loadLine()} on ${availableParallelism()} cores`);
-  const cluster = routing === undefined ? null : await startCluster(routing, parsed.data["server-cpu-prof"]);
-  const spawned = cluster?.servers[0] ?? (parsed.data.url === undefined ? await startServer(parsed.data["server-cpu-prof"]) : null);
+  // The servers the harness starts get a Redis database of their own: Colyseus's presence and
+  // driver keys carry no prefix, so other runs' processes on the same database would take rooms.
+  const redisDb = parsed.data.url === undefined && hasEnv("REDIS_URL") ? await claimRedisDatabase() : null;
+  if (redisDb !== null) releaseRedisOnError = () => redisDb.release();
+  const redisEnv: Record<string, string> = redisDb === null ? {} : { REDIS_URL: redisDb.url };
+  const cluster = routing === undefined ? null : await startCluster(routing, parsed.data["server-cpu-prof"], redisEnv);
+  const spawned = cluster?.servers[0] ?? (parsed.data.url === undefined ? await startServer(parsed.data["server-cpu-prof"], () => redisEnv) : null);
   const endpoint = parsed.data.url ?? cluster?.proxy.url ?? spawned?.url ?? "";
   const http = httpBaseOf(endpoint);
   const statsHttps = cluster === null ? [http] : cluster.servers.map((s) => httpBaseOf(s.url));
@@ -495,13 +505,18 @@ async function main(): Promise<number> {
     rmSync(server.dataDir, { recursive: true, force: true });
   }
   await cluster?.proxy.close();
+  await redisDb?.release();
   return lost === 0 && !timedOut && reports.length === workers ? 0 : 1;
 }
 
+/** Gives the claimed Redis database back when the run fails part way (set once it is claimed). */
+let releaseRedisOnError: (() => Promise<void>) | undefined;
+
 main().then(
   (code) => process.exit(code),
-  (err: unknown) => {
+  async (err: unknown) => {
     console.error(err);
+    await releaseRedisOnError?.().catch(() => undefined);
     process.exit(1);
   },
 );

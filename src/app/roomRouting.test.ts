@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LocalPresence } from "@colyseus/core";
-import { createRoomRouter, decideRoute, parseAddress, roomIdOfPath, type RouteFacts } from "./roomRouting.js";
+import { createRoomRouter, decideRoute, hostProcessOf, joinPathOf, parseAddress, roomIdOfPath, type RouteFacts, type RouteFallback } from "./roomRouting.js";
 
 const facts = (over: Partial<RouteFacts>): RouteFacts => ({
   mode: "fly-replay",
@@ -16,6 +16,13 @@ describe("room routing", () => {
     expect(roomIdOfPath("/p1/0f8a-room")).toBe("0f8a-room");
     expect(roomIdOfPath("/")).toBeNull();
     expect(roomIdOfPath("/matchmake")).toBeNull();
+    expect(joinPathOf("/p1/0f8a-room")).toEqual({ processId: "p1", roomId: "0f8a-room" });
+    expect(joinPathOf("/matchmake")).toBeNull();
+  });
+
+  it("the host is the process the listing names, else the one the join path names", () => {
+    expect(hostProcessOf("p-listed", "p-path")).toBe("p-listed");
+    expect(hostProcessOf(null, "p-path")).toBe("p-path");
   });
 
   it("decideRoute: replays or forwards only a room hosted by another, reachable process; never twice", () => {
@@ -41,6 +48,7 @@ describe("room routing", () => {
     const invalid: string[] = [];
     const local = new Set(["room-here"]);
     const listings = new Map([["room-there", "p-b"], ["room-bad", "p-bad"], ["room-here", "p-a"]]);
+    const fallbacks: RouteFallback[] = [];
     const router = (self: string) =>
       createRoomRouter("fly-replay", {
         presence,
@@ -49,6 +57,8 @@ describe("room routing", () => {
         hostsLocally: (id) => self === "p-a" && local.has(id),
         hostOf: (id) => Promise.resolve(listings.get(id) ?? null),
         onInvalidEntry: (pid) => invalid.push(pid),
+        onFallback: (f) => fallbacks.push(f),
+        retryDelaysMs: [1, 1, 1],
       });
     await router("p-b").register({ machineId: "m-b" });
     await presence.hset("t:routes", "p-bad", "{not json");
@@ -58,9 +68,45 @@ describe("room routing", () => {
     expect(a.servesLocally("/p-b/room-there", { "fly-replay-src": "instance=m-x" })).toBe(true);
     expect(await a.route("/p-b/room-there", {})).toEqual({ kind: "replay", machineId: "m-b" });
     expect(await a.route("/p-bad/room-bad", {})).toEqual({ kind: "local" });
-    expect(invalid).toEqual(["p-bad"]);
+    expect(invalid).toContain("p-bad");
+    // No listing: the process the path names hosts it; an unknown process is looked up 4 times, then served here.
+    expect(await a.route("/p-b/room-unlisted", {})).toEqual({ kind: "replay", machineId: "m-b" });
+    fallbacks.length = 0;
     expect(await a.route("/p-x/room-gone", {})).toEqual({ kind: "local" });
+    expect(fallbacks).toEqual([{ roomId: "room-gone", hostProcessId: "p-x", reason: "host_not_registered", attempts: 4 }]);
+    expect(await a.route("/p-a/room-unlisted-here", {})).toEqual({ kind: "local" });
+    expect(fallbacks).toHaveLength(1);
     await router("p-b").unregister();
     expect(await presence.hget("t:routes", "p-b")).toBeNull();
+  });
+
+  it("a host that registers a moment late is found on a retry; a failing listing lookup is retried, then served locally", async () => {
+    const presence = new LocalPresence();
+    const fallbacks: RouteFallback[] = [];
+    let lookups = 0;
+    let failing = false;
+    const router = createRoomRouter("forward", {
+      presence,
+      registryKey: "t:routes",
+      selfProcessId: () => "p-a",
+      hostsLocally: () => false,
+      hostOf: () => {
+        lookups += 1;
+        return failing ? Promise.reject(new Error("presence down")) : Promise.resolve("p-late");
+      },
+      onFallback: (f) => fallbacks.push(f),
+      retryDelaysMs: [20, 20, 20],
+    });
+    const late = createRoomRouter("forward", { presence, registryKey: "t:routes", selfProcessId: () => "p-late", hostsLocally: () => true, hostOf: () => Promise.resolve(null) });
+    const routed = router.route("/p-late/room-1", {});
+    setTimeout(() => void late.register({ address: "10.0.0.7:2567" }), 5);
+    expect(await routed).toEqual({ kind: "forward", address: "10.0.0.7:2567" });
+    expect(lookups).toBeGreaterThan(1);
+    expect(fallbacks).toEqual([]);
+    failing = true;
+    lookups = 0;
+    expect(await router.route("/p-late/room-2", {})).toEqual({ kind: "local" });
+    expect(lookups).toBe(4);
+    expect(fallbacks).toMatchObject([{ roomId: "room-2", hostProcessId: null, reason: "lookup_failed", attempts: 4 }]);
   });
 });

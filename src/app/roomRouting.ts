@@ -10,8 +10,10 @@
  *   (ws transport: uWebSockets.js does not hand over raw sockets).
  *
  * Each process registers its machine id and private address in presence under its Colyseus
- * process id; the host of a room is read from the room's listing (so a table adopted by another
- * process after a crash is found where it lives now). HTTP needs nothing: every route
+ * process id before it accepts rooms; the host of a room is the process its listing names (so a
+ * table adopted by another process after a crash is found where it lives now), else the process
+ * the join path names. A host that cannot be found is looked up again after 50, 200 and 500 ms
+ * before the upgrade is served locally (logged at info). HTTP needs nothing: every route
  * (matchmaking, REST, SSE) is answered by whichever process gets it.
  */
 import { connect, type Socket } from "node:net";
@@ -41,10 +43,37 @@ export type Route =
 
 const LOCAL: Route = { kind: "local" };
 
+/** The process and room a room-join upgrade path (`/<processId>/<roomId>`) names, as the transports parse it. */
+export function joinPathOf(pathname: string): { readonly processId: string; readonly roomId: string } | null {
+  const match = /\/([a-zA-Z0-9_-]+)\/([a-zA-Z0-9_-]+)$/.exec(pathname);
+  const [, processId, roomId] = match ?? [];
+  return processId === undefined || roomId === undefined ? null : { processId, roomId };
+}
+
 /** The room id of a room-join upgrade path (`/<processId>/<roomId>`), as the transports parse it. */
 export function roomIdOfPath(pathname: string): string | null {
-  const match = /\/[a-zA-Z0-9_-]+\/([a-zA-Z0-9_-]+)$/.exec(pathname);
-  return match?.[1] ?? null;
+  return joinPathOf(pathname)?.roomId ?? null;
+}
+
+/**
+ * The process hosting a room: the one its matchmaker listing names (a table adopted by another
+ * process after a crash lives there now), else the one the join path names (the seat reservation
+ * was made there).
+ */
+export function hostProcessOf(listed: string | null, named: string): string {
+  return listed ?? named;
+}
+
+/** Waits before each repeated registry lookup, in ms: a host registered a moment ago is found. */
+export const ROUTE_RETRY_DELAYS_MS: readonly number[] = [50, 200, 500];
+
+/** Why an upgrade for a room elsewhere was served locally after all (logged at info). */
+export interface RouteFallback {
+  readonly roomId: string;
+  readonly hostProcessId: string | null;
+  readonly reason: "host_not_registered" | "lookup_failed";
+  readonly attempts: number;
+  readonly error?: unknown;
 }
 
 /** The facts one routing decision needs. */
@@ -91,6 +120,10 @@ export interface RouterPorts {
   /** The process the room's listing names, or null. */
   readonly hostOf: (roomId: string) => Promise<string | null>;
   readonly onInvalidEntry?: (processId: string, error: unknown) => void;
+  /** Called when an upgrade for a room on another process is served locally after every retry. */
+  readonly onFallback?: (fallback: RouteFallback) => void;
+  /** Default ROUTE_RETRY_DELAYS_MS. */
+  readonly retryDelaysMs?: readonly number[];
 }
 
 /** Routes upgrades for one process; registers it so the others can route to it. */
@@ -135,6 +168,39 @@ export function createRoomRouter(mode: RoomRoutingMode, ports: RouterPorts): Roo
   const isRouted = (headers: Readonly<Record<string, string | string[] | undefined>>): boolean =>
     headers[ROUTED_HEADER] !== undefined || headers[FLY_REPLAY_SOURCE_HEADER] !== undefined;
 
+  /** One lookup: the route, or why it could not be decided (worth asking again). */
+  async function lookup(path: { processId: string; roomId: string }): Promise<Route | Omit<RouteFallback, "attempts">> {
+    let hostProcessId: string | null = null;
+    try {
+      hostProcessId = hostProcessOf(await ports.hostOf(path.roomId), path.processId);
+      const selfProcessId = ports.selfProcessId();
+      if (hostProcessId === selfProcessId) return LOCAL;
+      const host = await entryOf(hostProcessId);
+      if (host === null) return { roomId: path.roomId, hostProcessId, reason: "host_not_registered" };
+      return decideRoute({ mode, alreadyRouted: false, selfProcessId, hostProcessId, host });
+    } catch (error) {
+      return { roomId: path.roomId, hostProcessId, reason: "lookup_failed", error };
+    }
+  }
+
+  /**
+   * Looks the host up, again after each of the retry delays while it cannot be found (a process
+   * that just started, a presence hiccup); then serves locally, where Colyseus answers as usual.
+   */
+  async function routeWithRetries(path: { processId: string; roomId: string }): Promise<Route> {
+    const delays = ports.retryDelaysMs ?? ROUTE_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await lookup(path);
+      if ("kind" in outcome) return outcome;
+      const delay = delays[attempt];
+      if (delay === undefined) {
+        ports.onFallback?.({ ...outcome, attempts: attempt + 1 });
+        return LOCAL;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
   function servesLocally(pathname: string, headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
     if (mode === "off" || isRouted(headers)) return true;
     const roomId = roomIdOfPath(pathname);
@@ -146,15 +212,8 @@ export function createRoomRouter(mode: RoomRoutingMode, ports: RouterPorts): Roo
     servesLocally,
     async route(pathname, headers) {
       if (servesLocally(pathname, headers)) return LOCAL;
-      const roomId = roomIdOfPath(pathname);
-      if (roomId === null) return LOCAL;
-      try {
-        const hostProcessId = await ports.hostOf(roomId);
-        const host = hostProcessId === null ? null : await entryOf(hostProcessId);
-        return decideRoute({ mode, alreadyRouted: false, selfProcessId: ports.selfProcessId(), hostProcessId, host });
-      } catch {
-        return LOCAL;
-      }
+      const path = joinPathOf(pathname);
+      return path === null ? LOCAL : routeWithRetries(path);
     },
     async register(entry) {
       await ports.presence.hset(ports.registryKey, ports.selfProcessId(), JSON.stringify(entry));

@@ -117,6 +117,8 @@ function createRouter(config: Config, presence: Presence, logger: Logger): RoomR
     hostsLocally: (roomId) => matchMaker.getLocalRoomById(roomId) !== undefined,
     hostOf: async (roomId) => (await matchMaker.getRoomById(roomId))?.processId ?? null,
     onInvalidEntry: (processId, err) => logger.warn({ err, processId }, "malformed room-routing entry in presence"),
+    // Info, not a warning: Colyseus then answers the join itself ("seat reservation expired" for a gone room).
+    onFallback: ({ error, ...fallback }) => logger.info({ ...fallback, err: error }, "room routing: host not found, serving the upgrade locally"),
   });
 }
 
@@ -308,6 +310,10 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       await seasons.start();
       uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
       uninstallJoinErrorCodes = installJoinErrorCodes();
+      // Registered before the matchmaker accepts rooms here (inside listen): a room placed on this
+      // process is routable from its first upgrade.
+      await matchMaker.onReady;
+      await router?.register({ machineId: config.FLY_MACHINE_ID, address: config.PRIVATE_ADDRESS });
       await server.listen(config.PORT, config.HOST);
       listening = true;
       if (matchmakeBudget !== null) {
@@ -324,7 +330,6 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       const port = address !== null && typeof address === "object" ? address.port : config.PORT;
       const url = `ws://127.0.0.1:${port}`;
       bots.setEndpoint(url);
-      await router?.register({ machineId: config.FLY_MACHINE_ID, address: config.PRIVATE_ADDRESS });
       logger.info({ port, transport: kind, redis: config.REDIS_URL !== undefined, database: storage.kind, roomRouting: router?.mode ?? "off" }, `PZO listening on ${config.HOST}:${port}`);
       await restoreInProgressGames();
       return { port, url };
@@ -332,7 +337,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     shutdown() {
       stopping ??= (async () => {
         logger.info("shutting down: no new tables; finishing moves in flight");
-        if (listening) await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
+        await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
         uninstallMatchmakeBudget?.();
         uninstallJoinErrorCodes?.();

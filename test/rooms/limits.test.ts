@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CLOSE_CODES, JOIN_ERRORS } from "../../src/shared/protocol.js";
 import { adminUrl } from "../support/db.js";
-import { openTestRedis, redisMissing, redisSuiteName, type TestRedis } from "../support/redis.js";
+import { claimRedisDatabase, redisMissing, redisSuiteName, type ClaimedRedisDatabase } from "../support/redis.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
 import { createTable } from "./recorder.js";
 
@@ -85,18 +85,19 @@ async function rawLobbyJoin(ts: TestServer, headers: Record<string, string>): Pr
 
 describe.each(legs)("abuse limits on $name (issue 15, item 4)", (leg) => {
   let ts: TestServer;
-  let redis: TestRedis | undefined;
+  let redis: ClaimedRedisDatabase | undefined;
 
   beforeAll(async () => {
     if (leg.skip) return;
-    redis = leg.redis ? await openTestRedis() : undefined;
-    const env = redis === undefined ? LIMITS : { ...LIMITS, REDIS_URL: process.env["REDIS_URL"] ?? "", REDIS_PREFIX: redis.prefix };
+    // A Redis database of its own: Colyseus's presence and driver keys carry no prefix.
+    redis = leg.redis ? await claimRedisDatabase() : undefined;
+    const env = redis === undefined ? LIMITS : { ...LIMITS, REDIS_URL: redis.url };
     ts = await startTestServer({ env, database: leg.database });
   });
   afterAll(async () => {
     if (leg.skip) return;
     await ts.close();
-    await redis?.cleanup();
+    await redis?.release();
   });
 
   const player = (name: string): Promise<TestPlayer> => ts.createPlayer(name);
@@ -195,19 +196,20 @@ describe.each(legs)("abuse limits on $name (issue 15, item 4)", (leg) => {
 
 describe.each(legs)("matchmaking request budget per address on $name (issue 15, item 4)", (leg) => {
   let ts: TestServer;
-  let redis: TestRedis | undefined;
+  let redis: ClaimedRedisDatabase | undefined;
 
   beforeAll(async () => {
     if (leg.skip) return;
-    redis = leg.redis ? await openTestRedis() : undefined;
+    // A Redis database of its own: Colyseus's presence and driver keys carry no prefix.
+    redis = leg.redis ? await claimRedisDatabase() : undefined;
     const budget = { MATCHMAKE_RATE_LIMIT: "5/600" };
-    const env = redis === undefined ? budget : { ...budget, REDIS_URL: process.env["REDIS_URL"] ?? "", REDIS_PREFIX: redis.prefix };
+    const env = redis === undefined ? budget : { ...budget, REDIS_URL: redis.url };
     ts = await startTestServer({ env, database: leg.database });
   });
   afterAll(async () => {
     if (leg.skip) return;
     await ts.close();
-    await redis?.cleanup();
+    await redis?.release();
   });
 
   it.skipIf(leg.skip)("one address's 6th matchmaking request is refused with HTTP 429 limits/too_many_requests, whatever X-Forwarded-For says and whichever method; the SDK rejects with code 429", async () => {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { guestLogin } from "../../src/bots/client.js";
 import { JOIN_ERRORS } from "../../src/shared/protocol.js";
 import { testBackends } from "../support/db.js";
-import { openTestRedis } from "../support/redis.js";
+import { claimRedisDatabase } from "../support/redis.js";
 import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
 
 const databaseUrl = process.env["DATABASE_URL"];
@@ -42,15 +42,16 @@ describe.skipIf(!ready)(ready ? "abuse limits across two processes (PostgreSQL +
     if (postgres === undefined) throw new Error("no PostgreSQL backend");
     const db = await postgres.create();
     cleanups.push(() => db.close());
-    const testRedis = await openTestRedis();
-    cleanups.push(() => testRedis.cleanup());
+    // A Redis database of its own (Colyseus's keys carry no prefix), flushed afterwards: the
+    // servers are stopped first, cleanups run in reverse.
+    const redisDb = await claimRedisDatabase();
+    cleanups.push(() => redisDb.release());
     const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-la-")), mkdtempSync(path.join(tmpdir(), "pzo-lb-"))] as const;
     cleanups.push(() => Promise.resolve(dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true }))));
     const [portA, portB] = [await freePort(), await freePort()];
     const common = {
       DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisUrl ?? "",
-      REDIS_PREFIX: testRedis.prefix,
+      REDIS_URL: redisDb.url,
       JWT_SECRET: "limits-test-secret-limits-test-secret-0123456789",
       RESTORE_GAMES: "false",
       ROOM_CONNECTIONS_PER_PLAYER: "2",

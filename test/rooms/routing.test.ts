@@ -19,7 +19,7 @@ import { TableState } from "../../src/shared/schema/TableState.js";
 import { getListing } from "../../db/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
 import { testBackends, type TestDatabase } from "../support/db.js";
-import { openTestRedis } from "../support/redis.js";
+import { claimRedisDatabase } from "../support/redis.js";
 import { startFlyProxy, type FlyProxy } from "../support/flyProxy.js";
 import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
 import { waitUntil } from "./recorder.js";
@@ -36,22 +36,6 @@ const statsSchema = z.object({ processId: z.string(), roomIds: z.array(z.string(
 async function roomIdsOf(server: ServerProcess): Promise<readonly string[]> {
   const response = await fetch(`${server.httpUrl}/stats`);
   return statsSchema.parse(await response.json()).roomIds;
-}
-
-/**
- * Colyseus keeps its room listings and process registry in Redis without a key prefix, so two
- * suites sharing one Redis database could place rooms on each other's processes. Each run gets
- * a database number of its own (Colyseus removes its own keys at graceful shutdown; the test's
- * prefixed keys are deleted from that database afterwards).
- */
-function redisDatabase(): number {
-  return 1 + Math.floor(Math.random() * 15);
-}
-
-function redisUrlFor(url: string, db: number): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${db}`;
-  return parsed.toString();
 }
 
 /** Runs `task` over `items`, at most `width` at a time; collects each outcome. */
@@ -72,10 +56,19 @@ async function pooled<T, R>(items: readonly T[], width: number, task: (item: T, 
   return results;
 }
 
+/** How many times `server` logged that it served an upgrade for a room elsewhere locally. */
+const localFallbacks = (server: ServerProcess): number => server.output().split("\n").filter((line) => line.includes("room routing: host not found")).length;
+
 const failures = <R>(results: readonly PromiseSettledResult<R>[]): string[] =>
   results.flatMap((r) => (r.status === "rejected" ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
 
 type Mode = "fly-replay" | "forward";
+
+/**
+ * Two processes compile and start at once, next to other suites on a busy machine (a start took
+ * over 60 s at a load average of 20 on 2 cores): a generous bound, not a figure.
+ */
+const START_TIMEOUT_MS = 180_000;
 
 interface Deployment {
   readonly db: TestDatabase;
@@ -90,16 +83,17 @@ async function deploy(mode: Mode): Promise<Deployment> {
   const postgres = testBackends().find((b) => b.name === "postgres");
   if (postgres === undefined) throw new Error("no PostgreSQL backend");
   const db = await postgres.create();
-  const redisDb = redisDatabase();
-  const testRedis = await openTestRedis({ db: redisDb });
+  // Colyseus keeps its room listings and process registry in Redis without a key prefix: a
+  // database of its own keeps other runs' processes and rooms out of this deployment.
+  const redisDb = await claimRedisDatabase();
   const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-route-a-")), mkdtempSync(path.join(tmpdir(), "pzo-route-b-"))] as const;
   const [portA, portB] = [await freePort(), await freePort()];
   const common = {
     DATABASE_URL: db.url ?? "",
-    REDIS_URL: redisUrlFor(redisUrl ?? "", redisDb),
-    REDIS_PREFIX: testRedis.prefix,
+    REDIS_URL: redisDb.url,
     JWT_SECRET: "route-test-secret-route-test-secret-0123456789",
     BOT_MOVE_DELAY_MS: "0",
+    BOT_HUMAN_DELAY_MS: "0",
     RESTORE_GAMES: "false",
     RATE_LIMIT_AUTH: "100000/60",
     RATE_LIMIT_READ: "100000/60",
@@ -112,8 +106,19 @@ async function deploy(mode: Mode): Promise<Deployment> {
   };
   const routing = (machineId: string, port: number): Record<string, string> =>
     mode === "fly-replay" ? { FLY_MACHINE_ID: machineId } : { ROOM_ROUTING: "forward", PRIVATE_ADDRESS: `127.0.0.1:${port}` };
-  const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) });
-  const b = await startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) });
+  // Both start at once (each registers its routing entry before it accepts rooms).
+  const started = await Promise.allSettled([
+    startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], ...routing("m-a", portA) }, START_TIMEOUT_MS),
+    startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], ...routing("m-b", portB) }, START_TIMEOUT_MS),
+  ]);
+  const [a, b] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined));
+  if (a === undefined || b === undefined) {
+    // One did not start: stop the other, give the database back, report why.
+    await Promise.all([a?.kill(), b?.kill()]);
+    await redisDb.release();
+    await db.close();
+    throw started.find((s) => s.status === "rejected")?.reason;
+  }
   const proxy = await startFlyProxy({
     backends: [
       { machineId: "m-a", port: portA },
@@ -130,7 +135,7 @@ async function deploy(mode: Mode): Promise<Deployment> {
       await proxy.close();
       await a.stop();
       await b.stop();
-      await testRedis.cleanup();
+      await redisDb.release();
       await db.close();
       for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
     },
@@ -155,8 +160,16 @@ async function seated(room: { readonly state: TableState }, playerId: string): P
 }
 
 async function exercise(mode: Mode): Promise<void> {
+  const phasesMs: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
   const d = await deploy(mode);
   cleanups.push(() => d.stop());
+  phase("deploy");
   const creators = await Promise.all([0, 1, 2, 3].map((i) => guest(d.proxy, `Creator${i}`)));
 
   // 40 creates through the one address.
@@ -169,20 +182,25 @@ async function exercise(mode: Mode): Promise<void> {
   });
   const rooms = created.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const [onA, onB] = [await roomIdsOf(d.a), await roomIdsOf(d.b)];
+  phase("creates");
   const split = { onA: rooms.filter((r) => onA.includes(r.roomId)).length, onB: rooms.filter((r) => onB.includes(r.roomId)).length };
 
   // 20 joins by code, then 20 rejoins by id (a consented leave, then joinById).
   const coders = await Promise.all(Array.from({ length: 20 }, (_, i) => guest(d.proxy, `Coder${i}`)));
+  // The codes are read first, one query after another: eight at once would open eight connections
+  // to a shared PostgreSQL that other suites may have filled ("too many clients").
+  const joinCodes: (string | undefined)[] = [];
+  for (const table of rooms.slice(0, coders.length)) joinCodes.push((await getListing(d.db.db, table.roomId as GameId))?.joinCode);
   const byCode = await pooled(coders, 8, async (coder, i) => {
     const table = rooms[i];
-    if (table === undefined) throw new Error("no table to join");
-    const listing = await getListing(d.db.db, table.roomId as GameId);
-    if (listing === null || listing === undefined) throw new Error("no listing");
-    const room = await coder.client.join<TableRoomLike>("table", { joinCode: listing.joinCode }, TableState);
+    const joinCode = joinCodes[i];
+    if (table === undefined || joinCode === undefined) throw new Error("no table or listing to join");
+    const room = await coder.client.join<TableRoomLike>("table", { joinCode }, TableState);
     expect(room.roomId).toBe(table.roomId);
     await seated(room, coder.playerId);
     return room;
   });
+  phase("joinsByCode");
   const rejoins = await pooled(byCode, 8, async (joined, i) => {
     const coder = coders[i];
     if (joined.status !== "fulfilled" || coder === undefined) throw new Error("nothing to rejoin");
@@ -192,6 +210,7 @@ async function exercise(mode: Mode): Promise<void> {
     return room;
   });
 
+  phase("rejoins");
   // Lobbies, a finished game and its replays, the SSE stream.
   const lobbies = await pooled([0, 1, 2, 3], 4, async (i) => {
     const lobby: Room = await (creators[i]?.client ?? new Client(d.proxy.url)).create("lobby");
@@ -207,6 +226,7 @@ async function exercise(mode: Mode): Promise<void> {
     policy: smartPolicy,
   });
   const outcome = await game.done;
+  phase("lobbiesAndGame");
   expect(outcome.completed).toBe(true);
   const replays = await pooled([0, 1, 2, 3], 4, async (i) => {
     const replay: Room = await (creators[i]?.client ?? new Client(d.proxy.url)).create("replay", { gameId: outcome.gameId, speed: 1000 });
@@ -220,6 +240,7 @@ async function exercise(mode: Mode): Promise<void> {
     await seated(room, q.playerId);
     return room;
   });
+  phase("replaysAndQuickPlay");
   const sse = await fetch(`${d.proxy.httpUrl}/api/ladder/stream`);
   const sseType = sse.headers.get("content-type");
   await sse.body?.cancel();
@@ -230,10 +251,14 @@ async function exercise(mode: Mode): Promise<void> {
     rejoinsById: `${rejoins.length - failures(rejoins).length}/20`,
     lobbies: `${lobbies.length - failures(lobbies).length}/4`,
     replays: `${replays.length - failures(replays).length}/4`,
-    quickPlay: `${quick.length - failures(quick).length}/12`,
+    quickPlaySeated: `${quick.length - failures(quick).length}/12`,
+    quickPlayRefused: failures(quick).length,
+    // Upgrades for a room elsewhere that were served locally after every registry lookup failed.
+    localFallbacks: localFallbacks(d.a) + localFallbacks(d.b),
     tablesOnA: split.onA,
     tablesOnB: split.onB,
     proxy: d.proxy.counts,
+    phasesMs,
   };
   console.log(`[routing ${mode}] ${JSON.stringify(figures)}`);
   expect(failures(created)).toEqual([]);
@@ -258,9 +283,9 @@ async function exercise(mode: Mode): Promise<void> {
 describe.skipIf(!ready)(ready ? "room routing behind one address (PostgreSQL + Redis)" : "room routing (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
   it("fly-replay (default with FLY_MACHINE_ID): every create, join by code, rejoin by id, lobby and replay reaches its room", async () => {
     await exercise("fly-replay");
-  }, 300_000);
+  }, 420_000);
 
   it("forward (ROOM_ROUTING=forward, the proxy ignores fly-replay): the same, piped over the private network", async () => {
     await exercise("forward");
-  }, 300_000);
+  }, 420_000);
 });

@@ -16,7 +16,7 @@ import { getListing } from "../../db/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
 import { JOIN_CODE_PATTERN } from "../../src/shared/protocol.js";
 import { testBackends, type TestDatabase } from "../support/db.js";
-import { openTestRedis } from "../support/redis.js";
+import { claimRedisDatabase } from "../support/redis.js";
 import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
 import { waitUntil } from "./recorder.js";
 
@@ -48,9 +48,10 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
     if (postgres === undefined) throw new Error("no PostgreSQL backend");
     const db: TestDatabase = await postgres.create();
     cleanups.push(() => db.close());
-    // Its own key prefix, deleted afterwards (the servers are stopped first: cleanups run in reverse).
-    const testRedis = await openTestRedis();
-    cleanups.push(() => testRedis.cleanup());
+    // A Redis database of its own (Colyseus's keys carry no prefix), flushed afterwards: the
+    // servers are stopped first, cleanups run in reverse.
+    const redisDb = await claimRedisDatabase();
+    cleanups.push(() => redisDb.release());
     const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-a-")), mkdtempSync(path.join(tmpdir(), "pzo-b-"))] as const;
     cleanups.push(() => {
       for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
@@ -59,8 +60,7 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
     const [portA, portB] = [await freePort(), await freePort()];
     const common = {
       DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisUrl ?? "",
-      REDIS_PREFIX: testRedis.prefix,
+      REDIS_URL: redisDb.url,
       JWT_SECRET: "scale-test-secret-scale-test-secret-0123456789",
       BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
