@@ -13,11 +13,15 @@
  *   rank, each with the idempotency key `season-reward:<season>:<playerId>`, so a retry or a
  *   second process pays nothing twice; `season_ends.rewards_granted_at` is set when all are in.
  *   A process that starts finds seasons whose rewards are not all granted and grants them.
+ * - SE4 the season cosmetic (S3) is granted inside SE1's transaction: final ranks up to
+ *   `cosmeticRanks` own `season_<n>_frame` (created in the catalogue if missing) with
+ *   `COSMETIC_UNLOCKED`, once per season and player (db/cosmetics.ts `grantSeasonCosmetic`).
  */
 import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
-import { rewardFor, SEASON_REWARD_REQUESTER, seasonRewardKey, type RewardBand } from "../src/ladder/seasonSchedule.js";
+import { DEFAULT_SEASON_COSMETIC_RANKS, rewardFor, SEASON_REWARD_REQUESTER, seasonCosmeticId, seasonCosmeticName, seasonRewardKey, type RewardBand } from "../src/ladder/seasonSchedule.js";
 import type { SeasonReset } from "../src/ladder/store.js";
 import type { Database, Transaction } from "./client.js";
+import { grantSeasonCosmetic } from "./cosmetics.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { ladderEntries, seasons } from "./schema/ladder.js";
 import { seasonEnds, seasonStandings, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
@@ -35,12 +39,16 @@ export interface SeasonEndOptions {
   readonly scheduledFor?: Date | null;
   /** When the next season starts (default: the database clock). */
   readonly nextStartsAt?: Date;
+  /** SE4: final ranks up to this get the season cosmetic (default 10; 0: none). */
+  readonly cosmeticRanks?: number;
 }
 
 /** A season end that happened. */
 export interface SeasonEnded extends SeasonReset {
   /** Entries snapshotted into `season_standings`. */
   readonly standings: number;
+  /** SE4: players granted the season cosmetic by this end. */
+  readonly cosmetics: number;
 }
 
 async function currentSeasonRow(tx: Transaction): Promise<{ id: number } | undefined> {
@@ -69,6 +77,7 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
       FROM ${ladderEntries} WHERE ${ladderEntries.tier} = 'season' AND ${ladderEntries.season} = ${cur.id}
       RETURNING 1`);
     const standings = Array.isArray(snap) ? snap.length : ((snap as { rows?: unknown[] }).rows?.length ?? 0);
+    const cosmeticRanks = options.cosmeticRanks ?? DEFAULT_SEASON_COSMETIC_RANKS;
     await tx.update(seasons).set({ endedAt: sql`now()` }).where(eq(seasons.id, cur.id));
     await tx.insert(seasons).values({ id: cur.id + 1, ...(options.nextStartsAt === undefined ? {} : { startedAt: options.nextStartsAt }) });
     await appendSeasonEvents(tx, [
@@ -78,7 +87,9 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
         payload: { _v: 1, endedSeason: cur.id, openedSeason: cur.id + 1, trigger: options.trigger, scheduledFor: options.scheduledFor?.toISOString() ?? null, standings },
       },
     ]);
-    return { closed: cur.id, opened: cur.id + 1, standings };
+    const top = cosmeticRanks <= 0 ? [] : await seasonStandingsOf(tx, cur.id, cosmeticRanks);
+    const granted = cosmeticRanks <= 0 ? [] : await grantSeasonCosmetic(tx, { id: seasonCosmeticId(cur.id), name: seasonCosmeticName(cur.id) }, top.map((r) => r.playerId));
+    return { closed: cur.id, opened: cur.id + 1, standings, cosmetics: granted.length };
   });
 }
 
@@ -155,7 +166,7 @@ export async function seasonEndOf(db: Database, season: number): Promise<{ reado
 }
 
 /** An ended season's final standings (rank 1 first), `limit` from rank `fromRank`. */
-export async function seasonStandingsOf(db: Database, season: number, limit: number, fromRank = 1) {
+export async function seasonStandingsOf(db: Database | Transaction, season: number, limit: number, fromRank = 1) {
   return db
     .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
     .from(seasonStandings)
