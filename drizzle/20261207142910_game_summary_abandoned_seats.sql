@@ -1,0 +1,1 @@
+ALTER TABLE "game_summaries" ADD COLUMN "abandoned_seats" integer[] DEFAULT '{}'::integer[] NOT NULL;
