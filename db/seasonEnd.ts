@@ -17,14 +17,16 @@
  *   `cosmeticRanks` own `season_<n>_frame` (created in the catalogue if missing) with
  *   `COSMETIC_UNLOCKED`, once per season and player (db/cosmetics.ts `grantSeasonCosmetic`).
  */
-import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { DEFAULT_SEASON_COSMETIC_RANKS, rewardFor, SEASON_REWARD_REQUESTER, seasonCosmeticId, seasonCosmeticName, seasonRewardKey, type RewardBand } from "../src/ladder/seasonSchedule.js";
 import type { SeasonReset } from "../src/ladder/store.js";
 import type { Database, Transaction } from "./client.js";
 import { grantSeasonCosmetic } from "./cosmetics.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { ladderEntries, seasons } from "./schema/ladder.js";
+import { playerCosmetics } from "./schema/seasonCosmetics.js";
 import { seasonEnds, seasonStandings, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
+import { transactions } from "./schema/season.js";
 import { transfer } from "./wallet.js";
 
 /** What ended a season. */
@@ -173,4 +175,49 @@ export async function seasonStandingsOf(db: Database | Transaction, season: numb
     .where(and(eq(seasonStandings.season, season), sql`${seasonStandings.rank} >= ${fromRank}`))
     .orderBy(asc(seasonStandings.rank))
     .limit(limit);
+}
+
+/** One ended season as a player finished it (`GET /api/players/:id/seasons`). */
+export interface PlayerSeason {
+  readonly season: number;
+  readonly endedAt: Date;
+  readonly trigger: SeasonEndTrigger;
+  /** Final rank in the season tier's snapshot, with the totals there. */
+  readonly rank: number;
+  readonly total: number;
+  readonly games: number;
+  readonly wins: number;
+  /** SE3: coins deposited for the season (0: none, or not granted yet). */
+  readonly coins: number;
+  /** SE4: the season's cosmetic when the player owns it through the season end's grant. */
+  readonly cosmeticId: string | null;
+}
+
+/**
+ * The ended seasons a player has a final standing in, newest first, with the rewards granted:
+ * the deposit under the season's reward key (SE3) and the season's frame when granted (SE4).
+ */
+export async function playerSeasons(db: Database, playerId: string, limit = 100): Promise<PlayerSeason[]> {
+  const rows = await db
+    .select({ season: seasonStandings.season, endedAt: seasonEnds.endedAt, trigger: seasonEnds.trigger, rank: seasonStandings.rank, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
+    .from(seasonStandings)
+    .innerJoin(seasonEnds, eq(seasonEnds.season, seasonStandings.season))
+    .where(eq(seasonStandings.playerId, playerId))
+    .orderBy(desc(seasonStandings.season))
+    .limit(limit);
+  if (rows.length === 0) return [];
+  // The keys and ids come from their one definition (seasonSchedule.ts), not rebuilt in SQL.
+  const [paid, frames] = await Promise.all([
+    db
+      .select({ key: transactions.idempotencyKey, amount: transactions.amount })
+      .from(transactions)
+      .where(and(eq(transactions.requestedBy, SEASON_REWARD_REQUESTER), inArray(transactions.idempotencyKey, rows.map((r) => seasonRewardKey(r.season, playerId))))),
+    db
+      .select({ id: playerCosmetics.cosmeticId })
+      .from(playerCosmetics)
+      .where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.source, "grant"), inArray(playerCosmetics.cosmeticId, rows.map((r) => seasonCosmeticId(r.season))))),
+  ]);
+  const coinsBy = new Map(paid.map((p) => [p.key, p.amount] as const));
+  const owned = new Set(frames.map((f) => f.id));
+  return rows.map((r) => ({ ...r, coins: coinsBy.get(seasonRewardKey(r.season, playerId)) ?? 0, cosmeticId: owned.has(seasonCosmeticId(r.season)) ? seasonCosmeticId(r.season) : null }));
 }

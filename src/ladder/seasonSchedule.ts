@@ -106,3 +106,17 @@ export function seasonCosmeticId(season: number): string {
 export function seasonCosmeticName(season: number): string {
   return `Season ${season} frame`;
 }
+
+/** S4: the open season's clock, as `GET /api/seasons/current` shows it. */
+export interface SeasonClock {
+  /** When the season is due to end (null: no schedule, or the schedule never fires again). */
+  readonly endsAt: Date | null;
+  /** Whole seconds until `endsAt`, rounded up; 0 once it is due (the scheduler ends it at its next check); null without `endsAt`. */
+  readonly secondsLeft: number | null;
+}
+
+/** S4: when a season that started at `startedAt` ends, and the seconds left at `now` (epoch ms). */
+export function seasonClock(schedule: SeasonSchedule | null, startedAt: Date, now: number): SeasonClock {
+  const endsAt = schedule?.dueAfter(startedAt) ?? null;
+  return { endsAt, secondsLeft: endsAt === null ? null : Math.max(0, Math.ceil((endsAt.getTime() - now) / 1000)) };
+}
