@@ -73,6 +73,8 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
 
   it("S1: nothing ends before the due time; at it, the season ends once: archive, snapshot, next season, LEADERBOARD_RESET, rewards by band", async () => {
     await fillSeason(12);
+    await putEntry(t.db, { tier: "rating", season: null }, { playerId: players[1]!, total: 120, highest: 150, games: 2, wins: 1, firstReachedAt: 1_000 });
+    await putEntry(t.db, { tier: "rating", season: null }, { playerId: players[3]!, total: 500, highest: 500, games: 5, wins: 3, firstReachedAt: 2_000 });
     const due = await dueNow();
     const scheduler = await schedulerOn(t.db);
     fakeNow = due.getTime() - 1;
@@ -88,6 +90,11 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
     expect(end?.rewardsGrantedAt).toBeInstanceOf(Date);
     const standings = await seasonStandingsOf(t.db, 0, 100);
     expect(standings.map((s) => [s.rank, s.playerId, s.total])).toEqual(players.map((p, i) => [i + 1, p, 100 - i]));
+    // The rating tier is snapshotted too, in ladder order (it does not reset).
+    expect((await seasonStandingsOf(t.db, 0, 100, 1, "rating")).map((s) => [s.rank, s.playerId, s.total, s.games])).toEqual([
+      [1, players[3], 500, 5],
+      [2, players[1], 120, 2],
+    ]);
     expect((await resets()).map((e) => e.payload)).toEqual([{ _v: 1, endedSeason: 0, openedSeason: 1, trigger: "schedule", scheduledFor: due.toISOString(), standings: 12 }]);
     expect([await coins(players[0]!), await coins(players[1]!), await coins(players[2]!), await coins(players[3]!), await coins(players[10]!)]).toEqual([500, 300, 300, 100, 0]);
     // The archived season stays readable (PostgreSQL), the new one starts empty.

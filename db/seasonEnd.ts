@@ -23,11 +23,14 @@ import type { SeasonReset } from "../src/ladder/store.js";
 import type { Database, Transaction } from "./client.js";
 import { grantSeasonCosmetic } from "./cosmetics.js";
 import { appendSeasonEvents } from "./seasonLog.js";
-import { ladderEntries, seasons } from "./schema/ladder.js";
+import { ladderEntries, RATING_SEASON, seasons } from "./schema/ladder.js";
 import { playerCosmetics } from "./schema/seasonCosmetics.js";
-import { seasonEnds, seasonStandings, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
+import { seasonEnds, seasonStandings, STANDINGS_TIERS, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
 import { transactions } from "./schema/season.js";
 import { transfer } from "./wallet.js";
+
+/** A tier whose final standings a season end snapshots. */
+export type StandingsTier = (typeof STANDINGS_TIERS)[number];
 
 /** What ended a season. */
 export type SeasonEndTrigger = (typeof SEASON_END_TRIGGERS)[number];
@@ -58,6 +61,17 @@ async function currentSeasonRow(tx: Transaction): Promise<{ id: number } | undef
   return cur;
 }
 
+/** SE1: copies one ladder tier's entries, in ladder order, into the season's final standings; returns how many. */
+async function snapshotTier(tx: Transaction, season: number, tier: StandingsTier, ladderSeason: number): Promise<number> {
+  const snap = await tx.execute(sql`
+    INSERT INTO ${seasonStandings} (season, tier, rank, player_id, total, games, wins)
+    SELECT ${season}, ${tier}, row_number() OVER (ORDER BY ${ladderEntries.totalScore} DESC, ${ladderEntries.scoreFirstReachedAt} ASC, ${ladderEntries.playerId} ASC),
+           ${ladderEntries.playerId}, ${ladderEntries.totalScore}, ${ladderEntries.gamesPlayed}, ${ladderEntries.wins}
+    FROM ${ladderEntries} WHERE ${ladderEntries.tier} = ${tier} AND ${ladderEntries.season} = ${ladderSeason}
+    RETURNING 1`);
+  return Array.isArray(snap) ? snap.length : ((snap as { rows?: unknown[] }).rows?.length ?? 0);
+}
+
 /** SE1, SE2: ends the current season (null: the expected season had already ended). */
 export async function endSeason(db: Database, options: SeasonEndOptions): Promise<SeasonEnded | null> {
   return db.transaction(async (tx) => {
@@ -72,13 +86,10 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
       .onConflictDoNothing()
       .returning({ season: seasonEnds.season });
     if (claimed.length === 0) return null;
-    const snap = await tx.execute(sql`
-      INSERT INTO ${seasonStandings} (season, rank, player_id, total, games, wins)
-      SELECT ${cur.id}, row_number() OVER (ORDER BY ${ladderEntries.totalScore} DESC, ${ladderEntries.scoreFirstReachedAt} ASC, ${ladderEntries.playerId} ASC),
-             ${ladderEntries.playerId}, ${ladderEntries.totalScore}, ${ladderEntries.gamesPlayed}, ${ladderEntries.wins}
-      FROM ${ladderEntries} WHERE ${ladderEntries.tier} = 'season' AND ${ladderEntries.season} = ${cur.id}
-      RETURNING 1`);
-    const standings = Array.isArray(snap) ? snap.length : ((snap as { rows?: unknown[] }).rows?.length ?? 0);
+    const snap = await snapshotTier(tx, cur.id, "season", cur.id);
+    // The rating tier as it stands when the season ends (its entries do not reset).
+    await snapshotTier(tx, cur.id, "rating", RATING_SEASON);
+    const standings = snap;
     const cosmeticRanks = options.cosmeticRanks ?? DEFAULT_SEASON_COSMETIC_RANKS;
     await tx.update(seasons).set({ endedAt: sql`now()` }).where(eq(seasons.id, cur.id));
     await tx.insert(seasons).values({ id: cur.id + 1, ...(options.nextStartsAt === undefined ? {} : { startedAt: options.nextStartsAt }) });
@@ -111,7 +122,7 @@ export async function grantSeasonRewards(db: Database, season: number, bands: re
   const rows = await db
     .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId })
     .from(seasonStandings)
-    .where(and(eq(seasonStandings.season, season), lte(seasonStandings.rank, last)))
+    .where(and(eq(seasonStandings.season, season), eq(seasonStandings.tier, "season"), lte(seasonStandings.rank, last)))
     .orderBy(asc(seasonStandings.rank));
   let paid = 0;
   let replayed = 0;
@@ -167,14 +178,22 @@ export async function seasonEndOf(db: Database, season: number): Promise<{ reado
   return row ?? null;
 }
 
-/** An ended season's final standings (rank 1 first), `limit` from rank `fromRank`. */
-export async function seasonStandingsOf(db: Database | Transaction, season: number, limit: number, fromRank = 1) {
+/** An ended season's final standings in a tier (rank 1 first), `limit` from rank `fromRank`. */
+export async function seasonStandingsOf(db: Database | Transaction, season: number, limit: number, fromRank = 1, tier: StandingsTier = "season") {
   return db
     .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
     .from(seasonStandings)
-    .where(and(eq(seasonStandings.season, season), sql`${seasonStandings.rank} >= ${fromRank}`))
+    .where(and(eq(seasonStandings.season, season), eq(seasonStandings.tier, tier), sql`${seasonStandings.rank} >= ${fromRank}`))
     .orderBy(asc(seasonStandings.rank))
     .limit(limit);
+}
+
+/** A player's final standing in one tier of an ended season. */
+export interface FinalStanding {
+  readonly rank: number;
+  readonly total: number;
+  readonly games: number;
+  readonly wins: number;
 }
 
 /** One ended season as a player finished it (`GET /api/players/:id/seasons`). */
@@ -182,11 +201,8 @@ export interface PlayerSeason {
   readonly season: number;
   readonly endedAt: Date;
   readonly trigger: SeasonEndTrigger;
-  /** Final rank in the season tier's snapshot, with the totals there. */
-  readonly rank: number;
-  readonly total: number;
-  readonly games: number;
-  readonly wins: number;
+  /** The final standing per snapshotted tier (null: no entry in that tier when the season ended). */
+  readonly tiers: Readonly<Record<StandingsTier, FinalStanding | null>>;
   /** SE3: coins deposited for the season (0: none, or not granted yet). */
   readonly coins: number;
   /** SE4: the season's cosmetic when the player owns it through the season end's grant. */
@@ -194,30 +210,37 @@ export interface PlayerSeason {
 }
 
 /**
- * The ended seasons a player has a final standing in, newest first, with the rewards granted:
- * the deposit under the season's reward key (SE3) and the season's frame when granted (SE4).
+ * The ended seasons a player has a final standing in (any tier), newest first, with the rewards
+ * granted: the deposit under the season's reward key (SE3) and the season's frame (SE4).
  */
 export async function playerSeasons(db: Database, playerId: string, limit = 100): Promise<PlayerSeason[]> {
   const rows = await db
-    .select({ season: seasonStandings.season, endedAt: seasonEnds.endedAt, trigger: seasonEnds.trigger, rank: seasonStandings.rank, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
+    .select({ season: seasonStandings.season, tier: seasonStandings.tier, endedAt: seasonEnds.endedAt, trigger: seasonEnds.trigger, rank: seasonStandings.rank, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
     .from(seasonStandings)
     .innerJoin(seasonEnds, eq(seasonEnds.season, seasonStandings.season))
     .where(eq(seasonStandings.playerId, playerId))
-    .orderBy(desc(seasonStandings.season))
-    .limit(limit);
-  if (rows.length === 0) return [];
+    .orderBy(desc(seasonStandings.season), asc(seasonStandings.tier))
+    .limit(limit * STANDINGS_TIERS.length);
+  const bySeason = new Map<number, { season: number; endedAt: Date; trigger: SeasonEndTrigger; tiers: Record<StandingsTier, FinalStanding | null> }>();
+  for (const r of rows) {
+    const s = bySeason.get(r.season) ?? { season: r.season, endedAt: r.endedAt, trigger: r.trigger, tiers: { season: null, rating: null } };
+    s.tiers[r.tier] = { rank: r.rank, total: r.total, games: r.games, wins: r.wins };
+    bySeason.set(r.season, s);
+  }
+  const seasonsSeen = [...bySeason.values()].slice(0, limit);
+  if (seasonsSeen.length === 0) return [];
   // The keys and ids come from their one definition (seasonSchedule.ts), not rebuilt in SQL.
   const [paid, frames] = await Promise.all([
     db
       .select({ key: transactions.idempotencyKey, amount: transactions.amount })
       .from(transactions)
-      .where(and(eq(transactions.requestedBy, SEASON_REWARD_REQUESTER), inArray(transactions.idempotencyKey, rows.map((r) => seasonRewardKey(r.season, playerId))))),
+      .where(and(eq(transactions.requestedBy, SEASON_REWARD_REQUESTER), inArray(transactions.idempotencyKey, seasonsSeen.map((r) => seasonRewardKey(r.season, playerId))))),
     db
       .select({ id: playerCosmetics.cosmeticId })
       .from(playerCosmetics)
-      .where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.source, "grant"), inArray(playerCosmetics.cosmeticId, rows.map((r) => seasonCosmeticId(r.season))))),
+      .where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.source, "grant"), inArray(playerCosmetics.cosmeticId, seasonsSeen.map((r) => seasonCosmeticId(r.season))))),
   ]);
   const coinsBy = new Map(paid.map((p) => [p.key, p.amount] as const));
   const owned = new Set(frames.map((f) => f.id));
-  return rows.map((r) => ({ ...r, coins: coinsBy.get(seasonRewardKey(r.season, playerId)) ?? 0, cosmeticId: owned.has(seasonCosmeticId(r.season)) ? seasonCosmeticId(r.season) : null }));
+  return seasonsSeen.map((r) => ({ ...r, coins: coinsBy.get(seasonRewardKey(r.season, playerId)) ?? 0, cosmeticId: owned.has(seasonCosmeticId(r.season)) ? seasonCosmeticId(r.season) : null }));
 }

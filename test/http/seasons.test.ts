@@ -24,6 +24,9 @@ describe.each(testBackends())("season routes on $name", (backend) => {
     players = await insertPlayers(t.database.db, 5);
     admin = (await t.tokens.issueAccessToken({ userId: "00000000-0000-4000-8000-000000000001", playerId: players[4]!, role: "admin", kind: "user" })).accessToken;
     for (let i = 0; i < 4; i++) await putEntry(t.database.db, { tier: "season", season: 0 }, { playerId: players[i]!, total: 100 - i, highest: 100 - i, games: 1, wins: 0, firstReachedAt: 1_000 + i });
+    // The rating tier: players[4] first, players[0] second (snapshotted too when the season ends).
+    await putEntry(t.database.db, { tier: "rating", season: null }, { playerId: players[4]!, total: 900, highest: 900, games: 6, wins: 4, firstReachedAt: 1_000 });
+    await putEntry(t.database.db, { tier: "rating", season: null }, { playerId: players[0]!, total: 250, highest: 300, games: 3, wins: 1, firstReachedAt: 1_000 });
   });
   afterAll(async () => {
     await t.close();
@@ -45,18 +48,20 @@ describe.each(testBackends())("season routes on $name", (backend) => {
 
   it("GET /api/players/:id/seasons: nothing before a season ended; then final rank, coins and the season frame", async () => {
     const empty = await req("GET", `/api/players/${players[0]!}/seasons`);
+    expect(empty.status).toBe(200);
     expect(field(empty.json, "data")).toEqual({ playerId: players[0], seasons: [] });
     const reset = await req("POST", "/api/admin/seasons", { token: admin, headers: { "idempotency-key": "season-routes-reset" } });
     expect(reset.status).toBe(201);
     const seasonsOf = async (i: number) => field((await req("GET", `/api/players/${players[i]!}/seasons`)).json, "data", "seasons") as Record<string, unknown>[];
     const first = await seasonsOf(0);
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ season: 0, trigger: "admin", rank: 1, total: 100, games: 1, wins: 0, rewards: { coins: 500, cosmeticId: "season_0_frame" } });
+    expect(first[0]).toMatchObject({ season: 0, trigger: "admin", tiers: { season: { rank: 1, total: 100, games: 1, wins: 0 }, rating: { rank: 2, total: 250, games: 3, wins: 1 } }, rewards: { coins: 500, cosmeticId: "season_0_frame" } });
     expect(typeof first[0]?.["endedAt"]).toBe("string");
-    expect((await seasonsOf(1))[0]).toMatchObject({ rank: 2, rewards: { coins: 300, cosmeticId: "season_0_frame" } });
-    expect((await seasonsOf(2))[0]).toMatchObject({ rank: 3, rewards: { coins: 300, cosmeticId: null } });
-    expect((await seasonsOf(3))[0]).toMatchObject({ rank: 4, rewards: { coins: 0, cosmeticId: null } });
-    expect(await seasonsOf(4)).toEqual([]);
+    expect((await seasonsOf(1))[0]).toMatchObject({ tiers: { season: { rank: 2 }, rating: null }, rewards: { coins: 300, cosmeticId: "season_0_frame" } });
+    expect((await seasonsOf(2))[0]).toMatchObject({ tiers: { season: { rank: 3 }, rating: null }, rewards: { coins: 300, cosmeticId: null } });
+    expect((await seasonsOf(3))[0]).toMatchObject({ tiers: { season: { rank: 4 }, rating: null }, rewards: { coins: 0, cosmeticId: null } });
+    // Rated but without season points (e.g. only abandoned seats): the rating's final standing, no rewards.
+    expect(await seasonsOf(4)).toMatchObject([{ season: 0, tiers: { season: null, rating: { rank: 1, total: 900, games: 6, wins: 4 } }, rewards: { coins: 0, cosmeticId: null } }]);
     // The frame is in the catalogue as a grant, owned by ranks 1-2 (SEASON_COSMETIC_RANKS=2).
     const cosmetics = field((await req("GET", "/api/cosmetics")).json, "data") as { id: string; availability: string; kind: string }[];
     expect(cosmetics.find((c) => c.id === "season_0_frame")).toMatchObject({ kind: "seat_frame", availability: "grant" });

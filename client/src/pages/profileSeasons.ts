@@ -10,16 +10,15 @@ import { rewardsText } from "../seasonText.js";
 
 const ratingSchema = z.object({ rank: z.int(), total: z.number(), games: z.int(), provisional: z.optional(z.boolean()) });
 
+const finalStanding = z.object({ rank: z.int(), total: z.number(), games: z.int(), wins: z.int() });
+
 const pastSeasonsSchema = z.object({
   playerId: z.string(),
   seasons: z.array(
     z.object({
       season: z.int(),
       endedAt: z.string(),
-      rank: z.int(),
-      total: z.number(),
-      games: z.int(),
-      wins: z.int(),
+      tiers: z.object({ season: z.nullable(finalStanding), rating: z.nullable(finalStanding) }),
       rewards: z.object({ coins: z.number(), cosmeticId: z.nullable(z.string()) }),
     }),
   ),
@@ -58,7 +57,11 @@ export async function seasonsSection(playerId: string): Promise<HTMLElement> {
         : h(
             "table",
             { class: "games", "data-testid": "past-seasons" },
-            h("thead", null, h("tr", null, h("th", { scope: "col" }, "Season"), h("th", { scope: "col" }, "Final rank"), h("th", { scope: "col" }, "Points"), h("th", { scope: "col" }, "Rewards"))),
+            h(
+              "thead",
+              null,
+              h("tr", null, h("th", { scope: "col" }, "Season"), h("th", { scope: "col" }, "Final rank"), h("th", { scope: "col" }, "Points"), h("th", { scope: "col" }, "Rating"), h("th", { scope: "col" }, "Rewards")),
+            ),
             h(
               "tbody",
               null,
@@ -67,8 +70,9 @@ export async function seasonsSection(playerId: string): Promise<HTMLElement> {
                   "tr",
                   { "data-testid": "past-season", "data-season": String(s.season) },
                   h("td", null, `Season ${s.season}`),
-                  h("td", null, `#${s.rank}`),
-                  h("td", null, `${s.total} (${s.games} game${s.games === 1 ? "" : "s"})`),
+                  h("td", null, s.tiers.season === null ? "–" : `#${s.tiers.season.rank}`),
+                  h("td", null, s.tiers.season === null ? "–" : `${s.tiers.season.total} (${s.tiers.season.games} game${s.tiers.season.games === 1 ? "" : "s"})`),
+                  h("td", null, s.tiers.rating === null ? "–" : `${s.tiers.rating.total} (#${s.tiers.rating.rank})`),
                   h("td", null, rewardsText(s.rewards)),
                 ),
               ),

@@ -16,14 +16,16 @@ const currentSchema = z.object({
   schedule: z.object({ expression: z.string(), timeZone: z.string() }).nullable(),
 });
 
+const finalStanding = z.object({ rank: z.number().int().min(1), total: z.number().int(), games: z.number().int(), wins: z.number().int() });
+
 const pastSeasonSchema = z.object({
   season: z.number().int(),
   endedAt: z.iso.datetime(),
   trigger: z.enum(["schedule", "admin"]),
-  rank: z.number().int().min(1).describe("Final rank in the season tier"),
-  total: z.number().int(),
-  games: z.number().int(),
-  wins: z.number().int(),
+  tiers: z.object({
+    season: finalStanding.nullable().describe("The final standing in the season's points tier (the rewards follow it); null: no entry"),
+    rating: finalStanding.nullable().describe("The rating tier as it stood when the season ended (total: the shown rating); null: not rated then"),
+  }),
   rewards: z.object({
     coins: z.number().int().min(0).describe("Coins deposited for the season (0: none, or not granted yet)"),
     cosmeticId: z.string().nullable().describe("The season's frame (season_<n>_frame) when granted"),
@@ -53,7 +55,7 @@ export function seasonRoutes(deps: RouteDeps) {
     method: "get",
     path: "/api/players/:id/seasons",
     summary: "A player's past seasons, newest first: final rank and the rewards granted",
-    description: "Only ended seasons in which the player had a season-tier entry (at most 100).",
+    description: "Only ended seasons in which the player had an entry in the season tier or the rating tier when the season ended (at most 100).",
     tags: ["players", "ladder"],
     access: "public",
     group: "read",

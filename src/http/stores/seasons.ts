@@ -4,7 +4,7 @@
  * rewards granted (db/seasonEnd.ts). docs/LADDER.md, "Seasons on a schedule".
  */
 import type { Database } from "../../../db/client.js";
-import { currentSeasonInfo, playerSeasons } from "../../../db/seasonEnd.js";
+import { currentSeasonInfo, playerSeasons, type PlayerSeason } from "../../../db/seasonEnd.js";
 import { seasonClock, type SeasonSchedule } from "../../ladder/seasonSchedule.js";
 
 /** `GET /api/seasons/current`. */
@@ -24,10 +24,8 @@ export interface PlayerSeasonView {
   /** ISO-8601 */
   readonly endedAt: string;
   readonly trigger: "schedule" | "admin";
-  readonly rank: number;
-  readonly total: number;
-  readonly games: number;
-  readonly wins: number;
+  /** The final standing in the season's points tier and in the rating tier (null: no entry). */
+  readonly tiers: PlayerSeason["tiers"];
   readonly rewards: { readonly coins: number; readonly cosmeticId: string | null };
 }
 
@@ -51,10 +49,7 @@ export function createSeasonsStore(db: Database, schedule: SeasonSchedule | null
         season: r.season,
         endedAt: r.endedAt.toISOString(),
         trigger: r.trigger,
-        rank: r.rank,
-        total: r.total,
-        games: r.games,
-        wins: r.wins,
+        tiers: r.tiers,
         rewards: { coins: r.coins, cosmeticId: r.cosmeticId },
       }));
     },
