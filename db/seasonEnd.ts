@@ -86,11 +86,9 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
       .onConflictDoNothing()
       .returning({ season: seasonEnds.season });
     if (claimed.length === 0) return null;
-    const snap = await snapshotTier(tx, cur.id, "season", cur.id);
+    const standings = await snapshotTier(tx, cur.id, "season", cur.id);
     // The rating tier as it stands when the season ends (its entries do not reset).
     await snapshotTier(tx, cur.id, "rating", RATING_SEASON);
-    const standings = snap;
-    const cosmeticRanks = options.cosmeticRanks ?? DEFAULT_SEASON_COSMETIC_RANKS;
     await tx.update(seasons).set({ endedAt: sql`now()` }).where(eq(seasons.id, cur.id));
     await tx.insert(seasons).values({ id: cur.id + 1, ...(options.nextStartsAt === undefined ? {} : { startedAt: options.nextStartsAt }) });
     await appendSeasonEvents(tx, [
@@ -100,8 +98,10 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
         payload: { _v: 1, endedSeason: cur.id, openedSeason: cur.id + 1, trigger: options.trigger, scheduledFor: options.scheduledFor?.toISOString() ?? null, standings },
       },
     ]);
-    const top = cosmeticRanks <= 0 ? [] : await seasonStandingsOf(tx, cur.id, cosmeticRanks);
-    const granted = cosmeticRanks <= 0 ? [] : await grantSeasonCosmetic(tx, { id: seasonCosmeticId(cur.id), name: seasonCosmeticName(cur.id) }, top.map((r) => r.playerId));
+    // SE4: the season's frame to the top of the season tier, in this transaction.
+    const cosmeticRanks = options.cosmeticRanks ?? DEFAULT_SEASON_COSMETIC_RANKS;
+    const top = cosmeticRanks <= 0 ? null : await seasonStandingsOf(tx, cur.id, cosmeticRanks);
+    const granted = top === null ? [] : await grantSeasonCosmetic(tx, { id: seasonCosmeticId(cur.id), name: seasonCosmeticName(cur.id) }, top.map((r) => r.playerId));
     return { closed: cur.id, opened: cur.id + 1, standings, cosmetics: granted.length };
   });
 }
