@@ -47,7 +47,7 @@ import { players } from "./schema/players.js";
 import { applyLadderWrites, type LadderChange } from "./ladderWrites.js";
 import { CompletionPipeline, register, type CompletionParticipant, type FinishedGame, type GameCompletion, type RegisteredParticipant, type TransactionRunner } from "../src/completion/pipeline.js";
 import { gameLadderWrites } from "../src/ladder/ladderChange.js";
-import { seatStanding } from "../src/ladder/seatStanding.js";
+import { abandonedSeats, seatStanding } from "../src/ladder/seatStanding.js";
 import type { Logger } from "../src/platform/logger.js";
 
 /** What {@link completeGame} writes: a finished game (src/completion). */
@@ -224,7 +224,7 @@ export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> 
  */
 export const gameSummaryParticipant: CompletionParticipant<Transaction, void> = {
   name: "game_summary",
-  async write(tx, { gameId, summary, completedAt }) {
+  async write(tx, { gameId, summary, deltas, completedAt }) {
     await tx.insert(gameSummaries).values({
       gameId,
       players: summary.players,
@@ -236,6 +236,7 @@ export const gameSummaryParticipant: CompletionParticipant<Transaction, void> = 
       mostConsecutiveWins: summary.mostConsecutiveWins,
       mostConsecutiveLosses: summary.mostConsecutiveLosses,
       highestMisplay: summary.highestMisplay,
+      abandonedSeats: abandonedSeats(summary.players, deltas),
     });
     await tx.update(games).set({ status: "completed", completedAt }).where(eq(games.id, gameId));
   },

@@ -204,3 +204,28 @@ export async function grantFounders(tx: Transaction, admittedInOrder: readonly s
   );
   return granted;
 }
+
+/**
+ * Grants a season's cosmetic (docs/LADDER.md, S3), inside the season end's transaction
+ * (db/seasonEnd.ts): creates the catalogue entry (a `grant` seat frame, never sold) when it is
+ * missing, then gives it to `playerIds` (final rank order) with `source` `grant` and appends
+ * `COSMETIC_UNLOCKED` for each new owner. Idempotent: the ownership row's key is (player,
+ * `season_<n>_frame`), one per season and player, so a player who already holds it gets no second
+ * row and no second event. Returns who got it now.
+ */
+export async function grantSeasonCosmetic(tx: Transaction, cosmetic: { readonly id: string; readonly name: string }, playerIds: readonly string[]): Promise<string[]> {
+  await tx.insert(cosmetics).values({ id: cosmetic.id, name: cosmetic.name, kind: "seat_frame", availability: "grant", priceCoins: 0 }).onConflictDoNothing();
+  if (playerIds.length === 0) return [];
+  const ins = await tx
+    .insert(playerCosmetics)
+    .values(playerIds.map((playerId) => ({ playerId, cosmeticId: cosmetic.id, source: "grant" as const })))
+    .onConflictDoNothing()
+    .returning({ playerId: playerCosmetics.playerId });
+  const got = new Set(ins.map((r) => r.playerId));
+  const granted = playerIds.filter((p) => got.has(p));
+  await appendSeasonEvents(
+    tx,
+    granted.map((playerId) => cosmeticUnlockedEvent(playerId, cosmetic.id, "grant", 0, null)),
+  );
+  return granted;
+}

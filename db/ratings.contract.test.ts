@@ -15,7 +15,7 @@ import { testBackends, type TestDatabase } from "../test/support/db.js";
 import { createGameCompletion } from "./completion.js";
 import { createGame, markStarted } from "./games.js";
 import { getRating, ratingParticipant, rebuildRatings } from "./ratings.js";
-import { ladderEntries, playerRatings, players, ratingUpdates, scoreEvents } from "./schema/index.js";
+import { gameSummaries, ladderEntries, playerRatings, players, ratingUpdates, scoreEvents } from "./schema/index.js";
 import { createOccupants, playGame } from "./testing/fixtures.js";
 
 const silent = { error: () => undefined };
@@ -152,6 +152,31 @@ describe.each(testBackends())("skill ratings on $name", (backend) => {
       .from(scoreEvents)
       .where(and(eq(scoreEvents.gameId, game.gameId), eq(scoreEvents.tier, "rating")));
     expect(events).toHaveLength(humanIds.length);
+  });
+
+  it("R2/L8: an abandoned human places last whatever its total (several share last place), never wins; the summary records the seats", async () => {
+    const occupants = [humans[0]!, humans[1]!, humans[2]!, humans[3]!];
+    const game0 = await finishedGame("abandoned", occupants, [90, 50, 50, 10]);
+    const gone = new Set([humans[0]!.playerId, humans[3]!.playerId]);
+    // Seats 0 and 3 made most of their moves on timeout or by the replacing bot (L8).
+    const game: FinishedGame = { ...game0, deltas: game0.deltas.map((d) => (gone.has(d.playerId) ? { ...d, moves: { moves: d.moves.moves, notOwn: d.moves.moves } } : d)) };
+    const before = await Promise.all(occupants.map(async (o) => (await getRating(t.db, o.playerId))?.rating ?? rating()));
+    const winsBefore = new Map((await ratingTier()).map((r) => [r.playerId, r.wins] as const));
+    const after = rate(
+      before.map((r) => [r]),
+      { rank: [3, 1, 1, 3], model: plackettLuce },
+    );
+    expect(await completion.complete(game)).toEqual({ applied: true });
+    const [row] = await t.db.select({ abandoned: gameSummaries.abandonedSeats, players: gameSummaries.players }).from(gameSummaries).where(eq(gameSummaries.gameId, game.gameId));
+    const seatOf = (id: PlayerId) => row!.players.find((p) => p.playerId === id)!.seat;
+    expect(row?.abandoned).toEqual([seatOf(humans[0]!.playerId), seatOf(humans[3]!.playerId)].sort((a, b) => a - b));
+    const places = new Map((await t.db.select().from(ratingUpdates).where(eq(ratingUpdates.gameId, game.gameId))).map((r) => [r.playerId, r.place] as const));
+    expect(occupants.map((o) => places.get(o.playerId))).toEqual([3, 1, 1, 3]);
+    for (const [i, o] of occupants.entries()) expect((await getRating(t.db, o.playerId))?.rating).toEqual({ mu: after[i]![0]!.mu, sigma: after[i]![0]!.sigma });
+    // The abandoned seat had the highest total, but neither it nor the other abandoned seat wins.
+    const wins = new Map((await ratingTier()).map((r) => [r.playerId, r.wins] as const));
+    expect(wins.get(humans[0]!.playerId)).toBe(winsBefore.get(humans[0]!.playerId) ?? 0);
+    expect(wins.get(humans[1]!.playerId)).toBe((winsBefore.get(humans[1]!.playerId) ?? 0) + 1);
   });
 
   it("RS3: every rating tier total equals the shown rating of the stored rating", async () => {

@@ -25,7 +25,8 @@ import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
 import type { PlayerId } from "../src/game/types.js";
 import type { LadderChange, LadderWrite } from "../src/ladder/ladderChange.js";
-import { initialRating, rateGame, shownRating, type RatedSeat, type Rating, type RatingRebuildResult, type RatingUpdate } from "../src/ladder/rating.js";
+import { abandonedSeats } from "../src/ladder/seatStanding.js";
+import { initialRating, isRatingWin, rateGame, shownRating, type RatedSeat, type Rating, type RatingRebuildResult, type RatingUpdate } from "../src/ladder/rating.js";
 import type { Database, Transaction } from "./client.js";
 import { parseStored, summaryPlayersSchema } from "./domainSchemas.js";
 import { applyLadderWrites } from "./ladderWrites.js";
@@ -46,10 +47,12 @@ const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The seats of a summary, in the summary's order (the order every rating of it uses). A test
  * client's guest (`players.unranked`, docs/LADDER.md L8) takes part as a bot does: with the fixed
- * bot rating, never rated, never on the `rating` tier.
+ * bot rating, never rated, never on the `rating` tier. An abandoned seat (`abandoned`: seat
+ * indices, `game_summaries.abandoned_seats`) places last (R2).
  */
-function seatsOf(summaryPlayers: readonly { playerId: PlayerId; isBot: boolean; score: number }[], unranked: ReadonlySet<string>): RatedSeat[] {
-  return summaryPlayers.map((p) => ({ playerId: p.playerId, isBot: p.isBot || unranked.has(p.playerId), score: p.score }));
+function seatsOf(summaryPlayers: readonly { playerId: PlayerId; seat: number; isBot: boolean; score: number }[], unranked: ReadonlySet<string>, abandoned: readonly number[]): RatedSeat[] {
+  const gone = new Set(abandoned);
+  return summaryPlayers.map((p) => ({ playerId: p.playerId, isBot: p.isBot || unranked.has(p.playerId), score: p.score, abandoned: gone.has(p.seat) }));
 }
 
 /** Of these players, the ones flagged `unranked`. */
@@ -62,12 +65,14 @@ async function unrankedOf(tx: Transaction, ids: readonly PlayerId[]): Promise<Se
 /** The rating tier's ladder write of one update (RS1, RS3). */
 function ratingWrite(u: RatingUpdate): LadderWrite {
   const after = shownRating(u.after);
-  return { playerId: u.playerId, tier: "rating", season: RATING_SEASON, delta: after - shownRating(u.before), won: u.place === 1, highest: after };
+  return { playerId: u.playerId, tier: "rating", season: RATING_SEASON, delta: after - shownRating(u.before), won: isRatingWin(u), highest: after };
 }
 
 /** RS1: rates one finished game inside the completion transaction. */
 export async function writeGameRatings(tx: Transaction, game: FinishedGame): Promise<RatingCompletion> {
-  const seats = seatsOf(game.summary.players, await unrankedOf(tx, game.summary.players.filter((p) => !p.isBot).map((p) => p.playerId)));
+  const unranked = await unrankedOf(tx, game.summary.players.filter((p) => !p.isBot).map((p) => p.playerId));
+  // The same seats the summary participant stores in `abandoned_seats`, so a rebuild places them alike.
+  const seats = seatsOf(game.summary.players, unranked, abandonedSeats(game.summary.players, game.deltas));
   const humans = [...new Set(seats.filter((s) => !s.isBot).map((s) => s.playerId))].sort(byId);
   if (rateGame(seats, () => null).length === 0) return { updates: [], changes: [] };
   const start = initialRating();
@@ -149,7 +154,7 @@ async function replay(tx: Transaction): Promise<{ state: Map<PlayerId, Replayed>
   let rated = 0;
   for (;;) {
     const batch = await tx
-      .select({ seq: gameSummaries.completionSeq, gameId: gameSummaries.gameId, players: gameSummaries.players, completedAt: games.completedAt })
+      .select({ seq: gameSummaries.completionSeq, gameId: gameSummaries.gameId, players: gameSummaries.players, abandoned: gameSummaries.abandonedSeats, completedAt: games.completedAt })
       .from(gameSummaries)
       .innerJoin(games, eq(games.id, gameSummaries.gameId))
       .where(and(gt(gameSummaries.completionSeq, after), eq(games.status, "completed")))
@@ -158,14 +163,14 @@ async function replay(tx: Transaction): Promise<{ state: Map<PlayerId, Replayed>
     for (const row of batch) {
       after = row.seq;
       gamesSeen++;
-      const seats = seatsOf(parseStored(summaryPlayersSchema, row.players, "game_summaries.players"), unranked);
+      const seats = seatsOf(parseStored(summaryPlayersSchema, row.players, "game_summaries.players"), unranked, row.abandoned);
       const done = rateGame(seats, (id) => state.get(id)?.rating ?? null);
       if (done.length > 0) rated++;
       const at = row.completedAt ?? new Date(0);
       for (const u of done) {
         const shown = shownRating(u.after);
         const prev = state.get(u.playerId);
-        const win = u.place === 1 ? 1 : 0;
+        const win = isRatingWin(u) ? 1 : 0;
         if (prev === undefined) state.set(u.playerId, { rating: u.after, games: 1, wins: win, shown, highest: shown, reachedAt: at });
         else state.set(u.playerId, { rating: u.after, games: prev.games + 1, wins: prev.wins + win, shown, highest: Math.max(prev.highest, shown), reachedAt: shown === prev.shown ? prev.reachedAt : at });
         updates.push({ gameId: row.gameId, u });

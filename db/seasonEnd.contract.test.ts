@@ -17,9 +17,10 @@ import { insertPlayers, putEntry } from "../src/ladder/testing/ladderDb.js";
 import { testBackends, type TestDatabase } from "../test/support/db.js";
 import { createDatabase, type Database, type DatabaseHandle } from "./client.js";
 import { PgLadderStore } from "./ladderStore.js";
+import { equipCosmetics, equippedOf, grantSeasonCosmetic } from "./cosmetics.js";
 import { currentSeasonInfo, grantSeasonRewards, seasonStandingsOf } from "./seasonEnd.js";
 import { readRawSeasonEvents } from "./seasonLog.js";
-import { seasonEnds, seasons, transactions } from "./schema/index.js";
+import { cosmetics, playerCosmetics, seasonEnds, seasons, transactions } from "./schema/index.js";
 import { balancesOf } from "./wallet.js";
 
 const SCHEDULE = parseSeasonSchedule("0 0 1 * *", "Europe/Stockholm");
@@ -48,6 +49,10 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
   };
   const coins = async (p: PlayerId): Promise<number> => (await balancesOf(t.db, p)).find((b) => b.currency === "coins")?.balance ?? 0;
   const resets = async () => readRawSeasonEvents(t.db, { limit: 100, types: ["LEADERBOARD_RESET"] });
+  const unlocks = async (cosmeticId: string) =>
+    (await readRawSeasonEvents(t.db, { limit: 1_000, types: ["COSMETIC_UNLOCKED"] })).filter((e) => (e.payload as { cosmeticId?: string }).cosmeticId === cosmeticId);
+  const owners = async (cosmeticId: string) =>
+    (await t.db.select({ playerId: playerCosmetics.playerId, source: playerCosmetics.source }).from(playerCosmetics).where(eq(playerCosmetics.cosmeticId, cosmeticId))).map((r) => r.playerId).sort();
   const dueNow = async (): Promise<Date> => {
     const due = SCHEDULE.dueAfter((await currentSeasonInfo(t.db)).startedAt);
     if (due === null) throw new Error("no due time");
@@ -68,6 +73,8 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
 
   it("S1: nothing ends before the due time; at it, the season ends once: archive, snapshot, next season, LEADERBOARD_RESET, rewards by band", async () => {
     await fillSeason(12);
+    await putEntry(t.db, { tier: "rating", season: null }, { playerId: players[1]!, total: 120, highest: 150, games: 2, wins: 1, firstReachedAt: 1_000 });
+    await putEntry(t.db, { tier: "rating", season: null }, { playerId: players[3]!, total: 500, highest: 500, games: 5, wins: 3, firstReachedAt: 2_000 });
     const due = await dueNow();
     const scheduler = await schedulerOn(t.db);
     fakeNow = due.getTime() - 1;
@@ -83,6 +90,11 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
     expect(end?.rewardsGrantedAt).toBeInstanceOf(Date);
     const standings = await seasonStandingsOf(t.db, 0, 100);
     expect(standings.map((s) => [s.rank, s.playerId, s.total])).toEqual(players.map((p, i) => [i + 1, p, 100 - i]));
+    // The rating tier is snapshotted too, in ladder order (it does not reset).
+    expect((await seasonStandingsOf(t.db, 0, 100, 1, "rating")).map((s) => [s.rank, s.playerId, s.total, s.games])).toEqual([
+      [1, players[3], 500, 5],
+      [2, players[1], 120, 2],
+    ]);
     expect((await resets()).map((e) => e.payload)).toEqual([{ _v: 1, endedSeason: 0, openedSeason: 1, trigger: "schedule", scheduledFor: due.toISOString(), standings: 12 }]);
     expect([await coins(players[0]!), await coins(players[1]!), await coins(players[2]!), await coins(players[3]!), await coins(players[10]!)]).toEqual([500, 300, 300, 100, 0]);
     // The archived season stays readable (PostgreSQL), the new one starts empty.
@@ -91,6 +103,17 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
     expect(archived.ok && archived.value.entries.map((e) => e.entry.playerId)).toEqual(players.slice(0, 3));
     const current = await ladder.top({ tier: "season" }, 3);
     expect(current.ok && current.value.entries).toEqual([]);
+    // SE4: ranks 1-10 own the season's frame (a grant, never sold), each with one COSMETIC_UNLOCKED.
+    expect(await t.db.select({ id: cosmetics.id, kind: cosmetics.kind, availability: cosmetics.availability, priceCoins: cosmetics.priceCoins }).from(cosmetics).where(eq(cosmetics.id, "season_0_frame"))).toEqual([
+      { id: "season_0_frame", kind: "seat_frame", availability: "grant", priceCoins: 0 },
+    ]);
+    expect(await owners("season_0_frame")).toEqual(players.slice(0, 10).sort());
+    const events = await unlocks("season_0_frame");
+    expect(events.map((e) => [e.playerId, e.payload])).toEqual(players.slice(0, 10).map((p) => [p, { _v: 1, cosmeticId: "season_0_frame", source: "grant", priceCoins: 0, transactionId: null }]));
+    // Equippable like any other seat frame.
+    expect(await equipCosmetics(t.db, players[0]!, { seat_frame: "season_0_frame" })).toMatchObject({ ok: true });
+    expect((await equippedOf(t.db, players[0]!)).seat_frame).toBe("season_0_frame");
+    expect(await equipCosmetics(t.db, players[10]!, { seat_frame: "season_0_frame" })).toMatchObject({ ok: false, code: "cosmetics/not_owned" });
     // The same check again does nothing more: the new season is not due yet at this time.
     expect((await scheduler.tick()).ended).toBeNull();
   });
@@ -114,6 +137,22 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
       .where(and(eq(transactions.requestedBy, SEASON_REWARD_REQUESTER), eq(transactions.idempotencyKey, seasonRewardKey(1, players[0]!))));
     expect(paid).toHaveLength(1);
     expect(await coins(players[0]!)).toBe(1_000);
+    // SE4: the season's frame went to its 4 entries once: one row and one COSMETIC_UNLOCKED each.
+    expect(await owners("season_1_frame")).toEqual(players.slice(0, 4).sort());
+    expect((await unlocks("season_1_frame")).map((e) => e.playerId).sort()).toEqual(players.slice(0, 4).sort());
+  });
+
+  it("SE4: granting a season's cosmetic again, twice at once from two handles, grants nothing more", async () => {
+    const frame = { id: "season_1_frame", name: "Season 1 frame" };
+    const before = (await unlocks(frame.id)).length;
+    const again = await Promise.all([t.db.transaction((tx) => grantSeasonCosmetic(tx, frame, players.slice(0, 4))), db2.transaction((tx) => grantSeasonCosmetic(tx, frame, players.slice(0, 4)))]);
+    expect(again).toEqual([[], []]);
+    expect(await owners(frame.id)).toEqual(players.slice(0, 4).sort());
+    expect((await unlocks(frame.id)).length).toBe(before);
+    // A new player for the same season's frame (two handles at once) is granted exactly once.
+    const both = await Promise.all([t.db.transaction((tx) => grantSeasonCosmetic(tx, frame, [players[5]!])), db2.transaction((tx) => grantSeasonCosmetic(tx, frame, [players[5]!]))]);
+    expect(both.flat()).toEqual([players[5]]);
+    expect((await unlocks(frame.id)).length).toBe(before + 1);
   });
 
   it("SE3: granting a season's rewards again pays nothing twice", async () => {
@@ -146,6 +185,17 @@ describe.each(testBackends())("seasons on a schedule on $name", (backend) => {
     expect(end).toMatchObject({ trigger: "admin", scheduledFor: null });
     expect((await resets()).at(-1)?.payload).toMatchObject({ endedSeason: 3, openedSeason: 4, trigger: "admin", scheduledFor: null, standings: 2 });
     expect(await coins(players[1]!)).toBe(balance + 300);
+    expect(await owners("season_3_frame")).toEqual(players.slice(0, 2).sort());
+  });
+
+  it("SE4: SEASON_COSMETIC_RANKS limits who gets the frame (0: nobody, no catalogue entry)", async () => {
+    await fillSeason(5);
+    const ladder = await ladderOn(t.db);
+    expect(await ladder.resetSeason({ trigger: "admin", cosmeticRanks: 2 })).toEqual({ closed: 4, opened: 5 });
+    expect(await owners("season_4_frame")).toEqual(players.slice(0, 2).sort());
+    await fillSeason(3);
+    expect(await ladder.resetSeason({ trigger: "admin", cosmeticRanks: 0 })).toEqual({ closed: 5, opened: 6 });
+    expect(await t.db.select().from(cosmetics).where(eq(cosmetics.id, "season_5_frame"))).toEqual([]);
   });
 
   it("bad schedules and bands are refused with a reason", () => {

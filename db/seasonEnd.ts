@@ -13,15 +13,24 @@
  *   rank, each with the idempotency key `season-reward:<season>:<playerId>`, so a retry or a
  *   second process pays nothing twice; `season_ends.rewards_granted_at` is set when all are in.
  *   A process that starts finds seasons whose rewards are not all granted and grants them.
+ * - SE4 the season cosmetic (S3) is granted inside SE1's transaction: final ranks up to
+ *   `cosmeticRanks` own `season_<n>_frame` (created in the catalogue if missing) with
+ *   `COSMETIC_UNLOCKED`, once per season and player (db/cosmetics.ts `grantSeasonCosmetic`).
  */
-import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
-import { rewardFor, SEASON_REWARD_REQUESTER, seasonRewardKey, type RewardBand } from "../src/ladder/seasonSchedule.js";
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { DEFAULT_SEASON_COSMETIC_RANKS, rewardFor, SEASON_REWARD_REQUESTER, seasonCosmeticId, seasonCosmeticName, seasonRewardKey, type RewardBand } from "../src/ladder/seasonSchedule.js";
 import type { SeasonReset } from "../src/ladder/store.js";
 import type { Database, Transaction } from "./client.js";
+import { grantSeasonCosmetic } from "./cosmetics.js";
 import { appendSeasonEvents } from "./seasonLog.js";
-import { ladderEntries, seasons } from "./schema/ladder.js";
-import { seasonEnds, seasonStandings, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
+import { ladderEntries, RATING_SEASON, seasons } from "./schema/ladder.js";
+import { playerCosmetics } from "./schema/seasonCosmetics.js";
+import { seasonEnds, seasonStandings, STANDINGS_TIERS, type SEASON_END_TRIGGERS } from "./schema/seasonEnds.js";
+import { transactions } from "./schema/season.js";
 import { transfer } from "./wallet.js";
+
+/** A tier whose final standings a season end snapshots. */
+export type StandingsTier = (typeof STANDINGS_TIERS)[number];
 
 /** What ended a season. */
 export type SeasonEndTrigger = (typeof SEASON_END_TRIGGERS)[number];
@@ -35,17 +44,32 @@ export interface SeasonEndOptions {
   readonly scheduledFor?: Date | null;
   /** When the next season starts (default: the database clock). */
   readonly nextStartsAt?: Date;
+  /** SE4: final ranks up to this get the season cosmetic (default 10; 0: none). */
+  readonly cosmeticRanks?: number;
 }
 
 /** A season end that happened. */
 export interface SeasonEnded extends SeasonReset {
   /** Entries snapshotted into `season_standings`. */
   readonly standings: number;
+  /** SE4: players granted the season cosmetic by this end. */
+  readonly cosmetics: number;
 }
 
 async function currentSeasonRow(tx: Transaction): Promise<{ id: number } | undefined> {
   const [cur] = await tx.select({ id: seasons.id }).from(seasons).where(isNull(seasons.endedAt)).for("update").limit(1);
   return cur;
+}
+
+/** SE1: copies one ladder tier's entries, in ladder order, into the season's final standings; returns how many. */
+async function snapshotTier(tx: Transaction, season: number, tier: StandingsTier, ladderSeason: number): Promise<number> {
+  const snap = await tx.execute(sql`
+    INSERT INTO ${seasonStandings} (season, tier, rank, player_id, total, games, wins)
+    SELECT ${season}, ${tier}, row_number() OVER (ORDER BY ${ladderEntries.totalScore} DESC, ${ladderEntries.scoreFirstReachedAt} ASC, ${ladderEntries.playerId} ASC),
+           ${ladderEntries.playerId}, ${ladderEntries.totalScore}, ${ladderEntries.gamesPlayed}, ${ladderEntries.wins}
+    FROM ${ladderEntries} WHERE ${ladderEntries.tier} = ${tier} AND ${ladderEntries.season} = ${ladderSeason}
+    RETURNING 1`);
+  return Array.isArray(snap) ? snap.length : ((snap as { rows?: unknown[] }).rows?.length ?? 0);
 }
 
 /** SE1, SE2: ends the current season (null: the expected season had already ended). */
@@ -62,13 +86,9 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
       .onConflictDoNothing()
       .returning({ season: seasonEnds.season });
     if (claimed.length === 0) return null;
-    const snap = await tx.execute(sql`
-      INSERT INTO ${seasonStandings} (season, rank, player_id, total, games, wins)
-      SELECT ${cur.id}, row_number() OVER (ORDER BY ${ladderEntries.totalScore} DESC, ${ladderEntries.scoreFirstReachedAt} ASC, ${ladderEntries.playerId} ASC),
-             ${ladderEntries.playerId}, ${ladderEntries.totalScore}, ${ladderEntries.gamesPlayed}, ${ladderEntries.wins}
-      FROM ${ladderEntries} WHERE ${ladderEntries.tier} = 'season' AND ${ladderEntries.season} = ${cur.id}
-      RETURNING 1`);
-    const standings = Array.isArray(snap) ? snap.length : ((snap as { rows?: unknown[] }).rows?.length ?? 0);
+    const standings = await snapshotTier(tx, cur.id, "season", cur.id);
+    // The rating tier as it stands when the season ends (its entries do not reset).
+    await snapshotTier(tx, cur.id, "rating", RATING_SEASON);
     await tx.update(seasons).set({ endedAt: sql`now()` }).where(eq(seasons.id, cur.id));
     await tx.insert(seasons).values({ id: cur.id + 1, ...(options.nextStartsAt === undefined ? {} : { startedAt: options.nextStartsAt }) });
     await appendSeasonEvents(tx, [
@@ -78,7 +98,11 @@ export async function endSeason(db: Database, options: SeasonEndOptions): Promis
         payload: { _v: 1, endedSeason: cur.id, openedSeason: cur.id + 1, trigger: options.trigger, scheduledFor: options.scheduledFor?.toISOString() ?? null, standings },
       },
     ]);
-    return { closed: cur.id, opened: cur.id + 1, standings };
+    // SE4: the season's frame to the top of the season tier, in this transaction.
+    const cosmeticRanks = options.cosmeticRanks ?? DEFAULT_SEASON_COSMETIC_RANKS;
+    const top = cosmeticRanks <= 0 ? null : await seasonStandingsOf(tx, cur.id, cosmeticRanks);
+    const granted = top === null ? [] : await grantSeasonCosmetic(tx, { id: seasonCosmeticId(cur.id), name: seasonCosmeticName(cur.id) }, top.map((r) => r.playerId));
+    return { closed: cur.id, opened: cur.id + 1, standings, cosmetics: granted.length };
   });
 }
 
@@ -98,7 +122,7 @@ export async function grantSeasonRewards(db: Database, season: number, bands: re
   const rows = await db
     .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId })
     .from(seasonStandings)
-    .where(and(eq(seasonStandings.season, season), lte(seasonStandings.rank, last)))
+    .where(and(eq(seasonStandings.season, season), eq(seasonStandings.tier, "season"), lte(seasonStandings.rank, last)))
     .orderBy(asc(seasonStandings.rank));
   let paid = 0;
   let replayed = 0;
@@ -154,12 +178,69 @@ export async function seasonEndOf(db: Database, season: number): Promise<{ reado
   return row ?? null;
 }
 
-/** An ended season's final standings (rank 1 first), `limit` from rank `fromRank`. */
-export async function seasonStandingsOf(db: Database, season: number, limit: number, fromRank = 1) {
+/** An ended season's final standings in a tier (rank 1 first), `limit` from rank `fromRank`. */
+export async function seasonStandingsOf(db: Database | Transaction, season: number, limit: number, fromRank = 1, tier: StandingsTier = "season") {
   return db
     .select({ rank: seasonStandings.rank, playerId: seasonStandings.playerId, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
     .from(seasonStandings)
-    .where(and(eq(seasonStandings.season, season), sql`${seasonStandings.rank} >= ${fromRank}`))
+    .where(and(eq(seasonStandings.season, season), eq(seasonStandings.tier, tier), sql`${seasonStandings.rank} >= ${fromRank}`))
     .orderBy(asc(seasonStandings.rank))
     .limit(limit);
+}
+
+/** A player's final standing in one tier of an ended season. */
+export interface FinalStanding {
+  readonly rank: number;
+  readonly total: number;
+  readonly games: number;
+  readonly wins: number;
+}
+
+/** One ended season as a player finished it (`GET /api/players/:id/seasons`). */
+export interface PlayerSeason {
+  readonly season: number;
+  readonly endedAt: Date;
+  readonly trigger: SeasonEndTrigger;
+  /** The final standing per snapshotted tier (null: no entry in that tier when the season ended). */
+  readonly tiers: Readonly<Record<StandingsTier, FinalStanding | null>>;
+  /** SE3: coins deposited for the season (0: none, or not granted yet). */
+  readonly coins: number;
+  /** SE4: the season's cosmetic when the player owns it through the season end's grant. */
+  readonly cosmeticId: string | null;
+}
+
+/**
+ * The ended seasons a player has a final standing in (any tier), newest first, with the rewards
+ * granted: the deposit under the season's reward key (SE3) and the season's frame (SE4).
+ */
+export async function playerSeasons(db: Database, playerId: string, limit = 100): Promise<PlayerSeason[]> {
+  const rows = await db
+    .select({ season: seasonStandings.season, tier: seasonStandings.tier, endedAt: seasonEnds.endedAt, trigger: seasonEnds.trigger, rank: seasonStandings.rank, total: seasonStandings.total, games: seasonStandings.games, wins: seasonStandings.wins })
+    .from(seasonStandings)
+    .innerJoin(seasonEnds, eq(seasonEnds.season, seasonStandings.season))
+    .where(eq(seasonStandings.playerId, playerId))
+    .orderBy(desc(seasonStandings.season), asc(seasonStandings.tier))
+    .limit(limit * STANDINGS_TIERS.length);
+  const bySeason = new Map<number, { season: number; endedAt: Date; trigger: SeasonEndTrigger; tiers: Record<StandingsTier, FinalStanding | null> }>();
+  for (const r of rows) {
+    const s = bySeason.get(r.season) ?? { season: r.season, endedAt: r.endedAt, trigger: r.trigger, tiers: { season: null, rating: null } };
+    s.tiers[r.tier] = { rank: r.rank, total: r.total, games: r.games, wins: r.wins };
+    bySeason.set(r.season, s);
+  }
+  const seasonsSeen = [...bySeason.values()].slice(0, limit);
+  if (seasonsSeen.length === 0) return [];
+  // The keys and ids come from their one definition (seasonSchedule.ts), not rebuilt in SQL.
+  const [paid, frames] = await Promise.all([
+    db
+      .select({ key: transactions.idempotencyKey, amount: transactions.amount })
+      .from(transactions)
+      .where(and(eq(transactions.requestedBy, SEASON_REWARD_REQUESTER), inArray(transactions.idempotencyKey, seasonsSeen.map((r) => seasonRewardKey(r.season, playerId))))),
+    db
+      .select({ id: playerCosmetics.cosmeticId })
+      .from(playerCosmetics)
+      .where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.source, "grant"), inArray(playerCosmetics.cosmeticId, seasonsSeen.map((r) => seasonCosmeticId(r.season))))),
+  ]);
+  const coinsBy = new Map(paid.map((p) => [p.key, p.amount] as const));
+  const owned = new Set(frames.map((f) => f.id));
+  return seasonsSeen.map((r) => ({ ...r, coins: coinsBy.get(seasonRewardKey(r.season, playerId)) ?? 0, cosmeticId: owned.has(seasonCosmeticId(r.season)) ? seasonCosmeticId(r.season) : null }));
 }

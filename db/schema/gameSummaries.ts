@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, integer, jsonb, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { SummaryPlayer, SummaryRound } from "../../src/game/types.js";
 import { games } from "./games.js";
@@ -11,6 +12,10 @@ import { games } from "./games.js";
  * row lock, so for any two games sharing a player the one with the smaller number updated that
  * player first. Folding summaries in `completion_seq` order therefore recomputes
  * `player_lifetime_stats` exactly, streaks included.
+ *
+ * `abandoned_seats` (an addition): the seat indices whose human player abandoned them
+ * (docs/LADDER.md L8), ascending; the rating places them last (R2), live and on rebuild. Games
+ * completed before the column existed have `{}` (they were rated on their final totals).
  */
 export const gameSummaries = pgTable("game_summaries", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -27,6 +32,10 @@ export const gameSummaries = pgTable("game_summaries", {
   mostConsecutiveWins: integer("most_consecutive_wins"),
   mostConsecutiveLosses: integer("most_consecutive_losses"),
   highestMisplay: integer("highest_misplay"),
+  abandonedSeats: integer("abandoned_seats")
+    .array()
+    .notNull()
+    .default(sql`'{}'::integer[]`),
   completionSeq: bigint("completion_seq", { mode: "number" }).notNull().generatedAlwaysAsIdentity().unique("game_summaries_completion_seq_unique"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });

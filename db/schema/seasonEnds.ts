@@ -27,9 +27,13 @@ export const seasonEnds = pgTable(
   (t) => [check("season_ends_trigger_check", sql`${t.trigger} IN ('schedule', 'admin')`)],
 );
 
+/** The tiers whose final standings a season end snapshots. */
+export const STANDINGS_TIERS = ["season", "rating"] as const;
+
 /**
- * `season_standings`: the final standings of an ended season's tier, snapshotted by the
- * transaction that ends it (every entry, rank 1 first).
+ * `season_standings`: the final standings of an ended season, snapshotted by the transaction
+ * that ends it (every entry, rank 1 first), per tier: `season` (the season's points tier, which
+ * the rewards follow) and `rating` (the skill ratings as they stood when the season ended).
  */
 export const seasonStandings = pgTable(
   "season_standings",
@@ -37,6 +41,7 @@ export const seasonStandings = pgTable(
     season: integer("season")
       .notNull()
       .references(() => seasons.id),
+    tier: text("tier", { enum: STANDINGS_TIERS }).notNull().default("season"),
     rank: integer("rank").notNull(),
     playerId: uuid("player_id")
       .notNull()
@@ -45,5 +50,9 @@ export const seasonStandings = pgTable(
     games: integer("games").notNull(),
     wins: integer("wins").notNull(),
   },
-  (t) => [primaryKey({ name: "season_standings_pkey", columns: [t.season, t.rank] }), unique("season_standings_season_player_unique").on(t.season, t.playerId)],
+  (t) => [
+    primaryKey({ name: "season_standings_pkey", columns: [t.season, t.tier, t.rank] }),
+    unique("season_standings_season_tier_player_unique").on(t.season, t.tier, t.playerId),
+    check("season_standings_tier_check", sql`${t.tier} IN ('season', 'rating')`),
+  ],
 );

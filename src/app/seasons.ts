@@ -20,6 +20,8 @@ export interface SeasonSchedulerOptions {
   /** Null: seasons end only by admin reset. */
   readonly schedule: SeasonSchedule | null;
   readonly rewardBands: readonly RewardBand[];
+  /** Final ranks that get the season cosmetic (S3; default 10, 0: none). */
+  readonly cosmeticRanks?: number;
   readonly logger: LadderLogger;
   /** Epoch ms (default `Date.now`); tests pass a fake clock. */
   readonly now?: () => number;
@@ -97,7 +99,7 @@ export class SeasonScheduler {
     const dueAt = schedule.dueAfter(startedAt);
     if (dueAt === null || dueAt.getTime() > this.now()) return { ended: null, dueAt, rewards };
     const nextStartsAt = nextSeasonStart(schedule, dueAt, this.now());
-    const ended = await this.opts.ladder.resetSeason({ trigger: "schedule", expectedSeason: season, scheduledFor: dueAt, nextStartsAt });
+    const ended = await this.opts.ladder.resetSeason({ trigger: "schedule", expectedSeason: season, scheduledFor: dueAt, nextStartsAt, ...this.cosmetic() });
     if (ended === null) {
       this.opts.logger.info({ season }, "seasons: the due season was already ended elsewhere");
       const next = await currentSeasonInfo(this.opts.db);
@@ -111,11 +113,15 @@ export class SeasonScheduler {
 
   /** The admin reset: ends the current season now, through the same path, and grants its rewards. */
   async endNow(): Promise<SeasonReset> {
-    const ended = await this.opts.ladder.resetSeason({ trigger: "admin" });
+    const ended = await this.opts.ladder.resetSeason({ trigger: "admin", ...this.cosmetic() });
     if (ended === null) throw new Error("season reset: an admin reset always ends the current season");
     this.opts.logger.info({ closed: ended.closed, opened: ended.opened }, "seasons: season ended by an admin reset");
     await this.grantOwed();
     return ended;
+  }
+
+  private cosmetic(): { cosmeticRanks?: number } {
+    return this.opts.cosmeticRanks === undefined ? {} : { cosmeticRanks: this.opts.cosmeticRanks };
   }
 
   /** SE3: grants the rewards of every ended season whose rewards are not all in (idempotent). */

@@ -141,6 +141,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     ladder: ladder.service,
     schedule: config.SEASON_SCHEDULE === undefined ? null : parseSeasonSchedule(config.SEASON_SCHEDULE, config.SEASON_TIME_ZONE),
     rewardBands: parseRewardBands(config.SEASON_REWARD_BANDS),
+    cosmeticRanks: config.SEASON_COSMETIC_RANKS,
     logger: logger.child({ component: "seasons" }),
   });
   const httpRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });

@@ -43,6 +43,9 @@ import { createAccountStore } from "./stores/accounts.js";
 import { createSessionStore } from "./stores/sessions.js";
 import { createGameStore } from "./stores/games.js";
 import { createSeasonStore } from "./stores/season.js";
+import { createSeasonsStore } from "./stores/seasons.js";
+import { seasonRoutes } from "./routes/seasons.js";
+import { parseSeasonSchedule } from "../ladder/seasonSchedule.js";
 
 /** What the composition root passes to {@link registerHttpRoutes}. */
 export interface HttpDeps {
@@ -183,6 +186,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     games,
     ladder: deps.ladder,
     season,
+    seasons: createSeasonsStore(deps.db, config.SEASON_SCHEDULE === undefined ? null : parseSeasonSchedule(config.SEASON_SCHEDULE, config.SEASON_TIME_ZONE), now),
     seats: deps.seats,
     seasonFeed,
     tables: deps.tables,
@@ -207,6 +211,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ...userRoutes(routeDeps),
     ...gameRoutes(routeDeps),
     ...ladderRoutes(routeDeps),
+    ...seasonRoutes(routeDeps),
     ...preferenceRoutes(routeDeps),
     ...waitlistRoutes(routeDeps),
     ...walletRoutes(routeDeps),

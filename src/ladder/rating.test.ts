@@ -2,7 +2,7 @@ import { ordinal, rate, rating } from "openskill";
 import { plackettLuce } from "openskill/models";
 import { describe, expect, it } from "vitest";
 import type { PlayerId } from "../game/types.js";
-import { BOT_RATING, initialRating, isProvisional, isRatedGame, placesOf, PROVISIONAL_GAMES, rateGame, shownRating, type RatedSeat } from "./rating.js";
+import { BOT_RATING, initialRating, isProvisional, isRatingWin, isRatedGame, placesOf, PROVISIONAL_GAMES, rateGame, shownRating, type RatedSeat } from "./rating.js";
 
 const pid = (s: string): PlayerId => s as PlayerId;
 const seat = (id: string, score: number, isBot = false): RatedSeat => ({ playerId: pid(id), isBot, score });
@@ -12,6 +12,23 @@ describe("skill rating rules (pure)", () => {
     expect(placesOf([120, 80, 120, -10])).toEqual([1, 3, 1, 4]);
     expect(placesOf([5, 5, 5])).toEqual([1, 1, 1]);
     expect(placesOf([-3, 0, 7, 0, 7])).toEqual([5, 3, 1, 3, 1]);
+  });
+
+  it("R2: an abandoned seat places last whatever its total; several share the last place", () => {
+    expect(placesOf([120, 80, 40, -10], [true, false, false, false])).toEqual([4, 1, 2, 3]);
+    expect(placesOf([120, 80, 40, -10], [true, false, false, true])).toEqual([3, 1, 2, 3]);
+    expect(placesOf([5, 5, 5], [false, true, false])).toEqual([1, 3, 1]);
+    expect(placesOf([5, 9], [true, true])).toEqual([1, 1]);
+    const updates = rateGame([{ ...seat("a", 120), abandoned: true }, seat("b", 80), seat("c", 40)], () => null);
+    const expected = rate([[rating()], [rating()], [rating()]], { rank: [3, 1, 2], model: plackettLuce });
+    expect(updates.map((u) => [u.place, u.abandoned, u.after])).toEqual([
+      [3, true, expected[0][0]],
+      [1, false, expected[1][0]],
+      [2, false, expected[2][0]],
+    ]);
+    expect(updates.map(isRatingWin)).toEqual([false, true, false]);
+    // Everyone abandoned: all share the last (= first) place, and nobody wins.
+    expect(rateGame([{ ...seat("a", 1), abandoned: true }, { ...seat("b", 2), abandoned: true }], () => null).map(isRatingWin)).toEqual([false, false]);
   });
 
   it("R4: a new player shows 0; the shown rating is round(100 * (mu - 3 sigma))", () => {

@@ -5,7 +5,9 @@
  * - R1 A completed game is rated when at least two of its seats are humans
  *   ({@link MIN_RATED_HUMANS}); otherwise nobody's rating changes.
  * - R2 Places come from the final totals: higher total = better place; equal totals share a
- *   place (openskill's `rank`, 1 = best).
+ *   place (openskill's `rank`, 1 = best). An abandoned seat (docs/LADDER.md L8) places last
+ *   whatever its total, behind every seat that was not abandoned; several abandoned seats share
+ *   that last place. An abandoned seat never counts as a win.
  * - R3 Every seat takes part in the update with its rating before the game: a human's stored
  *   rating (a new player starts at openskill's default, mu 25, sigma 25/3), a bot's fixed
  *   {@link BOT_RATING}. Only the humans' new ratings are kept; bots never change.
@@ -63,6 +65,8 @@ export interface RatedSeat {
   readonly isBot: boolean;
   /** The seat's final total. */
   readonly score: number;
+  /** R2: the seat was abandoned (L8): it places last whatever its total (default false). */
+  readonly abandoned?: boolean;
 }
 
 /** A human's rating change from one game. */
@@ -70,13 +74,25 @@ export interface RatingUpdate {
   readonly playerId: PlayerId;
   /** 1 = best; equal totals share a place (R2). */
   readonly place: number;
+  /** R2: the seat was abandoned (placed last; never a win). */
+  readonly abandoned: boolean;
   readonly before: Rating;
   readonly after: Rating;
 }
 
-/** R2: each seat's place, 1 + the number of seats with a strictly higher total. */
-export function placesOf(scores: readonly number[]): number[] {
-  return scores.map((s) => 1 + scores.filter((o) => o > s).length);
+/**
+ * R2: each seat's place: a seat that was not abandoned is 1 + the number of such seats with a
+ * strictly higher total; an abandoned seat (`abandoned[i]`) is 1 + the number of seats that
+ * were not abandoned (last, shared among the abandoned).
+ */
+export function placesOf(scores: readonly number[], abandoned: readonly boolean[] = []): number[] {
+  const stayed = scores.filter((_, i) => abandoned[i] !== true);
+  return scores.map((s, i) => 1 + (abandoned[i] === true ? stayed.length : stayed.filter((o) => o > s).length));
+}
+
+/** R2: a rating update counts as a win when placed first and not abandoned. */
+export function isRatingWin(u: Pick<RatingUpdate, "place" | "abandoned">): boolean {
+  return u.place === 1 && !u.abandoned;
 }
 
 /** True when a game with these seats is rated (R1). */
@@ -93,7 +109,10 @@ export function isRatedGame(seats: readonly RatedSeat[]): boolean {
 export function rateGame(seats: readonly RatedSeat[], current: (playerId: PlayerId) => Rating | null): RatingUpdate[] {
   if (!isRatedGame(seats)) return [];
   const before = seats.map((s) => (s.isBot ? { ...BOT_RATING } : (current(s.playerId) ?? initialRating())));
-  const places = placesOf(seats.map((s) => s.score));
+  const places = placesOf(
+    seats.map((s) => s.score),
+    seats.map((s) => s.abandoned === true),
+  );
   const after = rate(
     before.map((r) => [r]),
     { rank: places, model: plackettLuce },
@@ -104,7 +123,7 @@ export function rateGame(seats: readonly RatedSeat[], current: (playerId: Player
     const a = after[i]?.[0];
     const place = places[i];
     if (s.isBot || b === undefined || a === undefined || place === undefined) return;
-    updates.push({ playerId: s.playerId, place, before: b, after: { mu: a.mu, sigma: a.sigma } });
+    updates.push({ playerId: s.playerId, place, abandoned: s.abandoned === true, before: b, after: { mu: a.mu, sigma: a.sigma } });
   });
   return updates;
 }

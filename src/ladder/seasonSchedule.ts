@@ -11,6 +11,8 @@
  * - S2 Rewards by rank bands (`SEASON_REWARD_BANDS`, e.g. `1:500,3:300,10:100`): a band
  *   `upTo:coins` pays `coins` to every final rank up to `upTo` not covered by an earlier band
  *   (here rank 1 gets 500, ranks 2-3 get 300, ranks 4-10 get 100, the rest nothing).
+ * - S3 A season cosmetic: final ranks up to `SEASON_COSMETIC_RANKS` (default 10; 0: none) of
+ *   season `n` are granted the seat frame `season_<n>_frame` ({@link seasonCosmeticId}).
  */
 import { Cron } from "croner";
 
@@ -91,3 +93,30 @@ export function seasonRewardKey(season: number, playerId: string): string {
 
 /** Who the wallet records as having asked for season rewards. */
 export const SEASON_REWARD_REQUESTER = "system:season-end";
+
+/** S3: final ranks that get the season cosmetic when no limit is configured. */
+export const DEFAULT_SEASON_COSMETIC_RANKS = 10;
+
+/** S3: the seat frame granted to the top of season `season`'s final standings. */
+export function seasonCosmeticId(season: number): string {
+  return `season_${season}_frame`;
+}
+
+/** S3: the catalogue name of a season's cosmetic. */
+export function seasonCosmeticName(season: number): string {
+  return `Season ${season} frame`;
+}
+
+/** S4: the open season's clock, as `GET /api/seasons/current` shows it. */
+export interface SeasonClock {
+  /** When the season is due to end (null: no schedule, or the schedule never fires again). */
+  readonly endsAt: Date | null;
+  /** Whole seconds until `endsAt`, rounded up; 0 once it is due (the scheduler ends it at its next check); null without `endsAt`. */
+  readonly secondsLeft: number | null;
+}
+
+/** S4: when a season that started at `startedAt` ends, and the seconds left at `now` (epoch ms). */
+export function seasonClock(schedule: SeasonSchedule | null, startedAt: Date, now: number): SeasonClock {
+  const endsAt = schedule?.dueAfter(startedAt) ?? null;
+  return { endsAt, secondsLeft: endsAt === null ? null : Math.max(0, Math.ceil((endsAt.getTime() - now) / 1000)) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAbandoned, seatStanding } from "./seatStanding.js";
+import { abandonedSeats, isAbandoned, seatStanding } from "./seatStanding.js";
 import { gameLadderWrites } from "./ladderChange.js";
 import type { LifetimeStatDelta, PlayerId } from "../game/types.js";
 
@@ -38,5 +38,17 @@ describe("rule L8: abandoned seats and unranked players", () => {
     const deltas = [delta("d"), delta("a", { moves: { moves: 65, notOwn: 60 } }), delta("b", { isBot: true }), delta("c")];
     const writes = gameLadderWrites(deltas, { allTime: 0, current: 1 }, new Set(["c"]));
     expect(writes.map((w) => `${w.playerId}/${w.tier}`)).toEqual(["d/all_time", "d/season"]);
+  });
+
+  it("abandonedSeats names the seats of abandoned humans, ascending (never a bot's)", () => {
+    const seats = [
+      { playerId: "d", seat: 0 },
+      { playerId: "a", seat: 1 },
+      { playerId: "b", seat: 2 },
+      { playerId: "c", seat: 3 },
+    ];
+    const deltas = [delta("c", { moves: { moves: 65, notOwn: 33 } }), delta("a", { moves: { moves: 65, notOwn: 40 } }), delta("b", { isBot: true, moves: { moves: 65, notOwn: 65 } }), delta("d")];
+    expect(abandonedSeats(seats, deltas)).toEqual([1, 3]);
+    expect(abandonedSeats(seats, [delta("a", { moves: { moves: 64, notOwn: 32 } })])).toEqual([]);
   });
 });

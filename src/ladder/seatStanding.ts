@@ -29,3 +29,15 @@ export function seatStanding(delta: Pick<LifetimeStatDelta, "isBot" | "won" | "m
   const abandoned = !delta.isBot && isAbandoned(delta.moves);
   return { abandoned, won: delta.won && !abandoned, ranked: !delta.isBot && !account.unranked && !abandoned };
 }
+
+/**
+ * The seats (seat indices, ascending) whose human player abandoned them (L8), from the engine's
+ * deltas: what `game_summaries.abandoned_seats` stores and the rating places last (R2).
+ */
+export function abandonedSeats(players: readonly { readonly playerId: string; readonly seat: number }[], deltas: readonly Pick<LifetimeStatDelta, "playerId" | "isBot" | "moves">[]): number[] {
+  const gone = new Set<string>(deltas.filter((d) => !d.isBot && isAbandoned(d.moves)).map((d) => d.playerId));
+  return players
+    .filter((p) => gone.has(p.playerId))
+    .map((p) => p.seat)
+    .sort((a, b) => a - b);
+}

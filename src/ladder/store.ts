@@ -24,6 +24,8 @@ export interface SeasonEndRequest {
   readonly scheduledFor?: Date | null;
   /** When the next season starts (schedule: the latest schedule time not after now); default the database clock. */
   readonly nextStartsAt?: Date;
+  /** S3: final ranks up to this get the season cosmetic (default `DEFAULT_SEASON_COSMETIC_RANKS`; 0: none). */
+  readonly cosmeticRanks?: number;
 }
 
 /** PostgreSQL-backed ladder reads (all ranks 1-based, ladder order of `ranking.ts`). */

@@ -128,6 +128,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^$|^\d{1,9}:\d{1,15}(,\d{1,9}:\d{1,15})*$/, "upTo:coins[,upTo:coins...]")
     .default("1:500,3:300,10:100"),
+  /** Final ranks (1..n) that get the season's cosmetic, the seat frame `season_<n>_frame` (0: none). */
+  SEASON_COSMETIC_RANKS: z.coerce.number().int().min(0).max(1_000_000).default(10),
   /**
    * How often consumed action ids whose tokens have all expired are deleted, ms (0: never).
    * A token lives at most 24 h, so the table holds about a day of submissions.

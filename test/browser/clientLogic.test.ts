@@ -10,6 +10,7 @@ import { modelFromRoomState } from "../../client/src/model.js";
 import { parseLog } from "../../client/src/events.js";
 import { reasonText } from "../../client/src/reasons.js";
 import { parseRoute, tableRouteOf } from "../../client/src/router.js";
+import { formatTimeLeft, rewardsText, seasonClockText } from "../../client/src/seasonText.js";
 import { REASON_CODES } from "../../src/shared/protocol.js";
 
 const row = (rank: number, name: string, total: number) => ({ rank, playerId: `p-${name}`, displayName: name, total, highest: total, games: 1, wins: 0 });
@@ -124,5 +125,27 @@ describe("table codes and links", () => {
   it("a table route keeps the invitation of a share link", () => {
     expect(parseRoute("#/table/DA7064D4?invite=abc")).toEqual({ name: "table", roomId: "DA7064D4", spectate: false, invite: "abc" });
     expect(parseRoute("#/table/DA7064D4?spectate=1")).toEqual({ name: "table", roomId: "DA7064D4", spectate: true, invite: null });
+  });
+});
+
+describe("season texts (lobby clock, profile)", () => {
+  it("the time left shows its two largest units", () => {
+    expect(formatTimeLeft(0)).toBe("0s");
+    expect(formatTimeLeft(9)).toBe("9s");
+    expect(formatTimeLeft(249)).toBe("4m 09s");
+    expect(formatTimeLeft(3 * 3600 + 5 * 60 + 59)).toBe("3h 05m");
+    expect(formatTimeLeft(12 * 86_400 + 4 * 3600)).toBe("12d 04h");
+  });
+
+  it("the clock names the season, and says so when it has no scheduled end or is due", () => {
+    expect(seasonClockText(2, 90)).toBe("Season 2 ends in 1m 30s");
+    expect(seasonClockText(2, 0)).toBe("Season 2 is ending…");
+    expect(seasonClockText(0, null)).toBe("Season 0");
+  });
+
+  it("a past season's rewards read as coins and the season frame", () => {
+    expect(rewardsText({ coins: 500, cosmeticId: "season_3_frame" })).toBe("500 coins, Season 3 frame");
+    expect(rewardsText({ coins: 0, cosmeticId: null })).toBe("none");
+    expect(rewardsText({ coins: 100, cosmeticId: null })).toBe("100 coins");
   });
 });

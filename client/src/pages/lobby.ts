@@ -11,6 +11,7 @@ import { EMPTY_LADDER, TIERS, applyDelta, deltaSchema, fromSnapshot, snapshotSch
 import { request } from "../http.js";
 import { createTable, joinErrorText, joinLobby, type AnyRoom } from "../net.js";
 import { identity } from "../session.js";
+import { seasonClock } from "../seasonClock.js";
 import { shortCode } from "../tableCode.js";
 import { tableRouteOf } from "../router.js";
 import { TableConnection, handOver } from "../tableConnection.js";
@@ -305,6 +306,7 @@ export function lobbyPage(root: HTMLElement): () => void {
     return "…";
   };
 
+  const clock = seasonClock();
   mount(
     root,
     h(
@@ -321,7 +323,7 @@ export function lobbyPage(root: HTMLElement): () => void {
       h("section", { class: "panel" }, h("h2", null, "Open tables ", liveBadge), tablesBox),
       h("section", { class: "panel", "data-testid": "live-tables" }, h("h2", null, "Live tables"), liveBox),
       h("section", { class: "panel" }, joinForm),
-      h("section", { class: "panel wide" }, h("h2", null, "Ladder"), ladderBox),
+      h("section", { class: "panel wide" }, h("h2", null, "Ladder ", clock.element), ladderBox),
       h("section", { class: "panel wide" }, createForm),
     ),
   );
@@ -402,6 +404,7 @@ export function lobbyPage(root: HTMLElement): () => void {
   return () => {
     closed = true;
     clearInterval(fade);
+    clock.stop();
     if (lobby !== null) void lobby.leave(true);
   };
 }

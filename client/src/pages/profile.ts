@@ -1,11 +1,12 @@
 /**
- * `#/profile/:playerId`: a player's public profile, lifetime stats and recent games (each with
- * a link to its replay).
+ * `#/profile/:playerId`: a player's public profile, lifetime stats, rating and past seasons
+ * (profileSeasons.ts) and recent games (each with a link to its replay).
  */
 import * as z from "zod/mini";
 import { h, mount } from "../dom.js";
 import { request } from "../http.js";
 import { identity } from "../session.js";
+import { seasonsSection } from "./profileSeasons.js";
 
 /** `GET /api/players/:id` (docs/API.md). */
 const profileSchema = z.object({
@@ -81,9 +82,10 @@ export function profilePage(root: HTMLElement, playerId: string): () => void {
   mount(root, h("p", { class: "muted" }, "Loading the profile…"));
   const load = async (): Promise<void> => {
     const id = encodeURIComponent(playerId);
-    const [profile, sessions] = await Promise.all([
+    const [profile, sessions, seasons] = await Promise.all([
       request(`/api/players/${id}`, profileSchema),
       request(`/api/players/${id}/sessions?limit=20`, sessionsSchema),
+      seasonsSection(playerId),
     ]);
     if (closed) return;
     if (!profile.ok) {
@@ -116,6 +118,7 @@ export function profilePage(root: HTMLElement, playerId: string): () => void {
             STAT_LABELS.map(([key, text]) => h("div", { "data-stat": key }, h("dt", null, text), h("dd", null, statText(key, p.stats)))),
           ),
         ),
+        p.isBot ? null : seasons,
         h(
           "section",
           { class: "panel" },

@@ -18,7 +18,7 @@ export const cosmeticSchema = z.object({
   id: z.string(),
   name: z.string(),
   kind: slotKind.describe("Also the slot it is equipped in"),
-  availability: z.enum(["shop", "grant"]).describe("shop: bought or claimed; grant: never sold (Founder)"),
+  availability: z.enum(["shop", "grant"]).describe("shop: bought or claimed; grant: never sold (the Founder frame, season frames)"),
   priceCoins: z.number().int().min(0).describe("0: claimed free (once any required achievement is unlocked)"),
   requiredAchievementId: z.string().nullable(),
   owned: z.boolean().nullable().describe("Whether the caller owns it; null without a token"),

@@ -9,6 +9,7 @@ import type { SeasonFeed } from "../seasonFeed.js";
 import type { AccountStore } from "../stores/accounts.js";
 import type { GameStore } from "../stores/games.js";
 import type { SeasonStore } from "../stores/season.js";
+import type { SeasonsStore } from "../stores/seasons.js";
 import type { SessionStore } from "../stores/sessions.js";
 
 /** A dependency `/readyz` checks. */
@@ -27,6 +28,8 @@ export interface RouteDeps {
   readonly ladder: LadderPort;
   /** Season 0: waitlist, wallet, inventory, preferences, event log. */
   readonly season: SeasonStore;
+  /** The open season's clock and players' past seasons. */
+  readonly seasons: SeasonsStore;
   /** Whether a player holds a seat at a live table (asks the rooms). */
   readonly seats: SeatCheck;
   /** The one reader of the season log every open event stream subscribes to. */

@@ -31,6 +31,8 @@ import { InProcessDeltaPublisher } from "../../../src/ladder/deltas.js";
 import { MemoryLadderCache } from "../../../src/ladder/memoryCache.js";
 import { PgLadderStore } from "../../../db/ladderStore.js";
 import { LadderService } from "../../../src/ladder/service.js";
+import { parseRewardBands } from "../../../src/ladder/seasonSchedule.js";
+import { SeasonScheduler } from "../../../src/app/seasons.js";
 import type { TestBackend, TestDatabase } from "../../support/db.js";
 
 /** A running API for one suite. */
@@ -105,6 +107,8 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     participants: [register(ratingParticipant((changes) => ladder.applyChanges(changes)))],
     logger,
   });
+  // No timer: the schedule's clock is read by GET /api/seasons/current; resets are the admin's.
+  const seasons = new SeasonScheduler({ db, ladder, schedule: null, rewardBands: parseRewardBands(config.SEASON_REWARD_BANDS), cosmeticRanks: config.SEASON_COSMETIC_RANKS, logger, checkEveryMs: 0 });
   const app = express();
   const seated = new Set<string>();
   const api = registerHttpRoutes(app, {
@@ -112,7 +116,12 @@ export async function startTestApi(backend: TestBackend, options: TestApiOptions
     logger,
     db,
     registry,
-    ladder: createLadderPort(ladder, feed, scores, { rebuildRatings: () => rebuildRatings(db), seasonStandings: (season, limit, fromRank) => endedSeasonStandings(db, season, limit, fromRank) }),
+    ladder: createLadderPort(ladder, feed, scores, {
+      rebuildRatings: () => rebuildRatings(db),
+      // As the server does (src/app/server.ts): the admin reset ends the season and grants its rewards.
+      endSeason: () => seasons.endNow(),
+      seasonStandings: (season, limit, fromRank) => endedSeasonStandings(db, season, limit, fromRank),
+    }),
     readEvents: (gameId, from) => eventLog.read(gameId, from),
     verifyGame: (events) => verifyGame(events),
     seats: { isSeatedAtLiveTable: (playerId) => Promise.resolve(seated.has(playerId)) },

@@ -1,0 +1,82 @@
+/**
+ * The profile's seasons section: the player's current skill rating (`GET /api/rankings/:id?tier=rating`,
+ * provisional shown as such) and past seasons' final rank and rewards (`GET /api/players/:id/seasons`).
+ * docs/CLIENT.md, docs/API.md.
+ */
+import * as z from "zod/mini";
+import { h } from "../dom.js";
+import { request } from "../http.js";
+import { rewardsText } from "../seasonText.js";
+
+const ratingSchema = z.object({ rank: z.int(), total: z.number(), games: z.int(), provisional: z.optional(z.boolean()) });
+
+const finalStanding = z.object({ rank: z.int(), total: z.number(), games: z.int(), wins: z.int() });
+
+const pastSeasonsSchema = z.object({
+  playerId: z.string(),
+  seasons: z.array(
+    z.object({
+      season: z.int(),
+      endedAt: z.string(),
+      tiers: z.object({ season: z.nullable(finalStanding), rating: z.nullable(finalStanding) }),
+      rewards: z.object({ coins: z.number(), cosmeticId: z.nullable(z.string()) }),
+    }),
+  ),
+});
+
+function ratingLine(rating: Awaited<ReturnType<typeof loadRating>>): HTMLElement {
+  if (rating === "none") return h("p", { class: "muted", "data-testid": "profile-rating" }, "Not rated yet: ratings start after a game with at least two people.");
+  if (rating === "error") return h("p", { class: "muted", "data-testid": "profile-rating" }, "The rating is not available.");
+  return h(
+    "p",
+    { "data-testid": "profile-rating", "data-provisional": String(rating.provisional === true) },
+    `Rating ${rating.total} (rank ${rating.rank}, ${rating.games} rated game${rating.games === 1 ? "" : "s"})`,
+    rating.provisional === true ? h("span", { class: "badge", title: "Fewer than 5 rated games: the rating is still settling" }, "provisional") : null,
+  );
+}
+
+async function loadRating(id: string): Promise<z.infer<typeof ratingSchema> | "none" | "error"> {
+  const r = await request(`/api/rankings/${id}?tier=rating`, ratingSchema);
+  if (r.ok) return r.data;
+  return r.problem.status === 404 ? "none" : "error";
+}
+
+/** Builds the section (resolves once both reads answered; failures are shown, never thrown). */
+export async function seasonsSection(playerId: string): Promise<HTMLElement> {
+  const id = encodeURIComponent(playerId);
+  const [rating, past] = await Promise.all([loadRating(id), request(`/api/players/${id}/seasons`, pastSeasonsSchema)]);
+  return h(
+    "section",
+    { class: "panel", "data-testid": "profile-seasons" },
+    h("h2", null, "Rating and seasons"),
+    ratingLine(rating),
+    !past.ok
+      ? h("p", { class: "muted" }, `Past seasons are not available: ${past.problem.message}`)
+      : past.data.seasons.length === 0
+        ? h("p", { class: "muted", "data-testid": "no-past-seasons" }, "No finished season yet.")
+        : h(
+            "table",
+            { class: "games", "data-testid": "past-seasons" },
+            h(
+              "thead",
+              null,
+              h("tr", null, h("th", { scope: "col" }, "Season"), h("th", { scope: "col" }, "Final rank"), h("th", { scope: "col" }, "Points"), h("th", { scope: "col" }, "Rating"), h("th", { scope: "col" }, "Rewards")),
+            ),
+            h(
+              "tbody",
+              null,
+              past.data.seasons.map((s) =>
+                h(
+                  "tr",
+                  { "data-testid": "past-season", "data-season": String(s.season) },
+                  h("td", null, `Season ${s.season}`),
+                  h("td", null, s.tiers.season === null ? "–" : `#${s.tiers.season.rank}`),
+                  h("td", null, s.tiers.season === null ? "–" : `${s.tiers.season.total} (${s.tiers.season.games} game${s.tiers.season.games === 1 ? "" : "s"})`),
+                  h("td", null, s.tiers.rating === null ? "–" : `${s.tiers.rating.total} (#${s.tiers.rating.rank})`),
+                  h("td", null, rewardsText(s.rewards)),
+                ),
+              ),
+            ),
+          ),
+  );
+}
