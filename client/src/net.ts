@@ -89,6 +89,8 @@ const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
   "limits/too_many_tables": "You already have the most tables you may open at once: finish or leave one first.",
   "limits/too_many_bots": "Your tables already have the most bots you may ask for.",
   "limits/too_many_requests": "Too many requests from your network: wait a moment and try again.",
+  "ranked/already_queued": "You are already searching for a ranked game (in another tab?).",
+  "ranked/bots_not_allowed": "Bots cannot queue for ranked games.",
 };
 
 const JOIN_TEXT_BY_CODE = new Map<string, string>(Object.entries(JOIN_TEXT));

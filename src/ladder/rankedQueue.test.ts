@@ -57,11 +57,11 @@ describe("RANKED_BANDS", () => {
     q.enqueue(entry("a", 1000, clock.t));
     const seen = [0, 10, 10, 10, 30].map((s) => q.status("a", clock.advance(s)));
     expect(seen).toEqual([
-      { band: 100, waitedSeconds: 0 },
-      { band: 200, waitedSeconds: 10 },
-      { band: 400, waitedSeconds: 20 },
-      { band: 800, waitedSeconds: 30 },
-      { band: null, waitedSeconds: 60 },
+      { rating: 1000, band: 100, waitedSeconds: 0, nextWideningSeconds: 10 },
+      { rating: 1000, band: 200, waitedSeconds: 10, nextWideningSeconds: 20 },
+      { rating: 1000, band: 400, waitedSeconds: 20, nextWideningSeconds: 30 },
+      { rating: 1000, band: 800, waitedSeconds: 30, nextWideningSeconds: 60 },
+      { rating: 1000, band: null, waitedSeconds: 60, nextWideningSeconds: null },
     ]);
     expect(q.status("nobody", clock.t)).toBeNull();
   });
@@ -144,7 +144,7 @@ describe("matching", () => {
     const q = queue();
     expect(q.enqueue(entry("a", 1, 0))).toBe(true);
     expect(q.enqueue(entry("a", 2, 5))).toBe(false);
-    expect(q.status("a", 0)).toEqual({ band: 100, waitedSeconds: 0 });
+    expect(q.status("a", 0)).toMatchObject({ rating: 1, band: 100, waitedSeconds: 0 });
   });
 
   it("order fairness: the longest waiters are seated first", () => {

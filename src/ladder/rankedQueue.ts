@@ -43,10 +43,13 @@ export interface FormedTable {
 
 /** Where a queued player stands. */
 export interface SearchStatus {
+  readonly rating: number;
   /** The band's width now (null: any rating). */
   readonly band: number | null;
   /** Whole seconds waited. */
   readonly waitedSeconds: number;
+  /** The wait (seconds) at which the band widens next; null: it is the widest. */
+  readonly nextWideningSeconds: number | null;
 }
 
 export interface RankedQueueConfig {
@@ -84,6 +87,11 @@ export function bandAfter(bands: readonly BandStep[], waitedMs: number): number 
   let width: number | null = bands[0]?.width ?? null;
   for (const step of bands) if (waitedMs >= step.afterSeconds * 1000) width = step.width;
   return width;
+}
+
+/** Q1: the wait, in seconds, at which the band next widens after `waitedMs`; null when it is the widest. */
+export function nextWideningSeconds(bands: readonly BandStep[], waitedMs: number): number | null {
+  return bands.find((step) => step.afterSeconds * 1000 > waitedMs)?.afterSeconds ?? null;
 }
 
 /** Q2: each within the other's band at `now`. */
@@ -136,7 +144,7 @@ export class RankedQueue {
     const e = this.entries.get(playerId);
     if (e === undefined) return null;
     const waited = Math.max(0, now - e.enqueuedAt);
-    return { band: bandAfter(this.config.bands, waited), waitedSeconds: Math.floor(waited / 1000) };
+    return { rating: e.rating, band: bandAfter(this.config.bands, waited), waitedSeconds: Math.floor(waited / 1000), nextWideningSeconds: nextWideningSeconds(this.config.bands, waited) };
   }
 
   /** Q4-Q5: the tables formed at `now`; their players leave the queue. */
