@@ -12,7 +12,7 @@
  * driver and create lock are shared by every process when Redis is configured, so every process
  * joins the same room. A second `ranked` room (a direct `create`) is refused.
  */
-import { CloseCode, matchMaker, Room, type AuthContext, type Client } from "@colyseus/core";
+import { ClientState, CloseCode, matchMaker, Room, type AuthContext, type Client } from "@colyseus/core";
 import { z } from "zod";
 import { pickBots } from "../src/ladder/botRatings.js";
 import { RankedQueue, type FormedTable, type QueueEntry, type SearchStatus } from "../src/ladder/rankedQueue.js";
@@ -34,6 +34,10 @@ interface Searcher {
 }
 
 const openedSchema = z.object({ roomId: z.string() });
+
+/** A matched connection still joining is closed when it has joined: checked this often, this many times. */
+const LEAVE_RETRY_MS = 100;
+const LEAVE_ATTEMPTS = 100;
 
 /** `ranked/searching` from a queue status. */
 function searchingMessage(status: SearchStatus, botFillSeconds: number): RankedSearchingMessage {
@@ -147,8 +151,19 @@ export function createRankedRoom(deps: RoomDeps) {
         if (searcher === undefined) continue;
         const message: RankedMatchedMessage = { roomId, invite, seats: settings.queue.seats, bots: table.bots, waitedSeconds: Math.floor((now - entry.enqueuedAt) / 1000) };
         searcher.client.send("ranked/matched", message);
-        searcher.client.leave(CloseCode.CONSENTED);
+        this.leaveWhenJoined(searcher.client, LEAVE_ATTEMPTS);
       }
+    }
+
+    /**
+     * Closes a matched player's connection once they have acknowledged their join: a message sent
+     * before that waits in Colyseus's queue, and closing then would drop it. Tries every
+     * {@link LEAVE_RETRY_MS}, then closes anyway.
+     */
+    private leaveWhenJoined(client: Client, attempts: number): void {
+      if (client.state === ClientState.JOINED || attempts <= 0) return client.leave(CloseCode.CONSENTED);
+      if (client.state === ClientState.LEAVING) return;
+      this.clock.setTimeout(() => this.leaveWhenJoined(client, attempts - 1), LEAVE_RETRY_MS);
     }
 
     /** Puts matched players whose connection is still here back in the queue, keeping their place. */

@@ -50,7 +50,7 @@ describe("ranked quick match", () => {
     const far = await playerRated("Far", 1600);
     const farSearch = await search(far);
     const searches = await Promise.all(near.map(search));
-    const matched = await Promise.all(searches.map((s) => waitUntil(() => matchedOf(s), 10_000, "ranked/matched")));
+    const matched = await Promise.all(searches.map((s, i) => waitUntil(() => matchedOf(s), 10_000, `ranked/matched of Near${i}: got ${JSON.stringify(s.messages)}`)));
     expect(new Set(matched.map((m) => m.roomId)).size).toBe(1);
     expect(matched.every((m) => m.bots === 0 && m.seats === 4 && m.invite === matched[0]?.invite)).toBe(true);
     for (const s of searches) expect(await s.left).toBe(4000);
