@@ -108,3 +108,9 @@ export function joinErrorText(e: unknown): string {
   if (/not found|invalid room|locked/i.test(message)) return "That table does not exist or is full.";
   return message !== "" ? message : "Could not join the room.";
 }
+
+/** Joins the ranked queue (docs/PROTOCOL.md, "The ranked room"). */
+export async function joinRanked(): Promise<AnyRoom> {
+  await authenticate();
+  return client.joinOrCreate<unknown>(ROOM_NAMES.ranked, {});
+}
