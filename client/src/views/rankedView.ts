@@ -24,7 +24,7 @@ function searchingView(search: RankedSearching, onCancel: () => void): HTMLEleme
     "div",
     { class: "ranked-search", "data-testid": "ranked-search", role: "status" },
     h("p", null, "Searching for a ranked table… ", h("strong", { "data-testid": "ranked-wait" }, clock(search.waitedSeconds))),
-    h("p", null, "Your rating ", h("strong", { "data-testid": "ranked-rating" }, String(search.rating)), ". Matching players within ", h("strong", { "data-testid": "ranked-band" }, bandText(search)), ". ", widens),
+    h("p", null, "Your rating ", h("strong", { "data-testid": "ranked-rating" }, String(search.rating)), search.band === null ? ". Matching players of " : ". Matching players within ", h("strong", { "data-testid": "ranked-band" }, bandText(search)), ". ", widens),
     h("p", { class: "muted" }, botsIn > 0 ? `Bots of a similar rating fill the empty seats in ${botsIn} s.` : "Bots of a similar rating are filling the empty seats."),
     h("button", { type: "button", "data-testid": "ranked-cancel", "data-key": "ranked-cancel", onclick: onCancel }, "Cancel"),
   );
