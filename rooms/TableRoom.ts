@@ -34,7 +34,6 @@ import { PlayAgain, waitForPlayers } from "./table/playAgain.js";
 import { stampCreator, type TableLease } from "./admission.js";
 import { admitConnection } from "./admissionGate.js";
 import { createLimitedTable, leaseBotCounting } from "./table/tableLimits.js";
-import { RANKED_NO_SHOW_MS } from "./table/ranked.js";
 
 export type { TableClient, TableUserData } from "./table/clients.js";
 
@@ -113,7 +112,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     await recordTableEvent(this.deps.seasonSeats, { type: "GAME_CREATED", playerId: null, payload: { _v: 1, gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic } }, this.log);
     await this.publication.updateListing();
     this.seats.promiseBots(created.config.seats, bots, (fn) => this.clock.setTimeout(fn, 0), table.ranked?.bots);
-    if (table.ranked !== null) this.clock.setTimeout(() => void this.pipeline.enqueue(() => Promise.resolve(this.seats.fillNoShows())), RANKED_NO_SHOW_MS);
+    if (table.ranked !== null) this.clock.setTimeout(() => void this.pipeline.enqueue(() => Promise.resolve(this.seats.fillNoShows())), this.deps.ranked.noShowMs);
     this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic, ranked: table.ranked !== null }, "table created");
   }
 

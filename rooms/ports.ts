@@ -144,6 +144,8 @@ export interface RankedSettings {
   readonly queue: RankedQueueConfig;
   /** RANKED_TICK_MS. */
   readonly tickMs: number;
+  /** RANKED_NO_SHOW_SECONDS, in ms: a ranked table's wait for its matched players (rooms/table/ranked.ts). */
+  readonly noShowMs: number;
   readonly ratings: RatingReader;
 }
 

@@ -5,16 +5,13 @@
  * marked `ranked` in its `welcome`. The server-only part of its options is guarded by the
  * process's restore key, as "play again" is, so no client can open one or pick its bots.
  *
- * A matched player who does not come: once {@link RANKED_NO_SHOW_MS} has passed, a table where a
+ * A matched player who does not come: once RANKED_NO_SHOW_SECONDS have passed, a table where a
  * person sits gives every seat still empty to a bot; a table where nobody sat closes after the
  * play-again wait (rooms/table/playAgain.ts), as every server-opened table does.
  */
 import { z } from "zod";
 import type { TableCreateOptions } from "../../src/shared/protocol.js";
 import { asPlayerId, type Identity } from "../../src/shared/identity.js";
-
-/** How long a ranked table waits for its matched players before bots take the empty seats. */
-export const RANKED_NO_SHOW_MS = 30_000;
 
 const rankedBotSchema = z.object({ playerId: z.string().uuid(), displayName: z.string().min(1).max(64) });
 

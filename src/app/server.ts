@@ -196,6 +196,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     ranked: {
       queue: { bands: parseBands(config.RANKED_BANDS), seats: config.RANKED_SEATS, botFillSeconds: config.RANKED_BOT_FILL_SECONDS },
       tickMs: config.RANKED_TICK_MS,
+      noShowMs: config.RANKED_NO_SHOW_SECONDS * 1000,
       ratings: { shownRatingOf: (playerId) => shownRatingOf(storage.handle.db, playerId) },
     },
     now: () => new Date(),

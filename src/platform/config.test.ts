@@ -27,7 +27,7 @@ describe("config", () => {
   });
   it("ranked quick match: defaults, and malformed values refused", () => {
     const c = loadConfig({});
-    expect([c.RANKED_BANDS, c.RANKED_SEATS, c.RANKED_BOT_FILL_SECONDS, c.RANKED_TICK_MS]).toEqual(["0:100,10:200,20:400,30:800,60:any", 4, 45, 1000]);
+    expect([c.RANKED_BANDS, c.RANKED_SEATS, c.RANKED_BOT_FILL_SECONDS, c.RANKED_NO_SHOW_SECONDS, c.RANKED_TICK_MS]).toEqual(["0:100,10:200,20:400,30:800,60:any", 4, 45, 30, 1000]);
     expect(loadConfig({ RANKED_BANDS: "0:50,5:any", RANKED_SEATS: "3", RANKED_BOT_FILL_SECONDS: "2.5", RANKED_TICK_MS: "100" })).toMatchObject({ RANKED_BANDS: "0:50,5:any", RANKED_SEATS: 3, RANKED_BOT_FILL_SECONDS: 2.5, RANKED_TICK_MS: 100 });
     expect(() => loadConfig({ RANKED_BANDS: "0:100;10:200" })).toThrow(/RANKED_BANDS/);
     expect(() => loadConfig({ RANKED_SEATS: "6" })).toThrow(/RANKED_SEATS/);

@@ -168,6 +168,8 @@ export const envSchema = z.object({
   RANKED_SEATS: z.coerce.number().int().min(3).max(5).default(4),
   /** Seconds the longest waiter waits before the rest of their table is filled with bots. */
   RANKED_BOT_FILL_SECONDS: z.coerce.number().min(0).max(3600).default(45),
+  /** How long a ranked table waits for its matched players before bots take the seats still empty (seconds). */
+  RANKED_NO_SHOW_SECONDS: z.coerce.number().min(0).max(600).default(30),
   /** How often the ranked queue forms tables, ms. */
   RANKED_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Serve the built browser client from client/dist. */

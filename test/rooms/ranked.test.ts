@@ -1,8 +1,9 @@
 /**
  * The `ranked` room through the SDK (docs/PROTOCOL.md, "The ranked room"): players of different
  * ratings are matched by band, hear their band widen, cancel, and a lone player's table is
- * filled with the ranked bots nearest their rating after RANKED_BOT_FILL_SECONDS. The server runs
- * with short steps (bands widen each second, bot fill after 3 s, a tick every 100 ms).
+ * filled with the ranked bots nearest their rating after RANKED_BOT_FILL_SECONDS, and matched
+ * players who never come are replaced by bots after RANKED_NO_SHOW_SECONDS. The server runs with
+ * short steps (bands widen each second, bot fill after 3 s, no-shows after 5 s, a tick every 100 ms).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
@@ -14,7 +15,7 @@ import { joinTable, waitUntil, type Received } from "./recorder.js";
 
 let ts: TestServer;
 beforeAll(async () => {
-  ts = await startTestServer({ env: { RANKED_BANDS: "0:100,1:200,2:400,60:any", RANKED_BOT_FILL_SECONDS: "3", RANKED_TICK_MS: "100", RANKED_SEATS: "4" } });
+  ts = await startTestServer({ env: { RANKED_BANDS: "0:100,1:200,2:400,60:any", RANKED_BOT_FILL_SECONDS: "3", RANKED_TICK_MS: "100", RANKED_SEATS: "4", RANKED_NO_SHOW_SECONDS: "5" } });
 });
 afterAll(async () => {
   await ts.close();
@@ -90,6 +91,22 @@ describe("ranked quick match", () => {
     again.room.send("cancel");
     expect(await again.left).toBe(4000);
   }, 30_000);
+
+  it("matched players who never come to the ranked table are replaced by bots after the no-show wait", async () => {
+    const players = await Promise.all([2000, 2010, 2020, 2030].map((r, i) => playerRated(`Show${i}`, r)));
+    const searches = await Promise.all(players.map(search));
+    const matched = await Promise.all(searches.map((s) => waitUntil(() => matchedOf(s), 10_000, "ranked/matched")));
+    // Only the first two come.
+    const tables = await Promise.all(players.slice(0, 2).map((p, i) => joinTable(ts.client(p), matched[i]!.roomId, { invite: matched[i]!.invite })));
+    const t = tables[0]!;
+    await t.waitFor(() => t.room.state.seats.length === 4 && t.room.state.seats.every((seat) => seat.playerId !== ""), 20_000, "no-shows replaced");
+    const seated = t.room.state.seats.map((seat) => seat.playerId);
+    expect(seated).toEqual(expect.arrayContaining([players[0]!.playerId, players[1]!.playerId]));
+    expect(seated).not.toContain(players[2]!.playerId);
+    expect(seated).not.toContain(players[3]!.playerId);
+    await t.waitFor(() => t.room.state.phase !== "waiting", 10_000, "game started");
+    await Promise.all(tables.map((x) => x.room.leave(true)));
+  }, 60_000);
 
   it("after the bot-fill wait a lone player's table gets the ranked bots nearest their rating", async () => {
     const p = await playerRated("Lone", 2400);
