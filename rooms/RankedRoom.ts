@@ -16,7 +16,7 @@ import { ClientState, CloseCode, matchMaker, Room, type AuthContext, type Client
 import { z } from "zod";
 import { pickBots } from "../src/ladder/botRatings.js";
 import { RankedQueue, type FormedTable, type QueueEntry, type SearchStatus } from "../src/ladder/rankedQueue.js";
-import { ROOM_NAMES, type MoveResult, type RankedCancelledMessage, type ReasonCode, type RankedMatchedMessage, type RankedSearchingMessage } from "../src/shared/protocol.js";
+import { RANKED_CLIENT_MESSAGE_TYPES, ROOM_NAMES, type MoveResult, type RankedCancelledMessage, type ReasonCode, type RankedMatchedMessage, type RankedSearchingMessage } from "../src/shared/protocol.js";
 import { identitySchema, type Identity } from "../src/shared/identity.js";
 import type { Logger } from "../src/platform/logger.js";
 import type { RoomDeps } from "./ports.js";
@@ -120,7 +120,7 @@ export class RankedRoom extends Room {
     const admitted = admitMessage(this.deps.messageLimits, () => this.clock.currentTime, (client: Client, type) => answer(client, type, "rate_limited", RATE_LIMITED_MESSAGE));
     this.onMessage("*", (client, type, raw) => {
       if (!admitted(client, String(type), raw)) return;
-      if (type !== "cancel") return answer(client, String(type), "protocol/unknown_message", "the ranked room takes only `cancel`");
+      if (!RANKED_CLIENT_MESSAGE_TYPES.some((known) => known === type)) return answer(client, String(type), "protocol/unknown_message", "the ranked room takes only `cancel`");
       const playerId = identitySchema.safeParse(client.auth).data?.playerId;
       const status = playerId === undefined ? null : this.queue.status(playerId, this.deps.now().getTime());
       if (playerId === undefined || status === null || this.searchers.get(playerId)?.client !== client) return answer(client, "cancel", "ranked/not_queued", "you are not in the queue (already matched?)");

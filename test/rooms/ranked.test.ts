@@ -80,7 +80,7 @@ describe("ranked quick match", () => {
     await Promise.all(tables.map((t) => t.room.leave(true)));
   }, 60_000);
 
-  it("a player already searching cannot queue twice; leaving takes them out of the queue", async () => {
+  it("a player already searching cannot queue twice; leaving takes them out of the queue; unknown messages are refused", async () => {
     const p = await playerRated("Twice", 3000);
     const first = await search(p);
     await expect(ts.client(p).joinOrCreate("ranked", {})).rejects.toMatchObject({ code: JOIN_ERRORS["ranked/already_queued"] });
@@ -88,6 +88,9 @@ describe("ranked quick match", () => {
     const again = await search(p); // out of the queue: queued afresh
     const [searching] = await waitUntil(() => (again.of<RankedSearchingMessage>("ranked/searching").length > 0 ? again.of<RankedSearchingMessage>("ranked/searching") : null), 5_000, "searching");
     expect(searching?.waitedSeconds).toBe(0);
+    again.room.send("hello", { x: 1 });
+    const [unknown] = await waitUntil(() => (again.of("result").length > 0 ? again.of("result") : null), 5_000, "result");
+    expect(unknown).toMatchObject({ ok: false, type: "hello", code: "protocol/unknown_message" });
     again.room.send("cancel");
     expect(await again.left).toBe(4000);
   }, 30_000);
