@@ -38,6 +38,17 @@ export interface NewPlayer {
   readonly id?: PlayerId;
 }
 
+/**
+ * The bot player with this fixed id (a ranked bot, src/ladder/botRatings.ts B1): inserted on first
+ * use, left as it is afterwards. Concurrent first uses insert it once.
+ */
+export async function ensureBotPlayer(db: Database, input: { readonly id: PlayerId; readonly displayName: string; readonly avatarSeed: string; readonly color: string }): Promise<void> {
+  await db
+    .insert(players)
+    .values({ id: input.id, displayName: input.displayName, avatarSeed: input.avatarSeed, color: input.color, isBot: true })
+    .onConflictDoNothing({ target: players.id });
+}
+
 /** Inserts a player and returns it. Fails on a duplicate `userId` (UNIQUE). */
 export async function createPlayer(db: Database, input: NewPlayer): Promise<PlayerRecord> {
   const [row] = await db

@@ -17,6 +17,9 @@ import { createGame, markStarted } from "./games.js";
 import { getRating, ratingParticipant, rebuildRatings } from "./ratings.js";
 import { gameSummaries, ladderEntries, playerRatings, players, ratingUpdates, scoreEvents } from "./schema/index.js";
 import { createOccupants, playGame } from "./testing/fixtures.js";
+import { createPlayer } from "./players.js";
+import { pickBots, RANKED_BOTS } from "../src/ladder/botRatings.js";
+import { asPlayerId } from "../src/shared/identity.js";
 
 const silent = { error: () => undefined };
 
@@ -130,6 +133,34 @@ describe.each(testBackends())("skill ratings on $name", (backend) => {
     const botIds = bots.map((b) => b.playerId);
     expect(await t.db.select().from(playerRatings).where(inArray(playerRatings.playerId, botIds))).toEqual([]);
     expect(await t.db.select().from(ladderEntries).where(inArray(ladderEntries.playerId, botIds))).toEqual([]);
+  });
+
+  it("B1: ranked bots rate their table at their graded fixed rating, which never changes; no ladder entry in any tier", async () => {
+    const [low, high] = [RANKED_BOTS[0]!, RANKED_BOTS[10]!];
+    for (const b of [low, high]) await createPlayer(t.db, { id: asPlayerId(b.playerId), displayName: b.displayName, avatarSeed: "ranked", color: "#336699", isBot: true });
+    const botSeats: SeatOccupant[] = [low, high].map((b) => ({ playerId: b.playerId as PlayerId, displayName: b.displayName, isBot: true }));
+    for (let round = 0; round < 2; round++) {
+      const occupants = [humans[2]!, botSeats[0]!, humans[4]!, botSeats[1]!];
+      const game = await finishedGame(`ranked bots ${round}`, occupants);
+      const seats = game.summary.players;
+      // What openskill computes with the bots at their graded ratings (mu = shown/100 + 3, sigma 1).
+      const before = await Promise.all(
+        seats.map(async (p) => (p.playerId === low.playerId ? { mu: 3, sigma: 1 } : p.playerId === high.playerId ? { mu: 33, sigma: 1 } : ((await getRating(t.db, p.playerId))?.rating ?? rating()))),
+      );
+      const after = rate(before.map((r) => [r]), { rank: placesOf(seats.map((p) => p.score)), model: plackettLuce });
+      expect(await completion.complete(game)).toEqual({ applied: true });
+      for (const [i, p] of seats.entries()) {
+        if (p.isBot) continue;
+        expect((await getRating(t.db, p.playerId))?.rating).toEqual({ mu: after[i]![0]!.mu, sigma: after[i]![0]!.sigma });
+      }
+    }
+    const botIds = botSeats.map((b) => b.playerId);
+    expect(await t.db.select().from(playerRatings).where(inArray(playerRatings.playerId, botIds))).toEqual([]);
+    expect(await t.db.select().from(ratingUpdates).where(inArray(ratingUpdates.playerId, botIds))).toEqual([]);
+    expect(await t.db.select().from(ladderEntries).where(inArray(ladderEntries.playerId, botIds))).toEqual([]);
+    expect(RANKED_BOTS[10]!.rating).toEqual({ mu: 33, sigma: 1 });
+    expect(shownRating(RANKED_BOTS[10]!.rating)).toBe(3000);
+    expect(pickBots(2950, 1)[0]?.playerId).toBe(high.playerId);
   });
 
   it("RS2: three concurrent completions of one game rate it once", async () => {

@@ -232,6 +232,11 @@ export async function rebuildRatings(db: Database): Promise<RatingRebuildResult>
   });
 }
 
+/** A player's shown rating (R4): of their stored rating, or of the starting rating (0) when they have none. */
+export async function shownRatingOf(db: Database, playerId: PlayerId): Promise<number> {
+  return shownRating((await getRating(db, playerId))?.rating ?? initialRating());
+}
+
 /** A player's stored rating (null: never rated), for reads and tests. */
 export async function getRating(db: Database, playerId: PlayerId): Promise<{ readonly rating: Rating; readonly games: number } | null> {
   const [row] = await db.select().from(playerRatings).where(eq(playerRatings.playerId, playerId));

@@ -111,8 +111,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.open(this.deps.engine.evolve(null, created), this.access.joinCode !== null);
     await recordTableEvent(this.deps.seasonSeats, { type: "GAME_CREATED", playerId: null, payload: { _v: 1, gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic } }, this.log);
     await this.publication.updateListing();
-    this.seats.promiseBots(created.config.seats, bots, (fn) => this.clock.setTimeout(fn, 0));
-    this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic }, "table created");
+    this.seats.promiseBots(created.config.seats, bots, (fn) => this.clock.setTimeout(fn, 0), table.ranked?.bots);
+    if (table.ranked !== null) this.clock.setTimeout(() => void this.pipeline.enqueue(() => Promise.resolve(this.seats.fillNoShows())), this.deps.ranked.noShowMs);
+    this.log.info({ gameId: created.gameId, seats: created.config.seats, bots, isPublic: this.access.isPublic, ranked: table.ranked !== null }, "table created");
   }
 
   /** Rebuilds a game from its log after a restart. */

@@ -26,6 +26,7 @@ import type { RoomMetrics } from "./roomMetrics.js";
 import type { MessageLimitConfig } from "./messageLimits.js";
 import type { Admission } from "./admission.js";
 import type { Identity } from "../src/shared/identity.js";
+import type { RankedQueueConfig } from "../src/ladder/rankedQueue.js";
 import type { BotDirectory, BotLauncher } from "../src/shared/botSeats.js";
 
 export type { Identity } from "../src/shared/identity.js";
@@ -109,6 +110,8 @@ export interface SessionOwners {
 export interface PlayerDirectory {
   get(playerId: string): Promise<{ readonly displayName: string; readonly isBot: boolean } | null>;
   create(input: { readonly displayName: string; readonly isBot: boolean }): Promise<PlayerId>;
+  /** A bot player with a fixed id (a ranked bot): its row is created on first use. */
+  ensureBot(input: { readonly playerId: PlayerId; readonly displayName: string }): Promise<void>;
 }
 
 /** What a seated person wears (Season 0 cosmetics); null: nothing in that slot. */
@@ -128,6 +131,22 @@ export interface SeasonSeats {
   seatsOf(gameId: string): Promise<ReadonlyMap<number, SeatCosmetics>>;
   /** Appends a table's other Season events (`GAME_CREATED`, `GAME_STARTED`, `GAME_LEFT`). */
   record(event: TableSeasonEvent): Promise<void>;
+}
+
+/** Players' shown ratings (docs/LADDER.md R4), as the ranked room reads them. */
+export interface RatingReader {
+  /** The shown rating of `playerId` (0 for a player with no rated game). */
+  shownRatingOf(playerId: PlayerId): Promise<number>;
+}
+
+/** The ranked quick match (rooms/RankedRoom.ts): the queue's rules and where ratings come from. */
+export interface RankedSettings {
+  readonly queue: RankedQueueConfig;
+  /** RANKED_TICK_MS. */
+  readonly tickMs: number;
+  /** RANKED_NO_SHOW_SECONDS, in ms: a ranked table's wait for its matched players (rooms/table/ranked.ts). */
+  readonly noShowMs: number;
+  readonly ratings: RatingReader;
 }
 
 /** Everything the rooms need, wired once in the composition root. */
@@ -159,6 +178,8 @@ export interface RoomDeps {
   readonly restoreKey: string;
   /** Season 0 seats and cosmetics; absent: seats show no cosmetics and nothing is recorded. */
   readonly seasonSeats?: SeasonSeats;
+  /** The ranked queue's settings and rating reader. */
+  readonly ranked: RankedSettings;
   /** Wall clock (injectable for tests). */
   readonly now: () => Date;
   /** Fresh ids and seeds. */

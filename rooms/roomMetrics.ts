@@ -2,9 +2,9 @@
  * The rooms' Prometheus metrics, registered into the Registry the composition root passes in
  * (never prom-client's global registry), and served with every other metric at `GET /metrics`.
  *
- * - `pzo_rooms{room}`: live rooms of this process by room name (`table`, `replay`, `lobby`).
+ * - `pzo_rooms{room}`: live rooms of this process by room name (`table`, `replay`, `lobby`, `ranked`).
  * - `pzo_room_clients{room,role}`: their connections: `player` (a seated person or bot) or
- *   `spectator` at a table, `spectator` at a replay, `watcher` in a lobby.
+ *   `spectator` at a table, `spectator` at a replay, `watcher` in a lobby, `searching` in the ranked room.
  * - `pzo_commands_total{type}`: commands the rules accepted and the log committed, by command
  *   type; moves/s is `rate(pzo_commands_total{type=~"bid|play|timeout"}[1m])`.
  *
@@ -17,7 +17,7 @@ import type { CommandType } from "../src/game/types.js";
 import type { RoomName } from "../src/shared/protocol.js";
 
 /** Who a connection is, for `pzo_room_clients`. */
-export type ClientRole = "player" | "spectator" | "watcher";
+export type ClientRole = "player" | "spectator" | "watcher" | "searching";
 
 /** A room's connections by role, counted at scrape time. */
 export type RoomCensus = Readonly<Partial<Record<ClientRole, number>>>;
@@ -47,7 +47,7 @@ export function createRoomMetrics(registry: Registry): RoomMetrics {
   });
   new Gauge({
     name: "pzo_room_clients",
-    help: "Connections to this process's rooms, by room name and role (player, spectator, watcher)",
+    help: "Connections to this process's rooms, by room name and role (player, spectator, watcher, searching)",
     labelNames: ["room", "role"] as const,
     registers,
     collect() {

@@ -89,6 +89,8 @@ const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
   "limits/too_many_tables": "You already have the most tables you may open at once: finish or leave one first.",
   "limits/too_many_bots": "Your tables already have the most bots you may ask for.",
   "limits/too_many_requests": "Too many requests from your network: wait a moment and try again.",
+  "ranked/already_queued": "You are already searching for a ranked game (in another tab?).",
+  "ranked/bots_not_allowed": "Bots cannot queue for ranked games.",
 };
 
 const JOIN_TEXT_BY_CODE = new Map<string, string>(Object.entries(JOIN_TEXT));
@@ -105,4 +107,10 @@ export function joinErrorText(e: unknown): string {
   }
   if (/not found|invalid room|locked/i.test(message)) return "That table does not exist or is full.";
   return message !== "" ? message : "Could not join the room.";
+}
+
+/** Joins the ranked queue (docs/PROTOCOL.md, "The ranked room"). */
+export async function joinRanked(): Promise<AnyRoom> {
+  await authenticate();
+  return client.joinOrCreate<unknown>(ROOM_NAMES.ranked, {});
 }

@@ -7,7 +7,7 @@
  */
 import type * as protocol from "../../src/shared/protocol.js";
 
-export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby" } as const satisfies typeof protocol.ROOM_NAMES;
+export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby", ranked: "ranked" } as const satisfies typeof protocol.ROOM_NAMES;
 
 export const TURN_SECONDS_MIN = 1 satisfies typeof protocol.TURN_SECONDS_MIN;
 export const TURN_SECONDS_MAX = 600 satisfies typeof protocol.TURN_SECONDS_MAX;
@@ -26,6 +26,8 @@ export const JOIN_ERRORS = {
   "limits/too_many_tables": 429,
   "limits/too_many_bots": 429,
   "limits/too_many_requests": 429,
+  "ranked/already_queued": 409,
+  "ranked/bots_not_allowed": 403,
 } as const satisfies typeof protocol.JOIN_ERRORS;
 
 export const CLOSE_CODES = {

@@ -35,6 +35,7 @@ const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   "server/internal_error": "Something went wrong on the server; try again.",
   rate_limited: "Too many messages at once; wait a moment.",
   "limits/too_many_bots": "This table's creator has as many server bots running as allowed; no more bots for now.",
+  "ranked/not_queued": "You are no longer searching: your ranked table is ready.",
 };
 
 const OTHER_TEXT: Readonly<Record<string, string>> = {

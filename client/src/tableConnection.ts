@@ -24,6 +24,8 @@ const welcomeSchema = z.object({
   eventCount: z.int(),
   /** A private table's invitation, sent to its seated players (docs/PROTOCOL.md). */
   invite: z.optional(z.nullable(z.string())),
+  /** A table the ranked queue opened (docs/PROTOCOL.md, "The ranked room"). */
+  ranked: z.optional(z.boolean()),
 });
 
 const resultSchema = z.union([
@@ -106,6 +108,8 @@ export interface Snapshot {
   readonly emotes: readonly ShownEmote[];
   /** A private table's invitation (seated players only), to pass on in the share link. */
   readonly invite: string | null;
+  /** A ranked table (its welcome said so). */
+  readonly ranked: boolean;
   /** The next table, once a player asked to play again. */
   readonly nextTable: NextTable | null;
 }
@@ -144,6 +148,7 @@ export class TableConnection {
   private stateError: string | null = null;
   private emotes: ShownEmote[] = [];
   private invite: string | null = null;
+  private ranked = false;
   private nextTable: NextTable | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private readonly stateListener: (state: unknown) => void;
@@ -163,6 +168,7 @@ export class TableConnection {
       this.mySeat = w.data.seat;
       this.role = w.data.role;
       this.invite = w.data.invite ?? null;
+      this.ranked = w.data.ranked ?? false;
       this.saveToken();
       this.emit();
     });
@@ -351,6 +357,7 @@ export class TableConnection {
       autoRejoin: this.autoRejoin,
       emotes: this.emotes,
       invite: this.invite,
+      ranked: this.ranked,
       nextTable: this.nextTable,
     };
   }

@@ -18,13 +18,15 @@ export class TableAccess {
     /** A private table's invitation secret, null for a public one. */
     readonly inviteCode: string | null,
     hasCreator: boolean,
+    /** Opened by the ranked queue (rooms/table/ranked.ts). */
+    readonly ranked: boolean = false,
   ) {
     this.awaitingCreator = hasCreator;
   }
 
   /** A new table's access, from its create options (rooms/table/lifecycle.ts). */
-  static created(table: { readonly joinCode: string | null; readonly inviteCode: string | null; readonly hasCreator: boolean }): TableAccess {
-    return new TableAccess(table.joinCode, table.inviteCode, table.hasCreator);
+  static created(table: { readonly joinCode: string | null; readonly inviteCode: string | null; readonly hasCreator: boolean; readonly ranked: unknown }): TableAccess {
+    return new TableAccess(table.joinCode, table.inviteCode, table.hasCreator, table.ranked !== null);
   }
 
   /** A table rebuilt from its log: no join code, no creator to wait for. */
@@ -46,7 +48,7 @@ export class TableAccess {
   }
 
   /** The access fields of a `welcome`: a seated player gets the invitation to pass on. */
-  welcomeFields(seated: boolean): Pick<WelcomeMessage, "joinCode" | "invite"> {
-    return { joinCode: this.joinCode, invite: seated ? this.inviteCode : null };
+  welcomeFields(seated: boolean): Pick<WelcomeMessage, "joinCode" | "invite" | "ranked"> {
+    return { joinCode: this.joinCode, invite: seated ? this.inviteCode : null, ranked: this.ranked };
   }
 }

@@ -12,6 +12,7 @@ import type { BotReservations } from "./botSeats.js";
 import { newInviteCode } from "../privateAccess.js";
 import { creatorJoinRefusal, type ParsedJoinOptions } from "./creatorJoin.js";
 import { playAgainOptionsSchema } from "./playAgain.js";
+import { rankedOf, type RankedTable } from "./ranked.js";
 
 /** Options that only the server's own restore path can produce (it knows the restore key). */
 export const restoreOptionsSchema = z.object({ restoreGameId: z.string().uuid(), restoreKey: z.string().min(16) });
@@ -32,6 +33,8 @@ export type CreatedTable =
        * needed). False for a "play again" table, which the server opened: everyone needs the invitation.
        */
       readonly hasCreator: boolean;
+      /** A table the ranked queue opened (rooms/table/ranked.ts), else null. */
+      readonly ranked: RankedTable | null;
     }
   | { readonly ok: false; readonly code: JoinErrorCode; readonly detail: string };
 
@@ -54,10 +57,12 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   const joinCode = isPublic ? deps.roomDirectory.newJoinCode() : null;
   // A next table opened by "play again" comes with the invitation its players were told (rooms/table/playAgain.ts).
   const again = playAgainOptionsSchema.safeParse(rawOptions);
-  const givenInvite = again.success && again.data.playAgain.key === deps.restoreKey ? again.data.playAgain.invite : null;
+  const ranked = rankedOf(rawOptions, deps.restoreKey);
+  if (ranked !== null && ranked.bots.length !== bots) return { ok: false, code: "join/invalid_options", detail: "a ranked table names one bot per bot seat" };
+  const givenInvite = again.success && again.data.playAgain.key === deps.restoreKey ? again.data.playAgain.invite : (ranked?.invite ?? null);
   const inviteCode = isPublic ? null : (givenInvite ?? newInviteCode());
   await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
-  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds, hasCreator: givenInvite === null };
+  return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds, hasCreator: givenInvite === null, ranked };
 }
 
 /** What a join asks for: watch, come back to one's seat, or sit at a free seat. */

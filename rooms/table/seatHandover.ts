@@ -5,7 +5,7 @@
  */
 import type { Command, PlayerId, SeatIndex } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
-import type { BotAccount, BotDirectory, BotLauncher, Engine } from "../ports.js";
+import type { BotAccount, BotDirectory, BotLauncher, Engine, Identity } from "../ports.js";
 import type { BotReservations, Refusal } from "./botSeats.js";
 import type { CommandPipeline } from "./commandPipeline.js";
 import { joinError } from "./clients.js";
@@ -41,10 +41,33 @@ export class SeatHandover {
    * A new table's `bots` last seats are promised to bots now, so quick play never hands them out;
    * the bots are asked for `later` (they join through matchmaking, which needs the room registered).
    */
-  promiseBots(seats: number, bots: number, later: (fn: () => void) => void): void {
+  promiseBots(seats: number, bots: number, later: (fn: () => void) => void, chosen: readonly Identity[] = []): void {
     const botSeats = Array.from({ length: bots }, (_, i) => seats - 1 - i);
     botSeats.forEach((seat) => this.ports.reservations.reserve(seat));
-    if (bots > 0) later(() => botSeats.forEach((seat) => this.requestBot(seat)));
+    if (bots > 0) later(() => botSeats.forEach((seat, i) => void this.requestChosenBot(seat, chosen[i] ?? null)));
+  }
+
+  /** A promised seat's bot: the chosen fixed identity (a ranked bot, B1), else a new bot. */
+  private async requestChosenBot(seat: SeatIndex, identity: Identity | null): Promise<void> {
+    if (identity === null) return this.requestBot(seat);
+    try {
+      this.requestBot(seat, await this.ports.bots.fixedBot(identity));
+    } catch (err) {
+      this.ports.log.error({ err, seat, bot: identity.playerId }, "cannot seat a ranked bot; a new bot takes the seat");
+      this.requestBot(seat);
+    }
+  }
+
+  /**
+   * A ranked table's matched players who did not come (rooms/table/ranked.ts): when a person sits
+   * at the waiting table, every seat still empty (and not promised) goes to a new bot.
+   */
+  fillNoShows(): void {
+    const game = this.ports.pipeline().state;
+    if (game.phase !== "waiting" || !game.seats.some((s) => s.occupant !== null && !s.occupant.isBot)) return;
+    game.seats.forEach((s, seat) => {
+      if (s.occupant === null && !this.ports.reservations.isReserved(seat)) this.requestBot(seat);
+    });
   }
 
   /**

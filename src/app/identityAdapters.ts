@@ -36,5 +36,9 @@ export function createBotDirectory(tokens: TokenService, players: PlayerDirector
       return accountFor({ playerId, displayName: name, isBot: true });
     },
     accountFor,
+    async fixedBot(identity: Identity): Promise<BotAccount> {
+      await players.ensureBot({ playerId: identity.playerId, displayName: identity.displayName });
+      return accountFor({ ...identity, isBot: true });
+    },
   };
 }

@@ -35,7 +35,9 @@ import { openStorage, type Storage } from "./storage.js";
 import { createTableRoom, JOIN_CODE_FILTER } from "../../rooms/TableRoom.js";
 import { createRoomDirectory } from "../../db/roomDirectory.js";
 import { createGameCompletion } from "../../db/completion.js";
-import { ratingParticipant, rebuildRatings } from "../../db/ratings.js";
+import { ratingParticipant, rebuildRatings, shownRatingOf } from "../../db/ratings.js";
+import { parseBands } from "../ladder/rankedQueue.js";
+import { createRankedRoom } from "../../rooms/RankedRoom.js";
 import { parseRewardBands, parseSeasonSchedule } from "../ladder/seasonSchedule.js";
 import { SeasonScheduler } from "./seasons.js";
 import { endedSeasonStandings } from "../../db/seasonEnd.js";
@@ -194,6 +196,12 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       seatsOf: (gameId) => seatCosmeticsOf(storage.handle.db, gameId),
       record: (event) => recordTableEvent(storage.handle.db, event),
     },
+    ranked: {
+      queue: { bands: parseBands(config.RANKED_BANDS), seats: config.RANKED_SEATS, botFillSeconds: config.RANKED_BOT_FILL_SECONDS },
+      tickMs: config.RANKED_TICK_MS,
+      noShowMs: config.RANKED_NO_SHOW_SECONDS * 1000,
+      ratings: { shownRatingOf: (playerId) => shownRatingOf(storage.handle.db, playerId) },
+    },
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),
@@ -219,6 +227,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       [ROOM_NAMES.table]: defineRoom(createTableRoom(deps)).filterBy([...JOIN_CODE_FILTER]).enableRealtimeListing(),
       [ROOM_NAMES.replay]: defineRoom(createReplayRoom(deps)),
       [ROOM_NAMES.lobby]: defineRoom(createLobbyRoom(deps)),
+      [ROOM_NAMES.ranked]: defineRoom(createRankedRoom(deps)),
     },
     transport,
     presence,

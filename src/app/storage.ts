@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../../db/client.js";
 import { GroupCommitEventLog } from "../../db/eventLog.js";
 import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
-import { createPlayer, getPlayer } from "../../db/players.js";
+import { createPlayer, ensureBotPlayer, getPlayer } from "../../db/players.js";
 import type { GameRepository, PlayerDirectory, RoomDeps } from "../../rooms/ports.js";
 import { asPlayerId } from "../shared/identity.js";
 import type { Config } from "../platform/config.js";
@@ -61,6 +61,9 @@ export function databaseStorage(
       const seed = randomBytes(8);
       const row = await createPlayer(db, { displayName, isBot, avatarSeed: seed.toString("hex"), color: PALETTE[(seed[0] ?? 0) % PALETTE.length] ?? PALETTE[0] });
       return row.id;
+    },
+    async ensureBot({ playerId, displayName }) {
+      await ensureBotPlayer(db, { id: playerId, displayName, avatarSeed: `ranked-${playerId}`, color: PALETTE[0] });
     },
   };
   return {

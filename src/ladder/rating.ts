@@ -10,7 +10,8 @@
  *   that last place. An abandoned seat never counts as a win.
  * - R3 Every seat takes part in the update with its rating before the game: a human's stored
  *   rating (a new player starts at openskill's default, mu 25, sigma 25/3), a bot's fixed
- *   {@link BOT_RATING}. Only the humans' new ratings are kept; bots never change.
+ *   rating ({@link botRatingOf}: a ranked bot's graded one, src/ladder/botRatings.ts, else
+ *   {@link BOT_RATING}). Only the humans' new ratings are kept; bots never change.
  * - R4 The shown rating is the conservative ordinal `round(100 * (mu - 3 * sigma))`
  *   ({@link shownRating}); a new player shows 0.
  * - R5 A player is provisional until {@link PROVISIONAL_GAMES} rated games.
@@ -18,6 +19,7 @@
 import { ordinal, rate, rating, type Rating } from "openskill";
 import { plackettLuce } from "openskill/models";
 import type { PlayerId } from "../game/types.js";
+import { rankedBot } from "./botRatings.js";
 
 export type { Rating } from "openskill";
 
@@ -37,6 +39,12 @@ export function initialRating(): Rating {
 
 /** R3: the fixed rating of every bot (the default rating; a bot never learns or drifts). */
 export const BOT_RATING: Readonly<Rating> = Object.freeze(rating());
+
+/** R3: a bot's fixed rating: a ranked bot's graded one (B1), else {@link BOT_RATING} (B2). */
+export function botRatingOf(playerId: string): Rating {
+  const ranked = rankedBot(playerId);
+  return ranked === undefined ? { ...BOT_RATING } : { ...ranked.rating };
+}
 
 /** R4: the shown (conservative, scaled) rating: `round(100 * (mu - 3 * sigma))`. */
 export function shownRating(r: Rating): number {
@@ -108,7 +116,7 @@ export function isRatedGame(seats: readonly RatedSeat[]): boolean {
  */
 export function rateGame(seats: readonly RatedSeat[], current: (playerId: PlayerId) => Rating | null): RatingUpdate[] {
   if (!isRatedGame(seats)) return [];
-  const before = seats.map((s) => (s.isBot ? { ...BOT_RATING } : (current(s.playerId) ?? initialRating())));
+  const before = seats.map((s) => (s.isBot ? botRatingOf(s.playerId) : (current(s.playerId) ?? initialRating())));
   const places = placesOf(
     seats.map((s) => s.score),
     seats.map((s) => s.abandoned === true),

@@ -25,6 +25,14 @@ describe("config", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) }).NODE_ENV).toBe("production");
   });
+  it("ranked quick match: defaults, and malformed values refused", () => {
+    const c = loadConfig({});
+    expect([c.RANKED_BANDS, c.RANKED_SEATS, c.RANKED_BOT_FILL_SECONDS, c.RANKED_NO_SHOW_SECONDS, c.RANKED_TICK_MS]).toEqual(["0:100,10:200,20:400,30:800,60:any", 4, 45, 30, 1000]);
+    expect(loadConfig({ RANKED_BANDS: "0:50,5:any", RANKED_SEATS: "3", RANKED_BOT_FILL_SECONDS: "2.5", RANKED_TICK_MS: "100" })).toMatchObject({ RANKED_BANDS: "0:50,5:any", RANKED_SEATS: 3, RANKED_BOT_FILL_SECONDS: 2.5, RANKED_TICK_MS: 100 });
+    expect(() => loadConfig({ RANKED_BANDS: "0:100;10:200" })).toThrow(/RANKED_BANDS/);
+    expect(() => loadConfig({ RANKED_SEATS: "6" })).toThrow(/RANKED_SEATS/);
+    expect(() => loadConfig({ RANKED_TICK_MS: "10" })).toThrow(/RANKED_TICK_MS/);
+  });
   it("room routing: fly-replay by default on a Fly machine, off elsewhere; each mode says what it needs", () => {
     expect(roomRoutingMode(loadConfig({}))).toBe("off");
     expect(roomRoutingMode(loadConfig({ FLY_MACHINE_ID: "3d8d9e1ab24e89" }))).toBe("fly-replay");

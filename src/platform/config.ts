@@ -157,6 +157,23 @@ export const envSchema = z.object({
    * uniformly per move ("600-1200"), or one figure. "0" in tests where pacing is not the subject.
    */
   BOT_HUMAN_DELAY_MS: delayRange.default({ minMs: 600, maxMs: 1200 }),
+  /**
+   * Ranked quick match (docs/LADDER.md, "Ranked quick match"): the band of ratings a waiting
+   * player is matched within, widening with the wait, `seconds:width|any,...` (the first at 0 s,
+   * seconds increasing, widths not narrowing, `any` last). Fully checked by src/ladder/rankedQueue.ts.
+   */
+  RANKED_BANDS: z
+    .string()
+    .regex(/^\d{1,6}:(\d{1,9}|any)(,\d{1,6}:(\d{1,9}|any))*$/, "seconds:width|any[,seconds:width|any...]")
+    .default("0:100,10:200,20:400,30:800,60:any"),
+  /** Seats of a ranked table. */
+  RANKED_SEATS: z.coerce.number().int().min(3).max(5).default(4),
+  /** Seconds the longest waiter waits before the rest of their table is filled with bots. */
+  RANKED_BOT_FILL_SECONDS: z.coerce.number().min(0).max(3600).default(45),
+  /** How long a ranked table waits for its matched players before bots take the seats still empty (seconds). */
+  RANKED_NO_SHOW_SECONDS: z.coerce.number().min(0).max(600).default(30),
+  /** How often the ranked queue forms tables, ms. */
+  RANKED_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Serve the built browser client from client/dist. */
   SERVE_CLIENT: bool.default(true),
   /** Restore in-progress games from the log at start-up. */

@@ -16,6 +16,8 @@ export interface BotDirectory {
   createBot(): Promise<BotAccount>;
   /** A fresh token for an existing bot player (reconnecting bots after a restart). */
   accountFor(identity: Identity): Promise<BotAccount>;
+  /** A bot with a fixed identity (a ranked bot): its player row is created on first use. */
+  fixedBot(identity: Identity): Promise<BotAccount>;
 }
 
 /** A request for a bot client to sit at a table. */

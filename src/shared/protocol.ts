@@ -20,7 +20,7 @@ import {
 import type { LadderDelta } from "./ladderDelta.js";
 
 /** The Colyseus room names the server defines. */
-export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby" } as const;
+export const ROOM_NAMES = { table: "table", replay: "replay", lobby: "lobby", ranked: "ranked" } as const;
 export type RoomName = (typeof ROOM_NAMES)[keyof typeof ROOM_NAMES];
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +189,8 @@ export const PROTOCOL_REASONS = [
   "rate_limited",
   /** `add_bot` past BOTS_PER_PLAYER of the table's creator (docs/PROTOCOL.md, Limits). */
   "limits/too_many_bots",
+  /** `cancel` in the ranked room from a player no longer in the queue (already matched). */
+  "ranked/not_queued",
 ] as const;
 export type ProtocolReasonCode = (typeof PROTOCOL_REASONS)[number];
 /** Every reason code a `result` can carry. */
@@ -233,6 +235,12 @@ export interface WelcomeMessage {
    * join option); null for spectators and at public tables.
    */
   readonly invite: string | null;
+  /**
+   * A table the ranked queue opened (docs/PROTOCOL.md, "The ranked room"). False at every other
+   * table, and at a ranked table restored after a restart (the mark is not stored; the game is
+   * rated as any game with two humans is).
+   */
+  readonly ranked: boolean;
 }
 
 /**
@@ -299,6 +307,52 @@ export interface AchievementMessage {
 export const TABLE_SERVER_MESSAGES = ["welcome", "event", "result", "notice", "emote", "history", "play_again", "achievement"] as const;
 export const REPLAY_SERVER_MESSAGES = ["event", "replay_status", "replay_result"] as const;
 export const LOBBY_SERVER_MESSAGES = ["rooms", "+", "-", "live", "ladder_snapshot", "ladder_delta"] as const;
+export const RANKED_SERVER_MESSAGES = ["ranked/searching", "ranked/matched", "ranked/cancelled", "result"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Ranked quick match (the `ranked` room)
+// ---------------------------------------------------------------------------------------------
+
+/** Messages a client may send to the `ranked` room (no payload). */
+export const RANKED_CLIENT_MESSAGE_TYPES = ["cancel"] as const;
+
+/**
+ * `ranked/searching` (ranked, server -> the searching player): sent on joining and again each
+ * time the player's band widens.
+ */
+export interface RankedSearchingMessage {
+  /** The player's shown rating (docs/LADDER.md R4), what the queue matches on. */
+  readonly rating: number;
+  /** The band now: ratings within ±band are matched; null: any rating. */
+  readonly band: number | null;
+  /** Whole seconds waited so far. */
+  readonly waitedSeconds: number;
+  /** The wait, in seconds, at which the band widens next; null when it is already the widest. */
+  readonly nextWideningSeconds: number | null;
+  /** The wait after which the player's table is filled with bots (RANKED_BOT_FILL_SECONDS). */
+  readonly botFillSeconds: number;
+}
+
+/**
+ * `ranked/matched` (ranked, server -> each matched player): a ranked table is open for you; the
+ * server then closes the ranked connection (code 4000). Join the table: `joinById(roomId, { invite })`.
+ */
+export interface RankedMatchedMessage {
+  /** The table's room id (= its game id). */
+  readonly roomId: string;
+  /** The table's invitation (ranked tables are private). */
+  readonly invite: string;
+  readonly seats: number;
+  /** Seats given to ranked bots (the last seats). */
+  readonly bots: number;
+  /** Whole seconds the player waited. */
+  readonly waitedSeconds: number;
+}
+
+/** `ranked/cancelled` (ranked, server -> the player who sent `cancel`): out of the queue; the connection is closed next (code 4000). */
+export interface RankedCancelledMessage {
+  readonly waitedSeconds: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Lobby: listings and the ladder
@@ -378,6 +432,8 @@ export const JOIN_ERRORS = {
   "limits/too_many_bots": 429,
   "limits/too_many_requests": 429,
   "server/shutting_down": 503,
+  "ranked/already_queued": 409,
+  "ranked/bots_not_allowed": 403,
 } as const;
 export type JoinErrorCode = keyof typeof JOIN_ERRORS;
 

@@ -1,6 +1,7 @@
 /**
- * `#/lobby`: open tables (live, from the `lobby` room's listing), Play now, Create table, join by
- * code, and both ladder tiers with their live rank moves.
+ * `#/lobby`: open tables (live, from the `lobby` room's listing), Play now, Play ranked (the
+ * search: ranked.ts, views/rankedView.ts), Create table, join by code, and the ladder tiers with
+ * their live rank moves.
  */
 import * as z from "zod/mini";
 import { DEFAULT_SEATS, DEFAULT_TURN_SECONDS, MAX_SEATS, MIN_SEATS, ROUND_COUNT } from "../../../src/game/types.js";
@@ -15,6 +16,8 @@ import { seasonClock } from "../seasonClock.js";
 import { shortCode } from "../tableCode.js";
 import { tableRouteOf } from "../router.js";
 import { TableConnection, handOver } from "../tableConnection.js";
+import { startRankedSearch, type RankedSearch } from "../ranked.js";
+import { drawRanked } from "../views/rankedView.js";
 
 const listingSchema = z.object({
   roomId: z.string(),
@@ -81,6 +84,30 @@ export function lobbyPage(root: HTMLElement): () => void {
       say(joinErrorText(e));
       button.disabled = false;
     }
+  };
+
+  // --- Play ranked ----------------------------------------------------------------------
+  const rankedBox = h("div", { "data-testid": "ranked-panel" });
+  let ranked: RankedSearch | null = null;
+  const playRanked: HTMLButtonElement = h("button", { type: "button", class: "big", "data-testid": "play-ranked", onclick: () => searchRanked() }, "Play ranked");
+  const searchRanked = (): void => {
+    if (ranked !== null) return;
+    say("");
+    playRanked.disabled = true;
+    ranked = startRankedSearch(
+      (state) => {
+        if (closed) return;
+        if (state.phase === "idle" || state.phase === "failed") {
+          ranked = null;
+          playRanked.disabled = false;
+        }
+        drawRanked(rankedBox, state, () => ranked?.cancel());
+      },
+      (matched) => {
+        ranked = null;
+        if (!closed) window.location.hash = `#/table/${matched.roomId}?invite=${encodeURIComponent(matched.invite)}`;
+      },
+    );
   };
 
   // --- Play now / create / join by code -------------------------------------------------
@@ -317,7 +344,8 @@ export function lobbyPage(root: HTMLElement): () => void {
         { class: "panel hero" },
         h("h1", null, "PZO"),
         h("p", null, "Ten rounds. Bid exactly the tricks you will take. ", h("a", { href: "#/rules", "data-testid": "rules-link" }, "How to play"), " · ", h("a", { href: "#/season", "data-testid": "season-link" }, "Season 0: waitlist, achievements, cosmetics")),
-        playNow,
+        h("div", { class: "play-buttons" }, playNow, playRanked),
+        rankedBox,
         message,
       ),
       h("section", { class: "panel" }, h("h2", null, "Open tables ", liveBadge), tablesBox),
@@ -403,6 +431,7 @@ export function lobbyPage(root: HTMLElement): () => void {
 
   return () => {
     closed = true;
+    ranked?.stop();
     clearInterval(fade);
     clock.stop();
     if (lobby !== null) void lobby.leave(true);
