@@ -49,7 +49,13 @@ describe.each(testBackends())("season routes on $name", (backend) => {
   it("GET /api/players/:id/seasons: nothing before a season ended; then final rank, coins and the season frame", async () => {
     const empty = await req("GET", `/api/players/${players[0]!}/seasons`);
     expect(empty.status).toBe(200);
-    expect(field(empty.json, "data")).toEqual({ playerId: players[0], seasons: [] });
+    expect(field(empty.json, "data")).toMatchObject({ playerId: players[0], seasons: [] });
+    // The rating now is what GET /api/rankings/:id?tier=rating answers (null where that is a 404).
+    const direct = await req("GET", `/api/rankings/${players[0]!}?tier=rating`);
+    expect(field(empty.json, "data", "rating")).toEqual(direct.status === 200 ? field(direct.json, "data") : null);
+    const unrated = await req("GET", `/api/players/${players[1]!}/seasons`);
+    expect(unrated.status).toBe(200);
+    expect(field(unrated.json, "data")).toEqual({ playerId: players[1], rating: null, seasons: [] });
     const reset = await req("POST", "/api/admin/seasons", { token: admin, headers: { "idempotency-key": "season-routes-reset" } });
     expect(reset.status).toBe(201);
     const seasonsOf = async (i: number) => field((await req("GET", `/api/players/${players[i]!}/seasons`)).json, "data", "seasons") as Record<string, unknown>[];

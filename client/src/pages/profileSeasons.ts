@@ -1,6 +1,7 @@
 /**
- * The profile's seasons section: the player's current skill rating (`GET /api/rankings/:id?tier=rating`,
- * provisional shown as such) and past seasons' final rank and rewards (`GET /api/players/:id/seasons`).
+ * The profile's seasons section: the player's current skill rating (provisional shown as such) and
+ * past seasons' final rank and rewards, both from `GET /api/players/:id/seasons` (one read, and no
+ * 404 for a player not rated yet).
  * docs/CLIENT.md, docs/API.md.
  */
 import * as z from "zod/mini";
@@ -14,6 +15,7 @@ const finalStanding = z.object({ rank: z.int(), total: z.number(), games: z.int(
 
 const pastSeasonsSchema = z.object({
   playerId: z.string(),
+  rating: z.nullable(ratingSchema),
   seasons: z.array(
     z.object({
       season: z.int(),
@@ -24,7 +26,7 @@ const pastSeasonsSchema = z.object({
   ),
 });
 
-function ratingLine(rating: Awaited<ReturnType<typeof loadRating>>): HTMLElement {
+function ratingLine(rating: z.infer<typeof ratingSchema> | "none" | "error"): HTMLElement {
   if (rating === "none") return h("p", { class: "muted", "data-testid": "profile-rating" }, "Not rated yet: ratings start after a game with at least two people.");
   if (rating === "error") return h("p", { class: "muted", "data-testid": "profile-rating" }, "The rating is not available.");
   return h(
@@ -35,16 +37,11 @@ function ratingLine(rating: Awaited<ReturnType<typeof loadRating>>): HTMLElement
   );
 }
 
-async function loadRating(id: string): Promise<z.infer<typeof ratingSchema> | "none" | "error"> {
-  const r = await request(`/api/rankings/${id}?tier=rating`, ratingSchema);
-  if (r.ok) return r.data;
-  return r.problem.status === 404 ? "none" : "error";
-}
-
 /** Builds the section (resolves once both reads answered; failures are shown, never thrown). */
 export async function seasonsSection(playerId: string): Promise<HTMLElement> {
   const id = encodeURIComponent(playerId);
-  const [rating, past] = await Promise.all([loadRating(id), request(`/api/players/${id}/seasons`, pastSeasonsSchema)]);
+  const past = await request(`/api/players/${id}/seasons`, pastSeasonsSchema);
+  const rating = past.ok ? (past.data.rating ?? "none") : "error";
   return h(
     "section",
     { class: "panel", "data-testid": "profile-seasons" },

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { fail, jsonRoute, none, ok } from "../route.js";
-import { idParams } from "../schemas.js";
+import { idParams, rankingSchema } from "../schemas.js";
 import type { RouteDeps } from "./deps.js";
 
 const currentSchema = z.object({
@@ -54,8 +54,9 @@ export function seasonRoutes(deps: RouteDeps) {
   const ofPlayer = jsonRoute({
     method: "get",
     path: "/api/players/:id/seasons",
-    summary: "A player's past seasons, newest first: final rank and the rewards granted",
-    description: "Only ended seasons in which the player had an entry in the season tier or the rating tier when the season ended (at most 100).",
+    summary: "A player's rating now and past seasons, newest first: final rank and the rewards granted",
+    description:
+      "`rating`: the player's entry in the rating tier now, as GET /api/rankings/:playerId?tier=rating answers it, or null when not rated yet. `seasons`: only ended seasons in which the player had an entry in the season tier or the rating tier when the season ended (at most 100).",
     tags: ["players", "ladder"],
     access: "public",
     group: "read",
@@ -63,10 +64,15 @@ export function seasonRoutes(deps: RouteDeps) {
     params: idParams,
     query: none,
     body: none,
-    response: z.object({ playerId: z.string(), seasons: z.array(pastSeasonSchema) }),
+    response: z.object({
+      playerId: z.string(),
+      rating: rankingSchema.nullable().describe("The rating tier's entry now; null: not rated yet"),
+      seasons: z.array(pastSeasonSchema),
+    }),
     async handler({ params }) {
       if ((await deps.accounts.getPlayer(params.id)) === null) return fail("not_found", "no such player");
-      return ok({ playerId: params.id, seasons: await deps.seasons.ofPlayer(params.id) });
+      const [rating, seasons] = await Promise.all([deps.ladder.rankOf({ tier: "rating" }, params.id), deps.seasons.ofPlayer(params.id)]);
+      return ok({ playerId: params.id, rating, seasons });
     },
   });
 
