@@ -187,6 +187,29 @@ export class LadderService {
       help: "Ladder cache writes queued for retry.",
       registers: [deps.registry],
     });
+    const usable = (): boolean => this.cacheUsable();
+    new Gauge({
+      name: "pzo_ladder_cache_behind",
+      help: "1 while the ladder cache is behind PostgreSQL (writes queued, a rebuild due or running): reads use PostgreSQL.",
+      registers: [deps.registry],
+      collect() {
+        this.set(usable() ? 0 : 1);
+      },
+    });
+  }
+
+  /**
+   * The cache's store came back after an outage (Redis 'ready' after a lost connection): it may
+   * have come back empty or missed writes, so every active tier is rebuilt from PostgreSQL at
+   * once (reads use PostgreSQL until it is done), and queued writes are applied.
+   */
+  cacheReconnected(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.needsRebuild = true;
+    this.logger.info({}, "ladder: cache reachable again; rebuilding it from PostgreSQL");
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    return this.draining === null ? this.flush() : this.draining.then(() => this.flush());
   }
 
   // -------------------------------------------------------------------------------------------
