@@ -33,10 +33,16 @@ const text = (args: readonly unknown[]): string => args.map(show).join(" ");
 
 /** Colyseus's logger over `logger`, with client frame faults turned into rate-limited info lines. */
 export function colyseusLogger(logger: Logger, faults: ClientFaultLog = clientFaults): ColyseusLogger {
+  const redisLines = new MinuteBudget(1);
   return {
     debug: (...args) => logger.debug(text(args)),
     info: (...args) => logger.info(text(args)),
-    warn: (...args) => logger.warn(text(args)),
+    warn: (...args) => {
+      const message = text(args);
+      // RedisPresence says so on every reconnect attempt while Redis is down: one line a minute.
+      if (message.startsWith("RedisPresence:") && !redisLines.admit(Date.now())) return;
+      logger.warn(message);
+    },
     trace: (...args) => logger.trace(text(args)),
     error: (...args) => {
       const message = text(args);
@@ -45,4 +51,21 @@ export function colyseusLogger(logger: Logger, faults: ClientFaultLog = clientFa
       logger.error(message);
     },
   };
+}
+
+/** At most `perMinute` admissions in any fixed one-minute window. */
+class MinuteBudget {
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private used = 0;
+
+  constructor(private readonly perMinute: number) {}
+
+  admit(now: number): boolean {
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.used = 0;
+    }
+    this.used += 1;
+    return this.used <= this.perMinute;
+  }
 }

@@ -350,8 +350,12 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         uninstallQuickPlay?.();
         await bots.stop();
         await seasons.stop();
+        // Colyseus closed presence and the driver in gracefullyShutdown: from here, a Redis
+        // connection's errors are the shutdown's own, not an outage (issue 19, item 8).
+        redisClients?.closingDown();
+        deltaBus.stop();
         await ladder.stop();
-        httpRedis?.disconnect();
+        await redisClients?.close();
         await storage.close();
         unsubscribeEventLogMetrics();
         logger.info("shutdown complete");

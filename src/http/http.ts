@@ -167,7 +167,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   const redis = deps.redis;
   const readiness: ReadinessCheck[] = [
     { name: "database", check: () => games.ping() },
-    ...(redis === undefined ? [] : [{ name: "redis", check: async () => void (await redis.ping()) }]),
+    ...(redis === undefined ? [] : [{ name: "redis", optional: true, check: async () => void (await redis.ping()) }]),
     ...(deps.readiness ?? []),
   ];
 

@@ -55,7 +55,8 @@ export function systemRoutes(deps: RouteDeps) {
     method: "get",
     path: "/readyz",
     summary: "Readiness: the database (and Redis when configured) answer",
-    description: "503 `unavailable` names the failing dependency in `checks`.",
+    description:
+      "503 `unavailable` names the failing dependency in `checks`. Redis is optional: while only Redis fails, the answer is 200 with `status: \"degraded\"` and Redis's error in `checks.redis` (the server works on without it).",
     tags: ["system"],
     access: "public",
     group: "system",
@@ -76,14 +77,15 @@ export function systemRoutes(deps: RouteDeps) {
           }
         }),
       );
-      const failing = results.filter(([, r]) => r !== "ok");
+      const failing = results.filter(([name, r]) => r !== "ok" && deps.readiness.find((c) => c.name === name)?.optional !== true);
       if (failing.length > 0) {
         return {
           ok: false,
           problem: problem("unavailable", `not ready: ${failing.map(([n]) => n).join(", ")}`, { extra: { checks: Object.fromEntries(results) } }),
         };
       }
-      return ok({ status: "ready" as const, checks: Object.fromEntries(results.map(([n]) => [n, "ok" as const])) });
+      const degraded = results.some(([, r]) => r !== "ok");
+      return ok({ status: degraded ? ("degraded" as const) : ("ready" as const), checks: Object.fromEntries(results) });
     },
   });
 
