@@ -110,7 +110,7 @@ export class CommandPipeline {
   /** decide -> append (commit) -> evolve -> complete -> timers -> publish. Call only inside the queue. */
   async apply(command: Command): Promise<Outcome> {
     if (this.stopped) return { ok: false, code: "server/shutting_down", message: "the server is shutting down" };
-    const { engine, eventLog, log } = this.ports;
+    const { engine, log } = this.ports;
     const decision = engine.decide(this.game, command);
     if (!decision.ok) return { ok: false, code: decision.rejection.code, message: decision.rejection.message };
     const events = decision.events;
