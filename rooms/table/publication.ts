@@ -4,6 +4,7 @@
  * started game, notices, the directory's player count, seat cosmetics) and the matchmaking
  * listing, handed over only when it changed.
  */
+import { outageLog } from "../../src/platform/outageLog.js";
 import type { GameEvent, GameState } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
 import type { NoticeMessage } from "../../src/shared/protocol.js";
@@ -59,7 +60,7 @@ export class TablePublication {
     await updateSeatCosmetics(this.ports.state, game.gameId, events, deps.seasonSeats, log);
     // The listing lives in the matchmaker's driver (Redis when configured): the command does not
     // wait for it (issue 19, item 1); updates still go out one after another, in order.
-    void this.updateListing().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err), gameId: game.gameId }, "cannot update the table's matchmaking listing"));
+    void this.updateListing().catch((err: unknown) => outageLog.warn(log, { gameId: game.gameId }, "cannot update the table's matchmaking listing", err));
   }
 
   /** Hands the listing to the matchmaker when it changed (after any update still in flight). */

@@ -6,8 +6,12 @@
  */
 import { clientFaults, firstLine, type ClientFaultLog } from "../platform/clientFaults.js";
 import type { Logger } from "../platform/logger.js";
+import { outageLog } from "../platform/outageLog.js";
 
 /** First lines of the `ws` receiver's errors for a frame the client got wrong. */
+/** A Redis client's errors while Redis is down or hangs (ioredis messages). */
+const REDIS_OUTAGE = /(MaxRetriesPerRequestError|Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED)/;
+
 const CLIENT_FRAME_FAULT = /^(Max payload size exceeded|Invalid WebSocket frame|Unsupported WebSocket frame|Invalid UTF-8 sequence)/;
 
 /** The logger interface Colyseus calls (`setLogger`). */
@@ -48,6 +52,9 @@ export function colyseusLogger(logger: Logger, faults: ClientFaultLog = clientFa
       const message = text(args);
       const first = firstLine(message);
       if (CLIENT_FRAME_FAULT.test(first)) return faults.log(logger, { fault: first }, "client frame refused");
+      // A Redis command that failed while Redis is down (a room's listing removed on dispose, the
+      // process's stats): an outage the server works through, not a bug (issue 19, item 1).
+      if (REDIS_OUTAGE.test(first)) return outageLog.warn(logger, {}, `colyseus: redis unavailable (${first.split(":")[0] ?? ""})`, first);
       logger.error(message);
     },
   };

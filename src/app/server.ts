@@ -152,7 +152,9 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     rewardBands: parseRewardBands(config.SEASON_REWARD_BANDS),
     logger: logger.child({ component: "seasons" }),
   });
-  const httpRedis = redisClients?.create("http");
+  // No offline queue: while Redis is down, rate limits and idempotency keys fall back to the
+  // process at once instead of waiting out the command timeout.
+  const httpRedis = redisClients?.create("http", { enableOfflineQueue: false });
   const botDirectory = createBotDirectory(tokens, storage.players);
   const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS, humanDelay: config.BOT_HUMAN_DELAY_MS });
   const metrics: ProcessMetrics = { startedAt: Date.now() };

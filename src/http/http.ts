@@ -14,7 +14,7 @@ import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import type { Database } from "../../db/client.js";
 import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
-import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
+import { createFallbackIdempotencyStore, createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
 import { createHttpMetrics, type HttpMetrics } from "./httpMetrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "./ports.js";
@@ -157,7 +157,10 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ip: createKeyedLimiter("login-ip", { points: config.LOGIN_MAX_FAILURES_PER_IP, seconds: window }, backend),
   };
   const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
-  const idempotency = deps.redis === undefined ? createMemoryIdempotencyStore(ttlMs, now) : createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs);
+  const idempotency =
+    deps.redis === undefined
+      ? createMemoryIdempotencyStore(ttlMs, now)
+      : createFallbackIdempotencyStore(createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs), createMemoryIdempotencyStore(ttlMs, now));
   const passwordHash = passwordHashParams(config, {
     argon2: argon2Available(),
     onFallback: () => logger.warn("this Node has no crypto.argon2 (it needs 24.7 or later): new password hashes use scrypt"),

@@ -13,6 +13,7 @@
  * - The drift check compares the cache's top N with PostgreSQL every interval and repairs
  *   what differs, counted in `pzo_ladder_drift_repairs_total{tier}`.
  */
+import { outageLog } from "../platform/outageLog.js";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { PlayerId } from "../game/types.js";
 import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef, type UpsertResult } from "./cache.js";
@@ -304,7 +305,7 @@ export class LadderService {
       try {
         return { value: await fromCache(), source: "cache" };
       } catch (err: unknown) {
-        this.logger.warn({ op, err: errMessage(err) }, "ladder: cache read failed; answering from PostgreSQL");
+        outageLog.warn(this.logger, { op }, "ladder: cache read failed; answering from PostgreSQL", err);
       }
     }
     if (cached) this.fallbackReads.inc({ op });
@@ -464,7 +465,7 @@ export class LadderService {
         return null;
       } catch (err: unknown) {
         this.cacheWriteFailures.inc();
-        this.logger.warn({ tier: w.tier, err: errMessage(err) }, "ladder: cache write failed; queued for retry");
+        outageLog.warn(this.logger, { tier: w.tier }, "ladder: cache write failed; queued for retry", err);
       }
     }
     this.enqueue(w);
@@ -538,7 +539,7 @@ export class LadderService {
       this.retryAttempt = 0;
     } catch (err: unknown) {
       this.retryAttempt++;
-      this.logger.warn({ pending: this.pending.size, attempt: this.retryAttempt, err: errMessage(err) }, "ladder: cache still unavailable; will retry");
+      outageLog.warn(this.logger, { pending: this.pending.size, attempt: this.retryAttempt }, "ladder: cache still unavailable; will retry", err);
       this.scheduleRetry();
     }
   }

@@ -2,6 +2,7 @@
  * Health (`/healthz`: the process answers), readiness (`/readyz`: the database, and Redis when
  * configured, answer), Prometheus metrics (`/metrics`), and the API's own documentation.
  */
+import { outageLog } from "../../platform/outageLog.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { DOCS_HTML } from "../openapi.js";
@@ -72,7 +73,7 @@ export function systemRoutes(deps: RouteDeps) {
             await withTimeout(c.check(), READY_TIMEOUT_MS);
             return [c.name, "ok"] as const;
           } catch (err: unknown) {
-            log.warn({ err, dependency: c.name }, "readiness check failed");
+            outageLog.warn(log, { dependency: c.name }, `readiness check failed: ${c.name}`, err);
             return [c.name, err instanceof Error ? err.message : String(err)] as const;
           }
         }),
