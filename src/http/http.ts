@@ -7,6 +7,8 @@
  * (`X-Request-Id`, also on every log line; requestLog.ts), the latency histogram, the JSON
  * body parser and the problem-shaped fallbacks (unknown /api route, malformed JSON, crash).
  */
+import { isDatabaseUnavailable } from "../../db/pgError.js";
+import { outageLog } from "../platform/outageLog.js";
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
@@ -43,6 +45,9 @@ import { createAccountStore } from "./stores/accounts.js";
 import { createSessionStore } from "./stores/sessions.js";
 import { createGameStore } from "./stores/games.js";
 import { createSeasonStore } from "./stores/season.js";
+
+/** Retry-After of a 503 `service/unavailable` (the database is down), seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** What the composition root passes to {@link registerHttpRoutes}. */
 export interface HttpDeps {
@@ -275,6 +280,13 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     if (type === "entity.too.large") {
       metrics.problems.inc({ code: "validation/too_large" });
       sendProblem(res, problem("validation/too_large", "at most 64 KiB"), id);
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // The database is down or restarting (issue 19, item 2): a retryable 503, never a 500.
+      outageLog.warn(req.log, {}, "database unavailable: REST answered 503 service/unavailable", err);
+      metrics.problems.inc({ code: "service/unavailable" });
+      sendProblem(res, problem("service/unavailable", "the database is unavailable; try again shortly", { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }), id);
       return;
     }
     req.log.error({ err }, "unhandled error in an HTTP route");
