@@ -146,7 +146,8 @@ export class CommandPipeline {
       } catch (err) {
         if (!isRetryableAppendFailure(err)) throw err;
         const waited = retry.now() - started;
-        if (waited >= retry.giveUpMs) {
+        // Shutting down: stop retrying (nothing was written); the table is restored from its log.
+        if (waited >= retry.giveUpMs || this.stopped) {
           this.ports.log.warn({ gameId: this.game.gameId, attempts: attempt, waitedMs: waited }, "storage unavailable: command refused");
           return null;
         }

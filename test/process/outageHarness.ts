@@ -174,6 +174,10 @@ export interface TablePlay {
   /** Every completed game: its id and when its last bot saw it end. */
   readonly completedAt: Map<string, number>;
   readonly playerIds: string[];
+  /** Every `notice` a bot client got (code, when). */
+  readonly notices: { readonly at: number; readonly code: string }[];
+  /** Every refused move's reason code. */
+  readonly refusals: { readonly at: number; readonly code: string }[];
   /** Starts no new game; resolves once every game in progress ended. */
   finish(): Promise<void>;
 }
@@ -191,11 +195,21 @@ export async function playTables(options: {
   readonly moveDelayMs: number;
   readonly serverBots?: number;
   readonly name: string;
+  /** Play one game per table instead of games back to back. */
+  readonly once?: boolean;
 }): Promise<TablePlay> {
   const moves: StampedMove[] = [];
   const outcomes: BotOutcome[] = [];
   const errors: unknown[] = [];
   const completedAt = new Map<string, number>();
+  const notices: { at: number; code: string }[] = [];
+  const refusals: { at: number; code: string }[] = [];
+  const listen = (bot: { readonly room: { onMessage(type: string, cb: (message: unknown) => void): unknown } }): void => {
+    bot.room.onMessage("notice", (message: unknown) => notices.push({ at: Date.now(), code: codeOf(message) }));
+    bot.room.onMessage("result", (message: unknown) => {
+      if (typeof message === "object" && message !== null && "ok" in message && message.ok === false) refusals.push({ at: Date.now(), code: codeOf(message) });
+    });
+  };
   const humans = options.seats - (options.serverBots ?? 0);
   const accounts = await Promise.all(Array.from({ length: options.tables * humans }, (_, i) => guestLogin(options.httpUrl, `${options.name}${i}`)));
   let stopping = false;
@@ -205,8 +219,10 @@ export async function playTables(options: {
     const [first, ...rest] = mine;
     if (first === undefined) return;
     const creator = await startBotClient({ ...common, token: first.token, target: { kind: "create", options: { seats: options.seats, turnSeconds: 600, isPublic: false, bots: options.serverBots ?? 0 } } });
+    listen(creator);
     const invite = await creator.invite;
     const others = await Promise.all(rest.map((a) => startBotClient({ ...common, token: a.token, target: { kind: "join", roomId: creator.room.roomId, seat: null, ...(invite === null ? {} : { invite }) } })));
+    others.forEach(listen);
     const results = await Promise.all([creator, ...others].map((b) => b.done));
     outcomes.push(...results);
     const gameId = results[0]?.gameId ?? creator.room.roomId;
@@ -217,6 +233,7 @@ export async function playTables(options: {
     while (!stopping) {
       try {
         await playOne(table);
+        if (options.once === true) return;
       } catch (err) {
         errors.push(err);
         await new Promise((r) => setTimeout(r, 500));
@@ -228,12 +245,18 @@ export async function playTables(options: {
     outcomes,
     errors,
     completedAt,
+    notices,
+    refusals,
     playerIds: accounts.map((a) => a.playerId),
     async finish() {
       stopping = true;
       await Promise.all(loops);
     },
   };
+}
+
+function codeOf(message: unknown): string {
+  return typeof message === "object" && message !== null && "code" in message && typeof message.code === "string" ? message.code : "?";
 }
 
 /** `p50 / p99 (n)` of `values`, for the printed figures. */

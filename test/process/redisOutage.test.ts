@@ -37,6 +37,7 @@ afterAll(async () => {
 }, 60_000);
 
 const countRows = z.array(z.object({ n: z.coerce.number() }));
+const logRows = z.array(z.object({ game_id: z.string(), n: z.coerce.number(), top: z.coerce.number() }));
 const playerRows = z.array(z.object({ player_id: z.string() }));
 const sseEvent = z.object({ type: z.string(), playerId: z.string(), tier: z.string(), total: z.number() });
 
@@ -122,7 +123,7 @@ describe.skipIf(!ready)(ready ? "Redis outage mid-game (private redis-server)" :
     let stream = readStream(server.httpUrl, null);
     await stream.opened;
 
-    const play = await playTables({ httpUrl: server.httpUrl, wsUrl: server.url, tables: 4, seats: 4, moveDelayMs: 25, name: "R" });
+    const play = await playTables({ httpUrl: server.httpUrl, wsUrl: server.url, tables: 4, seats: 4, moveDelayMs: 15, name: "R" });
     // REST reads: a game's summary and a player's stats (no Redis involved), and the ladder.
     const someone = play.playerIds[0] ?? "";
     const reader = startReader(server.httpUrl, () => [`/api/players/${someone}`, `/api/games?limit=20`, `/api/rankings?tier=all_time&limit=20`], 2);
@@ -146,8 +147,11 @@ describe.skipIf(!ready)(ready ? "Redis outage mid-game (private redis-server)" :
     }
     stream.abort();
     const lastIdBefore = stream.events.at(-1)?.id ?? null;
+    // At least OUTAGE_MS, and until a game completed during it (its deltas are the outage's), at most 30 s.
     await new Promise((r) => setTimeout(r, OUTAGE_MS - 3_000));
-    const gamesDuringOutage = [...play.completedAt.values()].filter((t) => t > tKill).length;
+    const finishedSince = (t: number): number => [...play.completedAt.values()].filter((at) => at > t).length;
+    await until("a game completed during the outage", () => finishedSince(tKill) > 0, 30_000 - OUTAGE_MS, 100).catch(() => undefined);
+    const gamesDuringOutage = finishedSince(tKill);
 
     // Redis back, empty.
     await redis.start();
@@ -194,19 +198,28 @@ describe.skipIf(!ready)(ready ? "Redis outage mid-game (private redis-server)" :
       .parse(await db.db.execute(sql`SELECT player_id FROM ladder_entries WHERE tier = 'all_time' AND updated_at >= ${new Date(tKill).toISOString()}::timestamptz`))
       .map((r) => r.player_id);
 
-    // Clean shutdown with Redis: SIGTERM with a lobby client connected.
+    // Clean shutdown with Redis: SIGTERM with a lobby client connected and two tables playing.
     let lobbyClose = 0;
     lobby.onLeave((code: number) => (lobbyClose = code));
+    const last = await playTables({ httpUrl: server.httpUrl, wsUrl: server.url, tables: 2, seats: 4, moveDelayMs: 25, name: "S", once: true });
+    await until("the last tables are playing", () => last.moves.length > 20, 30_000, 50);
     const t0 = Date.now();
     const exitCode = await server.stop();
     stopped = true;
     const drainMs = Date.now() - t0;
     await until("the lobby client saw the close", () => lobbyClose !== 0, 5_000).catch(() => undefined);
+    await Promise.race([last.finish(), new Promise((r) => setTimeout(r, 20_000))]);
+    const tableCloses = last.outcomes.map((o) => o.closeCode);
+    // Checkpointed: each of those games' log is whole (no gap) and holds every move a client saw.
+    const logs = logRows.parse(await db.db.execute(sql`SELECT game_id::text AS game_id, count(*)::int AS n, max(event_index)::int AS top FROM game_events GROUP BY game_id`));
+    const gapped = logs.filter((g) => g.top !== g.n - 1);
+    const lastGames = new Set(last.outcomes.map((o) => o.gameId));
+    const lastLogged = logs.filter((g) => lastGames.has(g.game_id)).length;
     writeFileSync(path.join(tmpdir(), "pzo-redis-outage-server.log"), server.output());
     const errorLines = server
       .output()
       .split("\n")
-      .filter((l) => /"level":(50|60)/.test(l) || /Unhandled error event|Command timed out/.test(l));
+      .filter((l) => /"level":(50|60)/.test(l) || /^\[ioredis\] Unhandled error event|^Error: /.test(l));
 
     console.log(
       [
@@ -221,7 +234,7 @@ describe.skipIf(!ready)(ready ? "Redis outage mid-game (private redis-server)" :
         `  /readyz during: ${readyz.status} ${readyz.body.slice(0, 160)}; /healthz ${healthz}`,
         `  ladder cache rebuilt ${repairMs.toFixed(0)} ms after Redis returned (${expected} all-time entries)`,
         `  deltas after the outage: lobby ${lobbyAfter.size} players, resumed SSE ${streamAfter.size} players; ladder entries changed since the kill ${changedDuring.length}`,
-        `  SIGTERM: exit ${exitCode} in ${drainMs} ms, lobby close code ${lobbyClose}, error lines ${errorLines.length}`,
+        `  SIGTERM with 2 tables playing: exit ${exitCode} in ${drainMs} ms, lobby close code ${lobbyClose}, table close codes ${tableCloses.join(",")}, their games in the log ${lastLogged}/${lastGames.size}, games with a gap ${gapped.length}, error lines ${errorLines.length}`,
         `  load average: ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}; finished at +${((tEnd - tKill) / 1000).toFixed(1)} s`,
       ].join("\n"),
     );
@@ -246,6 +259,9 @@ describe.skipIf(!ready)(ready ? "Redis outage mid-game (private redis-server)" :
     expect(exitCode).toBe(0);
     expect(drainMs).toBeLessThan(15_000);
     expect(lobbyClose).toBe(4001);
+    expect(tableCloses.every((c) => c === 4001)).toBe(true);
+    expect(lastLogged).toBe(lastGames.size);
+    expect(gapped).toEqual([]);
     expect(errorLines).toEqual([]);
   }, 300_000);
 });
