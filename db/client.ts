@@ -88,6 +88,9 @@ export async function createDatabase(opts: CreateDatabaseOptions = {}): Promise<
       // A database that does not answer a connect fails within 2 s (REST answers 503 and the
       // event log retries; docs/OPERATIONS.md, Failure modes), not after postgres.js's 30 s.
       connect_timeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
+      // Reconnect attempts 0.1, 0.2, 0.4, then every 0.5 s (postgres.js's default grows to 20 s, and
+      // queries wait behind it): a database that returns is in use again within half a second.
+      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
       // Notices (e.g. "schema already exists, skipping") are not errors; keep them off stdout.
       onnotice: () => undefined,
     });
