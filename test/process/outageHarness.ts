@@ -123,6 +123,7 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** One timed request of the reader. */
 export interface TimedRead {
+  readonly path: string;
   readonly at: number;
   readonly ms: number;
   readonly status: number;
@@ -143,9 +144,9 @@ export function startReader(httpUrl: string, paths: () => readonly string[], loo
         const response = await fetch(`${httpUrl}${p}`, { signal: AbortSignal.timeout(timeoutMs) });
         const text = await response.text();
         const code = /"code":"([^"]+)"/.exec(text)?.[1] ?? null;
-        samples.push({ at: Date.now(), ms: performance.now() - t0, status: response.status, retryAfter: response.headers.get("retry-after"), code });
+        samples.push({ path: p, at: Date.now(), ms: performance.now() - t0, status: response.status, retryAfter: response.headers.get("retry-after"), code });
       } catch {
-        samples.push({ at: Date.now(), ms: performance.now() - t0, status: 0, retryAfter: null, code: null });
+        samples.push({ path: p, at: Date.now(), ms: performance.now() - t0, status: 0, retryAfter: null, code: null });
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -213,7 +214,14 @@ export async function playTables(options: {
   const humans = options.seats - (options.serverBots ?? 0);
   const accounts = await Promise.all(Array.from({ length: options.tables * humans }, (_, i) => guestLogin(options.httpUrl, `${options.name}${i}`)));
   let stopping = false;
-  const common = { endpoint: options.wsUrl, policy: smartPolicy, moveDelayMs: options.moveDelayMs, reconnect: true, onMove: (s: { roundTripMs: number }) => moves.push({ at: Date.now(), ms: s.roundTripMs }), onError: (e: unknown) => errors.push(e) } as const;
+  const common = {
+    endpoint: options.wsUrl,
+    policy: smartPolicy,
+    moveDelayMs: options.moveDelayMs,
+    reconnect: true,
+    onMove: (s: { roundTripMs: number }) => moves.push({ at: Date.now(), ms: s.roundTripMs }),
+    onError: (e: unknown) => errors.push({ at: Date.now(), error: e instanceof Error ? e.message : String(e) }),
+  } as const;
   const playOne = async (table: number): Promise<void> => {
     const mine = accounts.slice(table * humans, (table + 1) * humans);
     const [first, ...rest] = mine;
