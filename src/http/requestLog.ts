@@ -37,9 +37,9 @@ export function routeLabel(req: Request): string {
   return "unmatched";
 }
 
-function levelOf(status: number): "error" | "warn" | "info" | "debug" {
-  // 503: a dependency is down (the database restarting): the outage is logged on its own, once a minute.
-  return status === 503 ? "warn" : status >= 500 ? "error" : status >= 400 ? "info" : "debug";
+function levelOf(status: number): "error" | "info" | "debug" {
+  // 503: a dependency is down (the database restarting): the outage itself is logged at warn, once a minute.
+  return status === 503 ? "info" : status >= 500 ? "error" : status >= 400 ? "info" : "debug";
 }
 
 /** The middleware: request id, lazy request logger, completion line, latency histogram. */

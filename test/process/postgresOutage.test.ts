@@ -79,6 +79,10 @@ describe.skipIf(!root)(root ? "PostgreSQL outage mid-game (private cluster)" : "
     const movesAll = [...humans.moves, ...bots.moves];
     const tablesDone = (p: typeof humans) => p.completedAt.size;
     writeFileSync(path.join(tmpdir(), "pzo-postgres-outage-server.log"), server.output());
+    const errorLines = server
+      .output()
+      .split("\n")
+      .filter((l) => /"level":(50|60)/.test(l));
 
     console.log(
       [
@@ -87,6 +91,7 @@ describe.skipIf(!root)(root ? "PostgreSQL outage mid-game (private cluster)" : "
         `  move round trip overall: ${figures(movesAll.map((m) => m.ms))}`,
         `  first move acknowledged ${recoveryMs} ms after PostgreSQL was back`,
         `  REST during the outage: ${figures(during.map((s) => s.ms))}; statuses ${JSON.stringify(Object.fromEntries([...new Set(during.map((s) => s.status))].map((st) => [st, during.filter((s) => s.status === st).length])))}; Retry-After ${during[0]?.retryAfter ?? "-"}`,
+        `  server error lines: ${errorLines.length}; warn lines: ${server.output().split("\n").filter((l) => l.includes('"level":40')).length}`,
         `  load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
       ].join("\n"),
     );
@@ -101,5 +106,6 @@ describe.skipIf(!root)(root ? "PostgreSQL outage mid-game (private cluster)" : "
     expect(during.length).toBeGreaterThan(5);
     expect(wrong).toEqual([]);
     expect(Math.max(...during.map((s) => s.ms))).toBeLessThan(5_000);
+    expect(errorLines).toEqual([]);
   }, 300_000);
 });
