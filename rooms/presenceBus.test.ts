@@ -19,12 +19,18 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 }
 
 /** LocalPresence whose publish fails while `down`. */
+class FlakyPresence extends LocalPresence {
+  down = false;
+
+  override publish(topic: string, data: unknown): this {
+    if (this.down) throw new Error("Connection is closed.");
+    return super.publish(topic, data);
+  }
+}
+
 function flakyPresence() {
-  const presence = new LocalPresence();
-  const state = { down: false };
-  const publish = presence.publish.bind(presence);
-  presence.publish = (topic: string, data: unknown) => (state.down ? Promise.reject(new Error("Connection is closed.")) : publish(topic, data));
-  return { presence, state };
+  const presence = new FlakyPresence();
+  return { presence, state: presence };
 }
 
 describe("PresenceDeltaBus outbox", () => {
