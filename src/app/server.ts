@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { defineRoom, defineServer, LocalDriver, LocalPresence, matchMaker, type Presence } from "@colyseus/core";
-import { RedisDriver } from "@colyseus/redis-driver";
+import { ResilientRedisDriver } from "./resilientDriver.js";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type express from "express";
 import type { Express } from "express";
@@ -131,7 +131,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   const presence: Presence = redisClients !== null ? new RedisPresence(redisClients.create("presence")) : new LocalPresence();
   const router = createRouter(config, presence, logger);
 
-  const driver = redisClients !== null ? new RedisDriver(redisClients.create("driver")) : new LocalDriver();
+  const resilientDriver = redisClients !== null ? new ResilientRedisDriver(redisClients.create("driver"), logger.child({ component: "matchmaking" })) : null;
+  const driver = resilientDriver ?? new LocalDriver();
 
   const storage = overrides.storage ?? (await openStorage(config, logger));
   const tokens = createTokenServiceFromConfig(config, logger);
@@ -144,6 +145,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   redisClients?.onReconnect((name) => {
     if (name === "ladder") void ladder.service.cacheReconnected().catch((err: unknown) => logger.warn({ err }, "ladder: rebuild after Redis returned failed; retrying"));
     if (name === "presence") deltaBus.flushSoon();
+    if (name === "driver") void resilientDriver?.retryRemovals();
   });
   const seasons = new SeasonScheduler({
     db: storage.handle.db,
