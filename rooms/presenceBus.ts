@@ -96,6 +96,8 @@ export class PresenceDeltaBus implements DeltaPublisher, DeltaSubscriber {
   private send(): Promise<void> {
     this.sending ??= this.sendAll().finally(() => {
       this.sending = null;
+      // A delta queued after the loop saw an empty outbox, but before this ran, goes now.
+      if (this.outbox.length > 0 && !this.failing) void this.send();
     });
     return this.sending;
   }
