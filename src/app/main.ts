@@ -24,6 +24,17 @@ try {
 }
 
 const logger = createLogger(config.LOG_LEVEL);
+const { outageLog } = await import("../platform/outageLog.js");
+
+// Colyseus calls presence and the driver without waiting in places (a room's channel unsubscribed at
+// dispose, the process's room count): while Redis is down those reject with nobody listening. They
+// are outage warnings (once a minute, no stack), never a crash nor a raw stack on stderr.
+const REDIS_OUTAGE = /(MaxRetriesPerRequestError|Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED)/;
+process.on("unhandledRejection", (reason: unknown) => {
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  if (REDIS_OUTAGE.test(text)) outageLog.warn(logger, {}, "redis unavailable: a background Redis call failed", text);
+  else logger.error({ err: reason }, "unhandled promise rejection");
+});
 const server = await createPzoServer(config, { logger });
 await server.listen();
 
