@@ -222,7 +222,7 @@ describe.skipIf(!ready)(ready ? "Redis outage mid-game (private redis-server)" :
     const errorLines = server
       .output()
       .split("\n")
-      .filter((l) => /"level":(50|60)/.test(l) || /^\[ioredis\] Unhandled error event|^Error: /.test(l));
+      .filter((l) => /"level":(50|60)/.test(l) || /^\[ioredis\] Unhandled error event|^[A-Za-z]*Error: /.test(l));
 
     console.log(
       [
