@@ -37,7 +37,7 @@ import type { Database } from "./client.js";
 import { decodeEvent, encodeEvent, type EncodedEvent } from "./eventCodec.js";
 import { GameNotFoundError, StorageError } from "./errors.js";
 import { isDatabaseUnavailable, isTransientPgError, pgErrorCode, pgErrorMessage, SQLSTATE } from "./pgError.js";
-import { outageLog } from "../src/platform/outageLog.js";
+import { OutageLog } from "../src/platform/outageLog.js";
 import { gameEvents } from "./schema/gameEvents.js";
 import { games } from "./schema/games.js";
 
@@ -220,6 +220,8 @@ export class GroupCommitEventLog implements EventLog {
   private readonly maxConcurrent: number;
   private readonly maxRetries: number;
   private readonly retryDelayMs: number;
+  /** Database-unavailable lines of this log: one a minute per message (src/platform/outageLog.ts). */
+  private readonly outages = new OutageLog();
   private readonly pageSize: number;
   private readonly logger: StorageLogger;
   private readonly faults: EventLogFaults;
@@ -497,7 +499,7 @@ export class GroupCommitEventLog implements EventLog {
         const unique = pgErrorCode(err) === SQLSTATE.uniqueViolation;
         if (!unique && (!isTransientPgError(err) || attempt > this.maxRetries)) break;
         if (!unique) {
-          if (isDatabaseUnavailable(err)) outageLog.warn(this.logger, { attempt, gameIds: info.gameIds }, "event log flush failed (database unavailable); retrying", pgErrorMessage(err));
+          if (isDatabaseUnavailable(err)) this.outages.warn(this.logger, { attempt, gameIds: info.gameIds }, "event log flush failed (database unavailable); retrying", pgErrorMessage(err));
           else this.logger.warn({ err: pgErrorMessage(err), attempt, gameIds: info.gameIds }, "event log flush failed transiently; retrying");
           await sleep(this.retryDelayMs * 2 ** (attempt - 1));
         }
@@ -591,7 +593,7 @@ export class GroupCommitEventLog implements EventLog {
     for (const p of batch) first.set(p.gameId, Math.min(first.get(p.gameId) ?? p.firstIndex, p.firstIndex));
     const fields = { gameIds: [...first.keys()], events: batch.reduce((n, p) => n + p.rows.length, 0) };
     // The database is down or restarting: the tables retry (issue 19, item 2); one line a minute.
-    if (isDatabaseUnavailable(cause)) outageLog.warn(this.logger, fields, "event log flush failed (database unavailable); appends rejected, the tables retry", pgErrorMessage(cause));
+    if (isDatabaseUnavailable(cause)) this.outages.warn(this.logger, fields, "event log flush failed (database unavailable); appends rejected, the tables retry", pgErrorMessage(cause));
     else this.logger.error({ ...fields, err: pgErrorMessage(cause) }, "event log flush failed; appends rejected");
     const error = new EventAppendError(`event log flush failed: ${pgErrorMessage(cause)}`, cause);
     for (const p of batch) p.reject(error);
