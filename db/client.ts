@@ -69,6 +69,9 @@ type Driver =
   | { readonly kind: "postgres"; readonly db: PostgresJsDatabase<Schema>; readonly client: postgres.Sql; readonly url: string }
   | { readonly kind: "pglite"; readonly db: PgliteDatabase<Schema>; readonly client: PGlite };
 
+/** postgres.js `connect_timeout`, seconds (docs/OPERATIONS.md, Failure modes). */
+export const POSTGRES_CONNECT_TIMEOUT_SECONDS = 2;
+
 /** Handles created here, so {@link migrate} can find the driver behind a handle. */
 const drivers = new WeakMap<DatabaseHandle, Driver>();
 
@@ -82,6 +85,12 @@ export async function createDatabase(opts: CreateDatabaseOptions = {}): Promise<
   if (opts.url !== undefined && opts.url !== "") {
     const client = postgres(opts.url, {
       max: opts.maxConnections ?? 10,
+      // A database that does not answer a connect fails within 2 s (REST answers 503 and the
+      // event log retries; docs/OPERATIONS.md, Failure modes), not after postgres.js's 30 s.
+      connect_timeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
+      // Reconnect attempts 0.1, 0.2, 0.4, then every 0.5 s (postgres.js's default grows to 20 s, and
+      // queries wait behind it): a database that returns is in use again within half a second.
+      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
       // Notices (e.g. "schema already exists, skipping") are not errors; keep them off stdout.
       onnotice: () => undefined,
     });

@@ -36,7 +36,8 @@ import type { AppendResult, EventLog, StoredEvent } from "../src/platform/eventL
 import type { Database } from "./client.js";
 import { decodeEvent, encodeEvent, type EncodedEvent } from "./eventCodec.js";
 import { GameNotFoundError, StorageError } from "./errors.js";
-import { isTransientPgError, pgErrorCode, pgErrorMessage, SQLSTATE } from "./pgError.js";
+import { isDatabaseUnavailable, isTransientPgError, pgErrorCode, pgErrorMessage, SQLSTATE } from "./pgError.js";
+import { OutageLog } from "../src/platform/outageLog.js";
 import { gameEvents } from "./schema/gameEvents.js";
 import { games } from "./schema/games.js";
 
@@ -219,6 +220,8 @@ export class GroupCommitEventLog implements EventLog {
   private readonly maxConcurrent: number;
   private readonly maxRetries: number;
   private readonly retryDelayMs: number;
+  /** Database-unavailable lines of this log: one a minute per message (src/platform/outageLog.ts). */
+  private readonly outages = new OutageLog();
   private readonly pageSize: number;
   private readonly logger: StorageLogger;
   private readonly faults: EventLogFaults;
@@ -496,7 +499,8 @@ export class GroupCommitEventLog implements EventLog {
         const unique = pgErrorCode(err) === SQLSTATE.uniqueViolation;
         if (!unique && (!isTransientPgError(err) || attempt > this.maxRetries)) break;
         if (!unique) {
-          this.logger.warn({ err: pgErrorMessage(err), attempt, gameIds: info.gameIds }, "event log flush failed transiently; retrying");
+          if (isDatabaseUnavailable(err)) this.outages.warn(this.logger, { attempt, gameIds: info.gameIds }, "event log flush failed (database unavailable); retrying", pgErrorMessage(err));
+          else this.logger.warn({ err: pgErrorMessage(err), attempt, gameIds: info.gameIds }, "event log flush failed transiently; retrying");
           await sleep(this.retryDelayMs * 2 ** (attempt - 1));
         }
         // Did an earlier attempt commit after all, or does another writer hold some indexes?
@@ -587,7 +591,10 @@ export class GroupCommitEventLog implements EventLog {
   private fail(batch: readonly PendingAppend[], cause: unknown): void {
     const first = new Map<GameId, number>();
     for (const p of batch) first.set(p.gameId, Math.min(first.get(p.gameId) ?? p.firstIndex, p.firstIndex));
-    this.logger.error({ gameIds: [...first.keys()], events: batch.reduce((n, p) => n + p.rows.length, 0), err: pgErrorMessage(cause) }, "event log flush failed; appends rejected");
+    const fields = { gameIds: [...first.keys()], events: batch.reduce((n, p) => n + p.rows.length, 0) };
+    // The database is down or restarting: the tables retry (issue 19, item 2); one line a minute.
+    if (isDatabaseUnavailable(cause)) this.outages.warn(this.logger, fields, "event log flush failed (database unavailable); appends rejected, the tables retry", pgErrorMessage(cause));
+    else this.logger.error({ ...fields, err: pgErrorMessage(cause) }, "event log flush failed; appends rejected");
     const error = new EventAppendError(`event log flush failed: ${pgErrorMessage(cause)}`, cause);
     for (const p of batch) p.reject(error);
     for (const [gameId, firstIndex] of first) {

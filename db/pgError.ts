@@ -93,3 +93,14 @@ export function isTransientPgError(err: unknown): boolean {
     CONNECTION_CODES.has(code)
   );
 }
+
+/**
+ * True when the database itself is unreachable (refused or lost connections, a connect timeout, a
+ * server shutting down, starting or out of connections), as opposed to a query that failed: the
+ * REST API answers 503 `service/unavailable` with Retry-After for these (docs/API.md).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = pgErrorCode(err);
+  if (code === undefined) return false;
+  return code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300" || CONNECTION_CODES.has(code);
+}

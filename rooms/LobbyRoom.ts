@@ -3,6 +3,7 @@
  * presence), plus the ladder: a snapshot (top 20 per tier) on join, then a delta each time a
  * finished game changes it. Deltas arrive over presence, so they cross processes with Redis.
  */
+import { outageLog } from "../src/platform/outageLog.js";
 import { matchMaker, Room, subscribeLobby, type AuthContext, type Client } from "@colyseus/core";
 import { z } from "zod";
 import { ROOM_NAMES, type LadderDeltaMessage, type LiveTable, type MoveResult } from "../src/shared/protocol.js";
@@ -165,7 +166,7 @@ export function createLobbyRoom(deps: RoomDeps) {
         this.liveKey = key;
         this.broadcast("live", live);
       } catch (err) {
-        log.warn({ err }, "cannot list live tables");
+        outageLog.warn(log, {}, "cannot list live tables", err);
       }
     }
 

@@ -265,7 +265,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Every client message spends the client's budget, then goes through the one table of schemas and handlers. */
   private registerMessages(): void {
     // Built once per room, not per message (this runs on every move); the pipeline exists once onCreate ran.
-    const context = (): MessageContext => (this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, broadcastEmote: (message) => this.broadcast("emote", message), playAgain: () => this.playAgain() });
+    const context = (): MessageContext => (this.messageContext ??= { pipeline: this.pipeline, seats: this.seats, emotes: this.emotes, log: this.log, now: this.deps.now, after: (ms, fn) => { const t = this.clock.setTimeout(fn, ms); return () => t.clear(); }, broadcastEmote: (message) => this.broadcast("emote", message), playAgain: () => this.playAgain() });
     const handlers = tableMessageHandlers(this.deps.messageLimits, () => this.clock.currentTime, context);
     for (const type of TABLE_CLIENT_MESSAGE_TYPES) this.onMessage(type, handlers.known(type));
     this.onMessage("*", handlers.unknown);

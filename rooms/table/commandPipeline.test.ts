@@ -147,3 +147,87 @@ describe("table command pipeline: completion", () => {
     expect(complete).toBeLessThan(h.trace.findIndex((t) => t.startsWith("publish")));
   });
 });
+
+describe("table command pipeline: storage outages (issue 19)", () => {
+  /** A log whose first `failures` appends fail with nothing written, then commit at once. */
+  function flaky(game: GameState, failures: number, overrides: Partial<PipelinePorts> = {}) {
+    let calls = 0;
+    let committed = game.eventCount;
+    const slept: number[] = [];
+    let clock = 0;
+    const ports: PipelinePorts = {
+      engine,
+      eventLog: {
+        append: (_gameId, events) => {
+          calls += 1;
+          if (calls <= failures) return Promise.reject(Object.assign(new Error("connection refused"), { code: "storage/append_failed" }));
+          const firstIndex = committed;
+          committed += events.length;
+          return Promise.resolve({ firstIndex, lastIndex: firstIndex + events.length - 1 });
+        },
+        forget: () => undefined,
+      },
+      completion: { handOff: () => Promise.resolve() },
+      timers: { rearm: () => undefined },
+      publisher: { publish: () => undefined },
+      afterPublish: () => Promise.resolve(),
+      metrics: { commandApplied: () => undefined },
+      log: pino({ enabled: false }),
+      appendRetry: {
+        giveUpMs: 2_000,
+        delayMs: (attempt) => Math.min(500, 100 * 2 ** (attempt - 1)),
+        sleep: (ms) => {
+          slept.push(ms);
+          clock += ms;
+          return Promise.resolve();
+        },
+        now: () => clock,
+      },
+      ...overrides,
+    };
+    return { pipeline: new CommandPipeline(game, ports), calls: () => calls, slept };
+  }
+
+  it("an append that failed with nothing written is made again (100, 200, 400, then 500 ms apart) and acknowledged once durable", async () => {
+    const h = flaky(newGame(3).state, 5);
+    expect(await h.pipeline.submit(testJoin(0))).toEqual({ ok: true, eventIndex: 1 });
+    expect(h.calls()).toBe(6);
+    expect(h.slept).toEqual([100, 200, 400, 500, 500]);
+  });
+
+  it("storage down for the whole window: refused with server/storage_unavailable, nothing applied", async () => {
+    const h = flaky(newGame(3).state, 1_000);
+    const before = h.pipeline.state;
+    expect(await h.pipeline.submit(testJoin(0))).toMatchObject({ ok: false, code: "server/storage_unavailable" });
+    expect(h.pipeline.state).toBe(before);
+    expect(h.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it("a failure that is not retryable (a conflict) is not retried: the command rejects", async () => {
+    const h = flaky(newGame(3).state, 0, {
+      eventLog: { append: () => Promise.reject(Object.assign(new Error("taken"), { code: "storage/event_index_conflict" })), forget: () => undefined },
+    });
+    await expect(h.pipeline.submit(testJoin(0))).rejects.toThrow("taken");
+  });
+
+  it("a committed command is answered ok even when its follow-ups fail (listing, publish)", async () => {
+    const h = flaky(newGame(3).state, 0, {
+      afterPublish: () => Promise.reject(new Error("Command timed out")),
+      timers: {
+        rearm: () => {
+          throw new Error("boom");
+        },
+      },
+    });
+    expect(await h.pipeline.submit(testJoin(0))).toEqual({ ok: true, eventIndex: 1 });
+    expect(h.pipeline.state.seats[0]?.occupant?.playerId).toBe("p0");
+  });
+
+  it("a stopped pipeline (shutdown) stops retrying: refused, nothing applied", async () => {
+    const h = flaky(newGame(3).state, 1_000);
+    const outcome = h.pipeline.submit(testJoin(0));
+    h.pipeline.stop();
+    expect(await outcome).toMatchObject({ ok: false });
+    expect(h.calls()).toBeLessThanOrEqual(2);
+  });
+});

@@ -9,7 +9,28 @@
 import type { Command, GameEvent, GameState } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
 import type { ReasonCode } from "../../src/shared/protocol.js";
+import { isRetryableAppendFailure, type AppendResult } from "../../src/platform/eventLog.js";
 import type { Engine, EventLog } from "../ports.js";
+
+/**
+ * How a table waits out storage that is down (issue 19, item 2): an append that failed and wrote
+ * nothing is made again after `delayMs(attempt)` (100 ms doubling, at most 500 ms), for at most
+ * `giveUpMs`; then the command is refused with `server/storage_unavailable` (nothing changed).
+ */
+export interface AppendRetryPolicy {
+  readonly giveUpMs: number;
+  delayMs(attempt: number): number;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+/** The default: retry for up to 60 s, 100/200/400/500/500... ms apart. */
+export const DEFAULT_APPEND_RETRY: AppendRetryPolicy = {
+  giveUpMs: 60_000,
+  delayMs: (attempt) => Math.min(500, 100 * 2 ** Math.max(0, attempt - 1)),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+};
 
 /** The outcome of one command: the index of the last event it appended, or why it was refused. */
 export type Outcome =
@@ -30,6 +51,8 @@ export interface PipelinePorts {
   readonly afterPublish: (events: readonly GameEvent[], game: GameState) => Promise<void>;
   readonly metrics: { commandApplied(type: Command["type"]): void };
   readonly log: Logger;
+  /** Retries of appends that failed with nothing written (default {@link DEFAULT_APPEND_RETRY}). */
+  readonly appendRetry?: AppendRetryPolicy;
 }
 
 /** The ordered command pipeline of one table. */
@@ -87,13 +110,14 @@ export class CommandPipeline {
   /** decide -> append (commit) -> evolve -> complete -> timers -> publish. Call only inside the queue. */
   async apply(command: Command): Promise<Outcome> {
     if (this.stopped) return { ok: false, code: "server/shutting_down", message: "the server is shutting down" };
-    const { engine, eventLog, log } = this.ports;
+    const { engine, log } = this.ports;
     const decision = engine.decide(this.game, command);
     if (!decision.ok) return { ok: false, code: decision.rejection.code, message: decision.rejection.message };
     const events = decision.events;
     if (events.length === 0) return { ok: true, eventIndex: this.game.eventCount - 1 };
     const expected = this.game.eventCount;
-    const appended = await eventLog.append(this.game.gameId, events);
+    const appended = await this.appendDurably(events);
+    if (appended === null) return { ok: false, code: "server/storage_unavailable", message: "the game's storage is unavailable; nothing changed, try again" };
     if (appended.firstIndex !== expected) {
       // A second writer: the log and this table disagree. Stop before showing anything.
       log.fatal({ gameId: this.game.gameId, expected, got: appended.firstIndex }, "event index mismatch: second writer?");
@@ -101,11 +125,51 @@ export class CommandPipeline {
     }
     this.ports.metrics.commandApplied(command.type);
     for (const event of events) this.game = engine.evolve(this.game, event);
-    // The completion transaction commits before anyone is shown the end of the game.
-    if (this.game.phase === "completed") await this.ports.completion.handOff(this.game);
-    this.ports.timers.rearm(this.game);
-    this.ports.publisher.publish(events, expected, this.game);
-    await this.ports.afterPublish(events, this.game);
+    // Committed: from here on the command's outcome is ok, whatever a follow-up does (a failed
+    // follow-up is logged; it never turns a committed move into a "nothing changed" answer).
+    await this.afterCommit(events, expected);
     return { ok: true, eventIndex: appended.lastIndex };
+  }
+
+  /**
+   * Appends `events`, making the append again while it fails with nothing written (storage
+   * down), within the retry policy. Null when the policy gave up: nothing was written.
+   */
+  private async appendDurably(events: readonly GameEvent[]): Promise<AppendResult | null> {
+    const retry = this.ports.appendRetry ?? DEFAULT_APPEND_RETRY;
+    const started = retry.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const appended = await this.ports.eventLog.append(this.game.gameId, events);
+        if (attempt > 1) this.ports.log.info({ gameId: this.game.gameId, attempts: attempt }, "append committed after storage came back");
+        return appended;
+      } catch (err) {
+        if (!isRetryableAppendFailure(err)) throw err;
+        const waited = retry.now() - started;
+        // Shutting down: stop retrying (nothing was written); the table is restored from its log.
+        if (waited >= retry.giveUpMs || this.stopped) {
+          this.ports.log.warn({ gameId: this.game.gameId, attempts: attempt, waitedMs: waited }, "storage unavailable: command refused");
+          return null;
+        }
+        if (attempt === 1) this.ports.log.warn({ gameId: this.game.gameId, code: "storage/append_failed" }, "append failed: retrying until storage answers");
+        await retry.sleep(retry.delayMs(attempt));
+      }
+    }
+  }
+
+  /** The completion hand-off, timers, publish and follow-ups of committed events. */
+  private async afterCommit(events: readonly GameEvent[], firstIndex: number): Promise<void> {
+    const step = async (name: string, run: () => unknown): Promise<void> => {
+      try {
+        await run();
+      } catch (err) {
+        this.ports.log.warn({ err, gameId: this.game.gameId, step: name }, "a follow-up of a committed command failed");
+      }
+    };
+    // The completion transaction commits before anyone is shown the end of the game.
+    if (this.game.phase === "completed") await step("completion", () => this.ports.completion.handOff(this.game));
+    await step("timers", () => this.ports.timers.rearm(this.game));
+    await step("publish", () => this.ports.publisher.publish(events, firstIndex, this.game));
+    await step("afterPublish", () => this.ports.afterPublish(events, this.game));
   }
 }

@@ -16,6 +16,9 @@ import type { CommandPipeline, Outcome } from "./commandPipeline.js";
 import { echoId, resultOf, TABLE_MESSAGES, unknownMessage } from "./messages.js";
 import type { SeatHandover } from "./seatHandover.js";
 
+/** A command not answered after this long gets the `server/move_pending` notice (docs/PROTOCOL.md). */
+export const MOVE_PENDING_NOTICE_MS = 1_000;
+
 /** Sends the `result` answering a client message. */
 export const answer = (client: TableClient, result: MoveResult): void => client.send("result", result);
 
@@ -26,6 +29,8 @@ export interface MessageContext {
   readonly emotes: EmoteLimiter;
   readonly log: Logger;
   readonly now: () => Date;
+  /** Runs `fn` after `ms` (the room's clock); returns the cancel function. */
+  readonly after: (ms: number, fn: () => void) => () => void;
   readonly broadcastEmote: (message: EmoteMessage) => void;
   /** `play_again`: opens (once) the next table and tells the seated players (rooms/table/playAgain.ts). */
   readonly playAgain: () => Promise<Outcome | { ok: true }>;
@@ -48,7 +53,11 @@ export function handleClientMessage(ctx: MessageContext, client: TableClient, ty
       : action.kind === "play_again"
         ? ctx.playAgain()
         : ctx.pipeline.enqueue(() => ctx.seats.addBot(action.seat));
-  void run.then(
+  // A command that waits (storage down, or behind the table's earlier commands) is never silent.
+  const cancelPending = ctx.after(MOVE_PENDING_NOTICE_MS, () =>
+    client.send("notice", { code: "server/move_pending", type, ...(id === undefined ? {} : { id }), message: "your move is waiting for storage; its result follows" }),
+  );
+  void run.finally(cancelPending).then(
     (outcome) => answer(client, resultOf(type, id, outcome)),
     (err: unknown) => {
       ctx.log.error({ err, gameId: ctx.pipeline.state.gameId, action }, "command failed");

@@ -4,6 +4,7 @@
  * started game, notices, the directory's player count, seat cosmetics) and the matchmaking
  * listing, handed over only when it changed.
  */
+import { outageLog } from "../../src/platform/outageLog.js";
 import type { GameEvent, GameState } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
 import type { NoticeMessage } from "../../src/shared/protocol.js";
@@ -34,6 +35,7 @@ export interface PublicationPorts {
 
 export class TablePublication {
   private readonly tracker = new ListingTracker();
+  private listingChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ports: PublicationPorts) {}
 
@@ -56,12 +58,18 @@ export class TablePublication {
     for (const notice of followUps.notices) this.ports.notify(notice);
     if (followUps.seatsChanged) await this.ports.directory.setPlayers(game);
     await updateSeatCosmetics(this.ports.state, game.gameId, events, deps.seasonSeats, log);
-    await this.updateListing();
+    // The listing lives in the matchmaker's driver (Redis when configured): the command does not
+    // wait for it (issue 19, item 1); updates still go out one after another, in order.
+    void this.updateListing().catch((err: unknown) => outageLog.warn(log, { gameId: game.gameId }, "cannot update the table's matchmaking listing", err));
   }
 
-  /** Hands the listing to the matchmaker when it changed. */
-  async updateListing(): Promise<void> {
-    const listing = this.ports.listing();
-    if (this.tracker.changed(listing)) await this.ports.setMatchmaking(listing);
+  /** Hands the listing to the matchmaker when it changed (after any update still in flight). */
+  updateListing(): Promise<void> {
+    const run = this.listingChain.then(async () => {
+      const listing = this.ports.listing();
+      if (this.tracker.changed(listing)) await this.ports.setMatchmaking(listing);
+    });
+    this.listingChain = run.catch(() => undefined);
+    return run;
   }
 }

@@ -5,7 +5,7 @@
  * stream; lobby rooms subscribe to the same channel. It also runs the periodic purge of consumed
  * action tokens past expiry (`ACTION_TOKEN_PURGE_INTERVAL_MS`).
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Database } from "../../db/client.js";
 import { getPlayers } from "../../db/players.js";
@@ -14,7 +14,7 @@ import { InProcessDeltaPublisher } from "../ladder/deltas.js";
 import { MemoryLadderCache } from "../ladder/memoryCache.js";
 import { PgLadderStore } from "../../db/ladderStore.js";
 import type { RankedEntry } from "../ladder/ranking.js";
-import { LADDER_REDIS_OPTIONS, RedisLadderCache } from "../ladder/redisCache.js";
+import { RedisLadderCache } from "../ladder/redisCache.js";
 import { LadderService } from "../ladder/service.js";
 import { ConsumedTokenPurger } from "../ladder/submission.js";
 import type { LadderRow, LadderSnapshotMessage } from "../shared/protocol.js";
@@ -40,10 +40,12 @@ export function createLadder(options: {
   readonly bus: PresenceDeltaBus;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** The ladder cache's Redis connection (src/app/redisClients.ts), or null: the in-process cache. */
+  readonly redis: Redis | null;
 }): LadderWiring {
   const { config, db, bus, registry } = options;
   const logger = options.logger.child({ component: "ladder" });
-  const redis = config.REDIS_URL === undefined ? null : new Redis(config.REDIS_URL, { ...LADDER_REDIS_OPTIONS, lazyConnect: false });
+  const redis = options.redis;
   const cache = redis === null ? new MemoryLadderCache() : new RedisLadderCache(redis, { prefix: config.REDIS_PREFIX });
   const service = new LadderService({
     cache,
@@ -99,7 +101,6 @@ export function createLadder(options: {
       unsubscribe?.();
       await purger.stop();
       await service.stop();
-      redis?.disconnect();
     },
   };
 }

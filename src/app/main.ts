@@ -24,8 +24,26 @@ try {
 }
 
 const logger = createLogger(config.LOG_LEVEL);
+const { outageLog } = await import("../platform/outageLog.js");
+
+// Colyseus calls presence and the driver without waiting in places (a room's channel unsubscribed at
+// dispose, the process's room count): while Redis is down those reject with nobody listening. They
+// are outage warnings (once a minute, no stack), never a crash nor a raw stack on stderr.
+const REDIS_OUTAGE = /(MaxRetriesPerRequestError|Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED)/;
+const onUnhandledRejection = (reason: unknown): void => {
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  if (REDIS_OUTAGE.test(text)) outageLog.warn(logger, {}, "redis unavailable: a background Redis call failed", text);
+  else logger.error({ err: reason }, "unhandled promise rejection");
+};
+/** Ours only: @pm2/io (loaded by Colyseus's stats) adds one that prints every rejection's stack raw. */
+const ownUnhandledRejections = (): void => {
+  for (const listener of process.listeners("unhandledRejection")) if (listener !== onUnhandledRejection) process.removeListener("unhandledRejection", listener);
+  if (!process.listeners("unhandledRejection").includes(onUnhandledRejection)) process.on("unhandledRejection", onUnhandledRejection);
+};
+ownUnhandledRejections();
 const server = await createPzoServer(config, { logger });
 await server.listen();
+ownUnhandledRejections();
 
 let signals = 0;
 const onSignal = (signal: NodeJS.Signals): void => {

@@ -7,12 +7,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { defineRoom, defineServer, LocalDriver, LocalPresence, matchMaker, type Presence } from "@colyseus/core";
-import { RedisDriver } from "@colyseus/redis-driver";
+import { ResilientRedisDriver } from "./resilientDriver.js";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type express from "express";
 import type { Express } from "express";
 import { Registry } from "prom-client";
-import { Redis } from "ioredis";
+import { RedisClients } from "./redisClients.js";
+import { LADDER_REDIS_OPTIONS } from "../ladder/redisCache.js";
+import { deltaOutboxHooks } from "./deltaOutboxMetrics.js";
 import * as engine from "../game/index.js";
 import { smartPolicy } from "../bots/policy.js";
 import { BotManager } from "../bots/manager.js";
@@ -127,17 +129,28 @@ function createRouter(config: Config, presence: Presence, logger: Logger): RoomR
 /** Builds the server. Nothing listens until `listen()`. */
 export async function createPzoServer(config: Config, overrides: PzoServerOverrides = {}): Promise<PzoServer> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const presence: Presence = config.REDIS_URL !== undefined ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
+  const registry = new Registry();
+  // Every Redis connection with short limits, watched (src/app/redisClients.ts).
+  const redisClients = config.REDIS_URL === undefined ? null : new RedisClients(config.REDIS_URL, logger.child({ component: "redis" }), registry);
+  const presence: Presence = redisClients !== null ? new RedisPresence(redisClients.create("presence")) : new LocalPresence();
   const router = createRouter(config, presence, logger);
 
-  const driver = config.REDIS_URL !== undefined ? new RedisDriver(config.REDIS_URL) : new LocalDriver();
+  const resilientDriver = redisClients !== null ? new ResilientRedisDriver(redisClients.create("driver"), logger.child({ component: "matchmaking" })) : null;
+  const driver = resilientDriver ?? new LocalDriver();
 
   const storage = overrides.storage ?? (await openStorage(config, logger));
   const tokens = createTokenServiceFromConfig(config, logger);
-  const registry = new Registry();
   const unsubscribeEventLogMetrics = registerEventLogMetrics(registry, storage.log);
-  const deltaBus = new PresenceDeltaBus(presence, config.REDIS_PREFIX, (err) => logger.warn({ err }, "malformed ladder delta on presence"));
-  const ladder = createLadder({ config, db: storage.handle.db, bus: deltaBus, registry, logger });
+  const deltaBus = new PresenceDeltaBus(presence, config.REDIS_PREFIX, {
+    onInvalid: (err) => logger.warn({ err }, "malformed ladder delta on presence"),
+    ...deltaOutboxHooks(registry, logger.child({ component: "ladder" })),
+  });
+  const ladder = createLadder({ config, db: storage.handle.db, bus: deltaBus, registry, logger, redis: redisClients?.create("ladder", LADDER_REDIS_OPTIONS) ?? null });
+  redisClients?.onReconnect((name) => {
+    if (name === "ladder") void ladder.service.cacheReconnected().catch((err: unknown) => logger.warn({ err }, "ladder: rebuild after Redis returned failed; retrying"));
+    if (name === "presence") deltaBus.flushSoon();
+    if (name === "driver") void resilientDriver?.retryRemovals();
+  });
   const seasons = new SeasonScheduler({
     db: storage.handle.db,
     ladder: ladder.service,
@@ -146,7 +159,9 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     cosmeticRanks: config.SEASON_COSMETIC_RANKS,
     logger: logger.child({ component: "seasons" }),
   });
-  const httpRedis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  // No offline queue: while Redis is down, rate limits and idempotency keys fall back to the
+  // process at once instead of waiting out the command timeout.
+  const httpRedis = redisClients?.create("http", { enableOfflineQueue: false });
   const botDirectory = createBotDirectory(tokens, storage.players);
   const bots = new BotManager({ bots: botDirectory, policy: smartPolicy, logger, moveDelayMs: config.BOT_MOVE_DELAY_MS, humanDelay: config.BOT_HUMAN_DELAY_MS });
   const metrics: ProcessMetrics = { startedAt: Date.now() };
@@ -354,8 +369,12 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         uninstallQuickPlay?.();
         await bots.stop();
         await seasons.stop();
+        // Colyseus closed presence and the driver in gracefullyShutdown: from here, a Redis
+        // connection's errors are the shutdown's own, not an outage (issue 19, item 8).
+        redisClients?.closingDown();
+        deltaBus.stop();
         await ladder.stop();
-        httpRedis?.disconnect();
+        await redisClients?.close();
         await storage.close();
         unsubscribeEventLogMetrics();
         logger.info("shutdown complete");

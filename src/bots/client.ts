@@ -16,6 +16,9 @@ export interface TableRoomLike {
   onJoin?: (client: unknown, options?: TableJoinOptions & TableCreateOptions) => unknown;
 }
 
+/** A refused move is tried again after this long when no new state came meanwhile. */
+export const BOT_RETRY_AFTER_REFUSAL_MS = 500;
+
 /** Where the bot sits down. */
 export type BotTarget =
   /** `invite`: a private table's invitation (a seated player's `welcome.invite`, docs/PROTOCOL.md). */
@@ -237,8 +240,17 @@ export async function startBotClient(options: BotClientOptions): Promise<BotHand
     const result = resultSchema.safeParse(raw);
     if (result.success && !result.data.ok) {
       rejections += 1;
-      pendingAt = -1; // try again on the next state
+      pendingAt = -1; // try again on the next state, or after a pause when none comes
       sentAt = 0;
+      // A refusal changed nothing (storage down, shutting down, rate limited): no new state may
+      // come, so the bot tries its turn again by itself (issue 19, item 2).
+      setTimeout(() => {
+        try {
+          think();
+        } catch (err) {
+          options.onError?.(err);
+        }
+      }, BOT_RETRY_AFTER_REFUSAL_MS);
     }
   });
   room.onMessage("event", (raw: unknown) => options.onEvent?.(raw));

@@ -7,6 +7,8 @@
  * (`X-Request-Id`, also on every log line; requestLog.ts), the latency histogram, the JSON
  * body parser and the problem-shaped fallbacks (unknown /api route, malformed JSON, crash).
  */
+import { isDatabaseUnavailable } from "../../db/pgError.js";
+import { outageLog } from "../platform/outageLog.js";
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
@@ -14,7 +16,7 @@ import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import type { Database } from "../../db/client.js";
 import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
-import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
+import { createFallbackIdempotencyStore, createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
 import { createHttpMetrics, type HttpMetrics } from "./httpMetrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "./ports.js";
@@ -46,6 +48,9 @@ import { createSeasonStore } from "./stores/season.js";
 import { createSeasonsStore } from "./stores/seasons.js";
 import { seasonRoutes } from "./routes/seasons.js";
 import { parseSeasonSchedule } from "../ladder/seasonSchedule.js";
+
+/** Retry-After of a 503 `service/unavailable` (the database is down), seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** What the composition root passes to {@link registerHttpRoutes}. */
 export interface HttpDeps {
@@ -160,7 +165,10 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     ip: createKeyedLimiter("login-ip", { points: config.LOGIN_MAX_FAILURES_PER_IP, seconds: window }, backend),
   };
   const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
-  const idempotency = deps.redis === undefined ? createMemoryIdempotencyStore(ttlMs, now) : createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs);
+  const idempotency =
+    deps.redis === undefined
+      ? createMemoryIdempotencyStore(ttlMs, now)
+      : createFallbackIdempotencyStore(createRedisIdempotencyStore(deps.redis, config.REDIS_PREFIX, ttlMs), createMemoryIdempotencyStore(ttlMs, now));
   const passwordHash = passwordHashParams(config, {
     argon2: argon2Available(),
     onFallback: () => logger.warn("this Node has no crypto.argon2 (it needs 24.7 or later): new password hashes use scrypt"),
@@ -170,7 +178,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
   const redis = deps.redis;
   const readiness: ReadinessCheck[] = [
     { name: "database", check: () => games.ping() },
-    ...(redis === undefined ? [] : [{ name: "redis", check: async () => void (await redis.ping()) }]),
+    ...(redis === undefined ? [] : [{ name: "redis", optional: true, check: async () => void (await redis.ping()) }]),
     ...(deps.readiness ?? []),
   ];
 
@@ -277,6 +285,13 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     if (type === "entity.too.large") {
       metrics.problems.inc({ code: "validation/too_large" });
       sendProblem(res, problem("validation/too_large", "at most 64 KiB"), id);
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // The database is down or restarting (issue 19, item 2): a retryable 503, never a 500.
+      outageLog.warn(req.log, {}, "database unavailable: REST answered 503 service/unavailable", err);
+      metrics.problems.inc({ code: "service/unavailable" });
+      sendProblem(res, problem("service/unavailable", "the database is unavailable; try again shortly", { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }), id);
       return;
     }
     req.log.error({ err }, "unhandled error in an HTTP route");

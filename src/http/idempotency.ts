@@ -103,3 +103,32 @@ export function createRedisIdempotencyStore(redis: Redis, prefix: string, ttlMs:
     },
   };
 }
+
+/**
+ * `primary` (Redis) while it answers, else `fallback` (in-process): while Redis is down, keys are
+ * remembered per process (docs/OPERATIONS.md, Failure modes). A key begun in one store is
+ * completed or abandoned in the same one.
+ */
+export function createFallbackIdempotencyStore(primary: IdempotencyStore, fallback: IdempotencyStore): IdempotencyStore {
+  const inFallback = new Set<string>();
+  return {
+    async begin(key, fingerprint) {
+      try {
+        const begun = await primary.begin(key, fingerprint);
+        inFallback.delete(key);
+        return begun;
+      } catch {
+        inFallback.add(key);
+        return fallback.begin(key, fingerprint);
+      }
+    },
+    async complete(key, fingerprint, response) {
+      if (inFallback.has(key)) return fallback.complete(key, fingerprint, response);
+      await primary.complete(key, fingerprint, response).catch(() => fallback.complete(key, fingerprint, response));
+    },
+    async abandon(key) {
+      if (inFallback.delete(key)) return fallback.abandon(key);
+      await primary.abandon(key).catch(() => undefined);
+    },
+  };
+}

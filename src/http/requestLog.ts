@@ -38,7 +38,8 @@ export function routeLabel(req: Request): string {
 }
 
 function levelOf(status: number): "error" | "info" | "debug" {
-  return status >= 500 ? "error" : status >= 400 ? "info" : "debug";
+  // 503: a dependency is down (the database restarting): the outage itself is logged at warn, once a minute.
+  return status === 503 ? "info" : status >= 500 ? "error" : status >= 400 ? "info" : "debug";
 }
 
 /** The middleware: request id, lazy request logger, completion line, latency histogram. */

@@ -292,4 +292,5 @@ export const scoreResultSchema = z.object({
 /** Health. */
 export const healthSchema = z.object({ status: z.literal("ok"), uptimeSeconds: z.number() });
 /** Readiness: each dependency's state. */
-export const readySchema = z.object({ status: z.literal("ready"), checks: z.record(z.string(), z.literal("ok")) });
+/** `ready`: every dependency answers; `degraded`: only optional ones (Redis) do not, named in `checks` with their error. */
+export const readySchema = z.object({ status: z.enum(["ready", "degraded"]), checks: z.record(z.string(), z.string()) });

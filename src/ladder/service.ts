@@ -13,6 +13,7 @@
  * - The drift check compares the cache's top N with PostgreSQL every interval and repairs
  *   what differs, counted in `pzo_ladder_drift_repairs_total{tier}`.
  */
+import { outageLog } from "../platform/outageLog.js";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { PlayerId } from "../game/types.js";
 import { decodeCursor, encodeCursor, tierKeyOf, type LadderCache, type LadderPage, type TierKey, type TierRef, type UpsertResult } from "./cache.js";
@@ -187,6 +188,29 @@ export class LadderService {
       help: "Ladder cache writes queued for retry.",
       registers: [deps.registry],
     });
+    const usable = (): boolean => this.cacheUsable();
+    new Gauge({
+      name: "pzo_ladder_cache_behind",
+      help: "1 while the ladder cache is behind PostgreSQL (writes queued, a rebuild due or running): reads use PostgreSQL.",
+      registers: [deps.registry],
+      collect() {
+        this.set(usable() ? 0 : 1);
+      },
+    });
+  }
+
+  /**
+   * The cache's store came back after an outage (Redis 'ready' after a lost connection): it may
+   * have come back empty or missed writes, so every active tier is rebuilt from PostgreSQL at
+   * once (reads use PostgreSQL until it is done), and queued writes are applied.
+   */
+  cacheReconnected(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.needsRebuild = true;
+    this.logger.info({}, "ladder: cache reachable again; rebuilding it from PostgreSQL");
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    return this.draining === null ? this.flush() : this.draining.then(() => this.flush());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -281,7 +305,7 @@ export class LadderService {
       try {
         return { value: await fromCache(), source: "cache" };
       } catch (err: unknown) {
-        this.logger.warn({ op, err: errMessage(err) }, "ladder: cache read failed; answering from PostgreSQL");
+        outageLog.warn(this.logger, { op }, "ladder: cache read failed; answering from PostgreSQL", err);
       }
     }
     if (cached) this.fallbackReads.inc({ op });
@@ -441,7 +465,7 @@ export class LadderService {
         return null;
       } catch (err: unknown) {
         this.cacheWriteFailures.inc();
-        this.logger.warn({ tier: w.tier, err: errMessage(err) }, "ladder: cache write failed; queued for retry");
+        outageLog.warn(this.logger, { tier: w.tier }, "ladder: cache write failed; queued for retry", err);
       }
     }
     this.enqueue(w);
@@ -515,7 +539,7 @@ export class LadderService {
       this.retryAttempt = 0;
     } catch (err: unknown) {
       this.retryAttempt++;
-      this.logger.warn({ pending: this.pending.size, attempt: this.retryAttempt, err: errMessage(err) }, "ladder: cache still unavailable; will retry");
+      outageLog.warn(this.logger, { pending: this.pending.size, attempt: this.retryAttempt }, "ladder: cache still unavailable; will retry", err);
       this.scheduleRetry();
     }
   }

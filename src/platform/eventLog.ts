@@ -43,3 +43,12 @@ export interface EventLog {
   /** Flushes what is queued, waits for flushes in flight, then refuses further appends. */
   close(): Promise<void>;
 }
+
+/**
+ * True when an append failed and wrote nothing, so the same append may be made again: the
+ * storage's `storage/append_failed` (a lost connection or a database that is down; guarantee E4
+ * of db/eventLog.ts rolled the game's next index back). A conflict (E6) is not retryable.
+ */
+export function isRetryableAppendFailure(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "code" in err && (err as { readonly code: unknown }).code === "storage/append_failed";
+}

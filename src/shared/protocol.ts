@@ -185,6 +185,8 @@ export const PROTOCOL_REASONS = [
   "table/game_not_over",
   "server/shutting_down",
   "server/internal_error",
+  /** The database stayed down for the whole retry window (60 s): nothing changed, send it again. */
+  "server/storage_unavailable",
   /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
   "rate_limited",
   /** `add_bot` past BOTS_PER_PLAYER of the table's creator (docs/PROTOCOL.md, Limits). */
@@ -270,6 +272,12 @@ export interface HistoryMessage {
 /** Server notices (shutdown, bot takeover of your seat). */
 export type NoticeMessage =
   | { readonly code: "server/shutting_down"; readonly message: string }
+  /**
+   * Your message (`type`, `id` as you sent them) is not answered yet after 1 s: it waits for
+   * storage (or for the table's earlier commands). Its `result` follows once it is durable, or
+   * `server/storage_unavailable` when it could not be made durable (nothing changed).
+   */
+  | { readonly code: "server/move_pending"; readonly type: string; readonly id?: string | number; readonly message: string }
   | { readonly code: "table/seat_taken_by_bot"; readonly seat: number; readonly message: string };
 
 /** Replay progress, sent with each replayed event and after every control message. */

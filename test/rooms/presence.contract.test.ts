@@ -108,7 +108,7 @@ describe.each(legs)("presence contract on $name", (leg) => {
   it.skipIf(leg.skip)("P3: a malformed message on the delta channel is refused (onInvalid), never handed to listeners", async () => {
     const { a, b, prefix } = open();
     const invalid: unknown[] = [];
-    const receiver = new PresenceDeltaBus(b, prefix, (err) => invalid.push(err));
+    const receiver = new PresenceDeltaBus(b, prefix, { onInvalid: (err) => invalid.push(err) });
     const received: LadderDelta[] = [];
     await receiver.subscribe((d) => received.push(d));
     await a.publish(`${prefix}ladder:delta`, { type: "ladder.changed", total: "lots" });

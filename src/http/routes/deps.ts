@@ -17,6 +17,11 @@ export interface ReadinessCheck {
   readonly name: string;
   /** Resolves when the dependency answers; rejects otherwise. */
   check(): Promise<void>;
+  /**
+   * The server works without it (Redis): when only optional checks fail, `/readyz` answers 200
+   * with status `degraded` (docs/API.md, docs/OPERATIONS.md Failure modes).
+   */
+  readonly optional?: boolean;
 }
 
 /** Everything the routes use. */

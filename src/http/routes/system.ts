@@ -2,6 +2,7 @@
  * Health (`/healthz`: the process answers), readiness (`/readyz`: the database, and Redis when
  * configured, answer), Prometheus metrics (`/metrics`), and the API's own documentation.
  */
+import { outageLog } from "../../platform/outageLog.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { DOCS_HTML } from "../openapi.js";
@@ -55,7 +56,8 @@ export function systemRoutes(deps: RouteDeps) {
     method: "get",
     path: "/readyz",
     summary: "Readiness: the database (and Redis when configured) answer",
-    description: "503 `unavailable` names the failing dependency in `checks`.",
+    description:
+      "503 `unavailable` names the failing dependency in `checks`. Redis is optional: while only Redis fails, the answer is 200 with `status: \"degraded\"` and Redis's error in `checks.redis` (the server works on without it).",
     tags: ["system"],
     access: "public",
     group: "system",
@@ -71,19 +73,20 @@ export function systemRoutes(deps: RouteDeps) {
             await withTimeout(c.check(), READY_TIMEOUT_MS);
             return [c.name, "ok"] as const;
           } catch (err: unknown) {
-            log.warn({ err, dependency: c.name }, "readiness check failed");
+            outageLog.warn(log, { dependency: c.name }, `readiness check failed: ${c.name}`, err);
             return [c.name, err instanceof Error ? err.message : String(err)] as const;
           }
         }),
       );
-      const failing = results.filter(([, r]) => r !== "ok");
+      const failing = results.filter(([name, r]) => r !== "ok" && deps.readiness.find((c) => c.name === name)?.optional !== true);
       if (failing.length > 0) {
         return {
           ok: false,
           problem: problem("unavailable", `not ready: ${failing.map(([n]) => n).join(", ")}`, { extra: { checks: Object.fromEntries(results) } }),
         };
       }
-      return ok({ status: "ready" as const, checks: Object.fromEntries(results.map(([n]) => [n, "ok" as const])) });
+      const degraded = results.some(([, r]) => r !== "ok");
+      return ok({ status: degraded ? ("degraded" as const) : ("ready" as const), checks: Object.fromEntries(results) });
     },
   });
 
