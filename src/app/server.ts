@@ -149,7 +149,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   redisClients?.onReconnect((name) => {
     if (name === "ladder") void ladder.service.cacheReconnected().catch((err: unknown) => logger.warn({ err }, "ladder: rebuild after Redis returned failed; retrying"));
     if (name === "presence") deltaBus.flushSoon();
-    if (name === "driver") void resilientDriver?.retryRemovals();
+    if (name === "driver") void resilientDriver?.reconnected();
   });
   const seasons = new SeasonScheduler({
     db: storage.handle.db,
