@@ -14,7 +14,7 @@ import { z } from "zod";
 import { guestLogin, type TableRoomLike } from "../../src/bots/client.js";
 import { TableState } from "../../src/shared/schema/TableState.js";
 import { testBackends, type TestDatabase } from "../support/db.js";
-import { openTestRedis } from "../support/redis.js";
+import { claimRedisDatabase } from "../support/redis.js";
 import { freePort, startServerProcess } from "./serverProcess.js";
 import { record, waitUntil } from "./recorder.js";
 
@@ -39,8 +39,10 @@ describe.skipIf(!ready)(ready ? "ranked queue across processes (PostgreSQL and R
     if (postgres === undefined) throw new Error("no PostgreSQL backend");
     const db: TestDatabase = await postgres.create();
     cleanups.push(() => db.close());
-    const testRedis = await openTestRedis();
-    cleanups.push(() => testRedis.cleanup());
+    // A Redis database of its own: Colyseus's keys (the ranked room's listing, the process
+    // registry) carry no prefix, so two runs sharing database 0 would see each other's processes.
+    const redisDb = await claimRedisDatabase();
+    cleanups.push(() => redisDb.release());
     const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-ra-")), mkdtempSync(path.join(tmpdir(), "pzo-rb-"))] as const;
     cleanups.push(() => {
       for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
@@ -49,8 +51,7 @@ describe.skipIf(!ready)(ready ? "ranked queue across processes (PostgreSQL and R
     const [portA, portB] = [await freePort(), await freePort()];
     const common = {
       DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisUrl ?? "",
-      REDIS_PREFIX: testRedis.prefix,
+      REDIS_URL: redisDb.url,
       JWT_SECRET: "ranked-scale-secret-ranked-scale-secret-0123",
       BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
