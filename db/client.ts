@@ -140,13 +140,12 @@ const SCOPED = new Set<PropertyKey>(["begin", "savepoint"]);
  * to PostgreSQL (no transaction-pooling pgbouncer in between), which is how PZO connects.
  */
 export function preparedStatements<S extends postgres.Sql>(sql: S): S {
+  // Made once per client, not on every statement (Drizzle reads `unsafe` for each query).
+  const unsafe = (text: string, params?: Parameters<S["unsafe"]>[1], options?: postgres.UnsafeQueryOptions): ReturnType<S["unsafe"]> =>
+    sql.unsafe(text, params, { ...options, prepare: (params?.length ?? 0) <= MAX_PREPARED_PARAMETERS }) as ReturnType<S["unsafe"]>;
   return new Proxy(sql, {
     get(target, prop) {
-      if (prop === "unsafe") {
-        const unsafe = (text: string, params?: Parameters<S["unsafe"]>[1], options?: postgres.UnsafeQueryOptions): ReturnType<S["unsafe"]> =>
-          target.unsafe(text, params, { ...options, prepare: (params?.length ?? 0) <= MAX_PREPARED_PARAMETERS }) as ReturnType<S["unsafe"]>;
-        return unsafe;
-      }
+      if (prop === "unsafe") return unsafe;
       const value: unknown = Reflect.get(target, prop, target);
       if (SCOPED.has(prop) && typeof value === "function") {
         // begin(cb) / begin(options, cb), savepoint(cb) / savepoint(name, cb): wrap the scoped client.
