@@ -1,0 +1,11 @@
+import { sql } from "drizzle-orm";
+import { createDatabase, migrate } from "./db/client.js";
+const t0 = Date.now();
+const h = await createDatabase({ pgliteDir: process.argv[2] });
+console.log("started", Date.now() - t0, h.embedded?.description);
+await migrate(h);
+console.log("migrated", Date.now() - t0);
+console.log(await h.db.execute(sql`select count(*) as n from games`));
+console.log(await h.db.execute(sql`select ${1}::int + ${2}::int as s`));
+await h.close();
+console.log("closed", Date.now() - t0);
