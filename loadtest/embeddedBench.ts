@@ -9,8 +9,9 @@
  *   process and of its database process (the embedded one; none on PostgreSQL), and their sum;
  * - CPU per move at one table of 4 bot clients (no server bots), over `--games` whole games
  *   played one after another: the server process (all its threads), its main thread alone
- *   (the game thread, /proc schedstat), and the database process. PostgreSQL's own backend is
- *   not counted (it is a shared server here);
+ *   (the game thread, /proc schedstat), and the database: the embedded process, or on
+ *   PostgreSQL the backends serving the scratch database (pg_stat_activity, /proc; PostgreSQL
+ *   runs on this machine);
  * - memory with `--tables` tables playing at once (one bot client and three server bots each,
  *   paced like people: 200-500 ms think time), sampled every second for `--seconds`: the largest
  *   current RSS seen and the peak (VmHWM) of each process and their sum.
@@ -24,6 +25,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import postgres from "postgres";
 import { z } from "zod";
 import { createScratchDatabase, type ScratchDatabase } from "../db/testing/scratchDatabase.js";
 import { smartPolicy } from "../src/bots/policy.js";
@@ -175,10 +177,33 @@ interface MoveCost {
   readonly databaseMs: number;
 }
 
-async function oneTable(server: Server, games: number): Promise<MoveCost> {
+/** CPU seconds per database process, now (the embedded process, or PostgreSQL's backends). */
+type DatabaseCpu = () => Promise<ReadonlyMap<number, number>>;
+
+/** CPU the database processes used between two readings (a process new in `after` counts from 0). */
+function cpuDelta(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The backends serving database `name`, read through `adminUrl` (its own connection excluded). */
+function postgresBackendsCpu(adminUrl: string, name: string): DatabaseCpu {
+  return async () => {
+    const sql = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+    try {
+      const rows = await sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = ${name} AND pid <> pg_backend_pid()`;
+      return new Map(rows.map((r) => [r.pid, cpuSecondsOf(r.pid)]));
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  };
+}
+
+async function oneTable(server: Server, games: number, databaseCpu: DatabaseCpu): Promise<MoveCost> {
   const accounts = await Promise.all(["B1", "B2", "B3", "B4"].map((n) => guestLogin(server.http, n)));
   const cpu0 = cpuSecondsOf(server.pid);
-  const db0 = cpuSecondsOf(server.dbPid);
+  const db0 = await databaseCpu();
   const main0 = schedstat(server.pid)?.onCpu ?? 0;
   let moves = 0;
   for (let g = 0; g < games; g++) {
@@ -197,7 +222,7 @@ async function oneTable(server: Server, games: number): Promise<MoveCost> {
     moves,
     serverMs: perMove(cpuSecondsOf(server.pid) - cpu0),
     mainThreadMs: perMove((schedstat(server.pid)?.onCpu ?? 0) - main0),
-    databaseMs: perMove(cpuSecondsOf(server.dbPid) - db0),
+    databaseMs: perMove(cpuDelta(db0, await databaseCpu())),
   };
 }
 
@@ -241,14 +266,15 @@ interface Result {
   readonly dbStopped: boolean;
 }
 
-async function runBackend(name: string, databaseUrl: string | undefined, args: Args): Promise<Result> {
+async function runBackend(name: string, databaseUrl: string | undefined, args: Args, postgresCpu?: DatabaseCpu): Promise<Result> {
   console.log(`${name}: starting the server (node scripts/start.mjs)...`);
   const server = await startServer(databaseUrl);
   try {
     await new Promise((r) => setTimeout(r, 5_000));
     const idle = { main: memoryOf(server.pid), db: memoryOf(server.dbPid) };
     console.log(`${name}: idle measured; ${args.games} game(s) at one table...`);
-    const cost = await oneTable(server, args.games);
+    const embeddedCpu: DatabaseCpu = () => Promise.resolve(new Map(server.dbPid === undefined ? [] : [[server.dbPid, cpuSecondsOf(server.dbPid)]]));
+    const cost = await oneTable(server, args.games, postgresCpu ?? embeddedCpu);
     console.log(`${name}: ${cost.moves} moves; ${args.tables} tables for ${args.seconds} s...`);
     const crowd = await manyTables(server, args.tables, args.seconds);
     return { name, idle, cost, crowd, dbStopped: await stopServer(server) };
@@ -271,8 +297,8 @@ function printResults(results: readonly Result[], args: Args): void {
     ["one table: moves measured", (r) => String(r.cost.moves)],
     ["CPU per move: server process (all threads)", (r) => `${r.cost.serverMs.toFixed(3)} ms`],
     ["CPU per move: server main (game) thread", (r) => `${r.cost.mainThreadMs.toFixed(3)} ms`],
-    ["CPU per move: database process", (r) => (r.idle.db === null ? "not counted" : `${r.cost.databaseMs.toFixed(3)} ms`)],
-    ["CPU per move: server + database process", (r) => (r.idle.db === null ? "-" : `${(r.cost.serverMs + r.cost.databaseMs).toFixed(3)} ms`)],
+    ["CPU per move: database (process / PG backends)", (r) => `${r.cost.databaseMs.toFixed(3)} ms`],
+    ["CPU per move: server + database", (r) => `${(r.cost.serverMs + r.cost.databaseMs).toFixed(3)} ms`],
     ["database process gone after SIGTERM", (r) => (r.idle.db === null ? "n/a" : r.dbStopped ? "yes" : "NO")],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -281,7 +307,11 @@ function printResults(results: readonly Result[], args: Args): void {
   const pg = results.find((r) => r.name === "PostgreSQL");
   const lite = results.find((r) => r.name !== "PostgreSQL");
   if (pg !== undefined && lite !== undefined) {
-    console.log(`\nPGlite / PostgreSQL, CPU per move: server process ${(lite.cost.serverMs / pg.cost.serverMs).toFixed(2)}x, main thread ${(lite.cost.mainThreadMs / pg.cost.mainThreadMs).toFixed(2)}x, server + database process ${((lite.cost.serverMs + lite.cost.databaseMs) / pg.cost.serverMs).toFixed(2)}x (PostgreSQL's own backend CPU not counted)`);
+    const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+    console.log(
+      `\nPGlite / PostgreSQL, CPU per move: server process ${ratio(lite.cost.serverMs, pg.cost.serverMs)}, main thread ${ratio(lite.cost.mainThreadMs, pg.cost.mainThreadMs)}, ` +
+        `database ${ratio(lite.cost.databaseMs, pg.cost.databaseMs)}, server + database ${ratio(lite.cost.serverMs + lite.cost.databaseMs, pg.cost.serverMs + pg.cost.databaseMs)}`,
+    );
   }
   console.log(`load average at end (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${availableParallelism()} cores. Figures are noisy on a shared machine: rerun and compare runs made back to back.`);
 }
@@ -303,7 +333,7 @@ async function main(): Promise<number> {
     let scratch: ScratchDatabase | undefined;
     try {
       scratch = await createScratchDatabase(adminUrl, "pzo_bench");
-      results.push(await runBackend("PostgreSQL", scratch.url, args));
+      results.push(await runBackend("PostgreSQL", scratch.url, args, postgresBackendsCpu(adminUrl, scratch.name)));
     } finally {
       await scratch?.drop();
     }
