@@ -18,7 +18,14 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EmbeddedMessage } from "./embeddedServer.js";
+
+/** Messages the database process sends its parent. */
+export type EmbeddedMessage = { readonly type: "ready"; readonly path?: string; readonly port?: number } | { readonly type: "failed"; readonly reason: string };
+
+/** The lock file beside the data directory: the pid of the process serving it. */
+export function lockFileOf(dir: string): string {
+  return `${dir.replace(/\/+$/, "")}.pid`;
+}
 
 /** Where postgres.js reaches the embedded database. */
 export type EmbeddedAddress = { readonly kind: "socket"; readonly path: string } | { readonly kind: "tcp"; readonly host: string; readonly port: number };

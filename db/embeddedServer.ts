@@ -16,16 +16,14 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { lockFileOf, type EmbeddedMessage } from "./embedded.js";
 
 /**
  * PostgreSQL settings for a small embedded database (appended to PGlite's own start
  * parameters): 16 MB of shared buffers instead of 128 MB, small sort and temp buffers. The
  * working set of a PZO server (live tables' recent events, player rows, ladder rows) fits.
  */
-export const EMBEDDED_SETTINGS: readonly string[] = ["shared_buffers=16MB", "work_mem=2MB", "temp_buffers=2MB", "maintenance_work_mem=16MB"];
-
-/** Messages this process sends its parent. */
-export type EmbeddedMessage = { readonly type: "ready"; readonly path?: string; readonly port?: number } | { readonly type: "failed"; readonly reason: string };
+const EMBEDDED_SETTINGS: readonly string[] = ["shared_buffers=16MB", "work_mem=2MB", "temp_buffers=2MB", "maintenance_work_mem=16MB"];
 
 function send(message: EmbeddedMessage): void {
   process.send?.(message);
@@ -33,11 +31,6 @@ function send(message: EmbeddedMessage): void {
 
 async function open(dir: string): Promise<PGlite> {
   return PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((s) => ["-c", s])] });
-}
-
-/** The lock file beside the data directory: the pid of the process serving it. */
-export function lockFileOf(dir: string): string {
-  return `${dir.replace(/\/+$/, "")}.pid`;
 }
 
 function alive(pid: number): boolean {
