@@ -30,7 +30,7 @@ import { z } from "zod";
 import { createScratchDatabase, type ScratchDatabase } from "../db/testing/scratchDatabase.js";
 import { smartPolicy } from "../src/bots/policy.js";
 import { guestLogin, startBotClient, type BotHandle } from "../src/bots/client.js";
-import { pool, schedstat } from "./shared.js";
+import { childProcessesOf, pool, schedstat } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MB = 1048576;
@@ -69,14 +69,6 @@ function cpuSecondsOf(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
   }
 }
 
@@ -155,7 +147,7 @@ async function startServer(databaseUrl: string | undefined): Promise<Server> {
     await new Promise((r) => setTimeout(r, 250));
   }
   const pid = child.pid ?? 0;
-  return { child, pid, dbPid: childrenOf(pid)[0], http, ws: `ws://127.0.0.1:${port}`, output: () => err, dataDir };
+  return { child, pid, dbPid: childProcessesOf(pid)[0], http, ws: `ws://127.0.0.1:${port}`, output: () => err, dataDir };
 }
 
 /** Stops the server with SIGTERM; true when its database process is gone too (within 15 s). */
