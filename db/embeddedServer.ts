@@ -1,13 +1,13 @@
 /**
  * The embedded database process (started by db/embedded.ts, never by hand): PGlite in a data
- * directory, served over the PostgreSQL wire protocol by `@electric-sql/pglite-socket` on a unix
+ * directory, served over the PostgreSQL wire protocol (db/embeddedWire.ts) on a unix
  * socket beside the directory (or a loopback port when that path is too long), so the server
  * speaks to it with postgres.js exactly as it speaks to PostgreSQL, and PGlite's WASM runs off
  * the server's game thread.
  *
  * `node embeddedServer.js init DIR` creates the cluster in DIR and exits (initdb's memory peak
  * then never counts against the serving process); `node embeddedServer.js serve DIR SOCKET`
- * serves it. It talks to its parent over the IPC channel: `{ type: "ready", path | port }` once
+ * serves it (db/embeddedWire.ts). It talks to its parent over the IPC channel: `{ type: "ready", path | port }` once
  * it listens, `{ type: "stop" }` from the parent to close. When the channel closes (the parent
  * exited or was killed) it closes PGlite and exits: it never outlives the server. SIGINT and
  * SIGTERM are ignored (a terminal's Ctrl-C reaches the whole process group; the server drains
@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { serveWire } from "./embeddedWire.js";
 import { lockFileOf, type EmbeddedMessage } from "./embedded.js";
 
 /**
@@ -62,14 +62,11 @@ async function serve(dir: string, socketPath: string | undefined): Promise<void>
   await takeLock(dir);
   const db = await open(dir);
   if (socketPath !== undefined) rmSync(socketPath, { force: true });
-  // PGlite is one backend: the server's pool holds one connection; the second place only covers
-  // a reconnect racing the old connection's close.
-  const server = new PGLiteSocketServer({ db, ...(socketPath === undefined ? { host: "127.0.0.1", port: 0 } : { path: socketPath }), maxConnections: 2 });
-  await server.start();
+  const server = await serveWire(db, socketPath);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      await server.stop().catch(() => undefined);
+      await server.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       if (socketPath !== undefined) rmSync(socketPath, { force: true });
       const file = lockFileOf(dir);
@@ -81,8 +78,7 @@ async function serve(dir: string, socketPath: string | undefined): Promise<void>
   });
   process.on("disconnect", () => void stop());
   if (!process.connected) void stop();
-  const conn = server.getServerConn();
-  send(socketPath === undefined ? { type: "ready", port: Number(conn.split(":").at(-1)) } : { type: "ready", path: socketPath });
+  send({ type: "ready", ...server.address });
 }
 
 async function main(): Promise<void> {
