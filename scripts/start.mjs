@@ -15,15 +15,17 @@ if (major < MIN_NODE_MAJOR) {
   process.exit(1);
 }
 
-// The embedded default (no DATABASE_URL) runs lean: V8's young generation capped at 8 MB
-// semi-spaces (its default grows to 3 x 32 MB and stays committed after start-up's garbage),
-// which halves the server's resident memory for a little more scavenging (docs/OPERATIONS.md,
+// The server on the embedded default (no DATABASE_URL) runs lean: V8's young generation capped at 8 MB
+// semi-spaces (with V8's default it grew by about 120 MB during start-up's garbage and stayed
+// committed), which halves the server's resident memory for a little more scavenging (docs/OPERATIONS.md,
 // "Embedded database"). V8 takes this flag only at start, so the process replaces itself
 // (execve: same pid, so the signals a service manager sends still reach the server) once, unless
-// a --max-semi-space-size is given already (node's arguments or NODE_OPTIONS).
+// a --max-semi-space-size is given already (node's arguments or NODE_OPTIONS). Other modules
+// (db:migrate, verify…) run as they are.
 const LEAN_FLAGS = ["--max-semi-space-size=8"];
 const givenFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-if ((process.env.DATABASE_URL ?? "") === "" && !givenFlags.some((f) => f.startsWith("--max-semi-space-size")) && typeof process.execve === "function") {
+const runsServer = process.argv[2] === undefined || process.argv[2].startsWith("-");
+if (runsServer && (process.env.DATABASE_URL ?? "") === "" && !givenFlags.some((f) => f.startsWith("--max-semi-space-size")) && typeof process.execve === "function") {
   process.execve(process.execPath, [process.execPath, ...LEAN_FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
 }
 
