@@ -59,6 +59,19 @@ describe("embedded database process", () => {
     await migrate(handle);
     await handle.db.execute(sql`CREATE TABLE acked (value integer PRIMARY KEY)`);
     await handle.db.execute(sql`INSERT INTO acked (value) VALUES (${7})`);
+    // A failing statement answers its error and leaves the connection usable; a failed
+    // transaction is rolled back whole.
+    const duplicate: unknown = await handle.db.execute(sql`INSERT INTO acked (value) VALUES (${7})`).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(String((duplicate as { cause?: { code?: unknown } } | null)?.cause?.code)).toBe("23505");
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO acked (value) VALUES (${8})`);
+        await tx.execute(sql`INSERT INTO acked (value) VALUES (${7})`);
+      }),
+    ).rejects.toThrow();
     await handle.close();
     expect(alive(pid ?? 0)).toBe(false);
     expect(existsSync(lockFileOf(dir))).toBe(false);

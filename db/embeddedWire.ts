@@ -76,6 +76,7 @@ export async function serveWire(db: PGlite, path: string | undefined): Promise<W
   const waiting: Connection[] = [];
   let current: Connection | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let closing = false;
 
   /** Runs `task` after every earlier one: PGlite runs one call at a time. */
   const serial = (task: () => Promise<void>): Promise<void> => (chain = chain.then(task, task));
@@ -106,10 +107,10 @@ export async function serveWire(db: PGlite, path: string | undefined): Promise<W
     conn.closed = true;
     const index = waiting.indexOf(conn);
     if (index >= 0) waiting.splice(index, 1);
-    if (conn !== current) return;
+    if (conn !== current || closing) return;
     void serial(async () => {
-      if (db.isInTransaction()) await db.exec("ROLLBACK").catch(() => undefined);
-    }).then(next);
+      if (db.isInTransaction()) await db.exec("ROLLBACK");
+    }).then(next, next);
   };
 
   const server: Server = createServer((socket) => {
@@ -133,6 +134,7 @@ export async function serveWire(db: PGlite, path: string | undefined): Promise<W
   return {
     address: path === undefined ? { port } : { path },
     async close() {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const conn of [...waiting, ...(current === undefined ? [] : [current])]) conn.socket.destroy();
       await chain.catch(() => undefined);
