@@ -33,12 +33,21 @@ async function open(dir: string): Promise<PGlite> {
   return PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((s) => ["-c", s])] });
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether `pid` is a live embedded database process. A pid file left by a machine or container
+ * restart may name a process that has nothing to do with us: where /proc exists, its command line
+ * must name this entry.
+ */
+function holdsDirectory(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("embeddedServer");
+  } catch {
+    return !existsSync("/proc/self");
   }
 }
 
@@ -51,7 +60,7 @@ async function takeLock(dir: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const held = existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : Number.NaN;
-    if (!Number.isInteger(held) || held === process.pid || !alive(held)) break;
+    if (!Number.isInteger(held) || held === process.pid || !holdsDirectory(held)) break;
     if (Date.now() > deadline) throw new Error(`the embedded database in ${dir} is in use by process ${held}`);
     await new Promise((r) => setTimeout(r, 100));
   }
