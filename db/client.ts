@@ -1,6 +1,8 @@
 /**
  * The database client factory: PostgreSQL through postgres.js when a URL is given, else
- * PGlite (embedded Postgres) persisted in a directory, or in memory for tests.
+ * PGlite (embedded Postgres) persisted in a directory, or in memory for tests. A directory is
+ * served by a child process (db/embedded.ts) that the handle starts and stops, spoken to with
+ * postgres.js like PostgreSQL; `inProcess: true` (and memory) keeps PGlite in this process.
  *
  * Both drivers produce a Drizzle `PgDatabase`; repositories take the common {@link Database}
  * type, so every repository runs unchanged on either backend (the contract suites prove it).
@@ -16,6 +18,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded.js";
 import * as schema from "./schema/index.js";
 
 /** The schema object every database handle is created with. */
@@ -52,6 +55,11 @@ export interface CreateDatabaseOptions {
   readonly pgliteDir?: string | undefined;
   /** postgres.js pool size (default 10). */
   readonly maxConnections?: number | undefined;
+  /**
+   * Run PGlite in this process even for a directory (default false: a child process serves
+   * it, see db/embedded.ts). Memory databases always run in this process.
+   */
+  readonly inProcess?: boolean | undefined;
 }
 
 /** An open database: the Drizzle handle, its backend, and how to close it. */
@@ -60,6 +68,8 @@ export interface DatabaseHandle {
   readonly db: Database;
   /** Which backend `db` talks to. */
   readonly kind: DatabaseKind;
+  /** The embedded database process behind this handle (PGlite in a directory), if any. */
+  readonly embedded?: EmbeddedDatabase | undefined;
   /** Closes the connection pool (PostgreSQL) or the embedded engine (PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -67,7 +77,8 @@ export interface DatabaseHandle {
 /** The driver-specific parts a handle keeps for migrations and closing. */
 type Driver =
   | { readonly kind: "postgres"; readonly db: PostgresJsDatabase<Schema>; readonly client: postgres.Sql; readonly url: string }
-  | { readonly kind: "pglite"; readonly db: PgliteDatabase<Schema>; readonly client: PGlite };
+  | { readonly kind: "pglite"; readonly db: PgliteDatabase<Schema>; readonly client: PGlite }
+  | { readonly kind: "embedded"; readonly db: PostgresJsDatabase<Schema>; readonly client: postgres.Sql; readonly process: EmbeddedDatabase };
 
 /** postgres.js `connect_timeout`, seconds (docs/OPERATIONS.md, Failure modes). */
 export const POSTGRES_CONNECT_TIMEOUT_SECONDS = 2;
@@ -77,43 +88,66 @@ const drivers = new WeakMap<DatabaseHandle, Driver>();
 
 /**
  * Opens a database. With `url`, a postgres.js pool (lazy: nothing connects until the first
- * query); without, PGlite in `pgliteDir` (the directory is created if missing). Call
- * {@link migrate} before using a fresh database.
+ * query); without, PGlite in `pgliteDir` (the directory is created if missing): served by a
+ * child process started here (closed with the handle), or in this process for memory and
+ * `inProcess`. Call {@link migrate} before using a fresh database.
  */
 export async function createDatabase(opts: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
-  let driver: Driver;
-  if (opts.url !== undefined && opts.url !== "") {
-    const client = postgres(opts.url, {
-      max: opts.maxConnections ?? 10,
-      // A database that does not answer a connect fails within 2 s (REST answers 503 and the
-      // event log retries; docs/OPERATIONS.md, Failure modes), not after postgres.js's 30 s.
-      connect_timeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
-      // Reconnect attempts 0.1, 0.2, 0.4, then every 0.5 s (postgres.js's default grows to 20 s, and
-      // queries wait behind it): a database that returns is in use again within half a second.
-      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
-      // Notices (e.g. "schema already exists, skipping") are not errors; keep them off stdout.
-      onnotice: () => undefined,
-    });
-    driver = { kind: "postgres", db: drizzlePostgres({ client: preparedStatements(client), schema }), client, url: opts.url };
-  } else {
-    const dir = opts.pgliteDir ?? DEFAULT_PGLITE_DIR;
-    if (dir !== PGLITE_MEMORY && !dir.startsWith("memory://") && !existsSync(dir)) {
-      mkdirSync(dir, { recursive: true });
-    }
-    const client = await PGlite.create(dir);
-    driver = { kind: "pglite", db: drizzlePglite({ client, schema }), client };
-  }
+  const driver = opts.url !== undefined && opts.url !== "" ? postgresDriver(opts.url, opts.maxConnections) : await pgliteDriver(opts.pgliteDir ?? DEFAULT_PGLITE_DIR, opts.inProcess === true);
   let closed: Promise<void> | undefined;
   const handle: DatabaseHandle = {
     db: driver.db,
-    kind: driver.kind,
+    kind: driver.kind === "postgres" ? "postgres" : "pglite",
+    ...(driver.kind === "embedded" ? { embedded: driver.process } : {}),
     close() {
-      closed ??= driver.kind === "postgres" ? driver.client.end({ timeout: 5 }) : driver.client.close();
+      closed ??= closeDriver(driver);
       return closed;
     },
   };
   drivers.set(handle, driver);
   return handle;
+}
+
+function closeDriver(driver: Driver): Promise<void> {
+  switch (driver.kind) {
+    case "postgres":
+      return driver.client.end({ timeout: 5 });
+    case "pglite":
+      return driver.client.close();
+    case "embedded":
+      return driver.client.end({ timeout: 5 }).finally(() => driver.process.stop());
+  }
+}
+
+function postgresDriver(url: string, maxConnections: number | undefined): Driver {
+  const client = postgres(url, {
+    max: maxConnections ?? 10,
+    // A database that does not answer a connect fails within 2 s (REST answers 503 and the
+    // event log retries; docs/OPERATIONS.md, Failure modes), not after postgres.js's 30 s.
+    connect_timeout: POSTGRES_CONNECT_TIMEOUT_SECONDS,
+    // Reconnect attempts 0.1, 0.2, 0.4, then every 0.5 s (postgres.js's default grows to 20 s, and
+    // queries wait behind it): a database that returns is in use again within half a second.
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
+    // Notices (e.g. "schema already exists, skipping") are not errors; keep them off stdout.
+    onnotice: () => undefined,
+  });
+  return { kind: "postgres", db: drizzlePostgres({ client: preparedStatements(client), schema }), client, url };
+}
+
+async function pgliteDriver(dir: string, inProcess: boolean): Promise<Driver> {
+  const memory = dir === PGLITE_MEMORY || dir.startsWith("memory://");
+  if (!memory && !inProcess) {
+    const child = await startEmbeddedDatabase(dir);
+    // One connection: PGlite is a single backend that runs one statement at a time anyway.
+    const address = child.address.kind === "socket" ? { path: child.address.path } : { host: child.address.host, port: child.address.port };
+    const client = postgres({ ...address, username: "postgres", database: "postgres", max: 1, onnotice: () => undefined });
+    return { kind: "embedded", db: drizzlePostgres({ client: preparedStatements(client), schema }), client, process: child };
+  }
+  if (!memory && !existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+  }
+  const client = await PGlite.create(dir);
+  return { kind: "pglite", db: drizzlePglite({ client, schema }), client };
 }
 
 /**
@@ -175,6 +209,12 @@ export async function migrate(handle: DatabaseHandle, migrationsFolder: string =
   }
   if (driver.kind === "pglite") {
     await migratePglite(driver.db, { migrationsFolder });
+    return;
+  }
+  if (driver.kind === "embedded") {
+    // The process serves this handle alone: no lock needed. Plain statements (migrations hold
+    // several commands each, which a named prepared statement cannot).
+    await migratePostgres(drizzlePostgres({ client: driver.client, schema }), { migrationsFolder });
     return;
   }
   const client = postgres(driver.url, { max: 1, onnotice: () => undefined });

@@ -45,7 +45,7 @@ import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { claimRedisDatabase } from "../test/support/redis.js";
-import { cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
+import { childProcessesOf, cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -374,7 +374,7 @@ async function main(): Promise<number> {
   if (cluster !== null) console.log(`routing: two server processes (no PUBLIC_URL, ROOM_ROUTING=${routing}) behind the Fly proxy stand-in at ${cluster.proxy.url}; server figures below are summed over both (RSS: the larger)`);
   console.log(`load: ${clients} clients at ${tables} tables of ${seats} against ${endpoint}${spawned === null ? "" : " (server started by the harness)"}`);
   if (spawned !== null) {
-    const db = process.env["DATABASE_URL"] !== undefined && process.env["DATABASE_URL"] !== "" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite (in the server process)";
+    const db = process.env["DATABASE_URL"] !== undefined && process.env["DATABASE_URL"] !== "" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite (its own process, started by the server)";
     const redis = process.env["REDIS_URL"] !== undefined && process.env["REDIS_URL"] !== "" ? "Redis presence/driver (REDIS_URL)" : "in-process presence/driver";
     console.log(`server backend: ${db}, ${redis}${parsed.data["server-cpu-prof"] === undefined ? "" : `; CPU profile into ${parsed.data["server-cpu-prof"]}`}`);
   }
@@ -476,6 +476,11 @@ async function main(): Promise<number> {
       ? "server peak RSS (VmHWM): unknown (a server this harness did not start, --url)"
       : `server peak RSS (VmHWM in /proc/<pid>/status, since the process started): ${peaks.map((b) => (b === null ? "unknown (no /proc)" : `${(b / 1048576).toFixed(0)} MB`)).join(", ")}`,
   );
+  const dbPids = servers.flatMap((server) => (server.child.pid === undefined ? [] : childProcessesOf(server.child.pid)));
+  if (dbPids.length > 0) {
+    const dbPeaks = dbPids.map((pid) => peakRssBytes(pid));
+    console.log(`embedded database process peak RSS (VmHWM): ${dbPeaks.map((b) => (b === null ? "unknown" : `${(b / 1048576).toFixed(0)} MB`)).join(", ")} (not in the server figures above)`);
+  }
   if (spawned !== null) {
     console.log(`server main thread over the run (${seconds.toFixed(0)} s): ${formatSched(serverSchedBefore, serverSchedAfter)}`);
   }

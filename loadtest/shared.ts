@@ -108,6 +108,15 @@ export function peakRssBytes(pid: number): number | null {
   }
 }
 
+/** The child processes of `pid` (Linux `/proc/<pid>/task/<pid>/children`; empty without /proc). */
+export function childProcessesOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** A reading of a cumulative CPU counter: `cpuSeconds` used up to epoch ms `at`. */
 export interface CpuSample {
   readonly at: number;

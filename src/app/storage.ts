@@ -1,7 +1,7 @@
 /**
  * Storage as the server uses it, over db/: the group-commit event log, the games repository
  * and player rows (the completion pipeline is wired in server.ts). PostgreSQL with DATABASE_URL, else embedded
- * PGlite under DATA_DIR (tests pass an in-memory PGlite handle).
+ * PGlite under DATA_DIR, served by a child process (tests pass an in-memory PGlite handle).
  */
 import { randomBytes } from "node:crypto";
 import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../../db/client.js";
@@ -80,10 +80,28 @@ export function databaseStorage(
   };
 }
 
-/** Opens and migrates the configured database and builds storage over it. */
+/**
+ * Opens and migrates the configured database and builds storage over it. Without DATABASE_URL
+ * the embedded database runs in a child process (db/embedded.ts); if that process ends while the
+ * server still runs, nothing more can be made durable: the server logs it and exits (status 1)
+ * for its supervisor to restart it (every acknowledged move is already on disk).
+ */
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
   const handle = await createDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirIn(config.DATA_DIR) });
+  let closing = false;
+  void handle.embedded?.exited.then((code) => {
+    if (closing) return;
+    logger.fatal({ exitCode: code, pid: handle.embedded?.pid }, "the embedded database process ended unexpectedly: exiting");
+    process.exit(1);
+  });
   await migrate(handle);
-  logger.info({ database: handle.kind }, `storage: ${handle.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${pgliteDirIn(config.DATA_DIR)}`}`);
-  return databaseStorage(handle, { maxBatch: config.EVENTLOG_MAX_BATCH, maxWaitMs: config.EVENTLOG_MAX_WAIT_MS, logger, ownsHandle: true });
+  logger.info({ database: handle.kind, ...(handle.embedded === undefined ? {} : { databasePid: handle.embedded.pid }) }, `storage: ${handle.embedded?.description ?? "PostgreSQL (DATABASE_URL)"}`);
+  const storage = databaseStorage(handle, { maxBatch: config.EVENTLOG_MAX_BATCH, maxWaitMs: config.EVENTLOG_MAX_WAIT_MS, logger, ownsHandle: true });
+  return {
+    ...storage,
+    close() {
+      closing = true;
+      return storage.close();
+    },
+  };
 }
