@@ -55,7 +55,7 @@ describe.each(testBackends())("game leases on $name", (backend) => {
     const ofDead = await started("dead");
     const ofAlive = await started("alive");
     const unowned = await started(null);
-    const [b, c] = await Promise.all([claimGames(t.db, "b", { limit: 100, sole: false }), claimGames(t.db, "c", { limit: 100, sole: false })]);
+    const [b, c] = await Promise.all([claimGames(t.db, "b", { limit: 100, sole: false, expired: true }), claimGames(t.db, "c", { limit: 100, sole: false, expired: true })]);
     const claimed = [...b, ...c].map((g) => g.gameId);
     expect(claimed.filter((id) => id === ofDead.gameId)).toHaveLength(1);
     expect(claimed.filter((id) => id === unowned.gameId)).toHaveLength(1);
@@ -67,7 +67,7 @@ describe.each(testBackends())("game leases on $name", (backend) => {
   it("sole takes every game in progress not already its own", async () => {
     await renewNode(t.db, "other", 60_000);
     const g = await started("other");
-    const claimed = await claimGames(t.db, "solo", { limit: 1000, sole: true });
+    const claimed = await claimGames(t.db, "solo", { limit: 1000, sole: true, expired: false });
     expect(claimed.map((c) => c.gameId)).toContain(g.gameId);
     expect((await ownerOf(g))?.o).toBe("solo");
   });
@@ -78,7 +78,7 @@ describe.each(testBackends())("game leases on $name", (backend) => {
     const h = await started("old");
     const old = fencedLog("old");
     await old.append(g.gameId, g.events.slice(1, 3));
-    await claimGames(t.db, "new", { limit: 1000, sole: false });
+    await claimGames(t.db, "new", { limit: 1000, sole: false, expired: true });
     const fresh = fencedLog("new");
     const [refused, other] = await Promise.allSettled([old.append(g.gameId, g.events.slice(3, 4)), old.append(h.gameId, h.events.slice(1, 2))]);
     expect(refused.status === "rejected" && refused.reason instanceof GameFencedError).toBe(true);

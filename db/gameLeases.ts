@@ -30,18 +30,27 @@ export async function renewNode(db: Database, nodeId: string, ttlMs: number): Pr
     ON CONFLICT (node_id) DO UPDATE SET expires_at = excluded.expires_at`);
 }
 
+/** Which games {@link claimGames} may take. */
+export interface ClaimOptions {
+  readonly limit: number;
+  /** Every game in progress not already this process's (it knows it is the only process: no Redis). */
+  readonly sole: boolean;
+  /** Games whose owner's lease expired or is gone, too (not only games with no owner). */
+  readonly expired: boolean;
+}
+
 /**
- * Claims up to `limit` games in progress whose owner is not alive (lease expired or absent, or no
- * owner), oldest first; with `sole`, every game in progress not already this process's (a process
- * that knows it is the only one: no Redis, so no other process can serve its players).
+ * Claims up to `limit` games in progress with no owner (released) or, with `expired`, whose
+ * owner's lease expired or is gone, oldest first, setting this process as the owner and bumping
+ * the epoch.
  */
-export async function claimGames(db: Database, nodeId: string, options: { readonly limit: number; readonly sole: boolean }): Promise<ClaimedGame[]> {
+export async function claimGames(db: Database, nodeId: string, options: ClaimOptions): Promise<ClaimedGame[]> {
   const rows = await db.execute<{ id: string; owner_epoch: number }>(sql`
     UPDATE games SET owner_node = ${nodeId}, owner_epoch = owner_epoch + 1
     WHERE id IN (
       SELECT g.id FROM games g LEFT JOIN node_leases n ON n.node_id = g.owner_node
       WHERE g.status = 'in_progress' AND g.owner_node IS DISTINCT FROM ${nodeId}
-        AND (${options.sole}::boolean OR n.node_id IS NULL OR n.expires_at < now())
+        AND (${options.sole}::boolean OR g.owner_node IS NULL OR (${options.expired}::boolean AND (n.node_id IS NULL OR n.expires_at < now())))
       ORDER BY g.created_at, g.id
       LIMIT ${options.limit}
       FOR UPDATE OF g SKIP LOCKED)
@@ -55,6 +64,23 @@ export async function lostGames(db: Database, nodeId: string, gameIds: readonly 
   const rows = await db.execute<{ id: string }>(sql`
     SELECT id FROM games WHERE id = ANY(${`{${gameIds.join(",")}}`}::uuid[]) AND owner_node IS DISTINCT FROM ${nodeId}`);
   return rowsOf<{ id: string }>(rows).map((r) => parseStored(gameIdSchema, r.id, "games.id"));
+}
+
+/** Gives up one game this process claimed but could not rebuild (a later sweep claims it again). */
+export async function releaseGame(db: Database, nodeId: string, gameId: GameId): Promise<void> {
+  await db.execute(sql`UPDATE games SET owner_node = NULL WHERE id = ${gameId} AND owner_node = ${nodeId}`);
+}
+
+/**
+ * Drops the `room_directory` rows of waiting tables (`created`) whose process died: nobody can
+ * join them any more (only games in progress are rebuilt). Returns how many went.
+ */
+export async function dropDeadListings(db: Database): Promise<number> {
+  const rows = await db.execute<{ id: string }>(sql`
+    DELETE FROM room_directory rd USING games g LEFT JOIN node_leases n ON n.node_id = g.owner_node
+    WHERE rd.game_id = g.id AND g.status = 'created' AND g.owner_node IS NOT NULL AND (n.node_id IS NULL OR n.expires_at < now())
+    RETURNING rd.id`);
+  return rowsOf<{ id: string }>(rows).length;
 }
 
 /**
