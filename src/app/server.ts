@@ -65,6 +65,7 @@ import { leaderboardEventsParticipant } from "../../db/leaderboardEvents.js";
 import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
 import type { HostedTable } from "../../rooms/ports.js";
 import type { GameId } from "../game/types.js";
+import { asGameId } from "../shared/identity.js";
 import { NodeLeaseKeeper } from "./nodeLeases.js";
 import { DeadProcessSweep } from "./deadProcesses.js";
 import { registerNodeLeaseMetrics } from "./nodeLeaseMetrics.js";
@@ -322,7 +323,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       await ladder.start();
       await seasons.start();
       uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
-      uninstallJoinErrorCodes = installJoinErrorCodes();
+      // A joinById of a game in progress whose process died: `table/moving` until it is adopted.
+      uninstallJoinErrorCodes = installJoinErrorCodes(config.RESTORE_GAMES ? async (id) => /^[0-9a-f-]{36}$/.test(id) && (await storage.games.status(asGameId(id))) === "in_progress" : undefined);
       // Registered before the matchmaker accepts rooms here (inside listen): a room placed on this
       // process is routable from its first upgrade.
       await matchMaker.onReady;
@@ -385,11 +387,7 @@ function createLeaseKeeper(config: Config, storage: Storage, deps: RoomDeps, log
   const deadProcesses = config.REDIS_URL === undefined ? null : new DeadProcessSweep();
   const adopt = async (gameId: GameId): Promise<void> => {
     if (matchMaker.getLocalRoomById(gameId) !== undefined) return;
-    // The listing a dead host left under this id (this process holds the game's lease now).
-    const stale = await Promise.resolve()
-      .then(() => matchMaker.getRoomById(gameId))
-      .catch(() => undefined);
-    if (stale !== undefined) await matchMaker.driver.remove(gameId);
+    // A listing a dead host left under this id is overwritten by the new room's (RedisDriver.persist).
     await matchMaker.handleCreateRoom(ROOM_NAMES.table, { restoreGameId: gameId, restoreKey: deps.restoreKey });
     deadProcesses?.adopted();
   };
@@ -401,7 +399,7 @@ function createLeaseKeeper(config: Config, storage: Storage, deps: RoomDeps, log
     sole: config.REDIS_URL === undefined,
     claims: config.RESTORE_GAMES,
     adopt,
-    hosted: () => [...(deps.hostedTables?.keys() ?? [])].map((id) => id as GameId),
+    hosted: () => [...(deps.hostedTables?.keys() ?? [])].map(asGameId),
     lose: (gameId) => deps.hostedTables?.get(gameId)?.moved(),
     ...(deadProcesses === null ? {} : { sweepMatchmaking: async () => void (await deadProcesses.sweep()) }),
     logger,
