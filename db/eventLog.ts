@@ -29,7 +29,7 @@
  * - E7 per-game exclusivity: a game has at most one flush in flight, so per-game order holds
  *   even with several concurrent flushes.
  * - E8 fence (with `fenceNode`): the flush inserts only the rows of games whose `owner_node` is
- *   this process (db/gameLeases.ts), reading the game row under a share lock, in the same
+ *   this process (db/gameLeases.ts), reading the game row under a key-share lock, in the same
  *   statement. A game another process claimed is rejected with {@link GameFencedError}, nothing of
  *   it written, and every later append of it is refused until {@link EventLog.forget}.
  */
@@ -212,11 +212,12 @@ function prepareFlush(db: Database) {
 
 /**
  * The fenced flush statement (E8): the same INSERT, joined to the games this process owns, under
- * a share lock of the game row (a claim's UPDATE waits for it, or it sees the claim), returning
+ * a key-share lock of the game row (a claim's FOR UPDATE skips a row so locked, and a flush that
+ * meets a claim's lock waits for it and then re-checks the owner), returning
  * the game id of every row written so that a fenced game is told apart.
  */
 function prepareFencedFlush(db: Database, nodeId: string) {
-  const owned = sql`JOIN ${games} g ON g.id = x.game_id AND g.owner_node = ${nodeId} FOR SHARE OF g`;
+  const owned = sql`JOIN ${games} g ON g.id = x.game_id AND g.owner_node = ${nodeId} FOR KEY SHARE OF g`;
   return db.insert(gameEvents).select(flushSelect(owned)).returning({ gameId: gameEvents.gameId }).prepare("pzo_event_log_fenced_flush");
 }
 

@@ -6,8 +6,9 @@
  * - Every process keeps one `node_leases` row alive ({@link renewNode}: one statement per
  *   interval, whatever the number of tables).
  * - `games.owner_node` names the process hosting the game. The event log's flush (db/eventLog.ts)
- *   inserts only rows of games this process owns (the fence), under a share lock on the game row,
- *   so a claim and a flush of the same game are serialized.
+ *   inserts only rows of games this process owns (the fence), under a key-share lock on the game
+ *   row, which conflicts with the claim's FOR UPDATE: a claim and a flush of the same game are
+ *   serialized (the claim skips a game being flushed; a flush behind a claim re-checks the owner).
  * - {@link claimGames} takes games `in_progress` whose owner's lease expired (or is gone), in one
  *   UPDATE ... RETURNING that bumps `owner_epoch`. Concurrent sweeps skip each other's locked rows
  *   and re-check the owner, so each game is claimed by exactly one process.
