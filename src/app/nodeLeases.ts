@@ -14,10 +14,11 @@ import type { GameId } from "../game/types.js";
 import type { Logger } from "../platform/logger.js";
 import { outageLog } from "../platform/outageLog.js";
 import type { Database } from "../../db/client.js";
-import { claimGames, dropDeadListings, lostGames, pruneNodes, releaseGame, releaseNode, renewNode } from "../../db/gameLeases.js";
+import { claimGames, dropDeadListings, type ClaimedGame, lostGames, pruneNodes, releaseGame, releaseNode, renewNode } from "../../db/gameLeases.js";
 
-/** Games claimed per sweep at most (the rest come at the next sweeps). */
+/** Games claimed per statement, and statements per sweep at most (the rest come at the next sweeps). */
 const CLAIM_LIMIT = 50;
+const CLAIM_BATCHES = 20;
 /** Leases expired for longer than this are deleted (their games stay claimable either way). */
 const PRUNE_AFTER_MS = 10 * 60_000;
 
@@ -27,7 +28,7 @@ export interface NodeLeaseDeps {
   readonly nodeId: string;
   readonly leaseMs: number;
   readonly sweepMs: number;
-  /** No other process can serve this one's players (no Redis): take every orphaned game at once. */
+  /** No other process can serve this one's players (no Redis): the first sweep takes every game in progress. */
   readonly sole: boolean;
   /** Claims games at all (RESTORE_GAMES); false: the lease is kept, nothing is adopted. */
   readonly claims: boolean;
@@ -107,8 +108,10 @@ export class NodeLeaseKeeper {
       if (before !== null && (this.lastRenewed ?? before) - before >= this.deps.leaseMs) await this.checkLost();
       await this.deps.sweepMatchmaking?.().catch((err: unknown) => outageLog.warn(this.deps.logger, {}, "cannot sweep dead processes' matchmaking listings", err));
       const settled = this.healthySince !== null && this.now() - this.healthySince >= this.deps.leaseMs;
-      // Unowned games (released, or from before leases) may be taken at once; expired ones once settled.
-      if (this.deps.claims && (first || settled || this.deps.sole)) await this.claim(settled || this.deps.sole);
+      // Unowned games (released, or from before leases) may be taken at once; expired ones once
+      // settled; with `sole`, at start, every game in progress (never later: a second process
+      // without Redis would otherwise take tables back and forth).
+      if (this.deps.claims) await this.claim({ sole: first && this.deps.sole, expired: settled });
       if (settled) await this.prune();
     } catch (err) {
       this.stats.failedSweeps += 1;
@@ -137,9 +140,17 @@ export class NodeLeaseKeeper {
     }
   }
 
-  private async claim(expired: boolean): Promise<void> {
-    const claimed = await claimGames(this.deps.db, this.deps.nodeId, { limit: CLAIM_LIMIT, sole: this.deps.sole, expired });
-    if (expired) await dropDeadListings(this.deps.db);
+  /** Claims and adopts, a batch at a time, until a batch is not full (at most {@link CLAIM_BATCHES}). */
+  private async claim(which: { readonly sole: boolean; readonly expired: boolean }): Promise<void> {
+    if (which.expired) await dropDeadListings(this.deps.db);
+    for (let batch = 0; batch < CLAIM_BATCHES; batch++) {
+      const claimed = await claimGames(this.deps.db, this.deps.nodeId, { limit: CLAIM_LIMIT, ...which });
+      await this.adoptAll(claimed);
+      if (claimed.length < CLAIM_LIMIT) return;
+    }
+  }
+
+  private async adoptAll(claimed: readonly ClaimedGame[]): Promise<void> {
     for (const { gameId, epoch } of claimed) {
       try {
         await this.deps.adopt(gameId);
