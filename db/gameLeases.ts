@@ -67,11 +67,6 @@ export async function lostGames(db: Database, nodeId: string, gameIds: readonly 
   return rowsOf<{ id: string }>(rows).map((r) => parseStored(gameIdSchema, r.id, "games.id"));
 }
 
-/** Gives up one game this process claimed but could not rebuild (a later sweep claims it again). */
-export async function releaseGame(db: Database, nodeId: string, gameId: GameId): Promise<void> {
-  await db.execute(sql`UPDATE games SET owner_node = NULL WHERE id = ${gameId} AND owner_node = ${nodeId}`);
-}
-
 /**
  * Drops the `room_directory` rows of waiting tables (`created`) whose process died: nobody can
  * join them any more (only games in progress are rebuilt). Returns how many went.

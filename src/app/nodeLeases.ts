@@ -14,11 +14,13 @@ import type { GameId } from "../game/types.js";
 import type { Logger } from "../platform/logger.js";
 import { outageLog } from "../platform/outageLog.js";
 import type { Database } from "../../db/client.js";
-import { claimGames, dropDeadListings, type ClaimedGame, lostGames, pruneNodes, releaseGame, releaseNode, renewNode } from "../../db/gameLeases.js";
+import { claimGames, dropDeadListings, type ClaimedGame, lostGames, pruneNodes, releaseNode, renewNode } from "../../db/gameLeases.js";
 
 /** Games claimed per statement, and statements per sweep at most (the rest come at the next sweeps). */
 const CLAIM_LIMIT = 50;
 const CLAIM_BATCHES = 20;
+/** How long after a failed rebuild of a claimed game it is tried again. */
+const ADOPT_RETRY_MS = 30_000;
 /** Leases expired for longer than this are deleted (their games stay claimable either way). */
 const PRUNE_AFTER_MS = 10 * 60_000;
 
@@ -60,6 +62,8 @@ export class NodeLeaseKeeper {
   private healthySince: number | null = null;
   private lastRenewed: number | null = null;
   private lastPrune = 0;
+  /** Claimed games whose rebuild failed: when to try again. */
+  private readonly retries = new Map<GameId, number>();
   private readonly now: () => number;
 
   constructor(private readonly deps: NodeLeaseDeps) {
@@ -112,6 +116,7 @@ export class NodeLeaseKeeper {
       // settled; with `sole`, at start, every game in progress (never later: a second process
       // without Redis would otherwise take tables back and forth).
       if (this.deps.claims) await this.claim({ sole: first && this.deps.sole, expired: settled });
+      await this.retryDue();
       if (settled) await this.prune();
     } catch (err) {
       this.stats.failedSweeps += 1;
@@ -151,17 +156,28 @@ export class NodeLeaseKeeper {
   }
 
   private async adoptAll(claimed: readonly ClaimedGame[]): Promise<void> {
-    for (const { gameId, epoch } of claimed) {
-      try {
-        await this.deps.adopt(gameId);
-        this.stats.adopted += 1;
-        this.deps.logger.info({ gameId, epoch }, "adopted a table from its log");
-      } catch (err) {
-        // Claimed but not rebuilt: give it up again so a sweep (here or elsewhere) retries.
-        this.deps.logger.error({ err, gameId }, "could not rebuild an adopted table; released for another try");
-        await releaseGame(this.deps.db, this.deps.nodeId, gameId).catch(() => undefined);
-      }
+    for (const { gameId, epoch } of claimed) await this.tryAdopt(gameId, epoch);
+  }
+
+  /**
+   * Rebuilds a claimed game's table. A game that could not be rebuilt stays claimed by this
+   * process and is tried again every {@link ADOPT_RETRY_MS} (one error line each time).
+   */
+  private async tryAdopt(gameId: GameId, epoch: number | null): Promise<void> {
+    try {
+      await this.deps.adopt(gameId);
+      this.retries.delete(gameId);
+      this.stats.adopted += 1;
+      this.deps.logger.info({ gameId, epoch }, "adopted a table from its log");
+    } catch (err) {
+      this.retries.set(gameId, this.now() + ADOPT_RETRY_MS);
+      this.deps.logger.error({ err, gameId }, "could not rebuild an adopted table; trying again later");
     }
+  }
+
+  /** The claimed games whose rebuild failed and is due again. */
+  private async retryDue(): Promise<void> {
+    for (const [gameId, at] of [...this.retries]) if (at <= this.now()) await this.tryAdopt(gameId, null);
   }
 
   private async prune(): Promise<void> {
