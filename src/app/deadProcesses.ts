@@ -12,12 +12,15 @@ import { matchMaker } from "@colyseus/core";
 /** Colyseus's lobby channel and its "removed" message (`<roomId>,1`, see its matchmaker/Lobby.ts). */
 const LOBBY_CHANNEL = "$lobby";
 
-/** How long after finding a dead process the sweep re-writes this process's missing listings. */
+/** How long after finding a dead process or adopting a table every sweep mends this process's missing listings. */
 const RELIST_WINDOW_MS = 30_000;
+/** Outside that window, how often (a stalled old host's clean-up may remove a listing of ours later). */
+const RELIST_EVERY_MS = 10_000;
 
 /** Sweeps the listings of dead processes; one instance per server. */
 export class DeadProcessSweep {
   private relistUntil = 0;
+  private lastRelist = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -26,8 +29,13 @@ export class DeadProcessSweep {
     const listening = new Set((await matchMaker.presence.channels("p:*")).map((c) => c.slice(2)));
     const silent = (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id !== matchMaker.processId && !listening.has(id));
     const removed = await Promise.all(silent.map((id) => this.removeIfDead(id)));
-    // A peer's clean-up may race a listing this process just wrote for an adopted table: mend it.
-    if (this.now() < this.relistUntil) await matchMaker.restoreMissingRoomCaches();
+    // A peer's clean-up may race a listing this process wrote for an adopted table, and a stalled
+    // old host that lost the table removes its listing when its room goes: mend them (HMGET of
+    // this process's room ids, then HSET of the missing ones).
+    if (this.now() < this.relistUntil || this.now() - this.lastRelist >= RELIST_EVERY_MS) {
+      this.lastRelist = this.now();
+      await matchMaker.restoreMissingRoomCaches();
+    }
     return removed.reduce((a, b) => a + b, 0);
   }
 
