@@ -28,6 +28,10 @@
  *   from the log). Other games in the same flush are written unharmed.
  * - E7 per-game exclusivity: a game has at most one flush in flight, so per-game order holds
  *   even with several concurrent flushes.
+ * - E8 fence (with `fenceNode`): the flush inserts only the rows of games whose `owner_node` is
+ *   this process (db/gameLeases.ts), reading the game row under a key-share lock, in the same
+ *   statement. A game another process claimed is rejected with {@link GameFencedError}, nothing of
+ *   it written, and every later append of it is refused until {@link EventLog.forget}.
  */
 import { and, asc, eq, getTableColumns, gte, is, lte, max, or, SQL, sql } from "drizzle-orm";
 import pino from "pino";
@@ -107,6 +111,11 @@ export interface GroupCommitOptions {
   readonly logger?: StorageLogger;
   /** Fault injection for tests. */
   readonly faults?: EventLogFaults;
+  /**
+   * This process's node id (db/gameLeases.ts): when given, appends of games it does not own
+   * are refused with {@link GameFencedError} (E8). Without it, every game is written (tests, tools).
+   */
+  readonly fenceNode?: string;
 }
 
 /** The flush holding this append failed (after any retries); nothing of it was written. */
@@ -130,6 +139,17 @@ export class EventIndexConflictError extends StorageError {
       { cause },
     );
     this.name = "EventIndexConflictError";
+  }
+}
+
+/**
+ * Another process owns the game now (it claimed it after this process's lease expired, E8):
+ * nothing of the append was written, and this process must stop hosting the game.
+ */
+export class GameFencedError extends StorageError {
+  constructor(readonly gameId: GameId) {
+    super("storage/game_fenced", `game ${gameId}: another process owns this game now; appends are refused`);
+    this.name = "GameFencedError";
   }
 }
 
@@ -158,8 +178,8 @@ interface GameCursor {
   ready: Promise<void>;
   /** Appends waiting for `ready` (later appends queue behind them to keep call order). */
   waiters: number;
-  /** Set after a conflict (E6): appends are refused until forget(). */
-  conflict: EventIndexConflictError | undefined;
+  /** Set after a conflict (E6) or a fence (E8): appends are refused until forget(). */
+  conflict: EventIndexConflictError | GameFencedError | undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -176,6 +196,7 @@ function canonical(value: unknown): string {
 
 /** The flush statement, prepared: it takes the batch as its one parameter, `rows`. */
 type FlushStatement = ReturnType<typeof prepareFlush>;
+type FencedFlushStatement = ReturnType<typeof prepareFencedFlush>;
 
 /**
  * The flush statement: one multi-row INSERT whose rows arrive as a single JSON parameter
@@ -186,6 +207,22 @@ type FlushStatement = ReturnType<typeof prepareFlush>;
  * carry (`id`, `created_at`) get their schema defaults.
  */
 function prepareFlush(db: Database) {
+  return db.insert(gameEvents).select(flushSelect(sql``)).prepare("pzo_event_log_flush");
+}
+
+/**
+ * The fenced flush statement (E8): the same INSERT, joined to the games this process owns, under
+ * a key-share lock of the game row (a claim's FOR UPDATE skips a row so locked, and a flush that
+ * meets a claim's lock waits for it and then re-checks the owner), returning
+ * the game id of every row written so that a fenced game is told apart.
+ */
+function prepareFencedFlush(db: Database, nodeId: string) {
+  const owned = sql`JOIN ${games} g ON g.id = x.game_id AND g.owner_node = ${nodeId} FOR KEY SHARE OF g`;
+  return db.insert(gameEvents).select(flushSelect(owned)).returning({ gameId: gameEvents.gameId }).prepare("pzo_event_log_fenced_flush");
+}
+
+/** `SELECT <every column> FROM <the batch> <join>` for the flush statements. */
+function flushSelect(join: SQL): SQL {
   const batch = sql`jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) AS x(game_id uuid, event_index integer, type text, payload jsonb)`;
   const given: ReadonlySet<string> = new Set([gameEvents.gameId.name, gameEvents.eventIndex.name, gameEvents.type.name, gameEvents.payload.name]);
   // insert().select() lists every column of the table, in schema order.
@@ -194,10 +231,7 @@ function prepareFlush(db: Database) {
     if (is(c.default, SQL)) return c.default;
     throw new Error(`game_events.${c.name} is neither written by the event log nor has an SQL default`);
   });
-  return db
-    .insert(gameEvents)
-    .select(sql`SELECT ${sql.join(select, sql`, `)} FROM ${batch}`)
-    .prepare("pzo_event_log_flush");
+  return sql`SELECT ${sql.join(select, sql`, `)} FROM ${batch} ${join}`;
 }
 
 /** The flush statement's parameter: the batch's rows as one JSON array. */
@@ -226,6 +260,7 @@ export class GroupCommitEventLog implements EventLog {
   private readonly logger: StorageLogger;
   private readonly faults: EventLogFaults;
   private readonly insert: FlushStatement;
+  private readonly fencedInsert: FencedFlushStatement | null;
   private readonly flushListeners = new Set<(report: FlushReport) => void>();
 
   private readonly cursors = new Map<GameId, GameCursor>();
@@ -256,6 +291,7 @@ export class GroupCommitEventLog implements EventLog {
     this.logger = options.logger ?? pino({ name: "eventlog" });
     this.faults = options.faults ?? {};
     this.insert = prepareFlush(db);
+    this.fencedInsert = options.fenceNode === undefined ? null : prepareFencedFlush(db, options.fenceNode);
   }
 
   /** {@inheritDoc EventLog.append} */
@@ -490,10 +526,10 @@ export class GroupCommitEventLog implements EventLog {
       try {
         countAttempt();
         await this.faults.beforeInsert?.(info);
-        await this.insert.execute({ rows });
+        const fenced = await this.write(batch, rows);
         await this.faults.afterInsert?.(info);
-        this.succeed(batch);
-        return !rejected;
+        this.succeed(fenced.length === 0 ? batch : this.fence(batch, fenced));
+        return !rejected && fenced.length === 0;
       } catch (err) {
         lastError = err;
         const unique = pgErrorCode(err) === SQLSTATE.uniqueViolation;
@@ -567,6 +603,31 @@ export class GroupCommitEventLog implements EventLog {
       return { remaining: kept, conflicts: rejected.length };
     }
     return { remaining, conflicts: 0 };
+  }
+
+  /** Runs the flush statement; returns the games of the batch it did not write (fenced, E8). */
+  private async write(batch: readonly PendingAppend[], rows: string): Promise<GameId[]> {
+    if (this.fencedInsert === null) {
+      await this.insert.execute({ rows });
+      return [];
+    }
+    const written = new Set((await this.fencedInsert.execute({ rows })).map((r) => r.gameId));
+    const fenced = new Set<GameId>();
+    for (const p of batch) if (!written.has(p.gameId)) fenced.add(p.gameId);
+    return [...fenced];
+  }
+
+  /** E8: rejects the fenced games' appends (in the batch and queued); returns the batch's others. */
+  private fence(batch: readonly PendingAppend[], fenced: readonly GameId[]): PendingAppend[] {
+    for (const gameId of fenced) {
+      const error = new GameFencedError(gameId);
+      const cursor = this.cursors.get(gameId);
+      if (cursor !== undefined) cursor.conflict = error;
+      this.logger.warn({ gameId }, error.message);
+      for (const p of batch) if (p.gameId === gameId) p.reject(error);
+      this.dropQueued(gameId, error);
+    }
+    return batch.filter((p) => !fenced.includes(p.gameId));
   }
 
   private succeed(appends: readonly PendingAppend[]): void {

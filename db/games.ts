@@ -61,6 +61,8 @@ export interface CreateGameInput {
   readonly inviteCode?: string | null;
   /** `games.created_at` (default: the database clock). */
   readonly createdAt?: Date;
+  /** The process hosting the new table (`games.owner_node`, db/gameLeases.ts; default: none). */
+  readonly ownerNode?: string | null;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function createGame(db: Database, input: CreateGameInput): Promise<
         config: created.config,
         status: "created",
         inviteCode: input.inviteCode ?? null,
+        ownerNode: input.ownerNode ?? null,
         ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
       })
       .returning();

@@ -6,7 +6,7 @@
  */
 import { CloseCode, matchMaker, Room, type AuthContext } from "@colyseus/core";
 import type { GameState, SeatIndex } from "../src/game/types.js";
-import { ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
+import { CLOSE_CODES, ROOM_NAMES, TABLE_CLIENT_MESSAGE_TYPES, type TableListingMetadata, type WelcomeMessage } from "../src/shared/protocol.js";
 import { asGameId, identitySchema } from "../src/shared/identity.js";
 import { TableState } from "../src/shared/schema/TableState.js";
 import type { Logger } from "../src/platform/logger.js";
@@ -75,6 +75,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   private readonly again: PlayAgain;
   private shuttingDown = false;
   private disposed = false;
+  /** Another process took the table over (its lease): this room closes without writing anything. */
+  private lost = false;
   private messageContext: MessageContext | undefined;
   /** What this table holds against its creator's limits (rooms/admission.ts), until it goes. */
   private tableLease: TableLease | null = null;
@@ -118,6 +120,12 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
 
   /** Rebuilds a game from its log after a restart. */
   private async restore(gameId: string): Promise<void> {
+    // This process may have hosted the game before (then another took it over): seed afresh.
+    try {
+      this.deps.eventLog.forget(asGameId(gameId));
+    } catch (err) {
+      this.log.warn({ err, gameId }, "the event log still has appends of this game in flight");
+    }
     const events = await this.deps.eventLog.readAll(asGameId(gameId));
     this.access = TableAccess.restored(await this.deps.games.inviteCode(asGameId(gameId)));
     // A directory row left by a process that died is removed with this room.
@@ -145,8 +153,10 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
       timers: { rearm: (next) => this.armTurnTimer(next) },
       publisher: { publish: (events, firstIndex, next) => this.publication.publish(events, firstIndex, next) },
       afterPublish: (events) => this.publication.after(events, this.game),
+      onFenced: () => this.moved(),
     });
     this.roomId = game.gameId;
+    this.deps.hostedTables?.set(game.gameId, this);
     this.directory = new TableDirectoryRow(this.deps.roomDirectory, this.log, game.gameId, this.access.joinCode !== null, mayBeListed);
     this.publication = new TablePublication({
       ...{ deps: this.deps, state: this.state, log: this.log, directory: this.directory, clients: () => this.clients },
@@ -215,9 +225,26 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
     this.disposed = true;
     this.timers.clearAll();
     this.deps.metrics.untrack(this);
+    if (this.deps.hostedTables?.get(this.roomId) === this) this.deps.hostedTables.delete(this.roomId);
     if (this.tableLease !== null) void this.deps.admission.closeTable(this.tableLease);
-    // A room whose onCreate failed has no pipeline and no directory row.
-    return this.pipeline === undefined ? Promise.resolve() : this.pipeline.close().then(() => this.directory.remove());
+    // A room whose onCreate failed has no pipeline and no directory row; a lost table's row is its new host's.
+    if (this.pipeline === undefined) return Promise.resolve();
+    return this.pipeline.close().then(() => (this.lost ? undefined : this.directory.remove()));
+  }
+
+  /**
+   * Another process owns this game now (its appends were fenced, or the lease sweep found it
+   * claimed): refuse everything, stop the timers, close every client with
+   * {@link CLOSE_CODES}.TABLE_MOVED (they rejoin by game id on the new host) and go, writing nothing.
+   */
+  moved(): void {
+    if (this.lost || this.disposed) return;
+    this.lost = true;
+    this.shuttingDown = true;
+    this.pipeline.stop();
+    this.timers.clearAll();
+    this.autoDispose = true;
+    void this.disconnect(CLOSE_CODES.TABLE_MOVED);
   }
 
   override onUncaughtException(error: Error, methodName: string): void {

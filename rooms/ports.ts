@@ -185,4 +185,15 @@ export interface RoomDeps {
   /** Fresh ids and seeds. */
   readonly randomUuid: () => string;
   readonly randomSeed: () => string;
+  /**
+   * The tables this process hosts, by game id, while their rooms live: the lease sweep
+   * (src/app/nodeLeases.ts) closes one another process took over. Absent: not tracked.
+   */
+  readonly hostedTables?: Map<string, HostedTable>;
+}
+
+/** A hosted table as the lease sweep sees it. */
+export interface HostedTable {
+  /** Another process owns the game now: close the table here without writing. */
+  moved(): void;
 }

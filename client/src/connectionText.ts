@@ -18,6 +18,8 @@ export function leaveOutcome(code: number): LeaveOutcome {
       return { text: "You left the table.", autoRejoin: false };
     case CLOSE_CODES.SERVER_SHUTDOWN:
       return { text: "The server is restarting; rejoining your seat…", autoRejoin: true };
+    case CLOSE_CODES.TABLE_MOVED:
+      return { text: "The table moved to another server; rejoining your seat…", autoRejoin: true };
     case CLOSE_CODES.WITH_ERROR:
       return { text: "The table closed after an error on the server.", autoRejoin: false };
     default:

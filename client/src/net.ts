@@ -85,6 +85,7 @@ const JOIN_TEXT: Readonly<Record<keyof typeof JOIN_ERRORS, string>> = {
   "replay/not_finished": "That game has not finished yet.",
   "table/seat_unavailable": "That seat is not available.",
   "server/shutting_down": "The server is restarting; try again in a moment.",
+  "table/moving": "The table is moving to another server; rejoining in a moment.",
   "limits/too_many_connections": "Too many open connections from you or your network: close a table or tab and try again.",
   "limits/too_many_tables": "You already have the most tables you may open at once: finish or leave one first.",
   "limits/too_many_bots": "Your tables already have the most bots you may ask for.",

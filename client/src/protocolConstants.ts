@@ -26,6 +26,7 @@ export const JOIN_ERRORS = {
   "limits/too_many_tables": 429,
   "limits/too_many_bots": 429,
   "limits/too_many_requests": 429,
+  "table/moving": 503,
   "ranked/already_queued": 409,
   "ranked/bots_not_allowed": 403,
 } as const satisfies typeof protocol.JOIN_ERRORS;
@@ -35,6 +36,7 @@ export const CLOSE_CODES = {
   SERVER_SHUTDOWN: 4001,
   WITH_ERROR: 4002,
   FAILED_TO_RECONNECT: 4003,
+  TABLE_MOVED: 4012,
   RATE_LIMITED: 4029,
   MAY_TRY_RECONNECT: 4010,
 } as const satisfies typeof protocol.CLOSE_CODES;

@@ -34,6 +34,7 @@ const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   "server/shutting_down": "The server is restarting; your seat is kept.",
   "server/internal_error": "Something went wrong on the server; try again.",
   "server/storage_unavailable": "The server could not save your move; nothing changed, try again.",
+  "server/table_moved": "The table moved to another server; rejoining your seat…",
   rate_limited: "Too many messages at once; wait a moment.",
   "limits/too_many_bots": "This table's creator has as many server bots running as allowed; no more bots for now.",
   "ranked/not_queued": "You are no longer searching: your ranked table is ready.",

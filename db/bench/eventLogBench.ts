@@ -23,7 +23,8 @@
  * and drops it at the end. Without `DATABASE_URL` it runs on in-memory PGlite and says so (the
  * targets are PostgreSQL's). Knobs (environment): RUNS, SAT_GAMES, RATE, LAT_GAMES,
  * LAT_SECONDS, LAT_WARMUP_SECONDS, EVENTLOG_MAX_BATCH, EVENTLOG_MAX_WAIT_MS, EVENTLOG_FLUSHES,
- * EVENTLOG_IDLE_FLUSH (1 or 0).
+ * EVENTLOG_IDLE_FLUSH (1 or 0), EVENTLOG_FENCE (1, the default, as the server runs: games owned by
+ * the bench's node and the fenced flush, E8; 0: the unfenced flush).
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -54,6 +55,8 @@ const MAX_BATCH = num("EVENTLOG_MAX_BATCH", 500);
 const MAX_WAIT_MS = num("EVENTLOG_MAX_WAIT_MS", 2);
 const FLUSHES = num("EVENTLOG_FLUSHES", 4);
 const IDLE_FLUSH = num("EVENTLOG_IDLE_FLUSH", 1) !== 0;
+/** The node id the bench's games are owned by and its log is fenced to (EVENTLOG_FENCE=0: none). */
+const FENCE_NODE = num("EVENTLOG_FENCE", 1) !== 0 ? "bench-node" : undefined;
 const TARGET_EPS = 20_000;
 const TARGET_P99_MS = 10;
 
@@ -117,14 +120,14 @@ async function createGames(handle: DatabaseHandle, templates: readonly Template[
     const template = templates[i % templates.length];
     if (template === undefined) throw new Error("no templates");
     const id = gameIdFor(`bench-${process.pid}-${Date.now()}-${gameCounter++}`);
-    await createGame(handle.db, { created: { ...template.created, gameId: id } });
+    await createGame(handle.db, { created: { ...template.created, gameId: id }, ownerNode: FENCE_NODE ?? null });
     out.push({ id, template });
   }
   return out;
 }
 
 const newLog = (handle: DatabaseHandle, faults?: EventLogFaults): GroupCommitEventLog =>
-  new GroupCommitEventLog(handle.db, { maxBatch: MAX_BATCH, maxWaitMs: MAX_WAIT_MS, maxConcurrentFlushes: FLUSHES, idleFlush: IDLE_FLUSH, logger: quiet, ...(faults ? { faults } : {}) });
+  new GroupCommitEventLog(handle.db, { maxBatch: MAX_BATCH, maxWaitMs: MAX_WAIT_MS, maxConcurrentFlushes: FLUSHES, idleFlush: IDLE_FLUSH, logger: quiet, ...(faults ? { faults } : {}), ...(FENCE_NODE === undefined ? {} : { fenceNode: FENCE_NODE }) });
 
 /** One flush attempt as the fault hooks saw it (the hooks never throw here). */
 interface FlushSample {
@@ -416,7 +419,7 @@ async function main(): Promise<void> {
     }
     const eventsPerGame = templates.reduce((n, t) => n + t.chunks.flat().length, 0) / templates.length;
     console.log(`event log bench on ${handle.kind}${scratch ? ` (database ${scratch.name})` : ""}: ${(version[0]?.v ?? "").split(",")[0]}`);
-    console.log(`  group commit: maxBatch ${MAX_BATCH}, maxWaitMs ${MAX_WAIT_MS}, flushes in flight ${FLUSHES}, idle flush ${IDLE_FLUSH ? "on" : "off"}; ~${Math.round(eventsPerGame)} events per game, 1-3 per append`);
+    console.log(`  group commit: maxBatch ${MAX_BATCH}, maxWaitMs ${MAX_WAIT_MS}, flushes in flight ${FLUSHES}, idle flush ${IDLE_FLUSH ? "on" : "off"}, fence ${FENCE_NODE === undefined ? "off" : "on"}; ~${Math.round(eventsPerGame)} events per game, 1-3 per append`);
     console.log(`  load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (shared machine)`);
 
     // Warm-up: connections, plans, caches.

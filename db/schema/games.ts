@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { GameConfig } from "../../src/game/types.js";
 
 /** The lifecycle of a game: `created -> in_progress -> completed` (spec 004 §5.2). */
@@ -35,8 +35,18 @@ export const games = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /**
+     * The server process (its `node_leases.node_id`) that hosts the game's live table and alone may
+     * append to its log: the event log's flush inserts only rows of games whose owner is the
+     * flushing process (the fence). Null: no process holds it (a graceful shutdown released it, or
+     * a row from before leases); the next adoption sweep claims it (docs/STORAGE.md, Leases).
+     */
+    ownerNode: text("owner_node"),
+    /** The fencing epoch: 0 at creation, +1 each time a process claims (adopts or restores) the game. */
+    ownerEpoch: integer("owner_epoch").notNull().default(0),
   },
   (t) => [
+    index("games_owner_node_idx").on(t.ownerNode).where(sql`${t.status} = 'in_progress'`),
     index("games_status_idx").on(t.status),
     index("games_created_at_idx").on(t.createdAt),
     check("games_status_check", sql`${t.status} IN ('created', 'in_progress', 'completed')`),

@@ -17,3 +17,4 @@ export * from "./ratings.js";
 export * from "./seasonEnds.js";
 export * from "./seasonAchievements.js";
 export * from "./seasonCosmetics.js";
+export * from "./nodeLeases.js";

@@ -230,4 +230,26 @@ describe("table command pipeline: storage outages (issue 19)", () => {
     expect(await outcome).toMatchObject({ ok: false });
     expect(h.calls()).toBeLessThanOrEqual(2);
   });
+
+  it("a fenced append (another process owns the game): the command is refused with server/table_moved, the table is told once, later commands refused without appending", async () => {
+    let told = 0;
+    let appends = 0;
+    const fenced = Object.assign(new Error("fenced"), { code: "storage/game_fenced" });
+    const pipeline = new CommandPipeline(newGame(3).state, {
+      engine,
+      eventLog: { append: () => ((appends += 1), Promise.reject(fenced)), forget: () => undefined },
+      completion: { handOff: () => Promise.resolve() },
+      timers: { rearm: () => undefined },
+      publisher: { publish: () => undefined },
+      afterPublish: () => Promise.resolve(),
+      metrics: { commandApplied: () => undefined },
+      log: pino({ enabled: false }),
+      onFenced: () => void (told += 1),
+    });
+    const before = pipeline.state;
+    expect(await pipeline.submit(testJoin(0))).toMatchObject({ ok: false, code: "server/table_moved" });
+    expect(await pipeline.submit(testJoin(1))).toMatchObject({ ok: false, code: "server/table_moved" });
+    expect(pipeline.state).toBe(before);
+    expect([told, appends]).toEqual([1, 1]);
+  });
 });

@@ -9,7 +9,7 @@
 import type { Command, GameEvent, GameState } from "../../src/game/types.js";
 import type { Logger } from "../../src/platform/logger.js";
 import type { ReasonCode } from "../../src/shared/protocol.js";
-import { isRetryableAppendFailure, type AppendResult } from "../../src/platform/eventLog.js";
+import { isFencedAppend, isRetryableAppendFailure, type AppendResult } from "../../src/platform/eventLog.js";
 import type { Engine, EventLog } from "../ports.js";
 
 /**
@@ -53,12 +53,18 @@ export interface PipelinePorts {
   readonly log: Logger;
   /** Retries of appends that failed with nothing written (default {@link DEFAULT_APPEND_RETRY}). */
   readonly appendRetry?: AppendRetryPolicy;
+  /** Another process owns the game now (E8 of db/eventLog.ts): the table must close here. */
+  readonly onFenced?: () => void;
 }
+
+/** The answer to every command once another process took the table over. */
+const MOVED: Outcome = { ok: false, code: "server/table_moved", message: "another server process took this table over; nothing changed: rejoin by the game id" };
 
 /** The ordered command pipeline of one table. */
 export class CommandPipeline {
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private moved = false;
 
   constructor(
     private game: GameState,
@@ -109,6 +115,7 @@ export class CommandPipeline {
 
   /** decide -> append (commit) -> evolve -> complete -> timers -> publish. Call only inside the queue. */
   async apply(command: Command): Promise<Outcome> {
+    if (this.moved) return MOVED;
     if (this.stopped) return { ok: false, code: "server/shutting_down", message: "the server is shutting down" };
     const { engine, log } = this.ports;
     const decision = engine.decide(this.game, command);
@@ -116,7 +123,8 @@ export class CommandPipeline {
     const events = decision.events;
     if (events.length === 0) return { ok: true, eventIndex: this.game.eventCount - 1 };
     const expected = this.game.eventCount;
-    const appended = await this.appendDurably(events);
+    const appended = await this.appendFenced(events);
+    if (appended === "moved") return MOVED;
     if (appended === null) return { ok: false, code: "server/storage_unavailable", message: "the game's storage is unavailable; nothing changed, try again" };
     if (appended.firstIndex !== expected) {
       // A second writer: the log and this table disagree. Stop before showing anything.
@@ -129,6 +137,20 @@ export class CommandPipeline {
     // follow-up is logged; it never turns a committed move into a "nothing changed" answer).
     await this.afterCommit(events, expected);
     return { ok: true, eventIndex: appended.lastIndex };
+  }
+
+  /** {@link appendDurably}, or "moved" when another process owns the game now (told once to `onFenced`). */
+  private async appendFenced(events: readonly GameEvent[]): Promise<AppendResult | null | "moved"> {
+    try {
+      return await this.appendDurably(events);
+    } catch (err) {
+      if (!isFencedAppend(err)) throw err;
+      this.moved = true;
+      this.stopped = true;
+      this.ports.log.warn({ gameId: this.game.gameId }, "another process took this table over: closing it here without writing");
+      this.ports.onFenced?.();
+      return "moved";
+    }
   }
 
   /**

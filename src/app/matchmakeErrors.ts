@@ -21,8 +21,34 @@ export function withJoinErrorCode(err: unknown): unknown {
   return err instanceof ServerError && err.code === code ? err : new ServerError(code, err.message);
 }
 
-/** Installs the correction on the process's matchmaker; returns a function that removes it. */
-export function installJoinErrorCodes(): () => void {
+/** The answer to a `joinById` of a live game whose room is not reachable now (docs/PROTOCOL.md, Node loss). */
+export const TABLE_MOVING_MESSAGE = "table/moving: the table's server process is gone; another one is rebuilding it from its log: retry in 1 s";
+
+/**
+ * Whether a matchmaker error says the room or its process is not there (Colyseus's "room … not
+ * found", "process … is not available", "… has been disposed"): for a game still in progress, its
+ * table is between a dead process and the one adopting it.
+ */
+export function isUnreachableRoom(err: unknown): boolean {
+  return err instanceof Error && /^(room "[^"]*" (not found|has been disposed)|process \S+ is not available)/.test(err.message);
+}
+
+/**
+ * `joinById` of a game in progress whose room is unreachable: `table/moving` (503), never a bare
+ * "room not found" (`inProgress` answers from the games table; a failure there leaves the error).
+ */
+async function movingOr(err: unknown, roomId: string, inProgress: (gameId: string) => Promise<boolean>): Promise<unknown> {
+  if (!isUnreachableRoom(err)) return err;
+  const moving = await inProgress(roomId).catch(() => false);
+  return moving ? new ServerError(JOIN_ERRORS["table/moving"], TABLE_MOVING_MESSAGE) : err;
+}
+
+/**
+ * Installs the correction on the process's matchmaker; returns a function that removes it. With
+ * `inProgress`, a `joinById` of a game in progress whose room cannot be reached is answered
+ * `table/moving` (503).
+ */
+export function installJoinErrorCodes(inProgress?: (gameId: string) => Promise<boolean>): () => void {
   const controller = matchMaker.controller;
   const inner: typeof controller.invokeMethod = controller.invokeMethod.bind(controller);
   controller.invokeMethod = async function invokeWithJoinErrorCodes(...args) {
@@ -30,7 +56,8 @@ export function installJoinErrorCodes(): () => void {
       const answer: unknown = await inner(...args);
       return answer;
     } catch (err) {
-      throw withJoinErrorCode(err);
+      const [method, roomId] = args;
+      throw withJoinErrorCode(method === "joinById" && inProgress !== undefined ? await movingOr(err, roomId, inProgress) : err);
     }
   };
   return () => {

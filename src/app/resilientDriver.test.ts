@@ -50,4 +50,14 @@ describe.skipIf(redisMissing)(redisSuiteName("ResilientRedisDriver re-lists this
     const stored = JSON.parse((await reader.hget(ROOMCACHES_KEY, "room-a")) ?? "{}") as { clients?: number };
     expect(stored.clients).toBe(3);
   });
+
+  it("removes only this process's listing: a table adopted elsewhere keeps its new host's listing", async () => {
+    await reader.hset(ROOMCACHES_KEY, "room-moved", JSON.stringify({ ...listing("room-moved", 1), processId: "p-new" }));
+    const old = new ResilientRedisDriver(client, createLogger("silent"), () => "p-old");
+    expect(await old.remove("room-moved")).toBe(false);
+    expect(await reader.hexists(ROOMCACHES_KEY, "room-moved")).toBe(1);
+    const owner = new ResilientRedisDriver(client, createLogger("silent"), () => "p-new");
+    expect(await owner.remove("room-moved")).toBe(true);
+    expect(await reader.hexists(ROOMCACHES_KEY, "room-moved")).toBe(0);
+  });
 });

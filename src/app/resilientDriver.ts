@@ -12,12 +12,26 @@
  * could find them. The driver keeps the listing of every room it wrote and did not remove, and
  * {@link relist} writes them all again when Redis is back (HSET of the same JSON: harmless when
  * the entries are still there).
+ *
+ * A removal removes only a listing of this process (issue 19, item 3): a table this process lost
+ * to another (which adopted it under the same room id) must not delete its new host's listing
+ * when its room goes here. A dead process's listings go with Colyseus's `cleanup(processId)`.
  */
 import { RedisDriver } from "@colyseus/redis-driver";
-import type { IRoomCache } from "@colyseus/core";
+import { matchMaker, type IRoomCache } from "@colyseus/core";
 import type { Redis } from "ioredis";
 import type { Logger } from "../platform/logger.js";
 import { outageLog } from "../platform/outageLog.js";
+
+/** Colyseus's hash of room listings (its RedisDriver's key). */
+const ROOMCACHES_KEY = "roomcaches";
+
+/** HDEL the listing only when it is the given process's (`ARGV[2]` is its `"processId":"…"` JSON member). */
+const REMOVE_OWN_LISTING = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return 0 end
+if string.find(v, ARGV[2], 1, true) then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0`;
 
 export class ResilientRedisDriver extends RedisDriver {
   private readonly pendingRemovals = new Set<string>();
@@ -25,10 +39,20 @@ export class ResilientRedisDriver extends RedisDriver {
   private readonly listed = new Map<string, IRoomCache>();
 
   constructor(
-    client: Redis,
+    private readonly client: Redis,
     private readonly log: Logger,
+    /** This process's Colyseus process id (read at each removal: it is set when the matchmaker starts). */
+    private readonly processId: () => string | undefined = () => matchMaker.processId,
   ) {
     super(client);
+  }
+
+  /** Removes the room's listing if it is this process's (see the module comment). */
+  private async removeOwn(roomId: string): Promise<boolean> {
+    const processId = this.processId();
+    if (processId === undefined) return super.remove(roomId);
+    const removed = await this.client.eval(REMOVE_OWN_LISTING, 1, ROOMCACHES_KEY, roomId, `"processId":${JSON.stringify(processId)}`);
+    return removed === 1;
   }
 
   override async update(room: IRoomCache, operations: Parameters<RedisDriver["update"]>[1]): Promise<boolean> {
@@ -54,7 +78,7 @@ export class ResilientRedisDriver extends RedisDriver {
   override async remove(roomId: string): Promise<boolean> {
     this.listed.delete(roomId);
     try {
-      const removed = await super.remove(roomId);
+      const removed = await this.removeOwn(roomId);
       this.pendingRemovals.delete(roomId);
       return removed;
     } catch (err) {

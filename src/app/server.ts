@@ -63,6 +63,12 @@ import { createTableEntry } from "./tableEntry.js";
 import { achievementsParticipant } from "../../db/achievements.js";
 import { leaderboardEventsParticipant } from "../../db/leaderboardEvents.js";
 import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
+import type { HostedTable } from "../../rooms/ports.js";
+import type { GameId } from "../game/types.js";
+import { asGameId } from "../shared/identity.js";
+import { NodeLeaseKeeper } from "./nodeLeases.js";
+import { DeadProcessSweep } from "./deadProcesses.js";
+import { registerNodeLeaseMetrics } from "./nodeLeaseMetrics.js";
 
 /**
  * How long a key's count of live connections or tables lives in the limiter store from its first
@@ -220,7 +226,10 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     now: () => new Date(),
     randomUuid: () => randomUUID(),
     randomSeed: () => randomBytes(32).toString("hex"),
+    hostedTables: new Map<string, HostedTable>(),
   };
+  const leases = createLeaseKeeper(config, storage, deps, logger.child({ component: "leases" }));
+  registerNodeLeaseMetrics(registry, leases.stats);
 
   // Every WebSocket upgrade passes here first: a reconnection must come from the seat's owner,
   // and the client's address is noted for the per-address limits (src/app/clientAddress.ts).
@@ -302,26 +311,6 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
   let uninstallMatchmakeBudget: (() => void) | null = null;
   const matchmakeBudget = parseBudget(config.MATCHMAKE_RATE_LIMIT);
 
-  async function restoreInProgressGames(): Promise<void> {
-    if (!config.RESTORE_GAMES) return;
-    const ids = await storage.games.listInProgress();
-    let restored = 0;
-    for (const gameId of ids) {
-      try {
-        const existing = await matchMaker.getRoomById(gameId);
-        // Hosted by a live process (this one, or another one sharing Redis): nothing to do. A
-        // listing left by a dead process fails the health check and is cleaned up by it.
-        if (existing !== undefined && (existing.processId === matchMaker.processId || (await matchMaker.healthCheckProcessId(existing.processId)))) continue;
-        if (existing !== undefined) await matchMaker.driver.remove(gameId);
-        await matchMaker.handleCreateRoom(ROOM_NAMES.table, { restoreGameId: gameId, restoreKey: deps.restoreKey });
-        restored += 1;
-      } catch (err) {
-        logger.error({ err, gameId }, "could not restore a game");
-      }
-    }
-    if (ids.length > 0) logger.info({ restored, inProgress: ids.length }, "restored in-progress games");
-  }
-
   return {
     config,
     logger,
@@ -334,10 +323,13 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       await ladder.start();
       await seasons.start();
       uninstallQuickPlay = installQuickPlay(logger.child({ component: "matchmaking" }));
-      uninstallJoinErrorCodes = installJoinErrorCodes();
+      // A joinById of a game in progress whose process died: `table/moving` until it is adopted.
+      uninstallJoinErrorCodes = installJoinErrorCodes(config.RESTORE_GAMES ? async (id) => /^[0-9a-f-]{36}$/.test(id) && (await storage.games.status(asGameId(id))) === "in_progress" : undefined);
       // Registered before the matchmaker accepts rooms here (inside listen): a room placed on this
       // process is routable from its first upgrade.
       await matchMaker.onReady;
+      // The lease first: no table is created or hosted here before it exists (db/gameLeases.ts).
+      await leases.register();
       await router?.register({ machineId: config.FLY_MACHINE_ID, address: config.PRIVATE_ADDRESS });
       await server.listen(config.PORT, config.HOST);
       listening = true;
@@ -356,7 +348,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       const url = `ws://127.0.0.1:${port}`;
       bots.setEndpoint(url);
       logger.info({ port, transport: kind, redis: config.REDIS_URL !== undefined, database: storage.kind, roomRouting: router?.mode ?? "off" }, `PZO listening on ${config.HOST}:${port}`);
-      await restoreInProgressGames();
+      // The first sweep restores the games this process may take (all of them without Redis).
+      await leases.start();
       return { port, url };
     },
     shutdown() {
@@ -364,6 +357,8 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
         logger.info("shutting down: no new tables; finishing moves in flight");
         await router?.unregister().catch((err: unknown) => logger.warn({ err }, "cannot remove the room-routing entry"));
         if (listening) await server.gracefullyShutdown(false);
+        // The tables are drained: another live process may adopt their games at once.
+        await leases.stop(listening);
         uninstallMatchmakeBudget?.();
         uninstallJoinErrorCodes?.();
         uninstallQuickPlay?.();
@@ -382,4 +377,31 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       return stopping;
     },
   };
+}
+
+/**
+ * The lease keeper (src/app/nodeLeases.ts): renews this process's lease, adopts the games of dead
+ * processes (with RESTORE_GAMES) and, with Redis, sweeps dead processes' matchmaking listings.
+ */
+function createLeaseKeeper(config: Config, storage: Storage, deps: RoomDeps, logger: Logger): NodeLeaseKeeper {
+  const deadProcesses = config.REDIS_URL === undefined ? null : new DeadProcessSweep();
+  const adopt = async (gameId: GameId): Promise<void> => {
+    if (matchMaker.getLocalRoomById(gameId) !== undefined) return;
+    // A listing a dead host left under this id is overwritten by the new room's (RedisDriver.persist).
+    await matchMaker.handleCreateRoom(ROOM_NAMES.table, { restoreGameId: gameId, restoreKey: deps.restoreKey });
+    deadProcesses?.adopted();
+  };
+  return new NodeLeaseKeeper({
+    db: storage.handle.db,
+    nodeId: storage.nodeId,
+    leaseMs: config.NODE_LEASE_MS,
+    sweepMs: config.NODE_SWEEP_MS,
+    sole: config.REDIS_URL === undefined,
+    claims: config.RESTORE_GAMES,
+    adopt,
+    hosted: () => [...(deps.hostedTables?.keys() ?? [])].map(asGameId),
+    lose: (gameId) => deps.hostedTables?.get(gameId)?.moved(),
+    ...(deadProcesses === null ? {} : { sweepMatchmaking: async () => void (await deadProcesses.sweep()) }),
+    logger,
+  });
 }

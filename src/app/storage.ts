@@ -3,7 +3,7 @@
  * and player rows (the completion pipeline is wired in server.ts). PostgreSQL with DATABASE_URL, else embedded
  * PGlite under DATA_DIR, served by a child process (tests pass an in-memory PGlite handle).
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createDatabase, migrate, pgliteDirIn, type DatabaseHandle } from "../../db/client.js";
 import { GroupCommitEventLog } from "../../db/eventLog.js";
 import { createGame, getGame, listInProgress, markStarted } from "../../db/games.js";
@@ -22,6 +22,11 @@ export interface Storage {
   readonly log: GroupCommitEventLog;
   readonly games: GameRepository;
   readonly players: PlayerDirectory;
+  /**
+   * This process's node id (db/gameLeases.ts): the games it creates or claims are owned by it,
+   * and its event log appends only to games it owns (E8 in db/eventLog.ts).
+   */
+  readonly nodeId: string;
   /** Flushes the event log, then closes the database (unless the handle is borrowed). */
   close(): Promise<void>;
 }
@@ -34,10 +39,11 @@ export function databaseStorage(
   options: { readonly maxBatch: number; readonly maxWaitMs: number; readonly logger: Logger; readonly ownsHandle: boolean },
 ): Storage {
   const db = handle.db;
-  const log = new GroupCommitEventLog(db, { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, logger: options.logger.child({ component: "eventlog" }) });
+  const nodeId = randomUUID();
+  const log = new GroupCommitEventLog(db, { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, logger: options.logger.child({ component: "eventlog" }), fenceNode: nodeId });
   const games: GameRepository = {
     async createGame({ created, createdAt, listing, inviteCode }) {
-      await createGame(db, { created, createdAt, inviteCode: inviteCode ?? null, ...(listing === undefined ? {} : { listing }) });
+      await createGame(db, { created, createdAt, inviteCode: inviteCode ?? null, ownerNode: nodeId, ...(listing === undefined ? {} : { listing }) });
     },
     async inviteCode(gameId) {
       return (await getGame(db, gameId))?.inviteCode ?? null;
@@ -73,6 +79,7 @@ export function databaseStorage(
     eventLog: log,
     games,
     players,
+    nodeId,
     async close() {
       await log.close();
       if (options.ownsHandle) await handle.close();

@@ -178,6 +178,13 @@ export const envSchema = z.object({
   SERVE_CLIENT: bool.default(true),
   /** Restore in-progress games from the log at start-up. */
   RESTORE_GAMES: bool.default(true),
+  /**
+   * How long a process's lease on its games lasts without renewal, ms (docs/OPERATIONS.md, Failure
+   * modes: node loss). A survivor adopts a dead process's games once it expired.
+   */
+  NODE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
+  /** How often each process renews its lease and looks for games to adopt, ms (below NODE_LEASE_MS). */
+  NODE_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 });
 
 /** The parsed configuration. */

@@ -52,3 +52,11 @@ export interface EventLog {
 export function isRetryableAppendFailure(err: unknown): boolean {
   return typeof err === "object" && err !== null && "code" in err && (err as { readonly code: unknown }).code === "storage/append_failed";
 }
+
+/**
+ * True when an append was refused because another process owns the game now (`storage/game_fenced`,
+ * guarantee E8 of db/eventLog.ts): nothing was written, and this process must stop hosting the table.
+ */
+export function isFencedAppend(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "code" in err && (err as { readonly code: unknown }).code === "storage/game_fenced";
+}

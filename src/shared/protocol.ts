@@ -187,6 +187,11 @@ export const PROTOCOL_REASONS = [
   "server/internal_error",
   /** The database stayed down for the whole retry window (60 s): nothing changed, send it again. */
   "server/storage_unavailable",
+  /**
+   * Another server process took this table over (its lease lapsed: docs/PROTOCOL.md, Node loss):
+   * nothing changed; the connection closes with {@link CLOSE_CODES}.TABLE_MOVED, rejoin by game id.
+   */
+  "server/table_moved",
   /** Over ROOM_MESSAGES_PER_SECOND: the message was not handled (docs/PROTOCOL.md, Limits). */
   "rate_limited",
   /** `add_bot` past BOTS_PER_PLAYER of the table's creator (docs/PROTOCOL.md, Limits). */
@@ -440,6 +445,7 @@ export const JOIN_ERRORS = {
   "limits/too_many_bots": 429,
   "limits/too_many_requests": 429,
   "server/shutting_down": 503,
+  "table/moving": 503,
   "ranked/already_queued": 409,
   "ranked/bots_not_allowed": 403,
 } as const;
@@ -455,6 +461,11 @@ export const CLOSE_CODES = {
   WITH_ERROR: 4002,
   /** Reconnection failed. */
   FAILED_TO_RECONNECT: 4003,
+  /**
+   * Another server process took this table over (this one lost its lease): rejoin with
+   * `joinById(gameId)`; the move that got `server/table_moved` was not made.
+   */
+  TABLE_MOVED: 4012,
   /** Too many messages for too long (ROOM_FLOOD_CLOSE_SECONDS seconds over ROOM_MESSAGES_PER_SECOND). */
   RATE_LIMITED: 4029,
   /** Dev mode restart: reconnect. */

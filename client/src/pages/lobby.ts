@@ -373,6 +373,7 @@ export function lobbyPage(root: HTMLElement): () => void {
       }
       lobby = room;
       lobbyState = "live";
+      retries = 0;
       room.onMessage("rooms", (payload: unknown) => {
         tables.clear();
         const rooms = z.array(listingSchema).safeParse(payload);
@@ -410,6 +411,8 @@ export function lobbyPage(root: HTMLElement): () => void {
       room.onLeave(() => {
         lobbyState = "lost";
         drawTables();
+        // Its server process went (restart, or lost): find a lobby on a live one by itself.
+        reconnectSoon();
       });
       room.onDrop(() => {
         lobbyState = "connecting";
@@ -425,12 +428,28 @@ export function lobbyPage(root: HTMLElement): () => void {
       lobbyState = "lost";
       say(`The lobby is not available: ${joinErrorText(e)}`);
       drawTables();
+      reconnectSoon();
     }
+  };
+  // A lost lobby is joined again, 1 s after the loss, then every 2 s (a dead server process's
+  // lobby is gone; joinOrCreate finds or opens one on a live process: docs/PROTOCOL.md, Node loss).
+  let retries = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const reconnectSoon = (): void => {
+    if (closed || retry !== undefined) return;
+    retries += 1;
+    retry = setTimeout(() => {
+      retry = undefined;
+      lobbyState = "connecting";
+      drawTables();
+      void connect();
+    }, retries === 1 ? 1000 : 2000);
   };
   void connect();
 
   return () => {
     closed = true;
+    clearTimeout(retry);
     ranked?.stop();
     clearInterval(fade);
     clock.stop();

@@ -353,13 +353,14 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean, 
     });
   };
 
-  // After a server restart the game comes back under the same id: rejoin it (the server gives
-  // a seated player its seat back), trying for about a minute.
+  // After a server restart, or when its process was lost and another adopts the table, the game
+  // comes back under the same id: rejoin it (the server gives a seated player its seat back),
+  // 0.5, 1, then every 2 s, for about a minute (docs/PROTOCOL.md, Node loss).
   let rejoining = false;
   const rejoinByItself = async (): Promise<void> => {
     rejoining = true;
-    for (let attempt = 0; attempt < 12 && !closed; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 500 * 2 ** attempt)));
+    for (let attempt = 0; attempt < 32 && !closed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 500 * 2 ** attempt)));
       if (closed) break;
       try {
         const c = await connect(roomId, spectate, invite);
