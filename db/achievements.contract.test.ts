@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lifetimeDeltas, summarize, type SeatOccupant } from "../src/game/index.js";
 import { register, type FinishedGame } from "../src/completion/pipeline.js";
 import { testBackends, type TestDatabase } from "../test/support/db.js";
-import { achievementsParticipant, achievementsFor, listAchievements, putAchievement, unlockExplicitly, type Unlock } from "./achievements.js";
+import { achievementsCompletion, achievementsParticipant, achievementsFor, listAchievements, putAchievement, unlockExplicitly, type Unlock } from "./achievements.js";
 import { createGameCompletion } from "./completion.js";
 import { createGame, markStarted } from "./games.js";
 import { equipCosmetics } from "./cosmetics.js";
@@ -34,12 +34,13 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await markStarted(t.db, played.gameId, new Date());
     return { gameId: played.gameId, completedAt: new Date(), summary: summarize(played.state), deltas: lifetimeDeltas(played.state) };
   };
-  const completionWith = (notified: (readonly Unlock[])[]) =>
-    createGameCompletion(t.db, {
-      onLadderChanges: () => Promise.resolve(),
-      participants: [register(achievementsParticipant((u) => Promise.resolve(void notified.push(u))))],
-      logger: silent,
-    });
+  /** "server": the read rides on the lifetime-stats round trip (src/app/server.ts); "alone": the participant reads for itself. */
+  const completionWith = (notified: (readonly Unlock[])[], wiring: "server" | "alone" = "server") => {
+    const notify = (u: readonly Unlock[]) => Promise.resolve(void notified.push(u));
+    if (wiring === "alone") return createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), participants: [register(achievementsParticipant(notify))], logger: silent });
+    const achievements = achievementsCompletion(notify);
+    return createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), withLifetimeStats: [achievements.readWithLifetimeStats], participants: [register(achievements.participant)], logger: silent });
+  };
   const coins = async (playerId: string): Promise<number> => (await balancesOf(t.db, playerId)).find((b) => b.currency === "coins")?.balance ?? 0;
   const unlockRows = (ids: readonly string[]) => t.db.select().from(playerAchievements).where(inArray(playerAchievements.playerId, [...ids]));
   const unlockEvents = (ids: readonly string[]) =>
@@ -108,7 +109,8 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await t.db.insert(playerLifetimeStats).values(humans.map((playerId) => ({ playerId, gamesPlayed: 9 })));
     const [a, b] = [await finishedGame("pair-a", seats), await finishedGame("pair-b", seats)];
     const notified: (readonly Unlock[])[] = [];
-    const completion = completionWith(notified);
+    // The participant on its own (no read in the lifetime-stats round trip) keeps the same guarantees.
+    const completion = completionWith(notified, "alone");
     const results = await Promise.all([completion.complete(a), completion.complete(b)]);
     expect(results.every((r) => r.applied)).toBe(true);
     const regular = (await unlockRows(humans)).filter((r) => r.achievementId === "regular");
@@ -148,6 +150,27 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     expect(view.find((v) => v.id === "regular")).toMatchObject({ progress: { current: 0, target: 10, met: false }, unlockedAt: null });
     await putAchievement(t.db, { id: "beta_tester", name: "Beta tester", description: "Played the beta.", condition: { kind: "manual" }, rewardCoins: 10, rewardItemId: null, rewardQuantity: 0, enabled: false });
     expect(await unlockExplicitly(t.db, { playerId: pool[7]!.playerId, achievementId: "beta_tester", by: "admin" })).toMatchObject({ ok: false, code: "achievements/disabled" });
+    await expectAuditClean();
+  });
+  it("a definition edited by any process is used by the next completion (the in-memory definitions follow the table's fingerprint)", async () => {
+    const seats = await createOccupants(t.db, `ach-edit-${backend.name}`, 4, 1);
+    const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
+    const completion = completionWith([]);
+    const probeRows = async () => (await unlockRows(humans)).filter((r) => r.achievementId.startsWith("edit_probe")).map((r) => `${r.achievementId}:${r.playerId}`).sort();
+    expect((await completion.complete(await finishedGame("edit-1", seats))).applied).toBe(true); // the definitions are now cached
+    // Another process's edit (plain SQL, no call in this process): met from a second game on.
+    await t.db.execute(sql`INSERT INTO achievements (id, name, description, condition) VALUES ('edit_probe_a', 'Probe A', 'Two games.', '{"kind":"games_played","atLeast":2}'::jsonb)`);
+    expect((await completion.complete(await finishedGame("edit-2", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual(humans.map((p) => `edit_probe_a:${p}`).sort());
+    // An admin's edit through this process: a disabled definition unlocks nothing, re-enabled it does.
+    const probeB = { id: "edit_probe_b", name: "Probe B", description: "Three games.", condition: { kind: "games_played" as const, atLeast: 3 }, rewardCoins: 0, rewardItemId: null, rewardQuantity: 0, enabled: false };
+    await putAchievement(t.db, probeB);
+    expect((await completion.complete(await finishedGame("edit-3", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual(humans.map((p) => `edit_probe_a:${p}`).sort());
+    await putAchievement(t.db, { ...probeB, enabled: true });
+    expect((await completion.complete(await finishedGame("edit-4", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual([...humans.map((p) => `edit_probe_a:${p}`), ...humans.map((p) => `edit_probe_b:${p}`)].sort());
+    await t.db.execute(sql`UPDATE achievements SET enabled = false WHERE id IN ('edit_probe_a', 'edit_probe_b')`);
     await expectAuditClean();
   });
   // Last: its definition is met by every game, which the tests above count on not existing.

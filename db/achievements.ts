@@ -15,6 +15,7 @@
  * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
  * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
+import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { preparedPerDatabase } from "./prepared.js";
@@ -23,6 +24,7 @@ import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.
 import { grantItemsIn } from "./inventory.js";
 import { achievements, items, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
 import { lockAccount, transferIn } from "./wallet.js";
+import type { LifetimeStatsFollower } from "./completion.js";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
 import {
   ACHIEVEMENT_REQUESTER,
@@ -145,14 +147,61 @@ export async function figuresOf(db: Reader, playerIds: readonly string[]): Promi
   return out;
 }
 
+/** What a finished game's human seats look like after it: figures, unlocked ids, and the definitions' fingerprint. */
+interface GameRead {
+  readonly figures: Map<string, PlayerFigures>;
+  readonly held: Map<string, Set<string>>;
+  /** {@link DEFINITIONS_VERSION} as the statement saw it. */
+  readonly version: string;
+}
+
 /**
- * The completion's hot path in one statement: adds the game's achievement counters of `humans`
- * (one multi-row upsert, rows in player-id order: the lock order) and reads back each player's
- * figures and unlocked ids. The counters come from the upsert's RETURNING (the statement's own
- * snapshot does not see its CTE's writes); the lifetime stats were written earlier in the
- * transaction by the built-in participant.
+ * A fingerprint of every definition's content (md5 of the rows, id order): any change to the
+ * table (an admin's `PUT`, or SQL from any process) changes it. Read in a statement the
+ * completion sends anyway, it lets {@link definitionsAt} use the in-memory definitions without a
+ * round trip of its own, and re-read them when they changed (no TTL, no stale window).
  */
-async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Set<string>> }> {
+const DEFINITIONS_VERSION = sql<string>`(SELECT md5(coalesce(string_agg(d::text, '|' ORDER BY d.id), '')) FROM ${achievements} d)`;
+
+/** The fingerprint of no definitions (md5 of ''). */
+const NO_DEFINITIONS_VERSION = createHash("md5").update("").digest("hex");
+
+/** Definitions by fingerprint, most recent last (a few: a process may use more than one database, as tests do). */
+const definitionsByVersion = new Map<string, readonly AchievementDefinition[]>();
+const CACHED_VERSIONS = 4;
+
+/** Reads every definition and its fingerprint in one statement, and caches them. */
+async function loadDefinitions(db: Reader): Promise<readonly AchievementDefinition[]> {
+  const rows = await db.select({ row: achievements, version: DEFINITIONS_VERSION }).from(achievements).orderBy(asc(achievements.id));
+  const defs = rows.map((r) => toDefinition(r.row));
+  const version = rows[0]?.version ?? NO_DEFINITIONS_VERSION;
+  definitionsByVersion.delete(version);
+  definitionsByVersion.set(version, defs);
+  for (const old of definitionsByVersion.keys()) {
+    if (definitionsByVersion.size <= CACHED_VERSIONS) break;
+    definitionsByVersion.delete(old);
+  }
+  return defs;
+}
+
+/**
+ * The definitions whose fingerprint is `version`: from memory when they are cached, else read
+ * (and cached) in the caller's transaction. A definition read newer than `version` (an edit that
+ * committed in between) is as good: the game completes against the definitions of that moment.
+ */
+async function definitionsAt(tx: Transaction, version: string): Promise<readonly AchievementDefinition[]> {
+  return definitionsByVersion.get(version) ?? loadDefinitions(tx);
+}
+
+/**
+ * The completion's read in one statement: adds the game's achievement counters of `humans` (one
+ * multi-row upsert, rows in player-id order: the lock order) and reads back each player's
+ * figures, unlocked ids and the definitions' fingerprint. The counters come from the upsert's
+ * RETURNING (the statement's own snapshot does not see its CTE's writes); the lifetime stats were
+ * written earlier in the transaction (by the lifetime-stats participant, in the same round trip
+ * when wired with {@link achievementsCompletion}). The statement is sent before the first await.
+ */
+async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<GameRead> {
   const counted = tx.$with("counted").as(
     tx
       .insert(playerAchievementStats)
@@ -175,17 +224,21 @@ async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonl
       perfectGames: counted.perfectGames,
       exactZeroBids: counted.exactZeroBids,
       held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
+      version: DEFINITIONS_VERSION,
     })
     .from(players)
     .innerJoin(counted, eq(counted.playerId, players.id))
-    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id));
+    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
+    .execute();
   const figures = new Map<string, PlayerFigures>(humans.map((id) => [id, NO_FIGURES]));
   const held = new Map<string, Set<string>>(humans.map((id) => [id, new Set()]));
+  let version = "";
   for (const r of rows) {
     figures.set(r.playerId, toFigures(r));
     held.set(r.playerId, new Set(r.held ?? []));
+    version = r.version;
   }
-  return { figures, held };
+  return { figures, held, version };
 }
 
 /**
@@ -302,16 +355,23 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
   return out;
 }
 
+/** A finished game's human seats (bots earn nothing), sorted: the lock order. */
+function humansOf(game: FinishedGame): string[] {
+  return [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
+}
+
 /**
- * Evaluates a finished game's human seats (bots earn nothing): updates their achievement
- * counters, then unlocks what they now meet. Runs inside the completion transaction.
+ * Evaluates a finished game's human seats: unlocks what they now meet, from `read` (their
+ * counters already added, see {@link countAndRead}; null: added and read here). Runs inside the
+ * completion transaction. Deciding is in memory (cached definitions, src/season
+ * `decideUnlocks`); rows are written only when something unlocks, and the primary key of
+ * `player_achievements` (`ON CONFLICT DO NOTHING`) stays the guard against a concurrent unlock.
  */
-export async function unlockForGame(tx: Transaction, game: FinishedGame): Promise<Unlock[]> {
-  const humans = [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
+export async function unlockForGame(tx: Transaction, game: FinishedGame, read: GameRead | null = null): Promise<Unlock[]> {
+  const humans = humansOf(game);
   if (humans.length === 0) return [];
-  // Both statements are sent together: one round trip when nothing unlocks.
-  const [all, { figures, held }] = await Promise.all([listAchievements(tx), countAndRead(tx, game, humans)]);
-  const defs = all.filter((d) => d.enabled && d.condition.kind !== "manual");
+  const { figures, held, version } = read ?? (await countAndRead(tx, game, humans));
+  const defs = (await definitionsAt(tx, version)).filter((d) => d.enabled && d.condition.kind !== "manual");
   if (defs.length === 0) return [];
   const decided = decideUnlocks(
     defs,
@@ -321,12 +381,55 @@ export async function unlockForGame(tx: Transaction, game: FinishedGame): Promis
   return recordUnlocks(tx, decided, { kind: "game", gameId: game.gameId }, new Map(defs.map((d) => [d.id, d.name])));
 }
 
-/** The achievements completion participant; `notify` runs once after the commit with what unlocked. */
-export function achievementsParticipant(notify: (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>): CompletionParticipant<Transaction, readonly Unlock[]> {
+/** Notified once after the commit with what unlocked. */
+export type UnlockNotifier = (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>;
+
+/**
+ * The achievements completion participant on its own: it adds the counters and reads the
+ * figures itself, one round trip more than {@link achievementsCompletion}.
+ */
+export function achievementsParticipant(notify: UnlockNotifier): CompletionParticipant<Transaction, readonly Unlock[]> {
   return {
     name: "achievements",
     write: (tx, game) => unlockForGame(tx, game),
     afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
+  };
+}
+
+/** Achievements wired into a completion without a round trip of their own when nothing unlocks. */
+export interface AchievementsCompletion {
+  /**
+   * For `GameCompletionOptions.withLifetimeStats`: adds the game's counters and reads the
+   * figures, unlocked ids and definitions' fingerprint in the lifetime-stats round trip.
+   */
+  readonly readWithLifetimeStats: LifetimeStatsFollower;
+  /** The participant (register it after the built-in ones): decides in memory, writes only unlocks. */
+  readonly participant: CompletionParticipant<Transaction, readonly Unlock[]>;
+}
+
+/**
+ * The server's achievements: the read rides on the lifetime-stats upsert's round trip and is
+ * handed to the participant through its transaction (a retried transaction reads again). A
+ * participant that finds no read for its transaction (not wired with `withLifetimeStats`) reads
+ * for itself.
+ */
+export function achievementsCompletion(notify: UnlockNotifier): AchievementsCompletion {
+  const reads = new WeakMap<Transaction, { readonly gameId: string; readonly read: GameRead }>();
+  return {
+    readWithLifetimeStats(tx, game) {
+      const humans = humansOf(game);
+      if (humans.length === 0) return Promise.resolve();
+      return countAndRead(tx, game, humans).then((read) => void reads.set(tx, { gameId: game.gameId, read }));
+    },
+    participant: {
+      name: "achievements",
+      write(tx, game) {
+        const got = reads.get(tx);
+        reads.delete(tx);
+        return unlockForGame(tx, game, got?.gameId === game.gameId ? got.read : null);
+      },
+      afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
+    },
   };
 }
 

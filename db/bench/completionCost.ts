@@ -9,7 +9,7 @@
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Database } from "../client.js";
-import { achievementsParticipant } from "../achievements.js";
+import { achievementsCompletion } from "../achievements.js";
 import { createGameCompletion } from "../completion.js";
 import { createGame, markStarted } from "../games.js";
 import { leaderboardEventsParticipant } from "../leaderboardEvents.js";
@@ -31,20 +31,19 @@ export async function measureCompletionCost(db: Database, games = 60): Promise<v
   const seats = await createOccupants(db, `completion-cost-${Date.now()}`, 8, 2);
   const humans = seats.filter((s) => !s.isBot);
   const bots = seats.filter((s) => s.isBot);
-  const completion = (participants: Parameters<typeof createGameCompletion>[1]["participants"]) => createGameCompletion(db, { onLadderChanges: () => Promise.resolve(), participants, logger: quiet });
+  type Options = Parameters<typeof createGameCompletion>[1];
+  const completion = (participants: Options["participants"], withLifetimeStats: Options["withLifetimeStats"] = []) =>
+    createGameCompletion(db, { onLadderChanges: () => Promise.resolve(), participants, withLifetimeStats, logger: quiet });
   let unlocked = 0;
+  // Wired as the server wires it (src/app/server.ts): the read rides on the lifetime-stats round trip.
+  const achievements = achievementsCompletion((unlocks) => {
+    unlocked += unlocks.length;
+    return Promise.resolve();
+  });
   const pipelines: Record<Variant, ReturnType<typeof createGameCompletion>> = {
     builtIn: completion([]),
     leaderboard: completion([register(leaderboardEventsParticipant)]),
-    achievements: completion([
-      register(leaderboardEventsParticipant),
-      register(
-        achievementsParticipant((unlocks) => {
-          unlocked += unlocks.length;
-          return Promise.resolve();
-        }),
-      ),
-    ]),
+    achievements: completion([register(leaderboardEventsParticipant), register(achievements.participant)], [achievements.readWithLifetimeStats]),
   };
   // Completions with achievements that unlocked nothing (the steady state: most games), timed apart.
   const quietTimes: number[] = [];
