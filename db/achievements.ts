@@ -202,34 +202,12 @@ async function definitionsAt(tx: Transaction, version: string): Promise<readonly
  * when wired with {@link achievementsCompletion}). The statement is sent before the first await.
  */
 async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<GameRead> {
-  const counted = tx.$with("counted").as(
-    tx
-      .insert(playerAchievementStats)
-      .values(
-        humans.map((playerId) => {
-          const g = gameFiguresOf(game.summary, playerId);
-          return { playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids };
-        }),
-      )
-      .onConflictDoUpdate({
-        target: playerAchievementStats.playerId,
-        set: { perfectGames: sql`${playerAchievementStats.perfectGames} + excluded.perfect_games`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + excluded.exact_zero_bids` },
-      })
-      .returning({ playerId: playerAchievementStats.playerId, perfectGames: playerAchievementStats.perfectGames, exactZeroBids: playerAchievementStats.exactZeroBids }),
-  );
-  const rows = await tx
-    .with(counted)
-    .select({
-      ...figureColumns,
-      perfectGames: counted.perfectGames,
-      exactZeroBids: counted.exactZeroBids,
-      held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
-      version: DEFINITIONS_VERSION,
-    })
-    .from(players)
-    .innerJoin(counted, eq(counted.playerId, players.id))
-    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
-    .execute();
+  const counters = humans.map((playerId) => {
+    const g = gameFiguresOf(game.summary, playerId);
+    return { player_id: playerId, perfect_games: g.perfect ? 1 : 0, exact_zero_bids: g.exactZeroBids };
+  });
+  const result: unknown = await tx.execute(countAndReadSql(JSON.stringify(counters)));
+  const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as readonly CountAndReadRow[];
   const figures = new Map<string, PlayerFigures>(humans.map((id) => [id, NO_FIGURES]));
   const held = new Map<string, Set<string>>(humans.map((id) => [id, new Set()]));
   let version = "";
@@ -240,6 +218,26 @@ async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonl
   }
   return { figures, held, version };
 }
+
+/** A row of {@link countAndReadSql}. */
+type CountAndReadRow = { readonly playerId: string; readonly held: string[] | null; readonly version: string } & { readonly [K in keyof PlayerFigures]: number | null };
+
+/**
+ * {@link countAndRead}'s statement: constant text (one plan per connection, no query builder on
+ * the hot path), the counters as one JSON parameter, rows inserted in player-id order.
+ */
+const countAndReadSql = (counters: string) => sql`
+  WITH v AS (SELECT * FROM jsonb_to_recordset(${counters}::jsonb) AS v(player_id uuid, perfect_games integer, exact_zero_bids integer)),
+  counted AS (
+    INSERT INTO ${playerAchievementStats} AS s (player_id, perfect_games, exact_zero_bids)
+    SELECT player_id, perfect_games, exact_zero_bids FROM v ORDER BY player_id
+    ON CONFLICT (player_id) DO UPDATE SET perfect_games = s.perfect_games + excluded.perfect_games, exact_zero_bids = s.exact_zero_bids + excluded.exact_zero_bids
+    RETURNING s.player_id, s.perfect_games, s.exact_zero_bids)
+  SELECT c.player_id AS "playerId", l.games_played AS "gamesPlayed", l.games_won AS "gamesWon", l.highest_score AS "highestScore",
+    l.most_consecutive_wins AS "longestWinStreak", c.perfect_games AS "perfectGames", c.exact_zero_bids AS "exactZeroBids",
+    (SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = c.player_id) AS held,
+    ${DEFINITIONS_VERSION} AS version
+  FROM counted c LEFT JOIN ${playerLifetimeStats} l ON l.player_id = c.player_id`;
 
 /**
  * Every definition with one player's unlock time and figures, in one statement prepared once
