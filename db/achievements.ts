@@ -15,7 +15,7 @@
  * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
  * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { preparedPerDatabase } from "./prepared.js";
@@ -42,7 +42,7 @@ import {
   type PlayerFigures,
   type Progress,
 } from "../src/season/achievements.js";
-import type { NewSeasonEvent } from "../src/season/events.js";
+import type { AccountRef, NewSeasonEvent } from "../src/season/events.js";
 
 /** The currency rewards are paid in. */
 export const REWARD_CURRENCY = "coins";
@@ -305,43 +305,60 @@ async function grantRewardItem(tx: Transaction, u: DecidedUnlock, keySource: str
 }
 
 /**
- * Records decided unlocks in the caller's transaction: the rows (skipping any a concurrent
- * transaction made first), the rewards and the events. Returns the unlocks that committed here.
+ * Inserts the decided unlock rows in one statement (a paid one names the transaction id its
+ * reward will get); returns those inserted, skipping any a concurrent transaction made first
+ * (`ON CONFLICT DO NOTHING` waits for it, then skips: the guard against awarding twice).
+ */
+async function insertUnlockRows(tx: Transaction, decided: readonly DecidedUnlock[], gameId: string | null): Promise<{ u: DecidedUnlock; transactionId: string | null }[]> {
+  const planned = decided.map((u) => ({ u, transactionId: u.rewardCoins > 0 ? randomUUID() : null }));
+  const rows = await tx
+    .insert(playerAchievements)
+    .values(planned.map(({ u, transactionId }) => ({ playerId: u.playerId, achievementId: u.achievementId, gameId, transactionId })))
+    .onConflictDoNothing()
+    .returning({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId });
+  const inserted = new Set(rows.map((r) => `${r.playerId}/${r.achievementId}`));
+  return planned.filter(({ u }) => inserted.has(`${u.playerId}/${u.achievementId}`));
+}
+
+/** Pays an unlock's coins (`rewards -> player`, idempotent); returns the transaction id, fixing the row when a replay answered another. */
+async function payReward(tx: Transaction, u: DecidedUnlock, keySource: string, planned: string): Promise<string> {
+  const r = await transferIn(tx, {
+    kind: "transfer",
+    currency: REWARD_CURRENCY,
+    amount: u.rewardCoins,
+    from: { kind: "system", name: "rewards" },
+    to: { kind: "player", playerId: u.playerId },
+    requestedBy: ACHIEVEMENT_REQUESTER,
+    idempotencyKey: rewardIdempotencyKey(keySource, u.achievementId, u.playerId),
+    reason: `achievement ${u.achievementId}`,
+    transactionId: planned,
+  });
+  if (!r.ok) throw new SeasonRejection(r.code, r.detail);
+  if (r.transaction.id !== planned) {
+    await tx.update(playerAchievements).set({ transactionId: r.transaction.id }).where(and(eq(playerAchievements.playerId, u.playerId), eq(playerAchievements.achievementId, u.achievementId)));
+  }
+  return r.transaction.id;
+}
+
+/**
+ * Records decided unlocks in the caller's transaction: the rows (one statement), the rewards and
+ * the events. Returns the unlocks that committed here.
  */
 async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[], source: UnlockSource, names: ReadonlyMap<string, string>): Promise<Unlock[]> {
   const gameId = source.kind === "game" ? source.gameId : null;
-  const inserted: DecidedUnlock[] = [];
-  for (const u of decided) {
-    const rows = await tx.insert(playerAchievements).values({ playerId: u.playerId, achievementId: u.achievementId, gameId }).onConflictDoNothing().returning({ playerId: playerAchievements.playerId });
-    if (rows.length > 0) inserted.push(u);
-  }
-  const paid = inserted.filter((u) => u.rewardCoins > 0);
+  const keySource = keySourceOf(source);
+  const inserted = await insertUnlockRows(tx, decided, gameId);
+  const paid = inserted.filter(({ u }) => u.rewardCoins > 0);
   // Wallet rows in a fixed order before any transfer (players by id, then `rewards`), so the
-  // transfers below only re-lock rows this transaction already holds.
-  for (const playerId of [...new Set(paid.map((u) => u.playerId))].sort()) await lockAccount(tx, REWARD_CURRENCY, { kind: "player", playerId });
-  if (paid.length > 0) await lockAccount(tx, REWARD_CURRENCY, { kind: "system", name: "rewards" });
+  // transfers below only re-lock rows this transaction already holds. Sent together, in order.
+  const locks = [...new Set(paid.map(({ u }) => u.playerId))].sort().map((playerId): AccountRef => ({ kind: "player", playerId }));
+  if (paid.length > 0) await Promise.all([...locks, { kind: "system", name: "rewards" } as const].map((ref) => lockAccount(tx, REWARD_CURRENCY, ref)));
   const out: Unlock[] = [];
-  for (const u of inserted) {
-    let transactionId: string | null = null;
-    if (u.rewardCoins > 0) {
-      const keySource = keySourceOf(source);
-      const r = await transferIn(tx, {
-        kind: "transfer",
-        currency: REWARD_CURRENCY,
-        amount: u.rewardCoins,
-        from: { kind: "system", name: "rewards" },
-        to: { kind: "player", playerId: u.playerId },
-        requestedBy: ACHIEVEMENT_REQUESTER,
-        idempotencyKey: rewardIdempotencyKey(keySource, u.achievementId, u.playerId),
-        reason: `achievement ${u.achievementId}`,
-      });
-      if (!r.ok) throw new SeasonRejection(r.code, r.detail);
-      transactionId = r.transaction.id;
-      await tx.update(playerAchievements).set({ transactionId }).where(and(eq(playerAchievements.playerId, u.playerId), eq(playerAchievements.achievementId, u.achievementId)));
-    }
+  for (const { u, transactionId: planned } of inserted) {
+    const transactionId = planned === null ? null : await payReward(tx, u, keySource, planned);
     // The item reward through the inventory's write path (ITEM_ADDED, INVENTORY_UPDATED), right
     // before ACHIEVEMENT_UNLOCKED; a cosmetic the item confers is unlocked after it.
-    const item = await grantRewardItem(tx, u, keySourceOf(source));
+    const item = await grantRewardItem(tx, u, keySource);
     const event: NewSeasonEvent = {
       type: "ACHIEVEMENT_UNLOCKED",
       playerId: u.playerId,
