@@ -184,9 +184,12 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     const seats = [pool[8]!, pool[9]!, pool[10]!, pool[11]!];
     const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
     const game = await finishedGame("item-reward", seats);
-    const completion = completionWith([]);
+    const notified: (readonly Unlock[])[] = [];
+    const completion = completionWith(notified);
     const results = await Promise.all([completion.complete(game), completion.complete(game), completion.complete(game)]);
     expect(results.filter((r) => r.applied)).toHaveLength(1);
+    // The live notice names the item (the table's `achievement` message carries it).
+    expect(notified.flat().filter((u) => u.achievementId === "gold_debut").map((u) => [u.playerId, u.rewardItemId, u.rewardItemName, u.rewardQuantity]).sort()).toEqual([...humans].sort().map((p) => [p, "card_back_gold", "Gold card back", 2]));
     expect(await completion.complete(game)).toEqual({ applied: false });
 
     for (const p of humans) {

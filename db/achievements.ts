@@ -55,8 +55,9 @@ export interface Unlock {
   readonly gameId: string | null;
   readonly rewardCoins: number;
   readonly transactionId: string | null;
-  /** The item reward added to the inventory (null: none) and its quantity (0 when none). */
+  /** The item reward added to the inventory (null: none), its catalogue name (null: none) and its quantity (0 when none). */
   readonly rewardItemId: string | null;
+  readonly rewardItemName: string | null;
   readonly rewardQuantity: number;
   readonly seq: number;
 }
@@ -320,6 +321,14 @@ async function insertUnlockRows(tx: Transaction, decided: readonly DecidedUnlock
   return planned.filter(({ u }) => inserted.has(`${u.playerId}/${u.achievementId}`));
 }
 
+/** The catalogue names of the decided unlocks' reward items (no statement when none gives an item). */
+async function itemNamesOf(tx: Transaction, decided: readonly DecidedUnlock[]): Promise<Map<string, string>> {
+  const ids = [...new Set(decided.flatMap((u) => (u.rewardItemId === null ? [] : [u.rewardItemId])))];
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select({ id: items.id, name: items.name }).from(items).where(inArray(items.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** Pays an unlock's coins (`rewards -> player`, idempotent); returns the transaction id, fixing the row when a replay answered another. */
 async function payReward(tx: Transaction, u: DecidedUnlock, keySource: string, planned: string): Promise<string> {
   const r = await transferIn(tx, {
@@ -347,7 +356,8 @@ async function payReward(tx: Transaction, u: DecidedUnlock, keySource: string, p
 async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[], source: UnlockSource, names: ReadonlyMap<string, string>): Promise<Unlock[]> {
   const gameId = source.kind === "game" ? source.gameId : null;
   const keySource = keySourceOf(source);
-  const inserted = await insertUnlockRows(tx, decided, gameId);
+  // The item rewards' names (for the live message) are asked in the same round trip as the rows.
+  const [inserted, itemNames] = await Promise.all([insertUnlockRows(tx, decided, gameId), itemNamesOf(tx, decided)]);
   const paid = inserted.filter(({ u }) => u.rewardCoins > 0);
   // Wallet rows in a fixed order before any transfer (players by id, then `rewards`), so the
   // transfers below only re-lock rows this transaction already holds. Sent together, in order.
@@ -365,7 +375,18 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
       payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity },
     };
     const [seq] = await appendSeasonEvents(tx, [event, ...item.deferred]);
-    out.push({ playerId: u.playerId, achievementId: u.achievementId, name: names.get(u.achievementId) ?? u.achievementId, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity, seq: seq ?? 0 });
+    out.push({
+      playerId: u.playerId,
+      achievementId: u.achievementId,
+      name: names.get(u.achievementId) ?? u.achievementId,
+      gameId,
+      rewardCoins: u.rewardCoins,
+      transactionId,
+      rewardItemId: u.rewardItemId,
+      rewardItemName: u.rewardItemId === null ? null : (itemNames.get(u.rewardItemId) ?? u.rewardItemId),
+      rewardQuantity: u.rewardQuantity,
+      seq: seq ?? 0,
+    });
   }
   return out;
 }

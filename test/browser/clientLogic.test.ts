@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { applyDelta, fromSnapshot, type LadderDeltaData } from "../../client/src/ladder.js";
 import { modelFromRoomState } from "../../client/src/model.js";
 import { parseLog } from "../../client/src/events.js";
+import { achievementNotice } from "../../client/src/connectionText.js";
 import { reasonText } from "../../client/src/reasons.js";
 import { parseRoute, tableRouteOf } from "../../client/src/router.js";
 import { formatTimeLeft, rewardsText, seasonClockText } from "../../client/src/seasonText.js";
@@ -147,5 +148,14 @@ describe("season texts (lobby clock, profile)", () => {
     expect(rewardsText({ coins: 500, cosmeticId: "season_3_frame" })).toBe("500 coins, Season 3 frame");
     expect(rewardsText({ coins: 0, cosmeticId: null })).toBe("none");
     expect(rewardsText({ coins: 100, cosmeticId: null })).toBe("100 coins");
+  });
+});
+
+describe("the table's achievement notice", () => {
+  it("names the achievement and its rewards: coins, an item, both, or none", () => {
+    expect(achievementNotice({ name: "Perfect game", rewardCoins: 100, rewardItemName: "Gold card back", rewardQuantity: 1 })).toBe("Achievement unlocked: Perfect game (+100 coins, Gold card back)");
+    expect(achievementNotice({ name: "Regular", rewardCoins: 50, rewardItemName: null, rewardQuantity: 0 })).toBe("Achievement unlocked: Regular (+50 coins)");
+    expect(achievementNotice({ name: "Gold debut", rewardCoins: 0, rewardItemName: "Gold card back", rewardQuantity: 2 })).toBe("Achievement unlocked: Gold debut (2 × Gold card back)");
+    expect(achievementNotice({ name: "Beta tester", rewardCoins: 0 })).toBe("Achievement unlocked: Beta tester");
   });
 });
