@@ -93,6 +93,17 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     const rewardTx = await t.db.select().from(transactions).where(eq(transactions.requestedBy, "system:achievements"));
     expect(rewardTx.filter((x) => (humans as readonly string[]).includes(x.playerId))).toHaveLength(rows.length);
     expect(rewardTx.every((x) => x.idempotencyKey.startsWith(`achievement:game:${game.gameId}:`))).toBe(true);
+    // The log, in seq order: each paid unlock's TRANSACTION_COMPLETED right before its ACHIEVEMENT_UNLOCKED (unlock by unlock).
+    const logged = await t.db
+      .select()
+      .from(seasonEvents)
+      .where(and(inArray(seasonEvents.type, ["TRANSACTION_COMPLETED", "ACHIEVEMENT_UNLOCKED"]), inArray(seasonEvents.playerId, humans)))
+      .orderBy(asc(seasonEvents.seq));
+    const paidUnlocks = events.filter((e) => typeof e.payload["transactionId"] === "string");
+    expect(paidUnlocks.length).toBeGreaterThan(0);
+    expect(logged.map((e) => `${e.type}:${String(e.payload["transactionId"])}`)).toEqual(
+      [...paidUnlocks].sort((a, b) => a.seq - b.seq).flatMap((e) => [`TRANSACTION_COMPLETED:${String(e.payload["transactionId"])}`, `ACHIEVEMENT_UNLOCKED:${String(e.payload["transactionId"])}`]),
+    );
     // afterCommit (the live notification) ran once, with exactly the committed unlocks.
     expect(notified).toHaveLength(1);
     expect(notified[0]?.map((u) => `${u.playerId}:${u.achievementId}`).sort()).toEqual([...keys].sort());
@@ -192,6 +203,24 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     expect(notified.flat().filter((u) => u.achievementId === "gold_debut").map((u) => [u.playerId, u.rewardItemId, u.rewardItemName, u.rewardQuantity]).sort()).toEqual([...humans].sort().map((p) => [p, "card_back_gold", "Gold card back", 2]));
     expect(await completion.complete(game)).toEqual({ applied: false });
 
+    // Unlock by unlock in seq order, each unlock's events together: its coin transfer, its item,
+    // then ACHIEVEMENT_UNLOCKED (the next unlock's statements follow on the connection).
+    const log = await t.db.select().from(seasonEvents).where(inArray(seasonEvents.playerId, humans)).orderBy(asc(seasonEvents.seq));
+    let block: (typeof log)[number][] = [];
+    let unlocksSeen = 0;
+    for (const e of log) {
+      if (e.type === "COSMETIC_UNLOCKED") continue; // after its ACHIEVEMENT_UNLOCKED (checked per player below)
+      block.push(e);
+      if (e.type !== "ACHIEVEMENT_UNLOCKED") continue;
+      unlocksSeen++;
+      expect(new Set(block.map((x) => x.playerId))).toEqual(new Set([e.playerId]));
+      const paidBy = e.payload["transactionId"];
+      expect(block.filter((x) => x.type === "TRANSACTION_COMPLETED").map((x) => x.payload["transactionId"])).toEqual(typeof paidBy === "string" ? [paidBy] : []);
+      expect(block.filter((x) => x.type === "ITEM_ADDED")).toHaveLength(e.payload["rewardItemId"] === null ? 0 : 1);
+      block = [];
+    }
+    expect(block).toEqual([]);
+    expect(unlocksSeen).toBeGreaterThanOrEqual(humans.length);
     for (const p of humans) {
       // Held once (2 = one grant of quantity 2), one grant row under the derived key.
       expect((await inventoryOf(t.db, p)).items).toEqual([{ id: "card_back_gold", name: "Gold card back", kind: "card_back", quantity: 2 }]);

@@ -312,11 +312,13 @@ async function grantRewardItem(tx: Transaction, u: DecidedUnlock, keySource: str
  */
 async function insertUnlockRows(tx: Transaction, decided: readonly DecidedUnlock[], gameId: string | null): Promise<{ u: DecidedUnlock; transactionId: string | null }[]> {
   const planned = decided.map((u) => ({ u, transactionId: u.rewardCoins > 0 ? randomUUID() : null }));
+  // `execute()` sends it now, before the caller's next statements.
   const rows = await tx
     .insert(playerAchievements)
     .values(planned.map(({ u, transactionId }) => ({ playerId: u.playerId, achievementId: u.achievementId, gameId, transactionId })))
     .onConflictDoNothing()
-    .returning({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId });
+    .returning({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId })
+    .execute();
   const inserted = new Set(rows.map((r) => `${r.playerId}/${r.achievementId}`));
   return planned.filter(({ u }) => inserted.has(`${u.playerId}/${u.achievementId}`));
 }
@@ -325,7 +327,7 @@ async function insertUnlockRows(tx: Transaction, decided: readonly DecidedUnlock
 async function itemNamesOf(tx: Transaction, decided: readonly DecidedUnlock[]): Promise<Map<string, string>> {
   const ids = [...new Set(decided.flatMap((u) => (u.rewardItemId === null ? [] : [u.rewardItemId])))];
   if (ids.length === 0) return new Map();
-  const rows = await tx.select({ id: items.id, name: items.name }).from(items).where(inArray(items.id, ids));
+  const rows = await tx.select({ id: items.id, name: items.name }).from(items).where(inArray(items.id, ids)).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
@@ -356,25 +358,42 @@ async function payReward(tx: Transaction, u: DecidedUnlock, keySource: string, p
 async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[], source: UnlockSource, names: ReadonlyMap<string, string>): Promise<Unlock[]> {
   const gameId = source.kind === "game" ? source.gameId : null;
   const keySource = keySourceOf(source);
-  // The item rewards' names (for the live message) are asked in the same round trip as the rows.
-  const [inserted, itemNames] = await Promise.all([insertUnlockRows(tx, decided, gameId), itemNamesOf(tx, decided)]);
-  const paid = inserted.filter(({ u }) => u.rewardCoins > 0);
-  // Wallet rows in a fixed order before any transfer (players by id, then `rewards`), so the
-  // transfers below only re-lock rows this transaction already holds. Sent together, in order.
-  const locks = [...new Set(paid.map(({ u }) => u.playerId))].sort().map((playerId): AccountRef => ({ kind: "player", playerId }));
-  if (paid.length > 0) await Promise.all([...locks, { kind: "system", name: "rewards" } as const].map((ref) => lockAccount(tx, REWARD_CURRENCY, ref)));
+  // One round trip, in this order: the unlock rows, the item rewards' names (for the live
+  // message), then the wallet rows the rewards may move, locked in a fixed order (players by id,
+  // then `rewards`) so the transfers below only re-lock rows this transaction already holds. A
+  // row that conflicts leaves its player's account locked for nothing, which is harmless.
+  const paidPlayers = [...new Set(decided.filter((u) => u.rewardCoins > 0).map((u) => u.playerId))].sort();
+  const walletRows: AccountRef[] = paidPlayers.length === 0 ? [] : [...paidPlayers.map((playerId) => ({ kind: "player" as const, playerId })), { kind: "system", name: "rewards" }];
+  const rows = insertUnlockRows(tx, decided, gameId);
+  const itemNames = itemNamesOf(tx, decided);
+  const locks = walletRows.map((ref) => lockAccount(tx, REWARD_CURRENCY, ref));
+  const [inserted, itemNameById] = await Promise.all([rows, itemNames, Promise.all(locks)]);
+  // Each unlock's events are sent without waiting for their answer (the next unlock's statements
+  // follow them on the connection, so the log keeps this order); the answers are awaited at the end.
+  const pending: { u: DecidedUnlock; transactionId: string | null; seqs: Promise<number[]> }[] = [];
+  try {
+    for (const { u, transactionId: planned } of inserted) {
+      const transactionId = planned === null ? null : await payReward(tx, u, keySource, planned);
+      // The item reward through the inventory's write path (ITEM_ADDED, INVENTORY_UPDATED), right
+      // before ACHIEVEMENT_UNLOCKED; a cosmetic the item confers is unlocked after it.
+      const item = await grantRewardItem(tx, u, keySource);
+      const event: NewSeasonEvent = {
+        type: "ACHIEVEMENT_UNLOCKED",
+        playerId: u.playerId,
+        payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity },
+      };
+      const seqs = appendSeasonEvents(tx, [event, ...item.deferred]);
+      seqs.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+      pending.push({ u, transactionId, seqs });
+    }
+  } catch (err) {
+    // A failed append aborts the transaction, and what follows fails with "transaction aborted": report the append's error.
+    for (const p of pending) await p.seqs;
+    throw err;
+  }
   const out: Unlock[] = [];
-  for (const { u, transactionId: planned } of inserted) {
-    const transactionId = planned === null ? null : await payReward(tx, u, keySource, planned);
-    // The item reward through the inventory's write path (ITEM_ADDED, INVENTORY_UPDATED), right
-    // before ACHIEVEMENT_UNLOCKED; a cosmetic the item confers is unlocked after it.
-    const item = await grantRewardItem(tx, u, keySource);
-    const event: NewSeasonEvent = {
-      type: "ACHIEVEMENT_UNLOCKED",
-      playerId: u.playerId,
-      payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity },
-    };
-    const [seq] = await appendSeasonEvents(tx, [event, ...item.deferred]);
+  for (const { u, transactionId, seqs } of pending) {
+    const [seq] = await seqs;
     out.push({
       playerId: u.playerId,
       achievementId: u.achievementId,
@@ -383,7 +402,7 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
       rewardCoins: u.rewardCoins,
       transactionId,
       rewardItemId: u.rewardItemId,
-      rewardItemName: u.rewardItemId === null ? null : (itemNames.get(u.rewardItemId) ?? u.rewardItemId),
+      rewardItemName: u.rewardItemId === null ? null : (itemNameById.get(u.rewardItemId) ?? u.rewardItemId),
       rewardQuantity: u.rewardQuantity,
       seq: seq ?? 0,
     });
