@@ -157,41 +157,43 @@ interface GameRead {
 }
 
 /**
- * A fingerprint of every definition's content (md5 of the rows, id order): any change to the
- * table (an admin's `PUT`, or SQL from any process) changes it. Read in a statement the
- * completion sends anyway, it lets {@link definitionsAt} use the in-memory definitions without a
- * round trip of its own, and re-read them when they changed (no TTL, no stale window).
+ * A fingerprint of the definitions: md5 of every row's id and `xmin` (the transaction that last
+ * wrote the row), in id order. Any change to the table (an admin's `PUT`, or SQL from any
+ * process: an insert, an update, a delete) changes it, since a written row gets its writer's
+ * transaction id; a change that commits later is seen by the next statement. Read in a statement
+ * the completion sends anyway, it lets {@link DefinitionCache} use the in-memory definitions
+ * without a round trip of its own, and re-read them when they changed (no TTL, no stale window).
+ * It is cheaper than hashing the rows' content (no jsonb or timestamp to text).
  */
-const DEFINITIONS_VERSION = sql<string>`(SELECT md5(coalesce(string_agg(d::text, '|' ORDER BY d.id), '')) FROM ${achievements} d)`;
+const DEFINITIONS_VERSION = sql<string>`(SELECT md5(coalesce(string_agg(d.id || ':' || d.xmin::text, '|' ORDER BY d.id), '')) FROM ${achievements} d)`;
 
 /** The fingerprint of no definitions (md5 of ''). */
 const NO_DEFINITIONS_VERSION = createHash("md5").update("").digest("hex");
 
-/** Definitions by fingerprint, most recent last (a few: a process may use more than one database, as tests do). */
-const definitionsByVersion = new Map<string, readonly AchievementDefinition[]>();
-const CACHED_VERSIONS = 4;
-
-/** Reads every definition and its fingerprint in one statement, and caches them. */
-async function loadDefinitions(db: Reader): Promise<readonly AchievementDefinition[]> {
+/** Reads every definition and its fingerprint in one statement. */
+async function loadDefinitions(db: Reader): Promise<{ version: string; defs: readonly AchievementDefinition[] }> {
   const rows = await db.select({ row: achievements, version: DEFINITIONS_VERSION }).from(achievements).orderBy(asc(achievements.id));
-  const defs = rows.map((r) => toDefinition(r.row));
-  const version = rows[0]?.version ?? NO_DEFINITIONS_VERSION;
-  definitionsByVersion.delete(version);
-  definitionsByVersion.set(version, defs);
-  for (const old of definitionsByVersion.keys()) {
-    if (definitionsByVersion.size <= CACHED_VERSIONS) break;
-    definitionsByVersion.delete(old);
-  }
-  return defs;
+  return { version: rows[0]?.version ?? NO_DEFINITIONS_VERSION, defs: rows.map((r) => toDefinition(r.row)) };
 }
 
 /**
- * The definitions whose fingerprint is `version`: from memory when they are cached, else read
- * (and cached) in the caller's transaction. A definition read newer than `version` (an edit that
- * committed in between) is as good: the game completes against the definitions of that moment.
+ * The definitions in memory for ONE database (each participant instance has its own: the
+ * fingerprint names a state of one database's table, not content that two databases could share).
  */
-async function definitionsAt(tx: Transaction, version: string): Promise<readonly AchievementDefinition[]> {
-  return definitionsByVersion.get(version) ?? loadDefinitions(tx);
+class DefinitionCache {
+  private last: { readonly version: string; readonly defs: readonly AchievementDefinition[] } | null = null;
+
+  /**
+   * The definitions whose fingerprint is `version`: from memory when they are the last read, else
+   * read (and kept) in the caller's transaction. A read newer than `version` (an edit that
+   * committed in between) is as good: the game completes against the definitions of that moment.
+   */
+  async at(tx: Transaction, version: string): Promise<readonly AchievementDefinition[]> {
+    if (this.last?.version === version) return this.last.defs;
+    const loaded = await loadDefinitions(tx);
+    this.last = loaded;
+    return loaded.defs;
+  }
 }
 
 /**
@@ -422,11 +424,11 @@ function humansOf(game: FinishedGame): string[] {
  * `decideUnlocks`); rows are written only when something unlocks, and the primary key of
  * `player_achievements` (`ON CONFLICT DO NOTHING`) stays the guard against a concurrent unlock.
  */
-export async function unlockForGame(tx: Transaction, game: FinishedGame, read: GameRead | null = null): Promise<Unlock[]> {
+async function unlockForGame(tx: Transaction, game: FinishedGame, definitions: DefinitionCache, read: GameRead | null): Promise<Unlock[]> {
   const humans = humansOf(game);
   if (humans.length === 0) return [];
   const { figures, held, version } = read ?? (await countAndRead(tx, game, humans));
-  const defs = (await definitionsAt(tx, version)).filter((d) => d.enabled && d.condition.kind !== "manual");
+  const defs = (await definitions.at(tx, version)).filter((d) => d.enabled && d.condition.kind !== "manual");
   if (defs.length === 0) return [];
   const decided = decideUnlocks(
     defs,
@@ -441,12 +443,13 @@ export type UnlockNotifier = (unlocks: readonly Unlock[], game: FinishedGame) =>
 
 /**
  * The achievements completion participant on its own: it adds the counters and reads the
- * figures itself, one round trip more than {@link achievementsCompletion}.
+ * figures itself, one round trip more than {@link achievementsCompletion}. One instance per database.
  */
 export function achievementsParticipant(notify: UnlockNotifier): CompletionParticipant<Transaction, readonly Unlock[]> {
+  const definitions = new DefinitionCache();
   return {
     name: "achievements",
-    write: (tx, game) => unlockForGame(tx, game),
+    write: (tx, game) => unlockForGame(tx, game, definitions, null),
     afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
   };
 }
@@ -466,10 +469,11 @@ export interface AchievementsCompletion {
  * The server's achievements: the read rides on the lifetime-stats upsert's round trip and is
  * handed to the participant through its transaction (a retried transaction reads again). A
  * participant that finds no read for its transaction (not wired with `withLifetimeStats`) reads
- * for itself.
+ * for itself. Use one instance per database (its definitions in memory are that database's).
  */
 export function achievementsCompletion(notify: UnlockNotifier): AchievementsCompletion {
   const reads = new WeakMap<Transaction, { readonly gameId: string; readonly read: GameRead }>();
+  const definitions = new DefinitionCache();
   return {
     readWithLifetimeStats(tx, game) {
       const humans = humansOf(game);
@@ -481,7 +485,7 @@ export function achievementsCompletion(notify: UnlockNotifier): AchievementsComp
       write(tx, game) {
         const got = reads.get(tx);
         reads.delete(tx);
-        return unlockForGame(tx, game, got?.gameId === game.gameId ? got.read : null);
+        return unlockForGame(tx, game, definitions, got?.gameId === game.gameId ? got.read : null);
       },
       afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
     },
