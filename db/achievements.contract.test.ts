@@ -281,3 +281,29 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await expectAuditClean();
   });
 });
+
+describe.each(testBackends())("achievements' reward replay on $name", (backend) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await backend.create();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("an unlock whose reward key was already used names the first transaction, and moves no coins again", async () => {
+    const [p] = await createOccupants(t.db, `ach-replay-${backend.name}`, 1);
+    const playerId = p!.playerId;
+    await putAchievement(t.db, { id: "replay_probe", name: "Replay probe", description: "Given by the test.", condition: { kind: "manual" }, rewardCoins: 3, rewardItemId: null, rewardQuantity: 0, enabled: true });
+    const first = await unlockExplicitly(t.db, { playerId, achievementId: "replay_probe", by: "admin" });
+    const paidBy = first.ok ? first.unlock?.transactionId : undefined;
+    expect(paidBy).toEqual(expect.any(String));
+    // The row goes (as a repair might remove it); unlocking again reuses the reward's key.
+    await t.db.delete(playerAchievements).where(and(eq(playerAchievements.playerId, playerId), eq(playerAchievements.achievementId, "replay_probe")));
+    const again = await unlockExplicitly(t.db, { playerId, achievementId: "replay_probe", by: "admin" });
+    expect(again).toMatchObject({ ok: true, unlocked: true, unlock: { transactionId: paidBy } });
+    const [row] = await t.db.select().from(playerAchievements).where(and(eq(playerAchievements.playerId, playerId), eq(playerAchievements.achievementId, "replay_probe")));
+    expect(row?.transactionId).toBe(paidBy);
+    expect((await balancesOf(t.db, playerId)).find((b) => b.currency === "coins")?.balance).toBe(3);
+  });
+});
