@@ -2,8 +2,11 @@
  * Achievements in the completion transaction (db/achievements.ts), on PGlite and PostgreSQL in
  * the same run: a retried or concurrent completion awards each achievement once and moves each
  * reward once; two games of one player completing at once unlock a shared achievement once;
- * bots earn nothing; explicit unlocks are refused when the condition is not met. Each test ends
- * with a clean Season 0 audit (ledger sums, balances equal to the fold of the log).
+ * bots earn nothing; explicit unlocks are refused when the condition is not met; a definition
+ * edited by any process is used by the next completion (the in-memory definitions follow the
+ * table's fingerprint); the log keeps each unlock's events together; a replayed reward key names
+ * the first transaction. Each test of the first suite ends with a clean Season 0 audit (ledger
+ * sums, balances equal to the fold of the log).
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
