@@ -36,21 +36,3 @@ export function errorText(code: unknown, message: unknown): string {
   if (typeof code === "number" && words !== null) return `The server reported a problem: ${words}`;
   return "The connection had a problem; trying again…";
 }
-
-/** What the table's notice shows of an `achievement` message (docs/PROTOCOL.md). */
-export interface AchievementRewards {
-  readonly name: string;
-  readonly rewardCoins: number;
-  readonly rewardItemName?: string | null | undefined;
-  readonly rewardQuantity?: number | undefined;
-}
-
-/** The table's notice for an `achievement` message: its name and rewards, e.g. "Achievement unlocked: Perfect game (+100 coins, Gold card back)". */
-export function achievementNotice(a: AchievementRewards): string {
-  const quantity = a.rewardQuantity ?? 0;
-  const rewards = [
-    ...(a.rewardCoins > 0 ? [`+${a.rewardCoins} coins`] : []),
-    ...(a.rewardItemName !== null && a.rewardItemName !== undefined && quantity > 0 ? [quantity > 1 ? `${quantity} × ${a.rewardItemName}` : a.rewardItemName] : []),
-  ];
-  return `Achievement unlocked: ${a.name}${rewards.length > 0 ? ` (${rewards.join(", ")})` : ""}`;
-}

@@ -7,7 +7,8 @@
  */
 import * as z from "zod/mini";
 import type { Card } from "../../src/game/types.js";
-import { achievementNotice, errorText, leaveOutcome } from "./connectionText.js";
+import { errorText, leaveOutcome } from "./connectionText.js";
+import { achievementNotice } from "./seasonText.js";
 import { EMOTE_IDS, type EmoteId } from "./protocolConstants.js";
 import { cardLabel, isCard } from "./cards.js";
 import { modelFromRoomState, type TableModel } from "./model.js";

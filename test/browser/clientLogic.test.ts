@@ -8,10 +8,9 @@ import { describe, expect, it } from "vitest";
 import { applyDelta, fromSnapshot, type LadderDeltaData } from "../../client/src/ladder.js";
 import { modelFromRoomState } from "../../client/src/model.js";
 import { parseLog } from "../../client/src/events.js";
-import { achievementNotice } from "../../client/src/connectionText.js";
 import { reasonText } from "../../client/src/reasons.js";
 import { parseRoute, tableRouteOf } from "../../client/src/router.js";
-import { formatTimeLeft, rewardsText, seasonClockText } from "../../client/src/seasonText.js";
+import { achievementNotice, formatTimeLeft, rewardsText, seasonClockText } from "../../client/src/seasonText.js";
 import { REASON_CODES } from "../../src/shared/protocol.js";
 
 const row = (rank: number, name: string, total: number) => ({ rank, playerId: `p-${name}`, displayName: name, total, highest: total, games: 1, wins: 0 });
