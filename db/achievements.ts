@@ -2,16 +2,19 @@
  * Achievements on `achievements` (definitions), `player_achievements` (unlocks, one per player
  * and achievement) and `player_achievement_stats` (counters only achievements need).
  *
- * A finished game unlocks through {@link achievementsParticipant}, a completion-pipeline
- * participant, inside the completion transaction: never missed (it commits with the game) and
- * never twice (the completion claim plus the primary key of `player_achievements`; an
+ * A finished game unlocks through {@link achievementsCompletion} (the server's wiring: the read
+ * rides on the lifetime-stats round trip, the definitions are held in memory, and a game that
+ * unlocks nothing costs no round trip of its own) or {@link achievementsParticipant} (the same
+ * participant reading for itself), inside the completion transaction: never missed (it commits
+ * with the game) and never twice (the completion claim plus the primary key of `player_achievements`; an
  * `INSERT ... ON CONFLICT DO NOTHING` waits for a concurrent unlock of the same pair and then
  * skips it). A reward is a ledger transfer `rewards -> player` whose idempotency key is derived
  * from the game, the achievement and the player, and `ACHIEVEMENT_UNLOCKED` is appended in the
  * same transaction.
  *
  * Lock order (no deadlock with other completions or Season 0 writers): stats rows by player id
- * (after the built-in participants' rows), unlock rows by (player, achievement), then the wallet
+ * (right after `player_lifetime_stats`' rows with {@link achievementsCompletion}, after all the
+ * built-in participants' rows without), unlock rows by (player, achievement), then the wallet
  * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
  * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
