@@ -5,7 +5,7 @@
  * server wires them (achievements ON: the read in the lifetime-stats round trip), rotating
  * variant by variant game by game on one database, each `complete()` timed. Printed by `npm run
  * bench:eventlog` after its own figures (`RUNS=0` prints only this; `BENCH_COMPLETION_GAMES`
- * games per variant, default 60). The target (issue 14): achievements ON costs no more than 10%
+ * games per variant, default 200). The target (issue 14): achievements ON costs no more than 10%
  * extra completion latency over OFF, p50; printed for every game and for the games that unlocked
  * nothing, with p99 beside it.
  */
@@ -30,7 +30,7 @@ type Variant = "builtIn" | "leaderboard" | "achievements";
 const VARIANTS: readonly Variant[] = ["builtIn", "leaderboard", "achievements"];
 
 /** Completes `games` fixture games per variant (rotating) and prints p50/p99/mean of each and the extra latency. */
-export async function measureCompletionCost(db: Database, games = 60): Promise<void> {
+export async function measureCompletionCost(db: Database, games = 200): Promise<void> {
   const seats = await createOccupants(db, `completion-cost-${Date.now()}`, 8, 2);
   const humans = seats.filter((s) => !s.isBot);
   const bots = seats.filter((s) => s.isBot);
