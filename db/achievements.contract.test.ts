@@ -2,15 +2,18 @@
  * Achievements in the completion transaction (db/achievements.ts), on PGlite and PostgreSQL in
  * the same run: a retried or concurrent completion awards each achievement once and moves each
  * reward once; two games of one player completing at once unlock a shared achievement once;
- * bots earn nothing; explicit unlocks are refused when the condition is not met. Each test ends
- * with a clean Season 0 audit (ledger sums, balances equal to the fold of the log).
+ * bots earn nothing; explicit unlocks are refused when the condition is not met; a definition
+ * edited by any process is used by the next completion (the in-memory definitions follow the
+ * table's fingerprint); the log keeps each unlock's events together; a replayed reward key names
+ * the first transaction. Each test of the first suite ends with a clean Season 0 audit (ledger
+ * sums, balances equal to the fold of the log).
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lifetimeDeltas, summarize, type SeatOccupant } from "../src/game/index.js";
 import { register, type FinishedGame } from "../src/completion/pipeline.js";
 import { testBackends, type TestDatabase } from "../test/support/db.js";
-import { achievementsParticipant, achievementsFor, listAchievements, putAchievement, unlockExplicitly, type Unlock } from "./achievements.js";
+import { achievementsCompletion, achievementsParticipant, achievementsFor, listAchievements, putAchievement, unlockExplicitly, type Unlock } from "./achievements.js";
 import { createGameCompletion } from "./completion.js";
 import { createGame, markStarted } from "./games.js";
 import { equipCosmetics } from "./cosmetics.js";
@@ -34,12 +37,13 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await markStarted(t.db, played.gameId, new Date());
     return { gameId: played.gameId, completedAt: new Date(), summary: summarize(played.state), deltas: lifetimeDeltas(played.state) };
   };
-  const completionWith = (notified: (readonly Unlock[])[]) =>
-    createGameCompletion(t.db, {
-      onLadderChanges: () => Promise.resolve(),
-      participants: [register(achievementsParticipant((u) => Promise.resolve(void notified.push(u))))],
-      logger: silent,
-    });
+  /** "server": the read rides on the lifetime-stats round trip (src/app/server.ts); "alone": the participant reads for itself. */
+  const completionWith = (notified: (readonly Unlock[])[], wiring: "server" | "alone" = "server") => {
+    const notify = (u: readonly Unlock[]) => Promise.resolve(void notified.push(u));
+    if (wiring === "alone") return createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), participants: [register(achievementsParticipant(notify))], logger: silent });
+    const achievements = achievementsCompletion(notify);
+    return createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), withLifetimeStats: [achievements.readWithLifetimeStats], participants: [register(achievements.participant)], logger: silent });
+  };
   const coins = async (playerId: string): Promise<number> => (await balancesOf(t.db, playerId)).find((b) => b.currency === "coins")?.balance ?? 0;
   const unlockRows = (ids: readonly string[]) => t.db.select().from(playerAchievements).where(inArray(playerAchievements.playerId, [...ids]));
   const unlockEvents = (ids: readonly string[]) =>
@@ -92,6 +96,17 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     const rewardTx = await t.db.select().from(transactions).where(eq(transactions.requestedBy, "system:achievements"));
     expect(rewardTx.filter((x) => (humans as readonly string[]).includes(x.playerId))).toHaveLength(rows.length);
     expect(rewardTx.every((x) => x.idempotencyKey.startsWith(`achievement:game:${game.gameId}:`))).toBe(true);
+    // The log, in seq order: each paid unlock's TRANSACTION_COMPLETED right before its ACHIEVEMENT_UNLOCKED (unlock by unlock).
+    const logged = await t.db
+      .select()
+      .from(seasonEvents)
+      .where(and(inArray(seasonEvents.type, ["TRANSACTION_COMPLETED", "ACHIEVEMENT_UNLOCKED"]), inArray(seasonEvents.playerId, humans)))
+      .orderBy(asc(seasonEvents.seq));
+    const paidUnlocks = events.filter((e) => typeof e.payload["transactionId"] === "string");
+    expect(paidUnlocks.length).toBeGreaterThan(0);
+    expect(logged.map((e) => `${e.type}:${String(e.payload["transactionId"])}`)).toEqual(
+      [...paidUnlocks].sort((a, b) => a.seq - b.seq).flatMap((e) => [`TRANSACTION_COMPLETED:${String(e.payload["transactionId"])}`, `ACHIEVEMENT_UNLOCKED:${String(e.payload["transactionId"])}`]),
+    );
     // afterCommit (the live notification) ran once, with exactly the committed unlocks.
     expect(notified).toHaveLength(1);
     expect(notified[0]?.map((u) => `${u.playerId}:${u.achievementId}`).sort()).toEqual([...keys].sort());
@@ -108,7 +123,8 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await t.db.insert(playerLifetimeStats).values(humans.map((playerId) => ({ playerId, gamesPlayed: 9 })));
     const [a, b] = [await finishedGame("pair-a", seats), await finishedGame("pair-b", seats)];
     const notified: (readonly Unlock[])[] = [];
-    const completion = completionWith(notified);
+    // The participant on its own (no read in the lifetime-stats round trip) keeps the same guarantees.
+    const completion = completionWith(notified, "alone");
     const results = await Promise.all([completion.complete(a), completion.complete(b)]);
     expect(results.every((r) => r.applied)).toBe(true);
     const regular = (await unlockRows(humans)).filter((r) => r.achievementId === "regular");
@@ -150,6 +166,27 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     expect(await unlockExplicitly(t.db, { playerId: pool[7]!.playerId, achievementId: "beta_tester", by: "admin" })).toMatchObject({ ok: false, code: "achievements/disabled" });
     await expectAuditClean();
   });
+  it("a definition edited by any process is used by the next completion (the in-memory definitions follow the table's fingerprint)", async () => {
+    const seats = await createOccupants(t.db, `ach-edit-${backend.name}`, 4, 1);
+    const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
+    const completion = completionWith([]);
+    const probeRows = async () => (await unlockRows(humans)).filter((r) => r.achievementId.startsWith("edit_probe")).map((r) => `${r.achievementId}:${r.playerId}`).sort();
+    expect((await completion.complete(await finishedGame("edit-1", seats))).applied).toBe(true); // the definitions are now cached
+    // Another process's edit (plain SQL, no call in this process): met from a second game on.
+    await t.db.execute(sql`INSERT INTO achievements (id, name, description, condition) VALUES ('edit_probe_a', 'Probe A', 'Two games.', '{"kind":"games_played","atLeast":2}'::jsonb)`);
+    expect((await completion.complete(await finishedGame("edit-2", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual(humans.map((p) => `edit_probe_a:${p}`).sort());
+    // An admin's edit through this process: a disabled definition unlocks nothing, re-enabled it does.
+    const probeB = { id: "edit_probe_b", name: "Probe B", description: "Three games.", condition: { kind: "games_played" as const, atLeast: 3 }, rewardCoins: 0, rewardItemId: null, rewardQuantity: 0, enabled: false };
+    await putAchievement(t.db, probeB);
+    expect((await completion.complete(await finishedGame("edit-3", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual(humans.map((p) => `edit_probe_a:${p}`).sort());
+    await putAchievement(t.db, { ...probeB, enabled: true });
+    expect((await completion.complete(await finishedGame("edit-4", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual([...humans.map((p) => `edit_probe_a:${p}`), ...humans.map((p) => `edit_probe_b:${p}`)].sort());
+    await t.db.execute(sql`UPDATE achievements SET enabled = false WHERE id IN ('edit_probe_a', 'edit_probe_b')`);
+    await expectAuditClean();
+  });
   // Last: its definition is met by every game, which the tests above count on not existing.
   it("an item reward goes into the inventory once under 3 concurrent completions of one game, its events right before ACHIEVEMENT_UNLOCKED, and its card back can be equipped", async () => {
     expect(await putAchievement(t.db, { id: "gold_debut", name: "Gold debut", description: "Finish a game.", condition: { kind: "games_played", atLeast: 1 }, rewardCoins: 0, rewardItemId: "nope", rewardQuantity: 1, enabled: true })).toMatchObject({
@@ -161,11 +198,32 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     const seats = [pool[8]!, pool[9]!, pool[10]!, pool[11]!];
     const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
     const game = await finishedGame("item-reward", seats);
-    const completion = completionWith([]);
+    const notified: (readonly Unlock[])[] = [];
+    const completion = completionWith(notified);
     const results = await Promise.all([completion.complete(game), completion.complete(game), completion.complete(game)]);
     expect(results.filter((r) => r.applied)).toHaveLength(1);
+    // The live notice names the item (the table's `achievement` message carries it).
+    expect(notified.flat().filter((u) => u.achievementId === "gold_debut").map((u) => [u.playerId, u.rewardItemId, u.rewardItemName, u.rewardQuantity]).sort()).toEqual([...humans].sort().map((p) => [p, "card_back_gold", "Gold card back", 2]));
     expect(await completion.complete(game)).toEqual({ applied: false });
 
+    // Unlock by unlock in seq order, each unlock's events together: its coin transfer, its item,
+    // then ACHIEVEMENT_UNLOCKED (the next unlock's statements follow on the connection).
+    const log = await t.db.select().from(seasonEvents).where(inArray(seasonEvents.playerId, humans)).orderBy(asc(seasonEvents.seq));
+    let block: (typeof log)[number][] = [];
+    let unlocksSeen = 0;
+    for (const e of log) {
+      if (e.type === "COSMETIC_UNLOCKED") continue; // after its ACHIEVEMENT_UNLOCKED (checked per player below)
+      block.push(e);
+      if (e.type !== "ACHIEVEMENT_UNLOCKED") continue;
+      unlocksSeen++;
+      expect(new Set(block.map((x) => x.playerId))).toEqual(new Set([e.playerId]));
+      const paidBy = e.payload["transactionId"];
+      expect(block.filter((x) => x.type === "TRANSACTION_COMPLETED").map((x) => x.payload["transactionId"])).toEqual(typeof paidBy === "string" ? [paidBy] : []);
+      expect(block.filter((x) => x.type === "ITEM_ADDED")).toHaveLength(e.payload["rewardItemId"] === null ? 0 : 1);
+      block = [];
+    }
+    expect(block).toEqual([]);
+    expect(unlocksSeen).toBeGreaterThanOrEqual(humans.length);
     for (const p of humans) {
       // Held once (2 = one grant of quantity 2), one grant row under the derived key.
       expect((await inventoryOf(t.db, p)).items).toEqual([{ id: "card_back_gold", name: "Gold card back", kind: "card_back", quantity: 2 }]);
@@ -224,5 +282,31 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     ]);
     await t.db.delete(inventoryGrants).where(eq(inventoryGrants.playerId, p));
     await expectAuditClean();
+  });
+});
+
+describe.each(testBackends())("achievements' reward replay on $name", (backend) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await backend.create();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("an unlock whose reward key was already used names the first transaction, and moves no coins again", async () => {
+    const [p] = await createOccupants(t.db, `ach-replay-${backend.name}`, 1);
+    const playerId = p!.playerId;
+    await putAchievement(t.db, { id: "replay_probe", name: "Replay probe", description: "Given by the test.", condition: { kind: "manual" }, rewardCoins: 3, rewardItemId: null, rewardQuantity: 0, enabled: true });
+    const first = await unlockExplicitly(t.db, { playerId, achievementId: "replay_probe", by: "admin" });
+    const paidBy = first.ok ? first.unlock?.transactionId : undefined;
+    expect(paidBy).toEqual(expect.any(String));
+    // The row goes (as a repair might remove it); unlocking again reuses the reward's key.
+    await t.db.delete(playerAchievements).where(and(eq(playerAchievements.playerId, playerId), eq(playerAchievements.achievementId, "replay_probe")));
+    const again = await unlockExplicitly(t.db, { playerId, achievementId: "replay_probe", by: "admin" });
+    expect(again).toMatchObject({ ok: true, unlocked: true, unlock: { transactionId: paidBy } });
+    const [row] = await t.db.select().from(playerAchievements).where(and(eq(playerAchievements.playerId, playerId), eq(playerAchievements.achievementId, "replay_probe")));
+    expect(row?.transactionId).toBe(paidBy);
+    expect((await balancesOf(t.db, playerId)).find((b) => b.currency === "coins")?.balance).toBe(3);
   });
 });

@@ -2,19 +2,23 @@
  * Achievements on `achievements` (definitions), `player_achievements` (unlocks, one per player
  * and achievement) and `player_achievement_stats` (counters only achievements need).
  *
- * A finished game unlocks through {@link achievementsParticipant}, a completion-pipeline
- * participant, inside the completion transaction: never missed (it commits with the game) and
- * never twice (the completion claim plus the primary key of `player_achievements`; an
+ * A finished game unlocks through {@link achievementsCompletion} (the server's wiring: the read
+ * rides on the lifetime-stats round trip, the definitions are held in memory, and a game that
+ * unlocks nothing costs no round trip of its own) or {@link achievementsParticipant} (the same
+ * participant reading for itself), inside the completion transaction: never missed (it commits
+ * with the game) and never twice (the completion claim plus the primary key of `player_achievements`; an
  * `INSERT ... ON CONFLICT DO NOTHING` waits for a concurrent unlock of the same pair and then
  * skips it). A reward is a ledger transfer `rewards -> player` whose idempotency key is derived
  * from the game, the achievement and the player, and `ACHIEVEMENT_UNLOCKED` is appended in the
  * same transaction.
  *
  * Lock order (no deadlock with other completions or Season 0 writers): stats rows by player id
- * (after the built-in participants' rows), unlock rows by (player, achievement), then the wallet
+ * (right after `player_lifetime_stats`' rows with {@link achievementsCompletion}, after all the
+ * built-in participants' rows without), unlock rows by (player, achievement), then the wallet
  * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
  * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
+import { createHash, randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import { preparedPerDatabase } from "./prepared.js";
@@ -23,6 +27,7 @@ import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.
 import { grantItemsIn } from "./inventory.js";
 import { achievements, items, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
 import { lockAccount, transferIn } from "./wallet.js";
+import type { LifetimeStatsFollower } from "./completion.js";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
 import {
   ACHIEVEMENT_REQUESTER,
@@ -40,7 +45,7 @@ import {
   type PlayerFigures,
   type Progress,
 } from "../src/season/achievements.js";
-import type { NewSeasonEvent } from "../src/season/events.js";
+import type { AccountRef, NewSeasonEvent } from "../src/season/events.js";
 
 /** The currency rewards are paid in. */
 export const REWARD_CURRENCY = "coins";
@@ -53,8 +58,9 @@ export interface Unlock {
   readonly gameId: string | null;
   readonly rewardCoins: number;
   readonly transactionId: string | null;
-  /** The item reward added to the inventory (null: none) and its quantity (0 when none). */
+  /** The item reward added to the inventory (null: none), its catalogue name (null: none) and its quantity (0 when none). */
   readonly rewardItemId: string | null;
+  readonly rewardItemName: string | null;
   readonly rewardQuantity: number;
   readonly seq: number;
 }
@@ -145,48 +151,99 @@ export async function figuresOf(db: Reader, playerIds: readonly string[]): Promi
   return out;
 }
 
+/** What a finished game's human seats look like after it: figures, unlocked ids, and the definitions' fingerprint. */
+interface GameRead {
+  readonly figures: Map<string, PlayerFigures>;
+  readonly held: Map<string, Set<string>>;
+  /** {@link DEFINITIONS_VERSION} as the statement saw it. */
+  readonly version: string;
+}
+
 /**
- * The completion's hot path in one statement: adds the game's achievement counters of `humans`
- * (one multi-row upsert, rows in player-id order: the lock order) and reads back each player's
- * figures and unlocked ids. The counters come from the upsert's RETURNING (the statement's own
- * snapshot does not see its CTE's writes); the lifetime stats were written earlier in the
- * transaction by the built-in participant.
+ * A fingerprint of the definitions: md5 of every row's id and `xmin` (the transaction that last
+ * wrote the row), in id order. Any change to the table (an admin's `PUT`, or SQL from any
+ * process: an insert, an update, a delete) changes it, since a written row gets its writer's
+ * transaction id; a change that commits later is seen by the next statement. Read in a statement
+ * the completion sends anyway, it lets {@link DefinitionCache} use the in-memory definitions
+ * without a round trip of its own, and re-read them when they changed (no TTL, no stale window).
+ * It is cheaper than hashing the rows' content (no jsonb or timestamp to text).
  */
-async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<{ figures: Map<string, PlayerFigures>; held: Map<string, Set<string>> }> {
-  const counted = tx.$with("counted").as(
-    tx
-      .insert(playerAchievementStats)
-      .values(
-        humans.map((playerId) => {
-          const g = gameFiguresOf(game.summary, playerId);
-          return { playerId, perfectGames: g.perfect ? 1 : 0, exactZeroBids: g.exactZeroBids };
-        }),
-      )
-      .onConflictDoUpdate({
-        target: playerAchievementStats.playerId,
-        set: { perfectGames: sql`${playerAchievementStats.perfectGames} + excluded.perfect_games`, exactZeroBids: sql`${playerAchievementStats.exactZeroBids} + excluded.exact_zero_bids` },
-      })
-      .returning({ playerId: playerAchievementStats.playerId, perfectGames: playerAchievementStats.perfectGames, exactZeroBids: playerAchievementStats.exactZeroBids }),
-  );
-  const rows = await tx
-    .with(counted)
-    .select({
-      ...figureColumns,
-      perfectGames: counted.perfectGames,
-      exactZeroBids: counted.exactZeroBids,
-      held: sql<string[] | null>`(SELECT array_agg(${playerAchievements.achievementId}) FROM ${playerAchievements} WHERE ${playerAchievements.playerId} = ${players.id})`,
-    })
-    .from(players)
-    .innerJoin(counted, eq(counted.playerId, players.id))
-    .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id));
+const DEFINITIONS_VERSION = sql<string>`(SELECT md5(coalesce(string_agg(d.id || ':' || d.xmin::text, '|' ORDER BY d.id), '')) FROM ${achievements} d)`;
+
+/** The fingerprint of no definitions (md5 of ''). */
+const NO_DEFINITIONS_VERSION = createHash("md5").update("").digest("hex");
+
+/** Reads every definition and its fingerprint in one statement. */
+async function loadDefinitions(db: Reader): Promise<{ version: string; defs: readonly AchievementDefinition[] }> {
+  const rows = await db.select({ row: achievements, version: DEFINITIONS_VERSION }).from(achievements).orderBy(asc(achievements.id));
+  return { version: rows[0]?.version ?? NO_DEFINITIONS_VERSION, defs: rows.map((r) => toDefinition(r.row)) };
+}
+
+/**
+ * The definitions in memory for ONE database (each participant instance has its own: the
+ * fingerprint names a state of one database's table, not content that two databases could share).
+ */
+class DefinitionCache {
+  private last: { readonly version: string; readonly defs: readonly AchievementDefinition[] } | null = null;
+
+  /**
+   * The definitions whose fingerprint is `version`: from memory when they are the last read, else
+   * read (and kept) in the caller's transaction. A read newer than `version` (an edit that
+   * committed in between) is as good: the game completes against the definitions of that moment.
+   */
+  async at(tx: Transaction, version: string): Promise<readonly AchievementDefinition[]> {
+    if (this.last?.version === version) return this.last.defs;
+    const loaded = await loadDefinitions(tx);
+    this.last = loaded;
+    return loaded.defs;
+  }
+}
+
+/**
+ * The completion's read in one statement: adds the game's achievement counters of `humans` (one
+ * multi-row upsert, rows in player-id order: the lock order) and reads back each player's
+ * figures, unlocked ids and the definitions' fingerprint. The counters come from the upsert's
+ * RETURNING (the statement's own snapshot does not see its CTE's writes); the lifetime stats were
+ * written earlier in the transaction (by the lifetime-stats participant, in the same round trip
+ * when wired with {@link achievementsCompletion}). The statement is sent before the first await.
+ */
+async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<GameRead> {
+  const counters = humans.map((playerId) => {
+    const g = gameFiguresOf(game.summary, playerId);
+    return { player_id: playerId, perfect_games: g.perfect ? 1 : 0, exact_zero_bids: g.exactZeroBids };
+  });
+  const result: unknown = await tx.execute(countAndReadSql(JSON.stringify(counters)));
+  const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as readonly CountAndReadRow[];
   const figures = new Map<string, PlayerFigures>(humans.map((id) => [id, NO_FIGURES]));
   const held = new Map<string, Set<string>>(humans.map((id) => [id, new Set()]));
+  let version = "";
   for (const r of rows) {
     figures.set(r.playerId, toFigures(r));
     held.set(r.playerId, new Set(r.held ?? []));
+    version = r.version;
   }
-  return { figures, held };
+  return { figures, held, version };
 }
+
+/** A row of {@link countAndReadSql}. */
+type CountAndReadRow = { readonly playerId: string; readonly held: string[] | null; readonly version: string } & { readonly [K in keyof PlayerFigures]: number | null };
+
+/**
+ * {@link countAndRead}'s statement: constant text (one plan per connection, no query builder on
+ * the hot path), the counters as one JSON parameter, rows inserted in player-id order.
+ */
+const countAndReadSql = (counters: string) => sql`
+  WITH v AS (SELECT * FROM jsonb_to_recordset(${counters}::jsonb) AS v(player_id uuid, perfect_games integer, exact_zero_bids integer)),
+  counted AS (
+    INSERT INTO ${playerAchievementStats} AS s (player_id, perfect_games, exact_zero_bids)
+    SELECT player_id, perfect_games, exact_zero_bids FROM v ORDER BY player_id
+    ON CONFLICT (player_id) DO UPDATE SET perfect_games = s.perfect_games + excluded.perfect_games, exact_zero_bids = s.exact_zero_bids + excluded.exact_zero_bids
+    RETURNING s.player_id, s.perfect_games, s.exact_zero_bids)
+  SELECT c.player_id AS "playerId", l.games_played AS "gamesPlayed", l.games_won AS "gamesWon", l.highest_score AS "highestScore",
+    l.most_consecutive_wins AS "longestWinStreak", c.perfect_games AS "perfectGames", c.exact_zero_bids AS "exactZeroBids",
+    (SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = c.player_id) AS held,
+    ${DEFINITIONS_VERSION} AS version
+  FROM counted c LEFT JOIN ${playerLifetimeStats} l ON l.player_id = c.player_id`;
 
 /**
  * Every definition with one player's unlock time and figures, in one statement prepared once
@@ -254,64 +311,127 @@ async function grantRewardItem(tx: Transaction, u: DecidedUnlock, keySource: str
 }
 
 /**
- * Records decided unlocks in the caller's transaction: the rows (skipping any a concurrent
- * transaction made first), the rewards and the events. Returns the unlocks that committed here.
+ * Inserts the decided unlock rows in one statement (a paid one names the transaction id its
+ * reward will get); returns those inserted, skipping any a concurrent transaction made first
+ * (`ON CONFLICT DO NOTHING` waits for it, then skips: the guard against awarding twice).
+ */
+async function insertUnlockRows(tx: Transaction, decided: readonly DecidedUnlock[], gameId: string | null): Promise<{ u: DecidedUnlock; transactionId: string | null }[]> {
+  const planned = decided.map((u) => ({ u, transactionId: u.rewardCoins > 0 ? randomUUID() : null }));
+  // `execute()` sends it now, before the caller's next statements.
+  const rows = await tx
+    .insert(playerAchievements)
+    .values(planned.map(({ u, transactionId }) => ({ playerId: u.playerId, achievementId: u.achievementId, gameId, transactionId })))
+    .onConflictDoNothing()
+    .returning({ playerId: playerAchievements.playerId, achievementId: playerAchievements.achievementId })
+    .execute();
+  const inserted = new Set(rows.map((r) => `${r.playerId}/${r.achievementId}`));
+  return planned.filter(({ u }) => inserted.has(`${u.playerId}/${u.achievementId}`));
+}
+
+/** The catalogue names of the decided unlocks' reward items (no statement when none gives an item). */
+async function itemNamesOf(tx: Transaction, decided: readonly DecidedUnlock[]): Promise<Map<string, string>> {
+  const ids = [...new Set(decided.flatMap((u) => (u.rewardItemId === null ? [] : [u.rewardItemId])))];
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select({ id: items.id, name: items.name }).from(items).where(inArray(items.id, ids)).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Pays an unlock's coins (`rewards -> player`, idempotent); returns the transaction id, fixing the row when a replay answered another. */
+async function payReward(tx: Transaction, u: DecidedUnlock, keySource: string, planned: string): Promise<string> {
+  const r = await transferIn(tx, {
+    kind: "transfer",
+    currency: REWARD_CURRENCY,
+    amount: u.rewardCoins,
+    from: { kind: "system", name: "rewards" },
+    to: { kind: "player", playerId: u.playerId },
+    requestedBy: ACHIEVEMENT_REQUESTER,
+    idempotencyKey: rewardIdempotencyKey(keySource, u.achievementId, u.playerId),
+    reason: `achievement ${u.achievementId}`,
+    transactionId: planned,
+  });
+  if (!r.ok) throw new SeasonRejection(r.code, r.detail);
+  if (r.transaction.id !== planned) {
+    await tx.update(playerAchievements).set({ transactionId: r.transaction.id }).where(and(eq(playerAchievements.playerId, u.playerId), eq(playerAchievements.achievementId, u.achievementId)));
+  }
+  return r.transaction.id;
+}
+
+/**
+ * Records decided unlocks in the caller's transaction: the rows (one statement), the rewards and
+ * the events. Returns the unlocks that committed here.
  */
 async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[], source: UnlockSource, names: ReadonlyMap<string, string>): Promise<Unlock[]> {
   const gameId = source.kind === "game" ? source.gameId : null;
-  const inserted: DecidedUnlock[] = [];
-  for (const u of decided) {
-    const rows = await tx.insert(playerAchievements).values({ playerId: u.playerId, achievementId: u.achievementId, gameId }).onConflictDoNothing().returning({ playerId: playerAchievements.playerId });
-    if (rows.length > 0) inserted.push(u);
-  }
-  const paid = inserted.filter((u) => u.rewardCoins > 0);
-  // Wallet rows in a fixed order before any transfer (players by id, then `rewards`), so the
-  // transfers below only re-lock rows this transaction already holds.
-  for (const playerId of [...new Set(paid.map((u) => u.playerId))].sort()) await lockAccount(tx, REWARD_CURRENCY, { kind: "player", playerId });
-  if (paid.length > 0) await lockAccount(tx, REWARD_CURRENCY, { kind: "system", name: "rewards" });
-  const out: Unlock[] = [];
-  for (const u of inserted) {
-    let transactionId: string | null = null;
-    if (u.rewardCoins > 0) {
-      const keySource = keySourceOf(source);
-      const r = await transferIn(tx, {
-        kind: "transfer",
-        currency: REWARD_CURRENCY,
-        amount: u.rewardCoins,
-        from: { kind: "system", name: "rewards" },
-        to: { kind: "player", playerId: u.playerId },
-        requestedBy: ACHIEVEMENT_REQUESTER,
-        idempotencyKey: rewardIdempotencyKey(keySource, u.achievementId, u.playerId),
-        reason: `achievement ${u.achievementId}`,
-      });
-      if (!r.ok) throw new SeasonRejection(r.code, r.detail);
-      transactionId = r.transaction.id;
-      await tx.update(playerAchievements).set({ transactionId }).where(and(eq(playerAchievements.playerId, u.playerId), eq(playerAchievements.achievementId, u.achievementId)));
+  const keySource = keySourceOf(source);
+  // One round trip, in this order: the unlock rows, the item rewards' names (for the live
+  // message), then the wallet rows the rewards may move, locked in a fixed order (players by id,
+  // then `rewards`) so the transfers below only re-lock rows this transaction already holds. A
+  // row that conflicts leaves its player's account locked for nothing, which is harmless.
+  const paidPlayers = [...new Set(decided.filter((u) => u.rewardCoins > 0).map((u) => u.playerId))].sort();
+  const walletRows: AccountRef[] = paidPlayers.length === 0 ? [] : [...paidPlayers.map((playerId) => ({ kind: "player" as const, playerId })), { kind: "system", name: "rewards" }];
+  const rows = insertUnlockRows(tx, decided, gameId);
+  const itemNames = itemNamesOf(tx, decided);
+  const locks = walletRows.map((ref) => lockAccount(tx, REWARD_CURRENCY, ref));
+  const [inserted, itemNameById] = await Promise.all([rows, itemNames, Promise.all(locks)]);
+  // Each unlock's events are sent without waiting for their answer (the next unlock's statements
+  // follow them on the connection, so the log keeps this order); the answers are awaited at the end.
+  const pending: { u: DecidedUnlock; transactionId: string | null; seqs: Promise<number[]> }[] = [];
+  try {
+    for (const { u, transactionId: planned } of inserted) {
+      const transactionId = planned === null ? null : await payReward(tx, u, keySource, planned);
+      // The item reward through the inventory's write path (ITEM_ADDED, INVENTORY_UPDATED), right
+      // before ACHIEVEMENT_UNLOCKED; a cosmetic the item confers is unlocked after it.
+      const item = await grantRewardItem(tx, u, keySource);
+      const event: NewSeasonEvent = {
+        type: "ACHIEVEMENT_UNLOCKED",
+        playerId: u.playerId,
+        payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity },
+      };
+      const seqs = appendSeasonEvents(tx, [event, ...item.deferred]);
+      seqs.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+      pending.push({ u, transactionId, seqs });
     }
-    // The item reward through the inventory's write path (ITEM_ADDED, INVENTORY_UPDATED), right
-    // before ACHIEVEMENT_UNLOCKED; a cosmetic the item confers is unlocked after it.
-    const item = await grantRewardItem(tx, u, keySourceOf(source));
-    const event: NewSeasonEvent = {
-      type: "ACHIEVEMENT_UNLOCKED",
+  } catch (err) {
+    // A failed append aborts the transaction, and what follows fails with "transaction aborted": report the append's error.
+    for (const p of pending) await p.seqs;
+    throw err;
+  }
+  const out: Unlock[] = [];
+  for (const { u, transactionId, seqs } of pending) {
+    const [seq] = await seqs;
+    out.push({
       playerId: u.playerId,
-      payload: { _v: 1, achievementId: u.achievementId, source: source.kind, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity },
-    };
-    const [seq] = await appendSeasonEvents(tx, [event, ...item.deferred]);
-    out.push({ playerId: u.playerId, achievementId: u.achievementId, name: names.get(u.achievementId) ?? u.achievementId, gameId, rewardCoins: u.rewardCoins, transactionId, rewardItemId: u.rewardItemId, rewardQuantity: u.rewardQuantity, seq: seq ?? 0 });
+      achievementId: u.achievementId,
+      name: names.get(u.achievementId) ?? u.achievementId,
+      gameId,
+      rewardCoins: u.rewardCoins,
+      transactionId,
+      rewardItemId: u.rewardItemId,
+      rewardItemName: u.rewardItemId === null ? null : (itemNameById.get(u.rewardItemId) ?? u.rewardItemId),
+      rewardQuantity: u.rewardQuantity,
+      seq: seq ?? 0,
+    });
   }
   return out;
 }
 
+/** A finished game's human seats (bots earn nothing), sorted: the lock order. */
+function humansOf(game: FinishedGame): string[] {
+  return [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
+}
+
 /**
- * Evaluates a finished game's human seats (bots earn nothing): updates their achievement
- * counters, then unlocks what they now meet. Runs inside the completion transaction.
+ * Evaluates a finished game's human seats: unlocks what they now meet, from `read` (their
+ * counters already added, see {@link countAndRead}; null: added and read here). Runs inside the
+ * completion transaction. Deciding is in memory (cached definitions, src/season
+ * `decideUnlocks`); rows are written only when something unlocks, and the primary key of
+ * `player_achievements` (`ON CONFLICT DO NOTHING`) stays the guard against a concurrent unlock.
  */
-export async function unlockForGame(tx: Transaction, game: FinishedGame): Promise<Unlock[]> {
-  const humans = [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
+async function unlockForGame(tx: Transaction, game: FinishedGame, definitions: DefinitionCache, read: GameRead | null): Promise<Unlock[]> {
+  const humans = humansOf(game);
   if (humans.length === 0) return [];
-  // Both statements are sent together: one round trip when nothing unlocks.
-  const [all, { figures, held }] = await Promise.all([listAchievements(tx), countAndRead(tx, game, humans)]);
-  const defs = all.filter((d) => d.enabled && d.condition.kind !== "manual");
+  const { figures, held, version } = read ?? (await countAndRead(tx, game, humans));
+  const defs = (await definitions.at(tx, version)).filter((d) => d.enabled && d.condition.kind !== "manual");
   if (defs.length === 0) return [];
   const decided = decideUnlocks(
     defs,
@@ -321,12 +441,57 @@ export async function unlockForGame(tx: Transaction, game: FinishedGame): Promis
   return recordUnlocks(tx, decided, { kind: "game", gameId: game.gameId }, new Map(defs.map((d) => [d.id, d.name])));
 }
 
-/** The achievements completion participant; `notify` runs once after the commit with what unlocked. */
-export function achievementsParticipant(notify: (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>): CompletionParticipant<Transaction, readonly Unlock[]> {
+/** Notified once after the commit with what unlocked. */
+export type UnlockNotifier = (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>;
+
+/**
+ * The achievements completion participant on its own: it adds the counters and reads the
+ * figures itself, one round trip more than {@link achievementsCompletion}. One instance per database.
+ */
+export function achievementsParticipant(notify: UnlockNotifier): CompletionParticipant<Transaction, readonly Unlock[]> {
+  const definitions = new DefinitionCache();
   return {
     name: "achievements",
-    write: (tx, game) => unlockForGame(tx, game),
+    write: (tx, game) => unlockForGame(tx, game, definitions, null),
     afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
+  };
+}
+
+/** Achievements wired into a completion without a round trip of their own when nothing unlocks. */
+export interface AchievementsCompletion {
+  /**
+   * For `GameCompletionOptions.withLifetimeStats`: adds the game's counters and reads the
+   * figures, unlocked ids and definitions' fingerprint in the lifetime-stats round trip.
+   */
+  readonly readWithLifetimeStats: LifetimeStatsFollower;
+  /** The participant (register it after the built-in ones): decides in memory, writes only unlocks. */
+  readonly participant: CompletionParticipant<Transaction, readonly Unlock[]>;
+}
+
+/**
+ * The server's achievements: the read rides on the lifetime-stats upsert's round trip and is
+ * handed to the participant through its transaction (a retried transaction reads again). A
+ * participant that finds no read for its transaction (not wired with `withLifetimeStats`) reads
+ * for itself. Use one instance per database (its definitions in memory are that database's).
+ */
+export function achievementsCompletion(notify: UnlockNotifier): AchievementsCompletion {
+  const reads = new WeakMap<Transaction, { readonly gameId: string; readonly read: GameRead }>();
+  const definitions = new DefinitionCache();
+  return {
+    readWithLifetimeStats(tx, game) {
+      const humans = humansOf(game);
+      if (humans.length === 0) return Promise.resolve();
+      return countAndRead(tx, game, humans).then((read) => void reads.set(tx, { gameId: game.gameId, read }));
+    },
+    participant: {
+      name: "achievements",
+      write(tx, game) {
+        const got = reads.get(tx);
+        reads.delete(tx);
+        return unlockForGame(tx, game, definitions, got?.gameId === game.gameId ? got.read : null);
+      },
+      afterCommit: (unlocks, game) => (unlocks.length === 0 ? Promise.resolve() : notify(unlocks, game)),
+    },
   };
 }
 

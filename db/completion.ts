@@ -160,63 +160,89 @@ export async function claimGame(tx: Transaction, input: FinishedGame): Promise<b
   return true;
 }
 
-/** C3/C4/C7: every seat's lifetime stats, one atomic multi-row upsert, rows in player id order. */
-export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> = {
-  name: "lifetime_stats",
-  async write(tx, input) {
-    // C7: an abandoned seat's game is a loss (whether a player is unranked does not matter here).
-    const deltas = [...input.deltas].sort(byPlayerId).map((d) => {
-      const standing = seatStanding(d, { unranked: false });
-      return { ...d, won: standing.won, abandoned: standing.abandoned };
+/**
+ * C3/C4/C7: every seat's lifetime stats as one atomic multi-row upsert, rows in player id order
+ * (not yet sent: the caller awaits it or calls `execute()`).
+ */
+function lifetimeStatsUpsert(tx: Transaction, input: FinishedGame) {
+  // C7: an abandoned seat's game is a loss (whether a player is unranked does not matter here).
+  const deltas = [...input.deltas].sort(byPlayerId).map((d) => {
+    const standing = seatStanding(d, { unranked: false });
+    return { ...d, won: standing.won, abandoned: standing.abandoned };
+  });
+  const { completedAt } = input;
+  const ex = (column: string) => sql.raw(`excluded.${column}`);
+  const won = sql`${ex("games_won")} = 1`;
+  return tx
+    .insert(playerLifetimeStats)
+    .values(
+      deltas.map((d) => ({
+        playerId: d.playerId,
+        gamesPlayed: 1,
+        gamesWon: d.won ? 1 : 0,
+        roundsPlayed: d.roundsPlayed,
+        bidsMade: d.bidsMade,
+        zeroBidsMade: d.zeroBidsMade,
+        gamesAbandoned: d.abandoned ? 1 : 0,
+        highestScore: d.score,
+        lowestScore: d.score,
+        totalPoints: d.score,
+        totalTricksWon: d.tricksWon,
+        mostConsecutiveWins: d.won ? 1 : 0,
+        mostConsecutiveLosses: d.won ? 0 : 1,
+        currentWinStreak: d.won ? 1 : 0,
+        currentLossStreak: d.won ? 0 : 1,
+        lastGameAt: completedAt,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: playerLifetimeStats.playerId,
+      set: {
+        gamesPlayed: sql`${playerLifetimeStats.gamesPlayed} + 1`,
+        gamesWon: sql`${playerLifetimeStats.gamesWon} + ${ex("games_won")}`,
+        highestScore: sql`GREATEST(${playerLifetimeStats.highestScore}, ${ex("highest_score")})`,
+        lowestScore: sql`LEAST(${playerLifetimeStats.lowestScore}, ${ex("lowest_score")})`,
+        totalPoints: sql`${playerLifetimeStats.totalPoints} + ${ex("total_points")}`,
+        totalTricksWon: sql`${playerLifetimeStats.totalTricksWon} + ${ex("total_tricks_won")}`,
+        roundsPlayed: sql`${playerLifetimeStats.roundsPlayed} + ${ex("rounds_played")}`,
+        bidsMade: sql`${playerLifetimeStats.bidsMade} + ${ex("bids_made")}`,
+        zeroBidsMade: sql`${playerLifetimeStats.zeroBidsMade} + ${ex("zero_bids_made")}`,
+        gamesAbandoned: sql`${playerLifetimeStats.gamesAbandoned} + ${ex("games_abandoned")}`,
+        currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
+        currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
+        mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
+        mostConsecutiveLosses: sql`GREATEST(${playerLifetimeStats.mostConsecutiveLosses}, CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END)`,
+        lastGameAt: sql`GREATEST(${playerLifetimeStats.lastGameAt}, ${ex("last_game_at")})`,
+      },
     });
-    const { completedAt } = input;
-    const ex = (column: string) => sql.raw(`excluded.${column}`);
-    const won = sql`${ex("games_won")} = 1`;
-    await tx
-      .insert(playerLifetimeStats)
-      .values(
-        deltas.map((d) => ({
-          playerId: d.playerId,
-          gamesPlayed: 1,
-          gamesWon: d.won ? 1 : 0,
-          roundsPlayed: d.roundsPlayed,
-          bidsMade: d.bidsMade,
-          zeroBidsMade: d.zeroBidsMade,
-          gamesAbandoned: d.abandoned ? 1 : 0,
-          highestScore: d.score,
-          lowestScore: d.score,
-          totalPoints: d.score,
-          totalTricksWon: d.tricksWon,
-          mostConsecutiveWins: d.won ? 1 : 0,
-          mostConsecutiveLosses: d.won ? 0 : 1,
-          currentWinStreak: d.won ? 1 : 0,
-          currentLossStreak: d.won ? 0 : 1,
-          lastGameAt: completedAt,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: playerLifetimeStats.playerId,
-        set: {
-          gamesPlayed: sql`${playerLifetimeStats.gamesPlayed} + 1`,
-          gamesWon: sql`${playerLifetimeStats.gamesWon} + ${ex("games_won")}`,
-          highestScore: sql`GREATEST(${playerLifetimeStats.highestScore}, ${ex("highest_score")})`,
-          lowestScore: sql`LEAST(${playerLifetimeStats.lowestScore}, ${ex("lowest_score")})`,
-          totalPoints: sql`${playerLifetimeStats.totalPoints} + ${ex("total_points")}`,
-          totalTricksWon: sql`${playerLifetimeStats.totalTricksWon} + ${ex("total_tricks_won")}`,
-          roundsPlayed: sql`${playerLifetimeStats.roundsPlayed} + ${ex("rounds_played")}`,
-          bidsMade: sql`${playerLifetimeStats.bidsMade} + ${ex("bids_made")}`,
-          zeroBidsMade: sql`${playerLifetimeStats.zeroBidsMade} + ${ex("zero_bids_made")}`,
-          gamesAbandoned: sql`${playerLifetimeStats.gamesAbandoned} + ${ex("games_abandoned")}`,
-          currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
-          currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
-          mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
-          mostConsecutiveLosses: sql`GREATEST(${playerLifetimeStats.mostConsecutiveLosses}, CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END)`,
-          lastGameAt: sql`GREATEST(${playerLifetimeStats.lastGameAt}, ${ex("last_game_at")})`,
-        },
-      });
-  },
-  afterCommit: () => Promise.resolve(),
-};
+}
+
+/**
+ * A statement sent in the same round trip as the lifetime-stats upsert, right after it (so it
+ * sees the upsert's rows, and its row locks come after the stats rows'): it must start its
+ * statement before its first `await` (db/achievements.ts reads a game's figures this way).
+ */
+export type LifetimeStatsFollower = (tx: Transaction, game: FinishedGame) => Promise<unknown>;
+
+/** Awaits statements sent together; the first failure, in the order they were sent, is thrown. */
+async function inOrder(sent: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(sent);
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+}
+
+/** C3/C4/C7: the lifetime-stats participant; `followers` are sent in the same round trip, after the upsert. */
+export function lifetimeStatsParticipantWith(followers: readonly LifetimeStatsFollower[]): CompletionParticipant<Transaction, void> {
+  return {
+    name: "lifetime_stats",
+    async write(tx, input) {
+      await inOrder([lifetimeStatsUpsert(tx, input).execute(), ...followers.map((f) => f(tx, input))]);
+    },
+    afterCommit: () => Promise.resolve(),
+  };
+}
+
+/** C3/C4/C7: every seat's lifetime stats, one atomic multi-row upsert, rows in player id order. */
+export const lifetimeStatsParticipant: CompletionParticipant<Transaction, void> = lifetimeStatsParticipantWith([]);
 
 /**
  * The `game_summaries` row and `games.status = 'completed'`. It runs after the stats, so
@@ -317,6 +343,11 @@ export interface GameCompletionOptions extends CompleteGameOptions {
   readonly onLadderChanges: (changes: readonly LadderChange[]) => Promise<unknown>;
   /** Further participants, run after the built-in ones, in this order. */
   readonly participants?: readonly RegisteredParticipant<Transaction>[];
+  /**
+   * Statements sent in the lifetime-stats participant's round trip, right after its upsert
+   * (db/achievements.ts `achievementsCompletion`: a game's figures read without a round trip of their own).
+   */
+  readonly withLifetimeStats?: readonly LifetimeStatsFollower[];
   readonly logger: Pick<Logger, "error">;
 }
 
@@ -325,7 +356,12 @@ export function createGameCompletion(db: Database, options: GameCompletionOption
   return new CompletionPipeline(
     completionTransactions(db, options),
     claimGame,
-    [register(lifetimeStatsParticipant), register(gameSummaryParticipant), register(ladderParticipant(options.onLadderChanges)), ...(options.participants ?? [])],
+    [
+      register(lifetimeStatsParticipantWith(options.withLifetimeStats ?? [])),
+      register(gameSummaryParticipant),
+      register(ladderParticipant(options.onLadderChanges)),
+      ...(options.participants ?? []),
+    ],
     options.logger,
   );
 }

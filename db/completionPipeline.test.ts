@@ -3,7 +3,7 @@
  * participants (db/completion.ts), on every available backend in the same run: PGlite always,
  * PostgreSQL when DATABASE_URL is set.
  */
-import { asc, inArray } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lifetimeDeltas, summarize, type PlayerId, type SeatOccupant } from "../src/game/index.js";
 import { register, type CompletionParticipant, type FinishedGame } from "../src/completion/pipeline.js";
@@ -132,5 +132,32 @@ describe.each(testBackends())("completion pipeline on $name", (backend) => {
     expect(order).toEqual(["failing", "after"]);
     expect(errors).toHaveLength(1);
     expect((await getGame(t.db, game.gameId))?.status).toBe("completed");
+  });
+
+  it("withLifetimeStats: a statement sent in the stats round trip sees this game's stats rows; one that fails rolls the completion back", async () => {
+    const game = await finishedGame("follower");
+    const ids = game.deltas.map((d) => d.playerId);
+    const before = await snapshot(ids);
+    const seen: number[] = [];
+    const reads = (tx: Transaction) =>
+      tx
+        .select({ gamesPlayed: playerLifetimeStats.gamesPlayed })
+        .from(playerLifetimeStats)
+        .where(inArray(playerLifetimeStats.playerId, ids))
+        .execute()
+        .then((rows) => void seen.push(...rows.map((r) => r.gamesPlayed)));
+    const failing = createGameCompletion(t.db, {
+      onLadderChanges: () => Promise.resolve(),
+      withLifetimeStats: [reads, (tx) => tx.execute(sql`SELECT 1 / 0`)],
+      logger: silent,
+    });
+    await expect(failing.complete(game)).rejects.toThrow(/SELECT 1 \/ 0/);
+    expect(await snapshot(ids)).toEqual(before);
+    expect((await getGame(t.db, game.gameId))?.status).toBe("in_progress");
+    seen.length = 0;
+    const completion = createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), withLifetimeStats: [reads], logger: silent });
+    expect(await completion.complete(game)).toEqual({ applied: true });
+    const played = new Map(before.stats.map((r) => [r.playerId, r.gamesPlayed]));
+    expect([...seen].sort()).toEqual(ids.map((id) => (played.get(id) ?? 0) + 1).sort());
   });
 });

@@ -39,6 +39,12 @@ export interface TransferRequest {
   readonly requestedBy: string;
   readonly idempotencyKey: string;
   readonly reason?: string | undefined;
+  /**
+   * The new transaction's id, chosen by the caller (a uuid; default: the database's), so a row
+   * naming it can be written before the transfer (db/achievements.ts). A replayed key answers
+   * the first transaction, whose id differs.
+   */
+  readonly transactionId?: string | undefined;
 }
 
 /** A transfer's outcome. */
@@ -143,7 +149,7 @@ export async function transferIn(tx: Transaction, req: TransferRequest): Promise
     tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency)).execute(),
     tx
       .insert(transactions)
-      .values({ currency: req.currency, kind: req.kind, amount: req.amount, playerId: subject, requestedBy: req.requestedBy, idempotencyKey: req.idempotencyKey, reason: req.reason ?? null })
+      .values({ id: req.transactionId, currency: req.currency, kind: req.kind, amount: req.amount, playerId: subject, requestedBy: req.requestedBy, idempotencyKey: req.idempotencyKey, reason: req.reason ?? null })
       .onConflictDoNothing()
       .returning()
       .execute(),

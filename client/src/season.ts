@@ -14,6 +14,7 @@
  */
 import * as z from "zod/mini";
 import type { SeasonEventType } from "../../src/season/events.js";
+import { achievementNotice } from "./seasonText.js";
 
 const slotSet = { card_back: z.nullable(z.string()), seat_frame: z.nullable(z.string()), table_felt: z.nullable(z.string()) };
 export const SLOTS = ["card_back", "seat_frame", "table_felt"] as const;
@@ -104,7 +105,8 @@ const PAYLOADS = {
     amount: z.number(),
     postings: z.array(posting),
   }),
-  ACHIEVEMENT_UNLOCKED: z.object({ ...v, achievementId: z.string(), rewardCoins: z.number() }),
+  // The item reward's fields are absent on rows written before item rewards.
+  ACHIEVEMENT_UNLOCKED: z.object({ ...v, achievementId: z.string(), rewardCoins: z.number(), rewardItemId: z.optional(z.nullable(z.string())), rewardQuantity: z.optional(z.number()) }),
   COSMETIC_UNLOCKED: z.object({ ...v, cosmeticId: z.string(), source: z.string(), priceCoins: z.number() }),
   COSMETICS_EQUIPPED: z.object({ ...v, ...slotSet }),
 } satisfies Partial<Record<SeasonEventType, z.ZodMiniType>>;
@@ -236,8 +238,9 @@ function withAchievement(s: SeasonState, e: StreamEvent): SeasonState {
       ? a
       : { ...a, unlockedAt: a.unlockedAt ?? e.createdAt, progress: a.progress === null ? null : { current: a.progress.target, target: a.progress.target, met: true } },
   );
-  const reward = p.rewardCoins > 0 ? ` (+${p.rewardCoins} coins)` : "";
-  return { ...s, achievements, notices: notice(s, { seq: e.seq, kind: "achievement", text: `Achievement unlocked: ${def?.name ?? p.achievementId}${reward}` }) };
+  const item = p.rewardItemId ?? null;
+  const text = achievementNotice({ name: def?.name ?? p.achievementId, rewardCoins: p.rewardCoins, rewardItemName: item === null ? null : (s.itemNames[item] ?? item), rewardQuantity: p.rewardQuantity });
+  return { ...s, achievements, notices: notice(s, { seq: e.seq, kind: "achievement", text }) };
 }
 
 function withCosmetic(s: SeasonState, e: StreamEvent): SeasonState {

@@ -1,6 +1,7 @@
 /**
- * The season texts of the lobby clock (seasonClock.ts) and the profile (pages/profileSeasons.ts),
- * pure so they are tested without a browser.
+ * The season texts of the lobby clock (seasonClock.ts), the profile (pages/profileSeasons.ts) and
+ * the achievement notices (the table's and the Season page's), pure so they are tested without a
+ * browser.
  */
 
 /** "12d 04h", "3h 05m", "4m 09s", "9s": the two largest units, the second zero-padded. */
@@ -33,4 +34,22 @@ export function rewardsText(r: { readonly coins: number; readonly cosmeticId: st
     parts.push(frame === null ? r.cosmeticId : `Season ${frame[1] ?? ""} frame`);
   }
   return parts.length === 0 ? "none" : parts.join(", ");
+}
+
+/** What a notice shows of an unlock: the table's `achievement` message (docs/PROTOCOL.md) or the Season stream's `ACHIEVEMENT_UNLOCKED`. */
+export interface AchievementRewards {
+  readonly name: string;
+  readonly rewardCoins: number;
+  readonly rewardItemName?: string | null | undefined;
+  readonly rewardQuantity?: number | undefined;
+}
+
+/** The notice of an unlock (the table's and the Season page's): its name and rewards, e.g. "Achievement unlocked: Perfect game (+100 coins, Gold card back)". */
+export function achievementNotice(a: AchievementRewards): string {
+  const quantity = a.rewardQuantity ?? 0;
+  const rewards = [
+    ...(a.rewardCoins > 0 ? [`+${a.rewardCoins} coins`] : []),
+    ...(a.rewardItemName !== null && a.rewardItemName !== undefined && quantity > 0 ? [quantity > 1 ? `${quantity} × ${a.rewardItemName}` : a.rewardItemName] : []),
+  ];
+  return `Achievement unlocked: ${a.name}${rewards.length > 0 ? ` (${rewards.join(", ")})` : ""}`;
 }

@@ -8,6 +8,7 @@
 import * as z from "zod/mini";
 import type { Card } from "../../src/game/types.js";
 import { errorText, leaveOutcome } from "./connectionText.js";
+import { achievementNotice } from "./seasonText.js";
 import { EMOTE_IDS, type EmoteId } from "./protocolConstants.js";
 import { cardLabel, isCard } from "./cards.js";
 import { modelFromRoomState, type TableModel } from "./model.js";
@@ -40,7 +41,13 @@ const resultSchema = z.union([
 ]);
 
 const noticeSchema = z.object({ code: z.string(), message: z.string() });
-const achievementSchema = z.object({ achievementId: z.string(), name: z.string(), rewardCoins: z.number() });
+const achievementSchema = z.object({
+  achievementId: z.string(),
+  name: z.string(),
+  rewardCoins: z.number(),
+  rewardItemName: z.optional(z.nullable(z.string())),
+  rewardQuantity: z.optional(z.number()),
+});
 
 /** `play_again`: the next table of the same humans and bots (docs/PROTOCOL.md). */
 const playAgainSchema = z.object({ roomId: z.string(), invite: z.string(), bots: z.int() });
@@ -194,7 +201,7 @@ export class TableConnection {
     room.onMessage("achievement", (payload: unknown) => {
       const a = achievementSchema.safeParse(payload);
       if (!a.success) return;
-      this.notice = `Achievement unlocked: ${a.data.name}${a.data.rewardCoins > 0 ? ` (+${a.data.rewardCoins} coins)` : ""}`;
+      this.notice = achievementNotice(a.data);
       this.emit();
     });
     room.onMessage("emote", (payload: unknown) => {

@@ -492,7 +492,7 @@ async function main(): Promise<void> {
     }
     console.log(`  load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     // Season 0: what the achievements completion participant costs a finished game.
-    await measureCompletionCost(handle.db, Number(process.env["BENCH_COMPLETION_GAMES"] ?? 60));
+    await measureCompletionCost(handle.db, Number(process.env["BENCH_COMPLETION_GAMES"] ?? 200));
     console.log(`  load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   } finally {
     await handle.close();

@@ -17,7 +17,17 @@ const CALL_TIMEOUT_MS = 2000;
 
 /** The unlocks as the room receives them. */
 export function toPlayerUnlocks(unlocks: readonly Unlock[]): PlayerUnlock[] {
-  return unlocks.map((u) => ({ playerId: u.playerId, achievementId: u.achievementId, name: u.name, rewardCoins: u.rewardCoins, transactionId: u.transactionId, seq: u.seq }));
+  return unlocks.map((u) => ({
+    playerId: u.playerId,
+    achievementId: u.achievementId,
+    name: u.name,
+    rewardCoins: u.rewardCoins,
+    transactionId: u.transactionId,
+    rewardItemId: u.rewardItemId,
+    rewardItemName: u.rewardItemName,
+    rewardQuantity: u.rewardQuantity,
+    seq: u.seq,
+  }));
 }
 
 /** The after-commit step of the achievements participant. */

@@ -60,7 +60,7 @@ import { registerEventLogMetrics } from "./eventLogMetrics.js";
 import { createRoomSeatCheck } from "./seats.js";
 import { createAchievementNotifier } from "./achievementNotices.js";
 import { createTableEntry } from "./tableEntry.js";
-import { achievementsParticipant } from "../../db/achievements.js";
+import { achievementsCompletion } from "../../db/achievements.js";
 import { leaderboardEventsParticipant } from "../../db/leaderboardEvents.js";
 import { recordSeatTaken, recordTableEvent, seatCosmeticsOf } from "../../db/seasonSeats.js";
 import type { HostedTable } from "../../rooms/ports.js";
@@ -185,17 +185,20 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     addresses,
   );
 
+  const achievements = achievementsCompletion(createAchievementNotifier(logger.child({ component: "achievements" })));
   const deps: RoomDeps = {
     engine: overrides.engine ?? engine,
     eventLog: storage.eventLog,
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
+      // Achievements read a game's figures in the lifetime-stats round trip (none of their own when nothing unlocks).
+      withLifetimeStats: [achievements.readWithLifetimeStats],
       participants: [
         register(ratingParticipant((changes) => ladder.service.applyChanges(changes))),
         // After every ladder writer: it reads back what they wrote (LEADERBOARD_UPDATED).
         register(leaderboardEventsParticipant),
-        register(achievementsParticipant(createAchievementNotifier(logger.child({ component: "achievements" })))),
+        register(achievements.participant),
       ],
       logger: logger.child({ component: "completion" }),
     }),

@@ -312,6 +312,10 @@ export interface AchievementMessage {
   readonly rewardCoins: number;
   /** The reward's ledger transaction, null when there is no coin reward. */
   readonly transactionId: string | null;
+  /** The catalogue item added to the inventory (null: none), its name (null: none), and how many (0 when none). */
+  readonly rewardItemId: string | null;
+  readonly rewardItemName: string | null;
+  readonly rewardQuantity: number;
   /** The `season_events` seq of its `ACHIEVEMENT_UNLOCKED`. */
   readonly seq: number;
 }

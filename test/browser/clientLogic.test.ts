@@ -10,7 +10,7 @@ import { modelFromRoomState } from "../../client/src/model.js";
 import { parseLog } from "../../client/src/events.js";
 import { reasonText } from "../../client/src/reasons.js";
 import { parseRoute, tableRouteOf } from "../../client/src/router.js";
-import { formatTimeLeft, rewardsText, seasonClockText } from "../../client/src/seasonText.js";
+import { achievementNotice, formatTimeLeft, rewardsText, seasonClockText } from "../../client/src/seasonText.js";
 import { REASON_CODES } from "../../src/shared/protocol.js";
 
 const row = (rank: number, name: string, total: number) => ({ rank, playerId: `p-${name}`, displayName: name, total, highest: total, games: 1, wins: 0 });
@@ -147,5 +147,14 @@ describe("season texts (lobby clock, profile)", () => {
     expect(rewardsText({ coins: 500, cosmeticId: "season_3_frame" })).toBe("500 coins, Season 3 frame");
     expect(rewardsText({ coins: 0, cosmeticId: null })).toBe("none");
     expect(rewardsText({ coins: 100, cosmeticId: null })).toBe("100 coins");
+  });
+});
+
+describe("the table's achievement notice", () => {
+  it("names the achievement and its rewards: coins, an item, both, or none", () => {
+    expect(achievementNotice({ name: "Perfect game", rewardCoins: 100, rewardItemName: "Gold card back", rewardQuantity: 1 })).toBe("Achievement unlocked: Perfect game (+100 coins, Gold card back)");
+    expect(achievementNotice({ name: "Regular", rewardCoins: 50, rewardItemName: null, rewardQuantity: 0 })).toBe("Achievement unlocked: Regular (+50 coins)");
+    expect(achievementNotice({ name: "Gold debut", rewardCoins: 0, rewardItemName: "Gold card back", rewardQuantity: 2 })).toBe("Achievement unlocked: Gold debut (2 × Gold card back)");
+    expect(achievementNotice({ name: "Beta tester", rewardCoins: 0 })).toBe("Achievement unlocked: Beta tester");
   });
 });

@@ -64,6 +64,13 @@ describe("the Season reducer", () => {
     expect(s.history).toMatchObject([{ id: TX1, kind: "transfer", delta: 50 }]);
   });
 
+  it("an unlock's item reward is named in its notice (from the item catalogue; its id when the name is not known)", () => {
+    const withItems = withSnapshot(loaded(), { items: [{ id: "card_back_gold", name: "Gold card back", kind: "card_back" }] });
+    const unlock = (itemId: string, quantity: number) => ev("ACHIEVEMENT_UNLOCKED", { achievementId: "hat_trick", source: "game", gameId: null, rewardCoins: 75, transactionId: TX2, rewardItemId: itemId, rewardQuantity: quantity });
+    expect(fold(withItems, [unlock("card_back_gold", 1)]).notices.map((n) => n.text)).toEqual(["Achievement unlocked: Hat trick (+75 coins, Gold card back)"]);
+    expect(fold(loaded(), [unlock("emote_pack_1", 2)]).notices.map((n) => n.text)).toEqual(["Achievement unlocked: Hat trick (+75 coins, 2 × emote_pack_1)"]);
+  });
+
   it("applies each event once: a repeated or older seq changes nothing, a resumed stream continues", () => {
     const a = reward(TX1, 50, 10);
     const b = spend(TX2, 40);

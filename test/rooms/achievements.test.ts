@@ -2,10 +2,12 @@
  * Achievements live at the table: four SDK clients play a game to completion on a real server;
  * the completion's achievements participant unlocks `regular` (their tenth game) for each, and
  * each player's own client receives an `achievement` message carrying the `seq` of its
- * `ACHIEVEMENT_UNLOCKED` in `season_events`, with the reward in the player's wallet.
+ * `ACHIEVEMENT_UNLOCKED` in `season_events`, with the reward in the player's wallet and its item
+ * reward (given to `regular` here) named in the message.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getAchievement, putAchievement } from "../../db/achievements.js";
 import { playerLifetimeStats, seasonEvents } from "../../db/schema/index.js";
 import { balancesOf } from "../../db/wallet.js";
 import { smartPolicy } from "../../src/bots/policy.js";
@@ -32,6 +34,10 @@ describe("table: achievements arrive live", () => {
   it("each player's own client gets its unlocks as `achievement` messages, matching season_events", async () => {
     const ps = await Promise.all(["Ava", "Ben", "Cy", "Di"].map((n) => ts.createPlayer(n)));
     await ts.database.db.insert(playerLifetimeStats).values(ps.map((p) => ({ playerId: p.playerId, gamesPlayed: 9 })));
+    // `regular` also gives an item here, so the message shows an item reward.
+    const regularDef = await getAchievement(ts.database.db, "regular");
+    if (regularDef === null) throw new Error("the seeded `regular` is missing");
+    expect(await putAchievement(ts.database.db, { ...regularDef, rewardItemId: "emote_pack_1", rewardQuantity: 1 })).toMatchObject({ ok: true });
     const got: Record<string, unknown>[][] = ps.map(() => []);
     const onAchievement = (i: number) => (m: unknown) => {
       if (isRecord(m)) got[i]!.push(m);
@@ -51,7 +57,7 @@ describe("table: achievements arrive live", () => {
       // Exactly this player's unlocks reached this player's client, each once, with its seq.
       expect(got[i]!.map((m) => m["seq"]).sort()).toEqual(rows.map((r) => r.seq).sort());
       const regular = got[i]!.find((m) => m["achievementId"] === "regular");
-      expect(regular).toMatchObject({ name: "Regular", rewardCoins: 50 });
+      expect(regular).toMatchObject({ name: "Regular", rewardCoins: 50, rewardItemId: "emote_pack_1", rewardItemName: "Emote pack 1", rewardQuantity: 1 });
       expect(typeof regular?.["transactionId"]).toBe("string");
       const rewards = got[i]!.reduce((sum, m) => sum + Number(m["rewardCoins"]), 0);
       expect((await balancesOf(ts.database.db, p.playerId)).find((b) => b.currency === "coins")?.balance).toBe(rewards);
