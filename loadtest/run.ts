@@ -1,7 +1,12 @@
 /**
  * Load harness: `npm run loadtest -- --clients N [--tables M] [--workers K] [--think-ms 200-500]
  * [--lobby-clients 3] [--max-seconds S] [--url ws://host:port] [--routing fly-replay|forward
- * [--join-probes 40]]`
+ * [--join-probes 40]] [--readers R [--read-path /api/games?limit=100]]`
+ *
+ * With `--readers R` it also runs R REST reader loops (loadtest/readers.ts) in the coordinator
+ * during the play window (from the start of the ramp until every worker has reported), each
+ * sending `GET --read-path` back to back, and prints their rate and latency next to the move
+ * round trip: what heavy REST reads cost the tables.
  *
  * With `--routing` it starts two server processes (DATABASE_URL and REDIS_URL required, no
  * PUBLIC_URL) behind the local stand-in for Fly's proxy (test/support/flyProxy.ts: round robin
@@ -45,6 +50,7 @@ import { httpBaseOf } from "../src/bots/client.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { claimRedisDatabase } from "../test/support/redis.js";
+import { startReaders, type ReaderFigures, type Readers } from "./readers.js";
 import { childProcessesOf, cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -75,6 +81,10 @@ const argsSchema = z.object({
   routing: z.enum(["fly-replay", "forward"]).optional(),
   /** Spectator joins timed direct and through the stand-in (with --routing). */
   "join-probes": z.coerce.number().int().min(1).max(1000).default(40),
+  /** REST reader loops run during the play window (0: none). */
+  readers: z.coerce.number().int().min(0).max(1000).default(0),
+  /** What the reader loops GET (a path on the server, query included). */
+  "read-path": z.string().startsWith("/").default("/api/games?limit=100"),
 });
 
 const statsSchema = z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), rssBytes: z.number(), clients: z.number(), rooms: z.number() });
@@ -299,6 +309,16 @@ function msFigures(samples: readonly number[]): string {
   return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms (n=${sorted.length})`;
 }
 
+/** The reader loops' figures, printed under the move round trip. */
+function printReaders(f: ReaderFigures, count: number, readPath: string): void {
+  const failed = [...f.failures.entries()].map(([cause, n]) => `${n} ${cause}`).join(", ");
+  const mean = f.latencies.length === 0 ? 0 : f.bytes / f.latencies.length / 1024;
+  console.log(
+    `REST readers (${count} loops of GET ${readPath}, ${f.seconds.toFixed(1)} s from the ramp's start to the last report): ` +
+      `${(f.latencies.length / f.seconds).toFixed(1)} reads/s, ${mean.toFixed(1)} KiB each; latency ${msFigures(f.latencies)}; failures: ${failed === "" ? "none" : failed}`,
+  );
+}
+
 function startWorker(job: WorkerJob, onProgress: (worker: number, connected: number, moves: number) => void): { child: ChildProcess; report: Promise<WorkerReport | null> } {
   const child = fork(path.join(root, "loadtest", "worker.ts"), [], {
     cwd: root,
@@ -336,6 +356,8 @@ async function main(): Promise<number> {
       "ramp-seconds": { type: "string" },
       routing: { type: "string" },
       "join-probes": { type: "string" },
+      readers: { type: "string" },
+      "read-path": { type: "string" },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -429,9 +451,16 @@ async function main(): Promise<number> {
     const tableCount = Math.floor(((w + 1) * tables) / workers) - firstTable;
     return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline, totalTables: tables, rampMs: parsed.data["ramp-seconds"] * 1000, rampStartAt, unranked: parsed.data.url !== undefined }, onProgress);
   });
+  // The reader loops start with the ramp (after the guest logins) and stop once every worker has reported.
+  let readers: Readers | null = null;
+  const readersAt = setTimeout(() => {
+    if (parsed.data.readers > 0) readers = startReaders(http, parsed.data["read-path"], parsed.data.readers);
+  }, Math.max(0, rampStartAt - Date.now()));
   const killer = setTimeout(() => started.forEach((s) => s.child.kill("SIGKILL")), parsed.data["max-seconds"] * 1000 + 60_000);
   const reports = (await Promise.all(started.map((s) => s.report))).filter((r): r is WorkerReport => r !== null);
   clearTimeout(killer);
+  clearTimeout(readersAt);
+  const readerFigures: ReaderFigures | null = readers === null ? null : await (readers as Readers).stop();
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   // Deltas of the last games are published right after their completion commits: give them a moment.
@@ -452,6 +481,8 @@ async function main(): Promise<number> {
   const playSeconds = firsts.length > 0 && lasts.length > 0 ? (Math.max(...lasts) - Math.min(...firsts)) / 1000 : Number.NaN;
   console.log(`moves: ${roundTrips.length} in ${playSeconds.toFixed(1)} s of play (${seconds.toFixed(1)} s in all) = ${(roundTrips.length / playSeconds).toFixed(0)} moves/s, paced by ${thinkMinMs}-${thinkMaxMs} ms think time`);
   console.log(`move round trip (send -> own state), all workers merged: ${msFigures(roundTrips)}`);
+  if (readerFigures !== null) printReaders(readerFigures, parsed.data.readers, parsed.data["read-path"]);
+  else if (parsed.data.readers > 0) console.log("REST readers: never started (the workers reported before the ramp began)");
   for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core; main thread ${r.sched}`);
   console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
   const serverLoopNow: LoopDelay | null = serverLoop;
