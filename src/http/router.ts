@@ -14,6 +14,7 @@ import type { IdempotencyStore, StoredResponse } from "./idempotency.js";
 import type { HttpMetrics } from "./httpMetrics.js";
 import { problem, problemBody, sendProblem, statusOf, type Problem } from "./problem.js";
 import type { KeyedLimiter, RateGroup } from "./rateLimit.js";
+import type { ReadGate } from "./readGate.js";
 import type { BaseContext, Outcome, RouteDef } from "./route.js";
 
 /** What the pipeline needs. */
@@ -25,7 +26,12 @@ export interface PipelineDeps {
   /** The trusted services' key for `access: "service"` routes; undefined disables them. */
   readonly serviceKey: string | undefined;
   readonly logger: Logger;
+  /** Admits the `read` group's requests (readGate.ts); absent: no gate. */
+  readonly readGate?: ReadGate;
 }
+
+/** Retry-After of a 503 `service/busy` (the read queue is full), seconds. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -222,7 +228,23 @@ export function mountRoute(router: Router, def: RouteDef, deps: PipelineDeps): v
     }
   };
 
+  const gate = def.group === "read" ? deps.readGate : undefined;
+  if (gate === undefined) {
+    router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+      handle(req, res).catch(next);
+    });
+    return;
+  }
   router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
-    handle(req, res).catch(next);
+    const admitted = gate.enter();
+    if (admitted === null) {
+      deps.metrics.problems.inc({ code: "service/busy" });
+      sendProblem(res, problem("service/busy", "too many reads are waiting; retry after Retry-After", { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS }), requestIdOf(req));
+      return;
+    }
+    void admitted.then((release) => handle(req, res).then(release, (err: unknown) => {
+      release();
+      next(err);
+    }));
   });
 }
