@@ -21,7 +21,7 @@
  * N/M seats each, spread over K worker processes (loadtest/worker.ts; default one per core) so
  * that one client process's event loop does not dominate the figures. Each bot waits a random
  * think time before each move. Without `--url` it starts a server process itself
- * (src/app/main.ts with the pinned Node; PGlite in a temporary directory, or DATABASE_URL /
+ * (src/app/main.ts with the pinned Node and the production Node flags, src/platform/nodeFlags.ts; PGlite in a temporary directory, or DATABASE_URL /
  * REDIS_URL from the environment; with REDIS_URL its servers use a Redis logical database the run
  * claims for itself and flushes at the end, test/support/redis.ts claimRedisDatabase) with the guest-login rate limit raised and the per-address room connection cap and
  * matchmaking budget off (ROOM_CONNECTIONS_PER_ADDRESS=0, MATCHMAKE_RATE_LIMIT=0) for the run: every client comes from one address. A server
@@ -47,6 +47,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
+import { SERVER_NODE_FLAGS } from "../src/platform/nodeFlags.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { claimRedisDatabase } from "../test/support/redis.js";
@@ -115,7 +116,7 @@ interface SpawnedServer {
 async function startServer(cpuProfDir: string | undefined, extraEnv: (port: number) => Readonly<Record<string, string>> = () => ({}), probe = true): Promise<SpawnedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-load-"));
-  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...SERVER_NODE_FLAGS, ...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
     cwd: root,
     env: {
       ...process.env,
