@@ -2,7 +2,8 @@
  * Tables first: the reads' admission gate. The rooms and the HTTP API share one event loop,
  * and every request callback that is ready runs before the next WebSocket frame is read; with
  * many readers in flight one loop turn can hold dozens of reads' work, and a move waits behind
- * it. The gate lets at most `limit` reads (routes of the `read` rate group) run at once and
+ * it. The gate lets at most `limit` list and stream reads (routes of the `read` rate group that
+ * are paginated or streamed: router.ts `isGatedRead`; point reads are cheap and pass) run at once and
  * starts each waiting one from `setImmediate`, after the loop has polled I/O again: between
  * two admissions the rooms' frames are handled. Waiting reads queue in arrival order, at most
  * `maxQueue` of them; past that a read is refused (503 `service/busy`, router.ts).

@@ -26,7 +26,7 @@ export interface PipelineDeps {
   /** The trusted services' key for `access: "service"` routes; undefined disables them. */
   readonly serviceKey: string | undefined;
   readonly logger: Logger;
-  /** Admits the `read` group's requests (readGate.ts); absent: no gate. */
+  /** Admits the list and stream reads ({@link isGatedRead}, readGate.ts); absent: no gate. */
   readonly readGate?: ReadGate;
 }
 
@@ -115,6 +115,15 @@ export function sendJson(res: Response, status: number, body: string): void {
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("Content-Length", Buffer.byteLength(body));
   res.end(body);
+}
+
+/**
+ * Whether a route goes through the read gate (readGate.ts): the reads whose answers grow with
+ * the data, lists (paginated) and streamed logs. Point reads (one row, a cached catalogue) are
+ * cheap and never wait behind them.
+ */
+export function isGatedRead(def: RouteDef): boolean {
+  return def.group === "read" && (def.paginated || def.produces.contentType !== "application/json");
 }
 
 /** Mounts one route on `router`. */
@@ -228,7 +237,7 @@ export function mountRoute(router: Router, def: RouteDef, deps: PipelineDeps): v
     }
   };
 
-  const gate = def.group === "read" ? deps.readGate : undefined;
+  const gate = isGatedRead(def) ? deps.readGate : undefined;
   if (gate === undefined) {
     router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
       handle(req, res).catch(next);

@@ -1,8 +1,8 @@
 /**
- * The read gate in the route pipeline (src/http/readGate.ts, router.ts): with one read running
- * at a time and one waiting, a third read is answered 503 `service/busy` with `Retry-After: 1`
- * and its handler never runs; the waiting one runs once the first has answered; writes are not
- * gated. The reads' handlers wait on promises the test resolves, so the order is fixed.
+ * The read gate in the route pipeline (src/http/readGate.ts, router.ts): with one list read running
+ * at a time and one waiting, a third is answered 503 `service/busy` with `Retry-After: 1` and its
+ * handler never runs; the waiting one runs once the first has answered; writes and point reads
+ * are not gated. The reads' handlers wait on promises the test resolves, so the order is fixed.
  */
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
@@ -30,10 +30,11 @@ describe("read gate in the pipeline", () => {
   const gate = createReadGate(1, 1, 60_000);
 
   beforeAll(async () => {
-    const route = (method: "get" | "post", group: RateGroup) =>
+    const route = (method: "get" | "post", group: RateGroup, paginated: boolean) =>
       jsonRoute({
         method,
-        path: `/t/${method}/:name`,
+        path: `/t/${method}${paginated ? "/list" : ""}/:name`,
+        paginated,
         summary: "test",
         tags: [],
         access: "public",
@@ -61,8 +62,9 @@ describe("read gate in the pipeline", () => {
       // A long lease: the places are given back by the answers, not by the timer.
       readGate: gate,
     };
-    mountRoute(router, route("get", "read"), deps);
-    mountRoute(router, route("post", "write"), deps);
+    mountRoute(router, route("get", "read", true), deps);
+    mountRoute(router, route("get", "read", false), deps);
+    mountRoute(router, route("post", "write", false), deps);
     app.use(router);
     const server = app.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -78,25 +80,28 @@ describe("read gate in the pipeline", () => {
   }
 
   it("runs one read, queues one, refuses the next with 503 service/busy; the queued one runs after", async () => {
-    const a = fetch(`${base}/t/get/a`);
+    const a = fetch(`${base}/t/get/list/a`);
     await until(() => started.includes("a"));
-    const b = fetch(`${base}/t/get/b`);
+    const b = fetch(`${base}/t/get/list/b`);
     await until(() => gate.waiting === 1);
     expect(started).toEqual(["a"]);
-    const c = await fetch(`${base}/t/get/c`);
+    const c = await fetch(`${base}/t/get/list/c`);
     expect(c.status).toBe(503);
     expect(c.headers.get("retry-after")).toBe("1");
     expect(await c.json()).toMatchObject({ code: "service/busy", retryAfter: 1 });
-    // A write is not gated.
+    // Neither a write nor a point read is gated.
     const w = fetch(`${base}/t/post/w`, { method: "POST" });
-    await until(() => started.includes("w"));
+    const p = fetch(`${base}/t/get/p`);
+    await until(() => started.includes("w") && started.includes("p"));
     gates.get("w")?.();
+    gates.get("p")?.();
     expect((await w).status).toBe(200);
+    expect((await p).status).toBe(200);
     gates.get("a")?.();
     expect((await a).status).toBe(200);
     await until(() => started.includes("b"));
     gates.get("b")?.();
     expect((await b).status).toBe(200);
-    expect(started).toEqual(["a", "w", "b"]);
+    expect(started.filter((n) => n !== "p")).toEqual(["a", "w", "b"]);
   });
 });
