@@ -59,7 +59,7 @@ export function gameRoutes(deps: RouteDeps) {
         return fail("validation/failed", "bad cursor", { errors: [{ in: "query", path: "cursor", message: "not a cursor from this list" }] });
       }
       const page = await deps.games.listGames({ status: query.status, playerId: query.player, limit: query.limit, cursor, reader: readerOf(auth), withSummary: query.include === "summary" });
-      // The items are JSON already (completed games' from memory): joined, not serialized again.
+      // The items are JSON already (mostly from memory): joined, not serialized again.
       return okSerialized(`[${page.items.join(",")}]`, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
     },
   });

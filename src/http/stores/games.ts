@@ -117,11 +117,16 @@ export interface Reader {
 /** A reader that sees only what anyone may see. */
 export const ANONYMOUS_READER: Reader = { playerId: null, admin: false };
 
-/** A completed game in memory: its view, its JSON, and its listing's JSON without the summary (each once read). */
-interface CompletedEntry {
+/**
+ * A game in memory, each part once read: a completed game's view and JSON, and any game's
+ * listing JSON without the summary with the status it was made at. That JSON depends on the id
+ * and the status only: a game's columns are written at creation, `started_at` once with
+ * `in_progress`, `completed_at` and the seed's publication once with `completed`.
+ */
+interface CachedGame {
   readonly view?: GameView;
   readonly json?: string;
-  readonly briefJson?: string;
+  readonly brief?: { readonly status: GameStatus; readonly json: string };
 }
 
 /** The read store. */
@@ -131,7 +136,7 @@ export interface GameStore {
   /**
    * Newest first, filtered by status and/or player, keyset-paginated; only games `reader` may
    * see. Each item is a {@link GameView} serialized as JSON, without its `summary` member unless
-   * `withSummary` (completed games' JSON comes from memory: they never change).
+   * `withSummary` (JSON already made for the same game and status comes from memory).
    */
   listGames(q: {
     status?: GameStatus | undefined;
@@ -155,7 +160,7 @@ export interface GameStore {
   ping(): Promise<void>;
 }
 
-/** How many completed games {@link createGameStore} keeps in memory (view and JSON: a few KiB each). */
+/** How many games {@link createGameStore} keeps in memory (views and JSON: a few KiB each at most). */
 export const COMPLETED_CACHE_SIZE = 2000;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -294,11 +299,11 @@ export function createGameStore(db: Database): GameStore {
     .prepare("http_profile_by_id");
 
   // Completed games never change (the games row is frozen by a trigger once completed, and its
-  // summary is written once, in the same transaction), so their views and their listings' JSON
-  // are kept, least recently read first out. Any process may cache them: no other writer can
-  // make an entry stale.
-  const completed = new Map<string, CompletedEntry>();
-  const entryOf = (id: string): CompletedEntry | undefined => {
+  // summary is written once, in the same transaction), so their views are kept; so is every
+  // game's listing JSON with its status (CachedGame), least recently read first out. Any process
+  // may cache them: no other writer can make an entry stale.
+  const completed = new Map<string, CachedGame>();
+  const entryOf = (id: string): CachedGame | undefined => {
     const hit = completed.get(id);
     if (hit !== undefined) {
       completed.delete(id);
@@ -306,7 +311,7 @@ export function createGameStore(db: Database): GameStore {
     }
     return hit;
   };
-  const remember = (id: string, add: CompletedEntry): void => {
+  const remember = (id: string, add: CachedGame): void => {
     const had = completed.get(id);
     if (had === undefined && completed.size >= COMPLETED_CACHE_SIZE) {
       const oldest = completed.keys().next();
@@ -314,9 +319,11 @@ export function createGameStore(db: Database): GameStore {
     }
     completed.set(id, { ...had, ...add });
   };
-  const cachedJson = (id: string, withSummary: boolean): string | undefined => {
+  const cachedJson = (id: string, status: GameStatus, withSummary: boolean): string | undefined => {
+    if (withSummary && status !== "completed") return undefined;
     const hit = entryOf(id);
-    return withSummary ? hit?.json : hit?.briefJson;
+    if (withSummary) return hit?.json;
+    return hit?.brief?.status === status ? hit.brief.json : undefined;
   };
 
   /** The listing's JSON of `ids` (none cached), read in one query; completed ones are remembered. */
@@ -337,7 +344,7 @@ export function createGameStore(db: Database): GameStore {
     for (const r of rows) {
       const json = JSON.stringify(toBrief(r));
       out.set(r.id, json);
-      if (r.status === "completed") remember(r.id, { briefJson: json });
+      remember(r.id, { brief: { status: r.status, json } });
     }
     return out;
   };
@@ -364,7 +371,7 @@ export function createGameStore(db: Database): GameStore {
         .orderBy(desc(games.createdAt), desc(games.id))
         .limit(q.limit + 1);
       const page = keys.slice(0, q.limit);
-      const cached = page.map((k) => (k.status === "completed" ? cachedJson(k.id, q.withSummary) : undefined));
+      const cached = page.map((k) => cachedJson(k.id, k.status, q.withSummary));
       const read = await readItems(
         page.filter((_, i) => cached[i] === undefined).map((k) => k.id),
         q.withSummary,
