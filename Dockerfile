@@ -35,6 +35,5 @@ EXPOSE 2567
 # Liveness only: the process answers. Readiness (database, Redis) is /readyz, used by fly.toml.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 2567) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The same command as `npm start`, Node flags included (src/platform/nodeFlags.ts), run directly
-# so SIGTERM reaches the server for a graceful stop.
-CMD ["node", "--max-semi-space-size=64", "scripts/start.mjs"]
+# The same command as `npm start` (run directly so SIGTERM reaches the server for a graceful stop).
+CMD ["node", "scripts/start.mjs"]

@@ -47,7 +47,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
-import { SERVER_NODE_FLAGS } from "../src/platform/nodeFlags.js";
+import { serverNodeFlags } from "../src/platform/nodeFlags.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { claimRedisDatabase } from "../test/support/redis.js";
@@ -116,7 +116,7 @@ interface SpawnedServer {
 async function startServer(cpuProfDir: string | undefined, extraEnv: (port: number) => Readonly<Record<string, string>> = () => ({}), probe = true): Promise<SpawnedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-load-"));
-  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...SERVER_NODE_FLAGS, ...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...serverNodeFlags(process.env["DATABASE_URL"]), ...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
     cwd: root,
     env: {
       ...process.env,
