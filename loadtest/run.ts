@@ -1,7 +1,12 @@
 /**
  * Load harness: `npm run loadtest -- --clients N [--tables M] [--workers K] [--think-ms 200-500]
  * [--lobby-clients 3] [--max-seconds S] [--url ws://host:port] [--routing fly-replay|forward
- * [--join-probes 40]]`
+ * [--join-probes 40]] [--readers R [--read-path /api/games?limit=100]]`
+ *
+ * With `--readers R` it also runs R REST reader loops (loadtest/readers.ts) in the coordinator
+ * during the play window (from the start of the ramp until every worker has reported), each
+ * sending `GET --read-path` back to back, and prints their rate and latency next to the move
+ * round trip: what heavy REST reads cost the tables.
  *
  * With `--routing` it starts two server processes (DATABASE_URL and REDIS_URL required, no
  * PUBLIC_URL) behind the local stand-in for Fly's proxy (test/support/flyProxy.ts: round robin
@@ -16,7 +21,7 @@
  * N/M seats each, spread over K worker processes (loadtest/worker.ts; default one per core) so
  * that one client process's event loop does not dominate the figures. Each bot waits a random
  * think time before each move. Without `--url` it starts a server process itself
- * (src/app/main.ts with the pinned Node; PGlite in a temporary directory, or DATABASE_URL /
+ * (src/app/main.ts with the pinned Node and the production Node flags, src/platform/nodeFlags.ts; PGlite in a temporary directory, or DATABASE_URL /
  * REDIS_URL from the environment; with REDIS_URL its servers use a Redis logical database the run
  * claims for itself and flushes at the end, test/support/redis.ts claimRedisDatabase) with the guest-login rate limit raised and the per-address room connection cap and
  * matchmaking budget off (ROOM_CONNECTIONS_PER_ADDRESS=0, MATCHMAKE_RATE_LIMIT=0) for the run: every client comes from one address. A server
@@ -42,9 +47,11 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { Client, type Room } from "@colyseus/sdk";
 import { httpBaseOf } from "../src/bots/client.js";
+import { serverNodeFlags } from "../src/platform/nodeFlags.js";
 import { ROOM_NAMES } from "../src/shared/protocol.js";
 import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { claimRedisDatabase } from "../test/support/redis.js";
+import { startReaders, type ReaderFigures, type Readers } from "./readers.js";
 import { childProcessesOf, cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -75,6 +82,10 @@ const argsSchema = z.object({
   routing: z.enum(["fly-replay", "forward"]).optional(),
   /** Spectator joins timed direct and through the stand-in (with --routing). */
   "join-probes": z.coerce.number().int().min(1).max(1000).default(40),
+  /** REST reader loops run during the play window (0: none). */
+  readers: z.coerce.number().int().min(0).max(1000).default(0),
+  /** What the reader loops GET (a path on the server, query included). */
+  "read-path": z.string().startsWith("/").default("/api/games?limit=100"),
 });
 
 const statsSchema = z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), rssBytes: z.number(), clients: z.number(), rooms: z.number() });
@@ -105,7 +116,7 @@ interface SpawnedServer {
 async function startServer(cpuProfDir: string | undefined, extraEnv: (port: number) => Readonly<Record<string, string>> = () => ({}), probe = true): Promise<SpawnedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "pzo-load-"));
-  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "node"), [...serverNodeFlags(process.env["DATABASE_URL"]), ...(cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfDir]), "--import", "tsx", "--import", pathToFileURL(path.join(root, "loadtest", "serverProbe.ts")).href, path.join(root, "src", "app", "main.ts")], {
     cwd: root,
     env: {
       ...process.env,
@@ -299,6 +310,16 @@ function msFigures(samples: readonly number[]): string {
   return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms (n=${sorted.length})`;
 }
 
+/** The reader loops' figures, printed under the move round trip. */
+function printReaders(f: ReaderFigures, count: number, readPath: string): void {
+  const failed = [...f.failures.entries()].map(([cause, n]) => `${n} ${cause}`).join(", ");
+  const mean = f.latencies.length === 0 ? 0 : f.bytes / f.latencies.length / 1024;
+  console.log(
+    `REST readers (${count} loops of GET ${readPath}, ${f.seconds.toFixed(1)} s from the ramp's start to the last report): ` +
+      `${(f.latencies.length / f.seconds).toFixed(1)} reads/s, ${mean.toFixed(1)} KiB each; latency ${msFigures(f.latencies)}; failures: ${failed === "" ? "none" : failed}`,
+  );
+}
+
 function startWorker(job: WorkerJob, onProgress: (worker: number, connected: number, moves: number) => void): { child: ChildProcess; report: Promise<WorkerReport | null> } {
   const child = fork(path.join(root, "loadtest", "worker.ts"), [], {
     cwd: root,
@@ -336,6 +357,8 @@ async function main(): Promise<number> {
       "ramp-seconds": { type: "string" },
       routing: { type: "string" },
       "join-probes": { type: "string" },
+      readers: { type: "string" },
+      "read-path": { type: "string" },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -429,9 +452,16 @@ async function main(): Promise<number> {
     const tableCount = Math.floor(((w + 1) * tables) / workers) - firstTable;
     return startWorker({ type: "job", worker: w, endpoint, firstTable, tableCount, seats, turnSeconds: parsed.data["turn-seconds"], thinkMinMs, thinkMaxMs, deadline, totalTables: tables, rampMs: parsed.data["ramp-seconds"] * 1000, rampStartAt, unranked: parsed.data.url !== undefined }, onProgress);
   });
+  // The reader loops start with the ramp (after the guest logins) and stop once every worker has reported.
+  let readers: Readers | null = null;
+  const readersAt = setTimeout(() => {
+    if (parsed.data.readers > 0) readers = startReaders(http, parsed.data["read-path"], parsed.data.readers);
+  }, Math.max(0, rampStartAt - Date.now()));
   const killer = setTimeout(() => started.forEach((s) => s.child.kill("SIGKILL")), parsed.data["max-seconds"] * 1000 + 60_000);
   const reports = (await Promise.all(started.map((s) => s.report))).filter((r): r is WorkerReport => r !== null);
   clearTimeout(killer);
+  clearTimeout(readersAt);
+  const readerFigures: ReaderFigures | null = readers === null ? null : await (readers as Readers).stop();
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   // Deltas of the last games are published right after their completion commits: give them a moment.
@@ -452,6 +482,8 @@ async function main(): Promise<number> {
   const playSeconds = firsts.length > 0 && lasts.length > 0 ? (Math.max(...lasts) - Math.min(...firsts)) / 1000 : Number.NaN;
   console.log(`moves: ${roundTrips.length} in ${playSeconds.toFixed(1)} s of play (${seconds.toFixed(1)} s in all) = ${(roundTrips.length / playSeconds).toFixed(0)} moves/s, paced by ${thinkMinMs}-${thinkMaxMs} ms think time`);
   console.log(`move round trip (send -> own state), all workers merged: ${msFigures(roundTrips)}`);
+  if (readerFigures !== null) printReaders(readerFigures, parsed.data.readers, parsed.data["read-path"]);
+  else if (parsed.data.readers > 0) console.log("REST readers: never started (the workers reported before the ramp began)");
   for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core; main thread ${r.sched}`);
   console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
   const serverLoopNow: LoopDelay | null = serverLoop;

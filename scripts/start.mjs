@@ -15,18 +15,24 @@ if (major < MIN_NODE_MAJOR) {
   process.exit(1);
 }
 
-// The server on the embedded default (no DATABASE_URL) runs lean: V8's young generation capped at 8 MB
-// semi-spaces (with V8's default it grew by about 120 MB during start-up's garbage and stayed
-// committed), which halves the server's resident memory for a little more scavenging (docs/OPERATIONS.md,
-// "Embedded database"). V8 takes this flag only at start, so the process replaces itself
+// The server's V8 young generation is sized for its backend, not left to V8 (which sizes it from
+// the machine's memory). On the embedded default (no DATABASE_URL) it runs lean: semi-spaces
+// capped at 8 MB (with V8's default it grew by about 120 MB during start-up's garbage and stayed
+// committed), which halves the server's resident memory for a little more scavenging
+// (docs/OPERATIONS.md, "Embedded database"). On PostgreSQL it gets 64 MB semi-spaces: every
+// scavenge stops the event loop, and fewer of them cut the HTTP reads' p99 tail
+// (docs/OPERATIONS.md, "Node flags"). These lists are SERVER_NODE_FLAGS in
+// src/platform/nodeFlags.ts (a test checks they match), which the benches and the load harness
+// start their servers with. V8 takes these flags only at start, so the process replaces itself
 // (execve: same pid, so the signals a service manager sends still reach the server) once, unless
 // a --max-semi-space-size is given already (node's arguments or NODE_OPTIONS). Other modules
 // (db:migrate, verify…) run as they are.
-const LEAN_FLAGS = ["--max-semi-space-size=8"];
+const SERVER_FLAGS = { embedded: ["--max-semi-space-size=8"], postgres: ["--max-semi-space-size=64"] };
 const givenFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
 const runsServer = process.argv[2] === undefined || process.argv[2].startsWith("-");
-if (runsServer && (process.env.DATABASE_URL ?? "") === "" && !givenFlags.some((f) => f.startsWith("--max-semi-space-size")) && typeof process.execve === "function") {
-  process.execve(process.execPath, [process.execPath, ...LEAN_FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
+if (runsServer && !givenFlags.some((f) => f.startsWith("--max-semi-space-size")) && typeof process.execve === "function") {
+  const flags = (process.env.DATABASE_URL ?? "") === "" ? SERVER_FLAGS.embedded : SERVER_FLAGS.postgres;
+  process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)], process.env);
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -22,6 +22,7 @@ import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";
 import { createRequestLog } from "./requestLog.js";
+import { createReadGate } from "./readGate.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
@@ -257,7 +258,8 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) next();
     else jsonBody(req, res, next);
   });
-  for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger });
+  const readGate = createReadGate(config.HTTP_READ_CONCURRENCY, config.HTTP_READ_QUEUE);
+  for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger, readGate });
 
   // An unknown /api route: a problem, not express's HTML page.
   router.use("/api", (req: Request, res: Response) => {

@@ -66,6 +66,7 @@ export const PROBLEM_CODES = {
   "service/disabled": { status: 503, title: "This route is disabled by configuration" },
   rate_limited: { status: 429, title: "Too many requests" },
   unavailable: { status: 503, title: "A dependency is unavailable" },
+  "service/busy": { status: 503, title: "The server has too many reads waiting; retry after Retry-After" },
   "service/unavailable": { status: 503, title: "The database is unavailable; retry after Retry-After" },
   internal: { status: 500, title: "Internal server error" },
 } as const satisfies Record<string, { status: number; title: string }>;

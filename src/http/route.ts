@@ -60,6 +60,14 @@ export type Reply<T> =
       readonly meta?: Meta;
       readonly headers?: Readonly<Record<string, string>>;
     }
+  | {
+      readonly ok: true;
+      readonly status: number;
+      /** `data` already serialized ({@link okSerialized}). */
+      readonly serialized: string;
+      readonly meta?: Meta;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly ok: false; readonly problem: Problem };
 
 /** A success reply (status 200 unless given). */
@@ -71,6 +79,27 @@ export function ok<T>(data: T, opts: { status?: number; meta?: Meta; headers?: R
     ...(opts.meta !== undefined ? { meta: opts.meta } : {}),
     ...(opts.headers !== undefined ? { headers: opts.headers } : {}),
   };
+}
+
+/**
+ * A success reply whose `data` is already JSON: what a store built with `JSON.stringify` from
+ * values of the route's response type, e.g. a list assembled from cached items. The envelope is
+ * put around it without parsing or serializing it again.
+ */
+export function okSerialized(json: string, opts: { status?: number; meta?: Meta; headers?: Record<string, string> } = {}): Reply<never> {
+  return {
+    ok: true,
+    status: opts.status ?? 200,
+    serialized: json,
+    ...(opts.meta !== undefined ? { meta: opts.meta } : {}),
+    ...(opts.headers !== undefined ? { headers: opts.headers } : {}),
+  };
+}
+
+/** The success envelope `{ data, meta? }` as JSON. */
+function envelopeJson(reply: Extract<Reply<unknown>, { ok: true }>): string {
+  if (!("serialized" in reply)) return JSON.stringify(reply.meta === undefined ? { data: reply.data } : { data: reply.data, meta: reply.meta });
+  return reply.meta === undefined ? `{"data":${reply.serialized}}` : `{"data":${reply.serialized},"meta":${JSON.stringify(reply.meta)}}`;
 }
 
 /** A problem reply. */
@@ -226,8 +255,7 @@ export function jsonRoute<P extends Schema, Q extends Schema, B extends Schema, 
         async run(base) {
           const reply = await spec.handler({ ...base, params: parsed.params, query: parsed.query, body: parsed.body });
           if (!reply.ok) return { kind: "problem", problem: reply.problem };
-          const envelope = reply.meta === undefined ? { data: reply.data } : { data: reply.data, meta: reply.meta };
-          return { kind: "reply", status: reply.status, body: JSON.stringify(envelope), headers: reply.headers ?? {} };
+          return { kind: "reply", status: reply.status, body: envelopeJson(reply), headers: reply.headers ?? {} };
         },
       };
     },

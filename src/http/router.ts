@@ -14,6 +14,7 @@ import type { IdempotencyStore, StoredResponse } from "./idempotency.js";
 import type { HttpMetrics } from "./httpMetrics.js";
 import { problem, problemBody, sendProblem, statusOf, type Problem } from "./problem.js";
 import type { KeyedLimiter, RateGroup } from "./rateLimit.js";
+import type { ReadGate } from "./readGate.js";
 import type { BaseContext, Outcome, RouteDef } from "./route.js";
 
 /** What the pipeline needs. */
@@ -25,7 +26,12 @@ export interface PipelineDeps {
   /** The trusted services' key for `access: "service"` routes; undefined disables them. */
   readonly serviceKey: string | undefined;
   readonly logger: Logger;
+  /** Admits the list and stream reads ({@link isGatedRead}, readGate.ts); absent: no gate. */
+  readonly readGate?: ReadGate;
 }
+
+/** Retry-After of a 503 `service/busy` (the read queue is full), seconds. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -109,6 +115,15 @@ export function sendJson(res: Response, status: number, body: string): void {
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("Content-Length", Buffer.byteLength(body));
   res.end(body);
+}
+
+/**
+ * Whether a route goes through the read gate (readGate.ts): the reads whose answers grow with
+ * the data, lists (paginated) and streamed logs. Point reads (one row, a cached catalogue) are
+ * cheap and never wait behind them.
+ */
+export function isGatedRead(def: RouteDef): boolean {
+  return def.group === "read" && (def.paginated || def.produces.contentType !== "application/json");
 }
 
 /** Mounts one route on `router`. */
@@ -222,7 +237,23 @@ export function mountRoute(router: Router, def: RouteDef, deps: PipelineDeps): v
     }
   };
 
+  const gate = isGatedRead(def) ? deps.readGate : undefined;
+  if (gate === undefined) {
+    router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+      handle(req, res).catch(next);
+    });
+    return;
+  }
   router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
-    handle(req, res).catch(next);
+    const admitted = gate.enter();
+    if (admitted === null) {
+      deps.metrics.problems.inc({ code: "service/busy" });
+      sendProblem(res, problem("service/busy", "too many reads are waiting; retry after Retry-After", { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS }), requestIdOf(req));
+      return;
+    }
+    void admitted.then((release) => handle(req, res).then(release, (err: unknown) => {
+      release();
+      next(err);
+    }));
   });
 }

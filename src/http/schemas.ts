@@ -201,13 +201,28 @@ export const tableLookupSchema = z.discriminatedUnion("found", [
   z.object({ found: z.literal(true), gameId: uuid, status: z.enum(GAME_STATUS_VALUES) }),
 ]);
 
-/** `GET /api/games` query. */
-export const listGamesQuery = z.object({
-  status: z.enum(GAME_STATUS_VALUES).optional(),
-  player: uuid.optional().describe("Only games this player took a seat in"),
-  limit,
-  cursor,
+/** The most games a `GET /api/games?include=summary` page may ask for (summaries are a few KiB each). */
+export const LIST_WITH_SUMMARY_MAX = 20;
+
+/** A game in a listing: no `summary` member unless `include=summary` (then as in {@link gameSchema}). */
+export const gameListItemSchema = gameSchema.extend({
+  summary: gameSchema.shape.summary.optional().describe("Only with `include=summary`: present once the game is completed, else null"),
 });
+
+/** `GET /api/games` query. */
+export const listGamesQuery = z
+  .object({
+    status: z.enum(GAME_STATUS_VALUES).optional(),
+    player: uuid.optional().describe("Only games this player took a seat in"),
+    include: z.literal("summary").optional().describe(`\`summary\`: each item carries its \`summary\`; \`limit\` is then at most ${LIST_WITH_SUMMARY_MAX}`),
+    limit,
+    cursor,
+  })
+  .superRefine((q, ctx) => {
+    if (q.include === "summary" && q.limit > LIST_WITH_SUMMARY_MAX) {
+      ctx.addIssue({ code: "custom", path: ["limit"], message: `at most ${LIST_WITH_SUMMARY_MAX} with include=summary` });
+    }
+  });
 
 /** A player's session (one game it sat in). */
 export const sessionViewSchema = z.object({

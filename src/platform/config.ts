@@ -73,6 +73,13 @@ export const envSchema = z.object({
   RATE_LIMIT_ADMIN: rateBudget.default("60/60"),
   RATE_LIMIT_STREAM: rateBudget.default("30/60"),
   RATE_LIMIT_SYSTEM: rateBudget.default("1200/60"),
+  /**
+   * List and stream reads (paginated or streamed routes of the `read` rate group) running at
+   * once in this process; more wait in arrival order (src/http/readGate.ts: tables first). 0: no gate.
+   */
+  HTTP_READ_CONCURRENCY: z.coerce.number().int().min(0).default(2),
+  /** Reads that may wait for the gate; past it a read is answered 503 `service/busy`. */
+  HTTP_READ_QUEUE: positiveInt.default(1000),
   /** Failed logins allowed per account, and per client address, within the window. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(100),

@@ -24,6 +24,7 @@ import { InProcessDeltaPublisher } from "../../src/ladder/deltas.js";
 import { MemoryLadderCache } from "../../src/ladder/memoryCache.js";
 import { PgLadderStore } from "../../db/ladderStore.js";
 import { RedisLadderCache } from "../../src/ladder/redisCache.js";
+import { startHeapMeter } from "./heapMeter.js";
 import { LadderService } from "../../src/ladder/service.js";
 
 const config = loadConfig(process.env);
@@ -50,6 +51,12 @@ app.get("/bench/event-loop", (_req, res) => {
   const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
   res.json({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
   loopDelay.reset();
+});
+// Heap allocation and collections since the previous call (heapMeter.ts): per-request
+// allocation is the figure a shared machine does not move.
+const heapMeter = startHeapMeter();
+app.get("/bench/heap", (_req, res) => {
+  res.json(heapMeter.read());
 });
 registerHttpRoutes(app, {
   config,

@@ -13,8 +13,13 @@
  * per kind (all reads, all writes) beside the issue's targets (reads 10 ms, writes 50 ms), the
  * CPU each process used per 1000 requests (the API process, the scratch database's PostgreSQL
  * backends and this load generator, from /proc), the API's event-loop delay, and the machine's
- * load average (the latencies depend on it; the CPU figures much less). BENCH_SERVER_ARGS adds
- * node flags to the API process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * load average (the latencies depend on it; the CPU figures much less), and the API process's
+ * JavaScript heap allocation per request with its garbage collections over the run (count,
+ * total and longest pause: test/bench/heapMeter.ts); allocation does not depend on how busy the
+ * machine is. With BENCH_ALLOC_EACH=1 it then sends 200 requests of each endpoint one after
+ * another and prints each one's allocation per request. The API process runs with the
+ * production server's Node flags (benchServer.ts); BENCH_SERVER_ARGS adds node flags to it
+ * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -23,6 +28,8 @@ import { createScratchDatabase } from "../../db/testing/scratchDatabase.js";
 import { createTokenService } from "../../src/http/auth.js";
 import { sloFor } from "../../src/http/slo.js";
 import { startBenchServer } from "./benchServer.js";
+import { z } from "zod";
+import type { HeapReading } from "./heapMeter.js";
 import { openLoop, type OpenLoopRequest } from "./openLoop.js";
 import { backendCpu, backendCpuDelta, cpuSecondsOf } from "./procCpu.js";
 
@@ -136,6 +143,33 @@ async function setUp(base: string): Promise<{ users: User[]; adminToken: string 
   return { users, adminToken };
 }
 
+const heapSchema = z.object({
+  allocatedBytes: z.number(),
+  scavenges: z.object({ count: z.number(), ms: z.number(), maxMs: z.number() }),
+  others: z.object({ count: z.number(), ms: z.number(), maxMs: z.number() }),
+});
+
+/** The API process's heap figures since the previous call (heapMeter.ts). */
+async function heapOf(base: string): Promise<HeapReading> {
+  return heapSchema.parse(await (await fetch(`${base}/bench/heap`)).json());
+}
+
+/** BENCH_ALLOC_EACH=1: 200 requests of each endpoint, one at a time; heap allocated per request. */
+async function allocationEach(base: string, users: readonly User[], adminToken: string): Promise<void> {
+  const N = 200;
+  console.log(`\n| endpoint | KiB allocated per request (API process, ${N} requests one at a time) |\n| --- | ---: |`);
+  for (const e of MIX) {
+    await heapOf(base);
+    for (let i = 0; i < N; i++) {
+      const u = users[i % users.length];
+      if (u === undefined) continue;
+      const r = e.make(u, adminToken);
+      await (await fetch(base + r.path, { method: r.method, ...(r.headers === undefined ? {} : { headers: r.headers }), ...(r.body === undefined ? {} : { body: r.body }) })).arrayBuffer();
+    }
+    console.log(`| ${e.method.toUpperCase()} ${e.route} | ${((await heapOf(base)).allocatedBytes / N / 1024).toFixed(1)} |`);
+  }
+}
+
 async function main(): Promise<void> {
   const scratch = await createScratchDatabase(admin, "pzo_bench_season");
   let server: ChildProcess | undefined;
@@ -168,12 +202,14 @@ async function main(): Promise<void> {
       });
     await run(1);
     await fetch(`${started.base}/bench/event-loop`);
+    await heapOf(started.base);
     const load0 = loadavg()[0] ?? 0;
     const cpu0 = { server: cpuSecondsOf(started.proc.pid), pg: await backendCpu(admin, scratch.name), client: process.cpuUsage() };
     const r = await run(SECONDS);
     const cpu1 = { server: cpuSecondsOf(started.proc.pid), pg: await backendCpu(admin, scratch.name), client: process.cpuUsage(cpu0.client) };
     const load1 = loadavg()[0] ?? 0;
     const loop: unknown = await (await fetch(`${started.base}/bench/event-loop`)).json();
+    const heap = await heapOf(started.base);
     const perK = (s: number | null): string => (s === null ? "-" : `${((s * 1000) / Math.max(1, r.requests.total)).toFixed(2)} s`);
     console.log(`\nbench:season: ${RATE} req/s offered open-loop for ${SECONDS} s over ${CONNECTIONS} open connections, ${USERS} users, PostgreSQL (scratch db), one API process`);
     console.log(`machine: ${cpus().length} cores, load average ${load0.toFixed(2)} before, ${load1.toFixed(2)} after (shared: other work on the machine moves these figures)`);
@@ -181,6 +217,10 @@ async function main(): Promise<void> {
     console.log(`answered ${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; overall p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
     console.log(
       `CPU per 1000 requests: API process ${perK(cpu0.server === null || cpu1.server === null ? null : cpu1.server - cpu0.server)}, PostgreSQL backends ${perK(backendCpuDelta(cpu0.pg, cpu1.pg))}, load generator ${perK((cpu1.client.user + cpu1.client.system) / 1e6)}; API event-loop delay p99 ${String(get(loop, "p99"))} ms, max ${String(get(loop, "max"))} ms\n`,
+    );
+    console.log(
+      `API heap over the run: ${(heap.allocatedBytes / Math.max(1, r.requests.total) / 1024).toFixed(1)} KiB allocated per request; ` +
+        `scavenges ${heap.scavenges.count} (${heap.scavenges.ms} ms in all, longest ${heap.scavenges.maxMs} ms), other collections ${heap.others.count} (${heap.others.ms} ms, longest ${heap.others.maxMs} ms)\n`,
     );
     console.log("| endpoint | kind | requests | p50 ms | p99 ms | SLO p99 | meets |");
     console.log("| --- | --- | ---: | ---: | ---: | ---: | --- |");
@@ -194,6 +234,7 @@ async function main(): Promise<void> {
       const g = r.byGroup[k];
       console.log(`| all ${k}s | ${k} | ${g?.count ?? 0} | ${g?.p50 ?? "-"} | ${g?.p99 ?? "-"} | ${target} ms | ${g === undefined ? "-" : g.p99 <= target ? "yes" : "NO"} |`);
     }
+    if (env("BENCH_ALLOC_EACH") === "1") await allocationEach(started.base, users, adminToken);
   } finally {
     const proc = server;
     if (proc !== undefined && proc.exitCode === null) {

@@ -285,6 +285,29 @@ describe.each(testBackends())("HTTP API on $name", (backend) => {
       expectProblem(await req("GET", "/api/games?cursor=garbage!"), 400, "validation/failed");
     });
 
+    it("GET /api/games: no summaries unless include=summary; limits refused with the failing field", async () => {
+      const brief = await req("GET", "/api/games?limit=100");
+      expect(brief.status).toBe(200);
+      const items = field(brief.json, "data") as Record<string, unknown>[];
+      expect(items.map((g) => g["id"])).toEqual([liveGame, completedGame]);
+      for (const g of items) expect(Object.keys(g)).toEqual(["id", "status", "config", "seedCommitment", "sessionSeed", "createdAt", "startedAt", "completedAt"]);
+      // Twice: the second answer's completed game comes from memory, and is the same.
+      for (let i = 0; i < 2; i++) {
+        const full = await req("GET", "/api/games?include=summary&limit=20");
+        expect(field(full.json, "data", 0, "summary")).toBeNull();
+        expect(field(full.json, "data", 1, "summary", "players", "length")).toBe(4);
+        expect(field(full.json, "data", 1)).toEqual(field((await req("GET", `/api/games/${completedGame}`)).json, "data"));
+        expect(field(brief.json, "data", 1)).toEqual(field((await req("GET", "/api/games?limit=100")).json, "data", 1));
+      }
+      const errorsOf = (r: Res): unknown => field(r.json, "errors");
+      for (const bad of ["limit=0", "limit=101", "limit=abc", "limit=1.5", "include=summary&limit=21", "include=rounds"]) {
+        const r = await req("GET", `/api/games?${bad}`);
+        expectProblem(r, 400, "validation/failed");
+        expect(errorsOf(r)).toEqual([expect.objectContaining({ in: "query", path: bad.startsWith("include=rounds") ? "include" : "limit" })]);
+      }
+      expect(String(field((await req("GET", "/api/games?include=summary&limit=21")).json, "errors", 0, "message"))).toBe("at most 20 with include=summary");
+    });
+
     it("GET /api/games/:id: the summary once completed; no seed while live", async () => {
       const g = await req("GET", `/api/games/${completedGame}`);
       expect(field(g.json, "data", "status")).toBe("completed");

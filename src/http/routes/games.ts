@@ -10,11 +10,13 @@ import { fairnessOf } from "../../game/fairness.js";
 import { INVITE_MAX_LENGTH } from "../../shared/protocol.js";
 import type { GameEvent } from "../../game/types.js";
 import { problem } from "../problem.js";
-import { fail, jsonRoute, none, ok, rawRoute, type Reply } from "../route.js";
+import { fail, jsonRoute, none, ok, okSerialized, rawRoute, type Reply } from "../route.js";
 import {
   gameIdParams,
+  gameListItemSchema,
   gameSchema,
   idParams,
+  LIST_WITH_SUMMARY_MAX,
   listGamesQuery,
   pageQuery,
   profileSchema,
@@ -41,6 +43,7 @@ export function gameRoutes(deps: RouteDeps) {
     method: "get",
     path: "/api/games",
     summary: "Games, newest first; filter by status and player; cursor pagination",
+    description: `Items carry no \`summary\` unless \`include=summary\`, which allows at most ${LIST_WITH_SUMMARY_MAX} a page (\`GET /api/games/:id\` has one game's summary).`,
     tags: ["games"],
     access: "public",
     group: "read",
@@ -49,14 +52,15 @@ export function gameRoutes(deps: RouteDeps) {
     params: none,
     query: listGamesQuery,
     body: none,
-    response: z.array(gameSchema),
+    response: z.array(gameListItemSchema),
     async handler({ query, auth }) {
       const cursor = query.cursor === undefined ? null : decodeListCursor(query.cursor);
       if (query.cursor !== undefined && cursor === null) {
         return fail("validation/failed", "bad cursor", { errors: [{ in: "query", path: "cursor", message: "not a cursor from this list" }] });
       }
-      const page = await deps.games.listGames({ status: query.status, playerId: query.player, limit: query.limit, cursor, reader: readerOf(auth) });
-      return ok(page.items, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
+      const page = await deps.games.listGames({ status: query.status, playerId: query.player, limit: query.limit, cursor, reader: readerOf(auth), withSummary: query.include === "summary" });
+      // The items are JSON already (mostly from memory): joined, not serialized again.
+      return okSerialized(`[${page.items.join(",")}]`, { meta: { nextCursor: page.next === null ? null : encodeListCursor(page.next) } });
     },
   });
 

@@ -117,18 +117,35 @@ export interface Reader {
 /** A reader that sees only what anyone may see. */
 export const ANONYMOUS_READER: Reader = { playerId: null, admin: false };
 
+/**
+ * A game in memory, each part once read: a completed game's view and JSON, and any game's
+ * listing JSON without the summary with the status it was made at. That JSON depends on the id
+ * and the status only: a game's columns are written at creation, `started_at` once with
+ * `in_progress`, `completed_at` and the seed's publication once with `completed`.
+ */
+interface CachedGame {
+  readonly view?: GameView;
+  readonly json?: string;
+  readonly brief?: { readonly status: GameStatus; readonly json: string };
+}
+
 /** The read store. */
 export interface GameStore {
   /** A game; null when unknown, or when it is a live private game `reader` does not sit in. */
   getGame(id: string, reader: Reader): Promise<GameView | null>;
-  /** Newest first, filtered by status and/or player, keyset-paginated; only games `reader` may see. */
+  /**
+   * Newest first, filtered by status and/or player, keyset-paginated; only games `reader` may
+   * see. Each item is a {@link GameView} serialized as JSON, without its `summary` member unless
+   * `withSummary` (JSON already made for the same game and status comes from memory).
+   */
   listGames(q: {
     status?: GameStatus | undefined;
     playerId?: string | undefined;
     limit: number;
     cursor: ListCursor | null;
     reader: Reader;
-  }): Promise<{ items: GameView[]; next: ListCursor | null }>;
+    withSummary: boolean;
+  }): Promise<{ items: string[]; next: ListCursor | null }>;
   /** A player's games, newest first; only games `reader` may see. */
   sessions(playerId: string, limit: number, cursor: ListCursor | null, reader: Reader): Promise<{ items: SessionView[]; next: ListCursor | null }>;
   profile(playerId: string): Promise<ProfileView | null>;
@@ -143,7 +160,7 @@ export interface GameStore {
   ping(): Promise<void>;
 }
 
-/** How many completed games' views {@link createGameStore} keeps in memory (a few KiB each). */
+/** How many games {@link createGameStore} keeps in memory (views and JSON: a few KiB each at most). */
 export const COMPLETED_CACHE_SIZE = 2000;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -222,6 +239,27 @@ export function createGameStore(db: Database): GameStore {
           }
         : null,
   });
+  const briefColumns = {
+    id: games.id,
+    status: games.status,
+    config: games.config,
+    seedCommitment: games.seedCommitment,
+    sessionSeed: games.sessionSeed,
+    createdAt: games.createdAt,
+    startedAt: games.startedAt,
+    completedAt: games.completedAt,
+  };
+  /** A listing's item without the summary: the view's members in the view's order. */
+  const toBrief = (r: Omit<Row, "inviteCode" | "sPlayers" | "sRounds" | "sFinal" | "highestBid" | "highestScore" | "lowestScore" | "mostConsecutiveWins" | "mostConsecutiveLosses" | "highestMisplay">): Omit<GameView, "summary"> => ({
+    id: r.id,
+    status: r.status,
+    config: r.config,
+    seedCommitment: r.seedCommitment,
+    sessionSeed: r.status === "completed" ? r.sessionSeed : null,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    completedAt: iso(r.completedAt),
+  });
   const before = (c: ListCursor | null): SQL | undefined =>
     c === null ? undefined : or(lt(games.createdAt, c.createdAt), and(eq(games.createdAt, c.createdAt), lt(games.id, c.id)));
 
@@ -261,45 +299,86 @@ export function createGameStore(db: Database): GameStore {
     .prepare("http_profile_by_id");
 
   // Completed games never change (the games row is frozen by a trigger once completed, and its
-  // summary is written once, in the same transaction), so their views are kept, least recently
-  // read first out. Any process may cache them: no other writer can make an entry stale.
-  const completed = new Map<string, GameView>();
-  const remember = (view: GameView): void => {
-    if (completed.size >= COMPLETED_CACHE_SIZE) {
+  // summary is written once, in the same transaction), so their views are kept; so is every
+  // game's listing JSON with its status (CachedGame), least recently read first out. Any process
+  // may cache them: no other writer can make an entry stale.
+  const completed = new Map<string, CachedGame>();
+  const entryOf = (id: string): CachedGame | undefined => {
+    const hit = completed.get(id);
+    if (hit !== undefined) {
+      completed.delete(id);
+      completed.set(id, hit);
+    }
+    return hit;
+  };
+  const remember = (id: string, add: CachedGame): void => {
+    const had = completed.get(id);
+    if (had === undefined && completed.size >= COMPLETED_CACHE_SIZE) {
       const oldest = completed.keys().next();
       if (oldest.done !== true) completed.delete(oldest.value);
     }
-    completed.set(view.id, view);
+    completed.set(id, { ...had, ...add });
+  };
+  const cachedJson = (id: string, status: GameStatus, withSummary: boolean): string | undefined => {
+    if (withSummary && status !== "completed") return undefined;
+    const hit = entryOf(id);
+    if (withSummary) return hit?.json;
+    return hit?.brief?.status === status ? hit.brief.json : undefined;
+  };
+
+  /** The listing's JSON of `ids` (none cached), read in one query; completed ones are remembered. */
+  const readItems = async (ids: readonly string[], withSummary: boolean): Promise<Map<string, string>> => {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    if (withSummary) {
+      const rows = await db.select(gameColumns).from(games).leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id)).where(inArray(games.id, [...ids]));
+      for (const r of rows) {
+        const view = toView(r);
+        const json = JSON.stringify(view);
+        out.set(r.id, json);
+        if (view.status === "completed" && view.summary !== null) remember(r.id, { view, json });
+      }
+      return out;
+    }
+    const rows = await db.select(briefColumns).from(games).where(inArray(games.id, [...ids]));
+    for (const r of rows) {
+      const json = JSON.stringify(toBrief(r));
+      out.set(r.id, json);
+      remember(r.id, { brief: { status: r.status, json } });
+    }
+    return out;
   };
 
   return {
     async getGame(id, reader) {
-      const hit = completed.get(id);
-      if (hit !== undefined) {
-        completed.delete(id);
-        completed.set(id, hit);
-        return hit;
-      }
+      const hit = entryOf(id)?.view;
+      if (hit !== undefined) return hit;
       const rows = await gameById.execute({ id });
       const r = rows[0];
       if (r === undefined || !(await mayRead(r, reader))) return null;
       const view = toView(r);
-      if (view.status === "completed" && view.summary !== null) remember(view);
+      if (view.status === "completed" && view.summary !== null) remember(view.id, { view });
       return view;
     },
 
     async listGames(q) {
+      // The page's keys first (three columns), then only the games whose JSON is not in memory.
       const playerGames = q.playerId === undefined ? undefined : inArray(games.id, gamesOf(q.playerId));
-      const rows = await db
-        .select(gameColumns)
+      const keys = await db
+        .select({ id: games.id, status: games.status, createdAt: games.createdAt })
         .from(games)
-        .leftJoin(gameSummaries, eq(gameSummaries.gameId, games.id))
         .where(and(q.status === undefined ? undefined : eq(games.status, q.status), playerGames, before(q.cursor), visibleTo(q.reader)))
         .orderBy(desc(games.createdAt), desc(games.id))
         .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
+      const page = keys.slice(0, q.limit);
+      const cached = page.map((k) => cachedJson(k.id, k.status, q.withSummary));
+      const read = await readItems(
+        page.filter((_, i) => cached[i] === undefined).map((k) => k.id),
+        q.withSummary,
+      );
+      const items = page.map((k, i) => cached[i] ?? read.get(k.id)).filter((j): j is string => j !== undefined);
       const last = page[page.length - 1];
-      return { items: page.map(toView), next: rows.length > q.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
+      return { items, next: keys.length > q.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
     async sessions(playerId, limit, cursor, reader) {
