@@ -46,6 +46,21 @@ type Args = z.infer<typeof argsSchema>;
 interface Memory {
   readonly rss: number;
   readonly hwm: number;
+  /**
+   * Proportional set size: the resident pages with each page shared by k processes counted 1/k.
+   * The server and the embedded database process run the same node binary (about 50 MB of it
+   * resident): RSS counts those pages in both processes, PSS once between them.
+   */
+  readonly pss: number;
+}
+
+function pssOf(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    return Number(/^Pss:\s+(\d+) kB$/m.exec(rollup)?.[1] ?? Number.NaN) * 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function memoryOf(pid: number | undefined): Memory | null {
@@ -53,7 +68,7 @@ function memoryOf(pid: number | undefined): Memory | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
-    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM"), pss: pssOf(pid) };
   } catch {
     return null;
   }
@@ -224,6 +239,8 @@ interface Crowd {
   readonly main: Memory;
   readonly db: Memory | null;
   readonly sumRss: number;
+  /** Largest sum of the two processes' PSS seen (shared pages counted once). */
+  readonly sumPss: number;
 }
 
 async function manyTables(server: Server, tables: number, seconds: number): Promise<Crowd> {
@@ -235,6 +252,7 @@ async function manyTables(server: Server, tables: number, seconds: number): Prom
   let mainRss = 0;
   let dbRss = 0;
   let sumRss = 0;
+  let sumPss = 0;
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
     const m = memoryOf(server.pid);
@@ -242,12 +260,13 @@ async function manyTables(server: Server, tables: number, seconds: number): Prom
     mainRss = Math.max(mainRss, m?.rss ?? 0);
     dbRss = Math.max(dbRss, d?.rss ?? 0);
     sumRss = Math.max(sumRss, (m?.rss ?? 0) + (d?.rss ?? 0));
+    sumPss = Math.max(sumPss, (m?.pss ?? 0) + (d?.pss ?? 0));
     await new Promise((r) => setTimeout(r, 1000));
   }
   const main = memoryOf(server.pid);
   const db = memoryOf(server.dbPid);
   await Promise.all(handles.map((h) => h.leave().catch(() => undefined)));
-  return { tables, main: { rss: mainRss, hwm: main?.hwm ?? Number.NaN }, db: db === null ? null : { rss: dbRss, hwm: db.hwm }, sumRss };
+  return { tables, main: { rss: mainRss, hwm: main?.hwm ?? Number.NaN, pss: main?.pss ?? Number.NaN }, db: db === null ? null : { rss: dbRss, hwm: db.hwm, pss: db.pss }, sumRss, sumPss };
 }
 
 interface Result {
@@ -283,9 +302,11 @@ function printResults(results: readonly Result[], args: Args): void {
     ["idle RSS: server process (current / peak)", (r) => `${mb(r.idle.main?.rss)} / ${mb(r.idle.main?.hwm)}`],
     ["idle RSS: database process (current / peak)", (r) => (r.idle.db === null ? "none" : `${mb(r.idle.db.rss)} / ${mb(r.idle.db.hwm)}`)],
     ["idle RSS: sum (current / peak)", (r) => `${mb((r.idle.main?.rss ?? 0) + (r.idle.db?.rss ?? 0))} / ${mb((r.idle.main?.hwm ?? 0) + (r.idle.db?.hwm ?? 0))}`],
+    ["idle PSS: sum (shared pages counted once)", (r) => mb((r.idle.main?.pss ?? 0) + (r.idle.db?.pss ?? 0))],
     [`${args.tables} tables: server process (max current / peak)`, (r) => `${mb(r.crowd.main.rss)} / ${mb(r.crowd.main.hwm)}`],
     [`${args.tables} tables: database process (max current / peak)`, (r) => (r.crowd.db === null ? "none" : `${mb(r.crowd.db.rss)} / ${mb(r.crowd.db.hwm)}`)],
     [`${args.tables} tables: sum (max current / peak)`, (r) => `${mb(r.crowd.sumRss)} / ${mb(r.crowd.main.hwm + (r.crowd.db?.hwm ?? 0))}`],
+    [`${args.tables} tables: PSS sum (max; shared pages counted once)`, (r) => mb(r.crowd.sumPss)],
     ["one table: moves measured", (r) => String(r.cost.moves)],
     ["CPU per move: server process (all threads)", (r) => `${r.cost.serverMs.toFixed(3)} ms`],
     ["CPU per move: server main (game) thread", (r) => `${r.cost.mainThreadMs.toFixed(3)} ms`],
