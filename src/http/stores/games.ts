@@ -175,7 +175,8 @@ function seatsPlayer(playerId: string): SQL | undefined {
 
 /** Creates the read store on a database. */
 export function createGameStore(db: Database): GameStore {
-  const gameColumns = {
+  /** A listing's columns: the view's members but the summary. */
+  const briefColumns = {
     id: games.id,
     status: games.status,
     config: games.config,
@@ -184,6 +185,9 @@ export function createGameStore(db: Database): GameStore {
     createdAt: games.createdAt,
     startedAt: games.startedAt,
     completedAt: games.completedAt,
+  };
+  const gameColumns = {
+    ...briefColumns,
     inviteCode: games.inviteCode,
     sPlayers: gameSummaries.players,
     sRounds: gameSummaries.rounds,
@@ -195,7 +199,7 @@ export function createGameStore(db: Database): GameStore {
     mostConsecutiveLosses: gameSummaries.mostConsecutiveLosses,
     highestMisplay: gameSummaries.highestMisplay,
   };
-  type Row = {
+  type Brief = {
     id: string;
     status: GameStatus;
     config: GameConfig;
@@ -204,6 +208,8 @@ export function createGameStore(db: Database): GameStore {
     createdAt: Date;
     startedAt: Date | null;
     completedAt: Date | null;
+  };
+  type Row = Brief & {
     inviteCode: string | null;
     sPlayers: readonly SummaryPlayer[] | null;
     sRounds: readonly SummaryRound[] | null;
@@ -215,7 +221,8 @@ export function createGameStore(db: Database): GameStore {
     mostConsecutiveLosses: number | null;
     highestMisplay: number | null;
   };
-  const toView = (r: Row): GameView => ({
+  /** A listing's item without the summary: the view's members in the view's order. */
+  const toBrief = (r: Brief): Omit<GameView, "summary"> => ({
     id: r.id,
     status: r.status,
     config: r.config,
@@ -224,6 +231,9 @@ export function createGameStore(db: Database): GameStore {
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),
     completedAt: iso(r.completedAt),
+  });
+  const toView = (r: Row): GameView => ({
+    ...toBrief(r),
     summary:
       r.status === "completed" && r.sPlayers !== null && r.sRounds !== null && r.sFinal !== null
         ? {
@@ -238,27 +248,6 @@ export function createGameStore(db: Database): GameStore {
             highestMisplay: r.highestMisplay,
           }
         : null,
-  });
-  const briefColumns = {
-    id: games.id,
-    status: games.status,
-    config: games.config,
-    seedCommitment: games.seedCommitment,
-    sessionSeed: games.sessionSeed,
-    createdAt: games.createdAt,
-    startedAt: games.startedAt,
-    completedAt: games.completedAt,
-  };
-  /** A listing's item without the summary: the view's members in the view's order. */
-  const toBrief = (r: Omit<Row, "inviteCode" | "sPlayers" | "sRounds" | "sFinal" | "highestBid" | "highestScore" | "lowestScore" | "mostConsecutiveWins" | "mostConsecutiveLosses" | "highestMisplay">): Omit<GameView, "summary"> => ({
-    id: r.id,
-    status: r.status,
-    config: r.config,
-    seedCommitment: r.seedCommitment,
-    sessionSeed: r.status === "completed" ? r.sessionSeed : null,
-    createdAt: r.createdAt.toISOString(),
-    startedAt: iso(r.startedAt),
-    completedAt: iso(r.completedAt),
   });
   const before = (c: ListCursor | null): SQL | undefined =>
     c === null ? undefined : or(lt(games.createdAt, c.createdAt), and(eq(games.createdAt, c.createdAt), lt(games.id, c.id)));
