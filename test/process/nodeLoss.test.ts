@@ -7,9 +7,6 @@
  * on: it rebuilds none of them. The games complete with every event a client was shown before the
  * kill in the log, gapless and verifiable.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Client, type Room } from "@colyseus/sdk";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,9 +18,8 @@ import { smartPolicy } from "../../src/bots/policy.js";
 import { redactEvent } from "../../src/game/redactEvent.js";
 import type { GameId } from "../../src/game/types.js";
 import { verifyGame } from "../../src/game/verifyGame.js";
-import { testBackends, type TestDatabase } from "../support/db.js";
-import { claimRedisDatabase } from "../support/redis.js";
-import { freePort, startServerProcess, type ServerProcess } from "../rooms/serverProcess.js";
+import { startServerProcess, type ServerProcess } from "../rooms/serverProcess.js";
+import { setUpTwoProcesses } from "../rooms/twoProcesses.js";
 import { waitUntil } from "../rooms/recorder.js";
 
 const databaseUrl = process.env["DATABASE_URL"];
@@ -70,18 +66,8 @@ async function retryUntil<T>(attempt: () => Promise<T>, deadline: number, errors
 
 describe.skipIf(!ready)(ready ? "node loss over PostgreSQL and Redis" : "node loss (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
   it("kill -9 of A: its tables are rejoined through B within 10 s, complete with nothing lost; A restarted runs no copy", async () => {
-    const postgres = testBackends().find((b) => b.name === "postgres");
-    if (postgres === undefined) throw new Error("no PostgreSQL backend");
-    const db: TestDatabase = await postgres.create();
-    cleanups.push(() => db.close());
-    const redisDb = await claimRedisDatabase();
-    cleanups.push(() => redisDb.release());
-    const dirs = [mkdtempSync(path.join(tmpdir(), "pzo-na-")), mkdtempSync(path.join(tmpdir(), "pzo-nb-"))] as const;
-    cleanups.push(() => Promise.resolve(dirs.forEach((d) => rmSync(d, { recursive: true, force: true }))));
-    const [portA, portB] = [await freePort(), await freePort()];
+    const { db, ports, env } = await setUpTwoProcesses(cleanups, "pzo-n");
     const common = {
-      DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisDb.url,
       JWT_SECRET: "node-loss-secret-node-loss-secret-0123456789",
       BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
@@ -89,9 +75,9 @@ describe.skipIf(!ready)(ready ? "node loss over PostgreSQL and Redis" : "node lo
       TABLES_PER_PLAYER: "0",
       ROOM_CONNECTIONS_PER_PLAYER: "0",
     };
-    const envA = { ...common, DATA_DIR: dirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` };
+    const envA = env(0, common);
     // A alone first: every table created now is A's.
-    let a = await startServerProcess(portA, envA);
+    let a = await startServerProcess(ports[0], envA);
     cleanups.push(() => a.kill());
 
     const accounts = await Promise.all(Array.from({ length: 4 * TABLES + 1 }, (_, i) => guestLogin(a.httpUrl, `N${i}`)));
@@ -114,7 +100,7 @@ describe.skipIf(!ready)(ready ? "node loss over PostgreSQL and Redis" : "node lo
     const waiting = await waiter.create("table", { seats: 4, turnSeconds: 600 });
     const waitingId = waiting.roomId;
 
-    const b = await startServerProcess(portB, { ...common, DATA_DIR: dirs[1], PUBLIC_URL: `http://127.0.0.1:${portB}` });
+    const b = await startServerProcess(ports[1], env(1, common));
     cleanups.push(() => b.stop());
     // A lobby hosted by B that lists A's waiting table.
     const lobbyTables = new Set<string>();
@@ -153,7 +139,7 @@ describe.skipIf(!ready)(ready ? "node loss over PostgreSQL and Redis" : "node lo
     await retryUntil(rowGone, Date.now() + 10_000, []);
 
     // A comes back while the games go on: it must not run a copy of them.
-    a = await startServerProcess(portA, envA);
+    a = await startServerProcess(ports[0], envA);
     const outcomes = await Promise.all(after.map((h) => h.done));
     expect(outcomes.every((o) => o.completed)).toBe(true);
     expect(outcomes.map((o) => o.seat)).toEqual(seats);

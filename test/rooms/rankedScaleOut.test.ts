@@ -5,17 +5,13 @@
  * then joins. Runs only when both DATABASE_URL and REDIS_URL are set; otherwise it says loudly
  * that it was skipped.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { guestLogin, type TableRoomLike } from "../../src/bots/client.js";
 import { TableState } from "../../src/shared/schema/TableState.js";
-import { testBackends, type TestDatabase } from "../support/db.js";
-import { claimRedisDatabase } from "../support/redis.js";
-import { freePort, startServerProcess } from "./serverProcess.js";
+import { startServerProcess } from "./serverProcess.js";
+import { setUpTwoProcesses } from "./twoProcesses.js";
 import { record, waitUntil } from "./recorder.js";
 
 const databaseUrl = process.env["DATABASE_URL"];
@@ -35,23 +31,8 @@ afterAll(async () => {
 
 describe.skipIf(!ready)(ready ? "ranked queue across processes (PostgreSQL and Redis)" : "ranked queue across processes (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
   it("players queuing through two processes are matched at one ranked table", async () => {
-    const postgres = testBackends().find((b) => b.name === "postgres");
-    if (postgres === undefined) throw new Error("no PostgreSQL backend");
-    const db: TestDatabase = await postgres.create();
-    cleanups.push(() => db.close());
-    // A Redis database of its own: Colyseus's keys (the ranked room's listing, the process
-    // registry) carry no prefix, so two runs sharing database 0 would see each other's processes.
-    const redisDb = await claimRedisDatabase();
-    cleanups.push(() => redisDb.release());
-    const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-ra-")), mkdtempSync(path.join(tmpdir(), "pzo-rb-"))] as const;
-    cleanups.push(() => {
-      for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
-      return Promise.resolve();
-    });
-    const [portA, portB] = [await freePort(), await freePort()];
+    const { ports, env } = await setUpTwoProcesses(cleanups, "pzo-r");
     const common = {
-      DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisDb.url,
       JWT_SECRET: "ranked-scale-secret-ranked-scale-secret-0123",
       BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
@@ -60,9 +41,9 @@ describe.skipIf(!ready)(ready ? "ranked queue across processes (PostgreSQL and R
       RANKED_BOT_FILL_SECONDS: "120",
       RANKED_SEATS: "4",
     };
-    const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` });
+    const a = await startServerProcess(ports[0], env(0, common));
     cleanups.push(() => a.stop());
-    const b = await startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], PUBLIC_URL: `http://127.0.0.1:${portB}` });
+    const b = await startServerProcess(ports[1], env(1, common));
     cleanups.push(() => b.stop());
 
     // Guests (rating 0: all within ±100 of each other); two through each process, concurrently.

@@ -3,9 +3,6 @@
  * Runs only when both DATABASE_URL and REDIS_URL are set; otherwise it says loudly that it was
  * skipped.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Client } from "@colyseus/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -15,9 +12,8 @@ import { TableState } from "../../src/shared/schema/TableState.js";
 import { getListing } from "../../db/roomDirectory.js";
 import type { GameId } from "../../src/game/types.js";
 import { JOIN_CODE_PATTERN } from "../../src/shared/protocol.js";
-import { testBackends, type TestDatabase } from "../support/db.js";
-import { claimRedisDatabase } from "../support/redis.js";
-import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
+import { startServerProcess, type ServerProcess } from "./serverProcess.js";
+import { setUpTwoProcesses } from "./twoProcesses.js";
 import { waitUntil } from "./recorder.js";
 
 const databaseUrl = process.env["DATABASE_URL"];
@@ -44,23 +40,8 @@ afterAll(async () => {
 
 describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-out (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
   it("matchmaking through A lands at a table hosted by B, also by join code; a lobby on A gets the delta of a game finished on B", async () => {
-    const postgres = testBackends().find((b) => b.name === "postgres");
-    if (postgres === undefined) throw new Error("no PostgreSQL backend");
-    const db: TestDatabase = await postgres.create();
-    cleanups.push(() => db.close());
-    // A Redis database of its own (Colyseus's keys carry no prefix), flushed afterwards: the
-    // servers are stopped first, cleanups run in reverse.
-    const redisDb = await claimRedisDatabase();
-    cleanups.push(() => redisDb.release());
-    const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-a-")), mkdtempSync(path.join(tmpdir(), "pzo-b-"))] as const;
-    cleanups.push(() => {
-      for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
-      return Promise.resolve();
-    });
-    const [portA, portB] = [await freePort(), await freePort()];
+    const { db, ports, env } = await setUpTwoProcesses(cleanups, "pzo-");
     const common = {
-      DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisDb.url,
       JWT_SECRET: "scale-test-secret-scale-test-secret-0123456789",
       BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
@@ -69,9 +50,9 @@ describe.skipIf(!ready)(ready ? "scale-out over PostgreSQL and Redis" : "scale-o
       TABLES_PER_PLAYER: "0",
       ROOM_CONNECTIONS_PER_PLAYER: "0",
     };
-    const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` });
+    const a = await startServerProcess(ports[0], env(0, common));
     cleanups.push(() => a.stop());
-    const b = await startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], PUBLIC_URL: `http://127.0.0.1:${portB}` });
+    const b = await startServerProcess(ports[1], env(1, common));
     cleanups.push(() => b.stop());
     const [sa, sb] = [await stats(a), await stats(b)];
     expect(sa.processId).not.toBe(sb.processId);
