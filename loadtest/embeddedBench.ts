@@ -31,6 +31,7 @@ import { createScratchDatabase, type ScratchDatabase } from "../db/testing/scrat
 import { smartPolicy } from "../src/bots/policy.js";
 import { guestLogin, startBotClient, type BotHandle } from "../src/bots/client.js";
 import { childProcessesOf, pool, schedstat } from "./shared.js";
+import { freePort, LOAD_SERVER_ENV } from "./serverEnv.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MB = 1048576;
@@ -107,18 +108,6 @@ interface Server {
   readonly dataDir: string;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => resolve(a !== null && typeof a === "object" ? a.port : 0));
-    });
-  });
-}
-
 /** Starts the server as `npm start` does (scripts/start.mjs, compiled), and waits until it listens. */
 async function startServer(databaseUrl: string | undefined): Promise<Server> {
   const port = await freePort();
@@ -129,20 +118,11 @@ async function startServer(databaseUrl: string | undefined): Promise<Server> {
     env: {
       ...inherited,
       ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-      NODE_ENV: "production",
+      ...LOAD_SERVER_ENV,
       JWT_SECRET: "embedded-bench-secret-embedded-bench-secret-0123",
-      HOST: "127.0.0.1",
       PORT: String(port),
       DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
-      BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "200-500",
-      RESTORE_GAMES: "false",
-      RATE_LIMIT_AUTH: "1000000/60",
-      RATE_LIMIT_READ: "1000000/60",
-      ROOM_CONNECTIONS_PER_ADDRESS: "0",
-      MATCHMAKE_RATE_LIMIT: "0",
-      SERVE_CLIENT: "false",
     },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -38,7 +38,6 @@
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
@@ -53,6 +52,7 @@ import { startFlyProxy, type FlyProxy } from "../test/support/flyProxy.js";
 import { claimRedisDatabase } from "../test/support/redis.js";
 import { startReaders, type ReaderFigures, type Readers } from "./readers.js";
 import { childProcessesOf, cpuBetween, formatLoopDelay, formatSched, LOOP_RESOLUTION_MS, loopDelayOf, loopDelaySchema, peakRssBytes, percentile, schedstat, workerMessageSchema, type CpuSample, type LoopDelay, type WorkerJob, type WorkerReport } from "./shared.js";
+import { freePort, LOAD_SERVER_ENV } from "./serverEnv.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -91,18 +91,6 @@ const argsSchema = z.object({
 const statsSchema = z.object({ cpuUserMicros: z.number(), cpuSystemMicros: z.number(), rssBytes: z.number(), clients: z.number(), rooms: z.number() });
 type Stats = z.infer<typeof statsSchema>;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      const port = a !== null && typeof a === "object" ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** The server's event-loop delay since the run started, from loadtest/serverProbe.ts's latest line. */
 let serverLoop: LoopDelay | null = null;
 
@@ -120,22 +108,11 @@ async function startServer(cpuProfDir: string | undefined, extraEnv: (port: numb
     cwd: root,
     env: {
       ...process.env,
-      NODE_ENV: "production",
+      ...LOAD_SERVER_ENV,
       JWT_SECRET: process.env["JWT_SECRET"] ?? "loadtest-secret-loadtest-secret-0123456789",
-      HOST: "127.0.0.1",
       PORT: String(port),
       DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
-      BOT_MOVE_DELAY_MS: "0",
       BOT_HUMAN_DELAY_MS: "0",
-      RESTORE_GAMES: "false",
-      RATE_LIMIT_AUTH: "1000000/60",
-      RATE_LIMIT_READ: "1000000/60",
-      // Every client of the run comes from this one address: no per-address connection cap and
-      // no per-address matchmaking budget.
-      ROOM_CONNECTIONS_PER_ADDRESS: "0",
-      MATCHMAKE_RATE_LIMIT: "0",
-      SERVE_CLIENT: "false",
       ...extraEnv(port),
     },
     stdio: ["ignore", "ignore", "pipe"],
