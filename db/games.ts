@@ -23,6 +23,8 @@ export interface GameRecord {
   readonly status: GameStatus;
   /** A private table's invitation secret (null: a public table). */
   readonly inviteCode: string | null;
+  /** Opened by the ranked queue. */
+  readonly ranked: boolean;
   readonly startedAt: Date | null;
   readonly completedAt: Date | null;
   readonly createdAt: Date;
@@ -37,6 +39,7 @@ export function toGameRecord(row: GameRow): GameRecord {
     config: parseStored(gameConfigSchema, row.config, `games.config of ${row.id}`),
     status: row.status,
     inviteCode: row.inviteCode,
+    ranked: row.ranked,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
     createdAt: row.createdAt,
@@ -59,6 +62,8 @@ export interface CreateGameInput {
   readonly listing?: RoomListing;
   /** A private table's invitation secret (default: none, a public table). */
   readonly inviteCode?: string | null;
+  /** A table the ranked queue opened (default: false). */
+  readonly ranked?: boolean;
   /** `games.created_at` (default: the database clock). */
   readonly createdAt?: Date;
   /** The process hosting the new table (`games.owner_node`, db/gameLeases.ts; default: none). */
@@ -82,6 +87,7 @@ export async function createGame(db: Database, input: CreateGameInput): Promise<
         config: created.config,
         status: "created",
         inviteCode: input.inviteCode ?? null,
+        ranked: input.ranked ?? false,
         ownerNode: input.ownerNode ?? null,
         ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
       })

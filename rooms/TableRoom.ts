@@ -63,7 +63,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
   /** Set by onCreate (a new game or a restored one). */
   private pipeline!: CommandPipeline;
   private directory!: TableDirectoryRow;
-  private access = TableAccess.restored(null);
+  private access = TableAccess.restored({ inviteCode: null, ranked: false });
   private publication!: TablePublication;
   private readonly emotes = new EmoteLimiter();
   private reconnectSeconds: number;
@@ -127,7 +127,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: TableListingM
       this.log.warn({ err, gameId }, "the event log still has appends of this game in flight");
     }
     const events = await this.deps.eventLog.readAll(asGameId(gameId));
-    this.access = TableAccess.restored(await this.deps.games.inviteCode(asGameId(gameId)));
+    this.access = TableAccess.restored(await this.deps.games.accessOf(asGameId(gameId)));
     // A directory row left by a process that died is removed with this room.
     this.open(this.deps.engine.fold(events), true);
     this.autoDispose = this.game.phase === "completed";

@@ -60,9 +60,11 @@ export interface GameRepository {
     readonly listing?: { readonly joinCode: string; readonly isPublic: boolean };
     /** A private table's invitation secret (rooms/privateAccess.ts). */
     readonly inviteCode?: string | null;
+    /** Opened by the ranked queue (rooms/table/ranked.ts). */
+    readonly ranked?: boolean;
   }): Promise<void>;
-  /** A private game's invitation secret; null for a public (or unknown) game. */
-  inviteCode(gameId: GameId): Promise<string | null>;
+  /** What a restored table needs of its row: a private game's invitation secret (null: public or unknown) and its ranked mark. */
+  accessOf(gameId: GameId): Promise<{ readonly inviteCode: string | null; readonly ranked: boolean }>;
   markStarted(gameId: GameId, at: Date): Promise<void>;
   /** Ids of every game still `in_progress` (restored at start-up). */
   listInProgress(): Promise<readonly GameId[]>;

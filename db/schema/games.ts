@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { GameConfig } from "../../src/game/types.js";
 
 /** The lifecycle of a game: `created -> in_progress -> completed` (spec 004 §5.2). */
@@ -32,6 +32,8 @@ export const games = pgTable(
      * listings while it is live (rooms/privateAccess.ts). Never shown by the REST API.
      */
     inviteCode: text("invite_code"),
+    /** Opened by the ranked queue (rooms/table/ranked.ts): a restored table says so in its `welcome` again. */
+    ranked: boolean("ranked").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

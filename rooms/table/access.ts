@@ -29,9 +29,9 @@ export class TableAccess {
     return new TableAccess(table.joinCode, table.inviteCode, table.hasCreator, table.ranked !== null);
   }
 
-  /** A table rebuilt from its log: no join code, no creator to wait for. */
-  static restored(inviteCode: string | null): TableAccess {
-    return new TableAccess(null, inviteCode, false);
+  /** A table rebuilt from its log: no join code, no creator to wait for; invitation and ranked mark from its row. */
+  static restored(row: { readonly inviteCode: string | null; readonly ranked: boolean }): TableAccess {
+    return new TableAccess(null, row.inviteCode, false, row.ranked);
   }
 
   get isPublic(): boolean {

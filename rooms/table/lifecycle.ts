@@ -61,7 +61,7 @@ export async function createTable(deps: Pick<RoomDeps, "engine" | "games" | "roo
   if (ranked !== null && ranked.bots.length !== bots) return { ok: false, code: "join/invalid_options", detail: "a ranked table names one bot per bot seat" };
   const givenInvite = again.success && again.data.playAgain.key === deps.restoreKey ? again.data.playAgain.invite : (ranked?.invite ?? null);
   const inviteCode = isPublic ? null : (givenInvite ?? newInviteCode());
-  await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
+  await deps.games.createGame({ created, createdAt: deps.now(), inviteCode, ranked: ranked !== null, ...(joinCode === null ? {} : { listing: { joinCode, isPublic: true } }) });
   return { ok: true, created, isPublic, joinCode, inviteCode, bots, reconnectSeconds: options.reconnectSeconds, hasCreator: givenInvite === null, ranked };
 }
 

@@ -42,11 +42,12 @@ export function databaseStorage(
   const nodeId = randomUUID();
   const log = new GroupCommitEventLog(db, { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, logger: options.logger.child({ component: "eventlog" }), fenceNode: nodeId });
   const games: GameRepository = {
-    async createGame({ created, createdAt, listing, inviteCode }) {
-      await createGame(db, { created, createdAt, inviteCode: inviteCode ?? null, ownerNode: nodeId, ...(listing === undefined ? {} : { listing }) });
+    async createGame({ created, createdAt, listing, inviteCode, ranked }) {
+      await createGame(db, { created, createdAt, inviteCode: inviteCode ?? null, ranked: ranked ?? false, ownerNode: nodeId, ...(listing === undefined ? {} : { listing }) });
     },
-    async inviteCode(gameId) {
-      return (await getGame(db, gameId))?.inviteCode ?? null;
+    async accessOf(gameId) {
+      const game = await getGame(db, gameId);
+      return { inviteCode: game?.inviteCode ?? null, ranked: game?.ranked ?? false };
     },
     async markStarted(gameId, at) {
       await markStarted(db, gameId, at);

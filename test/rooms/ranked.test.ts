@@ -10,6 +10,8 @@ import type { Room } from "@colyseus/sdk";
 import { pickBots } from "../../src/ladder/botRatings.js";
 import { JOIN_ERRORS, type RankedMatchedMessage, type RankedSearchingMessage, type WelcomeMessage } from "../../src/shared/protocol.js";
 import { playerRatings } from "../../db/schema/ratings.js";
+import { asGameId } from "../../src/shared/identity.js";
+import { TableAccess } from "../../rooms/table/access.js";
 import { startTestServer, type TestPlayer, type TestServer } from "../support/server.js";
 import { joinTable, waitUntil, type Received } from "./recorder.js";
 
@@ -77,6 +79,10 @@ describe("ranked quick match", () => {
       expect(welcome.role).toBe("player");
     }
     await waitUntil(() => tables[0]!.room.state.phase !== "waiting", 10_000, "game started");
+    // The mark is stored with the game: a table restored from its log says `ranked: true` again.
+    const stored = await ts.storage.games.accessOf(asGameId(matched[0]!.roomId));
+    expect(stored).toEqual({ inviteCode: matched[0]!.invite, ranked: true });
+    expect(TableAccess.restored(stored).welcomeFields(true)).toMatchObject({ ranked: true, invite: matched[0]!.invite, joinCode: null });
     await Promise.all(tables.map((t) => t.room.leave(true)));
   }, 60_000);
 
