@@ -5,7 +5,9 @@
  * defaults (20 retries per request, an unbounded offline queue):
  *
  * - `commandTimeout` 1 s: a command not answered within it rejects ("stalled", counted in
- *   `pzo_redis_stalled_commands_total{client}`);
+ *   `pzo_redis_stalled_commands_total{client}`); until the server listens ({@link RedisClients.started})
+ *   it is 5 s instead, so a Redis slow to answer while the machine is busy does not stop a start
+ *   (Colyseus's start-up commands must all succeed);
  * - `maxRetriesPerRequest` 1 and `connectTimeout` 2 s; reconnects every 100 ms up to 1 s apart, so a
  *   Redis that returns is in use again within about a second;
  * - the offline queue stays on (commands issued before the first connect wait for it), but a queued
@@ -24,7 +26,10 @@ import type { Logger } from "../platform/logger.js";
 /** A command not answered within this many ms rejects (docs/OPERATIONS.md, Failure modes). */
 export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 
-/** The limits every runtime connection gets. */
+/** A command's timeout until the server listens (a start-up command that fails stops the start). */
+export const REDIS_STARTUP_COMMAND_TIMEOUT_MS = 5_000;
+
+/** The limits every runtime connection gets (its command timeout once the server listens). */
 export const RUNTIME_REDIS_OPTIONS = {
   commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
   maxRetriesPerRequest: 1,
@@ -45,6 +50,7 @@ export class RedisClients {
   private readonly stalled: Counter<"client">;
   private readonly up: Gauge<"client">;
   private closing = false;
+  private starting = true;
 
   constructor(
     private readonly url: string,
@@ -71,10 +77,16 @@ export class RedisClients {
 
   /** A connection for `name` with the runtime limits and `extra` options on top. */
   create(name: RedisClientName, extra: RedisOptions = {}): Redis {
-    const client = new Redis(this.url, { ...RUNTIME_REDIS_OPTIONS, ...extra });
+    const client = new Redis(this.url, { ...RUNTIME_REDIS_OPTIONS, ...extra, commandTimeout: this.starting ? REDIS_STARTUP_COMMAND_TIMEOUT_MS : REDIS_COMMAND_TIMEOUT_MS });
     this.watch(name, client);
     this.clients.set(name, client);
     return client;
+  }
+
+  /** The server listens: every command from now on gets the runtime timeout (ioredis reads it per command). */
+  started(): void {
+    this.starting = false;
+    for (const client of this.clients.values()) client.options.commandTimeout = REDIS_COMMAND_TIMEOUT_MS;
   }
 
   /** Runs `listener` whenever a client is ready again after losing its connection. */

@@ -353,6 +353,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
       logger.info({ port, transport: kind, redis: config.REDIS_URL !== undefined, database: storage.kind, roomRouting: router?.mode ?? "off" }, `PZO listening on ${config.HOST}:${port}`);
       // The first sweep restores the games this process may take (all of them without Redis).
       await leases.start();
+      redisClients?.started();
       return { port, url };
     },
     shutdown() {
