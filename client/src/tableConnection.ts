@@ -71,6 +71,17 @@ export interface ShownEmote {
 /** How long an emote stays on screen. */
 export const EMOTE_VISIBLE_MS = 6_000;
 
+/**
+ * How often the SDK retries a dropped table connection by itself: 4 tries, 0.2, 0.4, 0.8 and
+ * 1.6 s apart (its backoff), about 3 s in all. Its retries go to the address the connection
+ * used, so they only help while the room's process lives (a network blip); then the table page
+ * rejoins by itself through the server's address (pages/table.ts), which also finds a table
+ * another process adopted after its own died (docs/PROTOCOL.md, Node loss). The SDK's default,
+ * 15 tries up to 5 s apart, kept a page whose process had died trying the dead address for
+ * about 56 s before the page could rejoin (test/browser/nodeLoss.test.ts, direct addresses).
+ */
+export const SDK_RECONNECT_TRIES = 4;
+
 const card = z.custom<Card>(isCard);
 /** The events the log line shows; other types are recognised only by `type`. */
 const eventSchema = z.object({
@@ -167,6 +178,7 @@ export class TableConnection {
     // Reconnect from the first second of a game: the SDK's default refuses to retry a room
     // joined less than 5 s ago, and says so in its own words.
     room.reconnection.minUptime = 0;
+    room.reconnection.maxRetries = SDK_RECONNECT_TRIES;
     this.saveToken();
 
     room.onMessage("welcome", (payload: unknown) => {

@@ -3,7 +3,10 @@
  * several server processes. Each client connection goes to the next backend in turn (round robin
  * per connection, as an edge spreads connections), plain HTTP and WebSocket upgrades alike. When
  * `honourReplay` is on, a backend answer carrying `fly-replay: instance=<id>` is not passed on:
- * the request is replayed on backend `<id>` with `fly-replay-src` set, as Fly's proxy does.
+ * the request is replayed on backend `<id>` with `fly-replay-src` set, as Fly's proxy does. When
+ * `failover` is on, a backend that refuses the TCP connection (a dead process) is passed over for
+ * the next one, and the client connection stays with that one, as a load balancer takes a
+ * backend that fails its health checks out of rotation.
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
@@ -21,6 +24,8 @@ export interface FlyProxyOptions {
   readonly honourReplay: boolean;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /** Pass over a backend that refuses the connection (default off: the client gets a 502). */
+  readonly failover?: boolean;
 }
 
 /** What the stand-in did, for assertions. */
@@ -82,6 +87,19 @@ export async function startFlyProxy(options: FlyProxyOptions): Promise<FlyProxy>
     return backend;
   };
 
+  /**
+   * The backend to try after `failed` refused the connection (the client socket moves to it), or
+   * null when failover is off, the error was another one, or every backend was tried.
+   */
+  const failoverFrom = (socket: Socket, failed: Backend, err: NodeJS.ErrnoException, tried: number): Backend | null => {
+    if (options.failover !== true || err.code !== "ECONNREFUSED" || tried >= options.backends.length) return null;
+    const i = options.backends.indexOf(failed);
+    const backend = options.backends[(i + 1) % options.backends.length];
+    if (backend === undefined) return null;
+    assigned.set(socket, backend);
+    return backend;
+  };
+
   /** Where a replay goes, or null when the answer is to be passed through. */
   const replayTarget = (res: IncomingMessage, replayed: boolean): Backend | null => {
     if (!options.honourReplay || replayed) return null;
@@ -94,7 +112,7 @@ export async function startFlyProxy(options: FlyProxyOptions): Promise<FlyProxy>
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const send = (backend: Backend, replaySource: string | null): void => {
+      const send = (backend: Backend, replaySource: string | null, tried = 1): void => {
         const upstream = http.request({ host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers: headersOf(req, replaySource), agent: false }, (answer) => {
           const target = replayTarget(answer, replaySource !== null);
           if (target !== null) {
@@ -106,7 +124,12 @@ export async function startFlyProxy(options: FlyProxyOptions): Promise<FlyProxy>
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         });
-        upstream.on("error", () => {
+        upstream.on("error", (err: NodeJS.ErrnoException) => {
+          const next = res.headersSent ? null : failoverFrom(req.socket, backend, err, tried);
+          if (next !== null) {
+            send(next, replaySource, tried + 1);
+            return;
+          }
           counts.failures += 1;
           if (!res.headersSent) res.writeHead(502).end();
           else res.destroy();
@@ -126,7 +149,7 @@ export async function startFlyProxy(options: FlyProxyOptions): Promise<FlyProxy>
   server.on("upgrade", (req: IncomingMessage, client: Duplex, head: Buffer) => {
     counts.upgrades += 1;
     client.on("error", () => client.destroy());
-    const attempt = (backend: Backend, replaySource: string | null): void => {
+    const attempt = (backend: Backend, replaySource: string | null, tried = 1): void => {
       const upstream = http.request({ host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers: headersOf(req, replaySource), agent: false });
       upstream.on("upgrade", (answer: IncomingMessage, socket: Socket, upstreamHead: Buffer) => {
         sockets.add(socket);
@@ -152,7 +175,12 @@ export async function startFlyProxy(options: FlyProxyOptions): Promise<FlyProxy>
         client.write(responseHead(answer));
         answer.pipe(client);
       });
-      upstream.on("error", () => {
+      upstream.on("error", (err: NodeJS.ErrnoException) => {
+        const next = failoverFrom(req.socket, backend, err, tried);
+        if (next !== null) {
+          attempt(next, replaySource, tried + 1);
+          return;
+        }
         counts.failures += 1;
         client.end("HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       });
