@@ -149,9 +149,11 @@ describe.skipIf(!ready)(ready ? "browser: node loss, the page rejoins by itself"
     await a.kill();
     const killedAt = Date.now();
 
-    // No reload, no click: watch what the page says until it is back at its seat.
+    // No reload, no click: watch what the page says until it has lost the table (it learns of the
+    // death a moment after the kill) and is back at its seat.
     const timeline: { atMs: number; state: string | null; alert: string }[] = [];
     let rejoinShot = false;
+    let lost = false;
     for (;;) {
       const now = await connectionOf(page);
       const last = timeline.at(-1);
@@ -160,7 +162,8 @@ describe.skipIf(!ready)(ready ? "browser: node loss, the page rejoins by itself"
         await screenshot(page, `node-loss-${mode}-rejoining`);
         rejoinShot = true;
       }
-      const snap = await readTable(page).catch(() => null);
+      lost ||= now.state !== "connected";
+      const snap = lost ? await readTable(page).catch(() => null) : null;
       if (now.state === "connected" && snap !== null && snap.mySeat !== null && snap.hand.length > 0) break;
       if (Date.now() - killedAt > BACK_WITHIN_MS) throw new Error(`the page was not back within ${BACK_WITHIN_MS} ms; what it showed: ${JSON.stringify(timeline)}`);
       await new Promise((r) => setTimeout(r, 50));
