@@ -221,7 +221,8 @@ export function tablePage(root: HTMLElement, roomId: string, spectate: boolean, 
             tableView(model, {
               mySeat: mine ? s.mySeat : null,
               showAllHands: false,
-              pending: s.pending,
+              // While the connection is down a move could not be sent: the controls wait for it.
+              pending: s.pending || s.connection !== "connected",
               onBid: (b) => conn?.bid(b),
               onPlay: (c) => conn?.play(c),
             }),
