@@ -1,0 +1,64 @@
+/**
+ * Statements written once as constant SQL text with positional parameters (`$1`, `$2`, ...) and
+ * run through the handle's Drizzle session as they are: on a hot write path (a transfer, an
+ * unlock) Drizzle would otherwise rebuild every statement's text from its query builder on each
+ * call, which was most of the JavaScript heap such a request allocated. Works on a database and
+ * inside a transaction alike (the statement runs on the handle it is given), on PostgreSQL and
+ * PGlite (the same text: both number parameters `$n`). postgres.js keeps each text prepared per
+ * connection (db/client.ts); PGlite ignores the name.
+ *
+ * Rows come back as arrays in the order of the statement's columns, decoded by the driver as
+ * Drizzle's own queries get them (timestamps as text, `bigint` as text or a number): use the
+ * decoders below.
+ */
+import type { Database, Transaction } from "./client.js";
+
+/** A constant statement: a name (for logs and the driver) and its text. */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Where a statement runs. */
+export type Runner = Database | Transaction;
+
+type Rows = unknown[][];
+
+const asIs = (rows: Rows): Rows => rows;
+
+/**
+ * Runs a statement with its parameters (in `$n` order, as the driver takes them: JSON already
+ * stringified, timestamps as ISO text); returns its rows as arrays. Calling it starts the
+ * statement (several started in one tick are sent together, in call order).
+ */
+export function runStatement(db: Runner, s: Statement, params: readonly unknown[]): Promise<Rows> {
+  return db._.session.prepareQuery<{ execute: Rows; all: unknown; values: unknown }>({ sql: s.text, params: [...params] }, undefined, s.name, true, asIs).execute();
+}
+
+/** A row's column as text (a uuid, a text column). */
+export function text(row: readonly unknown[] | undefined, i: number): string {
+  const v = row?.[i];
+  if (typeof v !== "string") throw new Error(`statement: column ${i} is not text`);
+  return v;
+}
+
+/** A nullable text column. */
+export function textOrNull(row: readonly unknown[] | undefined, i: number): string | null {
+  return row?.[i] === null ? null : text(row, i);
+}
+
+/** A row's integer column (`integer`, or `bigint` within the safe range, which drivers give as text). */
+export function int(row: readonly unknown[] | undefined, i: number): number {
+  const v = row?.[i];
+  const n = typeof v === "number" ? v : typeof v === "string" || typeof v === "bigint" ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new Error(`statement: column ${i} is not a safe integer`);
+  return n;
+}
+
+/** A row's `timestamptz` column (drivers give it as text, as Drizzle's own columns decode it). */
+export function timestamp(row: readonly unknown[] | undefined, i: number): Date {
+  const v = row?.[i];
+  if (typeof v === "string") return new Date(v);
+  if (v instanceof Date) return v;
+  throw new Error(`statement: column ${i} is not a timestamp`);
+}
