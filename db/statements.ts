@@ -62,3 +62,11 @@ export function timestamp(row: readonly unknown[] | undefined, i: number): Date 
   if (v instanceof Date) return v;
   throw new Error(`statement: column ${i} is not a timestamp`);
 }
+
+/** A row's text column that holds one of `values` (a text enum). */
+export function oneOf<T extends string>(values: readonly T[], row: readonly unknown[] | undefined, i: number): T {
+  const v = text(row, i);
+  const member = values.find((m) => m === v);
+  if (member === undefined) throw new Error(`statement: column ${i} holds ${v}`);
+  return member;
+}
