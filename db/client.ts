@@ -19,16 +19,17 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded.js";
-import * as schema from "./schema/index.js";
 
-/** The schema object every database handle is created with. */
-export type Schema = typeof schema;
-
-/** The Drizzle database type shared by both backends: what repositories accept. */
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * The Drizzle database type shared by both backends: what repositories accept. Handles are
+ * made without the schema object: it only serves Drizzle's relational API (`db.query`), which
+ * PZO does not use, and every transaction would build that API's query builders for every table
+ * (a sizeable share of what a write request allocated). Queries name their tables (db/schema).
+ */
+export type Database = PgDatabase<PgQueryResultHKT>;
 
 /** A transaction on a {@link Database} (also usable wherever a `Database` is). */
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
 
 /** Which engine a handle talks to. */
 export type DatabaseKind = "postgres" | "pglite";
@@ -76,9 +77,9 @@ export interface DatabaseHandle {
 
 /** The driver-specific parts a handle keeps for migrations and closing. */
 type Driver =
-  | { readonly kind: "postgres"; readonly db: PostgresJsDatabase<Schema>; readonly client: postgres.Sql; readonly url: string }
-  | { readonly kind: "pglite"; readonly db: PgliteDatabase<Schema>; readonly client: PGlite }
-  | { readonly kind: "embedded"; readonly db: PostgresJsDatabase<Schema>; readonly client: postgres.Sql; readonly process: EmbeddedDatabase };
+  | { readonly kind: "postgres"; readonly db: PostgresJsDatabase; readonly client: postgres.Sql; readonly url: string }
+  | { readonly kind: "pglite"; readonly db: PgliteDatabase; readonly client: PGlite }
+  | { readonly kind: "embedded"; readonly db: PostgresJsDatabase; readonly client: postgres.Sql; readonly process: EmbeddedDatabase };
 
 /** postgres.js `connect_timeout`, seconds (docs/OPERATIONS.md, Failure modes). */
 export const POSTGRES_CONNECT_TIMEOUT_SECONDS = 2;
@@ -131,7 +132,7 @@ function postgresDriver(url: string, maxConnections: number | undefined): Driver
     // Notices (e.g. "schema already exists, skipping") are not errors; keep them off stdout.
     onnotice: () => undefined,
   });
-  return { kind: "postgres", db: drizzlePostgres({ client: preparedStatements(client), schema }), client, url };
+  return { kind: "postgres", db: drizzlePostgres({ client: preparedStatements(client) }), client, url };
 }
 
 async function pgliteDriver(dir: string, inProcess: boolean): Promise<Driver> {
@@ -141,13 +142,13 @@ async function pgliteDriver(dir: string, inProcess: boolean): Promise<Driver> {
     // One connection: PGlite is a single backend that runs one statement at a time anyway.
     const address = child.address.kind === "socket" ? { path: child.address.path } : { host: child.address.host, port: child.address.port };
     const client = postgres({ ...address, username: "postgres", database: "postgres", max: 1, onnotice: () => undefined });
-    return { kind: "embedded", db: drizzlePostgres({ client: preparedStatements(client), schema }), client, process: child };
+    return { kind: "embedded", db: drizzlePostgres({ client: preparedStatements(client) }), client, process: child };
   }
   if (!memory && !existsSync(dir)) {
     mkdirSync(dir, { recursive: true });
   }
   const client = await PGlite.create(dir);
-  return { kind: "pglite", db: drizzlePglite({ client, schema }), client };
+  return { kind: "pglite", db: drizzlePglite({ client }), client };
 }
 
 /**
@@ -214,12 +215,12 @@ export async function migrate(handle: DatabaseHandle, migrationsFolder: string =
   if (driver.kind === "embedded") {
     // The process serves this handle alone: no lock needed. Plain statements (migrations hold
     // several commands each, which a named prepared statement cannot).
-    await migratePostgres(drizzlePostgres({ client: driver.client, schema }), { migrationsFolder });
+    await migratePostgres(drizzlePostgres({ client: driver.client }), { migrationsFolder });
     return;
   }
   const client = postgres(driver.url, { max: 1, onnotice: () => undefined });
   try {
-    const db = drizzlePostgres({ client, schema });
+    const db = drizzlePostgres({ client });
     await db.execute(sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {
       await migratePostgres(db, { migrationsFolder });

@@ -14,7 +14,8 @@ import type { Database, Transaction } from "./client.js";
 import { preparedPerDatabase } from "./prepared.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
-import { cosmetics, equippedCosmetics, playerAchievements, playerCosmetics } from "./schema/index.js";
+import { COSMETIC_AVAILABILITY, cosmetics, equippedCosmetics, playerCosmetics } from "./schema/index.js";
+import { int, oneOf, runStatement, text, textOrNull, type Statement } from "./statements.js";
 import { transferIn } from "./wallet.js";
 import type { NewSeasonEvent } from "../src/season/events.js";
 import { COSMETIC_SLOTS, cosmeticUnlockedEvent, decideCosmeticUnlock, decideEquip, NOTHING_EQUIPPED, type Cosmetic, type CosmeticSlot, type Equipped } from "../src/season/cosmetics.js";
@@ -36,6 +37,32 @@ export interface CosmeticView extends Cosmetic {
 
 const columns = { id: cosmetics.id, name: cosmetics.name, kind: cosmetics.kind, availability: cosmetics.availability, priceCoins: cosmetics.priceCoins, requiredAchievementId: cosmetics.requiredAchievementId };
 
+/**
+ * The statements of an unlock and an equip, as constant text (db/statements.ts): Drizzle building
+ * them on every request was most of what such a request allocated.
+ */
+const COSMETIC_COLUMNS = "c.id, c.name, c.kind, c.availability, c.price_coins, c.required_achievement_id";
+const S = {
+  cosmetic: { name: "cosmetics_one", text: `SELECT ${COSMETIC_COLUMNS} FROM cosmetics c WHERE c.id = $1` },
+  ownedBy: { name: "cosmetics_owned_by", text: `SELECT ${COSMETIC_COLUMNS} FROM player_cosmetics pc INNER JOIN cosmetics c ON c.id = pc.cosmetic_id WHERE pc.player_id = $1` },
+  equippedOf: { name: "cosmetics_equipped_of", text: "SELECT slot, cosmetic_id FROM equipped_cosmetics WHERE player_id = $1" },
+  achievementHeld: { name: "cosmetics_achievement_held", text: "SELECT achievement_id FROM player_achievements WHERE player_id = $1 AND achievement_id = $2" },
+  owns: { name: "cosmetics_owns", text: "SELECT cosmetic_id FROM player_cosmetics WHERE player_id = $1 AND cosmetic_id = $2" },
+  insertOwnership: { name: "cosmetics_insert_ownership", text: "INSERT INTO player_cosmetics (player_id, cosmetic_id, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING player_id" },
+  setPurchase: { name: "cosmetics_set_purchase", text: "UPDATE player_cosmetics SET transaction_id = $1 WHERE player_id = $2 AND cosmetic_id = $3" },
+  lockEquip: { name: "cosmetics_lock_equip", text: "SELECT pg_advisory_xact_lock(hashtext($1))" },
+  emptySlot: { name: "cosmetics_empty_slot", text: "DELETE FROM equipped_cosmetics WHERE player_id = $1 AND slot = $2" },
+  fillSlot: {
+    name: "cosmetics_fill_slot",
+    text: "INSERT INTO equipped_cosmetics (player_id, slot, cosmetic_id) VALUES ($1, $2, $3) ON CONFLICT (player_id, slot) DO UPDATE SET cosmetic_id = excluded.cosmetic_id, updated_at = now()",
+  },
+} as const satisfies Record<string, Statement>;
+
+/** A row of {@link COSMETIC_COLUMNS}. */
+function cosmeticOf(r: readonly unknown[]): Cosmetic {
+  return { id: text(r, 0), name: text(r, 1), kind: oneOf(COSMETIC_SLOTS, r, 2), availability: oneOf(COSMETIC_AVAILABILITY, r, 3), priceCoins: int(r, 4), requiredAchievementId: textOrNull(r, 5) };
+}
+
 /** The catalogue, by id. */
 export async function listCosmetics(db: Reader): Promise<Cosmetic[]> {
   return db.select(columns).from(cosmetics).orderBy(asc(cosmetics.id));
@@ -43,9 +70,9 @@ export async function listCosmetics(db: Reader): Promise<Cosmetic[]> {
 
 /** What a player has equipped (empty slots null). */
 export async function equippedOf(db: Reader, playerId: string): Promise<Equipped> {
-  const rows = await db.select({ slot: equippedCosmetics.slot, cosmeticId: equippedCosmetics.cosmeticId }).from(equippedCosmetics).where(eq(equippedCosmetics.playerId, playerId));
+  const rows = await runStatement(db, S.equippedOf, [playerId]);
   const out: Record<CosmeticSlot, string | null> = { ...NOTHING_EQUIPPED };
-  for (const r of rows) out[r.slot] = r.cosmeticId;
+  for (const r of rows) out[oneOf(COSMETIC_SLOTS, r, 0)] = text(r, 1);
   return out;
 }
 
@@ -63,8 +90,8 @@ export async function equippedOfMany(db: Reader, playerIds: readonly string[]): 
 
 /** The cosmetics a player owns, by id. */
 async function ownedBy(db: Reader, playerId: string): Promise<Map<string, Cosmetic>> {
-  const rows = await db.select(columns).from(playerCosmetics).innerJoin(cosmetics, eq(cosmetics.id, playerCosmetics.cosmeticId)).where(eq(playerCosmetics.playerId, playerId));
-  return new Map(rows.map((r) => [r.id, r]));
+  const rows = await runStatement(db, S.ownedBy, [playerId]);
+  return new Map(rows.map((r) => [text(r, 0), cosmeticOf(r)]));
 }
 
 /**
@@ -104,18 +131,19 @@ export type CosmeticUnlockResult =
 export async function unlockCosmetic(db: Database, playerId: string, cosmeticId: string): Promise<CosmeticUnlockResult> {
   return refusalsAsValues(() =>
     db.transaction(async (tx) => {
-      const [cosmetic] = await tx.select(columns).from(cosmetics).where(eq(cosmetics.id, cosmeticId));
+      const [row] = await runStatement(tx, S.cosmetic, [cosmeticId]);
+      const cosmetic = row === undefined ? undefined : cosmeticOf(row);
       if (cosmetic === undefined) throw new SeasonRejection("not_found", `no cosmetic ${cosmeticId}`);
       const needed = cosmetic.requiredAchievementId;
-      const held = needed === null ? [] : await tx.select({ id: playerAchievements.achievementId }).from(playerAchievements).where(and(eq(playerAchievements.playerId, playerId), eq(playerAchievements.achievementId, needed)));
-      const achievements = new Set(held.map((h) => h.id));
-      const ownedNow = await tx.select({ id: playerCosmetics.cosmeticId }).from(playerCosmetics).where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.cosmeticId, cosmeticId)));
+      const held = needed === null ? [] : await runStatement(tx, S.achievementHeld, [playerId, needed]);
+      const achievements = new Set(held.map((h) => text(h, 0)));
+      const ownedNow = await runStatement(tx, S.owns, [playerId, cosmeticId]);
       const d = decideCosmeticUnlock(cosmetic, { owned: ownedNow.length > 0, achievements });
       if (!d.ok) throw new SeasonRejection(d.code, d.detail);
       const alreadyOwned = { ok: true as const, alreadyOwned: true, cosmeticId, transactionId: null, balance: null };
       if (d.owned) return alreadyOwned;
       // The ownership row before the money: a concurrent repeat waits on its key, then finds it owned.
-      const inserted = await tx.insert(playerCosmetics).values({ playerId, cosmeticId, source: d.source }).onConflictDoNothing().returning({ playerId: playerCosmetics.playerId });
+      const inserted = await runStatement(tx, S.insertOwnership, [playerId, cosmeticId, d.source]);
       if (inserted.length === 0) return alreadyOwned;
       let transactionId: string | null = null;
       let balance: number | null = null;
@@ -133,7 +161,7 @@ export async function unlockCosmetic(db: Database, playerId: string, cosmeticId:
         if (!paid.ok) throw new SeasonRejection(paid.code, paid.detail);
         transactionId = paid.transaction.id;
         balance = paid.balance;
-        await tx.update(playerCosmetics).set({ transactionId }).where(and(eq(playerCosmetics.playerId, playerId), eq(playerCosmetics.cosmeticId, cosmeticId)));
+        await runStatement(tx, S.setPurchase, [transactionId, playerId, cosmeticId]);
       }
       await appendSeasonEvents(tx, [cosmeticUnlockedEvent(playerId, cosmeticId, d.source, d.priceCoins, transactionId)]);
       return { ok: true as const, alreadyOwned: false, cosmeticId, transactionId, balance };
@@ -150,7 +178,7 @@ export async function equipCosmetics(db: Database, playerId: string, request: Pa
   return refusalsAsValues(() =>
     db.transaction(async (tx) => {
       // Serialize one player's equips (two requests at once must not interleave their rows).
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`equip:${playerId}`}))`);
+      await runStatement(tx, S.lockEquip, [`equip:${playerId}`]);
       const [current, owned] = await Promise.all([equippedOf(tx, playerId), ownedBy(tx, playerId)]);
       const d = decideEquip(current, request, owned);
       if (!d.ok) throw new SeasonRejection(d.code, d.detail);
@@ -159,8 +187,8 @@ export async function equipCosmetics(db: Database, playerId: string, request: Pa
       for (const slot of COSMETIC_SLOTS) {
         const id = d.equipped[slot];
         if (id === current[slot]) continue;
-        if (id === null) await tx.delete(equippedCosmetics).where(and(eq(equippedCosmetics.playerId, playerId), eq(equippedCosmetics.slot, slot)));
-        else await tx.insert(equippedCosmetics).values({ playerId, slot, cosmeticId: id }).onConflictDoUpdate({ target: [equippedCosmetics.playerId, equippedCosmetics.slot], set: { cosmeticId: id, updatedAt: sql`now()` } });
+        if (id === null) await runStatement(tx, S.emptySlot, [playerId, slot]);
+        else await runStatement(tx, S.fillSlot, [playerId, slot, id]);
       }
       await appendSeasonEvents(tx, [{ type: "COSMETICS_EQUIPPED", playerId, payload: { _v: 1, ...d.equipped } }]);
       return { ok: true as const, equipped: d.equipped };

@@ -18,6 +18,7 @@ import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Database, Transaction } from "./client.js";
 import { seasonEvents } from "./schema/index.js";
+import { int, runStatement, type Statement } from "./statements.js";
 import { parseSeasonEvent, type NewSeasonEvent, type RawSeasonEvent, type SeasonEvent, type SeasonEventType } from "../src/season/events.js";
 
 /**
@@ -35,18 +36,31 @@ const APPEND_LOCK_OBJID = APPEND_LOCK_KEY % 2 ** 32;
  */
 export const SEASON_APPEND_LOCK_SQL: SQL = sql`pg_advisory_xact_lock_shared(${sql.raw(String(APPEND_LOCK_KEY))})`;
 
+/** Takes the shared append lock: constant text (the key inlined), one statement per transaction. */
+const TAKE_APPEND_LOCK: Statement = { name: "season_log_append_lock", text: `SELECT pg_advisory_xact_lock_shared(${String(APPEND_LOCK_KEY)})` };
+
+/** Insert statements by number of events, made once (a few sizes are common: 1, 2, a batch). */
+const insertStatements: Statement[] = [];
+const MAX_KEPT_INSERT = 32;
+
+/** The `INSERT ... RETURNING seq` of `n` events: parameters `type, player_id, payload` per event. */
+function insertEvents(n: number): Statement {
+  const kept = insertStatements[n];
+  if (kept !== undefined) return kept;
+  const rows = Array.from({ length: n }, (_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(", ");
+  const s = { name: `season_log_append_${n}`, text: `INSERT INTO season_events (type, player_id, payload) VALUES ${rows} RETURNING seq` };
+  if (n <= MAX_KEPT_INSERT) insertStatements[n] = s;
+  return s;
+}
+
 /** Appends events in the caller's transaction; returns their `seq` values. */
 export async function appendSeasonEvents(tx: Transaction, events: readonly NewSeasonEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
+  // The parameters as Drizzle's jsonb column sends them (JSON text).
+  const params = events.flatMap((e) => [e.type, e.playerId, JSON.stringify(e.payload)]);
   // Sent together (one round trip on PostgreSQL); the lock is granted before the insert draws `seq`.
-  const [, rows] = await Promise.all([
-    tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${APPEND_LOCK_KEY})`),
-    tx
-      .insert(seasonEvents)
-      .values(events.map((e) => ({ type: e.type, playerId: e.playerId, payload: { ...e.payload } })))
-      .returning({ seq: seasonEvents.seq }),
-  ]);
-  return rows.map((r) => r.seq);
+  const [, rows] = await Promise.all([runStatement(tx, TAKE_APPEND_LOCK, []), runStatement(tx, insertEvents(events.length), params)]);
+  return rows.map((r) => int(r, 0));
 }
 
 /** The rows a raw statement returned: postgres.js answers an array, PGlite `{ rows }`. */

@@ -14,7 +14,8 @@ import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "./pgError.js";
 import { preparedPerDatabase } from "./prepared.js";
-import { currencies, postings, transactions, walletAccounts } from "./schema/index.js";
+import { currencies, postings, TRANSACTION_KINDS, transactions, walletAccounts } from "./schema/index.js";
+import { int, runStatement, text, textOrNull, timestamp, type Statement } from "./statements.js";
 import type { AccountRef } from "../src/season/events.js";
 import { decideTransfer, type TransferCommand, type TransferKind } from "../src/season/wallet.js";
 
@@ -56,6 +57,48 @@ function toView(r: typeof transactions.$inferSelect): TransactionView {
   return { id: r.id, kind: r.kind, currency: r.currency, amount: r.amount, playerId: r.playerId, reason: r.reason, createdAt: r.createdAt.toISOString() };
 }
 
+/**
+ * The statements of a transfer, as constant text (db/statements.ts): Drizzle building them on
+ * every transfer was most of what a transfer allocated. Each is the statement the query builder
+ * made before, column for column.
+ */
+const TX_COLUMNS = "id, kind, currency, amount, player_id, reason, created_at";
+const S = {
+  currencyExists: { name: "wallet_currency_exists", text: "SELECT code FROM currencies WHERE code = $1" },
+  insertTransaction: {
+    name: "wallet_insert_transaction",
+    text: `INSERT INTO transactions (currency, kind, amount, player_id, requested_by, idempotency_key, reason) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${TX_COLUMNS}`,
+  },
+  insertTransactionWithId: {
+    name: "wallet_insert_transaction_with_id",
+    text: `INSERT INTO transactions (currency, kind, amount, player_id, requested_by, idempotency_key, reason, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING ${TX_COLUMNS}`,
+  },
+  transactionOfKey: { name: "wallet_transaction_of_key", text: `SELECT ${TX_COLUMNS} FROM transactions WHERE requested_by = $1 AND idempotency_key = $2` },
+  createPlayerAccount: { name: "wallet_create_player_account", text: "INSERT INTO wallet_accounts (currency, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING" },
+  lockPlayerAccount: { name: "wallet_lock_player_account", text: "SELECT id, balance FROM wallet_accounts WHERE currency = $1 AND player_id = $2 FOR UPDATE" },
+  lockSystemAccount: { name: "wallet_lock_system_account", text: "SELECT id, balance FROM wallet_accounts WHERE currency = $1 AND system_name = $2 FOR UPDATE" },
+  peekSystemAccount: { name: "wallet_peek_system_account", text: "SELECT id, balance FROM wallet_accounts WHERE currency = $1 AND system_name = $2" },
+  insertPostings: { name: "wallet_insert_postings", text: "INSERT INTO postings (transaction_id, account_id, amount) VALUES ($1, $2, $3), ($4, $5, $6)" },
+  moveBalance: { name: "wallet_move_balance", text: "UPDATE wallet_accounts SET balance = balance + $1 WHERE id = $2" },
+} as const satisfies Record<string, Statement>;
+
+/** A transaction row of {@link TX_COLUMNS}, as the API shows it. */
+function rowView(r: readonly unknown[]): TransactionView {
+  return { id: text(r, 0), kind: kindOf(text(r, 1)), currency: text(r, 2), amount: int(r, 3), playerId: text(r, 4), reason: textOrNull(r, 5), createdAt: timestamp(r, 6).toISOString() };
+}
+
+function kindOf(k: string): TransferKind {
+  const kind = TRANSACTION_KINDS.find((t) => t === k);
+  if (kind === undefined) throw new Error(`transactions.kind holds ${k}`);
+  return kind;
+}
+
+/** An account row (`id, balance`). */
+function accountOf(rows: readonly (readonly unknown[])[]): { id: string; balance: number } | undefined {
+  const [r] = rows;
+  return r === undefined ? undefined : { id: text(r, 0), balance: int(r, 1) };
+}
+
 /** The player a transaction row is filed under. */
 function subjectOf(req: TransferRequest): string {
   if (req.kind === "deposit" && req.to.kind === "player") return req.to.playerId;
@@ -64,14 +107,10 @@ function subjectOf(req: TransferRequest): string {
   throw new SeasonRejection("validation/failed", "a transaction needs a player account on one side");
 }
 
-const playerAccount = (currency: string, playerId: string) => and(eq(walletAccounts.currency, currency), eq(walletAccounts.playerId, playerId));
-
 /** Locks a player's account (creating it on first use): two statements, sent together. */
 async function lockPlayerAccount(tx: Transaction, currency: string, playerId: string): Promise<{ id: string; balance: number }> {
-  const [, [row]] = await Promise.all([
-    tx.insert(walletAccounts).values({ currency, playerId }).onConflictDoNothing(),
-    tx.select({ id: walletAccounts.id, balance: walletAccounts.balance }).from(walletAccounts).where(playerAccount(currency, playerId)).for("update"),
-  ]);
+  const [, rows] = await Promise.all([runStatement(tx, S.createPlayerAccount, [currency, playerId]), runStatement(tx, S.lockPlayerAccount, [currency, playerId])]);
+  const row = accountOf(rows);
   if (row === undefined) throw new Error(`no account of player ${playerId} in ${currency}`);
   return row;
 }
@@ -82,11 +121,7 @@ async function lockPlayerAccount(tx: Transaction, currency: string, playerId: st
  */
 export async function lockAccount(tx: Transaction, currency: string, ref: AccountRef): Promise<{ id: string; balance: number }> {
   if (ref.kind === "player") return lockPlayerAccount(tx, currency, ref.playerId);
-  const [row] = await tx
-    .select({ id: walletAccounts.id, balance: walletAccounts.balance })
-    .from(walletAccounts)
-    .where(and(eq(walletAccounts.currency, currency), eq(walletAccounts.systemName, ref.name)))
-    .for("update");
+  const row = accountOf(await runStatement(tx, S.lockSystemAccount, [currency, ref.name]));
   if (row === undefined) throw new Error(`no system account ${ref.name} in ${currency}`);
   return row;
 }
@@ -98,22 +133,20 @@ export async function lockAccount(tx: Transaction, currency: string, ref: Accoun
  * overflow rule, which the balance CHECK enforces when the row is updated last.
  */
 async function peekSystemAccount(tx: Transaction, currency: string, name: Extract<AccountRef, { kind: "system" }>["name"]): Promise<{ id: string; balance: number }> {
-  const [row] = await tx
-    .select({ id: walletAccounts.id, balance: walletAccounts.balance })
-    .from(walletAccounts)
-    .where(and(eq(walletAccounts.currency, currency), eq(walletAccounts.systemName, name)));
+  const row = accountOf(await runStatement(tx, S.peekSystemAccount, [currency, name]));
   if (row === undefined) throw new Error(`no system account ${name} in ${currency}`);
   return row;
 }
 
 /** The first transaction of a repeated key (replay), or the refusal when the key was used otherwise. */
 async function replayOf(tx: Transaction, req: TransferRequest, subject: string): Promise<TransferResult> {
-  const [first] = await tx.select().from(transactions).where(and(eq(transactions.requestedBy, req.requestedBy), eq(transactions.idempotencyKey, req.idempotencyKey)));
-  if (first === undefined) throw new Error("idempotency key conflicted but no transaction holds it");
+  const [row] = await runStatement(tx, S.transactionOfKey, [req.requestedBy, req.idempotencyKey]);
+  if (row === undefined) throw new Error("idempotency key conflicted but no transaction holds it");
+  const first = rowView(row);
   if (first.kind !== req.kind || first.currency !== req.currency || first.amount !== req.amount || first.playerId !== subject) {
     throw new SeasonRejection("idempotency/key_reused", "this key was used for a different transfer");
   }
-  return { ok: true, transaction: toView(first), replayed: true, balance: null };
+  return { ok: true, transaction: first, replayed: true, balance: null };
 }
 
 /**
@@ -139,53 +172,44 @@ function asOverflow(err: unknown): never {
   throw err;
 }
 
+/** Starts the insert of a transfer's transaction row (nothing when its key was used before). */
+function insertTransaction(tx: Transaction, req: TransferRequest, subject: string): Promise<unknown[][]> {
+  const values = [req.currency, req.kind, req.amount, subject, req.requestedBy, req.idempotencyKey, req.reason ?? null];
+  return req.transactionId === undefined ? runStatement(tx, S.insertTransaction, values) : runStatement(tx, S.insertTransactionWithId, [...values, req.transactionId]);
+}
+
 /** A transfer inside the caller's transaction (a refusal throws {@link SeasonRejection}). */
 export async function transferIn(tx: Transaction, req: TransferRequest): Promise<TransferResult> {
   const subject = subjectOf(req);
   // The currency check, the transaction row and the accounts go in one round trip (a repeat of
   // the key has then locked its player's account for nothing, and moves nothing). An unknown
   // currency fails the insert (foreign key) and what follows; the check's answer explains it.
-  const [curs, ins, accounts] = await Promise.allSettled([
-    tx.select({ code: currencies.code }).from(currencies).where(eq(currencies.code, req.currency)).execute(),
-    tx
-      .insert(transactions)
-      .values({ id: req.transactionId, currency: req.currency, kind: req.kind, amount: req.amount, playerId: subject, requestedBy: req.requestedBy, idempotencyKey: req.idempotencyKey, reason: req.reason ?? null })
-      .onConflictDoNothing()
-      .returning()
-      .execute(),
-    takeAccounts(tx, req.currency, [req.from, req.to]),
-  ]);
+  const [curs, ins, accounts] = await Promise.allSettled([runStatement(tx, S.currencyExists, [req.currency]), insertTransaction(tx, req, subject), takeAccounts(tx, req.currency, [req.from, req.to])]);
   if (curs.status === "fulfilled" && curs.value.length === 0) throw new SeasonRejection("wallet/unknown_currency", `no currency ${req.currency}`);
   if (curs.status === "rejected") throw curs.reason;
   if (ins.status === "rejected") throw ins.reason;
-  const [inserted] = ins.value;
-  if (inserted === undefined) return replayOf(tx, req, subject);
+  const [insertedRow] = ins.value;
+  if (insertedRow === undefined) return replayOf(tx, req, subject);
+  const inserted = rowView(insertedRow);
   if (accounts.status === "rejected") throw accounts.reason;
   const [from, to] = accounts.value;
   const cmd: TransferCommand = { transactionId: inserted.id, kind: req.kind, currency: req.currency, amount: req.amount, from: req.from, to: req.to };
   const d = decideTransfer({ fromBalance: from.balance, toBalance: to.balance }, cmd);
   if (!d.ok) throw new SeasonRejection(d.code);
-  const move = (id: string, delta: number) => tx.update(walletAccounts).set({ balance: sql`${walletAccounts.balance} + ${delta}` }).where(eq(walletAccounts.id, id));
   // Player rows first (already locked), system rows last (in id order): a system row's lock is
   // held only from here to the commit. All of it is sent in one round trip.
   const moves = [
     { ref: req.from, id: from.id, delta: -req.amount },
     { ref: req.to, id: to.id, delta: req.amount },
   ].sort((a, b) => Number(a.ref.kind === "system") - Number(b.ref.kind === "system") || (a.ref.kind === "system" && b.ref.kind === "system" ? a.id.localeCompare(b.id) : 0));
-  // `execute()` starts each statement here, so they are sent in this order (the events last).
+  // Each statement starts when called, so they are sent in this order (the events last).
   await Promise.all([
-    tx
-      .insert(postings)
-      .values([
-        { transactionId: inserted.id, accountId: from.id, amount: -req.amount },
-        { transactionId: inserted.id, accountId: to.id, amount: req.amount },
-      ])
-      .execute(),
-    ...moves.map((m) => move(m.id, m.delta).execute()),
+    runStatement(tx, S.insertPostings, [inserted.id, from.id, -req.amount, inserted.id, to.id, req.amount]),
+    ...moves.map((m) => runStatement(tx, S.moveBalance, [m.delta, m.id])),
     appendSeasonEvents(tx, d.events),
   ]).catch(asOverflow);
   const balance = req.to.kind === "player" && req.to.playerId === subject ? to.balance + req.amount : req.from.kind === "player" ? from.balance - req.amount : null;
-  return { ok: true, transaction: toView(inserted), replayed: false, balance };
+  return { ok: true, transaction: inserted, replayed: false, balance };
 }
 
 /** Moves money, once per idempotency key. */

@@ -15,9 +15,20 @@
  * request) whatever the level: about 1/8 of the server's CPU per cached read (docs/API.md).
  */
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "../platform/logger.js";
 import type { HttpMetrics } from "./httpMetrics.js";
+
+/** Where a request keeps what its lazy `req.log` is made from. */
+const LOG_STATE: unique symbol = Symbol("pzo.requestLog");
+
+/** A request's logger: its parent and id until first used, then the child (or one assigned). */
+interface LogState {
+  readonly parent: Logger;
+  readonly id: string;
+  child: Logger | undefined;
+}
 
 declare module "http" {
   interface IncomingMessage {
@@ -25,7 +36,38 @@ declare module "http" {
     id: string;
     /** The request's logger (binds `reqId`), set by {@link createRequestLog}. */
     log: Logger;
+    /** What `log` is made from (set by {@link createRequestLog}). */
+    [LOG_STATE]?: LogState;
   }
+}
+
+/** Request prototypes that have the `log` accessor. */
+const withAccessor = new WeakSet<object>();
+
+/**
+ * Gives a request prototype (express's, per app) the lazy `log` accessor, once. Defined on each
+ * request instead, the accessor cost about 1.4 KiB of heap per request (the object left its
+ * fast shape). A request this middleware did not see has no state: `log` reads undefined, and
+ * an assigned logger becomes its own property, as before.
+ */
+function installLogAccessor(proto: object | null): void {
+  if (proto === null || withAccessor.has(proto)) return;
+  withAccessor.add(proto);
+  Object.defineProperty(proto, "log", {
+    configurable: true,
+    enumerable: false,
+    get(this: IncomingMessage): Logger | undefined {
+      const st = this[LOG_STATE];
+      if (st === undefined) return undefined;
+      st.child ??= st.parent.child({ reqId: st.id });
+      return st.child;
+    },
+    set(this: IncomingMessage, l: Logger) {
+      const st = this[LOG_STATE];
+      if (st !== undefined) st.child = l;
+      else Object.defineProperty(this, "log", { configurable: true, enumerable: true, writable: true, value: l });
+    },
+  });
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,15 +92,8 @@ export function createRequestLog(logger: Logger, metrics: HttpMetrics): (req: Re
     const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader("X-Request-Id", id);
-    let child: Logger | undefined;
-    Object.defineProperty(req, "log", {
-      configurable: true,
-      enumerable: false,
-      get: () => (child ??= logger.child({ reqId: id })),
-      set: (l: Logger) => {
-        child = l;
-      },
-    });
+    installLogAccessor(Object.getPrototypeOf(req) as object | null);
+    req[LOG_STATE] = { parent: logger, id, child: undefined };
     let done = false;
     const onDone = (): void => {
       if (done) return;

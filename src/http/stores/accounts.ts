@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { eq, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.js";
 import { pgConstraintName, pgErrorCode, SQLSTATE } from "../../../db/pgError.js";
+import { preparedPerDatabase } from "../../../db/prepared.js";
 import { players, users } from "../../../db/schema/index.js";
 import { appendSeasonEvents } from "../../../db/seasonLog.js";
 import type { Role } from "../auth.js";
@@ -128,6 +129,9 @@ function toPlayer(r: typeof players.$inferSelect): PlayerIdentity {
 }
 
 /** Creates the account store on a database. */
+/** A player by id, prepared once per database handle (every admin deposit asks it). */
+const playerQuery = preparedPerDatabase((db) => db.select().from(players).where(eq(players.id, sql.placeholder("id"))).limit(1).prepare("accounts_player_by_id"));
+
 export function createAccountStore(db: Database): AccountStore {
   const selectUser = () => db.select(userColumns).from(users).leftJoin(players, eq(players.userId, sql`${users.id}::text`));
 
@@ -226,7 +230,7 @@ export function createAccountStore(db: Database): AccountStore {
     },
 
     async getPlayer(id) {
-      const rows = await db.select().from(players).where(eq(players.id, id)).limit(1);
+      const rows = await playerQuery(db).execute({ id });
       const r = rows[0];
       return r === undefined ? null : toPlayer(r);
     },
