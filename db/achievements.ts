@@ -1,22 +1,24 @@
 /**
- * Achievements on `achievements` (definitions), `player_achievements` (unlocks, one per player
- * and achievement) and `player_achievement_stats` (counters only achievements need).
+ * Achievements on `achievements` (definitions) and `player_achievements` (unlocks, one per player
+ * and achievement); the figures conditions read are lifetime stats (`player_lifetime_stats`,
+ * written by the completion's built-in lifetime-stats participant, db/completion.ts).
  *
  * A finished game unlocks through {@link achievementsCompletion} (the server's wiring: the read
  * rides on the lifetime-stats round trip, the definitions are held in memory, and a game that
- * unlocks nothing costs no round trip of its own) or {@link achievementsParticipant} (the same
- * participant reading for itself), inside the completion transaction: never missed (it commits
+ * unlocks nothing costs no round trip and writes no row of its own) or
+ * {@link achievementsParticipant} (the same participant reading for itself), inside the
+ * completion transaction: never missed (it commits
  * with the game) and never twice (the completion claim plus the primary key of `player_achievements`; an
  * `INSERT ... ON CONFLICT DO NOTHING` waits for a concurrent unlock of the same pair and then
  * skips it). A reward is a ledger transfer `rewards -> player` whose idempotency key is derived
  * from the game, the achievement and the player, and `ACHIEVEMENT_UNLOCKED` is appended in the
  * same transaction.
  *
- * Lock order (no deadlock with other completions or Season 0 writers): stats rows by player id
- * (right after `player_lifetime_stats`' rows with {@link achievementsCompletion}, after all the
- * built-in participants' rows without), unlock rows by (player, achievement), then the wallet
- * accounts: the players' by id, then `rewards`; then an item reward's inventory rows (unlocks are
- * in player-id order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
+ * Lock order (no deadlock with other completions or Season 0 writers): the completion's
+ * `player_lifetime_stats` rows by player id (taken by the lifetime-stats participant; reading the
+ * figures locks nothing), unlock rows by (player, achievement), then the wallet accounts: the
+ * players' by id, then `rewards`; then an item reward's inventory rows (unlocks are in player-id
+ * order; db/inventory.ts `grantItemsIn`); the season log's advisory lock comes last.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
@@ -25,7 +27,7 @@ import { preparedPerDatabase } from "./prepared.js";
 import { appendSeasonEvents } from "./seasonLog.js";
 import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.js";
 import { grantItemsIn } from "./inventory.js";
-import { achievements, items, playerAchievements, playerAchievementStats, playerLifetimeStats, players } from "./schema/index.js";
+import { achievements, items, playerAchievements, playerLifetimeStats, players } from "./schema/index.js";
 import { lockAccount, transferIn } from "./wallet.js";
 import type { LifetimeStatsFollower } from "./completion.js";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
@@ -34,7 +36,6 @@ import {
   achievementConditionSchema,
   decideExplicitUnlock,
   decideUnlocks,
-  gameFiguresOf,
   NO_FIGURES,
   progressOf,
   rewardIdempotencyKey,
@@ -114,15 +115,18 @@ export async function putAchievement(db: Database, def: AchievementDefinition): 
   );
 }
 
-/** The columns of a player's figures (lifetime stats and achievement counters, left-joined to `players`). */
+/**
+ * The columns of a player's figures (lifetime stats, left-joined to `players`). `exactZeroBids`
+ * is `zero_bids_made`: the rounds bid 0 that took no trick.
+ */
 const figureColumns = {
   playerId: players.id,
   gamesPlayed: playerLifetimeStats.gamesPlayed,
   gamesWon: playerLifetimeStats.gamesWon,
   highestScore: playerLifetimeStats.highestScore,
   longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
-  perfectGames: playerAchievementStats.perfectGames,
-  exactZeroBids: playerAchievementStats.exactZeroBids,
+  perfectGames: playerLifetimeStats.perfectGames,
+  exactZeroBids: playerLifetimeStats.zeroBidsMade,
 };
 
 /** A row of {@link figureColumns} as conditions read it (zeroes for a player with no games). */
@@ -145,7 +149,6 @@ export async function figuresOf(db: Reader, playerIds: readonly string[]): Promi
     .select(figureColumns)
     .from(players)
     .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
-    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
     .where(inArray(players.id, [...playerIds]));
   for (const r of rows) out.set(r.playerId, toFigures(r));
   return out;
@@ -200,20 +203,14 @@ class DefinitionCache {
 }
 
 /**
- * The completion's read in one statement: adds the game's achievement counters of `humans` (one
- * multi-row upsert, rows in player-id order: the lock order) and reads back each player's
- * figures, unlocked ids and the definitions' fingerprint. The counters come from the upsert's
- * RETURNING (the statement's own snapshot does not see its CTE's writes); the lifetime stats were
- * written earlier in the transaction (by the lifetime-stats participant, in the same round trip
- * when wired with {@link achievementsCompletion}). The statement is sent before the first await.
+ * The completion's read in one statement (no write, no lock): each of `humans`' figures, as the
+ * lifetime-stats participant left them earlier in the transaction (in the same round trip when
+ * wired with {@link achievementsCompletion}), their unlocked ids and the definitions'
+ * fingerprint. The statement is sent before the first await.
  */
-async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonly string[]): Promise<GameRead> {
-  const counters = humans.map((playerId) => {
-    const g = gameFiguresOf(game.summary, playerId);
-    return { player_id: playerId, perfect_games: g.perfect ? 1 : 0, exact_zero_bids: g.exactZeroBids };
-  });
-  const result: unknown = await tx.execute(countAndReadSql(JSON.stringify(counters)));
-  const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as readonly CountAndReadRow[];
+async function readGame(tx: Transaction, humans: readonly string[]): Promise<GameRead> {
+  const result: unknown = await tx.execute(readGameSql(`{${humans.join(",")}}`));
+  const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as readonly ReadGameRow[];
   const figures = new Map<string, PlayerFigures>(humans.map((id) => [id, NO_FIGURES]));
   const held = new Map<string, Set<string>>(humans.map((id) => [id, new Set()]));
   let version = "";
@@ -225,25 +222,19 @@ async function countAndRead(tx: Transaction, game: FinishedGame, humans: readonl
   return { figures, held, version };
 }
 
-/** A row of {@link countAndReadSql}. */
-type CountAndReadRow = { readonly playerId: string; readonly held: string[] | null; readonly version: string } & { readonly [K in keyof PlayerFigures]: number | null };
+/** A row of {@link readGameSql}. */
+type ReadGameRow = { readonly playerId: string; readonly held: string[] | null; readonly version: string } & { readonly [K in keyof PlayerFigures]: number | null };
 
 /**
- * {@link countAndRead}'s statement: constant text (one plan per connection, no query builder on
- * the hot path), the counters as one JSON parameter, rows inserted in player-id order.
+ * {@link readGame}'s statement: constant text (one plan per connection, no query builder on the
+ * hot path), the player ids as one array parameter.
  */
-const countAndReadSql = (counters: string) => sql`
-  WITH v AS (SELECT * FROM jsonb_to_recordset(${counters}::jsonb) AS v(player_id uuid, perfect_games integer, exact_zero_bids integer)),
-  counted AS (
-    INSERT INTO ${playerAchievementStats} AS s (player_id, perfect_games, exact_zero_bids)
-    SELECT player_id, perfect_games, exact_zero_bids FROM v ORDER BY player_id
-    ON CONFLICT (player_id) DO UPDATE SET perfect_games = s.perfect_games + excluded.perfect_games, exact_zero_bids = s.exact_zero_bids + excluded.exact_zero_bids
-    RETURNING s.player_id, s.perfect_games, s.exact_zero_bids)
-  SELECT c.player_id AS "playerId", l.games_played AS "gamesPlayed", l.games_won AS "gamesWon", l.highest_score AS "highestScore",
-    l.most_consecutive_wins AS "longestWinStreak", c.perfect_games AS "perfectGames", c.exact_zero_bids AS "exactZeroBids",
-    (SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = c.player_id) AS held,
+const readGameSql = (playerIds: string) => sql`
+  SELECT l.player_id AS "playerId", l.games_played AS "gamesPlayed", l.games_won AS "gamesWon", l.highest_score AS "highestScore",
+    l.most_consecutive_wins AS "longestWinStreak", l.perfect_games AS "perfectGames", l.zero_bids_made AS "exactZeroBids",
+    (SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = l.player_id) AS held,
     ${DEFINITIONS_VERSION} AS version
-  FROM counted c LEFT JOIN ${playerLifetimeStats} l ON l.player_id = c.player_id`;
+  FROM ${playerLifetimeStats} l WHERE l.player_id = ANY(${playerIds}::uuid[])`;
 
 /**
  * Every definition with one player's unlock time and figures, in one statement prepared once
@@ -255,7 +246,6 @@ const achievementsForQuery = preparedPerDatabase((db) => {
     .select(figureColumns)
     .from(players)
     .leftJoin(playerLifetimeStats, eq(playerLifetimeStats.playerId, players.id))
-    .leftJoin(playerAchievementStats, eq(playerAchievementStats.playerId, players.id))
     .where(eq(players.id, playerId))
     .as("f");
   return db
@@ -415,14 +405,14 @@ async function recordUnlocks(tx: Transaction, decided: readonly DecidedUnlock[],
   return out;
 }
 
-/** A finished game's human seats (bots earn nothing), sorted: the lock order. */
+/** A finished game's human seats (bots earn nothing), sorted: the order unlocks are decided and written in. */
 function humansOf(game: FinishedGame): string[] {
   return [...new Set(game.deltas.filter((d) => !d.isBot).map((d) => d.playerId))].sort();
 }
 
 /**
- * Evaluates a finished game's human seats: unlocks what they now meet, from `read` (their
- * counters already added, see {@link countAndRead}; null: added and read here). Runs inside the
+ * Evaluates a finished game's human seats: unlocks what they now meet, from `read` (see
+ * {@link readGame}; null: read here, after the built-in participants). Runs inside the
  * completion transaction. Deciding is in memory (cached definitions, src/season
  * `decideUnlocks`); rows are written only when something unlocks, and the primary key of
  * `player_achievements` (`ON CONFLICT DO NOTHING`) stays the guard against a concurrent unlock.
@@ -430,7 +420,7 @@ function humansOf(game: FinishedGame): string[] {
 async function unlockForGame(tx: Transaction, game: FinishedGame, definitions: DefinitionCache, read: GameRead | null): Promise<Unlock[]> {
   const humans = humansOf(game);
   if (humans.length === 0) return [];
-  const { figures, held, version } = read ?? (await countAndRead(tx, game, humans));
+  const { figures, held, version } = read ?? (await readGame(tx, humans));
   const defs = (await definitions.at(tx, version)).filter((d) => d.enabled && d.condition.kind !== "manual");
   if (defs.length === 0) return [];
   const decided = decideUnlocks(
@@ -445,8 +435,8 @@ async function unlockForGame(tx: Transaction, game: FinishedGame, definitions: D
 export type UnlockNotifier = (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>;
 
 /**
- * The achievements completion participant on its own: it adds the counters and reads the
- * figures itself, one round trip more than {@link achievementsCompletion}. One instance per database.
+ * The achievements completion participant on its own: it reads the figures itself, one round
+ * trip more than {@link achievementsCompletion}. One instance per database.
  */
 export function achievementsParticipant(notify: UnlockNotifier): CompletionParticipant<Transaction, readonly Unlock[]> {
   const definitions = new DefinitionCache();
@@ -460,8 +450,8 @@ export function achievementsParticipant(notify: UnlockNotifier): CompletionParti
 /** Achievements wired into a completion without a round trip of their own when nothing unlocks. */
 export interface AchievementsCompletion {
   /**
-   * For `GameCompletionOptions.withLifetimeStats`: adds the game's counters and reads the
-   * figures, unlocked ids and definitions' fingerprint in the lifetime-stats round trip.
+   * For `GameCompletionOptions.withLifetimeStats`: reads the figures, unlocked ids and
+   * definitions' fingerprint in the lifetime-stats round trip (no write, no lock).
    */
   readonly readWithLifetimeStats: LifetimeStatsFollower;
   /** The participant (register it after the built-in ones): decides in memory, writes only unlocks. */
@@ -481,7 +471,7 @@ export function achievementsCompletion(notify: UnlockNotifier): AchievementsComp
     readWithLifetimeStats(tx, game) {
       const humans = humansOf(game);
       if (humans.length === 0) return Promise.resolve();
-      return countAndRead(tx, game, humans).then((read) => void reads.set(tx, { gameId: game.gameId, read }));
+      return readGame(tx, humans).then((read) => void reads.set(tx, { gameId: game.gameId, read }));
     },
     participant: {
       name: "achievements",

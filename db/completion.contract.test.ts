@@ -208,6 +208,7 @@ describe.each(testBackends())("completion contract on $name", (backend) => {
           bidsMade: (prev?.bidsMade ?? 0) + mine.filter((r) => r.bid === r.tricks).length,
           zeroBidsMade: (prev?.zeroBidsMade ?? 0) + mine.filter((r) => r.bid === 0 && r.tricks === 0).length,
           gamesAbandoned: prev?.gamesAbandoned ?? 0,
+          perfectGames: (prev?.perfectGames ?? 0) + (mine.length > 0 && mine.every((r) => r.bid === r.tricks) ? 1 : 0),
           lastGameAt: prev?.lastGameAt === null || prev?.lastGameAt === undefined || (at !== null && at > prev.lastGameAt) ? at : prev.lastGameAt,
         });
         if (p.isBot) continue;

@@ -27,7 +27,8 @@
  * - C7 abandoned seats and test clients (docs/LADDER.md L8, src/ladder/seatStanding.ts): a seat
  *   whose player made at most half of its moves counts as a lost game in the lifetime stats
  *   (`games_abandoned` + 1) and gets no ladder entry or score event; nor does a player flagged
- *   `unranked` (a test client's guest). Bid figures are added for every seat.
+ *   `unranked` (a test client's guest). Bid figures (and `perfect_games`, src/game `isPerfectGame`)
+ *   are added for every seat.
  *
  * The transaction is a {@link CompletionPipeline} (src/completion): {@link claimGame} (C2, C6)
  * then the participants {@link lifetimeStatsParticipant}, {@link gameSummaryParticipant} and
@@ -48,6 +49,7 @@ import { applyLadderWrites, type LadderChange } from "./ladderWrites.js";
 import { CompletionPipeline, register, type CompletionParticipant, type FinishedGame, type GameCompletion, type RegisteredParticipant, type TransactionRunner } from "../src/completion/pipeline.js";
 import { gameLadderWrites } from "../src/ladder/ladderChange.js";
 import { abandonedSeats, seatStanding } from "../src/ladder/seatStanding.js";
+import { isPerfectGame } from "../src/game/summary.js";
 import type { Logger } from "../src/platform/logger.js";
 
 /** What {@link completeGame} writes: a finished game (src/completion). */
@@ -184,6 +186,7 @@ function lifetimeStatsUpsert(tx: Transaction, input: FinishedGame) {
         bidsMade: d.bidsMade,
         zeroBidsMade: d.zeroBidsMade,
         gamesAbandoned: d.abandoned ? 1 : 0,
+        perfectGames: isPerfectGame(d) ? 1 : 0,
         highestScore: d.score,
         lowestScore: d.score,
         totalPoints: d.score,
@@ -208,6 +211,7 @@ function lifetimeStatsUpsert(tx: Transaction, input: FinishedGame) {
         bidsMade: sql`${playerLifetimeStats.bidsMade} + ${ex("bids_made")}`,
         zeroBidsMade: sql`${playerLifetimeStats.zeroBidsMade} + ${ex("zero_bids_made")}`,
         gamesAbandoned: sql`${playerLifetimeStats.gamesAbandoned} + ${ex("games_abandoned")}`,
+        perfectGames: sql`${playerLifetimeStats.perfectGames} + ${ex("perfect_games")}`,
         currentWinStreak: sql`CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END`,
         currentLossStreak: sql`CASE WHEN ${won} THEN 0 ELSE ${playerLifetimeStats.currentLossStreak} + 1 END`,
         mostConsecutiveWins: sql`GREATEST(${playerLifetimeStats.mostConsecutiveWins}, CASE WHEN ${won} THEN ${playerLifetimeStats.currentWinStreak} + 1 ELSE 0 END)`,
@@ -219,8 +223,9 @@ function lifetimeStatsUpsert(tx: Transaction, input: FinishedGame) {
 
 /**
  * A statement sent in the same round trip as the lifetime-stats upsert, right after it (so it
- * sees the upsert's rows, and its row locks come after the stats rows'): it must start its
- * statement before its first `await` (db/achievements.ts reads a game's figures this way).
+ * sees the upsert's rows, and any row lock it takes comes after the stats rows'): it must start
+ * its statement before its first `await` (db/achievements.ts reads a game's figures this way,
+ * taking no lock).
  */
 export type LifetimeStatsFollower = (tx: Transaction, game: FinishedGame) => Promise<unknown>;
 

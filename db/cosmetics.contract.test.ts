@@ -13,7 +13,7 @@ import { cosmeticsFor, equipCosmetics, equippedOf, FOUNDER_COSMETIC, grantFounde
 import { applyInventory } from "./inventory.js";
 import { createPlayer } from "./players.js";
 import { unlockExplicitly } from "./achievements.js";
-import { playerAchievementStats, playerCosmetics, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
+import { playerCosmetics, playerLifetimeStats, seasonEvents, transactions } from "./schema/index.js";
 import { runSeasonAudit } from "./seasonAudit.js";
 import { advanceWaitlist, joinWaitlist } from "./waitlist.js";
 import { balancesOf, transfer } from "./wallet.js";
@@ -77,8 +77,7 @@ describe.each(testBackends())("cosmetics on $name", (backend) => {
     expect(await events(p, "COSMETIC_UNLOCKED")).toHaveLength(0);
     // Earn both achievements the way the log knows (an explicit unlock on met figures): rewards
     // 75 + 100 coins, and perfect_game's Gold card back.
-    await t.db.insert(playerLifetimeStats).values({ playerId: p, mostConsecutiveWins: 3 });
-    await t.db.insert(playerAchievementStats).values({ playerId: p, perfectGames: 1 });
+    await t.db.insert(playerLifetimeStats).values({ playerId: p, mostConsecutiveWins: 3, perfectGames: 1 });
     for (const achievementId of ["hat_trick", "perfect_game"]) expect(await unlockExplicitly(t.db, { playerId: p, achievementId, by: "admin" })).toMatchObject({ ok: true, unlocked: true });
     expect(await unlockCosmetic(t.db, p, "streak_frame")).toMatchObject({ ok: true, alreadyOwned: false, balance: 250 });
     expect(await unlockCosmetic(t.db, p, "perfect_back")).toMatchObject({ ok: true, alreadyOwned: false, transactionId: null });

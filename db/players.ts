@@ -98,6 +98,8 @@ export interface LifetimeStats {
   readonly zeroBidsMade: number;
   /** Games whose seat was abandoned (docs/LADDER.md, L8); each also counts as lost. */
   readonly gamesAbandoned: number;
+  /** Games in which every one of the player's bids was made (src/game `isPerfectGame`). */
+  readonly perfectGames: number;
   readonly lastGameAt: Date | null;
 }
 

@@ -14,7 +14,9 @@ import { players } from "./players.js";
  * Bid figures (additions): `rounds_played` (every round of every completed game),
  * `bids_made` (rounds that took exactly the tricks bid), `zero_bids_made` (rounds bid 0 that
  * took no trick). `games_abandoned` counts games whose seat was abandoned (docs/LADDER.md, rule
- * L8): such a game counts as lost.
+ * L8): such a game counts as lost. `perfect_games` counts games in which every one of the seat's
+ * bids was made (src/game `isPerfectGame`); it and `zero_bids_made` are the figures of the
+ * `perfect_games` and `exact_zero_bids` achievement conditions (docs/SEASON0.md).
  */
 export const playerLifetimeStats = pgTable(
   "player_lifetime_stats",
@@ -38,6 +40,7 @@ export const playerLifetimeStats = pgTable(
     bidsMade: integer("bids_made").notNull().default(0),
     zeroBidsMade: integer("zero_bids_made").notNull().default(0),
     gamesAbandoned: integer("games_abandoned").notNull().default(0),
+    perfectGames: integer("perfect_games").notNull().default(0),
     lastGameAt: timestamp("last_game_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [index("pls_last_game_idx").on(t.lastGameAt)],

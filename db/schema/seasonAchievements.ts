@@ -52,20 +52,3 @@ export const playerAchievements = pgTable(
   },
   (t) => [primaryKey({ columns: [t.playerId, t.achievementId] }), index("player_achievements_achievement_idx").on(t.achievementId)],
 );
-
-/**
- * `player_achievement_stats`: lifetime counters that only achievements need and
- * `player_lifetime_stats` does not hold (humans only), updated by the achievements completion
- * participant in the completion transaction.
- */
-export const playerAchievementStats = pgTable(
-  "player_achievement_stats",
-  {
-    playerId: uuid("player_id")
-      .primaryKey()
-      .references(() => players.id, { onDelete: "cascade" }),
-    perfectGames: integer("perfect_games").notNull().default(0),
-    exactZeroBids: integer("exact_zero_bids").notNull().default(0),
-  },
-  (t) => [check("player_achievement_stats_nonnegative_check", sql`${t.perfectGames} >= 0 AND ${t.exactZeroBids} >= 0`)],
-);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./hash.js";
-import { lifetimeDeltas, summarize } from "./summary.js";
+import { isPerfectGame, lifetimeDeltas, summarize } from "./summary.js";
 import { run, startedGame, type Game } from "./testing/testkit.js";
 import { legalBids, legalCards } from "./legal.js";
 import { winnersOf } from "./scoring.js";
@@ -140,6 +140,17 @@ describe("summarize and lifetimeDeltas", () => {
       expect(d.zeroBidsMade).toBeLessThanOrEqual(d.bidsMade);
     }
     expect(deltas.reduce((n, d) => n + d.bidsMade, 0)).toBeGreaterThan(0);
+  });
+
+  it("a perfect game: at least one round played and every bid made", () => {
+    expect(isPerfectGame({ roundsPlayed: 10, bidsMade: 10 })).toBe(true);
+    expect(isPerfectGame({ roundsPlayed: 10, bidsMade: 9 })).toBe(false);
+    expect(isPerfectGame({ roundsPlayed: 0, bidsMade: 0 })).toBe(false);
+    const g = playOut(startedGame(4));
+    for (const [seat, d] of lifetimeDeltas(g.state).entries()) {
+      const results = g.state.roundResults.map((r) => r[seat]);
+      expect(isPerfectGame(d)).toBe(results.length > 0 && results.every((r) => r !== undefined && r.bid === r.tricks));
+    }
   });
 
   it("a game that is not completed has no summary", () => {

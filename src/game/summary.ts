@@ -84,6 +84,14 @@ export function summarize(state: GameState): GameSummary {
 }
 
 /**
+ * Whether a seat's game was perfect: it played at least one round and made every bid (took
+ * exactly the tricks it bid in every round). Counted in `player_lifetime_stats.perfect_games`.
+ */
+export function isPerfectGame(delta: Pick<LifetimeStatDelta, "roundsPlayed" | "bidsMade">): boolean {
+  return delta.roundsPlayed > 0 && delta.bidsMade === delta.roundsPlayed;
+}
+
+/**
  * What a completed game adds to each player's lifetime stats, one entry per seat, credited to
  * the seat's occupant at `game_started` (throws `InvariantError` if the game is not completed).
  */

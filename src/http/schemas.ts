@@ -141,6 +141,7 @@ const statsSchema = z.object({
   bidsMade: z.number().int().describe("rounds that took exactly the tricks bid"),
   zeroBidsMade: z.number().int().describe("rounds bid 0 that took no trick"),
   gamesAbandoned: z.number().int().describe("games whose seat was abandoned (docs/LADDER.md, L8): counted as lost, no ladder points"),
+  perfectGames: z.number().int().describe("games in which every one of the player's bids was made"),
   lastGameAt: z.iso.datetime().nullable(),
 });
 

@@ -4,8 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { GameSummary, SeatRoundResult } from "../game/types.js";
-import { achievementConditionSchema, decideExplicitUnlock, decideUnlocks, gameFiguresOf, NO_FIGURES, progressOf, rewardItemOf, unlockOf, type AchievementDefinition, type PlayerFigures } from "./achievements.js";
+import { achievementConditionSchema, decideExplicitUnlock, decideUnlocks, NO_FIGURES, progressOf, rewardItemOf, unlockOf, type AchievementDefinition, type PlayerFigures } from "./achievements.js";
 
 const drizzleDir = new URL("../../drizzle/", import.meta.url);
 const seedFile = readdirSync(drizzleDir).find((f) => f.endsWith("_season0_achievements_seed.sql"));
@@ -73,27 +72,6 @@ describe("seeded achievement definitions", () => {
     expect(meets("zero_hero", { exactZeroBids: 9 })).toBe(false);
     expect(meets("zero_hero", { exactZeroBids: 10 })).toBe(true);
     expect(progressOf(def("zero_hero").condition, fig({ exactZeroBids: 25 }))).toEqual({ current: 10, target: 10, met: true });
-  });
-});
-
-const round = (n: number, results: [number, number][]) => ({ round: n, dealer: 0, trumpCard: "AS", results: results.map(([bid, tricks], seat): SeatRoundResult => ({ seat, bid, tricks, points: 0, misplay: Math.abs(bid - tricks) })) });
-const summary = (rounds: [number, number][][]): GameSummary =>
-  ({
-    gameId: "g",
-    players: [0, 1].map((seat) => ({ playerId: `p${seat}`, displayName: `P${seat}`, seat, isBot: false, score: 0, tricksWon: 0, won: false })),
-    rounds: rounds.map((r, i) => round(i + 1, r)),
-  }) as unknown as GameSummary;
-
-describe("gameFiguresOf", () => {
-  it("counts a perfect game and exact zero bids per seat", () => {
-    const s = summary([
-      [[0, 0], [1, 0]],
-      [[2, 2], [0, 0]],
-      [[0, 0], [1, 1]],
-    ]);
-    expect(gameFiguresOf(s, "p0")).toEqual({ perfect: true, exactZeroBids: 2 });
-    expect(gameFiguresOf(s, "p1")).toEqual({ perfect: false, exactZeroBids: 1 });
-    expect(gameFiguresOf(s, "nobody")).toEqual({ perfect: false, exactZeroBids: 0 });
   });
 });
 

@@ -1,14 +1,13 @@
 /**
  * Achievements (pure): a definition is data (`achievements` table, seeded by a migration and
  * editable by an admin) holding a condition over a player's lifetime figures and a reward. The
- * completion participant (db/achievements.ts) computes each human seat's figures after the game
- * just finished and asks {@link decideUnlocks} which definitions it now meets.
+ * completion participant (db/achievements.ts) reads each human seat's figures (its lifetime stats)
+ * after the game just finished and asks {@link decideUnlocks} which definitions it now meets.
  *
  * Figures are lifetime totals AFTER the finished game, so "the game just finished" counts: a
  * perfect game raises `perfectGames`, a 100-point game raises `highestScore`.
  */
 import { z } from "zod";
-import type { GameSummary } from "../game/types.js";
 
 const atLeast = z.number().int().min(1).max(1_000_000);
 
@@ -85,25 +84,6 @@ export function progressOf(condition: AchievementCondition, figures: PlayerFigur
   if (condition.kind === "manual") return { current: 0, target: 1, met: false };
   const value = figures[FIGURE_OF[condition.kind]];
   return { current: Math.max(0, Math.min(value, condition.atLeast)), target: condition.atLeast, met: value >= condition.atLeast };
-}
-
-/** What one game adds to the achievement-only counters of a seat. */
-export interface GameFigures {
-  /** Every round's bid was made (bid == tricks), over at least one round. */
-  readonly perfect: boolean;
-  /** Rounds bid 0 and taken 0. */
-  readonly exactZeroBids: number;
-}
-
-/** A seat's {@link GameFigures} from the game's summary (zeroes for a player not in it). */
-export function gameFiguresOf(summary: GameSummary, playerId: string): GameFigures {
-  const seat = summary.players.find((p) => p.playerId === playerId)?.seat;
-  if (seat === undefined) return { perfect: false, exactZeroBids: 0 };
-  const results = summary.rounds.map((r) => r.results.find((x) => x.seat === seat)).filter((r) => r !== undefined);
-  return {
-    perfect: results.length > 0 && results.length === summary.rounds.length && results.every((r) => r.bid === r.tricks),
-    exactZeroBids: results.filter((r) => r.bid === 0 && r.tricks === 0).length,
-  };
 }
 
 /** One unlock decided for a player. */

@@ -68,6 +68,8 @@ export interface LifetimeStatsView {
   readonly zeroBidsMade: number;
   /** Games whose seat was abandoned (docs/LADDER.md, L8): counted as lost, no ladder points. */
   readonly gamesAbandoned: number;
+  /** Games in which every one of the player's bids was made. */
+  readonly perfectGames: number;
   readonly lastGameAt: string | null;
 }
 
@@ -438,6 +440,7 @@ export function createGameStore(db: Database): GameStore {
           bidsMade: s?.bidsMade ?? 0,
           zeroBidsMade: s?.zeroBidsMade ?? 0,
           gamesAbandoned: s?.gamesAbandoned ?? 0,
+          perfectGames: s?.perfectGames ?? 0,
           lastGameAt: iso(s?.lastGameAt ?? null),
         },
       };

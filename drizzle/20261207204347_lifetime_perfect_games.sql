@@ -1,0 +1,1 @@
+ALTER TABLE "player_lifetime_stats" ADD COLUMN "perfect_games" integer DEFAULT 0 NOT NULL;
