@@ -29,7 +29,7 @@ import { refusalsAsValues, SeasonRejection, type Refused } from "./seasonErrors.
 import { grantItemsIn } from "./inventory.js";
 import { achievements, items, playerAchievements, playerLifetimeStats, players } from "./schema/index.js";
 import { lockAccount, transferIn } from "./wallet.js";
-import type { LifetimeStatsFollower } from "./completion.js";
+import type { LifetimeStatsReader, LifetimeStatsReturned } from "./completion.js";
 import type { CompletionParticipant, FinishedGame } from "../src/completion/pipeline.js";
 import {
   ACHIEVEMENT_REQUESTER,
@@ -210,7 +210,11 @@ class DefinitionCache {
  */
 async function readGame(tx: Transaction, humans: readonly string[]): Promise<GameRead> {
   const result: unknown = await tx.execute(readGameSql(`{${humans.join(",")}}`));
-  const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as readonly ReadGameRow[];
+  return gameReadOf(humans, (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as readonly ReadGameRow[]);
+}
+
+/** A {@link GameRead} of `humans` from their rows (a player without one has no games). */
+function gameReadOf(humans: readonly string[], rows: readonly ReadGameRow[]): GameRead {
   const figures = new Map<string, PlayerFigures>(humans.map((id) => [id, NO_FIGURES]));
   const held = new Map<string, Set<string>>(humans.map((id) => [id, new Set()]));
   let version = "";
@@ -222,7 +226,7 @@ async function readGame(tx: Transaction, humans: readonly string[]): Promise<Gam
   return { figures, held, version };
 }
 
-/** A row of {@link readGameSql}. */
+/** A row of {@link readGameSql} or of {@link READ_RETURNING}. */
 type ReadGameRow = { readonly playerId: string; readonly held: string[] | null; readonly version: string } & { readonly [K in keyof PlayerFigures]: number | null };
 
 /**
@@ -235,6 +239,21 @@ const readGameSql = (playerIds: string) => sql`
     (SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = l.player_id) AS held,
     ${DEFINITIONS_VERSION} AS version
   FROM ${playerLifetimeStats} l WHERE l.player_id = ANY(${playerIds}::uuid[])`;
+
+/**
+ * {@link readGameSql}'s columns, evaluated by the lifetime-stats upsert's `RETURNING` for each
+ * row it upserted (the row after the game), when wired with {@link achievementsCompletion}.
+ */
+const READ_RETURNING = {
+  gamesPlayed: playerLifetimeStats.gamesPlayed,
+  gamesWon: playerLifetimeStats.gamesWon,
+  highestScore: playerLifetimeStats.highestScore,
+  longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
+  perfectGames: playerLifetimeStats.perfectGames,
+  exactZeroBids: playerLifetimeStats.zeroBidsMade,
+  held: sql<string[] | null>`(SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = ${playerLifetimeStats.playerId})`,
+  version: DEFINITIONS_VERSION,
+};
 
 /**
  * Every definition with one player's unlock time and figures, in one statement prepared once
@@ -431,6 +450,27 @@ async function unlockForGame(tx: Transaction, game: FinishedGame, definitions: D
   return recordUnlocks(tx, decided, { kind: "game", gameId: game.gameId }, new Map(defs.map((d) => [d.id, d.name])));
 }
 
+/** A row the lifetime-stats upsert returned with {@link READ_RETURNING}'s columns. */
+function asReadRow(r: LifetimeStatsReturned): ReadGameRow {
+  const n = (k: keyof PlayerFigures): number | null => {
+    const v = r[k];
+    return typeof v === "number" ? v : null;
+  };
+  const held = r["held"];
+  const version = r["version"];
+  return {
+    playerId: r.playerId,
+    gamesPlayed: n("gamesPlayed"),
+    gamesWon: n("gamesWon"),
+    highestScore: n("highestScore"),
+    longestWinStreak: n("longestWinStreak"),
+    perfectGames: n("perfectGames"),
+    exactZeroBids: n("exactZeroBids"),
+    held: Array.isArray(held) ? held.map(String) : null,
+    version: typeof version === "string" ? version : "",
+  };
+}
+
 /** Notified once after the commit with what unlocked. */
 export type UnlockNotifier = (unlocks: readonly Unlock[], game: FinishedGame) => Promise<void>;
 
@@ -450,17 +490,17 @@ export function achievementsParticipant(notify: UnlockNotifier): CompletionParti
 /** Achievements wired into a completion without a round trip of their own when nothing unlocks. */
 export interface AchievementsCompletion {
   /**
-   * For `GameCompletionOptions.withLifetimeStats`: reads the figures, unlocked ids and
-   * definitions' fingerprint in the lifetime-stats round trip (no write, no lock).
+   * For `GameCompletionOptions.withLifetimeStats`: the figures, unlocked ids and definitions'
+   * fingerprint, returned by the lifetime-stats upsert itself (no statement of its own, no lock).
    */
-  readonly readWithLifetimeStats: LifetimeStatsFollower;
+  readonly readWithLifetimeStats: LifetimeStatsReader;
   /** The participant (register it after the built-in ones): decides in memory, writes only unlocks. */
   readonly participant: CompletionParticipant<Transaction, readonly Unlock[]>;
 }
 
 /**
- * The server's achievements: the read rides on the lifetime-stats upsert's round trip and is
- * handed to the participant through its transaction (a retried transaction reads again). A
+ * The server's achievements: the read is part of the lifetime-stats upsert (its `RETURNING`) and
+ * is handed to the participant through its transaction (a retried transaction reads again). A
  * participant that finds no read for its transaction (not wired with `withLifetimeStats`) reads
  * for itself. Use one instance per database (its definitions in memory are that database's).
  */
@@ -468,10 +508,13 @@ export function achievementsCompletion(notify: UnlockNotifier): AchievementsComp
   const reads = new WeakMap<Transaction, { readonly gameId: string; readonly read: GameRead }>();
   const definitions = new DefinitionCache();
   return {
-    readWithLifetimeStats(tx, game) {
-      const humans = humansOf(game);
-      if (humans.length === 0) return Promise.resolve();
-      return readGame(tx, humans).then((read) => void reads.set(tx, { gameId: game.gameId, read }));
+    readWithLifetimeStats: {
+      returning: READ_RETURNING,
+      take(tx, game, rows) {
+        const humans = humansOf(game);
+        const mine = new Set(humans);
+        reads.set(tx, { gameId: game.gameId, read: gameReadOf(humans, rows.filter((r) => mine.has(r.playerId)).map(asReadRow)) });
+      },
     },
     participant: {
       name: "achievements",

@@ -35,7 +35,8 @@
  * {@link ladderParticipant}, in that order (C4 needs the summary after the stats). The server
  * builds it with {@link createGameCompletion}, which adds any further participants.
  */
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { GameId } from "../src/game/types.js";
 import type { Database, Transaction } from "./client.js";
 import { GameNotFoundError, StorageError } from "./errors.js";
@@ -222,25 +223,49 @@ function lifetimeStatsUpsert(tx: Transaction, input: FinishedGame) {
 }
 
 /**
- * A statement sent in the same round trip as the lifetime-stats upsert, right after it (so it
- * sees the upsert's rows, and any row lock it takes comes after the stats rows'): it must start
- * its statement before its first `await` (db/achievements.ts reads a game's figures this way,
- * taking no lock).
+ * A reader of the lifetime-stats upsert's rows: `returning` names further columns its `RETURNING`
+ * clause evaluates for every upserted row (the row as the upsert left it; a subquery may read
+ * other tables in the statement's snapshot, it must not write or lock), and `take` receives the
+ * rows, one per seat in player-id order, each with `playerId` and those columns under their
+ * names, before the participant returns. It costs the completion no statement of its own
+ * (db/achievements.ts reads a game's figures this way).
  */
-export type LifetimeStatsFollower = (tx: Transaction, game: FinishedGame) => Promise<unknown>;
-
-/** Awaits statements sent together; the first failure, in the order they were sent, is thrown. */
-async function inOrder(sent: readonly Promise<unknown>[]): Promise<void> {
-  const settled = await Promise.allSettled(sent);
-  for (const s of settled) if (s.status === "rejected") throw s.reason;
+export interface LifetimeStatsReader {
+  readonly returning: Readonly<Record<string, SQL | PgColumn>>;
+  take(tx: Transaction, game: FinishedGame, rows: readonly LifetimeStatsReturned[]): void;
 }
 
-/** C3/C4/C7: the lifetime-stats participant; `followers` are sent in the same round trip, after the upsert. */
-export function lifetimeStatsParticipantWith(followers: readonly LifetimeStatsFollower[]): CompletionParticipant<Transaction, void> {
+/** A row the lifetime-stats upsert returned to a {@link LifetimeStatsReader}. */
+export type LifetimeStatsReturned = { readonly playerId: string } & Readonly<Record<string, unknown>>;
+
+/** The `RETURNING` fields of `readers` (reader i's column `k` as `i:k`), after `playerId`. */
+function returningOf(readers: readonly LifetimeStatsReader[]): Record<string, SQL | PgColumn> {
+  const fields: Record<string, SQL | PgColumn> = { playerId: playerLifetimeStats.playerId };
+  readers.forEach((r, i) => {
+    for (const [k, v] of Object.entries(r.returning)) fields[`${i}:${k}`] = v;
+  });
+  return fields;
+}
+
+/** Reader i's view of a returned row: `playerId` and its own columns under their names. */
+function rowFor(row: Readonly<Record<string, unknown>>, i: number): LifetimeStatsReturned {
+  const out: Record<string, unknown> = { playerId: String(row["playerId"]) };
+  const prefix = `${i}:`;
+  for (const [k, v] of Object.entries(row)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out as LifetimeStatsReturned;
+}
+
+/** C3/C4/C7: the lifetime-stats participant; `readers` get the upsert's rows through its `RETURNING`. */
+export function lifetimeStatsParticipantWith(readers: readonly LifetimeStatsReader[]): CompletionParticipant<Transaction, void> {
   return {
     name: "lifetime_stats",
     async write(tx, input) {
-      await inOrder([lifetimeStatsUpsert(tx, input).execute(), ...followers.map((f) => f(tx, input))]);
+      if (readers.length === 0) {
+        await lifetimeStatsUpsert(tx, input).execute();
+        return;
+      }
+      const rows: readonly Readonly<Record<string, unknown>>[] = await lifetimeStatsUpsert(tx, input).returning(returningOf(readers)).execute();
+      readers.forEach((r, i) => r.take(tx, input, rows.map((row) => rowFor(row, i))));
     },
     afterCommit: () => Promise.resolve(),
   };
@@ -349,10 +374,10 @@ export interface GameCompletionOptions extends CompleteGameOptions {
   /** Further participants, run after the built-in ones, in this order. */
   readonly participants?: readonly RegisteredParticipant<Transaction>[];
   /**
-   * Statements sent in the lifetime-stats participant's round trip, right after its upsert
-   * (db/achievements.ts `achievementsCompletion`: a game's figures read without a round trip of their own).
+   * Readers of the lifetime-stats upsert's rows, through its `RETURNING` (db/achievements.ts
+   * `achievementsCompletion`: a game's figures read without a statement of their own).
    */
-  readonly withLifetimeStats?: readonly LifetimeStatsFollower[];
+  readonly withLifetimeStats?: readonly LifetimeStatsReader[];
   readonly logger: Pick<Logger, "error">;
 }
 

@@ -10,7 +10,7 @@ import { register, type CompletionParticipant, type FinishedGame } from "../src/
 import type { LadderChange } from "../src/ladder/ladderChange.js";
 import { testBackends, type TestDatabase } from "../test/support/db.js";
 import type { Transaction } from "./client.js";
-import { createGameCompletion } from "./completion.js";
+import { createGameCompletion, type LifetimeStatsReader } from "./completion.js";
 import { createGame, getGame, markStarted } from "./games.js";
 import { gameSummaries, ladderEntries, playerLifetimeStats, scoreEvents } from "./schema/index.js";
 import { createOccupants, playGame } from "./testing/fixtures.js";
@@ -134,30 +134,40 @@ describe.each(testBackends())("completion pipeline on $name", (backend) => {
     expect((await getGame(t.db, game.gameId))?.status).toBe("completed");
   });
 
-  it("withLifetimeStats: a statement sent in the stats round trip sees this game's stats rows; one that fails rolls the completion back", async () => {
+  it("withLifetimeStats: readers get this game's stats rows through the upsert's RETURNING, each its own columns; a column that fails rolls the completion back", async () => {
     const game = await finishedGame("follower");
     const ids = game.deltas.map((d) => d.playerId);
     const before = await snapshot(ids);
-    const seen: number[] = [];
-    const reads = (tx: Transaction) =>
-      tx
-        .select({ gamesPlayed: playerLifetimeStats.gamesPlayed })
-        .from(playerLifetimeStats)
-        .where(inArray(playerLifetimeStats.playerId, ids))
-        .execute()
-        .then((rows) => void seen.push(...rows.map((r) => r.gamesPlayed)));
+    const seen: { playerId: string; played: unknown; won: unknown }[] = [];
+    const others: unknown[] = [];
+    const reads: LifetimeStatsReader = {
+      returning: { played: playerLifetimeStats.gamesPlayed, won: sql<number>`${playerLifetimeStats.gamesWon} * 1` },
+      take: (_tx, g, rows) => {
+        expect(g.gameId).toBe(game.gameId);
+        seen.push(...rows.map((r) => ({ playerId: r.playerId, played: r["played"], won: r["won"] })));
+      },
+    };
+    // The same column name in another reader: each gets its own.
+    const other: LifetimeStatsReader = { returning: { played: sql<string>`'other'` }, take: (_tx, _g, rows) => void others.push(...rows.map((r) => r["played"])) };
     const failing = createGameCompletion(t.db, {
       onLadderChanges: () => Promise.resolve(),
-      withLifetimeStats: [reads, (tx) => tx.execute(sql`SELECT 1 / 0`)],
+      withLifetimeStats: [reads, { returning: { x: sql<number>`1 / 0` }, take: () => undefined }],
       logger: silent,
     });
-    await expect(failing.complete(game)).rejects.toThrow(/SELECT 1 \/ 0/);
+    await expect(failing.complete(game)).rejects.toThrow(/1 \/ 0/);
     expect(await snapshot(ids)).toEqual(before);
     expect((await getGame(t.db, game.gameId))?.status).toBe("in_progress");
     seen.length = 0;
-    const completion = createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), withLifetimeStats: [reads], logger: silent });
+    const completion = createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), withLifetimeStats: [reads, other], logger: silent });
     expect(await completion.complete(game)).toEqual({ applied: true });
     const played = new Map(before.stats.map((r) => [r.playerId, r.gamesPlayed]));
-    expect([...seen].sort()).toEqual(ids.map((id) => (played.get(id) ?? 0) + 1).sort());
+    const won = new Map(before.stats.map((r) => [r.playerId, r.gamesWon]));
+    // One row per seat, in player-id order, as the upsert left it.
+    expect(seen.map((r) => r.playerId)).toEqual([...ids].sort());
+    expect(seen.map((r) => r.played)).toEqual([...ids].sort().map((id) => (played.get(id) ?? 0) + 1));
+    const after = await snapshot(ids);
+    expect(seen.map((r) => r.won)).toEqual([...ids].sort().map((id) => after.stats.find((x) => x.playerId === id)?.gamesWon));
+    expect(seen.some((r) => r.won !== (won.get(r.playerId) ?? 0))).toBe(true);
+    expect(others).toEqual(ids.map(() => "other"));
   });
 });

@@ -2,7 +2,7 @@
  * What Season 0's completion participants (`leaderboard_events`, `achievements`) add to a game's
  * completion: the same fixture games completed with the built-in participants only, with them
  * plus `leaderboard_events` (achievements OFF), and with both Season 0 participants wired as the
- * server wires them (achievements ON: the read in the lifetime-stats round trip), rotating
+ * server wires them (achievements ON: the read returned by the lifetime-stats upsert), rotating
  * variant by variant game by game on one database, each `complete()` timed. Printed by `npm run
  * bench:eventlog` after its own figures (`RUNS=0` prints only this; `BENCH_COMPLETION_GAMES`
  * games per variant, default 200). The target (issue 14): achievements ON costs no more than 10%
@@ -38,7 +38,7 @@ export async function measureCompletionCost(db: Database, games = 200): Promise<
   const completion = (participants: Options["participants"], withLifetimeStats: Options["withLifetimeStats"] = []) =>
     createGameCompletion(db, { onLadderChanges: () => Promise.resolve(), participants, withLifetimeStats, logger: quiet });
   let unlocked = 0;
-  // Wired as the server wires it (src/app/server.ts): the read rides on the lifetime-stats round trip.
+  // Wired as the server wires it (src/app/server.ts): the read is returned by the lifetime-stats upsert.
   const achievements = achievementsCompletion((unlocks) => {
     unlocked += unlocks.length;
     return Promise.resolve();

@@ -192,7 +192,7 @@ export async function createPzoServer(config: Config, overrides: PzoServerOverri
     games: storage.games,
     completion: createGameCompletion(storage.handle.db, {
       onLadderChanges: (changes) => ladder.service.applyChanges(changes),
-      // Achievements read a game's figures in the lifetime-stats round trip (none of their own when nothing unlocks).
+      // Achievements read a game's figures from the lifetime-stats upsert's RETURNING (no statement of their own when nothing unlocks).
       withLifetimeStats: [achievements.readWithLifetimeStats],
       participants: [
         register(ratingParticipant((changes) => ladder.service.applyChanges(changes))),
