@@ -37,7 +37,7 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await markStarted(t.db, played.gameId, new Date());
     return { gameId: played.gameId, completedAt: new Date(), summary: summarize(played.state), deltas: lifetimeDeltas(played.state) };
   };
-  /** "server": the read rides on the lifetime-stats round trip (src/app/server.ts); "alone": the participant reads for itself. */
+  /** "server": the read is returned by the lifetime-stats upsert (src/app/server.ts); "alone": the participant reads for itself. */
   const completionWith = (notified: (readonly Unlock[])[], wiring: "server" | "alone" = "server") => {
     const notify = (u: readonly Unlock[]) => Promise.resolve(void notified.push(u));
     if (wiring === "alone") return createGameCompletion(t.db, { onLadderChanges: () => Promise.resolve(), participants: [register(achievementsParticipant(notify))], logger: silent });
@@ -123,7 +123,7 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await t.db.insert(playerLifetimeStats).values(humans.map((playerId) => ({ playerId, gamesPlayed: 9 })));
     const [a, b] = [await finishedGame("pair-a", seats), await finishedGame("pair-b", seats)];
     const notified: (readonly Unlock[])[] = [];
-    // The participant on its own (no read in the lifetime-stats round trip) keeps the same guarantees.
+    // The participant on its own (no read returned by the lifetime-stats upsert) keeps the same guarantees.
     const completion = completionWith(notified, "alone");
     const results = await Promise.all([completion.complete(a), completion.complete(b)]);
     expect(results.every((r) => r.applied)).toBe(true);
