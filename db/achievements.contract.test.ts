@@ -4,7 +4,7 @@
  * reward once; two games of one player completing at once unlock a shared achievement once;
  * bots earn nothing; explicit unlocks are refused when the condition is not met; a definition
  * edited by any process is used by the next completion (the in-memory definitions follow the
- * table's fingerprint); the log keeps each unlock's events together; a replayed reward key names
+ * definitions' version); the log keeps each unlock's events together; a replayed reward key names
  * the first transaction. Each test of the first suite ends with a clean Season 0 audit (ledger
  * sums, balances equal to the fold of the log).
  */
@@ -166,7 +166,7 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     expect(await unlockExplicitly(t.db, { playerId: pool[7]!.playerId, achievementId: "beta_tester", by: "admin" })).toMatchObject({ ok: false, code: "achievements/disabled" });
     await expectAuditClean();
   });
-  it("a definition edited by any process is used by the next completion (the in-memory definitions follow the table's fingerprint)", async () => {
+  it("a definition edited by any process is used by the next completion (the in-memory definitions follow the definitions' version)", async () => {
     const seats = await createOccupants(t.db, `ach-edit-${backend.name}`, 4, 1);
     const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
     const completion = completionWith([]);
@@ -183,6 +183,12 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     expect(await probeRows()).toEqual(humans.map((p) => `edit_probe_a:${p}`).sort());
     await putAchievement(t.db, { ...probeB, enabled: true });
     expect((await completion.complete(await finishedGame("edit-4", seats))).applied).toBe(true);
+    expect(await probeRows()).toEqual([...humans.map((p) => `edit_probe_a:${p}`), ...humans.map((p) => `edit_probe_b:${p}`)].sort());
+    // A delete by SQL: a definition that the sixth game would meet, deleted after the fifth cached it.
+    await t.db.execute(sql`INSERT INTO achievements (id, name, description, condition) VALUES ('edit_probe_d', 'Probe D', 'Six games.', '{"kind":"games_played","atLeast":6}'::jsonb)`);
+    expect((await completion.complete(await finishedGame("edit-5", seats))).applied).toBe(true);
+    await t.db.execute(sql`DELETE FROM achievements WHERE id = 'edit_probe_d'`);
+    expect((await completion.complete(await finishedGame("edit-6", seats))).applied).toBe(true);
     expect(await probeRows()).toEqual([...humans.map((p) => `edit_probe_a:${p}`), ...humans.map((p) => `edit_probe_b:${p}`)].sort());
     await t.db.execute(sql`UPDATE achievements SET enabled = false WHERE id IN ('edit_probe_a', 'edit_probe_b')`);
     await expectAuditClean();

@@ -52,3 +52,19 @@ export const playerAchievements = pgTable(
   },
   (t) => [primaryKey({ columns: [t.playerId, t.achievementId] }), index("player_achievements_achievement_idx").on(t.achievementId)],
 );
+
+/**
+ * `achievement_definitions_version`: one row whose `version` a statement-level trigger on
+ * `achievements` (`achievements_bump_version`, migration `achievement_definitions_version`)
+ * raises by one in the transaction of any insert, update, delete or truncate of definitions. The
+ * completion reads it with the figures; a different value than the one its in-memory
+ * definitions were read at makes it read them again (db/achievements.ts `DefinitionCache`).
+ */
+export const achievementDefinitionsVersion = pgTable(
+  "achievement_definitions_version",
+  {
+    id: boolean("id").primaryKey().default(true),
+    version: bigint("version", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [check("achievement_definitions_version_one_row", sql`${t.id}`)],
+);
