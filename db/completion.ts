@@ -226,8 +226,8 @@ function lifetimeStatsUpsert(tx: Transaction, input: FinishedGame) {
  * A reader of the lifetime-stats upsert's rows: `returning` names further columns its `RETURNING`
  * clause evaluates for every upserted row (the row as the upsert left it; a subquery may read
  * other tables in the statement's snapshot, it must not write or lock), and `take` receives the
- * rows, one per seat in player-id order, each with `playerId` and those columns under their
- * names, before the participant returns. It costs the completion no statement of its own
+ * rows, one per seat (key them by `playerId`), each with `playerId` and those columns under
+ * their names, before the participant returns. It costs the completion no statement of its own
  * (db/achievements.ts reads a game's figures this way).
  */
 export interface LifetimeStatsReader {

@@ -162,7 +162,8 @@ describe.each(testBackends())("completion pipeline on $name", (backend) => {
     expect(await completion.complete(game)).toEqual({ applied: true });
     const played = new Map(before.stats.map((r) => [r.playerId, r.gamesPlayed]));
     const won = new Map(before.stats.map((r) => [r.playerId, r.gamesWon]));
-    // One row per seat, in player-id order, as the upsert left it.
+    // One row per seat, as the upsert left it.
+    seen.sort((a, b) => (a.playerId < b.playerId ? -1 : 1));
     expect(seen.map((r) => r.playerId)).toEqual([...ids].sort());
     expect(seen.map((r) => r.played)).toEqual([...ids].sort().map((id) => (played.get(id) ?? 0) + 1));
     const after = await snapshot(ids);
