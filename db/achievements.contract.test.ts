@@ -137,6 +137,22 @@ describe.each(testBackends())("achievements on $name", (backend) => {
     await expectAuditClean();
   });
 
+  it("each player's unlocked ids are their own: a fresh winner unlocks first_win while other players already hold it", async () => {
+    for (const wiring of ["server", "alone"] as const) {
+      const seats = await createOccupants(t.db, `ach-own-${wiring}-${backend.name}`, 4, 1);
+      const humans = seats.filter((s) => !s.isBot).map((s) => s.playerId);
+      expect((await t.db.select().from(playerAchievements).where(eq(playerAchievements.achievementId, "first_win"))).length).toBeGreaterThan(0);
+      // The first fixture game a human wins (the fixture is deterministic per label).
+      const label = [...Array(20).keys()].map((n) => `own-${wiring}-${n}`).find((l) => lifetimeDeltas(playGame(`${backend.name}:achievements:${l}`, seats).state).some((d) => d.won && !d.isBot));
+      if (label === undefined) throw new Error("fixture: no game won by a human");
+      const game = await finishedGame(label, seats);
+      const winners = game.deltas.filter((d) => d.won && !d.isBot).map((d) => d.playerId);
+      expect((await completionWith([], wiring).complete(game)).applied).toBe(true);
+      const rows = await unlockRows(humans);
+      expect(rows.filter((r) => r.achievementId === "first_win").map((r) => r.playerId).sort()).toEqual([...winners].sort());
+    }
+  });
+
   it("bots earn nothing", async () => {
     const bots = pool.filter((p) => p.isBot).map((p) => p.playerId);
     expect(await unlockRows(bots)).toEqual([]);

@@ -253,7 +253,9 @@ const READ_RETURNING = {
   longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
   perfectGames: playerLifetimeStats.perfectGames,
   exactZeroBids: playerLifetimeStats.zeroBidsMade,
-  held: sql<string[] | null>`(SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = ${playerLifetimeStats.playerId})`,
+  // The upserted row's player, qualified by hand: in an insert's RETURNING, Drizzle renders a
+  // column unqualified, which inside this subquery would name `a.player_id` itself.
+  held: sql<string[] | null>`(SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = ${playerLifetimeStats}.player_id)`,
   version: DEFINITIONS_VERSION,
 };
 
