@@ -1,0 +1,76 @@
+/**
+ * Tables first, adaptively: the pace at which the read gate (readGate.ts) starts list and stream
+ * reads, set by how busy the event loop is. The rooms and the HTTP API share one event loop; a
+ * read costs it its HTTP parsing, its query's round trip through the database driver, and the
+ * writing of its answer, and closed-loop readers take every read the gate lets through. Past a
+ * few hundred reads a second that work (and the readers' and the database's own CPU, on a
+ * machine they share) delays the tables' frames. So the gate admits reads at a rate, and every
+ * `READ_PACE_WINDOW_MS` the rate is scaled by how far the loop's utilization over that window
+ * (perf_hooks `eventLoopUtilization`: the share of wall time the loop was not waiting for I/O)
+ * is from its target: above it, fewer reads; below it, more, by at most `MAX_STEP` a window.
+ * The rate stays within [`MIN_READ_RATE`, `MAX_READ_RATE`]: reads are always answered, at worst
+ * at the minimum rate. Admissions are spaced evenly, so reads never come in bursts that would
+ * delay the frames arriving meanwhile.
+ *
+ * Everything here is pure but {@link createReadPacer}'s state: the decisions are unit-tested
+ * with made-up utilizations and clock readings (readPace.test.ts).
+ */
+
+/** How often the rate is adjusted, ms (the utilization's window). */
+export const READ_PACE_WINDOW_MS = 100;
+/** The lowest rate, reads per second: what readers get whatever the tables' load. */
+export const MIN_READ_RATE = 10;
+/** The highest rate, reads per second (above it the gate's concurrency bounds the reads). */
+export const MAX_READ_RATE = 5000;
+/** At most this factor up, and at least its inverse down, per window. */
+export const MAX_STEP = 1.25;
+const MIN_STEP = 1 / 2;
+
+/** The next rate (reads per second) after a window whose loop utilization (0..1) was `utilization`. */
+export function nextReadRate(rate: number, utilization: number, target: number): number {
+  const factor = utilization <= 0 ? MAX_STEP : Math.min(MAX_STEP, Math.max(MIN_STEP, target / utilization));
+  return Math.min(MAX_READ_RATE, Math.max(MIN_READ_RATE, rate * factor));
+}
+
+/** When, on the clock `now` (ms), the read after one admitted at `now` may start at `rate`. */
+export function nextAdmissionAt(previousNextAt: number, now: number, rate: number): number {
+  return Math.max(previousNextAt, now) + 1000 / rate;
+}
+
+/** The read gate's pace: how long the next read waits, and the rate's adjustment. */
+export interface ReadPacer {
+  /** Ms until the next read may start (0: now), on the clock `now` (ms). */
+  delayMs(now: number): number;
+  /** A read was started at `now`: the next one waits its turn. */
+  admitted(now: number): void;
+  /** The loop's utilization (0..1) over the window that just ended. */
+  observe(utilization: number): void;
+  /** Reads per second admitted at most now. */
+  readonly rate: number;
+}
+
+/** A pace keeping the loop's utilization near `target` (0..1); starts at the highest rate. */
+export function createReadPacer(target: number): ReadPacer {
+  let rate = MAX_READ_RATE;
+  let nextAt = Number.NEGATIVE_INFINITY;
+  return {
+    delayMs: (now) => Math.max(0, nextAt - now),
+    admitted(now) {
+      nextAt = nextAdmissionAt(nextAt, now, rate);
+    },
+    observe(utilization) {
+      rate = nextReadRate(rate, utilization, target);
+    },
+    get rate() {
+      return rate;
+    },
+  };
+}
+
+/** A pace that never holds a read (`HTTP_READ_TARGET_UTILIZATION=0`). */
+export const UNPACED: ReadPacer = {
+  delayMs: () => 0,
+  admitted: () => undefined,
+  observe: () => undefined,
+  rate: Number.POSITIVE_INFINITY,
+};
