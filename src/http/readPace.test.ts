@@ -16,10 +16,14 @@ describe("read pace", () => {
     expect(nextReadRate(MAX_READ_RATE, 0, 0.9)).toBe(MAX_READ_RATE);
   });
 
-  it("spaces admissions evenly, with no burst after a quiet spell", () => {
-    expect(nextAdmissionAt(Number.NEGATIVE_INFINITY, 1000, 100)).toBe(1010);
-    expect(nextAdmissionAt(1010, 1005, 100)).toBe(1020); // admitted early (first in a while): the next keeps the spacing
-    expect(nextAdmissionAt(1020, 5000, 100)).toBe(5010); // after a quiet spell: one interval from now, not a catch-up burst
+  it("spaces admissions evenly: the next turn is one interval after the last start, however many started at once", () => {
+    expect(nextAdmissionAt(1000, 100)).toBe(1010);
+    const pacer = createReadPacer(0.5);
+    for (let i = 0; i < 20; i++) pacer.observe(1);
+    for (const at of [0, 5, 10, 15]) pacer.admitted(at); // reads that found the gate empty started at once
+    expect(pacer.delayMs(15)).toBe(1000 / MIN_READ_RATE); // one interval after the last, no debt piled up
+    pacer.admitted(5000); // after a quiet spell: one interval from now, not a catch-up burst
+    expect(pacer.delayMs(5000)).toBe(1000 / MIN_READ_RATE);
   });
 
   it("a pacer holds the next read until its turn and follows the loop's utilization", () => {

@@ -32,9 +32,14 @@ export function nextReadRate(rate: number, utilization: number, target: number):
   return Math.min(MAX_READ_RATE, Math.max(MIN_READ_RATE, rate * factor));
 }
 
-/** When, on the clock `now` (ms), the read after one admitted at `now` may start at `rate`. */
-export function nextAdmissionAt(previousNextAt: number, now: number, rate: number): number {
-  return Math.max(previousNextAt, now) + 1000 / rate;
+/**
+ * When, on the clock `now` (ms), the read after one started at `now` may start at `rate`: one
+ * interval later, whenever the one before started. A read that started at once (it found the
+ * gate empty, readGate.ts) ahead of its turn moves the turn to one interval after it, never
+ * further: such reads never pile up a wait for the next overlapping one.
+ */
+export function nextAdmissionAt(now: number, rate: number): number {
+  return now + 1000 / rate;
 }
 
 /** The read gate's pace: how long the next read waits, and the rate's adjustment. */
@@ -56,7 +61,7 @@ export function createReadPacer(target: number): ReadPacer {
   return {
     delayMs: (now) => Math.max(0, nextAt - now),
     admitted(now) {
-      nextAt = nextAdmissionAt(nextAt, now, rate);
+      nextAt = nextAdmissionAt(now, rate);
     },
     observe(utilization) {
       rate = nextReadRate(rate, utilization, target);
