@@ -259,7 +259,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) next();
     else jsonBody(req, res, next);
   });
-  const readPacer = startReadPacer(config.HTTP_READ_TARGET_UTILIZATION);
+  const readPacer = startReadPacer(config.HTTP_READ_TARGET_UTILIZATION, config.HTTP_READ_CONCURRENCY);
   const readGate = createReadGate(config.HTTP_READ_CONCURRENCY, config.HTTP_READ_QUEUE, { pacer: readPacer });
   registerReadGateMetrics(deps.registry, readGate, readPacer);
   for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger, readGate });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createReadPacer, MAX_READ_RATE, MAX_STEP, MIN_READ_RATE, nextAdmissionAt, nextReadRate, UNPACED } from "./readPace.js";
+import { createReadPacer, FIRST_TURN, MAX_READ_RATE, MAX_STEP, MIN_READ_RATE, nextReadRate, turnAfter, turnDelayMs, UNPACED } from "./readPace.js";
 
 describe("read pace", () => {
   it("scales the rate by target / utilization, by at most 1.25x up and 2x down a window", () => {
@@ -16,14 +16,20 @@ describe("read pace", () => {
     expect(nextReadRate(MAX_READ_RATE, 0, 0.9)).toBe(MAX_READ_RATE);
   });
 
-  it("spaces admissions evenly: the next turn is one interval after the last start, however many started at once", () => {
-    expect(nextAdmissionAt(1000, 100)).toBe(1010);
-    const pacer = createReadPacer(0.5);
-    for (let i = 0; i < 20; i++) pacer.observe(1);
-    for (const at of [0, 5, 10, 15]) pacer.admitted(at); // reads that found the gate empty started at once
-    expect(pacer.delayMs(15)).toBe(1000 / MIN_READ_RATE); // one interval after the last, no debt piled up
-    pacer.admitted(5000); // after a quiet spell: one interval from now, not a catch-up burst
-    expect(pacer.delayMs(5000)).toBe(1000 / MIN_READ_RATE);
+  it("turns: `batch` reads start together, the next turn `batch` intervals later; reads out of turn leave the pace alone", () => {
+    let turn = FIRST_TURN;
+    expect(turnDelayMs(turn, 1000)).toBe(0);
+    turn = turnAfter(turn, 1000, 100, 2); // opens a turn of 2 at 100 reads/s
+    expect(turn).toEqual({ left: 1, nextAt: 1020 });
+    expect(turnDelayMs(turn, 1000)).toBe(0);
+    turn = turnAfter(turn, 1000, 100, 2); // the turn's second place
+    expect(turn).toEqual({ left: 0, nextAt: 1020 });
+    expect(turnDelayMs(turn, 1005)).toBe(15);
+    for (const at of [1005, 1010, 1015]) turn = turnAfter(turn, at, 100, 2); // found the gate empty: started at once
+    expect(turn).toEqual({ left: 0, nextAt: 1020 }); // no wait piled up
+    expect(turnDelayMs(turn, 1020)).toBe(0);
+    turn = turnAfter(turn, 5000, 100, 2); // after a quiet spell: a turn from now, no catch-up burst
+    expect(turn).toEqual({ left: 1, nextAt: 5020 });
   });
 
   it("a pacer holds the next read until its turn and follows the loop's utilization", () => {

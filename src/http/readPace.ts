@@ -9,8 +9,8 @@
  * (perf_hooks `eventLoopUtilization`: the share of wall time the loop was not waiting for I/O)
  * is from its target: above it, fewer reads; below it, more, by at most `MAX_STEP` a window.
  * The rate stays within [`MIN_READ_RATE`, `MAX_READ_RATE`]: reads are always answered, at worst
- * at the minimum rate. Admissions are spaced evenly, so reads never come in bursts that would
- * delay the frames arriving meanwhile.
+ * at the minimum rate. Admissions are spaced evenly, a turn of at most the gate's concurrency at
+ * a time, so reads never come in bursts that would delay the frames arriving meanwhile.
  *
  * Everything here is pure but {@link createReadPacer}'s state: the decisions are unit-tested
  * with made-up utilizations and clock readings (readPace.test.ts).
@@ -33,20 +33,41 @@ export function nextReadRate(rate: number, utilization: number, target: number):
 }
 
 /**
- * When, on the clock `now` (ms), the read after one started at `now` may start at `rate`: one
- * interval later, whenever the one before started. A read that started at once (it found the
- * gate empty, readGate.ts) ahead of its turn moves the turn to one interval after it, never
- * further: such reads never pile up a wait for the next overlapping one.
+ * Where the pace stands: reads that may still start in the current turn, and when the next turn
+ * begins (ms, on the clock the gate uses). A turn lets `batch` reads start together (the gate's
+ * concurrency): reads that run side by side share their wake-ups of the event loop, the
+ * database and the readers, where reads spaced one by one each pay for them.
  */
-export function nextAdmissionAt(now: number, rate: number): number {
-  return now + 1000 / rate;
+export interface PaceTurn {
+  readonly left: number;
+  readonly nextAt: number;
+}
+
+/** Before the first read. */
+export const FIRST_TURN: PaceTurn = { left: 0, nextAt: Number.NEGATIVE_INFINITY };
+
+/** Ms until a read may start at `now` (0: now). */
+export function turnDelayMs(turn: PaceTurn, now: number): number {
+  return now >= turn.nextAt || turn.left > 0 ? 0 : turn.nextAt - now;
+}
+
+/**
+ * The turn after a read started at `now`, at `rate` reads per second, `batch` reads a turn. A
+ * read started when its turn was due opens a turn (the next one `batch` intervals later); one
+ * started within a turn takes one of its places; one started out of turn (it found the gate
+ * empty, readGate.ts) leaves the pace as it was: such reads never pile up a wait for the next.
+ */
+export function turnAfter(turn: PaceTurn, now: number, rate: number, batch: number): PaceTurn {
+  if (now >= turn.nextAt) return { left: batch - 1, nextAt: now + (batch * 1000) / rate };
+  if (turn.left > 0) return { left: turn.left - 1, nextAt: turn.nextAt };
+  return turn;
 }
 
 /** The read gate's pace: how long the next read waits, and the rate's adjustment. */
 export interface ReadPacer {
   /** Ms until the next read may start (0: now), on the clock `now` (ms). */
   delayMs(now: number): number;
-  /** A read was started at `now`: the next one waits its turn. */
+  /** A read was started at `now`: the next ones wait their turn. */
   admitted(now: number): void;
   /** The loop's utilization (0..1) over the window that just ended. */
   observe(utilization: number): void;
@@ -54,14 +75,18 @@ export interface ReadPacer {
   readonly rate: number;
 }
 
-/** A pace keeping the loop's utilization near `target` (0..1); starts at the highest rate. */
-export function createReadPacer(target: number): ReadPacer {
+/**
+ * A pace keeping the loop's utilization near `target` (0..1), `batch` reads a turn; starts at
+ * the highest rate.
+ */
+export function createReadPacer(target: number, batch = 1): ReadPacer {
   let rate = MAX_READ_RATE;
-  let nextAt = Number.NEGATIVE_INFINITY;
+  let turn = FIRST_TURN;
+  const size = Math.max(1, Math.floor(batch));
   return {
-    delayMs: (now) => Math.max(0, nextAt - now),
+    delayMs: (now) => turnDelayMs(turn, now),
     admitted(now) {
-      nextAt = nextAdmissionAt(now, rate);
+      turn = turnAfter(turn, now, rate, size);
     },
     observe(utilization) {
       rate = nextReadRate(rate, utilization, target);

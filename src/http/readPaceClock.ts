@@ -6,10 +6,13 @@
 import { performance } from "node:perf_hooks";
 import { createReadPacer, READ_PACE_WINDOW_MS, UNPACED, type ReadPacer } from "./readPace.js";
 
-/** A pace keeping the loop near `target` utilization, adjusted from now on; 0: {@link UNPACED}. */
-export function startReadPacer(target: number): ReadPacer {
+/**
+ * A pace keeping the loop near `target` utilization, `batch` reads a turn, adjusted from now on;
+ * 0: {@link UNPACED}.
+ */
+export function startReadPacer(target: number, batch: number): ReadPacer {
   if (target <= 0) return UNPACED;
-  const pacer = createReadPacer(target);
+  const pacer = createReadPacer(target, batch);
   let last = performance.eventLoopUtilization();
   setInterval(() => {
     const now = performance.eventLoopUtilization();
