@@ -23,6 +23,7 @@ import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "
 import { problem, sendProblem } from "./problem.js";
 import { createRequestLog } from "./requestLog.js";
 import { createReadGate } from "./readGate.js";
+import { READ_PACE_BATCH } from "./readPace.js";
 import { startReadPacer } from "./readPaceClock.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
@@ -259,7 +260,7 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) next();
     else jsonBody(req, res, next);
   });
-  const readPacer = startReadPacer(config.HTTP_READ_TARGET_UTILIZATION, config.HTTP_READ_CONCURRENCY);
+  const readPacer = startReadPacer(config.HTTP_READ_TARGET_UTILIZATION, READ_PACE_BATCH);
   const readGate = createReadGate(config.HTTP_READ_CONCURRENCY, config.HTTP_READ_QUEUE, { pacer: readPacer });
   registerReadGateMetrics(deps.registry, readGate, readPacer);
   for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger, readGate });
