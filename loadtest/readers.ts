@@ -16,7 +16,10 @@ export interface ReaderFigures {
   seconds: number;
 }
 
-/** Runnng reader loops: `stop()` ends them (in-flight reads finish) and returns their figures. */
+/**
+ * Running reader loops: `stop()` ends them and returns their figures. Reads still in flight are
+ * aborted (a paced read can wait seconds for its turn) and counted nowhere.
+ */
 export interface Readers {
   stop(): Promise<ReaderFigures>;
 }
@@ -28,11 +31,12 @@ export function startReaders(httpBase: string, readPath: string, count: number):
   const started = performance.now();
   const url = `${httpBase}${readPath}`;
   const fail = (cause: string): void => void figures.failures.set(cause, (figures.failures.get(cause) ?? 0) + 1);
+  const stopped = new AbortController();
   const loop = async (): Promise<void> => {
     while (running) {
       const sent = performance.now();
       try {
-        const res = await fetch(url);
+        const res = await fetch(url, { signal: stopped.signal });
         const body = await res.arrayBuffer();
         if (res.status === 200) {
           figures.latencies.push(performance.now() - sent);
@@ -41,6 +45,7 @@ export function startReaders(httpBase: string, readPath: string, count: number):
           fail(`HTTP ${res.status}`);
         }
       } catch (err: unknown) {
+        if (!running) return;
         fail(err instanceof Error ? err.message : String(err));
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -51,6 +56,7 @@ export function startReaders(httpBase: string, readPath: string, count: number):
     async stop() {
       running = false;
       figures.seconds = (performance.now() - started) / 1000;
+      stopped.abort();
       await Promise.all(loops);
       return figures;
     },

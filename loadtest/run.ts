@@ -464,7 +464,10 @@ async function main(): Promise<number> {
   for (const r of reports) console.log(`  worker ${r.worker}: ${r.connected} clients, event-loop delay ${formatLoopDelay(r.loopDelay)}; CPU ${((r.cpuSeconds / r.wallSeconds) * 100).toFixed(0)}% of one core; main thread ${r.sched}`);
   console.log(`harness coordinator event-loop delay: ${formatLoopDelay(loopDelayOf(harnessLoop))}`);
   const serverLoopNow: LoopDelay | null = serverLoop;
-  if (serverLoopNow !== null) console.log(`server event-loop delay (probe preloaded into the server process): ${formatLoopDelay(serverLoopNow)}`);
+  if (serverLoopNow !== null) {
+    const utilization = serverLoopNow.utilization === undefined ? "" : `; event-loop utilization ${(serverLoopNow.utilization * 100).toFixed(0)}%`;
+    console.log(`server event-loop delay (probe preloaded into the server process): ${formatLoopDelay(serverLoopNow)}${utilization}`);
+  }
   console.log(`server /stats HTTP round trip during the run (its event loop's responsiveness): ${msFigures(statsLatency)}`);
   if (before !== null && after !== null) {
     const cpuSeconds = (after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1e6;

@@ -33,7 +33,7 @@ export const workerJobSchema = z.object({
 export type WorkerJob = z.infer<typeof workerJobSchema>;
 
 /** Event-loop delay of one process over the run, ms (perf_hooks.monitorEventLoopDelay). */
-export const loopDelaySchema = z.object({ p50: z.number(), p99: z.number(), max: z.number(), mean: z.number() });
+export const loopDelaySchema = z.object({ p50: z.number(), p99: z.number(), max: z.number(), mean: z.number(), utilization: z.number().optional() });
 export type LoopDelay = z.infer<typeof loopDelaySchema>;
 
 /** One table as a worker saw it. */

@@ -17,12 +17,14 @@ import type { Logger } from "../platform/logger.js";
 import type { Database } from "../../db/client.js";
 import { argon2Available, createTokenService, dummyPasswordHash, resolveJwtSecret, type PasswordHashParams, type TokenService } from "./auth.js";
 import { createFallbackIdempotencyStore, createMemoryIdempotencyStore, createRedisIdempotencyStore } from "./idempotency.js";
-import { createHttpMetrics, type HttpMetrics } from "./httpMetrics.js";
+import { createHttpMetrics, registerReadGateMetrics, type HttpMetrics } from "./httpMetrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LadderPort, ReadEvents, SeatCheck, TableEntry, VerifyGame } from "./ports.js";
 import { problem, sendProblem } from "./problem.js";
 import { createRequestLog } from "./requestLog.js";
 import { createReadGate } from "./readGate.js";
+import { READ_PACE_BATCH } from "./readPace.js";
+import { startReadPacer } from "./readPaceClock.js";
 import { createKeyedLimiter, parseBudget, type KeyedLimiter, type RateBudget, type RateGroup } from "./rateLimit.js";
 import type { RouteDef } from "./route.js";
 import { mountRoute, requestIdOf } from "./router.js";
@@ -258,7 +260,9 @@ export function registerHttpRoutes(app: Express, deps: HttpDeps): HttpApi {
     if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) next();
     else jsonBody(req, res, next);
   });
-  const readGate = createReadGate(config.HTTP_READ_CONCURRENCY, config.HTTP_READ_QUEUE);
+  const readPacer = startReadPacer(config.HTTP_READ_TARGET_UTILIZATION, READ_PACE_BATCH);
+  const readGate = createReadGate(config.HTTP_READ_CONCURRENCY, config.HTTP_READ_QUEUE, { pacer: readPacer });
+  registerReadGateMetrics(deps.registry, readGate, readPacer);
   for (const def of routes) mountRoute(router, def, { tokens: deps.tokens, limiters, idempotency, metrics, serviceKey: config.SERVICE_KEY, logger, readGate });
 
   // An unknown /api route: a problem, not express's HTML page.

@@ -4,6 +4,8 @@
  * metrics into the same Registry, and `GET /metrics` serves all of them.
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { ReadGate } from "./readGate.js";
+import type { ReadPacer } from "./readPace.js";
 import { sloBucketsSeconds } from "./slo.js";
 
 /** The HTTP layer's metrics. */
@@ -77,4 +79,28 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
       registers,
     }),
   };
+}
+
+/**
+ * The read gate's gauges, read at scrape time: `http_read_gate_waiting` (list and stream reads
+ * waiting for the gate now) and `http_read_pace_per_second` (the pace's rate now, readPace.ts;
+ * `+Inf` without a pace).
+ */
+export function registerReadGateMetrics(registry: Registry, gate: ReadGate, pacer: ReadPacer): void {
+  new Gauge({
+    name: "http_read_gate_waiting",
+    help: "List and stream reads waiting for this process's read gate now",
+    registers: [registry],
+    collect() {
+      this.set(gate.waiting);
+    },
+  });
+  new Gauge({
+    name: "http_read_pace_per_second",
+    help: "The read gate's pace now: overlapping list and stream reads started per second at most (+Inf: no pace)",
+    registers: [registry],
+    collect() {
+      this.set(pacer.rate);
+    },
+  });
 }

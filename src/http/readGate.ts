@@ -12,8 +12,12 @@
  * long NDJSON log, a database that does not answer) gives its place back and carries on outside
  * the gate, so slow reads never stop the others.
  *
- * Closed-loop readers are slowed to what the gate admits, so they cannot take the whole loop.
+ * Overlapping reads are also paced (readPace.ts): a read that finds another running or waiting
+ * starts no sooner than the pace allows, and the pace follows the event loop's utilization, so
+ * closed-loop readers are slowed to what the tables leave over rather than slowing the tables.
+ * A read that finds the gate empty starts at once.
  */
+import { UNPACED, type ReadPacer } from "./readPace.js";
 
 /** Lets a read run; call the returned release when it has finished (answered or failed). */
 export interface ReadGate {
@@ -35,27 +39,52 @@ export const OPEN_GATE: ReadGate = {
 /** How long a read holds its place in the gate at most, ms. */
 export const READ_LEASE_MS = 50;
 
-/** Creates a gate running at most `limit` reads, with at most `maxQueue` waiting. */
-export function createReadGate(limit: number, maxQueue: number, leaseMs = READ_LEASE_MS): ReadGate {
+/** What a gate needs besides its sizes; defaults: the 50 ms lease, no pace, `performance.now`. */
+export interface ReadGateOptions {
+  readonly leaseMs?: number;
+  readonly pacer?: ReadPacer;
+  readonly now?: () => number;
+}
+
+/**
+ * Creates a gate running at most `limit` reads, with at most `maxQueue` waiting, started no
+ * faster than `pacer` allows.
+ */
+export function createReadGate(limit: number, maxQueue: number, options: ReadGateOptions = {}): ReadGate {
   if (limit <= 0) return OPEN_GATE;
+  const { leaseMs = READ_LEASE_MS, pacer = UNPACED, now = () => performance.now() } = options;
   let running = 0;
   const queue: (() => void)[] = [];
   let scheduled = false;
+  const start = (): void => {
+    running += 1;
+    pacer.admitted(now());
+  };
+  /** Starts waiting reads while there is room and the pace allows; else waits for either. */
   const admitNext = (): void => {
     scheduled = false;
-    while (running < limit) {
+    while (running < limit && queue.length > 0) {
+      const wait = pacer.delayMs(now());
+      if (wait > 0) {
+        scheduled = true;
+        setTimeout(admitNext, wait).unref();
+        return;
+      }
       const next = queue.shift();
       if (next === undefined) return;
-      running += 1;
+      start();
       next();
+    }
+  };
+  const schedule = (): void => {
+    if (queue.length > 0 && running < limit && !scheduled) {
+      scheduled = true;
+      setImmediate(admitNext);
     }
   };
   const release = (): void => {
     running -= 1;
-    if (queue.length > 0 && !scheduled) {
-      scheduled = true;
-      setImmediate(admitNext);
-    }
+    schedule();
   };
   const once = (): (() => void) => {
     let done = false;
@@ -71,12 +100,15 @@ export function createReadGate(limit: number, maxQueue: number, leaseMs = READ_L
   };
   return {
     enter() {
-      if (running < limit && queue.length === 0) {
-        running += 1;
+      // A read that finds the gate empty starts at once: the pace holds overlapping reads only.
+      if (running < limit && queue.length === 0 && (running === 0 || pacer.delayMs(now()) === 0)) {
+        start();
         return Promise.resolve(once());
       }
       if (queue.length >= maxQueue) return null;
-      return new Promise((resolve) => queue.push(() => resolve(once())));
+      const admitted = new Promise<() => void>((resolve) => queue.push(() => resolve(once())));
+      schedule();
+      return admitted;
     },
     get running() {
       return running;

@@ -80,6 +80,11 @@ export const envSchema = z.object({
   HTTP_READ_CONCURRENCY: z.coerce.number().int().min(0).default(2),
   /** Reads that may wait for the gate; past it a read is answered 503 `service/busy`. */
   HTTP_READ_QUEUE: positiveInt.default(1000),
+  /**
+   * The event loop's utilization (0..1) the gate paces list and stream reads to
+   * (src/http/readPace.ts): above it reads are started more slowly, down to 10 a second. 0: no pace.
+   */
+  HTTP_READ_TARGET_UTILIZATION: z.coerce.number().min(0).max(1).default(0.35),
   /** Failed logins allowed per account, and per client address, within the window. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(100),

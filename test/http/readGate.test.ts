@@ -27,7 +27,7 @@ describe("read gate in the pipeline", () => {
   const gates = new Map<string, () => void>();
   let base = "";
   let close: () => Promise<void> = () => Promise.resolve();
-  const gate = createReadGate(1, 1, 60_000);
+  const gate = createReadGate(1, 1, { leaseMs: 60_000 });
 
   beforeAll(async () => {
     const route = (method: "get" | "post", group: RateGroup, paginated: boolean) =>
