@@ -116,11 +116,10 @@ export async function putAchievement(db: Database, def: AchievementDefinition): 
 }
 
 /**
- * The columns of a player's figures (lifetime stats, left-joined to `players`). `exactZeroBids`
- * is `zero_bids_made`: the rounds bid 0 that took no trick.
+ * The lifetime-stats columns of a player's figures, as conditions name them. `exactZeroBids` is
+ * `zero_bids_made`: the rounds bid 0 that took no trick.
  */
-const figureColumns = {
-  playerId: players.id,
+const statsFigureColumns = {
   gamesPlayed: playerLifetimeStats.gamesPlayed,
   gamesWon: playerLifetimeStats.gamesWon,
   highestScore: playerLifetimeStats.highestScore,
@@ -128,6 +127,8 @@ const figureColumns = {
   perfectGames: playerLifetimeStats.perfectGames,
   exactZeroBids: playerLifetimeStats.zeroBidsMade,
 };
+/** A player's figures read on their own: the stats left-joined to `players`. */
+const figureColumns = { playerId: players.id, ...statsFigureColumns };
 
 /** A row of {@link figureColumns} as conditions read it (zeroes for a player with no games). */
 function toFigures(r: { readonly [K in keyof PlayerFigures]: number | null }): PlayerFigures {
@@ -247,12 +248,7 @@ const readGameSql = (playerIds: string) => sql`
  * row it upserted (the row after the game), when wired with {@link achievementsCompletion}.
  */
 const READ_RETURNING = {
-  gamesPlayed: playerLifetimeStats.gamesPlayed,
-  gamesWon: playerLifetimeStats.gamesWon,
-  highestScore: playerLifetimeStats.highestScore,
-  longestWinStreak: playerLifetimeStats.mostConsecutiveWins,
-  perfectGames: playerLifetimeStats.perfectGames,
-  exactZeroBids: playerLifetimeStats.zeroBidsMade,
+  ...statsFigureColumns,
   // The upserted row's player, qualified by hand: in an insert's RETURNING, Drizzle renders a
   // column unqualified, which inside this subquery would name `a.player_id` itself.
   held: sql<string[] | null>`(SELECT array_agg(a.achievement_id) FROM ${playerAchievements} a WHERE a.player_id = ${playerLifetimeStats}.player_id)`,
