@@ -3,17 +3,13 @@
  * the counts live in Redis, so a player's connections and tables on both processes add up. Runs
  * only when DATABASE_URL and REDIS_URL are set; otherwise it says loudly that it was skipped.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { guestLogin } from "../../src/bots/client.js";
 import { JOIN_ERRORS } from "../../src/shared/protocol.js";
-import { testBackends } from "../support/db.js";
-import { claimRedisDatabase } from "../support/redis.js";
-import { freePort, startServerProcess, type ServerProcess } from "./serverProcess.js";
+import { startServerProcess, type ServerProcess } from "./serverProcess.js";
+import { setUpTwoProcesses } from "./twoProcesses.js";
 
 const databaseUrl = process.env["DATABASE_URL"];
 const redisUrl = process.env["REDIS_URL"];
@@ -38,28 +34,17 @@ afterAll(async () => {
 
 describe.skipIf(!ready)(ready ? "abuse limits across two processes (PostgreSQL + Redis)" : "abuse limits across two processes (SKIPPED: DATABASE_URL and REDIS_URL not set)", () => {
   it("a player's connections and tables on both processes add up: the next one is refused wherever it lands", async () => {
-    const postgres = testBackends().find((b) => b.name === "postgres");
-    if (postgres === undefined) throw new Error("no PostgreSQL backend");
-    const db = await postgres.create();
-    cleanups.push(() => db.close());
-    // A Redis database of its own (Colyseus's keys carry no prefix), flushed afterwards: the
-    // servers are stopped first, cleanups run in reverse.
-    const redisDb = await claimRedisDatabase();
-    cleanups.push(() => redisDb.release());
-    const dataDirs = [mkdtempSync(path.join(tmpdir(), "pzo-la-")), mkdtempSync(path.join(tmpdir(), "pzo-lb-"))] as const;
-    cleanups.push(() => Promise.resolve(dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true }))));
-    const [portA, portB] = [await freePort(), await freePort()];
+    const two = await setUpTwoProcesses(cleanups, "pzo-l");
+    const [portA, portB] = two.ports;
     const common = {
-      DATABASE_URL: db.url ?? "",
-      REDIS_URL: redisDb.url,
       JWT_SECRET: "limits-test-secret-limits-test-secret-0123456789",
       RESTORE_GAMES: "false",
       ROOM_CONNECTIONS_PER_PLAYER: "2",
       TABLES_PER_PLAYER: "2",
     };
-    const a = await startServerProcess(portA, { ...common, DATA_DIR: dataDirs[0], PUBLIC_URL: `http://127.0.0.1:${portA}` });
+    const a = await startServerProcess(portA, two.env(0, common));
     cleanups.push(() => a.stop());
-    const b = await startServerProcess(portB, { ...common, DATA_DIR: dataDirs[1], PUBLIC_URL: `http://127.0.0.1:${portB}` });
+    const b = await startServerProcess(portB, two.env(1, common));
     cleanups.push(() => b.stop());
 
     // Connections: one lobby on each process (the matchmaker places a new room on the least

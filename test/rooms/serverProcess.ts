@@ -3,25 +3,14 @@
  * the crash-restore and scale-out tests. Ports are free ports picked at run time.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const NODE = path.join(root, "node_modules", ".bin", "node");
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = address !== null && typeof address === "object" ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (the load harness's: one definition). */
+export { freePort } from "../../loadtest/serverEnv.js";
 
 /** A running server process. */
 export interface ServerProcess {
